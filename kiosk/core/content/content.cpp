@@ -1,0 +1,296 @@
+#include "content.hpp"
+
+#include "../toml_reader.hpp"
+
+#include <stb_image.h>
+
+#include <algorithm>
+#include <regex>
+
+namespace kiosk::core {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool validId(const std::string& id) {
+    static const std::regex re("^[a-z0-9]+(-[a-z0-9]+)*$");
+    return std::regex_match(id, re);
+}
+
+bool validUrl(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
+
+std::string shortName(const fs::path& dir, const fs::path& file) {
+    std::error_code ec;
+    // "content" and "content/" must name files the same way.
+    fs::path base = dir.lexically_normal();
+    if (!base.has_filename()) base = base.parent_path();
+    auto rel = fs::relative(file, base.parent_path(), ec);
+    return ec || rel.empty() ? file.string() : rel.string();
+}
+
+void flattenStrings(const toml::table& t, const std::string& prefix, const std::string& file,
+                    std::map<std::string, Text>& out, std::vector<Problem>& problems) {
+    for (const auto& [k, v] : t) {
+        std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+        const auto* sub = v.as_table();
+        if (!sub) {
+            problems.push_back({file, static_cast<int>(v.source().begin.line), key, "must give both languages",
+                                "write " + std::string(k.str()) + " = { de = \"…\", en = \"…\" }"});
+            continue;
+        }
+        // A leaf holds the two texts; a table of tables is a group (e.g. [lang] de = {…}).
+        bool group = false;
+        for (const auto& kv : *sub) group = group || kv.second.is_table();
+        if (!group) {
+            TomlReader r(*sub, file, problems, key);
+            Text text;
+            text.de = r.str("de", true, 600);
+            text.en = r.str("en", true, 600);
+            r.finish();
+            out[key] = std::move(text);
+        } else {
+            flattenStrings(*sub, key, file, out, problems);
+        }
+    }
+}
+
+void loadEvent(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
+    const fs::path path = dir / "event.toml";
+    const std::string name = shortName(dir, path);
+    auto doc = parseTomlFile(path.string(), name, problems);
+    if (!doc) return;
+    TomlReader r(*doc, name, problems);
+    Event& e = c.event;
+    e.id = r.str("id", true, 64);
+    if (!e.id.empty() && !validId(e.id)) r.problem("id", "is not a valid id", "use lower-case letters, digits and '-'");
+    e.title = r.text("title", true, 60);
+    e.subtitle = r.text("subtitle", true, 90);
+    e.venue = r.text("venue", true, 90);
+    e.dates = r.text("dates", true, 60);
+    e.about = r.text("about", true, 600);
+    if (const auto* org = r.table("organiser", true)) {
+        TomlReader o(*org, name, problems, "organiser");
+        e.organiserName = o.str("name", true, 90);
+        e.organiserAddress = o.str("address", true, 200);
+        e.organiserPhone = o.str("phone", false, 40);
+        e.organiserWebsite = o.str("website", true, 200);
+        if (!e.organiserWebsite.empty() && !validUrl(e.organiserWebsite))
+            o.problem("website", "is not a web address", "write it as https://…");
+        o.finish();
+    }
+    auto highlights = r.tables("highlights", true);
+    if (highlights.size() > 5) r.problem("highlights", "has more than 5 scenes", "keep 1 to 5 highlights");
+    if (highlights.empty() && doc->contains("highlights"))
+        r.problem("highlights", "has no scenes", "add 1 to 5 [[highlights]] sections");
+    for (const auto* h : highlights) {
+        TomlReader hr(*h, name, problems, "highlights");
+        e.highlights.push_back({hr.text("title", true, 60), hr.text("text", true, 160)});
+        hr.finish();
+    }
+    if (const auto* s = r.table("summit", true)) {
+        TomlReader sr(*s, name, problems, "summit");
+        e.summitName = sr.text("name", true, 90);
+        e.summitDates = sr.text("dates", true, 60);
+        e.summitVenue = sr.text("venue", true, 90);
+        const auto days = sr.tables("days", true);
+        if (days.empty() && s->contains("days")) sr.problem("days", "lists no day", "add a [[summit.days]] section per day");
+        for (const auto* d : days) {
+            TomlReader dr(*d, name, problems, "summit.days");
+            e.summitDays.push_back({dr.text("title", true, 60), dr.text("text", true, 200)});
+            dr.finish();
+        }
+        sr.finish();
+    }
+    r.finish();
+}
+
+std::uint32_t parseColor(TomlReader& r, const std::string& key) {
+    std::string s = r.str(key, true, 7);
+    static const std::regex re("^#[0-9A-Fa-f]{6}$");
+    if (!std::regex_match(s, re)) {
+        if (!s.empty()) r.problem(key, "is not a colour", "write it as #RRGGBB, e.g. #1F6F55");
+        return 0x555555;
+    }
+    return static_cast<std::uint32_t>(std::stoul(s.substr(1), nullptr, 16));
+}
+
+void loadSectors(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
+    const fs::path path = dir / "sectors.toml";
+    const std::string name = shortName(dir, path);
+    auto doc = parseTomlFile(path.string(), name, problems);
+    if (!doc) return;
+    TomlReader r(*doc, name, problems);
+    for (const auto* t : r.tables("sector", true)) {
+        TomlReader sr(*t, name, problems, "sector");
+        Sector s;
+        s.id = sr.str("id", true, 40);
+        s.name = sr.text("name", true, 30);
+        s.text = sr.text("text", true, 300);
+        s.rgb = parseColor(sr, "color");
+        sr.finish();
+        const auto& known = knownSectorIds();
+        if (std::find(known.begin(), known.end(), s.id) == known.end()) {
+            sr.problem("id", "unknown sector '" + s.id + "'", "use one of hydrogen, cybersecurity, digital-health");
+            continue;
+        }
+        if (c.sector(s.id)) {
+            sr.problem("id", "sector '" + s.id + "' is defined twice", "remove one of the two");
+            continue;
+        }
+        c.sectors.push_back(std::move(s));
+    }
+    r.finish();
+    for (const auto& id : knownSectorIds())
+        if (!c.sector(id))
+            problems.push_back({name, 0, "sector", "sector '" + id + "' is missing", "add a [[sector]] with id = \"" + id + "\""});
+}
+
+/// Logo lookup: the content folder first (the organiser's own files), then the shipped assets.
+fs::path resolveLogo(const fs::path& contentDir, const fs::path& assetsDir, const std::string& rel) {
+    for (const auto& base : {contentDir, assetsDir}) {
+        if (base.empty()) continue;
+        fs::path p = base / rel;
+        std::error_code ec;
+        if (fs::is_regular_file(p, ec)) return p;
+    }
+    return {};
+}
+
+void checkLogo(TomlReader& r, Company& co, const std::string& rel, const LoadOptions& opt) {
+    if (co.logo.empty()) {
+        r.problem("logo", "file '" + rel + "' not found", "put the image in the content folder or fix the path", false);
+        return;
+    }
+    int w = 0, h = 0, n = 0;
+    bool ok;
+    if (opt.decodeImages) {
+        unsigned char* px = stbi_load(co.logo.c_str(), &w, &h, &n, 4);
+        ok = px != nullptr;
+        stbi_image_free(px);
+    } else {
+        ok = stbi_info(co.logo.c_str(), &w, &h, &n) != 0;
+    }
+    if (!ok) {
+        r.problem("logo", "'" + rel + "' is not a readable PNG or JPEG", "export it again as PNG", false);
+        co.logo.clear();
+    } else if (w > 4096 || h > 4096 || w < 32 || h < 32) {
+        r.problem("logo", "'" + rel + "' is " + std::to_string(w) + "×" + std::to_string(h) + " px",
+                  "use an image between 32×32 and 4096×4096 px (512×512 is ideal)", false);
+        co.logo.clear();
+    }
+}
+
+void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& opt, Content& c,
+                 std::vector<Problem>& problems) {
+    const std::string name = shortName(dir, path);
+    const size_t before = problems.size();
+    auto doc = parseTomlFile(path.string(), name, problems);
+    if (!doc) return;
+    TomlReader r(*doc, name, problems);
+    Company co;
+    co.id = r.str("id", true, 40);
+    if (!co.id.empty() && !validId(co.id)) r.problem("id", "is not a valid id", "use lower-case letters, digits and '-'");
+    if (!co.id.empty() && co.id != path.stem().string())
+        r.problem("id", "'" + co.id + "' differs from the file name", "rename the file to " + co.id + ".toml");
+    co.name = r.str("name", true, 40);
+    std::string logo = r.str("logo", true, 200);
+    co.region = r.str("region", true, 40);
+    if (!co.region.empty() && co.region != "ruhr" && co.region != "greater-manchester")
+        r.problem("region", "unknown region '" + co.region + "'", "use \"ruhr\" or \"greater-manchester\"");
+    co.exhibitor = r.boolean("exhibitor", true);
+    co.sample = r.boolean("sample", false);
+    co.sectors = r.strings("sectors", true);
+    for (const auto& s : co.sectors)
+        if (!c.sector(s)) r.problem("sectors", "unknown sector '" + s + "'", "use hydrogen, cybersecurity or digital-health");
+    co.website = r.str("website", false, 200);
+    if (!co.website.empty() && !validUrl(co.website)) r.problem("website", "is not a web address", "write it as https://…");
+    co.tagline = r.text("tagline", true, 90);
+    co.description = r.text("description", true, 900);
+    co.lookingFor = r.text("looking_for", true, 500);
+    if (const auto* ct = r.table("contact", false)) {
+        TomlReader cr(*ct, name, problems, "contact");
+        co.contactName = cr.str("name", false, 80);
+        co.contactEmail = cr.str("email", false, 120);
+        co.contactPhone = cr.str("phone", false, 40);
+        cr.finish();
+    }
+    r.finish();
+    if (!logo.empty()) {
+        co.logo = resolveLogo(dir, opt.assetsDir, logo);
+        checkLogo(r, co, logo, opt);
+    }
+    if (c.company(co.id)) {
+        r.problem("id", "company '" + co.id + "' is defined twice", "give each company its own id");
+        return;
+    }
+    // A company with errors is left out (a warning, like a missing logo, keeps it).
+    for (size_t i = before; i < problems.size(); ++i)
+        if (problems[i].error) return;
+    c.companies.push_back(std::move(co));
+}
+
+void loadStrings(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
+    const fs::path path = dir / "strings.toml";
+    const std::string name = shortName(dir, path);
+    auto doc = parseTomlFile(path.string(), name, problems);
+    if (!doc) return;
+    flattenStrings(*doc, "", name, c.strings, problems);
+    for (const auto& key : requiredStringKeys())
+        if (!c.strings.count(key))
+            problems.push_back({name, 0, key, "missing", "add [" + key + "] with de = \"…\" and en = \"…\""});
+}
+
+} // namespace
+
+const Sector* Content::sector(const std::string& id) const {
+    for (const auto& s : sectors)
+        if (s.id == id) return &s;
+    return nullptr;
+}
+
+const Company* Content::company(const std::string& id) const {
+    for (const auto& co : companies)
+        if (co.id == id) return &co;
+    return nullptr;
+}
+
+const Text* Content::string(const std::string& key) const {
+    auto it = strings.find(key);
+    return it == strings.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>& knownSectorIds() {
+    static const std::vector<std::string> ids = {"hydrogen", "cybersecurity", "digital-health"};
+    return ids;
+}
+
+ContentLoad loadContent(const fs::path& dir, const LoadOptions& options) {
+    ContentLoad out;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        out.problems.push_back({dir.string(), 0, "", "content folder not found", "pass --content with the right folder"});
+        return out;
+    }
+    loadEvent(dir, out.content, out.problems);
+    loadSectors(dir, out.content, out.problems);
+    loadStrings(dir, out.content, out.problems);
+
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir / "companies", ec))
+        if (entry.path().extension() == ".toml") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    if (files.empty())
+        out.problems.push_back({shortName(dir, dir / "companies"), 0, "", "no company files",
+                                "add one companies/<id>.toml per company"});
+    for (const auto& f : files) loadCompany(dir, f, options, out.content, out.problems);
+
+    // Exhibitors on the stand first: they are who the visitor came to see.
+    std::stable_sort(out.content.companies.begin(), out.content.companies.end(), [](const Company& a, const Company& b) {
+        if (a.exhibitor != b.exhibitor) return a.exhibitor;
+        return a.name < b.name;
+    });
+    return out;
+}
+
+} // namespace kiosk::core

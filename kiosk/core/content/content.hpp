@@ -1,0 +1,83 @@
+/// @brief The kiosk's content (event, sectors, companies, UI strings), loaded from TOML and validated.
+#pragma once
+#include "../problem.hpp"
+#include "../text.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kiosk::core {
+
+struct Sector {
+    std::string id;
+    Text name;
+    Text text;
+    std::uint32_t rgb = 0x555555; ///< 0xRRGGBB
+};
+
+struct Company {
+    std::string id;
+    std::string name;
+    std::filesystem::path logo; ///< resolved path; empty when missing (the UI draws a placeholder)
+    std::string region;         ///< "ruhr" or "greater-manchester"
+    bool exhibitor = true;
+    bool sample = false;
+    std::vector<std::string> sectors;
+    std::string website;
+    Text tagline;
+    Text description;
+    Text lookingFor;
+    std::string contactName, contactEmail, contactPhone;
+};
+
+struct TitledText {
+    Text title;
+    Text text;
+};
+
+struct Event {
+    std::string id;
+    Text title, subtitle, venue, dates, about;
+    std::string organiserName, organiserAddress, organiserPhone, organiserWebsite;
+    std::vector<TitledText> highlights;
+    Text summitName, summitDates, summitVenue;
+    std::vector<TitledText> summitDays;
+};
+
+struct Content {
+    Event event;
+    std::vector<Sector> sectors;
+    std::vector<Company> companies; ///< sorted: exhibitors first, then by name
+    std::map<std::string, Text> strings;
+
+    const Sector* sector(const std::string& id) const;
+    const Company* company(const std::string& id) const;
+    const Text* string(const std::string& key) const;
+};
+
+struct ContentLoad {
+    Content content;
+    std::vector<Problem> problems;
+};
+
+struct LoadOptions {
+    /// Where `logo` paths are looked up after the content folder (the shipped assets/).
+    std::filesystem::path assetsDir;
+    /// Fully decode every logo (check-content) rather than only read its header (start-up).
+    bool decodeImages = false;
+};
+
+/// Loads and validates everything under `dir`. Never throws: every problem is
+/// reported, and whatever is valid is kept, so the kiosk can still show it.
+ContentLoad loadContent(const std::filesystem::path& dir, const LoadOptions& options);
+
+/// The sector ids the kiosk knows (sign-up ids and exports depend on them).
+const std::vector<std::string>& knownSectorIds();
+
+/// Every UI string key the screens use; check-content reports the missing ones.
+const std::vector<std::string>& requiredStringKeys();
+
+} // namespace kiosk::core

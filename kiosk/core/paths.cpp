@@ -1,0 +1,30 @@
+#include "paths.hpp"
+
+#include <system_error>
+
+namespace kiosk::core {
+
+namespace fs = std::filesystem;
+
+namespace {
+/// An installed kiosk keeps its data in <prefix>/share/stand-kiosk; a build-tree
+/// binary uses the source tree it was built from.
+fs::path shippedDir(const char* name) {
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        fs::path installed = exe.parent_path().parent_path() / "share" / "stand-kiosk" / name;
+        if (fs::is_directory(installed, ec)) return installed;
+    }
+    return fs::path(KIOSK_SOURCE_DIR) / name;
+}
+} // namespace
+
+fs::path shippedContentDir() { return shippedDir("content"); }
+fs::path shippedAssetsDir() { return shippedDir("assets"); }
+
+fs::path fontPath(bool bold) {
+    return bold ? "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf" : "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+}
+
+} // namespace kiosk::core

@@ -1,0 +1,12 @@
+/// @brief Where the shipped content, assets and fonts are, for an installed or a build-tree binary.
+#pragma once
+#include <filesystem>
+
+namespace kiosk::core {
+
+std::filesystem::path shippedContentDir();
+std::filesystem::path shippedAssetsDir();
+/// Noto Sans from fonts-noto-core; `bold` picks the bold face.
+std::filesystem::path fontPath(bool bold);
+
+} // namespace kiosk::core

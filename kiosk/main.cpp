@@ -1,0 +1,103 @@
+// The kiosk executable: parses the command line and wires core, UI and platform.
+// Commands: (none) runs the kiosk; check-content validates a content folder.
+#include "core/config.hpp"
+#include "core/content/content.hpp"
+#include "core/paths.hpp"
+#include "run.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <regex>
+
+namespace {
+
+using namespace kiosk;
+
+struct CommonOptions {
+    std::string content;
+    std::string dataDir;
+    std::string config;
+};
+
+void printProblems(const std::vector<core::Problem>& problems) {
+    for (const auto& p : problems) std::cerr << (p.error ? "" : "warning: ") << p.format() << '\n';
+}
+
+/// Loads the config; problems go to stderr. Returns false when the file has errors.
+bool loadConfigOrReport(const std::string& path, core::KioskConfig& out) {
+    auto loaded = core::loadConfig(path);
+    printProblems(loaded.problems);
+    out = loaded.config;
+    return !core::hasErrors(loaded.problems);
+}
+
+int checkContent(const std::string& dir) {
+    auto loaded = core::loadContent(dir, {core::shippedAssetsDir(), true});
+    printProblems(loaded.problems);
+    const auto& c = loaded.content;
+    size_t errors = 0, warnings = 0;
+    for (const auto& p : loaded.problems) (p.error ? errors : warnings)++;
+    std::printf("%s: %zu companies, %zu sectors, %zu strings; %zu errors, %zu warnings\n", dir.c_str(),
+                c.companies.size(), c.sectors.size(), c.strings.size(), errors, warnings);
+    return errors ? 1 : 0;
+}
+
+int runKiosk(const CommonOptions& common, const std::string& windowed, const std::string& script, bool virtualClock) {
+    core::KioskConfig config;
+    // A broken config must not keep the stand dark: report it and run on defaults for the bad keys.
+    loadConfigOrReport(common.config, config);
+    const std::string dir = common.content.empty() ? core::shippedContentDir().string() : common.content;
+    auto loaded = core::loadContent(dir, {core::shippedAssetsDir(), false});
+    printProblems(loaded.problems);
+
+    platform::RunOptions o;
+    o.script = script;
+    o.virtualClock = virtualClock;
+    if (!windowed.empty()) {
+        std::smatch m;
+        static const std::regex re("^([0-9]{2,5})x([0-9]{2,5})$");
+        if (!std::regex_match(windowed, m, re)) {
+            std::cerr << "kiosk: --windowed " << windowed << ": expected WIDTHxHEIGHT, e.g. 1920x1080\n";
+            return 2;
+        }
+        o.windowed = std::make_pair(std::stoi(m[1]), std::stoi(m[2]));
+    }
+    return platform::run(o, loaded.content, config);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Stand kiosk: a touch-screen kiosk for trade-fair stands"};
+    app.set_version_flag("--version", std::string(KIOSK_VERSION));
+    CommonOptions common;
+    std::string windowed, script;
+    bool virtualClock = false;
+    // Shared options work before or after a command's name (AUTOMATION.md).
+    auto addCommon = [&](CLI::App* a) {
+        a->add_option("--content", common.content, "content folder (default: the shipped demo content)");
+        a->add_option("--data-dir", common.dataDir, "where the kiosk keeps its state (leads.db)");
+        a->add_option("--config", common.config, "the kiosk's TOML configuration");
+    };
+    addCommon(&app);
+    app.add_option("--windowed", windowed, "a normal window of WxH pixels instead of full screen");
+    app.add_option("--script", script, "play a script of touch actions (FILE, or - for stdin), then exit");
+    app.add_flag("--virtual-clock", virtualClock, "time advances only by frames and script waits");
+
+    auto* check = app.add_subcommand("check-content", "validate a content folder and list every problem");
+    std::string checkDir;
+    check->add_option("dir", checkDir, "content folder (default: --content, or the shipped content)");
+    addCommon(check);
+
+    CLI11_PARSE(app, argc, argv);
+
+    if (*check) {
+        const std::string dir = !checkDir.empty() ? checkDir
+                              : !common.content.empty() ? common.content
+                                                        : core::shippedContentDir().string();
+        return checkContent(dir);
+    }
+    return runKiosk(common, windowed, script, virtualClock);
+}

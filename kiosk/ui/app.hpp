@@ -1,0 +1,52 @@
+/// @brief The screen router: current screen, language, idle timeout, and the frame that draws them.
+#pragma once
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/content/content.hpp"
+#include "screen.hpp"
+#include "touch.hpp"
+
+namespace kiosk::ui {
+
+class App {
+public:
+    App(const core::Content& content, const core::KioskConfig& config, const core::Clock& clock,
+        TextureLoader textures = {});
+
+    /// Input from the touch screen, the mouse or a script.
+    void pushFinger(const FingerEvent& e) { m_touch.push(e); }
+    /// A physical key was pressed: counts as activity for the idle timeout.
+    void noteActivity() { m_lastActivity = m_clock.now(); }
+
+    /// One ImGui frame (NewFrame .. Render) at the given display size.
+    void frame(ImVec2 displaySize);
+
+    /// Seconds until the UI needs its next frame (0: now; large: nothing to do).
+    double wakeIn() const;
+
+    const UiState& state() const { return m_state; }
+    Screen screen() const { return m_state.screen; }
+    bool idleWarningShown() const { return m_warning; }
+
+private:
+    void apply(const Intent& i);
+    void go(Screen s);
+    void resetForNextVisitor();
+    Intent drawNavBar(float height);
+    Intent drawIdleWarning(float y, float height);
+
+    const core::Content& m_content;
+    const core::KioskConfig& m_config;
+    const core::Clock& m_clock;
+    TextureLoader m_textures;
+    TouchTracker m_touch;
+    UiState m_state;
+    double m_lastActivity = 0;
+    double m_lastFrame = -1;
+    double m_wakeAt = 0;
+    bool m_animating = true;
+    bool m_warning = false;
+    int m_settleFrames = 3;
+};
+
+} // namespace kiosk::ui

@@ -1,0 +1,236 @@
+#include "script.hpp"
+
+#include "registry.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace kiosk::ui {
+
+// ---- line sources ------------------------------------------------------------------
+
+struct LineSource::Shared {
+    std::mutex mutex;
+    std::deque<std::string> lines;
+    bool ended = false;
+};
+
+LineSource::LineSource() : m_shared(std::make_shared<Shared>()) {}
+LineSource::LineSource(LineSource&&) noexcept = default;
+LineSource::~LineSource() {
+    // The reader may block in getline on an open stdin; it only touches the shared state.
+    if (m_reader.joinable()) m_reader.detach();
+}
+
+LineSource LineSource::fromLines(std::vector<std::string> lines) {
+    LineSource s;
+    s.m_shared->lines.assign(lines.begin(), lines.end());
+    s.m_shared->ended = true;
+    return s;
+}
+
+LineSource LineSource::fromStream(std::istream& in) {
+    LineSource s;
+    s.m_reader = std::thread([shared = s.m_shared, &in] {
+        std::string line;
+        while (std::getline(in, line)) {
+            std::lock_guard lock(shared->mutex);
+            shared->lines.push_back(line);
+        }
+        std::lock_guard lock(shared->mutex);
+        shared->ended = true;
+    });
+    return s;
+}
+
+LineSource::Status LineSource::next(std::string& line) {
+    std::lock_guard lock(m_shared->mutex);
+    if (!m_shared->lines.empty()) {
+        line = std::move(m_shared->lines.front());
+        m_shared->lines.pop_front();
+        return Status::Line;
+    }
+    return m_shared->ended ? Status::End : Status::Pending;
+}
+
+// ---- player ------------------------------------------------------------------------
+
+namespace {
+constexpr int kSettleFrames = 4; // press, release, apply, draw the result
+
+std::string trim(const std::string& s) {
+    const auto a = s.find_first_not_of(" \t\r\n");
+    if (a == std::string::npos) return {};
+    const auto b = s.find_last_not_of(" \t\r\n");
+    return s.substr(a, b - a + 1);
+}
+} // namespace
+
+bool ScriptPlayer::ok(const Command& c) {
+    m_out << "ok " << c.line << ' ' << c.text << std::endl;
+    m_cmd.reset();
+    return true;
+}
+
+int ScriptPlayer::fail(const Command& c, const std::string& reason) {
+    m_out << "fail " << c.line << ' ' << c.text << ": " << reason << std::endl;
+    m_cmd.reset();
+    return 1;
+}
+
+bool ScriptPlayer::waitUntil(ScriptHost& host, double until) {
+    const double left = until - host.now();
+    if (left <= 1e-9) return true;
+    // Virtual time jumps in steps of at most half a second, so anything timed
+    // (countdowns, flings) still sees a sequence of frames.
+    host.advanceClock(std::min(left, 0.5));
+    return false;
+}
+
+std::optional<int> ScriptPlayer::step(ScriptHost& host) {
+    // The first lines need widgets on screen: let the UI draw itself first.
+    if (m_warmupFrames > 0) {
+        --m_warmupFrames;
+        return std::nullopt;
+    }
+    while (!m_cmd) {
+        std::string line;
+        switch (m_source.next(line)) {
+        case LineSource::Status::End: return 0;
+        case LineSource::Status::Pending: return std::nullopt;
+        case LineSource::Status::Line: break;
+        }
+        ++m_lineNo;
+        const std::string text = trim(line);
+        if (text.empty() || text[0] == '#') continue;
+        Command c;
+        c.line = m_lineNo;
+        c.text = text;
+        const auto sp = text.find_first_of(" \t");
+        c.verb = text.substr(0, sp);
+        // The argument is the rest of the line as written (type and expect-text keep spaces).
+        c.arg = sp == std::string::npos ? "" : text.substr(sp + 1);
+        if (c.verb == "type" || c.verb == "expect-text") {
+            const auto raw = line.find(c.verb) + c.verb.size();
+            c.arg = raw < line.size() ? line.substr(raw + 1) : "";
+            if (!c.arg.empty() && c.arg.back() == '\r') c.arg.pop_back();
+        }
+        m_cmd = c;
+    }
+    return run(host, *m_cmd);
+}
+
+std::optional<int> ScriptPlayer::run(ScriptHost& host, Command& c) {
+    App& app = host.app();
+    auto widget = [&](const std::string& id) { return registry().find(id); };
+    std::istringstream args(c.arg);
+
+    if (c.verb == "tap" || c.verb == "longpress" || c.verb == "drag") {
+        if (c.phase == 0) {
+            std::string id;
+            args >> id;
+            const WidgetInfo* w = widget(id);
+            if (!w) return fail(c, "widget '" + id + "' is not on screen");
+            c.pos = w->center();
+            if (c.verb == "longpress") {
+                double ms = -1;
+                if (!(args >> ms) || ms < 0) return fail(c, "usage: longpress ID MS");
+                c.until = host.now() + ms / 1000.0;
+            } else if (c.verb == "drag") {
+                if (!(args >> c.delta.x >> c.delta.y)) return fail(c, "usage: drag ID DX DY");
+            }
+            app.pushFinger({FingerEvent::Type::Down, c.pos});
+            if (c.verb == "tap") app.pushFinger({FingerEvent::Type::Up, c.pos});
+            c.phase = c.verb == "tap" ? 2 : 1;
+            return std::nullopt;
+        }
+        if (c.phase == 1) {
+            if (c.verb == "longpress") {
+                if (!waitUntil(host, c.until)) return std::nullopt;
+                app.pushFinger({FingerEvent::Type::Up, c.pos});
+            } else {
+                // Ten moves, one per frame, as a finger would.
+                constexpr int kMoves = 10;
+                ++c.frames;
+                const float f = static_cast<float>(c.frames) / kMoves;
+                const ImVec2 p(c.pos.x + c.delta.x * f, c.pos.y + c.delta.y * f);
+                app.pushFinger({FingerEvent::Type::Move, p});
+                if (c.frames < kMoves) return std::nullopt;
+                app.pushFinger({FingerEvent::Type::Up, p});
+            }
+            c.phase = 2;
+            c.frames = 0;
+            return std::nullopt;
+        }
+        if (++c.frames < kSettleFrames) return std::nullopt;
+        ok(c);
+        return std::nullopt;
+    }
+    if (c.verb == "wait") {
+        if (c.phase == 0) {
+            double ms = -1;
+            if (!(args >> ms) || ms < 0) return fail(c, "usage: wait MS");
+            c.until = host.now() + ms / 1000.0;
+            c.phase = 1;
+        }
+        if (!waitUntil(host, c.until)) return std::nullopt;
+        // One more frame so whatever the time triggered (idle reset) is drawn.
+        if (++c.frames < 2) return std::nullopt;
+        ok(c);
+        return std::nullopt;
+    }
+    if (c.verb == "expect-screen") {
+        std::string name;
+        args >> name;
+        if (name == screenName(app.screen())) ok(c);
+        else return fail(c, std::string("screen is '") + screenName(app.screen()) + "'");
+        return std::nullopt;
+    }
+    if (c.verb == "expect-visible") {
+        std::string id;
+        args >> id;
+        if (widget(id)) ok(c);
+        else return fail(c, "widget '" + id + "' is not on screen");
+        return std::nullopt;
+    }
+    if (c.verb == "expect-text") {
+        const auto sp = c.arg.find(' ');
+        const std::string id = c.arg.substr(0, sp);
+        const std::string want = sp == std::string::npos ? "" : c.arg.substr(sp + 1);
+        const WidgetInfo* w = widget(id);
+        if (!w) return fail(c, "widget '" + id + "' is not on screen");
+        if (!w->text) return fail(c, "widget '" + id + "' is not a text field");
+        if (*w->text != want) return fail(c, "field holds '" + *w->text + "'");
+        ok(c);
+        return std::nullopt;
+    }
+    if (c.verb == "type") return fail(c, "no text field has the focus");
+    if (c.verb == "ids") {
+        for (const auto& w : registry().widgets())
+            m_out << "id " << w.id << ' ' << std::lround(w.min.x) << ' ' << std::lround(w.min.y) << ' '
+                  << std::lround(w.max.x - w.min.x) << ' ' << std::lround(w.max.y - w.min.y) << '\n';
+        ok(c);
+        return std::nullopt;
+    }
+    if (c.verb == "shot") {
+        if (c.phase == 0) {
+            if (trim(c.arg).empty()) return fail(c, "usage: shot FILE");
+            host.requestShot(trim(c.arg));
+            c.phase = 1;
+            return std::nullopt;
+        }
+        auto r = host.shotResult();
+        if (!r) return std::nullopt;
+        if (!r->empty()) return fail(c, *r);
+        ok(c);
+        return std::nullopt;
+    }
+    if (c.verb == "quit") {
+        ok(c);
+        return 0;
+    }
+    return fail(c, "unknown command '" + c.verb + "'");
+}
+
+} // namespace kiosk::ui

@@ -1,0 +1,79 @@
+/// @brief The script player: replays touch actions against the real screens (AUTOMATION.md).
+///
+/// It pushes FingerEvents into the same path as the touch screen and checks the
+/// widget registry; one `step()` per frame, so the UI runs normally meanwhile.
+#pragma once
+#include "../app.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <istream>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace kiosk::ui {
+
+/// What the player needs from whoever runs the frames (the platform, or a headless test).
+class ScriptHost {
+public:
+    virtual ~ScriptHost() = default;
+    virtual App& app() = 0;
+    virtual double now() const = 0;
+    /// Virtual clock: jump ahead by `seconds`. Real clock: returns false (the player waits).
+    virtual bool advanceClock(double seconds) = 0;
+    /// Ask for a PNG of the next rendered frame.
+    virtual void requestShot(const std::string& path) = 0;
+    /// nullopt while pending; "" when written; else why it failed.
+    virtual std::optional<std::string> shotResult() = 0;
+};
+
+/// Script lines from a file (read at once) or from a stream read on a thread,
+/// so a test can feed stdin line by line while the kiosk keeps rendering.
+class LineSource {
+public:
+    enum class Status { Line, Pending, End };
+    static LineSource fromLines(std::vector<std::string> lines);
+    static LineSource fromStream(std::istream& in);
+    LineSource(LineSource&&) noexcept;
+    ~LineSource();
+    Status next(std::string& line);
+
+private:
+    LineSource();
+    struct Shared;
+    std::shared_ptr<Shared> m_shared;
+    std::thread m_reader;
+};
+
+class ScriptPlayer {
+public:
+    ScriptPlayer(LineSource source, std::ostream& out) : m_source(std::move(source)), m_out(out) {}
+    /// Call once per frame, before App::frame. Returns the exit code once the script ended.
+    std::optional<int> step(ScriptHost& host);
+
+private:
+    struct Command {
+        int line = 0;
+        std::string text, verb, arg;
+        int phase = 0, frames = 0;
+        double until = 0;
+        ImVec2 pos{}, delta{};
+    };
+    std::optional<int> run(ScriptHost& host, Command& c);
+    bool ok(const Command& c);
+    int fail(const Command& c, const std::string& reason);
+    /// Lets time pass; true once `until` is reached.
+    bool waitUntil(ScriptHost& host, double until);
+
+    LineSource m_source;
+    std::ostream& m_out;
+    std::optional<Command> m_cmd;
+    int m_lineNo = 0;
+    int m_warmupFrames = 2;
+};
+
+} // namespace kiosk::ui

@@ -1,0 +1,59 @@
+/// @brief What every screen gets (read-only state) and what it returns (an intent).
+///
+/// Screens are small functions that draw and return at most one intent per frame;
+/// the App applies it after the frame. A screen never touches storage or network.
+#pragma once
+#include "core/content/content.hpp"
+#include "theme.hpp"
+#include "widgets/widgets.hpp"
+
+#include <functional>
+#include <string>
+#include <variant>
+
+namespace kiosk::ui {
+
+enum class Screen { Attract, Browse, Profile, Signup, Thanks, Pin, Staff };
+const char* screenName(Screen s);
+
+namespace intent {
+struct Goto { Screen screen; };
+struct SetLang { core::Lang lang; };
+struct OpenProfile { std::string companyId; };
+struct SetFilter { std::string sectorId; }; ///< empty: all sectors
+struct StayActive {};                        ///< "Continue" on the idle warning
+} // namespace intent
+using Intent = std::variant<std::monostate, intent::Goto, intent::SetLang, intent::OpenProfile, intent::SetFilter,
+                            intent::StayActive>;
+
+/// The UI state a screen may read.
+struct UiState {
+    Screen screen = Screen::Attract;
+    core::Lang lang = core::Lang::De;
+    std::string filter;    ///< browse: selected sector id, empty = all
+    std::string companyId; ///< profile: the company shown
+    double screenSince = 0; ///< when the current screen was entered (seconds)
+};
+
+using TextureLoader = std::function<Texture(const std::filesystem::path&)>;
+
+struct ScreenCtx {
+    const core::Content& content;
+    const UiState& state;
+    double now;
+    const TextureLoader& textures;
+    ImVec2 size;                 ///< the screen's area above the navigation bar
+    mutable bool animating = false; ///< set by a screen that needs the next frame soon
+    mutable double wakeAt = 1e300;  ///< or a time when it needs its next frame
+
+    /// The UI string `key` in the visitor's language (the key itself when missing).
+    const std::string& tr(const std::string& key) const;
+    const std::string& in(const core::Text& t) const { return t.in(state.lang); }
+};
+
+// One function per screen, each in screens/<name>.cpp.
+Intent drawAttract(const ScreenCtx& ctx);
+Intent drawBrowse(const ScreenCtx& ctx);
+Intent drawProfile(const ScreenCtx& ctx);
+
+} // namespace kiosk::ui

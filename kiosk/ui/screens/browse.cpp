@@ -1,0 +1,117 @@
+// Browse: sector filter chips and a drag-scrolled grid of company cards.
+#include "../automation/registry.hpp"
+#include "../screen.hpp"
+
+#include <algorithm>
+
+namespace kiosk::ui {
+
+namespace {
+
+ImU32 sectorColor(const core::Sector& s) {
+    return IM_COL32((s.rgb >> 16) & 0xFF, (s.rgb >> 8) & 0xFF, s.rgb & 0xFF, 255);
+}
+
+bool matches(const core::Company& c, const std::string& filter) {
+    return filter.empty() || std::find(c.sectors.begin(), c.sectors.end(), filter) != c.sectors.end();
+}
+
+/// One card: logo, name, tagline, sector tags. Returns true when tapped.
+bool card(const ScreenCtx& ctx, const core::Company& c, ImVec2 size) {
+    const Theme& t = theme();
+    const std::string id = "browse.card." + c.id;
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    const bool tapped = ImGui::InvisibleButton(id.c_str(), size);
+    const bool held = ImGui::IsItemActive();
+    ImVec2 q(p.x + size.x, p.y + size.y);
+    registry().add(id, p, q);
+
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float r = t.em(0.5f), pad = t.em(0.8f);
+    dl->AddRectFilled(p, q, held ? t.colors.buttonPressed : t.colors.surface, r);
+    dl->AddRect(p, q, t.colors.border, r, 0, std::max(1.0f, t.em(0.06f)));
+
+    const float ls = size.y - 2 * pad;
+    const Texture tex = ctx.textures ? ctx.textures(c.logo) : Texture{};
+    logo(dl, ImVec2(p.x + pad, p.y + pad), ls, tex, c.name);
+
+    const float x = p.x + 2 * pad + ls, w = q.x - x - pad;
+    float y = p.y + pad;
+    dl->PushClipRect(ImVec2(x, p.y), ImVec2(q.x - pad, q.y), true);
+    dl->AddText(t.fonts.bold, t.fonts.bold->FontSize, ImVec2(x, y), t.colors.text, c.name.c_str());
+    y += t.fonts.bold->FontSize * 1.25f;
+    const std::string& tagline = ctx.in(c.tagline);
+    dl->AddText(t.fonts.small, t.fonts.small->FontSize, ImVec2(x, y), t.colors.textMuted, tagline.c_str(), nullptr, w);
+
+    // Bottom row: sector tags, then region or "sample".
+    float tx = x;
+    const float ty = q.y - pad - t.fonts.small->FontSize * 1.5f;
+    for (const auto& sid : c.sectors)
+        if (const core::Sector* s = ctx.content.sector(sid))
+            tx += tag(dl, ImVec2(tx, ty), ctx.in(s->name), sectorColor(*s), t.fonts.small) + t.em(0.3f);
+    if (c.sample) tag(dl, ImVec2(tx, ty), ctx.tr("common.sample"), t.colors.border, t.fonts.small);
+    else if (!c.exhibitor) tag(dl, ImVec2(tx, ty), ctx.tr("region.ruhr"), t.colors.border, t.fonts.small);
+    dl->PopClipRect();
+    return tapped;
+}
+
+} // namespace
+
+Intent drawBrowse(const ScreenCtx& ctx) {
+    const Theme& t = theme();
+    const float margin = t.em(1.5f);
+    const float w = ctx.size.x - 2 * margin;
+    Intent out;
+
+    ImGui::SetCursorScreenPos(ImVec2(margin, margin));
+    wrappedText(t.fonts.heading, t.colors.text, ctx.tr("browse.title"), w);
+
+    // Filter chips: "All" and one per sector.
+    const float chipH = std::max(t.mm(22), t.em(1.9f));
+    ImGui::SetCursorScreenPos(ImVec2(margin, ImGui::GetCursorScreenPos().y + t.em(0.3f)));
+    // Chips flow left to right and wrap on a narrow (portrait) screen.
+    const float chipGap = t.em(0.5f);
+    ImVec2 at = ImGui::GetCursorScreenPos();
+    auto place = [&](const std::string& label) {
+        const float cw = chipWidth(label);
+        if (at.x > margin && at.x + cw > margin + w) at = ImVec2(margin, at.y + chipH + chipGap);
+        ImGui::SetCursorScreenPos(at);
+        at.x += cw + chipGap;
+    };
+    place(ctx.tr("browse.filter_all"));
+    if (chip("browse.filter.all", ctx.tr("browse.filter_all"), ctx.state.filter.empty(), t.colors.primary, chipH))
+        out = intent::SetFilter{""};
+    for (const auto& s : ctx.content.sectors) {
+        place(ctx.in(s.name));
+        if (chip("browse.filter." + s.id, ctx.in(s.name), ctx.state.filter == s.id, sectorColor(s), chipH))
+            out = intent::SetFilter{ctx.state.filter == s.id ? "" : s.id};
+    }
+    ImGui::SetCursorScreenPos(ImVec2(margin, at.y + chipH + chipGap));
+
+    std::vector<const core::Company*> shown;
+    for (const auto& c : ctx.content.companies)
+        if (matches(c, ctx.state.filter)) shown.push_back(&c);
+    std::string count = ctx.tr("browse.count");
+    if (auto p = count.find("{n}"); p != std::string::npos) count.replace(p, 3, std::to_string(shown.size()));
+    ImGui::SetCursorScreenPos(ImVec2(margin, ImGui::GetCursorScreenPos().y + t.em(0.2f)));
+    wrappedText(t.fonts.small, t.colors.textMuted, count, w);
+
+    // The grid: as many columns of at least 17 em as fit.
+    const float gap = t.em(0.8f);
+    const int cols = std::max(1, static_cast<int>((w + gap) / (t.em(17) + gap)));
+    const float cw = (w - gap * float(cols - 1)) / float(cols), ch = std::max(t.em(6.5f), t.mm(45));
+    const float top = ImGui::GetCursorScreenPos().y + t.em(0.3f);
+    ImGui::SetCursorScreenPos(ImVec2(margin, top));
+    beginTouchScroll("browse.grid", ImVec2(w + margin * 0.5f, ctx.size.y - top - t.em(0.5f)));
+    if (shown.empty()) wrappedText(t.fonts.body, t.colors.textMuted, ctx.tr("browse.empty"), w);
+    for (size_t i = 0; i < shown.size(); ++i) {
+        const int col = static_cast<int>(i % size_t(cols));
+        if (col > 0) ImGui::SameLine(0, gap);
+        if (card(ctx, *shown[i], ImVec2(cw, ch))) out = intent::OpenProfile{shown[i]->id};
+        if (col == cols - 1 || i + 1 == shown.size()) ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y));
+    }
+    if (endTouchScroll()) ctx.animating = true;
+    return out;
+}
+
+} // namespace kiosk::ui

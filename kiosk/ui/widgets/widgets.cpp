@@ -1,0 +1,218 @@
+#include "widgets.hpp"
+
+#include "../automation/registry.hpp"
+#include "../theme.hpp"
+
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+namespace kiosk::ui {
+
+ImU32 faded(ImU32 color) {
+    const float a = ImGui::GetStyle().Alpha;
+    if (a >= 1.0f) return color;
+    const unsigned alpha = static_cast<unsigned>(((color >> IM_COL32_A_SHIFT) & 0xFF) * a);
+    return (color & ~IM_COL32_A_MASK) | (alpha << IM_COL32_A_SHIFT);
+}
+
+void centeredText(ImDrawList* dl, ImFont* font, ImU32 color, ImVec2 center, const std::string& text) {
+    ImVec2 sz = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str());
+    dl->AddText(font, font->FontSize, ImVec2(std::floor(center.x - sz.x * 0.5f), std::floor(center.y - sz.y * 0.5f)),
+                faded(color), text.c_str());
+}
+
+bool button(const std::string& id, const std::string& label, ImVec2 size, ButtonKind kind) {
+    const Theme& t = theme();
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    bool clicked = ImGui::InvisibleButton(id.c_str(), size);
+    bool held = ImGui::IsItemActive();
+    registry().add(id, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+
+    ImU32 bg, fg;
+    switch (kind) {
+    case ButtonKind::Primary:
+        bg = held ? t.colors.primaryPressed : t.colors.primary;
+        fg = t.colors.onPrimary;
+        break;
+    case ButtonKind::Secondary:
+        bg = held ? t.colors.buttonPressed : t.colors.button;
+        fg = t.colors.onButton;
+        break;
+    default:
+        bg = held ? t.colors.buttonPressed : 0;
+        fg = t.colors.onButton;
+    }
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 max(pos.x + size.x, pos.y + size.y);
+    const float r = t.em(0.35f);
+    if (bg) dl->AddRectFilled(pos, max, faded(bg), r);
+    if (kind == ButtonKind::Secondary) dl->AddRect(pos, max, faded(t.colors.border), r, 0, std::max(1.0f, t.em(0.08f)));
+
+    const size_t nl = label.find('\n');
+    ImVec2 c((pos.x + max.x) * 0.5f, (pos.y + max.y) * 0.5f);
+    if (nl == std::string::npos) {
+        centeredText(dl, t.fonts.bold, fg, c, label);
+    } else {
+        const float h1 = t.fonts.bold->FontSize, h2 = t.fonts.small->FontSize;
+        const float top = c.y - (h1 + h2) * 0.5f;
+        centeredText(dl, t.fonts.bold, fg, ImVec2(c.x, top + h1 * 0.5f), label.substr(0, nl));
+        centeredText(dl, t.fonts.small, fg, ImVec2(c.x, top + h1 + h2 * 0.5f), label.substr(nl + 1));
+    }
+    return clicked;
+}
+
+float chipWidth(const std::string& label) {
+    ImFont* f = theme().fonts.bold;
+    return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, label.c_str()).x + em(2.5f);
+}
+
+bool chip(const std::string& id, const std::string& label, bool selected, ImU32 selectedColor, float height) {
+    const Theme& t = theme();
+    ImFont* f = t.fonts.bold;
+    const float w = chipWidth(label);
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    bool clicked = ImGui::InvisibleButton(id.c_str(), ImVec2(w, height));
+    bool held = ImGui::IsItemActive();
+    ImVec2 max(pos.x + w, pos.y + height);
+    registry().add(id, pos, max);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImU32 bg = selected ? selectedColor : (held ? t.colors.buttonPressed : t.colors.button);
+    ImU32 fg = selected ? IM_COL32_WHITE : t.colors.onButton;
+    dl->AddRectFilled(pos, max, faded(bg), height * 0.5f);
+    if (!selected) dl->AddRect(pos, max, faded(t.colors.border), height * 0.5f, 0, std::max(1.0f, t.em(0.08f)));
+    // Selection is shown by a tick as well as by colour (not by colour alone).
+    std::string text = selected ? "\u2022 " + label : label;
+    centeredText(dl, f, fg, ImVec2((pos.x + max.x) * 0.5f, (pos.y + max.y) * 0.5f), text);
+    return clicked;
+}
+
+float tagWidth(const std::string& label, ImFont* font) {
+    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, label.c_str()).x + font->FontSize;
+}
+
+float tag(ImDrawList* dl, ImVec2 pos, const std::string& label, ImU32 color, ImFont* font) {
+    const float w = tagWidth(label, font), h = font->FontSize * 1.5f;
+    dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), faded(color), h * 0.5f);
+    centeredText(dl, font, IM_COL32_WHITE, ImVec2(pos.x + w * 0.5f, pos.y + h * 0.5f), label);
+    return w;
+}
+
+void logo(ImDrawList* dl, ImVec2 min, float size, const Texture& tex, const std::string& name) {
+    const Theme& t = theme();
+    ImVec2 max(min.x + size, min.y + size);
+    const float r = size * 0.12f;
+    if (tex.id && tex.width > 0 && tex.height > 0) {
+        // Fit, keeping the aspect ratio; rounded corners so every logo sits in the same frame.
+        const float s = size / static_cast<float>(std::max(tex.width, tex.height));
+        const float w = tex.width * s, h = tex.height * s;
+        ImVec2 a(min.x + (size - w) * 0.5f, min.y + (size - h) * 0.5f);
+        dl->AddImageRounded(tex.id, a, ImVec2(a.x + w, a.y + h), ImVec2(0, 0), ImVec2(1, 1), faded(IM_COL32_WHITE), r);
+        return;
+    }
+    // Placeholder: initials on a neutral tile, so a missing logo never leaves a hole.
+    dl->AddRectFilled(min, max, faded(t.colors.surfaceAlt), r);
+    std::string initials;
+    bool start = true;
+    for (char ch : name) {
+        if (ch == ' ' || ch == '-') start = true;
+        else if (start && initials.size() < 2 && static_cast<unsigned char>(ch) < 0x80) {
+            initials += ch;
+            start = false;
+        }
+    }
+    ImFont* f = size > t.em(4) ? t.fonts.heading : t.fonts.bold;
+    centeredText(dl, f, t.colors.textMuted, ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f), initials);
+}
+
+void qrCode(ImDrawList* dl, ImVec2 min, float size, const core::QrCode& qr) {
+    dl->AddRectFilled(min, ImVec2(min.x + size, min.y + size), faded(IM_COL32_WHITE));
+    if (qr.size == 0) return;
+    const int quiet = 4; // the quiet zone scanners need around the code
+    const float m = std::floor(size / static_cast<float>(qr.size + 2 * quiet));
+    const float off = std::floor((size - m * static_cast<float>(qr.size)) * 0.5f);
+    const ImU32 black = faded(IM_COL32(0, 0, 0, 255));
+    for (int y = 0; y < qr.size; ++y)
+        for (int x = 0; x < qr.size; ++x)
+            if (qr.dark(x, y)) {
+                ImVec2 a(min.x + off + x * m, min.y + off + y * m);
+                dl->AddRectFilled(a, ImVec2(a.x + m, a.y + m), black);
+            }
+}
+
+void wrappedText(ImFont* font, ImU32 color, const std::string& text, float width) {
+    ImGui::PushFont(font);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+}
+
+// ---- drag to scroll -------------------------------------------------------------
+
+namespace {
+struct ScrollState {
+    float velocity = 0.0f; ///< px/s, after release
+    bool dragging = false;
+};
+std::unordered_map<ImGuiID, ScrollState> g_scrolls;
+ImGuiID g_currentScroll = 0;
+} // namespace
+
+void beginTouchScroll(const char* id, ImVec2 size) {
+    ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+    g_currentScroll = ImGui::GetCurrentWindow()->ID;
+}
+
+bool endTouchScroll() {
+    ImGuiIO& io = ImGui::GetIO();
+    ScrollState& s = g_scrolls[g_currentScroll];
+    const float dt = std::clamp(io.DeltaTime, 1e-4f, 0.1f);
+    const bool hovered = ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem |
+                                                ImGuiHoveredFlags_ChildWindows);
+    bool moving = false;
+    if (io.MouseDown[0] && (s.dragging || (hovered && ImGui::IsMouseDragging(0)))) {
+        if (!s.dragging) {
+            // The finger moved: this is a scroll, not a tap. Release the button under it.
+            ImGui::ClearActiveID();
+            s.dragging = true;
+            s.velocity = 0.0f;
+        }
+        const float dy = io.MouseDelta.y;
+        ImGui::SetScrollY(ImGui::GetScrollY() - dy);
+        // Smoothed finger speed, for the fling after release.
+        s.velocity = 0.7f * s.velocity + 0.3f * (-dy / dt);
+        moving = true;
+    } else {
+        if (s.dragging) s.dragging = false;
+        if (std::fabs(s.velocity) > 20.0f) {
+            const float y = ImGui::GetScrollY() + s.velocity * dt;
+            ImGui::SetScrollY(std::clamp(y, 0.0f, ImGui::GetScrollMaxY()));
+            s.velocity *= std::exp(-4.0f * dt); // friction: a fling runs for about a second
+            if (y <= 0.0f || y >= ImGui::GetScrollMaxY()) s.velocity = 0.0f;
+            moving = true;
+        } else {
+            s.velocity = 0.0f;
+        }
+        if (io.MouseDown[0] && hovered) s.velocity = 0.0f; // a touch stops the fling
+    }
+    // A thin position indicator (the content is dragged, not the bar).
+    if (ImGui::GetScrollMaxY() > 0.0f) {
+        ImGuiWindow* w = ImGui::GetCurrentWindow();
+        const float viewH = w->Size.y, contentH = viewH + ImGui::GetScrollMaxY();
+        const float barH = std::max(em(2.0f), viewH * viewH / contentH);
+        const float y = w->Pos.y + (viewH - barH) * (ImGui::GetScrollY() / ImGui::GetScrollMaxY());
+        const float x = w->Pos.x + w->Size.x - em(0.3f);
+        w->DrawList->AddRectFilled(ImVec2(x, y), ImVec2(x + em(0.25f), y + barH), faded(theme().colors.border), em(0.2f));
+    }
+    ImGui::EndChild();
+    return moving;
+}
+
+void resetTouchScrolls() { g_scrolls.clear(); }
+
+} // namespace kiosk::ui

@@ -1,0 +1,280 @@
+// The frame loop. Thin on purpose: SDL events become FingerEvents for the UI,
+// the UI draws, OpenGL renders. [SECTIONS] signals, input, script host, loop.
+#include "run.hpp"
+
+#include "textures.hpp"
+#include "ui/app.hpp"
+#include "ui/automation/script.hpp"
+#include "ui/theme.hpp"
+
+#include <SDL.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <backends/imgui_impl_sdl.h>
+#include <glad/gl.h>
+#include <imgui.h>
+#include <stb_image_write.h>
+
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <vector>
+
+namespace kiosk::platform {
+
+namespace {
+
+// ---- signals ---------------------------------------------------------------------------
+// SDL would turn SIGTERM into SDL_QUIT, which kiosk mode ignores; `systemctl stop`
+// must still end the kiosk, so we take the signal ourselves.
+std::atomic<bool> g_terminate{false};
+void onTerminate(int) { g_terminate = true; }
+
+void installSignalHandlers() {
+    struct sigaction sa {};
+    sa.sa_handler = onTerminate;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+}
+
+// ---- screenshots -----------------------------------------------------------------------
+std::string writeScreenshot(const std::string& path, int w, int h) {
+    std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadBuffer(GL_BACK);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+    // GL's origin is bottom-left; PNG's is top-left.
+    std::vector<unsigned char> flipped(px.size());
+    const size_t row = static_cast<size_t>(w) * 4;
+    for (int y = 0; y < h; ++y) std::copy_n(&px[(h - 1 - y) * row], row, &flipped[y * row]);
+    for (size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;
+    if (!stbi_write_png(path.c_str(), w, h, 4, flipped.data(), static_cast<int>(row)))
+        return "cannot write " + path;
+    return {};
+}
+
+// ---- script host -----------------------------------------------------------------------
+class Host final : public ui::ScriptHost {
+public:
+    Host(ui::App& app, const core::Clock& clock, core::VirtualClock* vclock) : m_app(app), m_clock(clock), m_vclock(vclock) {}
+    ui::App& app() override { return m_app; }
+    double now() const override { return m_clock.now(); }
+    bool advanceClock(double s) override {
+        if (!m_vclock) return false;
+        m_vclock->advance(s);
+        return true;
+    }
+    void requestShot(const std::string& path) override {
+        m_shotPath = path;
+        m_shotResult.reset();
+    }
+    std::optional<std::string> shotResult() override { return m_shotResult; }
+
+    std::string m_shotPath;
+    std::optional<std::string> m_shotResult;
+
+private:
+    ui::App& m_app;
+    const core::Clock& m_clock;
+    core::VirtualClock* m_vclock;
+};
+
+// ---- input -----------------------------------------------------------------------------
+/// One finger at a time: the first finger down owns the pointer until it lifts.
+struct FingerInput {
+    SDL_FingerID finger = -1;
+    bool mouseDown = false;
+
+    /// Returns true when the event was input for the UI.
+    bool handle(const SDL_Event& e, ui::App& app, int w, int h) {
+        using T = ui::FingerEvent::Type;
+        switch (e.type) {
+        case SDL_FINGERDOWN:
+            if (finger != -1) return true;
+            finger = e.tfinger.fingerId;
+            app.pushFinger({T::Down, ImVec2(e.tfinger.x * w, e.tfinger.y * h)});
+            return true;
+        case SDL_FINGERMOTION:
+            if (e.tfinger.fingerId == finger) app.pushFinger({T::Move, ImVec2(e.tfinger.x * w, e.tfinger.y * h)});
+            return true;
+        case SDL_FINGERUP:
+            if (e.tfinger.fingerId != finger) return true;
+            finger = -1;
+            app.pushFinger({T::Up, ImVec2(e.tfinger.x * w, e.tfinger.y * h)});
+            return true;
+        // A mouse works like a finger (desktop development, a touch screen that reports as a mouse).
+        case SDL_MOUSEBUTTONDOWN:
+            if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT) return false;
+            mouseDown = true;
+            app.pushFinger({T::Down, ImVec2(float(e.button.x), float(e.button.y))});
+            return true;
+        case SDL_MOUSEBUTTONUP:
+            if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT || !mouseDown) return false;
+            mouseDown = false;
+            app.pushFinger({T::Up, ImVec2(float(e.button.x), float(e.button.y))});
+            return true;
+        case SDL_MOUSEMOTION:
+            if (e.motion.which == SDL_TOUCH_MOUSEID || !mouseDown) return false;
+            app.pushFinger({T::Move, ImVec2(float(e.motion.x), float(e.motion.y))});
+            return true;
+        default: return false;
+        }
+    }
+};
+
+} // namespace
+
+int run(const RunOptions& o, const core::Content& content, const core::KioskConfig& config) {
+    const bool kioskMode = !o.windowed;
+    // ENGINEERING.md §3: no synthetic mouse from touches, no mouse capture (it stops
+    // touch delivery on X11), stay visible on focus loss, our own signal handling.
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_AUTO_CAPTURE, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        std::fprintf(stderr, "kiosk: cannot open the display: %s\n", SDL_GetError());
+        return 2;
+    }
+    installSignalHandlers();
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+
+    Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_ALLOW_HIGHDPI;
+    int w = 1920, h = 1080;
+    SDL_DisplayMode desktop{};
+    if (o.windowed) {
+        std::tie(w, h) = *o.windowed;
+    } else {
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+        // Create it at the screen's size: without a window manager (cage, Xvfb) nobody resizes it later.
+        if (SDL_GetDesktopDisplayMode(0, &desktop) == 0) w = desktop.w, h = desktop.h;
+    }
+    SDL_Window* window = SDL_CreateWindow("Stand kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+    SDL_GLContext gl = window ? SDL_GL_CreateContext(window) : nullptr;
+    if (!gl || !gladLoadGL(reinterpret_cast<GLADloadfunc>(SDL_GL_GetProcAddress))) {
+        std::fprintf(stderr, "kiosk: cannot create an OpenGL 3.3 window: %s\n", SDL_GetError());
+        SDL_Quit();
+        return 2;
+    }
+    SDL_GL_MakeCurrent(window, gl);
+    const bool fastScript = !o.script.empty() && o.virtualClock;
+    SDL_GL_SetSwapInterval(fastScript ? 0 : 1);
+    if (kioskMode) SDL_ShowCursor(SDL_DISABLE);
+    SDL_DisableScreenSaver();
+
+    SDL_GL_GetDrawableSize(window, &w, &h);
+    ImGui::CreateContext();
+    ui::setupTheme(ui::pixelsPerMm(float(w), float(h), config.diagonalInch, config.pixelPitchMm), config.theme);
+    ImGui_ImplSDL2_InitForOpenGL(window, gl);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+
+    core::SteadyClock steady;
+    core::VirtualClock virt(steady.wallMs());
+    const core::Clock& clock = o.virtualClock ? static_cast<const core::Clock&>(virt) : steady;
+    TextureCache textures;
+    ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); });
+
+    std::optional<ui::ScriptPlayer> player;
+    std::ifstream scriptFile;
+    if (!o.script.empty()) {
+        if (o.script == "-") {
+            player.emplace(ui::LineSource::fromStream(std::cin), std::cout);
+        } else {
+            std::ifstream in(o.script);
+            if (!in) {
+                std::fprintf(stderr, "kiosk: cannot read script %s\n", o.script.c_str());
+                return 2;
+            }
+            std::vector<std::string> lines;
+            for (std::string l; std::getline(in, l);) lines.push_back(l);
+            player.emplace(ui::LineSource::fromLines(std::move(lines)), std::cout);
+        }
+    }
+    Host host(app, clock, o.virtualClock ? &virt : nullptr);
+    FingerInput input;
+
+    int exitCode = 0;
+    bool needFrame = true, firstFrame = true;
+    const bool exitAfterFirstFrame = std::getenv("KIOSK_EXIT_AFTER_FIRST_FRAME") != nullptr; // kiosk-bench
+    while (!g_terminate) {
+        // ---- wait: block until input or the UI's next timed change; render nothing meanwhile.
+        SDL_Event e;
+        bool gotEvent = false;
+        auto handle = [&](const SDL_Event& ev) {
+            if (input.handle(ev, app, w, h)) gotEvent = true;
+            else if (ev.type == SDL_KEYDOWN || ev.type == SDL_KEYUP || ev.type == SDL_TEXTINPUT) {
+                ImGui_ImplSDL2_ProcessEvent(&ev);
+                app.noteActivity();
+                gotEvent = true;
+            } else if (ev.type == SDL_WINDOWEVENT) {
+                gotEvent = true; // exposed, resized, focus: draw again
+            } else if (ev.type == SDL_QUIT && !kioskMode) {
+                g_terminate = true; // a developer's window may close; a kiosk's may not
+            }
+        };
+        if (!player && !needFrame) {
+            const double wait = app.wakeIn();
+            // Cap the wait so a SIGTERM is noticed within a second.
+            const int ms = static_cast<int>(std::min(1000.0, std::ceil(wait * 1000.0)));
+            if (ms > 0 && SDL_WaitEventTimeout(&e, ms)) handle(e);
+        }
+        while (SDL_PollEvent(&e)) handle(e);
+        if (g_terminate) break;
+        if (!(needFrame || gotEvent || player || app.wakeIn() <= 0.0)) continue;
+
+        // ---- one frame
+        const Uint64 frameStart = SDL_GetPerformanceCounter();
+        if (player) {
+            if (auto code = player->step(host)) {
+                exitCode = *code;
+                break;
+            }
+        }
+        if (o.virtualClock) virt.advance(1.0 / 60.0);
+        SDL_GL_GetDrawableSize(window, &w, &h);
+        ImGui_ImplOpenGL3_NewFrame();
+        app.frame(ImVec2(float(w), float(h)));
+        glViewport(0, 0, w, h);
+        const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(ui::theme().colors.bg);
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        if (!host.m_shotPath.empty()) {
+            host.m_shotResult = writeScreenshot(host.m_shotPath, w, h);
+            host.m_shotPath.clear();
+        }
+        SDL_GL_SwapWindow(window);
+        if (firstFrame) {
+            firstFrame = false;
+            if (exitAfterFirstFrame) {
+                glFinish();
+                break;
+            }
+        }
+        needFrame = app.wakeIn() <= 0.0;
+        // Animations and drags: at most 60 frames a second, even without vsync (Xvfb).
+        if (needFrame && !fastScript) {
+            const double spent = double(SDL_GetPerformanceCounter() - frameStart) / double(SDL_GetPerformanceFrequency());
+            const int rest = static_cast<int>((1.0 / 60.0 - spent) * 1000.0);
+            if (rest > 0 && SDL_WaitEventTimeout(&e, rest)) handle(e);
+        }
+    }
+
+    textures.clear();
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplSDL2_Shutdown();
+    ImGui::DestroyContext();
+    SDL_GL_DeleteContext(gl);
+    SDL_DestroyWindow(window);
+    SDL_Quit();
+    return exitCode;
+}
+
+} // namespace kiosk::platform

@@ -1,0 +1,20 @@
+/// @brief The kiosk's window and frame loop: SDL2 + OpenGL 3.3 + Dear ImGui, touch input, power saving.
+#pragma once
+#include "core/config.hpp"
+#include "core/content/content.hpp"
+
+#include <optional>
+#include <string>
+
+namespace kiosk::platform {
+
+struct RunOptions {
+    std::optional<std::pair<int, int>> windowed; ///< WxH; full screen (kiosk mode) when absent
+    std::string script;                          ///< file, "-" for stdin, empty for none
+    bool virtualClock = false;
+};
+
+/// Runs until quit (script end, staff exit, SIGTERM). Returns the exit code.
+int run(const RunOptions& options, const core::Content& content, const core::KioskConfig& config);
+
+} // namespace kiosk::platform

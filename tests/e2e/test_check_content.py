@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""End-to-end test of `kiosk check-content`: the real binary on the shipped content
+and on the fixture folders (tests/fixtures). Standard library only.
+
+Usage: test_check_content.py --kiosk BIN --content CONTENTDIR --fixtures FIXTURESDIR
+
+Prints one line per check and ends with `N passed, M failed`; exits 1 on any failure.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# `file:line: key: what — fix` (docs/content.md); warnings carry a "warning: " prefix.
+PROBLEM_WITH_LINE = re.compile(r"^[^:]+:\d+: [^:]+: .+ — .+$")
+PROBLEM_WITHOUT_LINE = re.compile(r"^[^:]+: .+ — .+$")
+SUMMARY = re.compile(r"^(?P<dir>.+): (?P<companies>\d+) companies, (?P<sectors>\d+) sectors, "
+                     r"(?P<strings>\d+) strings; (?P<errors>\d+) errors, (?P<warnings>\d+) warnings$")
+
+
+class Checker:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"PASS {name}")
+        else:
+            self.failed += 1
+            print(f"FAIL {name}")
+            for line in str(detail).splitlines():
+                print(f"     {line}")
+        sys.stdout.flush()
+        return ok
+
+
+def run(kiosk, *args):
+    """Runs the kiosk; returns (exit code, stdout lines, stderr lines)."""
+    env = dict(os.environ)
+    env.pop("DISPLAY", None)  # check-content must not need a window
+    env.pop("WAYLAND_DISPLAY", None)
+    proc = subprocess.run([kiosk, *args], capture_output=True, text=True, encoding="utf-8", timeout=60, env=env)
+    return proc.returncode, proc.stdout.splitlines(), proc.stderr.splitlines()
+
+
+def describe(rc, out, err):
+    return f"exit {rc}\nstdout:\n" + "\n".join(out) + "\nstderr:\n" + "\n".join(err)
+
+
+def strip_warning(line):
+    return line[len("warning: "):] if line.startswith("warning: ") else line
+
+
+def summary_of(out):
+    matches = [SUMMARY.match(line) for line in out]
+    matches = [m for m in matches if m]
+    return matches[0] if len(matches) == 1 else None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kiosk", required=True)
+    ap.add_argument("--content", required=True)
+    ap.add_argument("--fixtures", required=True)
+    args = ap.parse_args()
+
+    c = Checker()
+    kiosk, content, fixtures = args.kiosk, args.content, args.fixtures
+    broken = os.path.join(fixtures, "broken")
+    minimal = os.path.join(fixtures, "minimal")
+
+    # 1. The shipped content: exit 0, one summary line, nothing on stderr.
+    rc, out, err = run(kiosk, "check-content", content)
+    c.check("shipped content: exit 0", rc == 0, describe(rc, out, err))
+    m = summary_of(out)
+    c.check("shipped content: one summary line on stdout", m is not None, describe(rc, out, err))
+    c.check("shipped content: summary counts 9 companies, 3 sectors, 0 errors, 0 warnings",
+            m is not None and (m["companies"], m["sectors"], m["errors"], m["warnings"]) == ("9", "3", "0", "0"),
+            describe(rc, out, err))
+    c.check("shipped content: nothing on stderr", err == [], describe(rc, out, err))
+
+    # 2. The same through --content DIR (after the command's name, and before it).
+    rc2, out2, err2 = run(kiosk, "check-content", "--content", content)
+    c.check("check-content --content DIR: exit 0 and the same summary",
+            rc2 == 0 and summary_of(out2) is not None and out2 == out, describe(rc2, out2, err2))
+    rc3, out3, err3 = run(kiosk, "--content", content, "check-content")
+    c.check("--content DIR check-content: exit 0 and the same summary",
+            rc3 == 0 and out3 == out, describe(rc3, out3, err3))
+
+    # 3. A small valid fixture folder.
+    rc, out, err = run(kiosk, "check-content", minimal)
+    m = summary_of(out)
+    c.check("minimal fixture: exit 0, 1 company, no problems",
+            rc == 0 and m is not None and m["companies"] == "1" and m["errors"] == "0" and err == [],
+            describe(rc, out, err))
+
+    # 4. The broken fixture folder: non-zero exit, every problem as `file:line: key: what — fix`.
+    rc, out, err = run(kiosk, "check-content", broken)
+    detail = describe(rc, out, err)
+    c.check("broken fixture: non-zero exit", rc != 0, detail)
+    m = summary_of(out)
+    c.check("broken fixture: summary on stdout counts the errors and warnings",
+            m is not None and int(m["errors"]) > 0 and int(m["warnings"]) > 0
+            and int(m["errors"]) + int(m["warnings"]) == len(err), detail)
+
+    def with_line(file_suffix, key=None):
+        found = []
+        for line in err:
+            text = strip_warning(line)
+            head = text.split(":", 1)[0]
+            if head.endswith(file_suffix) and PROBLEM_WITH_LINE.match(text):
+                if key is None or text.split(": ", 2)[1] == key:
+                    found.append(text)
+        return found
+
+    syntax = with_line("companies/syntax-error.toml")
+    c.check("broken fixture: the syntax error is `file:4: …: … — fix`",
+            len(syntax) == 1 and re.match(r"^[^:]*companies/syntax-error\.toml:4: ", syntax[0]) is not None, detail)
+    typo = with_line("companies/typo-key.toml", "websit")
+    c.check("broken fixture: the unknown key is `file:11: websit: unknown key — fix`",
+            len(typo) == 1 and re.match(r"^[^:]*companies/typo-key\.toml:11: websit: unknown key — .+$", typo[0])
+            is not None, detail)
+    sector = with_line("sectors.toml", "sector.color")
+    c.check("broken fixture: the bad colour is reported at sectors.toml:12",
+            len(sector) == 1 and ":12: " in sector[0], detail)
+    lang = with_line("companies/one-language.toml", "tagline.en")
+    c.check("broken fixture: the one-language text is reported at one-language.toml:9",
+            len(lang) == 1 and ":9: " in lang[0], detail)
+    bad = [line for line in err
+           if not (PROBLEM_WITH_LINE.match(strip_warning(line)) or PROBLEM_WITHOUT_LINE.match(strip_warning(line)))]
+    c.check("broken fixture: every stderr line has the `file[:line]: [key: ]what — fix` form", bad == [],
+            "\n".join(bad) or detail)
+    warnings = [line for line in err if line.startswith("warning: ")]
+    c.check("broken fixture: logo problems are warnings, not errors",
+            len(warnings) == 4 and all(": logo: " in w for w in warnings), detail)
+
+    # 5. A missing folder: non-zero exit and one problem naming it.
+    with tempfile.TemporaryDirectory(prefix="kiosk-e2e-") as tmp:
+        missing = os.path.join(tmp, "no-such-content")
+        rc, out, err = run(kiosk, "check-content", missing)
+        c.check("missing folder: non-zero exit and one problem naming it",
+                rc != 0 and len(err) == 1 and err[0].startswith(missing + ": "), describe(rc, out, err))
+
+        # 6. A copy of the minimal fixture with one unknown key: exit 1, exactly that problem.
+        copy = os.path.join(tmp, "content")
+        shutil.copytree(minimal, copy)
+        company = os.path.join(copy, "companies", "example-one.toml")
+        with open(company, encoding="utf-8") as f:
+            lines = f.read().splitlines(keepends=True)
+        lines.insert(2, "regon = \"ruhr\"\n")  # becomes line 3, among the top-level keys
+        with open(company, "w", encoding="utf-8") as f:
+            f.writelines(lines)
+        rc, out, err = run(kiosk, "check-content", "--content", copy)
+        c.check("one typo in a copied folder: exit 1 and exactly that problem",
+                rc == 1 and len(err) == 1 and PROBLEM_WITH_LINE.match(err[0]) is not None
+                and re.search(r"example-one\.toml:3: regon: unknown key — ", err[0]) is not None, describe(rc, out, err))
+
+    print(f"{c.passed} passed, {c.failed} failed")
+    return 1 if c.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+#include "headless.hpp"
+
+#include "ui/theme.hpp"
+
+#include <imgui.h>
+
+namespace kiosk::test {
+
+Headless::Headless(ImVec2 sz, core::KioskConfig cfg, const std::string& contentDir) : config(std::move(cfg)), size(sz) {
+    content = core::loadContent(contentDir, {KIOSK_SOURCE_DIR "/assets", false});
+    ImGui::CreateContext();
+    ui::setupTheme(ui::pixelsPerMm(size.x, size.y, config.diagonalInch, config.pixelPitchMm), config.theme);
+    unsigned char* px = nullptr;
+    int w = 0, h = 0;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h); // what a renderer would upload
+    ui::resetTouchScrolls();
+    m_app = std::make_unique<ui::App>(content.content, config, clock);
+    frames(2);
+}
+
+Headless::~Headless() {
+    m_app.reset();
+    ImGui::DestroyContext();
+}
+
+void Headless::frames(int n) {
+    for (int i = 0; i < n; ++i) {
+        clock.advance(1.0 / 60.0);
+        m_app->frame(size);
+    }
+}
+
+int Headless::play(const std::string& script) {
+    std::vector<std::string> lines;
+    std::istringstream in(script);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    ui::ScriptPlayer player(ui::LineSource::fromLines(std::move(lines)), out);
+    for (int guard = 0; guard < 100000; ++guard) {
+        if (auto code = player.step(*this)) return *code;
+        frames(1);
+    }
+    return -1;
+}
+
+void Headless::tap(ImVec2 p) {
+    m_app->pushFinger({ui::FingerEvent::Type::Down, p});
+    m_app->pushFinger({ui::FingerEvent::Type::Up, p});
+    frames(4);
+}
+
+} // namespace kiosk::test

@@ -1,0 +1,352 @@
+// Unit tests of loadConfig(): defaults, a valid file, and every kind of bad value,
+// each reported with file and line while the default is kept.
+#include "core/config.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <string>
+
+namespace fs = std::filesystem;
+using namespace kiosk::core;
+
+namespace {
+
+std::string dump(const std::vector<Problem>& problems) {
+    std::string s;
+    for (const auto& p : problems) s += p.format() + "\n";
+    return s.empty() ? "(no problems)" : s;
+}
+
+/// One config file in a fresh temp dir, removed at the end of the test.
+class TempConfig {
+public:
+    explicit TempConfig(const std::string& text) {
+        std::random_device rd;
+        for (int attempt = 0; attempt < 100 && m_dir.empty(); ++attempt) {
+            fs::path p = fs::temp_directory_path() / ("kiosk-test-config-" + std::to_string(rd()));
+            if (fs::create_directory(p)) m_dir = p;
+        }
+        REQUIRE_FALSE(m_dir.empty());
+        m_file = m_dir / "kiosk.toml";
+        std::ofstream out(m_file, std::ios::binary);
+        out << text;
+        REQUIRE(out.good());
+    }
+    ~TempConfig() {
+        std::error_code ec;
+        fs::remove_all(m_dir, ec);
+    }
+    TempConfig(const TempConfig&) = delete;
+    TempConfig& operator=(const TempConfig&) = delete;
+
+    const fs::path& path() const { return m_file; }
+    ConfigLoad load() const { return loadConfig(m_file); }
+
+private:
+    fs::path m_dir;
+    fs::path m_file;
+};
+
+void checkDefaults(const KioskConfig& c) {
+    const KioskConfig d;
+    CHECK(c.kioskId == d.kioskId);
+    CHECK(c.idleTimeoutS == d.idleTimeoutS);
+    CHECK(c.idleWarningS == d.idleWarningS);
+    CHECK(c.diagonalInch == d.diagonalInch);
+    CHECK(c.pixelPitchMm == d.pixelPitchMm);
+    CHECK(c.theme == d.theme);
+}
+
+/// The one problem of a load; fails the test when there is not exactly one.
+Problem onlyProblem(const ConfigLoad& loaded) {
+    INFO(dump(loaded.problems));
+    REQUIRE(loaded.problems.size() == 1);
+    return loaded.problems.front();
+}
+
+} // namespace
+
+TEST_SUITE("config") {
+
+TEST_CASE("an empty path gives the defaults and no problems") {
+    auto loaded = loadConfig({});
+    CHECK(loaded.problems.empty());
+    checkDefaults(loaded.config);
+    CHECK(loaded.config.kioskId == "kiosk-1");
+    CHECK(loaded.config.idleTimeoutS == 60.0);
+    CHECK(loaded.config.idleWarningS == 30.0);
+    CHECK(loaded.config.diagonalInch == 43.0);
+    CHECK(loaded.config.pixelPitchMm == 0.0);
+    CHECK(loaded.config.theme == "light");
+}
+
+TEST_CASE("an empty file gives the defaults and no problems") {
+    TempConfig f("# nothing set\n");
+    auto loaded = f.load();
+    CHECK(loaded.problems.empty());
+    checkDefaults(loaded.config);
+}
+
+TEST_CASE("a valid config file is read") {
+    TempConfig f(R"(# A stand kiosk.
+[kiosk]
+id = "stand-essen-2"
+idle_timeout_s = 90
+idle_warning_s = 12.5
+
+[screen]
+diagonal_inch = 55
+pixel_pitch_mm = 0.63
+theme = "dark"
+)");
+    auto loaded = f.load();
+    INFO(dump(loaded.problems));
+    CHECK(loaded.problems.empty());
+    const KioskConfig& c = loaded.config;
+    CHECK(c.kioskId == "stand-essen-2");
+    CHECK(c.idleTimeoutS == 90.0);
+    CHECK(c.idleWarningS == 12.5);
+    CHECK(c.diagonalInch == 55.0);
+    CHECK(c.pixelPitchMm == doctest::Approx(0.63));
+    CHECK(c.theme == "dark");
+}
+
+TEST_CASE("a file with only some keys keeps the defaults for the others") {
+    TempConfig f("[screen]\ntheme = \"light\"\n");
+    auto loaded = f.load();
+    CHECK(loaded.problems.empty());
+    checkDefaults(loaded.config);
+}
+
+TEST_CASE("the range limits themselves are accepted") {
+    TempConfig f("[kiosk]\nidle_timeout_s = 15\nidle_warning_s = 0\n[screen]\ndiagonal_inch = 120\npixel_pitch_mm = 5\n");
+    auto loaded = f.load();
+    INFO(dump(loaded.problems));
+    CHECK(loaded.problems.empty());
+    CHECK(loaded.config.idleTimeoutS == 15.0);
+    CHECK(loaded.config.idleWarningS == 0.0);
+    CHECK(loaded.config.diagonalInch == 120.0);
+    CHECK(loaded.config.pixelPitchMm == 5.0);
+}
+
+TEST_CASE("an unknown key is reported with file and line and changes nothing") {
+    SUBCASE("in a section") {
+        TempConfig f("[kiosk]\nid = \"k\"\nidle_timout_s = 20\n");
+        auto loaded = f.load();
+        auto p = onlyProblem(loaded);
+        CHECK(p.file == f.path().string());
+        CHECK(p.line == 3);
+        CHECK(p.key == "kiosk.idle_timout_s");
+        CHECK(p.what == "unknown key");
+        CHECK_FALSE(p.fix.empty());
+        CHECK(p.error);
+        CHECK(loaded.config.kioskId == "k");
+        CHECK(loaded.config.idleTimeoutS == 60.0);
+    }
+    SUBCASE("a misspelt section") {
+        TempConfig f("\n[scren]\ntheme = \"dark\"\n");
+        auto loaded = f.load();
+        auto p = onlyProblem(loaded);
+        CHECK(p.file == f.path().string());
+        CHECK(p.line == 2);
+        CHECK(p.key == "scren");
+        CHECK(loaded.config.theme == "light");
+    }
+    SUBCASE("at the top level") {
+        TempConfig f("theme = \"dark\"\n");
+        auto p = onlyProblem(f.load());
+        CHECK(p.line == 1);
+        CHECK(p.key == "theme");
+    }
+}
+
+TEST_CASE("an out-of-range number is reported with file and line and keeps the default") {
+    struct Case {
+        const char* text;
+        const char* key;
+        int line;
+    };
+    const Case cases[] = {
+        {"[kiosk]\nidle_timeout_s = 5\n", "kiosk.idle_timeout_s", 2},
+        {"[kiosk]\nidle_timeout_s = 3601\n", "kiosk.idle_timeout_s", 2},
+        {"[kiosk]\nidle_timeout_s = nan\n", "kiosk.idle_timeout_s", 2},
+        {"[kiosk]\nidle_timeout_s = inf\n", "kiosk.idle_timeout_s", 2},
+        {"[kiosk]\n\nidle_warning_s = -1\n", "kiosk.idle_warning_s", 3},
+        {"[kiosk]\nidle_warning_s = 121\n", "kiosk.idle_warning_s", 2},
+        {"[screen]\ndiagonal_inch = 6.9\n", "screen.diagonal_inch", 2},
+        {"[screen]\ndiagonal_inch = 200\n", "screen.diagonal_inch", 2},
+        {"[screen]\npixel_pitch_mm = -0.1\n", "screen.pixel_pitch_mm", 2},
+        {"[screen]\npixel_pitch_mm = 5.5\n", "screen.pixel_pitch_mm", 2},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        TempConfig f(c.text);
+        auto loaded = f.load();
+        auto p = onlyProblem(loaded);
+        CHECK(p.file == f.path().string());
+        CHECK(p.line == c.line);
+        CHECK(p.key == c.key);
+        CHECK(p.what == "is out of range");
+        CHECK(p.fix.find("use a value from") != std::string::npos);
+        CHECK(p.error);
+        checkDefaults(loaded.config);
+    }
+}
+
+TEST_CASE("a value of the wrong type is reported with file and line and keeps the default") {
+    struct Case {
+        const char* text;
+        const char* key;
+        int line;
+        const char* what;
+    };
+    const Case cases[] = {
+        {"[kiosk]\nidle_timeout_s = \"90\"\n", "kiosk.idle_timeout_s", 2, "must be a number"},
+        {"[kiosk]\nidle_warning_s = true\n", "kiosk.idle_warning_s", 2, "must be a number"},
+        {"[kiosk]\nid = 7\n", "kiosk.id", 2, "must be a string"},
+        {"[screen]\ndiagonal_inch = [43]\n", "screen.diagonal_inch", 2, "must be a number"},
+        {"[screen]\ntheme = 1\n", "screen.theme", 2, "must be a string"},
+        {"kiosk = \"kiosk-1\"\n", "kiosk", 1, "must be a section"},
+        {"\nscreen = 43\n", "screen", 2, "must be a section"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        TempConfig f(c.text);
+        auto loaded = f.load();
+        auto p = onlyProblem(loaded);
+        CHECK(p.file == f.path().string());
+        CHECK(p.line == c.line);
+        CHECK(p.key == c.key);
+        CHECK(p.what == c.what);
+        CHECK_FALSE(p.fix.empty());
+        checkDefaults(loaded.config);
+    }
+}
+
+TEST_CASE("a bad theme is reported with file and line and keeps the light theme") {
+    TempConfig f("[screen]\ndiagonal_inch = 32\ntheme = \"blue\"\n");
+    auto loaded = f.load();
+    auto p = onlyProblem(loaded);
+    CHECK(p.file == f.path().string());
+    CHECK(p.line == 3);
+    CHECK(p.key == "screen.theme");
+    CHECK(p.what.find("blue") != std::string::npos);
+    CHECK(p.fix.find("dark") != std::string::npos);
+    CHECK(loaded.config.theme == "light");
+    CHECK(loaded.config.diagonalInch == 32.0); // the good key next to it is still read
+
+    SUBCASE("themes are case-sensitive") {
+        TempConfig upper("[screen]\ntheme = \"Dark\"\n");
+        auto l = upper.load();
+        CHECK(l.problems.size() == 1);
+        CHECK(l.config.theme == "light");
+    }
+}
+
+TEST_CASE("an idle warning not shorter than the timeout is reported on its line") {
+    SUBCASE("equal") {
+        TempConfig f("[kiosk]\nidle_timeout_s = 30\nidle_warning_s = 30\n");
+        auto p = onlyProblem(f.load());
+        CHECK(p.file == f.path().string());
+        CHECK(p.line == 3);
+        CHECK(p.key == "kiosk.idle_warning_s");
+        CHECK(p.error);
+        CHECK_FALSE(p.fix.empty());
+    }
+    SUBCASE("longer") {
+        TempConfig f("[kiosk]\nidle_warning_s = 100\nidle_timeout_s = 20\n");
+        auto p = onlyProblem(f.load());
+        CHECK(p.line == 2);
+        CHECK(p.key == "kiosk.idle_warning_s");
+    }
+    SUBCASE("a short timeout against the default warning: reported at the [kiosk] line") {
+        TempConfig f("\n[kiosk]\nidle_timeout_s = 20\n");
+        auto p = onlyProblem(f.load());
+        CHECK(p.line == 2);
+        CHECK(p.key == "kiosk.idle_warning_s");
+    }
+    SUBCASE("a timeout out of range is not compared: only the range is reported") {
+        TempConfig f("[kiosk]\nidle_timeout_s = 10\nidle_warning_s = 20\n");
+        auto loaded = f.load();
+        auto p = onlyProblem(loaded);
+        CHECK(p.key == "kiosk.idle_timeout_s");
+        CHECK(loaded.config.idleTimeoutS == 60.0);
+        CHECK(loaded.config.idleWarningS == 20.0);
+    }
+}
+
+TEST_CASE("after a warning >= timeout problem the config is still usable (warning < timeout)") {
+    TempConfig f("[kiosk]\nidle_timeout_s = 20\nidle_warning_s = 25\n");
+    auto loaded = f.load();
+    CHECK(loaded.problems.size() == 1);
+    CHECK(loaded.config.idleWarningS < loaded.config.idleTimeoutS);
+}
+
+TEST_CASE("several problems in one file are all reported, each with its own line") {
+    TempConfig f(R"([kiosk]
+id = "stand-3"
+idle_timeout_s = 1
+idel_warning_s = 10
+[screen]
+diagonal_inch = "43"
+theme = "neon"
+)");
+    auto loaded = f.load();
+    INFO(dump(loaded.problems));
+    REQUIRE(loaded.problems.size() == 4);
+    CHECK(loaded.problems[0].key == "kiosk.idle_timeout_s");
+    CHECK(loaded.problems[0].line == 3);
+    CHECK(loaded.problems[1].key == "kiosk.idel_warning_s");
+    CHECK(loaded.problems[1].line == 4);
+    CHECK(loaded.problems[2].key == "screen.diagonal_inch");
+    CHECK(loaded.problems[2].line == 6);
+    CHECK(loaded.problems[3].key == "screen.theme");
+    CHECK(loaded.problems[3].line == 7);
+    CHECK(loaded.config.kioskId == "stand-3");
+    CHECK(loaded.config.idleTimeoutS == 60.0);
+    CHECK(loaded.config.diagonalInch == 43.0);
+    CHECK(loaded.config.theme == "light");
+    for (const auto& p : loaded.problems) {
+        CAPTURE(p.format());
+        CHECK(p.format().rfind(f.path().string() + ":" + std::to_string(p.line) + ": " + p.key + ": ", 0) == 0);
+    }
+}
+
+TEST_CASE("a syntax error is reported with file and line, and the defaults are used") {
+    TempConfig f("[kiosk]\nid = \"stand-1\"\nidle_timeout_s = = 90\n");
+    auto loaded = f.load();
+    auto p = onlyProblem(loaded);
+    CHECK(p.file == f.path().string());
+    CHECK(p.line == 3);
+    CHECK(p.what.find("not valid TOML") != std::string::npos);
+    CHECK_FALSE(p.fix.empty());
+    CHECK(p.error);
+    checkDefaults(loaded.config);
+
+    SUBCASE("an unclosed section header") {
+        TempConfig g("[kiosk]\nid = \"a\"\n\n[screen\ntheme = \"dark\"\n");
+        auto q = onlyProblem(g.load());
+        CHECK(q.line == 4);
+    }
+    SUBCASE("a key given twice") {
+        TempConfig g("[kiosk]\nid = \"a\"\nid = \"b\"\n");
+        auto q = onlyProblem(g.load());
+        CHECK(q.line == 3);
+        CHECK(q.what.find("not valid TOML") != std::string::npos);
+    }
+}
+
+TEST_CASE("a config file that does not exist is reported and the defaults are used") {
+    const fs::path missing = fs::temp_directory_path() / "kiosk-test-config-does-not-exist" / "kiosk.toml";
+    ConfigLoad loaded;
+    CHECK_NOTHROW(loaded = loadConfig(missing));
+    auto p = onlyProblem(loaded);
+    CHECK(p.file == missing.string());
+    CHECK(p.error);
+    checkDefaults(loaded.config);
+}
+
+} // TEST_SUITE

@@ -1,0 +1,858 @@
+// Unit tests of loadContent(): the shipped content, the broken fixture folder
+// (tests/fixtures/broken, one problem per file) and edge cases written to temp dirs.
+#include "core/content/content.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace kiosk::core;
+
+namespace {
+
+const fs::path kSource = KIOSK_SOURCE_DIR;
+const fs::path kFixtures = FIXTURES_DIR;
+
+ContentLoad loadShipped(bool decode = true) { return loadContent(kSource / "content", {kSource / "assets", decode}); }
+ContentLoad loadBroken(bool decode = true) { return loadContent(kFixtures / "broken", {kSource / "assets", decode}); }
+
+std::string dump(const std::vector<Problem>& problems) {
+    std::string s;
+    for (const auto& p : problems) s += (p.error ? "" : "warning: ") + p.format() + "\n";
+    return s.empty() ? "(no problems)" : s;
+}
+
+/// Every problem reported for `file` (as loadContent names it) and `key`.
+std::vector<Problem> problemsFor(const std::vector<Problem>& problems, const std::string& file, const std::string& key) {
+    std::vector<Problem> out;
+    for (const auto& p : problems)
+        if (p.file == file && p.key == key) out.push_back(p);
+    return out;
+}
+
+/// The one problem for `file` and `key`; fails the test when there is not exactly one.
+Problem theProblem(const std::vector<Problem>& problems, const std::string& file, const std::string& key) {
+    auto found = problemsFor(problems, file, key);
+    INFO("looking for " << file << " / " << key << " in:\n" << dump(problems));
+    REQUIRE(found.size() == 1);
+    return found.front();
+}
+
+std::vector<std::string> companyIds(const Content& c) {
+    std::vector<std::string> ids;
+    for (const auto& co : c.companies) ids.push_back(co.id);
+    return ids;
+}
+
+bool sortedExhibitorsFirst(const std::vector<Company>& companies) {
+    for (size_t i = 1; i < companies.size(); ++i) {
+        const auto& a = companies[i - 1];
+        const auto& b = companies[i];
+        if (!a.exhibitor && b.exhibitor) return false;
+        if (a.exhibitor == b.exhibitor && b.name < a.name) return false;
+    }
+    return true;
+}
+
+/// A fresh folder under the system temp dir, removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        std::random_device rd;
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            fs::path p = fs::temp_directory_path() / ("kiosk-test-content-" + std::to_string(rd()));
+            if (fs::create_directory(p)) {
+                m_path = p;
+                return;
+            }
+        }
+        FAIL("cannot create a temp dir");
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(m_path, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const fs::path& path() const { return m_path; }
+
+    /// A copy of a fixture folder, as `<temp>/<name>`.
+    fs::path copyOf(const fs::path& fixture, const std::string& name) const {
+        fs::path dst = m_path / name;
+        fs::copy(fixture, dst, fs::copy_options::recursive);
+        return dst;
+    }
+
+    static void write(const fs::path& file, const std::string& text) {
+        fs::create_directories(file.parent_path());
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out << text;
+        REQUIRE(out.good());
+    }
+
+private:
+    fs::path m_path;
+};
+
+std::string readFile(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// Replaces the one line that starts with `start` by `line` (fails when there is none).
+void replaceLine(const fs::path& file, const std::string& start, const std::string& line) {
+    std::istringstream in(readFile(file));
+    std::string out, l;
+    bool found = false;
+    while (std::getline(in, l)) {
+        if (!found && l.rfind(start, 0) == 0) {
+            l = line;
+            found = true;
+        }
+        out += l + "\n";
+    }
+    INFO(file.string() << ": no line starts with " << start);
+    REQUIRE(found);
+    TempDir::write(file, out);
+}
+
+/// The 1-based number of the first line of a file that contains `needle`, or 0.
+int lineContaining(const fs::path& file, const std::string& needle) {
+    std::istringstream in(readFile(file));
+    std::string l;
+    for (int n = 1; std::getline(in, l); ++n)
+        if (l.find(needle) != std::string::npos) return n;
+    return 0;
+}
+
+/// Loads a copy of tests/fixtures/minimal after `mutate` changed it.
+template <typename F> ContentLoad loadMinimalWith(F mutate, bool decode = true) {
+    TempDir tmp;
+    const fs::path dir = tmp.copyOf(kFixtures / "minimal", "minimal");
+    mutate(dir);
+    return loadContent(dir, {kSource / "assets", decode});
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- shipped content
+
+TEST_SUITE("content: shipped") {
+
+TEST_CASE("the shipped content loads with zero problems") {
+    auto loaded = loadShipped();
+    INFO(dump(loaded.problems));
+    CHECK(loaded.problems.empty());
+    CHECK(loaded.content.companies.size() == 9);
+    CHECK(loaded.content.sectors.size() == 3);
+    for (const auto& id : knownSectorIds()) {
+        CAPTURE(id);
+        CHECK(loaded.content.sector(id) != nullptr);
+    }
+}
+
+TEST_CASE("the shipped content also loads cleanly when logos are only probed (start-up mode)") {
+    auto loaded = loadShipped(false);
+    INFO(dump(loaded.problems));
+    CHECK(loaded.problems.empty());
+    CHECK(loaded.content.companies.size() == 9);
+}
+
+TEST_CASE("every required UI string is present in both languages") {
+    auto loaded = loadShipped();
+    REQUIRE_FALSE(requiredStringKeys().empty());
+    for (const auto& key : requiredStringKeys()) {
+        CAPTURE(key);
+        const Text* t = loaded.content.string(key);
+        REQUIRE(t != nullptr);
+        CHECK_FALSE(t->de.empty());
+        CHECK_FALSE(t->en.empty());
+        CHECK(&t->in(Lang::De) == &t->de);
+        CHECK(&t->in(Lang::En) == &t->en);
+    }
+    CHECK(loaded.content.string("no.such.key") == nullptr);
+}
+
+TEST_CASE("every shipped company's logo resolves to a file in assets/") {
+    auto loaded = loadShipped();
+    for (const auto& co : loaded.content.companies) {
+        CAPTURE(co.id);
+        REQUIRE_FALSE(co.logo.empty());
+        CHECK(fs::is_regular_file(co.logo));
+        CHECK(co.logo.parent_path() == kSource / "assets" / "logos");
+    }
+}
+
+TEST_CASE("shipped companies: exhibitors first, then by name, and ids match the files") {
+    auto loaded = loadShipped();
+    const auto& cos = loaded.content.companies;
+    REQUIRE_FALSE(cos.empty());
+    CHECK(cos.front().exhibitor);
+    CHECK(std::is_partitioned(cos.begin(), cos.end(), [](const Company& c) { return c.exhibitor; }));
+    CHECK(sortedExhibitorsFirst(cos));
+    CHECK(std::any_of(cos.begin(), cos.end(), [](const Company& c) { return !c.exhibitor; }));
+    for (const auto& co : cos) {
+        CAPTURE(co.id);
+        CHECK(fs::is_regular_file(kSource / "content" / "companies" / (co.id + ".toml")));
+        CHECK(loaded.content.company(co.id) == &co);
+        CHECK((co.region == "ruhr" || co.region == "greater-manchester"));
+        for (const auto& s : co.sectors) CHECK(loaded.content.sector(s) != nullptr);
+        CHECK_FALSE(co.tagline.de.empty());
+        CHECK_FALSE(co.tagline.en.empty());
+    }
+    CHECK(loaded.content.company("no-such-company") == nullptr);
+}
+
+TEST_CASE("the shipped event is complete") {
+    auto loaded = loadShipped();
+    const Event& e = loaded.content.event;
+    CHECK_FALSE(e.id.empty());
+    CHECK_FALSE(e.title.de.empty());
+    CHECK_FALSE(e.title.en.empty());
+    CHECK(e.organiserWebsite.rfind("https://", 0) == 0);
+    CHECK(e.highlights.size() >= 1);
+    CHECK(e.highlights.size() <= 5);
+    CHECK_FALSE(e.summitDays.empty());
+}
+
+} // TEST_SUITE
+
+// ---------------------------------------------------------------- the broken fixture folder
+
+TEST_SUITE("content: broken fixture") {
+
+TEST_CASE("loading the broken folder never throws and reports exactly the planted problems") {
+    ContentLoad loaded;
+    CHECK_NOTHROW(loaded = loadBroken());
+    INFO(dump(loaded.problems));
+
+    // (file, line, key, error): one entry per planted problem, nothing else.
+    using Row = std::tuple<std::string, int, std::string, bool>;
+    std::multiset<Row> actual;
+    for (const auto& p : loaded.problems) actual.insert({p.file, p.line, p.key, p.error});
+    const std::multiset<Row> expected = {
+        {"broken/sectors.toml", 12, "sector.color", true},
+        {"broken/sectors.toml", 23, "sector.id", true},
+        {"broken/sectors.toml", 29, "sector.id", true},
+        {"broken/strings.toml", 35, "browse.german_only.en", true},
+        {"broken/companies/bad-url.toml", 8, "website", true},
+        {"broken/companies/broken-logo.toml", 4, "logo", false},
+        {"broken/companies/long-tagline.toml", 10, "tagline.de", true},
+        {"broken/companies/missing-key.toml", 1, "region", true},
+        {"broken/companies/missing-logo.toml", 4, "logo", false},
+        {"broken/companies/one-language.toml", 9, "tagline.en", true},
+        {"broken/companies/syntax-error.toml", 4, "", true},
+        {"broken/companies/tiny-logo.toml", 4, "logo", false},
+        {"broken/companies/truncated-logo.toml", 4, "logo", false},
+        {"broken/companies/typo-key.toml", 11, "websit", true},
+        {"broken/companies/unknown-sector.toml", 7, "sectors", true},
+        {"broken/companies/wrong-name.toml", 2, "id", true},
+    };
+    CHECK(actual == expected);
+    CHECK(hasErrors(loaded.problems));
+}
+
+TEST_CASE("every problem names its file and says what is wrong and how to fix it") {
+    auto loaded = loadBroken();
+    REQUIRE_FALSE(loaded.problems.empty());
+    for (const auto& p : loaded.problems) {
+        CAPTURE(p.format());
+        CHECK(p.file.rfind("broken/", 0) == 0);
+        CHECK(fs::is_regular_file(kFixtures / p.file));
+        CHECK(p.line > 0);
+        CHECK_FALSE(p.what.empty());
+        CHECK_FALSE(p.fix.empty());
+    }
+}
+
+TEST_CASE("companies with an error are left out, valid ones and ones with only warnings are kept") {
+    auto loaded = loadBroken();
+    INFO(dump(loaded.problems));
+    auto ids = companyIds(loaded.content);
+    std::set<std::string> kept(ids.begin(), ids.end());
+    CHECK(kept == std::set<std::string>{"zeta-exhibitor", "alpha-visitor", "missing-logo", "broken-logo",
+                                        "truncated-logo", "tiny-logo"});
+    CHECK(ids.size() == kept.size());
+    // Exhibitors first even though "Alpha Visitor" sorts first by name.
+    CHECK(ids.back() == "alpha-visitor");
+    CHECK(sortedExhibitorsFirst(loaded.content.companies));
+
+    const Company* zeta = loaded.content.company("zeta-exhibitor");
+    REQUIRE(zeta != nullptr);
+    CHECK(zeta->name == "Zeta Exhibitor");
+    CHECK(zeta->region == "greater-manchester");
+    CHECK(zeta->exhibitor);
+    CHECK_FALSE(zeta->sample);
+    CHECK(zeta->sectors == std::vector<std::string>{"hydrogen"});
+    CHECK(zeta->website == "https://example.com/zeta-exhibitor");
+    CHECK(zeta->tagline.de == "Kurz");
+    CHECK(zeta->tagline.en == "Short");
+    CHECK(zeta->contactName == "Erika Muster");
+    CHECK(zeta->contactEmail == "erika@example.com");
+    CHECK(zeta->contactPhone == "+49 201 0");
+}
+
+TEST_CASE("a logo is looked up in the content folder first, then in the shipped assets") {
+    auto loaded = loadBroken();
+    const Company* zeta = loaded.content.company("zeta-exhibitor");
+    const Company* alpha = loaded.content.company("alpha-visitor");
+    REQUIRE(zeta != nullptr);
+    REQUIRE(alpha != nullptr);
+    CHECK(zeta->logo == kFixtures / "broken" / "logos" / "ok.png");
+    CHECK(alpha->logo == kSource / "assets" / "logos" / "gdata.png");
+
+    // Without an assets dir the shipped logo is not found: a warning, and the company is kept.
+    auto noAssets = loadContent(kFixtures / "broken", {{}, true});
+    auto p = theProblem(noAssets.problems, "broken/companies/alpha-visitor.toml", "logo");
+    CHECK_FALSE(p.error);
+    REQUIRE(noAssets.content.company("alpha-visitor") != nullptr);
+    CHECK(noAssets.content.company("alpha-visitor")->logo.empty());
+}
+
+TEST_CASE("a TOML syntax error is reported with its line, and the file is left out") {
+    auto loaded = loadBroken();
+    auto p = theProblem(loaded.problems, "broken/companies/syntax-error.toml", "");
+    CHECK(p.error);
+    CHECK(p.line == 4);
+    CHECK(p.what.find("not valid TOML") != std::string::npos);
+    CHECK_FALSE(p.fix.empty());
+    CHECK(loaded.content.company("syntax-error") == nullptr);
+}
+
+TEST_CASE("a missing required key is reported") {
+    auto loaded = loadBroken();
+    auto p = theProblem(loaded.problems, "broken/companies/missing-key.toml", "region");
+    CHECK(p.error);
+    CHECK(p.what == "missing");
+    CHECK(p.line == 1); // a missing key has no line of its own: the start of its table
+    CHECK(p.fix.find("region") != std::string::npos);
+    CHECK(loaded.content.company("missing-key") == nullptr);
+}
+
+TEST_CASE("an unknown key (a typo) is reported on its line") {
+    auto loaded = loadBroken();
+    const fs::path file = kFixtures / "broken" / "companies" / "typo-key.toml";
+    auto p = theProblem(loaded.problems, "broken/companies/typo-key.toml", "websit");
+    CHECK(p.error);
+    CHECK(p.line == 11);
+    CHECK(p.line == lineContaining(file, "websit ="));
+    CHECK(p.what == "unknown key");
+    CHECK_FALSE(p.fix.empty());
+    CHECK(loaded.content.company("typo-key") == nullptr);
+}
+
+TEST_CASE("a text given in one language only is reported") {
+    auto loaded = loadBroken();
+    SUBCASE("in a company") {
+        auto p = theProblem(loaded.problems, "broken/companies/one-language.toml", "tagline.en");
+        CHECK(p.error);
+        CHECK(p.line == 9);
+        CHECK(p.what == "missing");
+        CHECK(p.fix.find("en") != std::string::npos);
+        CHECK(loaded.content.company("one-language") == nullptr);
+        CHECK(problemsFor(loaded.problems, "broken/companies/one-language.toml", "tagline.de").empty());
+    }
+    SUBCASE("in strings.toml") {
+        auto p = theProblem(loaded.problems, "broken/strings.toml", "browse.german_only.en");
+        CHECK(p.error);
+        CHECK(p.line == lineContaining(kFixtures / "broken" / "strings.toml", "german_only ="));
+        CHECK_FALSE(p.fix.empty());
+    }
+}
+
+TEST_CASE("an unknown sector id in a company is reported and the company left out") {
+    auto loaded = loadBroken();
+    auto p = theProblem(loaded.problems, "broken/companies/unknown-sector.toml", "sectors");
+    CHECK(p.error);
+    CHECK(p.line == 7);
+    CHECK(p.what.find("robotics") != std::string::npos);
+    CHECK_FALSE(p.fix.empty());
+    CHECK(loaded.content.company("unknown-sector") == nullptr);
+}
+
+TEST_CASE("a logo that does not exist is a warning: the company is kept with no logo") {
+    auto loaded = loadBroken();
+    auto p = theProblem(loaded.problems, "broken/companies/missing-logo.toml", "logo");
+    CHECK_FALSE(p.error);
+    CHECK(p.line == 4);
+    CHECK(p.what.find("logos/does-not-exist.png") != std::string::npos);
+    CHECK_FALSE(p.fix.empty());
+    const Company* co = loaded.content.company("missing-logo");
+    REQUIRE(co != nullptr);
+    CHECK(co->logo.empty());
+}
+
+TEST_CASE("a logo that does not decode is a warning: the company is kept with no logo") {
+    for (bool decode : {true, false}) {
+        CAPTURE(decode);
+        auto loaded = loadBroken(decode);
+        auto p = theProblem(loaded.problems, "broken/companies/broken-logo.toml", "logo");
+        CHECK_FALSE(p.error);
+        CHECK(p.line == 4);
+        CHECK_FALSE(p.fix.empty());
+        const Company* co = loaded.content.company("broken-logo");
+        REQUIRE(co != nullptr);
+        CHECK(co->logo.empty());
+    }
+}
+
+TEST_CASE("a truncated logo is found by a full decode (check-content), not by the start-up header probe") {
+    auto full = loadBroken(true);
+    auto p = theProblem(full.problems, "broken/companies/truncated-logo.toml", "logo");
+    CHECK_FALSE(p.error);
+    REQUIRE(full.content.company("truncated-logo") != nullptr);
+    CHECK(full.content.company("truncated-logo")->logo.empty());
+
+    auto probe = loadBroken(false);
+    CHECK(problemsFor(probe.problems, "broken/companies/truncated-logo.toml", "logo").empty());
+    REQUIRE(probe.content.company("truncated-logo") != nullptr);
+    CHECK_FALSE(probe.content.company("truncated-logo")->logo.empty());
+}
+
+TEST_CASE("a logo below 32x32 px is a warning: the company is kept with no logo") {
+    auto loaded = loadBroken();
+    auto p = theProblem(loaded.problems, "broken/companies/tiny-logo.toml", "logo");
+    CHECK_FALSE(p.error);
+    CHECK(p.what.find("8") != std::string::npos);
+    REQUIRE(loaded.content.company("tiny-logo") != nullptr);
+    CHECK(loaded.content.company("tiny-logo")->logo.empty());
+}
+
+TEST_CASE("a company whose id differs from its file name is an error and left out") {
+    auto loaded = loadBroken();
+    auto p = theProblem(loaded.problems, "broken/companies/wrong-name.toml", "id");
+    CHECK(p.error);
+    CHECK(p.line == 2);
+    CHECK(p.what.find("right-name") != std::string::npos);
+    CHECK(p.fix.find("right-name.toml") != std::string::npos);
+    CHECK(loaded.content.company("right-name") == nullptr);
+    CHECK(loaded.content.company("wrong-name") == nullptr);
+}
+
+TEST_CASE("a sector defined twice is reported on the second one, and the first is kept") {
+    auto loaded = loadBroken();
+    auto ps = problemsFor(loaded.problems, "broken/sectors.toml", "sector.id");
+    auto dup = std::find_if(ps.begin(), ps.end(), [](const Problem& p) { return p.line == 23; });
+    REQUIRE(dup != ps.end());
+    CHECK(dup->error);
+    CHECK(dup->what.find("hydrogen") != std::string::npos);
+    CHECK(dup->what.find("twice") != std::string::npos);
+    CHECK_FALSE(dup->fix.empty());
+    CHECK(loaded.content.sectors.size() == 3);
+    const Sector* h = loaded.content.sector("hydrogen");
+    REQUIRE(h != nullptr);
+    CHECK(h->rgb == 0x1F6F55);
+    CHECK(h->name.en == "Hydrogen");
+}
+
+TEST_CASE("an unknown sector id in sectors.toml is reported and not loaded") {
+    auto loaded = loadBroken();
+    auto ps = problemsFor(loaded.problems, "broken/sectors.toml", "sector.id");
+    auto unknown = std::find_if(ps.begin(), ps.end(), [](const Problem& p) { return p.line == 29; });
+    REQUIRE(unknown != ps.end());
+    CHECK(unknown->what.find("robotics") != std::string::npos);
+    CHECK(loaded.content.sector("robotics") == nullptr);
+}
+
+TEST_CASE("a too-long text is reported in characters, not bytes") {
+    auto loaded = loadBroken();
+    auto p = theProblem(loaded.problems, "broken/companies/long-tagline.toml", "tagline.de");
+    CHECK(p.error);
+    CHECK(p.line == 10);
+    CHECK(p.what.find("91") != std::string::npos);
+    CHECK(p.fix.find("90") != std::string::npos);
+    // The English tagline is 90 umlauts (180 bytes): exactly at the limit, so fine.
+    CHECK(problemsFor(loaded.problems, "broken/companies/long-tagline.toml", "tagline.en").empty());
+    CHECK(loaded.content.company("long-tagline") == nullptr);
+}
+
+TEST_CASE("a bad colour is reported and the sector gets the neutral fallback colour") {
+    auto loaded = loadBroken();
+    auto p = theProblem(loaded.problems, "broken/sectors.toml", "sector.color");
+    CHECK(p.error);
+    CHECK(p.line == 12);
+    CHECK(p.fix.find("#RRGGBB") != std::string::npos);
+    const Sector* cyber = loaded.content.sector("cybersecurity");
+    REQUIRE(cyber != nullptr);
+    CHECK(cyber->rgb == 0x555555);
+    // Lower-case hex digits are a valid colour.
+    const Sector* health = loaded.content.sector("digital-health");
+    REQUIRE(health != nullptr);
+    CHECK(health->rgb == 0x8A2F6B);
+}
+
+TEST_CASE("an invalid web address is reported and the company left out") {
+    auto loaded = loadBroken();
+    auto p = theProblem(loaded.problems, "broken/companies/bad-url.toml", "website");
+    CHECK(p.error);
+    CHECK(p.line == 8);
+    CHECK(p.fix.find("https://") != std::string::npos);
+    CHECK(loaded.content.company("bad-url") == nullptr);
+}
+
+TEST_CASE("files in companies/ that are not .toml are ignored") {
+    REQUIRE(fs::is_regular_file(kFixtures / "broken" / "companies" / "README.txt"));
+    auto loaded = loadBroken();
+    for (const auto& p : loaded.problems) CHECK(p.file.find("README") == std::string::npos);
+}
+
+} // TEST_SUITE
+
+// ---------------------------------------------------------------- more cases, written to temp dirs
+
+TEST_SUITE("content: edge cases") {
+
+TEST_CASE("the minimal fixture is valid (the base of the cases below)") {
+    auto loaded = loadContent(kFixtures / "minimal", {kSource / "assets", true});
+    INFO(dump(loaded.problems));
+    CHECK(loaded.problems.empty());
+    REQUIRE(loaded.content.companies.size() == 1);
+    const Company& co = loaded.content.companies.front();
+    CHECK(co.id == "example-one");
+    CHECK(co.sample);
+    CHECK(co.sectors == std::vector<std::string>{"hydrogen", "digital-health"});
+    CHECK(co.description.de == "Eine Beschreibung über zwei Zeilen.");
+    CHECK(co.lookingFor.en == "Partners");
+    CHECK(co.logo == kFixtures / "minimal" / "logos" / "ok.png");
+    CHECK(loaded.content.event.id == "fixture-event");
+    CHECK(loaded.content.event.organiserPhone.empty()); // optional
+    CHECK(loaded.content.event.highlights.size() == 1);
+    CHECK(loaded.content.event.summitDays.size() == 1);
+}
+
+TEST_CASE("a missing content folder gives exactly one problem") {
+    TempDir tmp;
+    const fs::path missing = tmp.path() / "no-such-folder";
+    ContentLoad loaded;
+    CHECK_NOTHROW(loaded = loadContent(missing, {kSource / "assets", true}));
+    REQUIRE(loaded.problems.size() == 1);
+    const Problem& p = loaded.problems.front();
+    CHECK(p.error);
+    CHECK(p.file == missing.string());
+    CHECK(p.line == 0);
+    CHECK_FALSE(p.what.empty());
+    CHECK_FALSE(p.fix.empty());
+    CHECK(loaded.content.companies.empty());
+    CHECK(loaded.content.sectors.empty());
+    CHECK(loaded.content.strings.empty());
+
+    SUBCASE("a file instead of a folder is the same") {
+        TempDir::write(tmp.path() / "a-file", "x");
+        auto f = loadContent(tmp.path() / "a-file", {});
+        CHECK(f.problems.size() == 1);
+    }
+    SUBCASE("an empty path is the same") {
+        auto e = loadContent(fs::path(), {});
+        CHECK(e.problems.size() == 1);
+    }
+}
+
+TEST_CASE("an empty content folder reports every missing file and never throws") {
+    TempDir tmp;
+    const fs::path dir = tmp.path() / "empty";
+    fs::create_directory(dir);
+    ContentLoad loaded;
+    CHECK_NOTHROW(loaded = loadContent(dir, {kSource / "assets", true}));
+    INFO(dump(loaded.problems));
+    std::set<std::string> files;
+    for (const auto& p : loaded.problems) {
+        CHECK(p.error);
+        CHECK_FALSE(p.fix.empty());
+        files.insert(p.file);
+    }
+    CHECK(files == std::set<std::string>{"empty/event.toml", "empty/sectors.toml", "empty/strings.toml",
+                                         "empty/companies"});
+}
+
+TEST_CASE("hostile files never make loading throw") {
+    TempDir tmp;
+    const fs::path dir = tmp.copyOf(kFixtures / "minimal", "hostile");
+    TempDir::write(dir / "companies" / "empty.toml", "");
+    TempDir::write(dir / "companies" / "binary.toml", std::string("\x00\x01\x02\xff\xfe\x89PNG", 10));
+    TempDir::write(dir / "companies" / "latin1.toml", "id = \"latin1\"\nname = \"M\xfcller\"\n");
+    TempDir::write(dir / "companies" / "arrays.toml", "id = [1, 2]\nname = { de = 1 }\nsectors = \"hydrogen\"\n"
+                                                      "tagline = \"plain\"\ncontact = 5\nlogo = \"logos\"\n");
+    TempDir::write(dir / "companies" / "nested.toml", "[[id]]\n[[id]]\n[a.b.c.d]\ne = 1\n");
+    fs::create_directory(dir / "companies" / "folder.toml");
+    TempDir::write(dir / "strings.toml", "lang = 5\n[nav]\nhome = \"Start\"\n[browse.title]\nde = 1\nen = [\"x\"]\n");
+    ContentLoad loaded;
+    CHECK_NOTHROW(loaded = loadContent(dir, {kSource / "assets", true}));
+    INFO(dump(loaded.problems));
+    CHECK(hasErrors(loaded.problems));
+    CHECK(companyIds(loaded.content) == std::vector<std::string>{"example-one"});
+    for (const auto& p : loaded.problems) {
+        CAPTURE(p.format());
+        CHECK_FALSE(p.file.empty());
+        CHECK_FALSE(p.what.empty());
+        CHECK_FALSE(p.fix.empty());
+    }
+    CHECK_FALSE(problemsFor(loaded.problems, "hostile/companies/binary.toml", "").empty());
+    CHECK_FALSE(problemsFor(loaded.problems, "hostile/companies/latin1.toml", "").empty());
+    CHECK(theProblem(loaded.problems, "hostile/companies/arrays.toml", "id").what == "must be a string");
+    CHECK(theProblem(loaded.problems, "hostile/companies/arrays.toml", "sectors").what == "must be a list");
+    CHECK(theProblem(loaded.problems, "hostile/companies/arrays.toml", "contact").what == "must be a section");
+    CHECK(theProblem(loaded.problems, "hostile/strings.toml", "lang").what == "must give both languages");
+    // [nav] with only a plain string looks like a text: nav.de/nav.en are missing, home is unknown.
+    auto home = problemsFor(loaded.problems, "hostile/strings.toml", "nav.home");
+    CHECK(std::any_of(home.begin(), home.end(), [](const Problem& p) { return p.line == 3 && p.what == "unknown key"; }));
+    CHECK(theProblem(loaded.problems, "hostile/strings.toml", "browse.title.en").line == 6);
+}
+
+TEST_CASE("files saved with Windows line ends or a UTF-8 byte order mark load cleanly") {
+    auto loaded = loadMinimalWith([](const fs::path& dir) {
+        for (const char* name : {"event.toml", "companies/example-one.toml"}) {
+            std::string text = readFile(dir / name), crlf;
+            for (char c : text) {
+                if (c == '\n') crlf += '\r';
+                crlf += c;
+            }
+            TempDir::write(dir / name, crlf);
+        }
+        TempDir::write(dir / "sectors.toml", "\xEF\xBB\xBF" + readFile(dir / "sectors.toml"));
+    });
+    INFO(dump(loaded.problems));
+    CHECK(loaded.problems.empty());
+    REQUIRE(loaded.content.companies.size() == 1);
+    CHECK(loaded.content.companies.front().description.de == "Eine Beschreibung über zwei Zeilen.");
+}
+
+TEST_CASE("single-key mistakes in a company are reported on their line") {
+    struct Case {
+        const char* name;
+        const char* start; ///< the line replaced
+        const char* line;
+        const char* key;   ///< expected problem key
+        bool error;
+    };
+    const Case cases[] = {
+        {"unknown region", "region =", "region = \"bavaria\"", "region", true},
+        {"a bool in quotes", "exhibitor =", "exhibitor = \"yes\"", "exhibitor", true},
+        {"an empty name", "name =", "name = \"\"", "name", true},
+        {"a name over 40 characters", "name =", "name = \"12345678901234567890123456789012345678901\"", "name", true},
+        {"a tab in a name", "name =", "name = \"Example\\tOne\"", "name", true},
+        {"a sector that is not a string", "sectors =", "sectors = [\"hydrogen\", 3]", "sectors", true},
+        {"a text that is a plain string", "tagline =", "tagline = \"only one language\"", "tagline", true},
+        {"a third language", "tagline =", "tagline = { de = \"a\", en = \"b\", fr = \"c\" }", "tagline.fr", true},
+        {"an empty English text", "tagline =", "tagline = { de = \"a\", en = \"\" }", "tagline.en", true},
+        {"a website without a scheme", "website =", "website = \"example.com\"", "website", true},
+        {"a typo in a contact key", "email =", "mail = \"erika@example.com\"", "contact.mail", true},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        int line = 0;
+        auto loaded = loadMinimalWith([&](const fs::path& dir) {
+            const fs::path file = dir / "companies" / "example-one.toml";
+            replaceLine(file, c.start, c.line);
+            line = lineContaining(file, c.line);
+        });
+        INFO(dump(loaded.problems));
+        auto p = theProblem(loaded.problems, "minimal/companies/example-one.toml", c.key);
+        CHECK(p.error == c.error);
+        CHECK(p.line == line);
+        CHECK_FALSE(p.fix.empty());
+        CHECK(loaded.content.companies.empty()); // an error leaves the only company out
+    }
+}
+
+TEST_CASE("an invalid company id is reported (and, being invalid, differs from the file name)") {
+    auto loaded = loadMinimalWith([](const fs::path& dir) {
+        replaceLine(dir / "companies" / "example-one.toml", "id =", "id = \"Example One\"");
+    });
+    auto ps = problemsFor(loaded.problems, "minimal/companies/example-one.toml", "id");
+    INFO(dump(loaded.problems));
+    REQUIRE(ps.size() == 2);
+    CHECK(ps[0].what == "is not a valid id");
+    CHECK(ps[0].line == 2);
+    CHECK(ps[1].line == 2);
+    CHECK(loaded.content.companies.empty());
+}
+
+TEST_CASE("optional company keys may be left out") {
+    auto loaded = loadMinimalWith([](const fs::path& dir) {
+        TempDir::write(dir / "companies" / "example-one.toml",
+                       "id = \"example-one\"\nname = \"Example One\"\nlogo = \"logos/ok.png\"\nregion = \"ruhr\"\n"
+                       "sectors = []\ntagline = { de = \"a\", en = \"b\" }\ndescription = { de = \"c\", en = \"d\" }\n"
+                       "looking_for = { de = \"e\", en = \"f\" }\n");
+    });
+    INFO(dump(loaded.problems));
+    CHECK(loaded.problems.empty());
+    REQUIRE(loaded.content.companies.size() == 1);
+    const Company& co = loaded.content.companies.front();
+    CHECK(co.exhibitor); // default true
+    CHECK_FALSE(co.sample);
+    CHECK(co.sectors.empty());
+    CHECK(co.website.empty());
+    CHECK(co.contactName.empty());
+}
+
+TEST_CASE("content/companies missing or empty is reported") {
+    auto loaded = loadMinimalWith([](const fs::path& dir) { fs::remove_all(dir / "companies"); });
+    auto p = theProblem(loaded.problems, "minimal/companies", "");
+    CHECK(p.error);
+    CHECK_FALSE(p.fix.empty());
+}
+
+TEST_CASE("a syntax error in event.toml is reported with its line and the rest still loads") {
+    int line = 0;
+    auto loaded = loadMinimalWith([&](const fs::path& dir) {
+        replaceLine(dir / "event.toml", "venue =", "venue = { de = \"Halle 1\", en = \"Hall 1\"");
+        line = lineContaining(dir / "event.toml", "venue =");
+    });
+    INFO(dump(loaded.problems));
+    REQUIRE(loaded.problems.size() == 1);
+    const Problem& p = loaded.problems.front();
+    CHECK(p.file == "minimal/event.toml");
+    CHECK(p.line == line);
+    CHECK(p.error);
+    CHECK(loaded.content.companies.size() == 1);
+    CHECK(loaded.content.sectors.size() == 3);
+}
+
+TEST_CASE("event.toml: bad values are reported with their key path") {
+    SUBCASE("an organiser website without https") {
+        auto loaded = loadMinimalWith([](const fs::path& dir) {
+            replaceLine(dir / "event.toml", "website =", "website = \"example.org\"");
+        });
+        auto p = theProblem(loaded.problems, "minimal/event.toml", "organiser.website");
+        CHECK(p.line == 12);
+    }
+    SUBCASE("more than 5 highlights") {
+        auto loaded = loadMinimalWith([](const fs::path& dir) {
+            std::string text = readFile(dir / "event.toml");
+            for (int i = 0; i < 5; ++i)
+                text += "\n[[highlights]]\ntitle = { de = \"T\", en = \"T\" }\ntext = { de = \"X\", en = \"X\" }\n";
+            TempDir::write(dir / "event.toml", text);
+        });
+        INFO(dump(loaded.problems));
+        auto p = theProblem(loaded.problems, "minimal/event.toml", "highlights");
+        CHECK(p.error);
+        CHECK_FALSE(p.fix.empty());
+    }
+    SUBCASE("a typo in a highlight") {
+        auto loaded = loadMinimalWith([](const fs::path& dir) {
+            replaceLine(dir / "event.toml", "text = { de = \"Erster", "txt = { de = \"Erster Text\", en = \"First text\" }");
+        });
+        INFO(dump(loaded.problems));
+        CHECK(theProblem(loaded.problems, "minimal/event.toml", "highlights.txt").line == 16);
+        CHECK(theProblem(loaded.problems, "minimal/event.toml", "highlights.text").what == "missing");
+    }
+    SUBCASE("an invalid event id") {
+        auto loaded = loadMinimalWith([](const fs::path& dir) {
+            replaceLine(dir / "event.toml", "id =", "id = \"Fixture Event\"");
+        });
+        CHECK(theProblem(loaded.problems, "minimal/event.toml", "id").line == 2);
+    }
+}
+
+TEST_CASE("sectors.toml: a sector left out is reported") {
+    auto loaded = loadMinimalWith([](const fs::path& dir) {
+        std::string text = readFile(dir / "sectors.toml");
+        text = text.substr(0, text.find("[[sector]]\nid = \"digital-health\""));
+        TempDir::write(dir / "sectors.toml", text);
+    });
+    INFO(dump(loaded.problems));
+    auto p = theProblem(loaded.problems, "minimal/sectors.toml", "sector");
+    CHECK(p.what.find("digital-health") != std::string::npos);
+    CHECK_FALSE(p.fix.empty());
+    // The company lists digital-health, which is now unknown: it is left out.
+    CHECK_FALSE(problemsFor(loaded.problems, "minimal/companies/example-one.toml", "sectors").empty());
+    CHECK(loaded.content.companies.empty());
+}
+
+TEST_CASE("strings.toml: a missing required string is reported") {
+    auto loaded = loadMinimalWith([](const fs::path& dir) {
+        std::string text = readFile(dir / "strings.toml");
+        const std::string line = "back = { de = \"Zurück\", en = \"Back\" }\n";
+        REQUIRE(text.find(line) != std::string::npos);
+        text.erase(text.find(line), line.size());
+        TempDir::write(dir / "strings.toml", text);
+    });
+    auto p = theProblem(loaded.problems, "minimal/strings.toml", "nav.back");
+    CHECK(p.error);
+    CHECK(p.what == "missing");
+    CHECK_FALSE(p.fix.empty());
+    CHECK(loaded.content.string("nav.back") == nullptr);
+    CHECK(loaded.content.string("nav.home") != nullptr);
+}
+
+TEST_CASE("an empty highlights or summit.days list is reported") {
+    auto loaded = loadMinimalWith([](const fs::path& dir) {
+        std::string text = readFile(dir / "event.toml");
+        auto cut = [&](const std::string& from, const std::string& to) {
+            auto a = text.find(from);
+            auto b = text.find(to, a);
+            REQUIRE(a != std::string::npos);
+            text.erase(a, b == std::string::npos ? std::string::npos : b - a);
+        };
+        cut("[[highlights]]", "[summit]");
+        cut("[[summit.days]]", "\n\n");
+        text.replace(text.find("[organiser]"), 0, "highlights = []\n\n");
+        text.replace(text.find("[summit]") + 8, 0, "\ndays = []");
+        TempDir::write(dir / "event.toml", text);
+    });
+    INFO(dump(loaded.problems));
+    CHECK(loaded.content.event.highlights.empty());
+    CHECK(loaded.content.event.summitDays.empty());
+    CHECK(problemsFor(loaded.problems, "minimal/event.toml", "highlights").size() == 1);
+    CHECK(problemsFor(loaded.problems, "minimal/event.toml", "summit.days").size() == 1);
+}
+
+TEST_CASE("a missing file is reported as missing, not as invalid TOML") {
+    auto loaded = loadMinimalWith([](const fs::path& dir) { fs::remove(dir / "strings.toml"); });
+    auto p = theProblem(loaded.problems, "minimal/strings.toml", "");
+    CHECK(p.what.find("not valid TOML") == std::string::npos);
+    CHECK(p.fix.find("quotes") == std::string::npos);
+}
+
+TEST_CASE("problem file names do not depend on a trailing slash") {
+    auto withSlash = loadContent(kFixtures.string() + "/broken/", {kSource / "assets", true});
+    REQUIRE_FALSE(withSlash.problems.empty());
+    CHECK(withSlash.problems.front().file.rfind("broken/", 0) == 0);
+}
+
+} // TEST_SUITE
+
+// ---------------------------------------------------------------- Problem
+
+TEST_SUITE("problem") {
+
+TEST_CASE("Problem::format gives `file:line: key: what — fix`") {
+    CHECK(Problem{"companies/x.toml", 7, "tagline.en", "missing", "add en = \"…\""}.format() ==
+          "companies/x.toml:7: tagline.en: missing \u2014 add en = \"…\"");
+    SUBCASE("no line") { CHECK(Problem{"f.toml", 0, "k", "w", "x"}.format() == "f.toml: k: w \u2014 x"); }
+    SUBCASE("no key") { CHECK(Problem{"f.toml", 3, "", "w", "x"}.format() == "f.toml:3: w \u2014 x"); }
+    SUBCASE("no fix") { CHECK(Problem{"f.toml", 3, "k", "w", ""}.format() == "f.toml:3: k: w"); }
+    SUBCASE("a warning formats the same") {
+        Problem w{"f.toml", 3, "logo", "w", "x", false};
+        CHECK(w.format() == "f.toml:3: logo: w \u2014 x");
+        CHECK_FALSE(hasErrors({w}));
+        CHECK(hasErrors({w, Problem{"f.toml", 1, "k", "w", "x"}}));
+        CHECK_FALSE(hasErrors({}));
+    }
+}
+
+TEST_CASE("loaded problems format as `file:line: key: what — fix`") {
+    auto loaded = loadBroken();
+    auto p = theProblem(loaded.problems, "broken/companies/typo-key.toml", "websit");
+    CHECK(p.format() ==
+          "broken/companies/typo-key.toml:11: websit: unknown key \u2014 check the spelling against docs/content.md, or remove it");
+    const std::regex re("^[^:]+:\\d+: [^:]+: .+ \u2014 .+$");
+    for (const auto& q : loaded.problems) {
+        CAPTURE(q.format());
+        CHECK(std::regex_match(q.format(), re));
+    }
+}
+
+} // TEST_SUITE
