@@ -2,6 +2,7 @@
 // Commands: (none) runs the kiosk; check-content validates a content folder.
 #include "core/config.hpp"
 #include "core/content/content.hpp"
+#include "core/leads/lead_store.hpp"
 #include "core/paths.hpp"
 #include "run.hpp"
 
@@ -31,6 +32,10 @@ bool loadConfigOrReport(const std::string& path, core::KioskConfig& out) {
     printProblems(loaded.problems);
     out = loaded.config;
     return !core::hasErrors(loaded.problems);
+}
+
+std::filesystem::path dataDir(const CommonOptions& c) {
+    return c.dataDir.empty() ? core::defaultDataDir() : std::filesystem::path(c.dataDir);
 }
 
 int checkContent(const std::string& dir) {
@@ -64,7 +69,11 @@ int runKiosk(const CommonOptions& common, const std::string& windowed, const std
         }
         o.windowed = std::make_pair(std::stoi(m[1]), std::stoi(m[2]));
     }
-    return platform::run(o, loaded.content, config);
+    // The lead store opens lazily on the first lead, and again after a failure:
+    // a full disk at start-up must not keep visitors from browsing.
+    core::LeadStore store(dataDir(common) / "leads.db");
+    if (auto r = store.open(); !r) std::cerr << "kiosk: " << r.error << " (will retry on the next lead)\n";
+    return platform::run(o, loaded.content, config, [&store](const core::Lead& l) { return store.insert(l); });
 }
 
 } // namespace

@@ -127,7 +127,7 @@ struct FingerInput {
 
 } // namespace
 
-int run(const RunOptions& o, const core::Content& content, const core::KioskConfig& config) {
+int run(const RunOptions& o, const core::Content& content, const core::KioskConfig& config, ui::LeadSink leads) {
     const bool kioskMode = !o.windowed;
     // ENGINEERING.md §3: no synthetic mouse from touches, no mouse capture (it stops
     // touch delivery on X11), stay visible on focus loss, our own signal handling.
@@ -179,7 +179,8 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     core::VirtualClock virt(steady.wallMs());
     const core::Clock& clock = o.virtualClock ? static_cast<const core::Clock&>(virt) : steady;
     TextureCache textures;
-    ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); });
+    ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); },
+                std::move(leads));
 
     std::optional<ui::ScriptPlayer> player;
     std::ifstream scriptFile;

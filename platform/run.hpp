@@ -2,6 +2,7 @@
 #pragma once
 #include "core/config.hpp"
 #include "core/content/content.hpp"
+#include "ui/app.hpp"
 
 #include <optional>
 #include <string>
@@ -15,6 +16,6 @@ struct RunOptions {
 };
 
 /// Runs until quit (script end, staff exit, SIGTERM). Returns the exit code.
-int run(const RunOptions& options, const core::Content& content, const core::KioskConfig& config);
+int run(const RunOptions& options, const core::Content& content, const core::KioskConfig& config, ui::LeadSink leads);
 
 } // namespace kiosk::platform

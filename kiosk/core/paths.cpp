@@ -1,5 +1,6 @@
 #include "paths.hpp"
 
+#include <cstdlib>
 #include <system_error>
 
 namespace kiosk::core {
@@ -22,6 +23,12 @@ fs::path shippedDir(const char* name) {
 
 fs::path shippedContentDir() { return shippedDir("content"); }
 fs::path shippedAssetsDir() { return shippedDir("assets"); }
+
+fs::path defaultDataDir() {
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return fs::path(x) / "stand-kiosk";
+    if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".local" / "share" / "stand-kiosk";
+    return fs::path("/var/lib/stand-kiosk");
+}
 
 fs::path fontPath(bool bold) {
     return bold ? "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf" : "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";

@@ -6,6 +6,9 @@ namespace kiosk::core {
 
 std::filesystem::path shippedContentDir();
 std::filesystem::path shippedAssetsDir();
+/// Where state lives when --data-dir is not given: $XDG_DATA_HOME/stand-kiosk,
+/// else ~/.local/share/stand-kiosk.
+std::filesystem::path defaultDataDir();
 /// Noto Sans from fonts-noto-core; `bold` picks the bold face.
 std::filesystem::path fontPath(bool bold);
 

@@ -1,11 +1,13 @@
 #include "app.hpp"
 
 #include "automation/registry.hpp"
+#include "core/leads/lead.hpp"
 
 #include <imgui_internal.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace kiosk::ui {
 
@@ -29,13 +31,19 @@ const std::string& ScreenCtx::tr(const std::string& key) const {
     return missing;
 }
 
-App::App(const core::Content& content, const core::KioskConfig& config, const core::Clock& clock, TextureLoader textures)
-    : m_content(content), m_config(config), m_clock(clock), m_textures(std::move(textures)) {
+App::App(const core::Content& content, const core::KioskConfig& config, const core::Clock& clock, TextureLoader textures,
+         LeadSink leads)
+    : m_content(content), m_config(config), m_clock(clock), m_textures(std::move(textures)), m_leads(std::move(leads)) {
     m_lastActivity = m_state.screenSince = clock.now();
 }
 
 void App::go(Screen s) {
     if (s == m_state.screen) return;
+    // Leaving the form (cancel, back) forgets what was typed.
+    if (m_state.screen == Screen::Signup) {
+        m_state.signup = SignupState{};
+        m_keyboard = KeyboardState{};
+    }
     m_state.screen = s;
     m_state.screenSince = m_clock.now();
     m_settleFrames = 3; // a new screen lays out over a couple of frames
@@ -43,6 +51,7 @@ void App::go(Screen s) {
 
 void App::resetForNextVisitor() {
     m_state = UiState{};
+    m_keyboard = KeyboardState{};
     m_state.screenSince = m_clock.now();
     resetTouchScrolls();
     ImGui::ClearActiveID();
@@ -65,9 +74,153 @@ void App::apply(const Intent& i) {
                 }
             } else if constexpr (std::is_same_v<T, intent::SetFilter>) {
                 m_state.filter = v.sectorId;
+            } else if constexpr (std::is_same_v<T, intent::OpenSignup>) {
+                go(Screen::Signup);
+                m_state.signup = SignupState{};
+                m_state.signup.leadId = core::newUuid();
+                const core::Company* c = m_content.company(v.companyId);
+                if (c && c->exhibitor) m_state.signup.input.exhibitors.push_back(c->id);
+            } else if constexpr (std::is_same_v<T, intent::Form>) {
+                applyForm(v);
             }
         },
         i);
+}
+
+namespace {
+std::string* fieldValue(core::FormInput& in, const std::string& field) {
+    if (field == "first_name") return &in.firstName;
+    if (field == "last_name") return &in.lastName;
+    if (field == "email") return &in.email;
+    if (field == "company") return &in.company;
+    if (field == "job_title") return &in.jobTitle;
+    if (field == "phone") return &in.phone;
+    if (field == "message") return &in.message;
+    return nullptr;
+}
+
+size_t fieldLimit(const std::string& field) {
+    using L = core::FieldLimits;
+    if (field == "email") return L::email;
+    if (field == "company") return L::company;
+    if (field == "job_title") return L::jobTitle;
+    if (field == "phone") return L::phone;
+    if (field == "message") return L::message;
+    return L::name;
+}
+
+void toggle(std::vector<std::string>& v, const std::string& x) {
+    auto it = std::find(v.begin(), v.end(), x);
+    if (it == v.end()) v.push_back(x);
+    else v.erase(it);
+}
+
+void eraseLastChar(std::string& s) {
+    if (s.empty()) return;
+    size_t i = s.size() - 1;
+    while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i; // a whole UTF-8 character
+    s.erase(i);
+}
+} // namespace
+
+std::vector<std::string> App::keyPlan(const std::string& ch) const {
+    if (m_state.screen != Screen::Signup || m_state.signup.focused.empty()) return {};
+    return ui::keyPlan(m_keyboard, keyboardModeFor(m_state.signup.focused), ch);
+}
+
+void App::applyForm(const intent::Form& f) {
+    using Op = intent::Form::Op;
+    SignupState& s = m_state.signup;
+    auto focus = [&](const std::string& field) {
+        s.focused = field;
+        s.scrollTo = field;
+        // Names start with a capital: shift is on at the start of an empty name field.
+        std::string* v = fieldValue(s.input, field);
+        m_keyboard.layer = 0;
+        m_keyboard.shift = v && v->empty() && keyboardModeFor(field) == KeyboardMode::Name;
+    };
+    switch (f.op) {
+    case Op::Focus: focus(f.arg); break;
+    case Op::Type:
+        if (std::string* v = fieldValue(s.input, s.focused)) {
+            // Past the limit nothing is added, so what is shown is what is stored.
+            for (size_t i = 0; i < f.arg.size();) {
+                size_t n = 1;
+                while (i + n < f.arg.size() && (static_cast<unsigned char>(f.arg[i + n]) & 0xC0) == 0x80) ++n;
+                if (core::charCount(*v) >= fieldLimit(s.focused)) break;
+                v->append(f.arg, i, n);
+                i += n;
+            }
+        }
+        break;
+    case Op::Backspace:
+        if (std::string* v = fieldValue(s.input, s.focused)) eraseLastChar(*v);
+        break;
+    case Op::Next: {
+        const auto& fields = signupFields();
+        auto it = std::find(fields.begin(), fields.end(), s.focused);
+        if (it == fields.end() || it + 1 == fields.end()) s.focused.clear();
+        else focus(*(it + 1));
+        break;
+    }
+    case Op::HideKeyboard: s.focused.clear(); break;
+    case Op::ToggleSector: toggle(s.input.sectors, f.arg); break;
+    case Op::ToggleExhibitor: toggle(s.input.exhibitors, f.arg); break;
+    case Op::ToggleConsent: s.input.consent = !s.input.consent; break;
+    case Op::ToggleNewsletter: s.input.newsletter = !s.input.newsletter; break;
+    case Op::ShowPrivacy: s.privacyOpen = true; break;
+    case Op::HidePrivacy: s.privacyOpen = false; break;
+    case Op::Submit: submit(); break;
+    }
+}
+
+void App::submit() {
+    SignupState& s = m_state.signup;
+    core::FormInput clean = s.input; // what was typed stays on screen; the cleaned copy is stored
+    s.errors = core::validateForm(clean);
+    s.storeFailed = false;
+    if (!s.errors.empty()) {
+        // Focus the first problem: a text field opens with its keyboard.
+        const auto& first = s.errors.front().field;
+        const auto& fields = signupFields();
+        const bool textField = std::find(fields.begin(), fields.end(), first) != fields.end();
+        s.focused = textField ? first : std::string();
+        s.scrollTo = first;
+        return;
+    }
+    core::Lead lead;
+    lead.id = s.leadId.empty() ? core::newUuid() : s.leadId;
+    lead.createdMs = m_clock.wallMs();
+    lead.kioskId = m_config.kioskId;
+    lead.eventId = m_content.event.id;
+    lead.lang = core::langCode(m_state.lang);
+    lead.firstName = clean.firstName;
+    lead.lastName = clean.lastName;
+    lead.email = clean.email;
+    lead.company = clean.company;
+    lead.jobTitle = clean.jobTitle;
+    lead.phone = clean.phone;
+    lead.message = clean.message;
+    lead.sectors = clean.sectors;
+    lead.exhibitors = clean.exhibitors;
+    lead.consent = {m_content.consent.version, core::sha256Hex(m_content.consent.shown(m_state.lang)),
+                    core::langCode(m_state.lang), lead.createdMs};
+    lead.newsletter = clean.newsletter;
+    const core::StoreResult r = m_leads ? m_leads(lead) : core::StoreResult{false, "no lead store configured"};
+    if (!r) {
+        // The visitor keeps the form and is asked to fetch staff; staff see the cause.
+        s.storeFailed = true;
+        s.focused.clear();
+        m_lastStoreError = r.error;
+        std::fprintf(stderr, "kiosk: a lead could not be stored: %s\n", r.error.c_str());
+        return;
+    }
+    m_lastStoreError.clear();
+    std::vector<std::string> names;
+    for (const auto& id : lead.exhibitors)
+        if (const core::Company* c = m_content.company(id)) names.push_back(c->name);
+    go(Screen::Thanks);
+    m_state.thanksExhibitors = std::move(names);
 }
 
 Intent App::drawNavBar(float height) {
@@ -150,7 +303,7 @@ void App::frame(ImVec2 displaySize) {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
     const float navH = t.em(3.4f);
-    ScreenCtx ctx{m_content, m_state, now, m_textures, ImVec2(displaySize.x, displaySize.y - navH)};
+    ScreenCtx ctx{m_content, m_state, now, m_textures, ImVec2(displaySize.x, displaySize.y - navH), &m_keyboard};
     Intent screenIntent;
     ImGui::SetCursorScreenPos(ImVec2(0, 0));
     ImGui::BeginChild("screen", ctx.size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
@@ -158,6 +311,8 @@ void App::frame(ImVec2 displaySize) {
     case Screen::Attract: screenIntent = drawAttract(ctx); break;
     case Screen::Browse: screenIntent = drawBrowse(ctx); break;
     case Screen::Profile: screenIntent = drawProfile(ctx); break;
+    case Screen::Signup: screenIntent = drawSignup(ctx); break;
+    case Screen::Thanks: screenIntent = drawThanks(ctx); break;
     default: screenIntent = intent::Goto{Screen::Attract}; break;
     }
     ImGui::EndChild();
@@ -168,6 +323,7 @@ void App::frame(ImVec2 displaySize) {
     ImGui::Render();
     registry().endFrame();
 
+    m_state.signup.scrollTo.clear(); // it was drawn once
     for (const Intent* i : {&warnIntent, &navIntent, &screenIntent})
         if (!std::holds_alternative<std::monostate>(*i)) {
             apply(*i);

@@ -3,15 +3,19 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/content/content.hpp"
+#include "core/leads/lead_store.hpp"
 #include "screen.hpp"
 #include "touch.hpp"
 
 namespace kiosk::ui {
 
+/// Stores a lead durably; returns only after the commit (or the failure).
+using LeadSink = std::function<core::StoreResult(const core::Lead&)>;
+
 class App {
 public:
     App(const core::Content& content, const core::KioskConfig& config, const core::Clock& clock,
-        TextureLoader textures = {});
+        TextureLoader textures = {}, LeadSink leads = {});
 
     /// Input from the touch screen, the mouse or a script.
     void pushFinger(const FingerEvent& e) { m_touch.push(e); }
@@ -25,6 +29,10 @@ public:
     double wakeIn() const;
 
     const UiState& state() const { return m_state; }
+    /// The keys to tap to type `ch` into the focused field (empty: no field focused or no key).
+    std::vector<std::string> keyPlan(const std::string& ch) const;
+    /// What went wrong with the last lead that could not be stored (for staff), or empty.
+    const std::string& lastStoreError() const { return m_lastStoreError; }
     Screen screen() const { return m_state.screen; }
     bool idleWarningShown() const { return m_warning; }
 
@@ -32,6 +40,8 @@ private:
     void apply(const Intent& i);
     void go(Screen s);
     void resetForNextVisitor();
+    void applyForm(const intent::Form& f);
+    void submit();
     Intent drawNavBar(float height);
     Intent drawIdleWarning(float y, float height);
 
@@ -39,7 +49,10 @@ private:
     const core::KioskConfig& m_config;
     const core::Clock& m_clock;
     TextureLoader m_textures;
+    LeadSink m_leads;
     TouchTracker m_touch;
+    KeyboardState m_keyboard;
+    std::string m_lastStoreError;
     UiState m_state;
     double m_lastActivity = 0;
     double m_lastFrame = -1;

@@ -4,7 +4,9 @@
 /// the App applies it after the frame. A screen never touches storage or network.
 #pragma once
 #include "core/content/content.hpp"
+#include "core/leads/validation.hpp"
 #include "theme.hpp"
+#include "widgets/keyboard.hpp"
 #include "widgets/widgets.hpp"
 
 #include <functional>
@@ -22,9 +24,32 @@ struct SetLang { core::Lang lang; };
 struct OpenProfile { std::string companyId; };
 struct SetFilter { std::string sectorId; }; ///< empty: all sectors
 struct StayActive {};                        ///< "Continue" on the idle warning
+struct OpenSignup { std::string companyId; }; ///< preselects that exhibitor (may be empty)
+/// Everything the sign-up form does, as one intent with an operation.
+struct Form {
+    enum class Op { Focus, Type, Backspace, Next, HideKeyboard, ToggleSector, ToggleExhibitor, ToggleConsent,
+                    ToggleNewsletter, ShowPrivacy, HidePrivacy, Submit } op;
+    std::string arg; ///< field id, text, sector or company id
+};
 } // namespace intent
 using Intent = std::variant<std::monostate, intent::Goto, intent::SetLang, intent::OpenProfile, intent::SetFilter,
-                            intent::StayActive>;
+                            intent::StayActive, intent::OpenSignup, intent::Form>;
+
+/// The sign-up form while a visitor fills it in. Wiped with the visit.
+struct SignupState {
+    core::FormInput input;
+    std::string focused;                  ///< field id (first_name, email, …) or empty: no keyboard
+    std::vector<core::FieldError> errors; ///< from the last submit
+    std::string leadId;                   ///< chosen when the form opens: one form, one lead, however often submitted
+    bool privacyOpen = false;
+    bool storeFailed = false;             ///< the last submit could not be stored
+    std::string scrollTo;                 ///< a field or row to bring into view on the next frame
+};
+
+/// The form's text fields, in order ("next" walks them).
+const std::vector<std::string>& signupFields();
+/// Which keyboard a field gets.
+KeyboardMode keyboardModeFor(const std::string& field);
 
 /// The UI state a screen may read.
 struct UiState {
@@ -33,6 +58,8 @@ struct UiState {
     std::string filter;    ///< browse: selected sector id, empty = all
     std::string companyId; ///< profile: the company shown
     double screenSince = 0; ///< when the current screen was entered (seconds)
+    SignupState signup;
+    std::vector<std::string> thanksExhibitors; ///< thanks: who will get in touch (names)
 };
 
 using TextureLoader = std::function<Texture(const std::filesystem::path&)>;
@@ -42,7 +69,8 @@ struct ScreenCtx {
     const UiState& state;
     double now;
     const TextureLoader& textures;
-    ImVec2 size;                 ///< the screen's area above the navigation bar
+    ImVec2 size;
+    KeyboardState* keyboard = nullptr; ///< widget state of the on-screen keyboard                 ///< the screen's area above the navigation bar
     mutable bool animating = false; ///< set by a screen that needs the next frame soon
     mutable double wakeAt = 1e300;  ///< or a time when it needs its next frame
 
@@ -55,5 +83,7 @@ struct ScreenCtx {
 Intent drawAttract(const ScreenCtx& ctx);
 Intent drawBrowse(const ScreenCtx& ctx);
 Intent drawProfile(const ScreenCtx& ctx);
+Intent drawSignup(const ScreenCtx& ctx);
+Intent drawThanks(const ScreenCtx& ctx);
 
 } // namespace kiosk::ui

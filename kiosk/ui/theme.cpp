@@ -42,6 +42,7 @@ Palette lightPalette() {
     p.focus = rgb(0xC2410C);
     p.warning = rgb(0xFFE7A3);
     p.onWarning = rgb(0x1F1500);
+    p.error = rgb(0x9F1A1A); // 7.9:1 on white
     return p;
 }
 
@@ -62,6 +63,7 @@ Palette darkPalette() {
     p.focus = rgb(0xFFB37A);
     p.warning = rgb(0xFFD36B);
     p.onWarning = rgb(0x1F1500);
+    p.error = rgb(0xFF9C9C);
     return p;
 }
 

@@ -11,6 +11,7 @@ struct Palette {
     ImU32 primary, primaryPressed, onPrimary; ///< main action buttons
     ImU32 button, buttonPressed, onButton;    ///< secondary buttons and chips
     ImU32 focus, warning, onWarning;
+    ImU32 error; ///< error text and borders, >= 7:1 on the surface
 };
 
 struct Fonts {

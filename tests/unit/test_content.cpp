@@ -572,7 +572,7 @@ TEST_CASE("an empty content folder reports every missing file and never throws")
         CHECK_FALSE(p.fix.empty());
         files.insert(p.file);
     }
-    CHECK(files == std::set<std::string>{"empty/event.toml", "empty/sectors.toml", "empty/strings.toml",
+    CHECK(files == std::set<std::string>{"empty/event.toml", "empty/sectors.toml", "empty/strings.toml", "empty/consent.toml",
                                          "empty/companies"});
 }
 

@@ -230,6 +230,23 @@ void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& o
     c.companies.push_back(std::move(co));
 }
 
+void loadConsent(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
+    const fs::path path = dir / "consent.toml";
+    const std::string name = shortName(dir, path);
+    auto doc = parseTomlFile(path.string(), name, problems);
+    if (!doc) return;
+    TomlReader r(*doc, name, problems);
+    ConsentText& k = c.consent;
+    k.version = r.str("version", true, 40);
+    k.policyUrl = r.str("policy_url", true, 200);
+    if (!k.policyUrl.empty() && !validUrl(k.policyUrl)) r.problem("policy_url", "is not a web address", "write it as https://…");
+    k.label = r.text("label", true, 300);
+    k.summary = r.text("summary", true, 700);
+    k.notice = r.text("notice", true, 6000);
+    k.newsletter = r.text("newsletter", true, 300);
+    r.finish();
+}
+
 void loadStrings(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
     const fs::path path = dir / "strings.toml";
     const std::string name = shortName(dir, path);
@@ -275,6 +292,7 @@ ContentLoad loadContent(const fs::path& dir, const LoadOptions& options) {
     loadEvent(dir, out.content, out.problems);
     loadSectors(dir, out.content, out.problems);
     loadStrings(dir, out.content, out.problems);
+    loadConsent(dir, out.content, out.problems);
 
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir / "companies", ec))

@@ -47,8 +47,23 @@ struct Event {
     std::vector<TitledText> summitDays;
 };
 
+/// The consent the sign-up asks for, versioned: each lead stores the version and
+/// the hash of the exact text shown.
+struct ConsentText {
+    std::string version;
+    std::string policyUrl;
+    Text label;      ///< the checkbox: "I agree that … may contact me"
+    Text summary;    ///< first layer: who receives the data, why, how long, how to withdraw
+    Text notice;     ///< the full privacy notice ("details")
+    Text newsletter; ///< the separate newsletter checkbox (double opt-in follows by email)
+
+    /// The exact consent text shown in `lang` (label and summary): what the hash covers.
+    std::string shown(Lang lang) const { return label.in(lang) + "\n\n" + summary.in(lang); }
+};
+
 struct Content {
     Event event;
+    ConsentText consent;
     std::vector<Sector> sectors;
     std::vector<Company> companies; ///< sorted: exhibitors first, then by name
     std::map<std::string, Text> strings;

@@ -12,7 +12,17 @@ const std::vector<std::string>& requiredStringKeys() {
         "attract.start", "attract.exhibitors", "attract.sectors", "attract.summit",
         "browse.title", "browse.filter_all", "browse.count", "browse.empty",
         "profile.about", "profile.looking_for", "profile.website", "profile.scan", "profile.contact_person",
-        "profile.organiser",
+        "profile.organiser", "profile.contact", "browse.signup",
+        "signup.title", "signup.reset_note", "signup.optional", "signup.exhibitors", "signup.sectors",
+        "signup.privacy", "signup.privacy_title", "signup.privacy_close", "signup.submit", "signup.cancel",
+        "signup.store_failed", "signup.error_summary",
+        "signup.label.first_name", "signup.label.last_name", "signup.label.email", "signup.label.company",
+        "signup.label.job_title", "signup.label.phone", "signup.label.message", "signup.label.exhibitors",
+        "signup.label.consent",
+        "signup.error.required", "signup.error.too_long", "signup.error.name", "signup.error.email",
+        "signup.error.phone", "signup.error.exhibitor", "signup.error.consent",
+        "kbd.next", "kbd.done",
+        "thanks.title", "thanks.text", "thanks.done",
     };
     return keys;
 }

@@ -205,7 +205,36 @@ std::optional<int> ScriptPlayer::run(ScriptHost& host, Command& c) {
         ok(c);
         return std::nullopt;
     }
-    if (c.verb == "type") return fail(c, "no text field has the focus");
+    if (c.verb == "type") {
+        // One key tap at a time, each given time to land; the keyboard plans the
+        // layer or shift taps a character needs.
+        if (c.frames > 0) {
+            --c.frames;
+            return std::nullopt;
+        }
+        if (c.typed >= c.arg.size()) {
+            ok(c);
+            return std::nullopt;
+        }
+        size_t n = 1;
+        while (c.typed + n < c.arg.size() && (static_cast<unsigned char>(c.arg[c.typed + n]) & 0xC0) == 0x80) ++n;
+        const std::string ch = c.arg.substr(c.typed, n);
+        if (app.screen() != Screen::Signup || app.state().signup.focused.empty())
+            return fail(c, "no text field has the focus");
+        const auto plan = app.keyPlan(ch);
+        if (plan.empty()) return fail(c, "no key types '" + ch + "'");
+        if (++c.taps > 4) return fail(c, "cannot reach the key for '" + ch + "'");
+        const WidgetInfo* w = widget(plan.front());
+        if (!w) return fail(c, "key '" + plan.front() + "' is not on screen");
+        app.pushFinger({FingerEvent::Type::Down, w->center()});
+        app.pushFinger({FingerEvent::Type::Up, w->center()});
+        c.frames = kSettleFrames - 1;
+        if (plan.size() == 1) {
+            c.typed += n;
+            c.taps = 0;
+        }
+        return std::nullopt;
+    }
     if (c.verb == "ids") {
         for (const auto& w : registry().widgets())
             m_out << "id " << w.id << ' ' << std::lround(w.min.x) << ' ' << std::lround(w.min.y) << ' '

@@ -62,6 +62,8 @@ private:
         int phase = 0, frames = 0;
         double until = 0;
         ImVec2 pos{}, delta{};
+        size_t typed = 0; ///< type: bytes of the text done
+        int taps = 0;     ///< type: taps spent on the current character
     };
     std::optional<int> run(ScriptHost& host, Command& c);
     bool ok(const Command& c);

@@ -63,8 +63,12 @@ Intent drawBrowse(const ScreenCtx& ctx) {
     const float w = ctx.size.x - 2 * margin;
     Intent out;
 
+    // "Stay in touch" without choosing a company first.
+    const float sw = std::min(t.em(13), w * 0.45f), sh = std::max(t.mm(25), t.em(2.2f));
+    ImGui::SetCursorScreenPos(ImVec2(margin + w - sw, margin));
+    if (button("browse.signup", ctx.tr("browse.signup"), ImVec2(sw, sh), ButtonKind::Primary)) out = intent::OpenSignup{};
     ImGui::SetCursorScreenPos(ImVec2(margin, margin));
-    wrappedText(t.fonts.heading, t.colors.text, ctx.tr("browse.title"), w);
+    wrappedText(t.fonts.heading, t.colors.text, ctx.tr("browse.title"), w - sw - t.em(1));
 
     // Filter chips: "All" and one per sector.
     const float chipH = std::max(t.mm(22), t.em(1.9f));

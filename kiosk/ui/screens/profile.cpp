@@ -109,6 +109,11 @@ Intent drawProfile(const ScreenCtx& ctx) {
 
     ImGui::SetCursorScreenPos(ImVec2(margin, ctx.size.y - btnH - margin));
     if (button("profile.back", ctx.tr("nav.back"), ImVec2(t.em(8), btnH))) out = intent::Goto{Screen::Browse};
+    // Every profile leads to the sign-up; an exhibitor on the stand comes preselected.
+    const float cw = std::min(t.em(14), w - t.em(9));
+    ImGui::SetCursorScreenPos(ImVec2(margin + w - cw, ctx.size.y - btnH - margin));
+    if (button("profile.contact", ctx.tr("profile.contact"), ImVec2(cw, btnH), ButtonKind::Primary))
+        out = intent::OpenSignup{c->id};
     return out;
 }
 

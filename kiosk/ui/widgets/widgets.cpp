@@ -89,6 +89,71 @@ bool chip(const std::string& id, const std::string& label, bool selected, ImU32 
     return clicked;
 }
 
+bool textField(const std::string& id, const std::string& label, const std::string& value, bool focused,
+               const std::string& error, float width) {
+    const Theme& t = theme();
+    wrappedText(t.fonts.bold, t.colors.text, label, width);
+    const float h = std::max(t.mm(20), t.em(1.9f));
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    const bool tapped = ImGui::InvisibleButton(id.c_str(), ImVec2(width, h));
+    ImVec2 q(p.x + width, p.y + h);
+    registry().add(id, p, q, value);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float r = t.em(0.25f);
+    dl->AddRectFilled(p, q, t.colors.surface, r);
+    const ImU32 border = !error.empty() ? t.colors.error : focused ? t.colors.focus : t.colors.border;
+    dl->AddRect(p, q, border, r, 0, focused || !error.empty() ? t.em(0.15f) : std::max(1.0f, t.em(0.06f)));
+    // Show the end of a long value: that is where the visitor is typing.
+    const float pad = t.em(0.5f), avail = width - 2 * pad - t.em(0.3f);
+    ImFont* f = t.fonts.body;
+    const char* start = value.c_str();
+    const char* end = start + value.size();
+    while (start < end && f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, start, end).x > avail) {
+        ++start;
+        while (start < end && (static_cast<unsigned char>(*start) & 0xC0) == 0x80) ++start;
+    }
+    const float ty = p.y + (h - f->FontSize) * 0.5f;
+    dl->PushClipRect(p, q, true);
+    dl->AddText(f, f->FontSize, ImVec2(p.x + pad, ty), t.colors.text, start, end);
+    if (focused) {
+        const float cx = p.x + pad + f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, start, end).x + 1.0f;
+        dl->AddRectFilled(ImVec2(cx, ty), ImVec2(cx + std::max(2.0f, t.em(0.1f)), ty + f->FontSize), t.colors.focus);
+    }
+    dl->PopClipRect();
+    if (!error.empty()) wrappedText(t.fonts.bold, t.colors.error, error, width);
+    return tapped;
+}
+
+bool checkRow(const std::string& id, const std::string& label, bool checked, float width, const std::string& detail) {
+    const Theme& t = theme();
+    const float box = t.em(1.5f), pad = t.em(0.5f), textX = box + 2 * pad, textW = width - textX - pad;
+    ImFont* f = t.fonts.body;
+    const float labelH = f->CalcTextSizeA(f->FontSize, FLT_MAX, textW, label.c_str()).y;
+    const float detailH = detail.empty() ? 0.0f
+        : t.fonts.small->CalcTextSizeA(t.fonts.small->FontSize, FLT_MAX, textW, detail.c_str()).y + t.em(0.3f);
+    const float h = std::max(t.mm(20), labelH + detailH + 2 * pad);
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    const bool tapped = ImGui::InvisibleButton(id.c_str(), ImVec2(width, h));
+    const bool held = ImGui::IsItemActive();
+    ImVec2 q(p.x + width, p.y + h);
+    registry().add(id, p, q, std::string(checked ? "true" : "false"));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p, q, held ? t.colors.buttonPressed : t.colors.surface, t.em(0.3f));
+    const ImVec2 b0(p.x + pad, p.y + pad), b1(b0.x + box, b0.y + box);
+    dl->AddRectFilled(b0, b1, checked ? t.colors.primary : t.colors.surface, t.em(0.2f));
+    dl->AddRect(b0, b1, checked ? t.colors.primary : t.colors.border, t.em(0.2f), 0, t.em(0.12f));
+    if (checked) { // a tick, drawn: no glyph needed
+        const ImVec2 pts[3] = {ImVec2(b0.x + box * 0.22f, b0.y + box * 0.52f), ImVec2(b0.x + box * 0.42f, b0.y + box * 0.72f),
+                               ImVec2(b0.x + box * 0.78f, b0.y + box * 0.3f)};
+        dl->AddPolyline(pts, 3, t.colors.onPrimary, 0, t.em(0.16f));
+    }
+    dl->AddText(f, f->FontSize, ImVec2(p.x + textX, p.y + pad), t.colors.text, label.c_str(), nullptr, textW);
+    if (!detail.empty())
+        dl->AddText(t.fonts.small, t.fonts.small->FontSize, ImVec2(p.x + textX, p.y + pad + labelH + t.em(0.3f)),
+                    t.colors.textMuted, detail.c_str(), nullptr, textW);
+    return tapped;
+}
+
 float tagWidth(const std::string& label, ImFont* font) {
     return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, label.c_str()).x + font->FontSize;
 }

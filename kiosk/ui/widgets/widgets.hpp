@@ -32,6 +32,16 @@ struct Texture {
 };
 void logo(ImDrawList* dl, ImVec2 min, float size, const Texture& tex, const std::string& name);
 
+/// A one-line text field: label above, the value in a finger-high box, the caret
+/// at the end when focused, an error below. Returns true when tapped (to focus it).
+/// The registry records the value, for `expect-text`.
+bool textField(const std::string& id, const std::string& label, const std::string& value, bool focused,
+               const std::string& error, float width);
+
+/// A checkbox row: the whole row is the tap area (DESIGN.md 8). Returns true when tapped.
+bool checkRow(const std::string& id, const std::string& label, bool checked, float width,
+              const std::string& detail = {});
+
 /// Draws the QR code with its quiet zone on a white square of `size` px.
 void qrCode(ImDrawList* dl, ImVec2 min, float size, const core::QrCode& qr);
 

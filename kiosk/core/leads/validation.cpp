@@ -1,0 +1,134 @@
+#include "validation.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace kiosk::core {
+
+namespace {
+
+/// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 when invalid.
+size_t utf8Len(const std::string& s, size_t i, char32_t& cp) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n;
+    if (c < 0x80) { cp = c; return 1; }
+    if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; }
+    else return 0;
+    if (i + n > s.size()) return 0;
+    for (size_t k = 1; k < n; ++k) {
+        const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+        if ((cc & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0; // overlong or not a character
+    return n;
+}
+
+bool isControl(char32_t cp) {
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x200B || cp == 0xFEFF ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069); // zero-width, bidi overrides
+}
+
+bool hasLetter(const std::string& s) {
+    for (unsigned char c : s)
+        if (std::isalpha(c) || c >= 0x80) return true; // any non-ASCII letter (Zoë, Łukasz, 王)
+    return false;
+}
+
+void checkName(std::vector<FieldError>& out, const std::string& field, const std::string& v, bool required) {
+    if (v.empty()) {
+        if (required) out.push_back({field, "required"});
+    } else if (charCount(v) > FieldLimits::name) {
+        out.push_back({field, "too_long"});
+    } else if (!hasLetter(v)) {
+        out.push_back({field, "name"});
+    }
+}
+
+} // namespace
+
+size_t charCount(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+std::string cleanText(const std::string& s, bool multiline) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        char32_t cp = 0;
+        const size_t n = utf8Len(s, i, cp);
+        if (n == 0) { ++i; continue; }
+        if (cp == '\t' || cp == 0xA0) cp = ' ';
+        if (cp == '\r') { i += n; continue; }
+        if (cp == '\n' && multiline) {
+            while (!out.empty() && out.back() == ' ') out.pop_back();
+            out += '\n';
+        } else if (cp == '\n') {
+            if (!out.empty() && out.back() != ' ') out += ' ';
+        } else if (cp == ' ') {
+            if (!out.empty() && out.back() != ' ' && out.back() != '\n') out += ' ';
+        } else if (!isControl(cp)) {
+            out.append(s, i, n);
+        }
+        i += n;
+    }
+    const auto a = out.find_first_not_of(" \n");
+    if (a == std::string::npos) return {};
+    const auto b = out.find_last_not_of(" \n");
+    return out.substr(a, b - a + 1);
+}
+
+bool normalizeEmail(std::string& email) {
+    const auto at = email.find('@');
+    if (at == std::string::npos || at == 0 || email.find('@', at + 1) != std::string::npos) return false;
+    if (email.find(' ') != std::string::npos) return false;
+    std::string domain = email.substr(at + 1);
+    std::transform(domain.begin(), domain.end(), domain.begin(), [](unsigned char c) { return std::tolower(c); });
+    const auto dot = domain.rfind('.');
+    // a dot inside the domain, no empty labels, a top-level domain of 2+ characters
+    if (dot == std::string::npos || dot == 0 || domain.size() - dot - 1 < 2) return false;
+    if (domain.find("..") != std::string::npos || domain.front() == '-' || domain.back() == '.') return false;
+    const std::string local = email.substr(0, at);
+    if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string::npos) return false;
+    email = local + "@" + domain;
+    return true;
+}
+
+std::vector<FieldError> validateForm(FormInput& f) {
+    f.firstName = cleanText(f.firstName);
+    f.lastName = cleanText(f.lastName);
+    f.email = cleanText(f.email);
+    f.company = cleanText(f.company);
+    f.jobTitle = cleanText(f.jobTitle);
+    f.phone = cleanText(f.phone);
+    f.message = cleanText(f.message, true);
+
+    std::vector<FieldError> out;
+    checkName(out, "first_name", f.firstName, true);
+    checkName(out, "last_name", f.lastName, true);
+    if (f.email.empty()) out.push_back({"email", "required"});
+    else if (charCount(f.email) > FieldLimits::email) out.push_back({"email", "too_long"});
+    else if (!normalizeEmail(f.email)) out.push_back({"email", "email"});
+    if (charCount(f.company) > FieldLimits::company) out.push_back({"company", "too_long"});
+    if (charCount(f.jobTitle) > FieldLimits::jobTitle) out.push_back({"job_title", "too_long"});
+    if (!f.phone.empty()) {
+        const bool plausible = std::all_of(f.phone.begin(), f.phone.end(), [](unsigned char c) {
+            return std::isdigit(c) || c == '+' || c == ' ' || c == '-' || c == '(' || c == ')' || c == '/' || c == '.';
+        }) && std::count_if(f.phone.begin(), f.phone.end(), [](unsigned char c) { return std::isdigit(c); }) >= 5;
+        if (charCount(f.phone) > FieldLimits::phone) out.push_back({"phone", "too_long"});
+        else if (!plausible) out.push_back({"phone", "phone"});
+    }
+    if (charCount(f.message) > FieldLimits::message) out.push_back({"message", "too_long"});
+    if (f.exhibitors.empty()) out.push_back({"exhibitors", "exhibitor"});
+    if (!f.consent) out.push_back({"consent", "consent"});
+    return out;
+}
+
+} // namespace kiosk::core

@@ -1,0 +1,43 @@
+/// @brief The sign-up form's rules: what is required, what a plausible email is, how input is cleaned.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace kiosk::core {
+
+/// The form as the visitor filled it in (before cleaning).
+struct FormInput {
+    std::string firstName, lastName, email, company, jobTitle, phone, message;
+    std::vector<std::string> sectors, exhibitors;
+    bool consent = false;
+    bool newsletter = false;
+};
+
+/// One problem with one field. `field` is the widget suffix (signup.<field>);
+/// `code` selects the message (signup.error.<code>) in the visitor's language.
+struct FieldError {
+    std::string field;
+    std::string code;
+};
+
+/// Field limits, in characters.
+struct FieldLimits {
+    static constexpr size_t name = 60, email = 254, company = 100, jobTitle = 80, phone = 30, message = 500;
+};
+
+/// Removes control characters (keeps line breaks in `multiline`), trims white
+/// space and folds runs of spaces. Invalid UTF-8 bytes are dropped.
+std::string cleanText(const std::string& s, bool multiline = false);
+
+/// Length in characters (UTF-8 code points).
+size_t charCount(const std::string& s);
+
+/// Cleans every field in place and returns the problems in form order
+/// (first problem first: the UI focuses it).
+std::vector<FieldError> validateForm(FormInput& form);
+
+/// true when `email` (already cleaned) looks deliverable: one @, a dot in the
+/// domain, no spaces. Lower-cases the domain in place.
+bool normalizeEmail(std::string& email);
+
+} // namespace kiosk::core

@@ -1,0 +1,264 @@
+// Sign-up ("Stay in touch"): contact fields with the on-screen keyboard, the
+// exhibitors who may get in touch, sectors, consent and newsletter. Everything
+// it does is returned as an intent::Form; App applies it and stores the lead.
+#include "../automation/registry.hpp"
+#include "../screen.hpp"
+
+#include <algorithm>
+
+namespace kiosk::ui {
+
+const std::vector<std::string>& signupFields() {
+    static const std::vector<std::string> f = {"first_name", "last_name", "email", "company", "job_title", "phone", "message"};
+    return f;
+}
+
+KeyboardMode keyboardModeFor(const std::string& field) {
+    if (field == "email") return KeyboardMode::Email;
+    if (field == "phone") return KeyboardMode::Phone;
+    if (field == "first_name" || field == "last_name" || field == "company" || field == "job_title") return KeyboardMode::Name;
+    return KeyboardMode::Text;
+}
+
+namespace {
+
+using Op = intent::Form::Op;
+
+const std::string& value(const core::FormInput& in, const std::string& field) {
+    if (field == "first_name") return in.firstName;
+    if (field == "last_name") return in.lastName;
+    if (field == "email") return in.email;
+    if (field == "company") return in.company;
+    if (field == "job_title") return in.jobTitle;
+    if (field == "phone") return in.phone;
+    return in.message;
+}
+
+bool optionalField(const std::string& f) { return f == "company" || f == "job_title" || f == "phone" || f == "message"; }
+
+std::string errorFor(const ScreenCtx& ctx, const std::string& field) {
+    for (const auto& e : ctx.state.signup.errors)
+        if (e.field == field) return ctx.tr("signup.error." + e.code);
+    return {};
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+void appendUtf8(std::string& out, unsigned c) {
+    if (c < 0x80) out += static_cast<char>(c);
+    else if (c < 0x800) { out += static_cast<char>(0xC0 | (c >> 6)); out += static_cast<char>(0x80 | (c & 0x3F)); }
+    else { out += static_cast<char>(0xE0 | (c >> 12)); out += static_cast<char>(0x80 | ((c >> 6) & 0x3F)); out += static_cast<char>(0x80 | (c & 0x3F)); }
+}
+
+/// A physical keyboard or a badge scanner (a keyboard wedge) types into the focused field too.
+Intent physicalKeys() {
+    ImGuiIO& io = ImGui::GetIO();
+    std::string typed;
+    for (ImWchar c : io.InputQueueCharacters)
+        if (c >= 0x20) appendUtf8(typed, c);
+    io.InputQueueCharacters.resize(0);
+    if (!typed.empty()) return intent::Form{Op::Type, typed};
+    if (ImGui::IsKeyPressed(io.KeyMap[ImGuiKey_Backspace])) return intent::Form{Op::Backspace, {}};
+    if (ImGui::IsKeyPressed(io.KeyMap[ImGuiKey_Tab]) || ImGui::IsKeyPressed(io.KeyMap[ImGuiKey_Enter]) ||
+        ImGui::IsKeyPressed(io.KeyMap[ImGuiKey_KeyPadEnter]))
+        return intent::Form{Op::Next, {}};
+    return {};
+}
+
+Intent fields(const ScreenCtx& ctx, float w) {
+    const Theme& t = theme();
+    const auto& f = ctx.state.signup;
+    Intent out;
+    for (const auto& field : signupFields()) {
+        std::string label = ctx.tr("signup.label." + field);
+        if (optionalField(field)) label += " " + ctx.tr("signup.optional");
+        const bool focused = f.focused == field;
+        if (f.scrollTo == field) ImGui::SetScrollHereY(0.2f);
+        if (textField("signup." + field, label, value(f.input, field), focused, errorFor(ctx, field), w))
+            out = intent::Form{Op::Focus, field};
+        ImGui::Dummy(ImVec2(0, t.em(0.2f)));
+    }
+    return out;
+}
+
+Intent choices(const ScreenCtx& ctx, float w) {
+    const Theme& t = theme();
+    const auto& f = ctx.state.signup;
+    Intent out;
+    if (f.scrollTo == "exhibitors") ImGui::SetScrollHereY(0.0f);
+    wrappedText(t.fonts.bold, t.colors.text, ctx.tr("signup.exhibitors"), w);
+    if (auto e = errorFor(ctx, "exhibitors"); !e.empty()) wrappedText(t.fonts.bold, t.colors.error, e, w);
+    for (const auto& c : ctx.content.companies) {
+        if (!c.exhibitor) continue;
+        if (checkRow("signup.exhibitor." + c.id, c.name, contains(f.input.exhibitors, c.id), w))
+            out = intent::Form{Op::ToggleExhibitor, c.id};
+        ImGui::Dummy(ImVec2(0, t.em(0.1f)));
+    }
+
+    ImGui::Dummy(ImVec2(0, t.em(0.4f)));
+    wrappedText(t.fonts.bold, t.colors.text, ctx.tr("signup.sectors") + " " + ctx.tr("signup.optional"), w);
+    const float chipH = std::max(t.mm(20), t.em(1.8f)), gap = t.em(0.4f);
+    const float x0 = ImGui::GetCursorScreenPos().x;
+    ImVec2 at = ImGui::GetCursorScreenPos();
+    for (const auto& s : ctx.content.sectors) {
+        const std::string& name = ctx.in(s.name);
+        if (at.x > x0 && at.x + chipWidth(name) > x0 + w) at = ImVec2(x0, at.y + chipH + gap);
+        ImGui::SetCursorScreenPos(at);
+        const ImU32 col = IM_COL32((s.rgb >> 16) & 0xFF, (s.rgb >> 8) & 0xFF, s.rgb & 0xFF, 255);
+        if (chip("signup.sector." + s.id, name, contains(f.input.sectors, s.id), col, chipH))
+            out = intent::Form{Op::ToggleSector, s.id};
+        at.x += chipWidth(name) + gap;
+    }
+    ImGui::SetCursorScreenPos(ImVec2(x0, at.y + chipH + gap));
+
+    // Consent: never pre-ticked, one box per purpose, the short first layer under it.
+    ImGui::Dummy(ImVec2(0, t.em(0.4f)));
+    const auto& consent = ctx.content.consent;
+    if (f.scrollTo == "consent") ImGui::SetScrollHereY(0.3f);
+    if (auto e = errorFor(ctx, "consent"); !e.empty()) wrappedText(t.fonts.bold, t.colors.error, e, w);
+    if (checkRow("signup.consent", ctx.in(consent.label), f.input.consent, w, ctx.in(consent.summary)))
+        out = intent::Form{Op::ToggleConsent, {}};
+    ImGui::Dummy(ImVec2(0, t.em(0.1f)));
+    if (button("signup.privacy", ctx.tr("signup.privacy"), ImVec2(std::min(w, t.em(14)), std::max(t.mm(20), t.em(1.8f)))))
+        out = intent::Form{Op::ShowPrivacy, {}};
+    ImGui::Dummy(ImVec2(0, t.em(0.3f)));
+    if (checkRow("signup.newsletter", ctx.in(consent.newsletter), f.input.newsletter, w))
+        out = intent::Form{Op::ToggleNewsletter, {}};
+    return out;
+}
+
+Intent privacyOverlay(const ScreenCtx& ctx) {
+    const Theme& t = theme();
+    const ImVec2 disp = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(disp.x, ctx.size.y));
+    ImGui::Begin("##privacy", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    const float m = t.em(1.5f), w = disp.x - 2 * m;
+    ImGui::SetCursorScreenPos(ImVec2(m, m));
+    wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.privacy_title"), w);
+    const float btnH = std::max(t.mm(25), t.em(2.2f));
+    const float top = ImGui::GetCursorScreenPos().y + t.em(0.5f);
+    const bool wide = disp.x > disp.y;
+    const float qr = std::max(t.mm(35), t.em(7.5f));
+    const float textW = wide ? std::min(t.em(40), w - qr - t.em(2)) : w;
+    ImGui::SetCursorScreenPos(ImVec2(m, top));
+    beginTouchScroll("privacy.text", ImVec2(textW + t.em(0.8f), ctx.size.y - top - btnH - 2 * m));
+    wrappedText(t.fonts.body, t.colors.text, ctx.in(ctx.content.consent.notice), textW - t.em(0.6f));
+    if (endTouchScroll()) ctx.animating = true;
+    // The online policy as a QR code, to read it later on a phone.
+    const ImVec2 q = wide ? ImVec2(m + textW + t.em(2), top) : ImVec2(m, ctx.size.y - btnH - 2 * m - qr);
+    if (wide) {
+        static core::QrCode code;
+        static std::string codeUrl;
+        if (codeUrl != ctx.content.consent.policyUrl) code = core::makeQr(codeUrl = ctx.content.consent.policyUrl);
+        qrCode(ImGui::GetWindowDrawList(), q, qr, code);
+        ImGui::SetCursorScreenPos(ImVec2(q.x, q.y + qr + t.em(0.3f)));
+        wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("profile.scan"), qr * 1.6f);
+    }
+    Intent out;
+    ImGui::SetCursorScreenPos(ImVec2(m, ctx.size.y - btnH - m));
+    if (button("privacy.close", ctx.tr("signup.privacy_close"), ImVec2(t.em(10), btnH), ButtonKind::Primary))
+        out = intent::Form{Op::HidePrivacy, {}};
+    ImGui::End();
+    return out;
+}
+
+} // namespace
+
+Intent drawSignup(const ScreenCtx& ctx) {
+    const Theme& t = theme();
+    const auto& f = ctx.state.signup;
+    const float m = t.em(1.2f), w = ctx.size.x - 2 * m;
+    Intent out;
+
+    ImGui::SetCursorScreenPos(ImVec2(m, m));
+    ImGui::BeginGroup(); // keeps the header's lines at the margin
+    wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.title"), w);
+    // Say up front that the form clears itself (DESIGN.md 5).
+    wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("signup.reset_note"), w);
+    if (f.storeFailed) {
+        ImGui::Dummy(ImVec2(0, t.em(0.2f)));
+        wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.store_failed"), w);
+    } else if (!f.errors.empty()) {
+        // A summary at the top, and each error next to its field (GOV.UK pattern).
+        std::string list;
+        for (const auto& e : f.errors) list += (list.empty() ? "" : ", ") + ctx.tr("signup.label." + e.field);
+        ImGui::Dummy(ImVec2(0, t.em(0.2f)));
+        wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.error_summary") + " " + list, w);
+    }
+    ImGui::EndGroup();
+
+    const KeyboardMode mode = keyboardModeFor(f.focused);
+    const float kbH = f.focused.empty() ? 0.0f : keyboardHeight(mode);
+    const float btnH = std::max(t.mm(30), t.em(2.5f));
+    const float top = ImGui::GetCursorScreenPos().y + t.em(0.4f);
+    const float footerY = ctx.size.y - kbH - btnH - m * 0.6f;
+    const float bodyH = std::max(t.em(3), footerY - top - t.em(0.4f));
+    const bool twoColumns = ctx.size.x > ctx.size.y;
+    if (twoColumns) {
+        const float colW = (w - t.em(2)) * 0.5f;
+        ImGui::SetCursorScreenPos(ImVec2(m, top));
+        beginTouchScroll("signup.fields_area", ImVec2(colW + t.em(0.8f), bodyH));
+        if (auto i = fields(ctx, colW - t.em(0.2f)); !std::holds_alternative<std::monostate>(i)) out = i;
+        if (endTouchScroll()) ctx.animating = true;
+        ImGui::SetCursorScreenPos(ImVec2(m + colW + t.em(2), top));
+        beginTouchScroll("signup.choices_area", ImVec2(colW + t.em(0.8f), bodyH));
+        if (auto i = choices(ctx, colW - t.em(0.2f)); !std::holds_alternative<std::monostate>(i)) out = i;
+        if (endTouchScroll()) ctx.animating = true;
+    } else {
+        ImGui::SetCursorScreenPos(ImVec2(m, top));
+        beginTouchScroll("signup.form_area", ImVec2(w + t.em(0.8f), bodyH));
+        if (auto i = fields(ctx, w - t.em(0.4f)); !std::holds_alternative<std::monostate>(i)) out = i;
+        ImGui::Dummy(ImVec2(0, t.em(0.6f)));
+        if (auto i = choices(ctx, w - t.em(0.4f)); !std::holds_alternative<std::monostate>(i)) out = i;
+        if (endTouchScroll()) ctx.animating = true;
+    }
+
+    // Submit and cancel stay in view, above the keyboard.
+    ImGui::SetCursorScreenPos(ImVec2(m, footerY));
+    if (button("signup.cancel", ctx.tr("signup.cancel"), ImVec2(t.em(8), btnH))) out = intent::Goto{Screen::Browse};
+    ImGui::SetCursorScreenPos(ImVec2(m + w - t.em(14), footerY));
+    if (button("signup.submit", ctx.tr("signup.submit"), ImVec2(t.em(14), btnH), ButtonKind::Primary))
+        out = intent::Form{Op::Submit, {}};
+
+    if (!f.focused.empty() && ctx.keyboard) {
+        ImGui::SetCursorScreenPos(ImVec2(0, ctx.size.y - kbH));
+        const KeyPress k = drawKeyboard(*ctx.keyboard, mode, ctx.size.x, ctx.now, ctx.animating,
+                                        ctx.tr(f.focused == signupFields().back() ? "kbd.done" : "kbd.next"), ctx.tr("kbd.done"));
+        switch (k.kind) {
+        case KeyPress::Kind::Text: out = intent::Form{Op::Type, k.text}; break;
+        case KeyPress::Kind::Backspace: out = intent::Form{Op::Backspace, {}}; break;
+        case KeyPress::Kind::Next: out = intent::Form{Op::Next, {}}; break;
+        case KeyPress::Kind::Done: out = intent::Form{Op::HideKeyboard, {}}; break;
+        default: break;
+        }
+        if (auto i = physicalKeys(); !std::holds_alternative<std::monostate>(i)) out = i;
+    }
+    if (f.privacyOpen) out = privacyOverlay(ctx);
+    return out;
+}
+
+Intent drawThanks(const ScreenCtx& ctx) {
+    const Theme& t = theme();
+    const float m = t.em(2), w = std::min(ctx.size.x - 2 * m, t.em(40));
+    const float x = (ctx.size.x - w) * 0.5f;
+    ImGui::SetCursorScreenPos(ImVec2(x, ctx.size.y * 0.2f));
+    wrappedText(t.fonts.display, t.colors.text, ctx.tr("thanks.title"), w);
+    ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y + t.em(0.5f)));
+    wrappedText(t.fonts.body, t.colors.text, ctx.tr("thanks.text"), w);
+    for (const auto& name : ctx.state.thanksExhibitors) {
+        ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
+        wrappedText(t.fonts.bold, t.colors.text, "\u2022 " + name, w);
+    }
+    // Back to the attract loop by itself after a while: the next visitor must not see this.
+    constexpr double kShowSeconds = 15.0;
+    ctx.wakeAt = ctx.state.screenSince + kShowSeconds;
+    if (ctx.now - ctx.state.screenSince >= kShowSeconds) return intent::Goto{Screen::Attract};
+    const float btnH = std::max(t.mm(30), t.em(2.5f));
+    ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y + t.em(1.5f)));
+    if (button("thanks.done", ctx.tr("thanks.done"), ImVec2(std::min(w, t.em(14)), btnH), ButtonKind::Primary))
+        return intent::Goto{Screen::Attract};
+    return {};
+}
+
+} // namespace kiosk::ui

@@ -1,0 +1,267 @@
+#include "keyboard.hpp"
+
+#include "../automation/registry.hpp"
+#include "../theme.hpp"
+#include "widgets.hpp"
+
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace kiosk::ui {
+
+namespace {
+
+enum class Special { Char, Shift, Backspace, Space, Symbols, Letters, Accents, Layout, Next, Done };
+
+struct Key {
+    std::string out;   ///< what a Char key types (before shift)
+    Special special = Special::Char;
+    float units = 1.0f; ///< width in key units
+};
+
+using Row = std::vector<Key>;
+
+Row chars(const char* const* list, size_t n) {
+    Row r;
+    for (size_t i = 0; i < n; ++i) r.push_back({list[i]});
+    return r;
+}
+template <size_t N> Row chars(const char* const (&list)[N]) { return chars(list, N); }
+
+/// Upper case for the letters on our keys (ASCII, Latin-1, Latin Extended-A).
+std::string upper(const std::string& s) {
+    if (s.size() == 1) return std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(s[0]))));
+    if (s.size() != 2) return s;
+    const unsigned cp = ((static_cast<unsigned char>(s[0]) & 0x1Fu) << 6) | (static_cast<unsigned char>(s[1]) & 0x3Fu);
+    unsigned up = cp;
+    if (cp == 0xDF) return s;                                   // ß stays ß
+    if (cp == 0xFF) up = 0x178;                                 // ÿ -> Ÿ
+    else if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7) up = cp - 0x20; // à..þ
+    else if (cp >= 0x100 && cp <= 0x17F && (cp & 1u)) up = cp - 1;   // Latin Extended-A pairs
+    std::string o;
+    o += static_cast<char>(0xC0 | (up >> 6));
+    o += static_cast<char>(0x80 | (up & 0x3F));
+    return o;
+}
+
+bool isLetterKey(const Key& k) {
+    return k.special == Special::Char && k.out.size() <= 2 && upper(k.out) != k.out;
+}
+
+std::vector<Row> layout(const KeyboardState& s, KeyboardMode mode) {
+    std::vector<Row> rows;
+    if (mode == KeyboardMode::Email) rows.push_back(chars({"@", ".", "-", "_", ".de", ".com", ".co.uk"}));
+    if (s.layer == 0) {
+        // DIN 2137: ß right of 0, ü right of P, ö ä right of L.
+        if (s.german) {
+            rows.push_back(chars({"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "ß"}));
+            rows.push_back(chars({"q", "w", "e", "r", "t", "z", "u", "i", "o", "p", "ü"}));
+            rows.push_back(chars({"a", "s", "d", "f", "g", "h", "j", "k", "l", "ö", "ä"}));
+            Row r{{"", Special::Shift, 1.5f}};
+            for (const char* c : {"y", "x", "c", "v", "b", "n", "m", "-", "'"}) r.push_back({c});
+            r.push_back({"", Special::Backspace, 1.5f});
+            rows.push_back(r);
+        } else {
+            rows.push_back(chars({"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"}));
+            rows.push_back(chars({"q", "w", "e", "r", "t", "y", "u", "i", "o", "p"}));
+            rows.push_back(chars({"a", "s", "d", "f", "g", "h", "j", "k", "l", "'"}));
+            Row r{{"", Special::Shift, 1.5f}};
+            for (const char* c : {"z", "x", "c", "v", "b", "n", "m", "-"}) r.push_back({c});
+            r.push_back({"", Special::Backspace, 1.5f});
+            rows.push_back(r);
+        }
+    } else if (s.layer == 1) {
+        rows.push_back(chars({"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"}));
+        rows.push_back(chars({"+", "-", "_", "/", "(", ")", "&", ",", ".", "?", "!"}));
+        rows.push_back(chars({"@", "#", "€", "%", "*", "=", ":", ";", "\"", "'", "$"}));
+        Row r = chars({"<", ">", "[", "]", "\\", "|", "^", "~", "`"});
+        r.push_back({"", Special::Backspace, 1.5f});
+        rows.push_back(r);
+    } else {
+        rows.push_back(chars({"à", "á", "â", "ã", "å", "æ", "ç", "è", "é", "ê", "ë"}));
+        rows.push_back(chars({"ì", "í", "î", "ï", "ñ", "ò", "ó", "ô", "õ", "ø", "œ"}));
+        rows.push_back(chars({"ù", "ú", "û", "ý", "ÿ", "ł", "ń", "ś", "ź", "ż", "š"}));
+        Row r{{"", Special::Shift, 1.5f}};
+        for (const char* c : {"ć", "č", "ę", "ě", "ř", "ž", "ğ", "ş"}) r.push_back({c});
+        r.push_back({"", Special::Backspace, 1.5f});
+        rows.push_back(r);
+    }
+    Row bottom;
+    bottom.push_back({"", s.layer == 1 ? Special::Letters : Special::Symbols, 1.5f});
+    bottom.push_back({"", s.layer == 2 ? Special::Letters : Special::Accents, 1.5f});
+    if (s.layer != 1) bottom.push_back({"@"});
+    bottom.push_back({"", Special::Space, 4.0f});
+    if (s.layer != 1) bottom.push_back({"."});
+    bottom.push_back({"", Special::Layout, 1.5f});
+    bottom.push_back({"", Special::Next, 2.0f});
+    bottom.push_back({"", Special::Done, 2.0f});
+    rows.push_back(bottom);
+    return rows;
+}
+
+std::string output(const Key& k, const KeyboardState& s) { return s.shift && isLetterKey(k) ? upper(k.out) : k.out; }
+
+std::string keyId(const Key& k, const KeyboardState& s) {
+    switch (k.special) {
+    case Special::Char: return "kbd.char." + output(k, s);
+    case Special::Shift: return "kbd.shift";
+    case Special::Backspace: return "kbd.backspace";
+    case Special::Space: return "kbd.space";
+    case Special::Symbols: return "kbd.layer.symbols";
+    case Special::Letters: return "kbd.layer.letters";
+    case Special::Accents: return "kbd.layer.accents";
+    case Special::Layout: return "kbd.layout";
+    case Special::Next: return "kbd.next";
+    case Special::Done: return "kbd.done";
+    }
+    return {};
+}
+
+std::string label(const Key& k, const KeyboardState& s, const std::string& next, const std::string& done) {
+    switch (k.special) {
+    case Special::Char: return output(k, s);
+    case Special::Shift: return s.shift ? "\u2022 Shift" : "Shift";
+    case Special::Backspace: return "\u2190"; // drawn as an arrow shape below
+    case Special::Space: return " ";
+    case Special::Symbols: return "?123";
+    case Special::Letters: return "ABC";
+    case Special::Accents: return "\u00E0\u00E9\u00F1";
+    case Special::Layout: return s.german ? "QWERTZ" : "QWERTY";
+    case Special::Next: return next;
+    case Special::Done: return done;
+    }
+    return {};
+}
+
+constexpr float kMaxUnits = 13.0f; // the widest row, in key units, with gaps
+
+float keyUnitPx(float width) {
+    // ~22 mm keys with 3 mm gaps (DESIGN.md 6), narrower only if the screen is.
+    return std::min(theme().mm(25), width / kMaxUnits);
+}
+
+} // namespace
+
+float keyboardHeight(KeyboardMode mode) {
+    const float rows = mode == KeyboardMode::Email ? 6.0f : 5.0f;
+    return rows * theme().mm(25) + theme().em(0.8f);
+}
+
+KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double now, bool& animating,
+                      const std::string& nextLabel, const std::string& doneLabel) {
+    const Theme& t = theme();
+    const float unit = keyUnitPx(width), gap = std::max(2.0f, unit * 0.12f);
+    const auto rows = layout(s, mode);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + keyboardHeight(mode)), t.colors.surfaceAlt);
+
+    KeyPress press;
+    std::string preview;
+    ImVec2 previewAt;
+    float y = origin.y + t.em(0.4f);
+    for (size_t r = 0; r < rows.size(); ++r) {
+        float rowUnits = 0;
+        for (const auto& k : rows[r]) rowUnits += k.units;
+        float x = origin.x + (width - rowUnits * unit) * 0.5f;
+        ImGui::PushID(static_cast<int>(r));
+        for (size_t i = 0; i < rows[r].size(); ++i) {
+            const Key& k = rows[r][i];
+            const float w = k.units * unit - gap, h = unit - gap;
+            const std::string id = keyId(k, s);
+            ImGui::SetCursorScreenPos(ImVec2(x, y));
+            ImGui::PushID(static_cast<int>(i));
+            const bool released = ImGui::InvisibleButton(id.c_str(), ImVec2(w, h));
+            const bool held = ImGui::IsItemActive();
+            ImGui::PopID();
+            registry().add(id, ImVec2(x, y), ImVec2(x + w, y + h));
+            const bool active = (k.special == Special::Shift && s.shift) || k.special == Special::Next;
+            const ImU32 bg = held ? t.colors.buttonPressed : active ? t.colors.primary : t.colors.button;
+            const ImU32 fg = active && !held ? t.colors.onPrimary : t.colors.onButton;
+            dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + h), bg, t.em(0.25f));
+            dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + h), t.colors.border, t.em(0.25f));
+            const ImVec2 c(x + w * 0.5f, y + h * 0.5f);
+            if (k.special == Special::Backspace) { // an arrow with a tail, no glyph needed
+                const float a = h * 0.22f;
+                dl->AddTriangleFilled(ImVec2(c.x - a * 1.6f, c.y), ImVec2(c.x - a * 0.4f, c.y - a), ImVec2(c.x - a * 0.4f, c.y + a), fg);
+                dl->AddRectFilled(ImVec2(c.x - a * 0.5f, c.y - a * 0.35f), ImVec2(c.x + a * 1.4f, c.y + a * 0.35f), fg);
+            } else {
+                const std::string text = label(k, s, nextLabel, doneLabel);
+                centeredText(dl, k.special == Special::Char && text.size() <= 2 ? t.fonts.bold : t.fonts.small, fg, c, text);
+            }
+            if (k.special == Special::Backspace) {
+                // Delete on touch-down, then repeat while held (after 0.5 s, 12 per second).
+                if (held) {
+                    animating = true;
+                    if (s.backspaceDownAt < 0) {
+                        s.backspaceDownAt = s.backspaceRepeatedAt = now;
+                        press.kind = KeyPress::Kind::Backspace;
+                    } else if (now - s.backspaceDownAt > 0.5 && now - s.backspaceRepeatedAt > 0.08) {
+                        s.backspaceRepeatedAt = now;
+                        press.kind = KeyPress::Kind::Backspace;
+                    }
+                } else {
+                    s.backspaceDownAt = -1;
+                }
+            } else if (held && k.special == Special::Char) {
+                preview = output(k, s);
+                previewAt = ImVec2(c.x, y);
+            } else if (released) {
+                switch (k.special) {
+                case Special::Char: press = {KeyPress::Kind::Text, output(k, s)}; break;
+                case Special::Space: press = {KeyPress::Kind::Text, " "}; break;
+                case Special::Shift: s.shift = !s.shift; break;
+                case Special::Symbols: s.layer = 1; s.shift = false; break;
+                case Special::Letters: s.layer = 0; break;
+                case Special::Accents: s.layer = 2; break;
+                case Special::Layout: s.german = !s.german; break;
+                case Special::Next: press.kind = KeyPress::Kind::Next; break;
+                case Special::Done: press.kind = KeyPress::Kind::Done; break;
+                default: break;
+                }
+                if (k.special == Special::Char && isLetterKey(k)) s.shift = false; // one-shot shift
+            }
+            x += k.units * unit;
+        }
+        ImGui::PopID();
+        y += unit;
+    }
+    // The pressed key, magnified above the finger: the finger hides the key itself.
+    if (!preview.empty()) {
+        const float bw = unit * 1.3f, bh = unit * 1.3f;
+        ImDrawList* fg = ImGui::GetForegroundDrawList();
+        const ImVec2 a(previewAt.x - bw * 0.5f, previewAt.y - bh - gap);
+        fg->AddRectFilled(a, ImVec2(a.x + bw, a.y + bh), t.colors.primary, t.em(0.3f));
+        centeredText(fg, t.fonts.heading, t.colors.onPrimary, ImVec2(previewAt.x, a.y + bh * 0.5f), preview);
+    }
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + keyboardHeight(mode)));
+    return press;
+}
+
+std::vector<std::string> keyPlan(const KeyboardState& state, KeyboardMode mode, const std::string& ch) {
+    if (ch == " ") return {"kbd.space"};
+    // Try the current layer first, then the others; shift toggled when needed.
+    const int order[3] = {state.layer, (state.layer + 1) % 3, (state.layer + 2) % 3};
+    for (int layer : order) {
+        for (bool shift : {state.shift, !state.shift}) {
+            KeyboardState s = state;
+            s.layer = layer;
+            s.shift = shift;
+            for (const auto& row : layout(s, mode))
+                for (const auto& k : row) {
+                    if (k.special != Special::Char || output(k, s) != ch) continue;
+                    std::vector<std::string> plan;
+                    if (layer != state.layer)
+                        plan.push_back(layer == 0 ? "kbd.layer.letters" : layer == 1 ? "kbd.layer.symbols" : "kbd.layer.accents");
+                    if (shift != state.shift && isLetterKey(k)) plan.push_back("kbd.shift");
+                    plan.push_back("kbd.char." + ch);
+                    return plan;
+                }
+        }
+    }
+    return {};
+}
+
+} // namespace kiosk::ui
