@@ -4,6 +4,7 @@
 #include "core/content/content.hpp"
 #include "core/leads/lead_store.hpp"
 #include "core/paths.hpp"
+#include "commands.hpp"
 #include "run.hpp"
 
 #include <CLI/CLI.hpp>
@@ -26,33 +27,19 @@ void printProblems(const std::vector<core::Problem>& problems) {
     for (const auto& p : problems) std::cerr << (p.error ? "" : "warning: ") << p.format() << '\n';
 }
 
-/// Loads the config; problems go to stderr. Returns false when the file has errors.
-bool loadConfigOrReport(const std::string& path, core::KioskConfig& out) {
-    auto loaded = core::loadConfig(path);
-    printProblems(loaded.problems);
-    out = loaded.config;
-    return !core::hasErrors(loaded.problems);
-}
-
 std::filesystem::path dataDir(const CommonOptions& c) {
     return c.dataDir.empty() ? core::defaultDataDir() : std::filesystem::path(c.dataDir);
 }
 
-int checkContent(const std::string& dir) {
-    auto loaded = core::loadContent(dir, {core::shippedAssetsDir(), true});
-    printProblems(loaded.problems);
-    const auto& c = loaded.content;
-    size_t errors = 0, warnings = 0;
-    for (const auto& p : loaded.problems) (p.error ? errors : warnings)++;
-    std::printf("%s: %zu companies, %zu sectors, %zu strings; %zu errors, %zu warnings\n", dir.c_str(),
-                c.companies.size(), c.sectors.size(), c.strings.size(), errors, warnings);
-    return errors ? 1 : 0;
+cli::Paths paths(const CommonOptions& c) {
+    return {c.content.empty() ? core::shippedContentDir() : std::filesystem::path(c.content), dataDir(c), c.config};
 }
 
 int runKiosk(const CommonOptions& common, const std::string& windowed, const std::string& script, bool virtualClock) {
-    core::KioskConfig config;
     // A broken config must not keep the stand dark: report it and run on defaults for the bad keys.
-    loadConfigOrReport(common.config, config);
+    auto loadedConfig = core::loadConfig(common.config);
+    printProblems(loadedConfig.problems);
+    const core::KioskConfig& config = loadedConfig.config;
     const std::string dir = common.content.empty() ? core::shippedContentDir().string() : common.content;
     auto loaded = core::loadContent(dir, {core::shippedAssetsDir(), false});
     printProblems(loaded.problems);
@@ -100,13 +87,26 @@ int main(int argc, char** argv) {
     check->add_option("dir", checkDir, "content folder (default: --content, or the shipped content)");
     addCommon(check);
 
+    auto* leads = app.add_subcommand("leads", "the lead database: generate, list");
+    leads->require_subcommand(1);
+    addCommon(leads);
+    auto* generate = leads->add_subcommand("generate", "add synthetic leads (source 'synthetic') for demos and tests");
+    long long count = 100;
+    unsigned long long seed = 1;
+    generate->add_option("--count", count, "how many")->check(CLI::Range(1LL, 10'000'000LL));
+    generate->add_option("--seed", seed, "random seed (the same seed gives the same people)");
+    addCommon(generate);
+    auto* list = leads->add_subcommand("list", "one line per lead: time, id, sync state, name, email, exhibitors");
+    addCommon(list);
+
     CLI11_PARSE(app, argc, argv);
 
     if (*check) {
-        const std::string dir = !checkDir.empty() ? checkDir
-                              : !common.content.empty() ? common.content
-                                                        : core::shippedContentDir().string();
-        return checkContent(dir);
+        cli::Paths p = paths(common);
+        if (!checkDir.empty()) p.content = checkDir;
+        return cli::checkContent(p);
     }
+    if (*generate) return cli::leadsGenerate(paths(common), count, seed);
+    if (*list) return cli::leadsList(paths(common));
     return runKiosk(common, windowed, script, virtualClock);
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace kiosk::ui {
 
@@ -154,7 +155,8 @@ void App::applyForm(const intent::Form& f) {
         }
         break;
     case Op::Backspace:
-        if (std::string* v = fieldValue(s.input, s.focused)) eraseLastChar(*v);
+        if (std::string* v = fieldValue(s.input, s.focused))
+            for (int n = f.arg.empty() ? 1 : std::max(1, std::atoi(f.arg.c_str())); n > 0; --n) eraseLastChar(*v);
         break;
     case Op::Next: {
         const auto& fields = signupFields();

@@ -4,6 +4,9 @@
 
 #include <imgui.h>
 
+#include <cstdio>
+#include <unistd.h>
+
 namespace kiosk::test {
 
 Headless::Headless(ImVec2 sz, core::KioskConfig cfg, const std::string& contentDir) : config(std::move(cfg)), size(sz) {
@@ -14,12 +17,22 @@ Headless::Headless(ImVec2 sz, core::KioskConfig cfg, const std::string& contentD
     int w = 0, h = 0;
     ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h); // what a renderer would upload
     ui::resetTouchScrolls();
-    m_app = std::make_unique<ui::App>(content.content, config, clock);
+    static int instance = 0;
+    dataDir = std::filesystem::temp_directory_path() /
+              ("kiosk-ui-test-" + std::to_string(::getpid()) + "-" + std::to_string(++instance));
+    store = std::make_unique<core::LeadStore>(dataDir / "leads.db");
+    m_app = std::make_unique<ui::App>(content.content, config, clock, ui::TextureLoader{}, [this](const core::Lead& l) {
+        if (failWrites) return core::StoreResult{false, "database or disk is full (test)"};
+        return store->insert(l);
+    });
     frames(2);
 }
 
 Headless::~Headless() {
     m_app.reset();
+    store.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dataDir, ec);
     ImGui::DestroyContext();
 }
 
@@ -36,7 +49,14 @@ int Headless::play(const std::string& script) {
     for (std::string l; std::getline(in, l);) lines.push_back(l);
     ui::ScriptPlayer player(ui::LineSource::fromLines(std::move(lines)), out);
     for (int guard = 0; guard < 100000; ++guard) {
-        if (auto code = player.step(*this)) return *code;
+        if (auto code = player.step(*this)) {
+            if (*code != 0) { // the failing line, for the test log
+                const std::string all = out.str();
+                const auto at = all.rfind("fail ");
+                if (at != std::string::npos) std::fprintf(stderr, "script: %s", all.c_str() + at);
+            }
+            return *code;
+        }
         frames(1);
     }
     return -1;

@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/content/content.hpp"
+#include "core/leads/lead_store.hpp"
 #include "ui/app.hpp"
 #include "ui/automation/registry.hpp"
 #include "ui/automation/script.hpp"
@@ -36,6 +37,10 @@ public:
     void requestShot(const std::string&) override {}
     std::optional<std::string> shotResult() override { return std::string("no renderer in headless tests"); }
 
+    /// A real SQLite store in a temp folder; `failWrites` makes the sink fail (disk full).
+    std::filesystem::path dataDir;
+    std::unique_ptr<core::LeadStore> store;
+    bool failWrites = false;
     core::ContentLoad content;
     core::KioskConfig config;
     core::VirtualClock clock;

@@ -176,14 +176,16 @@ StoreResult LeadStore::open() {
     return {};
 }
 
-StoreResult LeadStore::insert(const Lead& l) {
-    if (auto r = open(); !r) return r;
-    static const char* sql =
+namespace {
+const char* kInsertSql =
         "INSERT OR IGNORE INTO leads (id, created_ms, kiosk_id, event_id, lang, first_name, last_name, email, "
         "company, job_title, phone, message, sectors, exhibitors, consent_version, consent_sha256, consent_lang, "
         "consent_ms, newsletter, source, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m_db, sql, -1, &st, nullptr) != SQLITE_OK) return fail("cannot prepare the insert");
+
+/// Binds every column of `l` to the insert statement and runs it.
+int insertRow(sqlite3_stmt* st, const Lead& l) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     int i = 0;
     auto bind = [&](const std::string& s) { sqlite3_bind_text(st, ++i, s.c_str(), static_cast<int>(s.size()), SQLITE_TRANSIENT); };
     bind(l.id);
@@ -200,11 +202,34 @@ StoreResult LeadStore::insert(const Lead& l) {
     sqlite3_bind_int(st, ++i, l.newsletter ? 1 : 0);
     bind(l.source);
     bind(leadJson(l));
+    return sqlite3_step(st);
+}
+} // namespace
+
+StoreResult LeadStore::insert(const Lead& l) {
+    if (auto r = open(); !r) return r;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(m_db, kInsertSql, -1, &st, nullptr) != SQLITE_OK) return fail("cannot prepare the insert");
     // A single statement in autocommit mode is its own transaction: when step()
     // returns SQLITE_DONE the COMMIT (and its fsync) has happened.
-    const int rc = sqlite3_step(st);
+    const int rc = insertRow(st, l);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return fail("storing the lead failed");
+    return {};
+}
+
+StoreResult LeadStore::insertBatch(const std::vector<Lead>& leads) {
+    if (auto r = open(); !r) return r;
+    if (exec(m_db, "BEGIN IMMEDIATE") != SQLITE_OK) return fail("cannot start a transaction");
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(m_db, kInsertSql, -1, &st, nullptr) != SQLITE_OK) return fail("cannot prepare the insert");
+    for (const auto& l : leads)
+        if (insertRow(st, l) != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            return fail("storing the leads failed");
+        }
+    sqlite3_finalize(st);
+    if (exec(m_db, "COMMIT") != SQLITE_OK) return fail("committing the leads failed");
     return {};
 }
 

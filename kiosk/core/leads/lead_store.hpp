@@ -36,6 +36,8 @@ public:
     /// Stores the lead in one transaction. The same id twice stores it once (and is ok).
     /// On failure nothing is stored and the next call reopens the database.
     StoreResult insert(const Lead& lead);
+    /// Many leads in one transaction (generated data, imports): all or none.
+    StoreResult insertBatch(const std::vector<Lead>& leads);
 
     std::optional<Lead> get(const std::string& id);
     std::vector<Lead> all();

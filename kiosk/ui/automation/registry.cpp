@@ -7,11 +7,21 @@
 namespace kiosk::ui {
 
 void WidgetRegistry::add(const std::string& id, ImVec2 min, ImVec2 max, std::optional<std::string> text) {
-    ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+    ImGuiWindow* win = ImGui::GetCurrentWindow();
+    ImRect clip = win->ClipRect;
     ImVec2 a(std::max(min.x, clip.Min.x), std::max(min.y, clip.Min.y));
     ImVec2 b(std::min(max.x, clip.Max.x), std::min(max.y, clip.Max.y));
-    if (b.x - a.x < 1.0f || b.y - a.y < 1.0f) return; // scrolled out of view
-    m_current.push_back({id, a, b, std::move(text)});
+    WidgetInfo w{id, a, b, std::move(text)};
+    w.visible = b.x - a.x >= 1.0f && b.y - a.y >= 1.0f;
+    // Inside a scrolled list: remember where, so a script can scroll it into view.
+    if (win->ScrollMax.y > 0.0f) {
+        w.list = win->ID;
+        w.listY = min.y - win->Pos.y + win->Scroll.y;
+        w.height = max.y - min.y;
+    } else if (!w.visible) {
+        return; // off screen for good
+    }
+    m_current.push_back(std::move(w));
 }
 
 const WidgetInfo* WidgetRegistry::find(const std::string& id) const {

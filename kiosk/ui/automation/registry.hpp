@@ -13,8 +13,11 @@ namespace kiosk::ui {
 
 struct WidgetInfo {
     std::string id;
-    ImVec2 min, max;       ///< visible part, pixels
+    ImVec2 min, max;       ///< visible part, pixels (when visible)
     std::optional<std::string> text; ///< a field's value (for expect-text)
+    bool visible = true;   ///< false: scrolled out of its list (it can be scrolled in)
+    ImGuiID list = 0;      ///< the scrolled list it is in, or 0
+    float listY = 0, height = 0; ///< its top within the list's content, and its height
     ImVec2 center() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
 };
 
@@ -25,9 +28,15 @@ public:
     void endFrame() { m_last.swap(m_current); }
     /// Records `id` at [min,max], clipped to the current window. Call inside an ImGui window.
     void add(const std::string& id, ImVec2 min, ImVec2 max, std::optional<std::string> text = std::nullopt);
-    /// Widgets of the last complete frame.
+    /// Widgets of the last complete frame, on screen or scrolled out of a list.
     const std::vector<WidgetInfo>& widgets() const { return m_last; }
+    /// A widget of the last frame (check `visible`).
     const WidgetInfo* find(const std::string& id) const;
+    /// A widget that was on screen in the last frame.
+    const WidgetInfo* findVisible(const std::string& id) const {
+        const WidgetInfo* w = find(id);
+        return w && w->visible ? w : nullptr;
+    }
 
 private:
     std::vector<WidgetInfo> m_current, m_last;

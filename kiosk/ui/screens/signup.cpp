@@ -227,7 +227,7 @@ Intent drawSignup(const ScreenCtx& ctx) {
                                         ctx.tr(f.focused == signupFields().back() ? "kbd.done" : "kbd.next"), ctx.tr("kbd.done"));
         switch (k.kind) {
         case KeyPress::Kind::Text: out = intent::Form{Op::Type, k.text}; break;
-        case KeyPress::Kind::Backspace: out = intent::Form{Op::Backspace, {}}; break;
+        case KeyPress::Kind::Backspace: out = intent::Form{Op::Backspace, std::to_string(k.count)}; break;
         case KeyPress::Kind::Next: out = intent::Form{Op::Next, {}}; break;
         case KeyPress::Kind::Done: out = intent::Form{Op::HideKeyboard, {}}; break;
         default: break;

@@ -76,7 +76,7 @@ std::vector<Row> layout(const KeyboardState& s, KeyboardMode mode) {
         rows.push_back(chars({"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"}));
         rows.push_back(chars({"+", "-", "_", "/", "(", ")", "&", ",", ".", "?", "!"}));
         rows.push_back(chars({"@", "#", "€", "%", "*", "=", ":", ";", "\"", "'", "$"}));
-        Row r = chars({"<", ">", "[", "]", "\\", "|", "^", "~", "`"});
+        Row r = chars({"<", ">", "[", "]", "\\", "|", "–", "~", "…"});
         r.push_back({"", Special::Backspace, 1.5f});
         rows.push_back(r);
     } else {
@@ -192,15 +192,21 @@ KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double n
                 centeredText(dl, k.special == Special::Char && text.size() <= 2 ? t.fonts.bold : t.fonts.small, fg, c, text);
             }
             if (k.special == Special::Backspace) {
-                // Delete on touch-down, then repeat while held (after 0.5 s, 12 per second).
+                // Delete on touch-down, then repeat while held: after 0.5 s, 12 a second.
+                // Counted from the clock, not from frames, so a slow frame deletes as many.
+                constexpr double kDelay = 0.5, kEvery = 1.0 / 12.0;
                 if (held) {
                     animating = true;
                     if (s.backspaceDownAt < 0) {
-                        s.backspaceDownAt = s.backspaceRepeatedAt = now;
+                        s.backspaceDownAt = now;
+                        s.backspaceRepeats = 0;
                         press.kind = KeyPress::Kind::Backspace;
-                    } else if (now - s.backspaceDownAt > 0.5 && now - s.backspaceRepeatedAt > 0.08) {
-                        s.backspaceRepeatedAt = now;
-                        press.kind = KeyPress::Kind::Backspace;
+                    } else if (now - s.backspaceDownAt > kDelay) {
+                        const int due = static_cast<int>((now - s.backspaceDownAt - kDelay) / kEvery);
+                        if (due > s.backspaceRepeats) {
+                            press = {KeyPress::Kind::Backspace, {}, due - s.backspaceRepeats};
+                            s.backspaceRepeats = due;
+                        }
                     }
                 } else {
                     s.backspaceDownAt = -1;

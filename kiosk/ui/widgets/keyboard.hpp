@@ -17,12 +17,14 @@ struct KeyboardState {
     bool german = true;  ///< QWERTZ with ä ö ü ß; false: QWERTY
     int layer = 0;       ///< 0 letters, 1 symbols, 2 accented letters
     bool shift = false;  ///< one-shot: off again after the next letter
-    double backspaceDownAt = -1, backspaceRepeatedAt = -1;
+    double backspaceDownAt = -1; ///< while backspace is held
+    int backspaceRepeats = 0;
 };
 
 struct KeyPress {
     enum class Kind { None, Text, Backspace, Next, Done } kind = Kind::None;
     std::string text;
+    int count = 1; ///< Backspace: how many characters (repeat while held)
 };
 
 /// Height the keyboard needs at this width (em based).

@@ -226,12 +226,24 @@ struct ScrollState {
 };
 std::unordered_map<ImGuiID, ScrollState> g_scrolls;
 ImGuiID g_currentScroll = 0;
+struct ScrollRequest {
+    ImGuiID list = 0;
+    float y = 0, height = 0;
+} g_scrollRequest;
 } // namespace
 
 void beginTouchScroll(const char* id, ImVec2 size) {
     ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
     g_currentScroll = ImGui::GetCurrentWindow()->ID;
+    if (g_scrollRequest.list == g_currentScroll) {
+        const float view = ImGui::GetWindowHeight();
+        ImGui::SetScrollY(std::max(0.0f, g_scrollRequest.y - (view - g_scrollRequest.height) * 0.5f));
+        g_scrolls[g_currentScroll] = ScrollState{};
+        g_scrollRequest = {};
+    }
 }
+
+void scrollListTo(ImGuiID list, float y, float height) { g_scrollRequest = {list, y, height}; }
 
 bool endTouchScroll() {
     ImGuiIO& io = ImGui::GetIO();

@@ -60,5 +60,8 @@ void beginTouchScroll(const char* id, ImVec2 size);
 bool endTouchScroll();
 /// Forgets every scroll position and fling (the idle wipe).
 void resetTouchScrolls();
+/// Scrolls the list `list` (an ImGui window id) so that content at `y` (with `height`) is centred,
+/// on the next frame. Used by scripts to reach a widget as a finger would, by scrolling.
+void scrollListTo(ImGuiID list, float y, float height);
 
 } // namespace kiosk::ui
