@@ -2,14 +2,19 @@
 
 #include "core/config.hpp"
 #include "core/content/content.hpp"
+#include "core/export/export.hpp"
 #include "core/leads/lead_store.hpp"
 #include "core/leads/synthetic.hpp"
 #include "core/paths.hpp"
+#include "core/staff/pin.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <fstream>
 #include <random>
+#include <regex>
+#include <sstream>
 
 namespace kiosk::cli {
 
@@ -68,6 +73,104 @@ int leadsList(const Paths& p) {
         std::printf("%s  %s  %-8s %s %s <%s>  %s\n", core::isoUtc(l.createdMs).c_str(), l.id.c_str(),
                     l.syncState.c_str(), l.firstName.c_str(), l.lastName.c_str(), l.email.c_str(), ex.c_str());
     }
+    return 0;
+}
+
+int leadsErase(const Paths& p, const std::string& email) {
+    core::LeadStore store(p.dataDir / "leads.db");
+    std::vector<core::ErasedLead> erased;
+    if (auto r = store.eraseByEmail(email, nowMs(), erased); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
+    for (const auto& e : erased)
+        std::printf("erased %s (%s)\n", e.id.c_str(), e.wasSynced ? "had been synced: erase it in the CRM too" : "never synced");
+    std::printf("%zu lead(s) erased for %s; the erasure log is exported with the leads\n", erased.size(), email.c_str());
+    return 0;
+}
+
+int leadsPurge(const Paths& p, double olderThanDays) {
+    core::LeadStore store(p.dataDir / "leads.db");
+    long long removed = 0;
+    const auto before = nowMs() - static_cast<std::int64_t>(olderThanDays * 86'400'000.0);
+    if (auto r = store.purgeSynced(before, removed); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
+    std::printf("%lld synced lead(s) older than %g days removed\n", removed, olderThanDays);
+    return 0;
+}
+
+int exportLeads(const Paths& p, const std::string& format, const std::string& out, const std::string& company,
+                const std::string& delimiter, const std::string& lang) {
+    core::ExportOptions o;
+    o.format = format == "jsonl" ? core::ExportOptions::Format::Jsonl : core::ExportOptions::Format::Csv;
+    o.delimiter = delimiter.empty() ? ';' : delimiter[0];
+    o.headerLang = lang == "en" ? core::Lang::En : core::Lang::De;
+    o.company = company;
+    const auto db = p.dataDir / "leads.db";
+    if (!std::filesystem::exists(db)) {
+        std::cerr << "kiosk: no lead database at " << db << " — check --data-dir\n";
+        return 1;
+    }
+    const auto r = core::exportLeads(db, o, out);
+    if (!r.ok) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
+    std::printf("%s: %lld leads, %lld bytes\n", out.c_str(), r.leads(), r.bytes());
+    return 0;
+}
+
+int setPin(const Paths& p) {
+    if (p.config.empty()) {
+        std::cerr << "kiosk: set-pin needs --config FILE (the hash is stored there)\n";
+        return 2;
+    }
+    std::string pin;
+    std::getline(std::cin, pin);
+    while (!pin.empty() && (pin.back() == '\r' || pin.back() == ' ')) pin.pop_back();
+    if (!core::validPin(pin)) {
+        std::cerr << "kiosk: the PIN must be 4 to 8 digits\n";
+        return 2;
+    }
+    const std::string hash = core::hashPin(pin);
+    if (hash.empty()) {
+        std::cerr << "kiosk: hashing the PIN failed\n";
+        return 1;
+    }
+    // Edit the file as text, so the comments staff rely on stay where they are.
+    std::string text;
+    {
+        std::ifstream in(p.config);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        text = ss.str();
+    }
+    const std::string line = "pin_hash = \"" + hash + "\"";
+    std::smatch m;
+    static const std::regex existing(R"((^|\n)[ \t]*pin_hash[ \t]*=[^\n]*)");
+    static const std::regex section(R"((^|\n)[ \t]*\[staff\][^\n]*)");
+    if (std::regex_search(text, m, existing)) text.replace(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)), m.str(1) + line);
+    else if (std::regex_search(text, m, section)) text.insert(static_cast<size_t>(m.position(0) + m.length(0)), "\n" + line);
+    else text += (text.empty() || text.back() == '\n' ? "" : "\n") + std::string("\n[staff]\n") + line + "\n";
+    const std::string tmp = p.config.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << text;
+        if (!out) {
+            std::cerr << "kiosk: cannot write " << tmp << '\n';
+            return 1;
+        }
+    }
+    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::filesystem::rename(tmp, p.config);
+    auto check = core::loadConfig(p.config);
+    if (check.config.staff.pinHash != hash) {
+        std::cerr << "kiosk: the PIN was written but " << p.config << " does not read back; check its [staff] section\n";
+        return 1;
+    }
+    std::printf("PIN set in %s\n", p.config.c_str());
     return 0;
 }
 

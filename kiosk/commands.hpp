@@ -14,5 +14,13 @@ struct Paths {
 int checkContent(const Paths& p);
 int leadsGenerate(const Paths& p, long long count, unsigned long long seed);
 int leadsList(const Paths& p);
+int leadsErase(const Paths& p, const std::string& email);
+int leadsPurge(const Paths& p, double olderThanDays);
+int exportLeads(const Paths& p, const std::string& format, const std::string& out, const std::string& company,
+                const std::string& delimiter, const std::string& lang);
+/// Reads a 4-8 digit PIN from stdin and writes its Argon2id hash into the config's [staff] pin_hash.
+int setPin(const Paths& p);
+int syncOnce(const Paths& p);
+int status(const Paths& p);
 
 } // namespace kiosk::cli

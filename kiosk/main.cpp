@@ -3,6 +3,7 @@
 #include "core/config.hpp"
 #include "core/content/content.hpp"
 #include "core/leads/lead_store.hpp"
+#include "core/sync/sync_worker.hpp"
 #include "core/paths.hpp"
 #include "commands.hpp"
 #include "run.hpp"
@@ -60,7 +61,14 @@ int runKiosk(const CommonOptions& common, const std::string& windowed, const std
     // a full disk at start-up must not keep visitors from browsing.
     core::LeadStore store(dataDir(common) / "leads.db");
     if (auto r = store.open(); !r) std::cerr << "kiosk: " << r.error << " (will retry on the next lead)\n";
-    return platform::run(o, loaded.content, config, [&store](const core::Lead& l) { return store.insert(l); });
+    // The uploader has its own connection and thread; a new lead wakes it.
+    core::SyncWorker sync(store.path(), config.sync, config.kioskId, loaded.content.event.id);
+    if (!config.sync.endpoint.empty()) sync.start();
+    return platform::run(o, loaded.content, config, [&](const core::Lead& l) {
+        auto r = store.insert(l);
+        if (r) sync.wake();
+        return r;
+    });
 }
 
 } // namespace
@@ -87,7 +95,7 @@ int main(int argc, char** argv) {
     check->add_option("dir", checkDir, "content folder (default: --content, or the shipped content)");
     addCommon(check);
 
-    auto* leads = app.add_subcommand("leads", "the lead database: generate, list");
+    auto* leads = app.add_subcommand("leads", "the lead database: generate, list, erase, purge");
     leads->require_subcommand(1);
     addCommon(leads);
     auto* generate = leads->add_subcommand("generate", "add synthetic leads (source 'synthetic') for demos and tests");
@@ -99,6 +107,36 @@ int main(int argc, char** argv) {
     auto* list = leads->add_subcommand("list", "one line per lead: time, id, sync state, name, email, exhibitors");
     addCommon(list);
 
+    auto* erase = leads->add_subcommand("erase", "remove a visitor's leads (a withdrawal) and log the erasure");
+    std::string eraseEmail;
+    erase->add_option("--email", eraseEmail, "the visitor's email address")->required();
+    addCommon(erase);
+    auto* purge = leads->add_subcommand("purge", "retention: remove synced leads older than some days");
+    double olderThan = 0;
+    bool syncedOnly = false;
+    purge->add_flag("--synced", syncedOnly, "only synced leads (required: unsynced leads are never purged)")->required();
+    purge->add_option("--older-than", olderThan, "days")->required()->check(CLI::NonNegativeNumber);
+    addCommon(purge);
+
+    auto* exp = app.add_subcommand("export", "write leads to a CSV or JSON Lines file");
+    std::string format = "csv", out, company, delimiter = ";", exportLang = "de";
+    exp->add_option("--format", format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
+    exp->add_option("--out", out, "the file to write")->required();
+    exp->add_option("--company", company, "only the leads that chose this exhibitor (its id)");
+    exp->add_option("--delimiter", delimiter, "CSV delimiter: ';' (German Excel) or ','")->check(CLI::IsMember({";", ","}));
+    exp->add_option("--lang", exportLang, "language of the CSV header: de or en")->check(CLI::IsMember({"de", "en"}));
+    addCommon(exp);
+
+    auto* setPin = app.add_subcommand("set-pin", "read a new staff PIN (4-8 digits) from stdin and store its hash in --config");
+    addCommon(setPin);
+
+    auto* sync = app.add_subcommand("sync", "send pending leads to the organiser's endpoint");
+    bool once = false;
+    sync->add_flag("--once", once, "send everything pending, print a summary, exit 0 only when nothing is left");
+    addCommon(sync);
+    auto* status = app.add_subcommand("status", "lead counts, sync state and the last sync error");
+    addCommon(status);
+
     CLI11_PARSE(app, argc, argv);
 
     if (*check) {
@@ -108,5 +146,11 @@ int main(int argc, char** argv) {
     }
     if (*generate) return cli::leadsGenerate(paths(common), count, seed);
     if (*list) return cli::leadsList(paths(common));
+    if (*erase) return cli::leadsErase(paths(common), eraseEmail);
+    if (*purge) return cli::leadsPurge(paths(common), olderThan);
+    if (*exp) return cli::exportLeads(paths(common), format, out, company, delimiter, exportLang);
+    if (*setPin) return cli::setPin(paths(common));
+    if (*sync) return cli::syncOnce(paths(common));
+    if (*status) return cli::status(paths(common));
     return runKiosk(common, windowed, script, virtualClock);
 }

@@ -36,6 +36,30 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
         }
         s.finish();
     }
+    if (const auto* t = r.table("sync", false)) {
+        TomlReader y(*t, path.string(), out.problems, "sync");
+        c.sync.endpoint = y.str("endpoint", false, 500);
+        if (!c.sync.endpoint.empty() && c.sync.endpoint.rfind("https://", 0) != 0 && c.sync.endpoint.rfind("http://", 0) != 0)
+            y.problem("endpoint", "is not a web address", "write it as https://…");
+        c.sync.token = y.str("token", false, 500);
+        c.sync.secret = y.str("secret", false, 500);
+        if (!c.sync.secret.empty() && c.sync.secret.rfind("whsec_", 0) != 0)
+            y.problem("secret", "does not start with whsec_", "paste the secret as the receiver shows it: whsec_ followed by base64");
+        c.sync.caFile = y.str("ca_file", false, 500);
+        c.sync.batchSize = static_cast<int>(y.number("batch_size", c.sync.batchSize, 1, 1000));
+        c.sync.timeoutS = y.number("timeout_s", c.sync.timeoutS, 0.1, 300);
+        c.sync.backoffBaseS = y.number("backoff_base_s", c.sync.backoffBaseS, 0.01, 600);
+        c.sync.backoffCapS = y.number("backoff_cap_s", c.sync.backoffCapS, 0.01, 86400);
+        y.finish();
+    }
+    if (const auto* t = r.table("staff", false)) {
+        TomlReader st(*t, path.string(), out.problems, "staff");
+        c.staff.pinHash = st.str("pin_hash", false, 300);
+        if (!c.staff.pinHash.empty() && c.staff.pinHash.rfind("$argon2id$", 0) != 0)
+            st.problem("pin_hash", "is not an Argon2id hash", "set the PIN with: kiosk set-pin --config FILE");
+        c.staff.exportDir = st.str("export_dir", false, 500);
+        st.finish();
+    }
     r.finish();
     return out;
 }

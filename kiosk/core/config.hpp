@@ -8,6 +8,23 @@
 
 namespace kiosk::core {
 
+/// [sync]: where and how leads are sent (docs/sync-protocol.md).
+struct SyncConfig {
+    std::string endpoint;   ///< https://…; empty: sync is off
+    std::string token;      ///< Authorization: Bearer …, when set
+    std::string secret;     ///< whsec_<base64>: Standard Webhooks signing, when set
+    std::string caFile;     ///< a private CA bundle; TLS verification is always on
+    int batchSize = 100;
+    double timeoutS = 30.0;
+    double backoffBaseS = 2.0, backoffCapS = 300.0;
+};
+
+/// [staff]: the PIN and where exports go.
+struct StaffConfig {
+    std::string pinHash;   ///< Argon2id (crypto_pwhash_str); empty: the demo PIN works, with a warning
+    std::string exportDir; ///< offered next to removable media
+};
+
 struct KioskConfig {
     std::string kioskId = "kiosk-1";
     double idleTimeoutS = 60.0; ///< total idle time on browse/profile before returning to attract
@@ -15,6 +32,8 @@ struct KioskConfig {
     double diagonalInch = 43.0; ///< screen size, to derive mm -> px (DESIGN.md)
     double pixelPitchMm = 0.0;  ///< overrides diagonalInch when > 0
     std::string theme = "light";
+    SyncConfig sync;
+    StaffConfig staff;
 };
 
 struct ConfigLoad {

@@ -57,6 +57,13 @@ const char* const kMigrations[] = {
         was_synced INTEGER NOT NULL
     );
     )sql",
+    // 3: what staff see of the sync, kept across restarts (kiosk status reads it too)
+    R"sql(
+    CREATE TABLE sync_status (
+        key TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL
+    );
+    )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == LeadStore::kSchemaVersion);
 
@@ -231,6 +238,80 @@ StoreResult LeadStore::insertBatch(const std::vector<Lead>& leads) {
     sqlite3_finalize(st);
     if (exec(m_db, "COMMIT") != SQLITE_OK) return fail("committing the leads failed");
     return {};
+}
+
+StoreResult LeadStore::eraseByEmail(const std::string& email, std::int64_t nowMs, std::vector<ErasedLead>& erased) {
+    erased.clear();
+    if (auto r = open(); !r) return r;
+    if (exec(m_db, "BEGIN IMMEDIATE") != SQLITE_OK) return fail("cannot start a transaction");
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(m_db, "SELECT id, sync_state = 'synced' FROM leads WHERE lower(email) = lower(?1)", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, email.c_str(), -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(st) == SQLITE_ROW) erased.push_back({text(st, 0), sqlite3_column_int(st, 1) != 0});
+    sqlite3_finalize(st);
+    for (const auto& e : erased) {
+        sqlite3_prepare_v2(m_db, "INSERT INTO erasures (lead_id, erased_ms, was_synced) VALUES (?1, ?2, ?3)", -1, &st, nullptr);
+        sqlite3_bind_text(st, 1, e.id.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, nowMs);
+        sqlite3_bind_int(st, 3, e.wasSynced ? 1 : 0);
+        const int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) return fail("logging the erasure failed");
+        sqlite3_prepare_v2(m_db, "DELETE FROM leads WHERE id = ?1", -1, &st, nullptr);
+        sqlite3_bind_text(st, 1, e.id.c_str(), -1, SQLITE_TRANSIENT);
+        const int rc2 = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc2 != SQLITE_DONE) return fail("erasing the lead failed");
+    }
+    if (exec(m_db, "COMMIT") != SQLITE_OK) return fail("committing the erasure failed");
+    return {};
+}
+
+StoreResult LeadStore::purgeSynced(std::int64_t beforeMs, long long& removed) {
+    removed = 0;
+    if (auto r = open(); !r) return r;
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(m_db, "DELETE FROM leads WHERE sync_state = 'synced' AND created_ms < ?1", -1, &st, nullptr);
+    sqlite3_bind_int64(st, 1, beforeMs);
+    const int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return fail("purging synced leads failed");
+    removed = sqlite3_changes(m_db);
+    return {};
+}
+
+LeadStats LeadStore::stats(std::int64_t dayStartMs, std::int64_t utcOffsetMs) {
+    LeadStats s;
+    if (!open()) return s;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(m_db, "SELECT count(*), coalesce(sum(created_ms >= ?1), 0), coalesce(sum(sync_state = 'pending'), 0), "
+                                 "coalesce(sum(sync_state = 'synced'), 0), coalesce(sum(sync_state = 'failed'), 0) FROM leads",
+                           -1, &st, nullptr) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, dayStartMs);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            s.total = sqlite3_column_int64(st, 0);
+            s.today = sqlite3_column_int64(st, 1);
+            s.pending = sqlite3_column_int64(st, 2);
+            s.synced = sqlite3_column_int64(st, 3);
+            s.failed = sqlite3_column_int64(st, 4);
+        }
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(m_db, "SELECT j.value, count(*) FROM leads, json_each(leads.exhibitors) AS j GROUP BY j.value ORDER BY j.value",
+                           -1, &st, nullptr) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW) s.perExhibitor.emplace_back(text(st, 0), sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(m_db, "SELECT ((created_ms + ?2) / 3600000) % 24, count(*) FROM leads WHERE created_ms >= ?1 GROUP BY 1",
+                           -1, &st, nullptr) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, dayStartMs);
+        sqlite3_bind_int64(st, 2, utcOffsetMs);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const int h = sqlite3_column_int(st, 0);
+            if (h >= 0 && h < 24) s.perHourToday[static_cast<size_t>(h)] = sqlite3_column_int64(st, 1);
+        }
+    }
+    sqlite3_finalize(st);
+    return s;
 }
 
 std::optional<Lead> LeadStore::get(const std::string& id) {

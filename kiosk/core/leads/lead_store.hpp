@@ -20,10 +20,24 @@ struct StoreResult {
     explicit operator bool() const { return ok; }
 };
 
+/// A lead removed on the visitor's request (the erasure log keeps no personal data).
+struct ErasedLead {
+    std::string id;
+    bool wasSynced = false;
+};
+
+/// What staff see at a glance.
+struct LeadStats {
+    long long total = 0, today = 0;
+    long long pending = 0, synced = 0, failed = 0;
+    std::vector<std::pair<std::string, long long>> perExhibitor; ///< company id, leads
+    std::vector<long long> perHourToday = std::vector<long long>(24, 0); ///< local hours of today
+};
+
 class LeadStore {
 public:
     /// The schema version this build writes; older files are migrated forward on open.
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     explicit LeadStore(std::filesystem::path dbPath) : m_path(std::move(dbPath)) {}
     ~LeadStore();
@@ -38,6 +52,14 @@ public:
     StoreResult insert(const Lead& lead);
     /// Many leads in one transaction (generated data, imports): all or none.
     StoreResult insertBatch(const std::vector<Lead>& leads);
+
+    /// Withdrawal: removes every lead with this email (case-insensitive) and logs each
+    /// erasure (lead id, time, whether it had been synced) in one transaction.
+    StoreResult eraseByEmail(const std::string& email, std::int64_t nowMs, std::vector<ErasedLead>& erased);
+    /// Retention: removes synced leads created before `beforeMs`; `removed` gets the count.
+    StoreResult purgeSynced(std::int64_t beforeMs, long long& removed);
+    /// Counts for the staff panel; `dayStartMs` is local midnight, `utcOffsetMs` the local offset.
+    LeadStats stats(std::int64_t dayStartMs, std::int64_t utcOffsetMs);
 
     std::optional<Lead> get(const std::string& id);
     std::vector<Lead> all();

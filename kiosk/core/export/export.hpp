@@ -1,0 +1,54 @@
+/// @brief Lead exports for staff: CSV that is safe to open in any spreadsheet, and JSON Lines.
+#pragma once
+#include "../text.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kiosk::core {
+
+struct ExportOptions {
+    enum class Format { Csv, Jsonl } format = Format::Csv;
+    char delimiter = ';';      ///< German Excel expects ';'
+    Lang headerLang = Lang::De; ///< the CSV header row's language
+    std::string company;       ///< only the leads that chose this exhibitor; empty: all
+};
+
+struct ExportedFile {
+    std::filesystem::path path;
+    long long leads = 0;
+    long long bytes = 0;
+};
+
+struct ExportResult {
+    bool ok = true;
+    std::string error; ///< for staff: what failed, with the path
+    std::vector<ExportedFile> files;
+    long long leads() const;
+    long long bytes() const;
+};
+
+/// One cell, RFC 4180 quoted when needed, and neutralised against CSV injection:
+/// a value starting with = + - @ tab CR or LF gets a leading ' (phone numbers
+/// like +49… too), so no spreadsheet runs it as a formula.
+std::string csvCell(const std::string& value, char delimiter);
+
+/// Writes one export file at `out` atomically (temp file, fsync, rename), mode 0600,
+/// then reads it back to count what is in it. `progress` gets 0..1.
+ExportResult exportLeads(const std::filesystem::path& dbPath, const ExportOptions& options,
+                         const std::filesystem::path& out, const std::function<void(double)>& progress = {});
+
+/// The staff export to a folder (a USB stick): one file per exhibitor holding only
+/// the leads that chose it, plus all-leads and the erasure log, in a subfolder named
+/// after the event and the time. Returns every file written.
+ExportResult exportForStand(const std::filesystem::path& dbPath, const std::vector<std::string>& exhibitorIds,
+                            const std::string& eventId, const ExportOptions& options,
+                            const std::filesystem::path& destination, std::int64_t nowMs,
+                            const std::function<void(double)>& progress = {});
+
+/// Mounted removable media (/media/*, /media/*/*, /run/media/*/*) and the configured folder.
+std::vector<std::filesystem::path> exportDestinations(const std::string& configuredDir);
+
+} // namespace kiosk::core

@@ -1,0 +1,211 @@
+#include "engine.hpp"
+
+#include "../leads/lead.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+namespace kiosk::core::sync {
+
+std::int64_t unixMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Uploader::Uploader(std::filesystem::path dbPath, SyncConfig config, std::string kioskId, std::string eventId,
+                   const std::atomic<bool>* abort)
+    : m_config(std::move(config)), m_kioskId(std::move(kioskId)), m_eventId(std::move(eventId)),
+      m_outbox(std::move(dbPath)), m_http(abort) {}
+
+Attempt Uploader::finish(Attempt a) {
+    if (a.kind == Attempt::Retry || a.kind == Attempt::Stop) m_outbox.recordError(a.error, a.credentials, unixMs());
+    return a;
+}
+
+Attempt Uploader::attempt() {
+    Attempt a;
+    if (m_config.endpoint.empty()) {
+        a.kind = Attempt::Stop;
+        a.error = "No sync.endpoint is set: sync is off";
+        return a;
+    }
+    if (!m_config.secret.empty() && !m_key) m_key = decodeSecret(m_config.secret);
+    if (m_key && !*m_key) {
+        a.kind = Attempt::Stop;
+        a.error = "sync.secret cannot be used: " + m_key->error +
+                  " — paste the secret exactly as the receiver shows it (whsec_…)";
+        return finish(a);
+    }
+
+    std::string dbError;
+    auto batch = m_outbox.nextBatch(std::max(1, m_config.batchSize), &dbError);
+    if (!batch) {
+        a.kind = Attempt::Retry;
+        a.error = dbError;
+        return finish(a);
+    }
+    if (batch->empty()) return a; // Idle
+
+    // A payload that is not valid JSON would spoil the whole request: hold it for staff.
+    std::vector<std::pair<std::string, std::string>> damaged;
+    std::erase_if(*batch, [&](const OutboxLead& l) {
+        if (nlohmann::json::accept(l.payload)) return false;
+        damaged.emplace_back(l.id, "the stored copy of this lead is damaged (not valid JSON); it was not sent");
+        return true;
+    });
+    if (!damaged.empty()) {
+        if (!m_outbox.markFailed(damaged, &dbError)) {
+            a.kind = Attempt::Retry;
+            a.error = dbError;
+            return finish(a);
+        }
+        a.kind = Attempt::Progress;
+        a.rejected = static_cast<int>(damaged.size());
+        if (batch->empty()) return a;
+    }
+
+    std::vector<std::string> ids;
+    ids.reserve(batch->size());
+    for (const auto& l : *batch) ids.push_back(l.id);
+    const std::int64_t now = unixMs();
+
+    HttpRequest rq;
+    rq.url = m_config.endpoint;
+    rq.timeoutS = m_config.timeoutS;
+    rq.caFile = m_config.caFile;
+    rq.body = buildBody(m_kioskId, m_eventId, isoUtc(now), *batch);
+    rq.headers.push_back("Content-Type: application/json");
+    rq.headers.push_back("Accept: application/json");
+    if (!m_config.token.empty()) rq.headers.push_back("Authorization: Bearer " + m_config.token);
+    if (m_key) {
+        const std::string msgId = newUuid();
+        const std::int64_t ts = now / 1000;
+        rq.headers.push_back("webhook-id: " + msgId);
+        rq.headers.push_back("webhook-timestamp: " + std::to_string(ts));
+        rq.headers.push_back("webhook-signature: " + signPayload(m_key->bytes, msgId, ts, rq.body));
+    }
+    a.sent = static_cast<int>(batch->size());
+
+    const HttpResponse r = m_http.post(rq);
+    a.httpStatus = r.status;
+    if (r.aborted) {
+        a.kind = Attempt::Aborted;
+        a.error = "The upload was stopped";
+        return a;
+    }
+    const std::string host = hostOf(m_config.endpoint);
+    if (r.status == 0) {
+        a.kind = transportIsPermanent(r) ? Attempt::Stop : Attempt::Retry;
+        a.error = transportMessage(r, m_config.endpoint, m_config.timeoutS);
+        return finish(a);
+    }
+    switch (classifyStatus(r.status)) {
+    case Verdict::Ok: break;
+    case Verdict::Retry:
+        a.kind = Attempt::Retry;
+        a.error = statusMessage(r.status, host);
+        a.retryAfterS = parseRetryAfter(r.retryAfter, now / 1000);
+        return finish(a);
+    case Verdict::Credentials:
+        a.kind = Attempt::Stop;
+        a.credentials = true;
+        a.error = statusMessage(r.status, host);
+        return finish(a);
+    case Verdict::Stop:
+        a.kind = Attempt::Stop;
+        a.error = statusMessage(r.status, host);
+        return finish(a);
+    }
+
+    std::string why;
+    const auto ack = parseAck(r.body, ids, &why);
+    if (!ack) {
+        // Nothing is marked: the leads go again, and the server answers "duplicates" for any it kept.
+        a.kind = Attempt::Retry;
+        a.error = "The server's answer was not understood (HTTP " + std::to_string(r.status) + ": " + why + ")";
+        return finish(a);
+    }
+    const auto changed = m_outbox.apply(*ack, unixMs(), &dbError);
+    if (!changed) {
+        a.kind = Attempt::Retry;
+        a.error = dbError;
+        return finish(a);
+    }
+    a.synced = static_cast<int>(ack->synced.size());
+    a.rejected += static_cast<int>(ack->rejected.size());
+    if (ack->synced.empty() && ack->rejected.empty() && damaged.empty()) {
+        // A 2xx that took nothing: without a pause this would loop as fast as the server answers.
+        a.kind = Attempt::Retry;
+        a.error = "The server took none of the " + std::to_string(a.sent) + " leads sent";
+        return finish(a);
+    }
+    a.kind = Attempt::Progress;
+    return a;
+}
+
+SyncStatus Uploader::status() {
+    SyncStatus s;
+    s.enabled = !m_config.endpoint.empty();
+    if (auto c = m_outbox.counts()) {
+        s.pending = c->pending;
+        s.synced = c->synced;
+        s.failed = c->failed;
+    }
+    if (auto v = m_outbox.status(key::kLastSuccessMs); v && !v->empty()) s.lastSuccessMs = std::stoll(*v);
+    if (auto v = m_outbox.status(key::kLastError)) s.lastError = *v;
+    if (auto v = m_outbox.status(key::kCredentialsRefused)) s.credentialsRefused = *v == "1";
+    return s;
+}
+
+OnceResult runOnce(const std::filesystem::path& dbPath, const SyncConfig& config, const std::string& kioskId,
+                   const std::string& eventId, const OnceOptions& o) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::duration<double>(o.maxSeconds);
+    Uploader up(dbPath, config, kioskId, eventId);
+    Backoff backoff{config.backoffBaseS, config.backoffCapS, 0};
+    std::mt19937_64 rng(std::random_device{}());
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    OnceResult out;
+    int inARow = 0;
+    for (;;) {
+        if (Clock::now() >= deadline) {
+            out.stoppedBecause = "the time limit of " + formatSeconds(o.maxSeconds) + " was reached";
+            break;
+        }
+        const Attempt a = up.attempt();
+        if (a.sent > 0) ++out.requests;
+        double wait = 0;
+        if (a.kind == Attempt::Retry) {
+            ++out.failures;
+            wait = backoff.next(uniform(rng), a.retryAfterS);
+        } else if (a.kind == Attempt::Progress) {
+            backoff.reset();
+            inARow = 0;
+        }
+        if (o.progress) o.progress(a, wait);
+        if (a.kind == Attempt::Idle) break;
+        if (a.kind == Attempt::Stop || a.kind == Attempt::Aborted) {
+            out.stoppedBecause = a.error;
+            break;
+        }
+        if (a.kind == Attempt::Retry) {
+            if (++inARow >= o.maxFailuresInARow) {
+                out.stoppedBecause = std::to_string(inARow) + " tries in a row failed (last: " + a.error + ")";
+                break;
+            }
+            if (Clock::now() + std::chrono::duration<double>(wait) >= deadline) {
+                out.stoppedBecause = "the time limit of " + formatSeconds(o.maxSeconds) + " was reached (last error: " +
+                                     a.error + ")";
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+        }
+    }
+    out.status = up.status();
+    return out;
+}
+
+} // namespace kiosk::core::sync

@@ -1,0 +1,191 @@
+#include "protocol.hpp"
+
+#include <curl/curl.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <unordered_set>
+
+namespace kiosk::core::sync {
+
+using nlohmann::json;
+
+namespace {
+std::string jsonString(std::string_view s) {
+    return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+const char* reasonPhrase(long status) {
+    switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+    }
+}
+
+std::string httpLabel(long status) {
+    std::string s = "HTTP " + std::to_string(status);
+    if (const char* p = reasonPhrase(status); *p) s += std::string(" ") + p;
+    return s;
+}
+} // namespace
+
+std::string buildBody(std::string_view kioskId, std::string_view eventId, std::string_view sentAt,
+                      const std::vector<OutboxLead>& leads) {
+    size_t size = 128 + kioskId.size() + eventId.size();
+    for (const auto& l : leads) size += l.payload.size() + 1;
+    std::string body;
+    body.reserve(size);
+    body += "{\"schema\":";
+    body += std::to_string(kSchemaVersion);
+    body += ",\"kiosk_id\":";
+    body += jsonString(kioskId);
+    body += ",\"event_id\":";
+    body += jsonString(eventId);
+    body += ",\"sent_at\":";
+    body += jsonString(sentAt);
+    body += ",\"leads\":[";
+    for (size_t i = 0; i < leads.size(); ++i) {
+        if (i) body += ',';
+        body += leads[i].payload;
+    }
+    body += "]}";
+    return body;
+}
+
+std::optional<Ack> parseAck(std::string_view body, const std::vector<std::string>& sentIds, std::string* why) {
+    const auto fail = [&](const std::string& w) -> std::optional<Ack> {
+        if (why) *why = w;
+        return std::nullopt;
+    };
+    const json j = json::parse(body.begin(), body.end(), nullptr, false);
+    if (j.is_discarded()) return fail(body.empty() ? "the answer was empty" : "the answer is not JSON");
+    if (!j.is_object()) return fail("the answer is not a JSON object");
+    if (!j.contains("accepted") && !j.contains("duplicates") && !j.contains("rejected"))
+        return fail("the answer has none of accepted, duplicates, rejected");
+
+    const std::unordered_set<std::string> sent(sentIds.begin(), sentIds.end());
+    std::unordered_set<std::string> synced, rejected;
+    Ack ack;
+    for (const char* key : {"accepted", "duplicates"}) {
+        if (!j.contains(key)) continue;
+        const json& a = j.at(key);
+        if (!a.is_array()) return fail(std::string(key) + " is not a list");
+        for (const json& e : a) {
+            if (!e.is_string()) return fail(std::string(key) + " holds something other than an id");
+            const auto& id = e.get_ref<const std::string&>();
+            if (sent.count(id) && synced.insert(id).second) ack.synced.push_back(id);
+        }
+    }
+    if (j.contains("rejected")) {
+        const json& a = j.at("rejected");
+        if (!a.is_array()) return fail("rejected is not a list");
+        for (const json& e : a) {
+            if (!e.is_object() || !e.contains("id") || !e.at("id").is_string())
+                return fail("rejected holds something other than {\"id\": …, \"reason\": …}");
+            const auto& id = e.at("id").get_ref<const std::string&>();
+            if (!sent.count(id) || synced.count(id) || !rejected.insert(id).second) continue;
+            std::string reason;
+            if (e.contains("reason") && e.at("reason").is_string()) reason = cleanText(e.at("reason").get<std::string>());
+            if (reason.empty()) reason = "no reason given";
+            ack.rejected.emplace_back(id, "rejected by the server: " + reason);
+        }
+    }
+    return ack;
+}
+
+Verdict classifyStatus(long status) {
+    if (status >= 200 && status < 300) return Verdict::Ok;
+    if (status == 401 || status == 403) return Verdict::Credentials;
+    if (status == 408 || status == 429 || (status >= 500 && status < 600)) return Verdict::Retry;
+    return Verdict::Stop;
+}
+
+std::optional<double> parseRetryAfter(std::string_view value, std::int64_t nowUnixS) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r' || value.back() == '\n'))
+        value.remove_suffix(1);
+    if (value.empty()) return std::nullopt;
+    bool digits = true;
+    for (char c : value) digits = digits && c >= '0' && c <= '9';
+    if (digits) {
+        if (value.size() > 9) return 1e9; // absurd; the backoff caps it
+        return static_cast<double>(std::stol(std::string(value)));
+    }
+    // An HTTP date (IMF-fixdate, RFC 850 or asctime): curl_getdate parses all three.
+    const std::string s(value);
+    if (s.find(',') == std::string::npos && s.find(' ') == std::string::npos) return std::nullopt;
+    const time_t t = curl_getdate(s.c_str(), nullptr);
+    if (t == static_cast<time_t>(-1)) return std::nullopt;
+    return std::max(0.0, static_cast<double>(t) - static_cast<double>(nowUnixS));
+}
+
+std::string formatSeconds(double s) {
+    char buf[32];
+    if (std::fabs(s - std::round(s)) < 0.05 || s >= 10) std::snprintf(buf, sizeof buf, "%.0f s", s);
+    else std::snprintf(buf, sizeof buf, "%.1f s", s);
+    return buf;
+}
+
+std::string statusMessage(long status, const std::string& host) {
+    const std::string http = httpLabel(status);
+    if (status == 401 || status == 403)
+        return "The server refused the credentials (" + http + ") — check sync.token / sync.secret";
+    if (status == 408) return "The server gave up waiting for the upload (" + http + ")";
+    if (status == 429) return "The server asked the kiosk to slow down (" + http + ")";
+    if (status >= 500 && status < 600) return "The server " + host + " has a problem (" + http + ")";
+    if (status >= 300 && status < 400)
+        return "The server sent the upload elsewhere (" + http + ") — set sync.endpoint to the final address";
+    if (status == 404 || status == 405 || status == 410)
+        return "The server has no upload address there (" + http + ") — check sync.endpoint";
+    if (status == 413) return "The server found the upload too large (" + http + ") — lower sync.batch_size";
+    if (status == 400 || status == 415 || status == 422)
+        return "The server did not accept the upload's format (" + http + ") — it must speak sync protocol schema " +
+               std::to_string(kSchemaVersion);
+    return "The server refused the upload (" + http + ")";
+}
+
+std::string cleanText(std::string_view s, size_t maxBytes) {
+    // Round-trip through nlohmann's replacing serializer would escape; do it by hand instead.
+    std::string out;
+    out.reserve(std::min(s.size(), maxBytes));
+    size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        bool valid = n > 0 && i + n <= s.size();
+        for (size_t k = 1; valid && k < n; ++k) valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+        std::string_view piece;
+        if (!valid) {
+            piece = "\xEF\xBF\xBD"; // U+FFFD
+            n = 1;
+        } else if (n == 1 && (c < 0x20 || c == 0x7F)) {
+            piece = " ";
+        } else {
+            piece = s.substr(i, n);
+        }
+        if (out.size() + piece.size() > maxBytes) break;
+        out += piece;
+        i += n;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+} // namespace kiosk::core::sync
