@@ -5,6 +5,7 @@
 #include "core/leads/lead_store.hpp"
 #include "core/sync/sync_worker.hpp"
 #include "core/paths.hpp"
+#include "backoffice.hpp"
 #include "commands.hpp"
 #include "run.hpp"
 
@@ -64,11 +65,15 @@ int runKiosk(const CommonOptions& common, const std::string& windowed, const std
     // The uploader has its own connection and thread; a new lead wakes it.
     core::SyncWorker sync(store.path(), config.sync, config.kioskId, loaded.content.event.id);
     if (!config.sync.endpoint.empty()) sync.start();
-    return platform::run(o, loaded.content, config, [&](const core::Lead& l) {
+    auto problems = loaded.problems;
+    problems.insert(problems.end(), loadedConfig.problems.begin(), loadedConfig.problems.end());
+    Backoffice office(store, sync, config, loaded.content, std::move(problems), KIOSK_VERSION);
+    const auto leadSink = [&](const core::Lead& l) {
         auto r = store.insert(l);
         if (r) sync.wake();
         return r;
-    });
+    };
+    return platform::run(o, loaded.content, config, leadSink, office.backend());
 }
 
 } // namespace

@@ -127,7 +127,8 @@ struct FingerInput {
 
 } // namespace
 
-int run(const RunOptions& o, const core::Content& content, const core::KioskConfig& config, ui::LeadSink leads) {
+int run(const RunOptions& o, const core::Content& content, const core::KioskConfig& config, ui::LeadSink leads,
+        ui::StaffBackend staff) {
     const bool kioskMode = !o.windowed;
     // ENGINEERING.md §3: no synthetic mouse from touches, no mouse capture (it stops
     // touch delivery on X11), stay visible on focus loss, our own signal handling.
@@ -181,6 +182,7 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     TextureCache textures;
     ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); },
                 std::move(leads));
+    app.setStaffBackend(std::move(staff));
 
     std::optional<ui::ScriptPlayer> player;
     std::ifstream scriptFile;
@@ -204,7 +206,7 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     int exitCode = 0;
     bool needFrame = true, firstFrame = true;
     const bool exitAfterFirstFrame = std::getenv("KIOSK_EXIT_AFTER_FIRST_FRAME") != nullptr; // kiosk-bench
-    while (!g_terminate) {
+    while (!g_terminate && !app.quitRequested()) {
         // ---- wait: block until input or the UI's next timed change; render nothing meanwhile.
         SDL_Event e;
         bool gotEvent = false;

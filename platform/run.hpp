@@ -16,6 +16,7 @@ struct RunOptions {
 };
 
 /// Runs until quit (script end, staff exit, SIGTERM). Returns the exit code.
-int run(const RunOptions& options, const core::Content& content, const core::KioskConfig& config, ui::LeadSink leads);
+int run(const RunOptions& options, const core::Content& content, const core::KioskConfig& config, ui::LeadSink leads,
+        ui::StaffBackend staff);
 
 } // namespace kiosk::platform

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 namespace kiosk::ui {
 
@@ -83,6 +84,8 @@ void App::apply(const Intent& i) {
                 if (c && c->exhibitor) m_state.signup.input.exhibitors.push_back(c->id);
             } else if constexpr (std::is_same_v<T, intent::Form>) {
                 applyForm(v);
+            } else if constexpr (std::is_same_v<T, intent::Staff>) {
+                applyStaff(v);
             }
         },
         i);
@@ -225,6 +228,75 @@ void App::submit() {
     m_state.thanksExhibitors = std::move(names);
 }
 
+void App::applyStaff(const intent::Staff& s) {
+    using Op = intent::Staff::Op;
+    switch (s.op) {
+    case Op::OpenPin:
+        if (!m_hasBackend) return;
+        m_state.pinEntry.clear();
+        m_state.pinWrong = false;
+        go(Screen::Pin);
+        break;
+    case Op::Digit:
+        if (m_state.pinEntry.size() < 8) m_state.pinEntry += s.arg;
+        m_state.pinWrong = false;
+        break;
+    case Op::Back:
+        if (!m_state.pinEntry.empty()) m_state.pinEntry.pop_back();
+        break;
+    case Op::Ok: {
+        const std::string pin = std::exchange(m_state.pinEntry, {});
+        if (m_backend.checkPin && m_backend.checkPin(pin)) {
+            m_snapshotAt = -1e9; // fresh figures as the panel opens
+            go(Screen::Staff);
+        } else {
+            m_state.pinWrong = true;
+        }
+        break;
+    }
+    case Op::SyncNow:
+        if (m_backend.syncNow) m_backend.syncNow();
+        m_snapshotAt = -1e9;
+        break;
+    case Op::Export:
+        if (m_backend.startExport && !m_state.exportChoice.destination.empty()) m_backend.startExport(m_state.exportChoice);
+        m_snapshotAt = -1e9;
+        break;
+    case Op::Exit: m_quit = true; break;
+    case Op::Destination: m_state.exportChoice.destination = s.arg; break;
+    case Op::Format: m_state.exportChoice.jsonl = s.arg == "jsonl"; break;
+    case Op::Delimiter: m_state.exportChoice.delimiter = s.arg.empty() ? ';' : s.arg[0]; break;
+    case Op::HeaderLang: m_state.exportChoice.english = s.arg == "en"; break;
+    }
+}
+
+Intent App::drawStaffCorner() {
+    // An unmarked corner: a 3 s press opens the PIN pad. Its own window, on top,
+    // so the screen below never sees the press.
+    const Theme& t = theme();
+    const float size = std::max(t.mm(20), t.em(2));
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(size, size));
+    ImGui::Begin("##corner", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
+    ImGui::SetCursorScreenPos(ImVec2(0, 0));
+    ImGui::InvisibleButton("staff.corner", ImVec2(size, size));
+    registry().add("staff.corner", ImVec2(0, 0), ImVec2(size, size));
+    Intent out;
+    const double now = m_clock.now();
+    if (ImGui::IsItemActive()) {
+        if (m_cornerDownAt < 0) m_cornerDownAt = now;
+        if (now - m_cornerDownAt >= 3.0) {
+            out = intent::Staff{intent::Staff::Op::OpenPin, {}};
+            m_cornerDownAt = 1e300; // once per press
+        }
+    } else {
+        m_cornerDownAt = -1;
+    }
+    ImGui::End();
+    return out;
+}
+
 Intent App::drawNavBar(float height) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -305,7 +377,16 @@ void App::frame(ImVec2 displaySize) {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
     const float navH = t.em(3.4f);
-    ScreenCtx ctx{m_content, m_state, now, m_textures, ImVec2(displaySize.x, displaySize.y - navH), &m_keyboard};
+    // The panel's figures: refreshed every 2 s, and often while an export runs.
+    if (m_state.screen == Screen::Staff && m_backend.snapshot &&
+        now - m_snapshotAt >= (m_snapshot.job.running ? 0.25 : 2.0)) {
+        m_snapshot = m_backend.snapshot();
+        m_snapshotAt = now;
+        if (m_state.exportChoice.destination.empty() && !m_snapshot.destinations.empty())
+            m_state.exportChoice.destination = m_snapshot.destinations.front();
+    }
+    ScreenCtx ctx{m_content, m_state, now, m_textures, ImVec2(displaySize.x, displaySize.y - navH), &m_keyboard,
+                  m_hasBackend ? &m_backend : nullptr, &m_snapshot, m_clock.wallMs()};
     Intent screenIntent;
     ImGui::SetCursorScreenPos(ImVec2(0, 0));
     ImGui::BeginChild("screen", ctx.size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
@@ -315,6 +396,8 @@ void App::frame(ImVec2 displaySize) {
     case Screen::Profile: screenIntent = drawProfile(ctx); break;
     case Screen::Signup: screenIntent = drawSignup(ctx); break;
     case Screen::Thanks: screenIntent = drawThanks(ctx); break;
+    case Screen::Pin: screenIntent = drawPin(ctx); break;
+    case Screen::Staff: screenIntent = drawStaff(ctx); break;
     default: screenIntent = intent::Goto{Screen::Attract}; break;
     }
     ImGui::EndChild();
@@ -322,11 +405,12 @@ void App::frame(ImVec2 displaySize) {
     ImGui::End();
     Intent warnIntent;
     if (m_warning) warnIntent = drawIdleWarning(displaySize.y - navH - t.em(4.2f), t.em(4.2f));
+    Intent cornerIntent = m_hasBackend ? drawStaffCorner() : Intent{};
     ImGui::Render();
     registry().endFrame();
 
     m_state.signup.scrollTo.clear(); // it was drawn once
-    for (const Intent* i : {&warnIntent, &navIntent, &screenIntent})
+    for (const Intent* i : {&cornerIntent, &warnIntent, &navIntent, &screenIntent})
         if (!std::holds_alternative<std::monostate>(*i)) {
             apply(*i);
             m_settleFrames = std::max(m_settleFrames, 2);
@@ -338,6 +422,8 @@ void App::frame(ImVec2 displaySize) {
     m_animating = ctx.animating || m_touch.busy() || m_settleFrames > 0;
     if (m_settleFrames > 0) --m_settleFrames;
     m_wakeAt = ctx.wakeAt;
+    if (m_state.screen == Screen::Staff) m_wakeAt = std::min(m_wakeAt, m_snapshotAt + (m_snapshot.job.running ? 0.25 : 2.0));
+    if (m_state.screen == Screen::Pin) m_wakeAt = std::min(m_wakeAt, now + 1.0); // the lock countdown
     if (m_state.screen != Screen::Attract) {
         const double warnAt = m_lastActivity + m_config.idleTimeoutS - m_config.idleWarningS;
         const double resetAt = m_lastActivity + m_config.idleTimeoutS;

@@ -31,6 +31,10 @@ public:
     const UiState& state() const { return m_state; }
     /// The keys to tap to type `ch` into the focused field (empty: no field focused or no key).
     std::vector<std::string> keyPlan(const std::string& ch) const;
+    /// The back office for the staff screens (without it the PIN pad never opens).
+    void setStaffBackend(StaffBackend backend) { m_backend = std::move(backend); m_hasBackend = true; }
+    /// Staff chose "exit" on the panel: the only way out of kiosk mode.
+    bool quitRequested() const { return m_quit; }
     /// What went wrong with the last lead that could not be stored (for staff), or empty.
     const std::string& lastStoreError() const { return m_lastStoreError; }
     Screen screen() const { return m_state.screen; }
@@ -41,6 +45,8 @@ private:
     void go(Screen s);
     void resetForNextVisitor();
     void applyForm(const intent::Form& f);
+    void applyStaff(const intent::Staff& s);
+    Intent drawStaffCorner();
     void submit();
     Intent drawNavBar(float height);
     Intent drawIdleWarning(float y, float height);
@@ -53,6 +59,12 @@ private:
     TouchTracker m_touch;
     KeyboardState m_keyboard;
     std::string m_lastStoreError;
+    StaffBackend m_backend;
+    bool m_hasBackend = false;
+    StaffSnapshot m_snapshot;
+    double m_snapshotAt = -1e9;
+    double m_cornerDownAt = -1;
+    bool m_quit = false;
     UiState m_state;
     double m_lastActivity = 0;
     double m_lastFrame = -1;

@@ -5,6 +5,7 @@
 #pragma once
 #include "core/content/content.hpp"
 #include "core/leads/validation.hpp"
+#include "staff.hpp"
 #include "theme.hpp"
 #include "widgets/keyboard.hpp"
 #include "widgets/widgets.hpp"
@@ -31,9 +32,14 @@ struct Form {
                     ToggleNewsletter, ShowPrivacy, HidePrivacy, Submit } op;
     std::string arg; ///< field id, text, sector or company id
 };
+/// The staff PIN pad and panel.
+struct Staff {
+    enum class Op { OpenPin, Digit, Back, Ok, SyncNow, Export, Exit, Destination, Format, Delimiter, HeaderLang } op;
+    std::string arg;
+};
 } // namespace intent
 using Intent = std::variant<std::monostate, intent::Goto, intent::SetLang, intent::OpenProfile, intent::SetFilter,
-                            intent::StayActive, intent::OpenSignup, intent::Form>;
+                            intent::StayActive, intent::OpenSignup, intent::Form, intent::Staff>;
 
 /// The sign-up form while a visitor fills it in. Wiped with the visit.
 struct SignupState {
@@ -59,6 +65,9 @@ struct UiState {
     std::string companyId; ///< profile: the company shown
     double screenSince = 0; ///< when the current screen was entered (seconds)
     SignupState signup;
+    std::string pinEntry;    ///< digits typed on the PIN pad
+    bool pinWrong = false;   ///< the last PIN was wrong
+    ExportRequest exportChoice;
     std::vector<std::string> thanksExhibitors; ///< thanks: who will get in touch (names)
 };
 
@@ -70,7 +79,10 @@ struct ScreenCtx {
     double now;
     const TextureLoader& textures;
     ImVec2 size;
-    KeyboardState* keyboard = nullptr; ///< widget state of the on-screen keyboard                 ///< the screen's area above the navigation bar
+    KeyboardState* keyboard = nullptr; ///< widget state of the on-screen keyboard
+    const StaffBackend* backend = nullptr;
+    const StaffSnapshot* staff = nullptr;
+    std::int64_t wallMs = 0;                 ///< the screen's area above the navigation bar
     mutable bool animating = false; ///< set by a screen that needs the next frame soon
     mutable double wakeAt = 1e300;  ///< or a time when it needs its next frame
 
@@ -85,5 +97,7 @@ Intent drawBrowse(const ScreenCtx& ctx);
 Intent drawProfile(const ScreenCtx& ctx);
 Intent drawSignup(const ScreenCtx& ctx);
 Intent drawThanks(const ScreenCtx& ctx);
+Intent drawPin(const ScreenCtx& ctx);
+Intent drawStaff(const ScreenCtx& ctx);
 
 } // namespace kiosk::ui

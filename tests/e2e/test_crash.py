@@ -5,8 +5,9 @@ Each round starts a fresh kiosk (same data dir) under Xvfb, drives short sign-up
 line through `--script -` (unique emails), and records every email for which it READ
 `ok N expect-screen thanks`. A timer kills the kiosk with SIGKILL at a random moment:
 even rounds anywhere (uniform over start-up, navigation, typing, submit and the thanks
-screen of about two sign-ups), odd rounds close around a submit (uniform over 0-250 ms
-after `tap signup.submit` is sent: before, during and right after the insert).
+screen of about two and a half sign-ups), odd rounds close around the submit of the 1st,
+2nd or 3rd sign-up (uniform over 0-250 ms after `tap signup.submit` is sent: before,
+during and right after the insert, and the thanks screen).
 
 After each kill a copy of leads.db and leads.db-wal (what a restarted kiosk would find;
 the original is left for the next kiosk to recover by itself) is checked with sqlite3:
@@ -219,12 +220,12 @@ def main() -> int:
 
             timers = []
             around_submit = rnd % 2 == 1
-            target_lead = rng.choice([0, 1])
+            target_lead = rng.choice([0, 1, 2])
             if around_submit:
                 mode = f"around the submit of sign-up {target_lead + 1}"
             else:
-                cycle = sum(cycles) / len(cycles) if cycles else 4.0
-                delay = rng.uniform(0.2, 0.8 + 2.2 * cycle)
+                cycle = sum(cycles) / len(cycles) if cycles else 5.0
+                delay = rng.uniform(0.2, 1.0 + 2.5 * cycle)
                 mode = f"anywhere (after {delay:.2f} s)"
                 timers.append(threading.Timer(delay, kill))
                 timers[-1].start()

@@ -528,10 +528,13 @@ TEST_CASE("LeadStore writes the current schema version with its tables") {
     REQUIRE(store.open());
     CHECK(store.schemaVersion() == LeadStore::kSchemaVersion);
     CHECK(queryInt(store.handle(), "PRAGMA user_version") == LeadStore::kSchemaVersion);
-    CHECK(queryText(store.handle(), "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") ==
-          "erasures\nleads");
-    CHECK(queryText(store.handle(), "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                                    "ORDER BY name") == "leads_created\nleads_sync");
+    // Later schema versions may add tables and indexes: these must be there.
+    const std::string objects =
+        "\n" + queryText(store.handle(), "SELECT name FROM sqlite_master ORDER BY name") + "\n";
+    for (const char* name : {"leads", "erasures", "leads_created", "leads_sync"}) {
+        CAPTURE(name);
+        CHECK(contains(objects, std::string("\n") + name + "\n"));
+    }
     const std::string columns = queryText(store.handle(), "SELECT name FROM pragma_table_info('leads') ORDER BY cid");
     for (const char* c : {"id", "created_ms", "payload", "sync_state", "sync_error", "synced_ms"}) {
         CAPTURE(c);
@@ -668,7 +671,7 @@ TEST_CASE("a file with a newer schema version is refused with a clear error") {
     CHECK(queryText(raw.get(), "PRAGMA integrity_check") == "ok");
 }
 
-TEST_CASE("known bug - a newer file in rollback journal mode is left untouched" * doctest::should_fail()) {
+TEST_CASE("a newer file in rollback journal mode is left untouched") {
     // open() switches the file to WAL before migrateTo() checks the version, so a refused file is
     // still rewritten (header bytes 18 and 19 go from 1 to 2).
     TempDir t;

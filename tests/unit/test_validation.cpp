@@ -467,12 +467,9 @@ TEST_CASE("validateForm is stable: a cleaned form validates to the same result")
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known bugs in core/leads/validation.cpp. These assert the behaviour the issue asks for and fail
-// today; should_fail() keeps the suite green while they are open and turns them red once the bug
-// is fixed, so the decorator gets removed.
+// Edge cases found while writing these tests (each was a bug once).
 
-TEST_CASE("known bug - a name of non-ASCII symbols without any letter is rejected" * doctest::should_fail()) {
-    // hasLetter() takes every byte >= 0x80 for a letter.
+TEST_CASE("a name of non-ASCII symbols without any letter is rejected") {
     const char* const noLetter[] = {
         "\xE2\x80\x94",                 // — em dash
         "\xE2\x82\xAC",                 // €
@@ -493,7 +490,7 @@ TEST_CASE("known bug - a name of non-ASCII symbols without any letter is rejecte
     }
 }
 
-TEST_CASE("known bug - an email domain starting with a dot is rejected" * doctest::should_fail()) {
+TEST_CASE("an email domain starting with a dot is rejected") {
     // normalizeEmail() checks for empty labels with "..", a leading '-' and a trailing '.', but
     // not a leading '.': "max@.example.com" passes.
     std::string email = "max@.example.com";
@@ -503,14 +500,13 @@ TEST_CASE("known bug - an email domain starting with a dot is rejected" * doctes
     CHECK(validate(f) == "email:email");
 }
 
-TEST_CASE("known bug - Unicode line and paragraph separators are not kept in single-line fields" *
-          doctest::should_fail()) {
+TEST_CASE("Unicode line and paragraph separators are not kept in single-line fields") {
     // U+2028 and U+2029 are line breaks, but cleanText() keeps them in a name.
     CHECK(cleanText("Anna\xE2\x80\xA8Maria") == "Anna Maria");
     CHECK(cleanText("Anna\xE2\x80\xA9Maria") == "Anna Maria");
 }
 
-TEST_CASE("known bug - invisible bidi marks and the word joiner are removed" * doctest::should_fail()) {
+TEST_CASE("invisible bidi marks and the word joiner are removed") {
     // The bidi embeddings, overrides and isolates are removed, the bidi marks are not.
     CHECK(cleanText("Anna\xE2\x80\x8E") == "Anna"); // U+200E LEFT-TO-RIGHT MARK
     CHECK(cleanText("Anna\xE2\x80\x8F") == "Anna"); // U+200F RIGHT-TO-LEFT MARK

@@ -172,6 +172,19 @@ StoreResult LeadStore::open() {
     if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
         return fail("cannot open the lead database");
     sqlite3_busy_timeout(m_db, 5000);
+    // A file from a newer kiosk is refused before anything writes to it.
+    {
+        sqlite3_stmt* st = nullptr;
+        int version = 0;
+        if (sqlite3_prepare_v2(m_db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            version = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        if (version > kSchemaVersion) {
+            close();
+            return {false, m_path.string() + " is from a newer kiosk version (schema " + std::to_string(version) +
+                               "); install that version or newer"};
+        }
+    }
     // Durability is explicit, not left to compile-time defaults.
     if (exec(m_db, "PRAGMA journal_mode=WAL") != SQLITE_OK) return fail("cannot switch to WAL");
     if (exec(m_db, "PRAGMA synchronous=FULL") != SQLITE_OK) return fail("cannot set synchronous=FULL");

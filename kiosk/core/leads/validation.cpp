@@ -29,13 +29,37 @@ size_t utf8Len(const std::string& s, size_t i, char32_t& cp) {
 }
 
 bool isControl(char32_t cp) {
-    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x200B || cp == 0xFEFF ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069); // zero-width, bidi overrides
+    // C0/C1 controls, zero-width space, BOM, bidi marks, embeddings, overrides and isolates,
+    // the Arabic letter mark and the word joiner. ZWJ/ZWNJ stay: some names need them.
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x200B || cp == 0xFEFF || cp == 0x200E ||
+           cp == 0x200F || cp == 0x061C || cp == 0x2060 || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/// Letters of the scripts names are written in (no ICU on the kiosk: a table of ranges).
+bool isLetter(char32_t cp) {
+    static const std::pair<char32_t, char32_t> kRanges[] = {
+        {'A', 'Z'}, {'a', 'z'}, {0xC0, 0xD6}, {0xD8, 0xF6}, {0xF8, 0x2AF},  // Latin
+        {0x370, 0x373}, {0x386, 0x386}, {0x388, 0x3FF},                      // Greek
+        {0x400, 0x481}, {0x48A, 0x52F}, {0x531, 0x587},                      // Cyrillic, Armenian
+        {0x5D0, 0x5EA}, {0x620, 0x64A}, {0x671, 0x6D3}, {0x6FA, 0x6FC},      // Hebrew, Arabic
+        {0x900, 0xDFF}, {0xE01, 0xE30}, {0xE40, 0xE46}, {0x10A0, 0x10FF},    // Indic, Thai, Georgian
+        {0x1100, 0x11FF}, {0x1E00, 0x1FFF}, {0x3041, 0x3096}, {0x30A1, 0x30FA}, // Hangul Jamo, Latin/Greek ext., kana
+        {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xAC00, 0xD7A3}, {0x20000, 0x2FA1F}, // CJK, Hangul
+    };
+    for (const auto& [a, b] : kRanges)
+        if (cp >= a && cp <= b) return true;
+    return false;
 }
 
 bool hasLetter(const std::string& s) {
-    for (unsigned char c : s)
-        if (std::isalpha(c) || c >= 0x80) return true; // any non-ASCII letter (Zoë, Łukasz, 王)
+    for (size_t i = 0; i < s.size();) {
+        char32_t cp = 0;
+        const size_t n = utf8Len(s, i, cp);
+        if (n == 0) { ++i; continue; }
+        if (isLetter(cp)) return true;
+        i += n;
+    }
     return false;
 }
 
@@ -66,6 +90,7 @@ std::string cleanText(const std::string& s, bool multiline) {
         const size_t n = utf8Len(s, i, cp);
         if (n == 0) { ++i; continue; }
         if (cp == '\t' || cp == 0xA0) cp = ' ';
+        if (cp == 0x2028 || cp == 0x2029) cp = '\n'; // Unicode line and paragraph separators
         if (cp == '\r') { i += n; continue; }
         if (cp == '\n' && multiline) {
             while (!out.empty() && out.back() == ' ') out.pop_back();
@@ -94,7 +119,9 @@ bool normalizeEmail(std::string& email) {
     const auto dot = domain.rfind('.');
     // a dot inside the domain, no empty labels, a top-level domain of 2+ characters
     if (dot == std::string::npos || dot == 0 || domain.size() - dot - 1 < 2) return false;
-    if (domain.find("..") != std::string::npos || domain.front() == '-' || domain.back() == '.') return false;
+    if (domain.find("..") != std::string::npos || domain.front() == '-' || domain.front() == '.' ||
+        domain.back() == '.' || domain.find("-.") != std::string::npos || domain.find(".-") != std::string::npos)
+        return false;
     const std::string local = email.substr(0, at);
     if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string::npos) return false;
     email = local + "@" + domain;

@@ -128,20 +128,21 @@ Attempt Uploader::attempt() {
         a.error = "The server's answer was not understood (HTTP " + std::to_string(r.status) + ": " + why + ")";
         return finish(a);
     }
-    const auto changed = m_outbox.apply(*ack, unixMs(), &dbError);
-    if (!changed) {
+    if (ack->synced.empty() && ack->rejected.empty()) {
+        if (!damaged.empty()) return a; // Progress: the damaged ones were held
+        // A 2xx that took nothing: without a pause this would loop as fast as the server answers.
+        a.kind = Attempt::Retry;
+        a.error = "The server took none of the " + std::to_string(a.sent) + " leads sent";
+        return finish(a);
+    }
+    if (!m_outbox.apply(*ack, unixMs(), &dbError)) {
+        // The server has them; the next try gets "duplicates" and marks them then.
         a.kind = Attempt::Retry;
         a.error = dbError;
         return finish(a);
     }
     a.synced = static_cast<int>(ack->synced.size());
     a.rejected += static_cast<int>(ack->rejected.size());
-    if (ack->synced.empty() && ack->rejected.empty() && damaged.empty()) {
-        // A 2xx that took nothing: without a pause this would loop as fast as the server answers.
-        a.kind = Attempt::Retry;
-        a.error = "The server took none of the " + std::to_string(a.sent) + " leads sent";
-        return finish(a);
-    }
     a.kind = Attempt::Progress;
     return a;
 }

@@ -56,7 +56,7 @@ SigningKey decodeSecret(std::string_view secret) {
 
 std::string signPayload(const std::vector<unsigned char>& key, std::string_view msgId, std::int64_t timestamp,
                         std::string_view body) {
-    (void)sodium_init();
+    if (sodium_init() < 0) return {};
     crypto_auth_hmacsha256_state st;
     // The _init/_update/_final form takes a key of any length (crypto_auth_hmacsha256 wants exactly 32 bytes).
     crypto_auth_hmacsha256_init(&st, key.data(), key.size());

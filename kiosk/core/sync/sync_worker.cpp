@@ -1,25 +1,166 @@
-// Placeholder until the sync engine lands: reports sync as off.
+// The background uploader (SyncWorker), `kiosk sync --once` and `kiosk status`.
+// Protocol and rules: docs/sync-protocol.md. The pieces: backoff.hpp (pure), signing,
+// protocol (body, answer, statuses), http_client (libcurl), outbox (SQLite), engine (one step).
 #include "sync_worker.hpp"
+
+#include "engine.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <thread>
 
 namespace kiosk::core {
 
+using namespace sync;
+
 struct SyncWorker::Impl {
+    std::filesystem::path dbPath;
     SyncConfig config;
+    std::string kioskId, eventId;
+
+    std::thread thread;
+    std::atomic<bool> stopping{false}; ///< also aborts a request under way (libcurl's progress callback)
+    mutable std::mutex mutex;
+    std::condition_variable cv;
+    bool woken = false;  ///< guarded by mutex
+    SyncStatus snapshot; ///< guarded by mutex: what status() returns without touching SQLite
+
+    void run();
+    void publish(SyncStatus s) {
+        std::lock_guard lock(mutex);
+        snapshot = std::move(s);
+    }
 };
 
-SyncWorker::SyncWorker(std::filesystem::path, SyncConfig config, std::string, std::string)
+SyncWorker::SyncWorker(std::filesystem::path dbPath, SyncConfig config, std::string kioskId, std::string eventId)
     : m(std::make_unique<Impl>()) {
+    m->dbPath = std::move(dbPath);
     m->config = std::move(config);
+    m->kioskId = std::move(kioskId);
+    m->eventId = std::move(eventId);
+    m->snapshot.enabled = !m->config.endpoint.empty();
 }
-SyncWorker::~SyncWorker() = default;
-void SyncWorker::start() {}
-void SyncWorker::stop() {}
-void SyncWorker::wake() {}
-SyncStatus SyncWorker::status() const { return {}; }
 
-SyncStatus syncOnce(const std::filesystem::path&, const SyncConfig&, const std::string&, const std::string&, double) {
-    return {};
+SyncWorker::~SyncWorker() { stop(); }
+
+void SyncWorker::start() {
+    if (m->thread.joinable() || m->config.endpoint.empty()) return;
+    m->stopping = false;
+    m->thread = std::thread([this] { m->run(); });
 }
-SyncStatus readSyncStatus(const std::filesystem::path&, const SyncConfig&) { return {}; }
+
+void SyncWorker::stop() {
+    if (!m->thread.joinable()) return;
+    {
+        std::lock_guard lock(m->mutex);
+        m->stopping = true;
+    }
+    m->cv.notify_all();
+    m->thread.join();
+}
+
+void SyncWorker::wake() {
+    {
+        std::lock_guard lock(m->mutex);
+        m->woken = true;
+    }
+    m->cv.notify_all();
+}
+
+SyncStatus SyncWorker::status() const {
+    std::lock_guard lock(m->mutex);
+    return m->snapshot;
+}
+
+void SyncWorker::Impl::run() {
+    using Clock = std::chrono::steady_clock;
+    Uploader up(dbPath, config, kioskId, eventId, &stopping);
+    Backoff backoff{config.backoffBaseS, config.backoffCapS, 0};
+    std::mt19937_64 rng(std::random_device{}());
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+
+    // When to try next; nullopt: wait for wake() (nothing pending, or stopped for staff).
+    std::optional<Clock::time_point> due = Clock::now();
+    Clock::time_point serverNotBefore{}; // a Retry-After: wake() does not skip it
+    bool refused = false;                // 401/403 (shown until the next success or wake)
+
+    const auto publishStatus = [&] {
+        SyncStatus s = up.status();
+        if (refused) s.credentialsRefused = true;
+        s.nextAttemptMs = 0;
+        if (due && *due > Clock::now())
+            s.nextAttemptMs = unixMs() + std::chrono::duration_cast<std::chrono::milliseconds>(*due - Clock::now()).count();
+        publish(std::move(s));
+    };
+    publishStatus();
+
+    for (;;) {
+        bool woke = false;
+        {
+            std::unique_lock lock(mutex);
+            const auto ready = [&] { return stopping.load() || woken; };
+            if (!due) cv.wait(lock, ready);
+            else cv.wait_until(lock, *due, ready);
+            if (stopping) break;
+            woke = woken;
+            woken = false;
+        }
+        if (woke) {
+            // A new lead, or staff pressed "sync now": skip our own backoff (not the server's Retry-After),
+            // and try again after 401/403 or another refusal.
+            refused = false;
+            if (serverNotBefore > Clock::now()) {
+                due = serverNotBefore;
+                publishStatus();
+                continue;
+            }
+        } else if (due && *due > Clock::now()) {
+            continue; // a spurious wake-up
+        }
+
+        const Attempt a = up.attempt();
+        switch (a.kind) {
+        case Attempt::Idle: due.reset(); break;
+        case Attempt::Progress:
+            backoff.reset();
+            due = Clock::now();
+            break;
+        case Attempt::Retry: {
+            const double wait = backoff.next(uniform(rng), a.retryAfterS);
+            due = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
+            if (a.retryAfterS)
+                serverNotBefore = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                                     std::min(*a.retryAfterS, Backoff::kMaxRetryAfterS)));
+            break;
+        }
+        case Attempt::Stop:
+            due.reset();
+            refused = a.credentials;
+            break;
+        case Attempt::Aborted: due.reset(); break;
+        }
+        if (stopping) break;
+        publishStatus();
+    }
+}
+
+SyncStatus syncOnce(const std::filesystem::path& dbPath, const SyncConfig& config, const std::string& kioskId,
+                    const std::string& eventId, double maxSeconds) {
+    OnceOptions o;
+    o.maxSeconds = maxSeconds;
+    return runOnce(dbPath, config, kioskId, eventId, o).status;
+}
+
+SyncStatus readSyncStatus(const std::filesystem::path& dbPath, const SyncConfig& config) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dbPath, ec)) {
+        SyncStatus s;
+        s.enabled = !config.endpoint.empty();
+        return s;
+    }
+    return Uploader(dbPath, config, "", "").status();
+}
 
 } // namespace kiosk::core

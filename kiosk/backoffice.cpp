@@ -1,0 +1,96 @@
+#include "backoffice.hpp"
+
+#include "core/export/export.hpp"
+
+#include <chrono>
+#include <ctime>
+
+namespace kiosk {
+
+namespace {
+std::int64_t wallMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+/// Local midnight and the local UTC offset, for "today" on the panel.
+std::pair<std::int64_t, std::int64_t> localDay(std::int64_t nowMs) {
+    const std::time_t t = static_cast<std::time_t>(nowMs / 1000);
+    std::tm local{};
+    localtime_r(&t, &local);
+    const std::int64_t offsetMs = static_cast<std::int64_t>(local.tm_gmtoff) * 1000;
+    const std::int64_t dayStart = ((nowMs + offsetMs) / 86'400'000) * 86'400'000 - offsetMs;
+    return {dayStart, offsetMs};
+}
+} // namespace
+
+Backoffice::Backoffice(core::LeadStore& store, core::SyncWorker& sync, const core::KioskConfig& config,
+                       const core::Content& content, std::vector<core::Problem> contentProblems, std::string version)
+    : m_store(store), m_sync(sync), m_config(config), m_content(content), m_problems(std::move(contentProblems)),
+      m_version(std::move(version)), m_pin(store.path().parent_path() / "pin_attempts") {}
+
+Backoffice::~Backoffice() {
+    if (m_exporter.joinable()) m_exporter.join();
+}
+
+ui::StaffBackend Backoffice::backend() {
+    ui::StaffBackend b;
+    b.checkPin = [this](const std::string& pin) { return m_pin.attempt(m_config.staff.pinHash, pin, wallMs()); };
+    b.pinLockedForMs = [this] { return m_pin.lockedForMs(wallMs()); };
+    b.demoPin = m_config.staff.pinHash.empty();
+    b.snapshot = [this] { return snapshot(); };
+    b.syncNow = [this] { m_sync.wake(); };
+    b.startExport = [this](const ui::ExportRequest& r) { startExport(r); };
+    b.contentProblems = m_problems;
+    b.kioskId = m_config.kioskId;
+    b.version = m_version;
+    return b;
+}
+
+ui::StaffSnapshot Backoffice::snapshot() {
+    ui::StaffSnapshot s;
+    const auto [dayStart, offset] = localDay(wallMs());
+    s.stats = m_store.stats(dayStart, offset);
+    s.sync = m_sync.status();
+    for (const auto& d : core::exportDestinations(m_config.staff.exportDir)) s.destinations.push_back(d.string());
+    std::lock_guard lock(m_jobMutex);
+    s.job = m_job;
+    s.job.progress = m_progress.load();
+    return s;
+}
+
+void Backoffice::startExport(const ui::ExportRequest& r) {
+    {
+        std::lock_guard lock(m_jobMutex);
+        if (m_job.running) return;
+        m_job = ui::ExportJob{};
+        m_job.running = true;
+    }
+    if (m_exporter.joinable()) m_exporter.join();
+    m_progress = 0;
+    std::vector<std::string> exhibitors;
+    for (const auto& c : m_content.companies)
+        if (c.exhibitor) exhibitors.push_back(c.id);
+    // On its own thread: a slow USB stick must not freeze the panel.
+    m_exporter = std::thread([this, r, exhibitors, db = m_store.path(), event = m_content.event.id] {
+        core::ExportOptions o;
+        o.format = r.jsonl ? core::ExportOptions::Format::Jsonl : core::ExportOptions::Format::Csv;
+        o.delimiter = r.delimiter;
+        o.headerLang = r.english ? core::Lang::En : core::Lang::De;
+        const auto res = core::exportForStand(db, exhibitors, event, o, r.destination, wallMs(),
+                                              [this](double p) { m_progress = p; });
+        std::lock_guard lock(m_jobMutex);
+        m_job.running = false;
+        m_job.done = true;
+        m_job.ok = res.ok;
+        m_job.error = res.error;
+        m_job.files = static_cast<long long>(res.files.size());
+        m_job.leads = 0;
+        for (const auto& f : res.files)
+            if (f.path.filename().string().rfind("all-leads", 0) == 0) m_job.leads = f.leads;
+        m_job.bytes = res.bytes();
+        m_job.folder = res.files.empty() ? r.destination : res.files.front().path.parent_path().string();
+    });
+}
+
+} // namespace kiosk

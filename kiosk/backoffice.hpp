@@ -1,0 +1,41 @@
+/// @brief Wires the staff screens to the store, the sync worker, the PIN guard and exports.
+#pragma once
+#include "core/config.hpp"
+#include "core/content/content.hpp"
+#include "core/leads/lead_store.hpp"
+#include "core/staff/pin.hpp"
+#include "core/sync/sync_worker.hpp"
+#include "ui/staff.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+namespace kiosk {
+
+class Backoffice {
+public:
+    Backoffice(core::LeadStore& store, core::SyncWorker& sync, const core::KioskConfig& config,
+               const core::Content& content, std::vector<core::Problem> contentProblems, std::string version);
+    ~Backoffice(); ///< waits for an export under way: its files must be complete
+
+    ui::StaffBackend backend();
+
+private:
+    ui::StaffSnapshot snapshot();
+    void startExport(const ui::ExportRequest& r);
+
+    core::LeadStore& m_store;
+    core::SyncWorker& m_sync;
+    const core::KioskConfig& m_config;
+    const core::Content& m_content;
+    std::vector<core::Problem> m_problems;
+    std::string m_version;
+    core::PinGuard m_pin;
+    std::mutex m_jobMutex;
+    ui::ExportJob m_job;
+    std::atomic<double> m_progress{0};
+    std::thread m_exporter;
+};
+
+} // namespace kiosk

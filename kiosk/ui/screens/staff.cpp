@@ -1,0 +1,155 @@
+// The staff panel: how the day went, sync, export to a USB stick, and the only way out.
+#include "../screen.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace kiosk::ui {
+
+namespace {
+using Op = intent::Staff::Op;
+
+std::string fmt(const std::string& pattern, const std::string& value, const char* slot = "{n}") {
+    std::string s = pattern;
+    if (auto p = s.find(slot); p != std::string::npos) s.replace(p, std::string(slot).size(), value);
+    return s;
+}
+
+std::string bytesText(long long b) {
+    char buf[32];
+    if (b >= 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f MiB", double(b) / (1024.0 * 1024.0));
+    else if (b >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", double(b) / 1024.0);
+    else std::snprintf(buf, sizeof buf, "%lld B", b);
+    return buf;
+}
+
+void line(ImFont* f, ImU32 c, const std::string& s, float w) { wrappedText(f, c, s, w); }
+
+/// Leads per hour of today, as bars (only the hours with leads and the ones between).
+void hourChart(const std::vector<long long>& perHour, float w, float h) {
+    const Theme& t = theme();
+    int first = 24, last = -1;
+    long long top = 1;
+    for (int i = 0; i < 24; ++i)
+        if (perHour[size_t(i)] > 0) first = std::min(first, i), last = std::max(last, i), top = std::max(top, perHour[size_t(i)]);
+    if (last < 0) first = 8, last = 18; // an empty day: the usual fair hours
+    const int n = last - first + 1;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float labelH = t.fonts.small->FontSize * 1.3f, barW = w / float(n);
+    for (int i = 0; i < n; ++i) {
+        const long long v = perHour[size_t(first + i)];
+        const float bh = (h - 2 * labelH) * float(v) / float(top);
+        const float x = p.x + float(i) * barW;
+        dl->AddRectFilled(ImVec2(x + barW * 0.15f, p.y + h - labelH - bh), ImVec2(x + barW * 0.85f, p.y + h - labelH), t.colors.primary);
+        if (v > 0) centeredText(dl, t.fonts.small, t.colors.text, ImVec2(x + barW * 0.5f, p.y + h - labelH - bh - labelH * 0.5f), std::to_string(v));
+        centeredText(dl, t.fonts.small, t.colors.textMuted, ImVec2(x + barW * 0.5f, p.y + h - labelH * 0.5f), std::to_string(first + i));
+    }
+    ImGui::Dummy(ImVec2(w, h));
+}
+} // namespace
+
+Intent drawStaff(const ScreenCtx& ctx) {
+    const Theme& t = theme();
+    Intent out;
+    if (!ctx.staff || !ctx.backend) return intent::Goto{Screen::Attract};
+    const StaffSnapshot& s = *ctx.staff;
+    const StaffBackend& b = *ctx.backend;
+    const float m = t.em(1.2f), w = ctx.size.x - 2 * m;
+    const bool wide = ctx.size.x > ctx.size.y;
+    const float colW = wide ? (w - t.em(2)) * 0.5f : w;
+    const float btnH = std::max(t.mm(25), t.em(2.2f));
+
+    ImGui::SetCursorScreenPos(ImVec2(m, m));
+    ImGui::BeginGroup();
+    line(t.fonts.heading, t.colors.text, ctx.tr("staff.title"), w);
+    line(t.fonts.small, t.colors.textMuted, fmt(fmt(ctx.tr("staff.kiosk"), b.kioskId, "{id}"), b.version, "{v}"), w);
+    if (b.demoPin) line(t.fonts.bold, t.colors.error, ctx.tr("staff.demo_pin"), w);
+    for (const auto& p : b.contentProblems) line(t.fonts.small, p.error ? t.colors.error : t.colors.textMuted, p.format(), w);
+    ImGui::EndGroup();
+    const float top = ImGui::GetCursorScreenPos().y + t.em(0.5f);
+    const float bodyH = ctx.size.y - top - btnH - 2 * m;
+
+    // Left: the day in figures.
+    ImGui::SetCursorScreenPos(ImVec2(m, top));
+    beginTouchScroll("staff.figures", ImVec2(colW + t.em(0.8f), wide ? bodyH : bodyH * 0.45f));
+    line(t.fonts.bold, t.colors.text, fmt(fmt(ctx.tr("staff.leads"), std::to_string(s.stats.today)), std::to_string(s.stats.total), "{t}"), colW);
+    for (const auto& [id, n] : s.stats.perExhibitor) {
+        const core::Company* c = ctx.content.company(id);
+        line(t.fonts.body, t.colors.text, (c ? c->name : id) + ": " + std::to_string(n), colW);
+    }
+    ImGui::Dummy(ImVec2(0, t.em(0.4f)));
+    line(t.fonts.bold, t.colors.text, ctx.tr("staff.per_hour"), colW);
+    hourChart(s.stats.perHourToday, colW - t.em(0.5f), t.em(6));
+    if (endTouchScroll()) ctx.animating = true;
+
+    // Right: sync and export.
+    ImGui::SetCursorScreenPos(wide ? ImVec2(m + colW + t.em(2), top) : ImVec2(m, top + bodyH * 0.45f + t.em(0.5f)));
+    beginTouchScroll("staff.actions", ImVec2(colW + t.em(0.8f), wide ? bodyH : bodyH * 0.55f - t.em(0.5f)));
+    line(t.fonts.bold, t.colors.text, ctx.tr("staff.sync_title"), colW);
+    std::string counts = fmt(fmt(fmt(ctx.tr("staff.sync_counts"), std::to_string(s.stats.pending)), std::to_string(s.stats.synced), "{s}"),
+                             std::to_string(s.stats.failed), "{f}");
+    line(t.fonts.body, t.colors.text, counts, colW);
+    if (!s.sync.enabled) line(t.fonts.body, t.colors.textMuted, ctx.tr("staff.sync_off"), colW);
+    else {
+        line(t.fonts.body, t.colors.text, ctx.tr("staff.last_sync") + " " + (s.sync.lastSuccessMs ? core::isoUtc(s.sync.lastSuccessMs).substr(0, 19) + " UTC" : ctx.tr("staff.never")), colW);
+        if (!s.sync.lastError.empty()) line(t.fonts.bold, t.colors.error, s.sync.lastError, colW);
+    }
+    if (button("staff.sync", ctx.tr("staff.sync"), ImVec2(std::min(colW, t.em(12)), btnH))) out = intent::Staff{Op::SyncNow, {}};
+
+    ImGui::Dummy(ImVec2(0, t.em(0.6f)));
+    line(t.fonts.bold, t.colors.text, ctx.tr("staff.export_title"), colW);
+    line(t.fonts.small, t.colors.textMuted, ctx.tr("staff.export_where"), colW);
+    const float chipH = std::max(t.mm(20), t.em(1.8f));
+    if (s.destinations.empty()) line(t.fonts.body, t.colors.error, ctx.tr("staff.no_destination"), colW);
+    for (size_t i = 0; i < s.destinations.size(); ++i) {
+        if (checkRow("staff.dest." + std::to_string(i), s.destinations[i], ctx.state.exportChoice.destination == s.destinations[i], colW))
+            out = intent::Staff{Op::Destination, s.destinations[i]};
+    }
+    const auto& choice = ctx.state.exportChoice;
+    const float x0 = ImGui::GetCursorScreenPos().x;
+    auto chipAt = [&](const std::string& id, const std::string& label, bool on, Op op, const std::string& arg) {
+        if (chip(id, label, on, t.colors.primary, chipH)) out = intent::Staff{op, arg};
+        ImGui::SameLine(0, t.em(0.4f));
+    };
+    ImGui::Dummy(ImVec2(0, t.em(0.2f)));
+    ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y));
+    chipAt("staff.format.csv", "CSV", !choice.jsonl, Op::Format, "csv");
+    chipAt("staff.format.jsonl", "JSON Lines", choice.jsonl, Op::Format, "jsonl");
+    ImGui::NewLine();
+    ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y));
+    chipAt("staff.delimiter.semicolon", "; (Excel DE)", choice.delimiter == ';', Op::Delimiter, ";");
+    chipAt("staff.delimiter.comma", ", (Excel EN)", choice.delimiter == ',', Op::Delimiter, ",");
+    ImGui::NewLine();
+    ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y));
+    chipAt("staff.header.de", "Deutsch", !choice.english, Op::HeaderLang, "de");
+    chipAt("staff.header.en", "English", choice.english, Op::HeaderLang, "en");
+    ImGui::NewLine();
+    ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y));
+    const bool canExport = !s.job.running && !choice.destination.empty();
+    if (button("staff.export", ctx.tr("staff.export"), ImVec2(std::min(colW, t.em(12)), btnH), ButtonKind::Primary) && canExport)
+        out = intent::Staff{Op::Export, {}};
+    if (s.job.running) {
+        ctx.animating = false;
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(p, ImVec2(p.x + colW, p.y + t.em(0.8f)), t.colors.surfaceAlt, t.em(0.2f));
+        dl->AddRectFilled(p, ImVec2(p.x + colW * float(s.job.progress), p.y + t.em(0.8f)), t.colors.primary, t.em(0.2f));
+        ImGui::Dummy(ImVec2(colW, t.em(1.0f)));
+    } else if (s.job.done) {
+        if (s.job.ok)
+            line(t.fonts.body, t.colors.text,
+                 fmt(fmt(fmt(ctx.tr("staff.export_done"), std::to_string(s.job.files)), std::to_string(s.job.leads), "{l}"),
+                     bytesText(s.job.bytes), "{b}") + "\n" + s.job.folder, colW);
+        else line(t.fonts.bold, t.colors.error, s.job.error, colW);
+    }
+    if (endTouchScroll()) ctx.animating = true;
+
+    ImGui::SetCursorScreenPos(ImVec2(m, ctx.size.y - btnH - m));
+    if (button("staff.close", ctx.tr("staff.close"), ImVec2(t.em(10), btnH), ButtonKind::Primary)) out = intent::Goto{Screen::Attract};
+    ImGui::SetCursorScreenPos(ImVec2(m + w - t.em(10), ctx.size.y - btnH - m));
+    if (button("staff.exit", ctx.tr("staff.exit"), ImVec2(t.em(10), btnH))) out = intent::Staff{Op::Exit, {}};
+    return out;
+}
+
+} // namespace kiosk::ui

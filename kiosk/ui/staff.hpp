@@ -1,0 +1,49 @@
+/// @brief What the staff screens need from the back office (store, sync, export), as plain
+/// functions wired in main.cpp: screens stay free of SQLite and threads.
+#pragma once
+#include "core/leads/lead_store.hpp"
+#include "core/problem.hpp"
+#include "core/sync/sync_worker.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kiosk::ui {
+
+struct ExportRequest {
+    std::string destination;
+    bool jsonl = false;
+    char delimiter = ';';
+    bool english = false;
+};
+
+struct ExportJob {
+    bool running = false, done = false, ok = false;
+    double progress = 0;
+    long long files = 0, leads = 0, bytes = 0;
+    std::string folder; ///< where the files went
+    std::string error;  ///< for staff, with the path
+};
+
+/// Everything the staff panel shows, refreshed every few seconds while it is open.
+struct StaffSnapshot {
+    core::LeadStats stats;
+    core::SyncStatus sync;
+    std::vector<std::string> destinations; ///< mounted USB sticks, then the export folder
+    ExportJob job;
+};
+
+struct StaffBackend {
+    std::function<bool(const std::string&)> checkPin;  ///< counts the try, then checks
+    std::function<std::int64_t()> pinLockedForMs;
+    bool demoPin = true;                                ///< no PIN set yet: the demo PIN works
+    std::function<StaffSnapshot()> snapshot;
+    std::function<void()> syncNow;
+    std::function<void(const ExportRequest&)> startExport;
+    std::vector<core::Problem> contentProblems;
+    std::string kioskId, version;
+};
+
+} // namespace kiosk::ui
