@@ -34,16 +34,17 @@ std::filesystem::path dataDir(const CommonOptions& c) {
 }
 
 cli::Paths paths(const CommonOptions& c) {
-    return {c.content.empty() ? core::shippedContentDir() : std::filesystem::path(c.content), dataDir(c), c.config};
+    return {c.content.empty() ? core::defaultContentDir() : std::filesystem::path(c.content), dataDir(c),
+            c.config.empty() ? core::defaultConfigFile() : std::filesystem::path(c.config)};
 }
 
 int runKiosk(const CommonOptions& common, const std::string& windowed, const std::string& script, bool virtualClock) {
     // A broken config must not keep the stand dark: report it and run on defaults for the bad keys.
-    auto loadedConfig = core::loadConfig(common.config);
+    const cli::Paths where = paths(common);
+    auto loadedConfig = core::loadConfig(where.config);
     printProblems(loadedConfig.problems);
     const core::KioskConfig& config = loadedConfig.config;
-    const std::string dir = common.content.empty() ? core::shippedContentDir().string() : common.content;
-    auto loaded = core::loadContent(dir, {core::shippedAssetsDir(), false});
+    auto loaded = core::loadContent(where.content, {core::shippedAssetsDir(), false});
     printProblems(loaded.problems);
 
     platform::RunOptions o;
@@ -60,7 +61,7 @@ int runKiosk(const CommonOptions& common, const std::string& windowed, const std
     }
     // The lead store opens lazily on the first lead, and again after a failure:
     // a full disk at start-up must not keep visitors from browsing.
-    core::LeadStore store(dataDir(common) / "leads.db");
+    core::LeadStore store(where.dataDir / "leads.db");
     if (auto r = store.open(); !r) std::cerr << "kiosk: " << r.error << " (will retry on the next lead)\n";
     // The uploader has its own connection and thread; a new lead wakes it.
     core::SyncWorker sync(store.path(), config.sync, config.kioskId, loaded.content.event.id);
@@ -86,9 +87,9 @@ int main(int argc, char** argv) {
     bool virtualClock = false;
     // Shared options work before or after a command's name (AUTOMATION.md).
     auto addCommon = [&](CLI::App* a) {
-        a->add_option("--content", common.content, "content folder (default: the shipped demo content)");
-        a->add_option("--data-dir", common.dataDir, "where the kiosk keeps its state (leads.db)");
-        a->add_option("--config", common.config, "the kiosk's TOML configuration");
+        a->add_option("--content", common.content, "content folder (default: /etc/stand-kiosk/content if present, else the shipped demo content)");
+        a->add_option("--data-dir", common.dataDir, "where the kiosk keeps its state (leads.db; default: $XDG_DATA_HOME/stand-kiosk)");
+        a->add_option("--config", common.config, "the kiosk's TOML configuration (default: /etc/stand-kiosk/kiosk.toml if present)");
     };
     addCommon(&app);
     app.add_option("--windowed", windowed, "a normal window of WxH pixels instead of full screen");

@@ -13,10 +13,14 @@
 #include <glad/gl.h>
 #include <imgui.h>
 #include <stb_image_write.h>
+#include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
+#include <unistd.h>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -39,6 +43,34 @@ void installSignalHandlers() {
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
 }
+
+// ---- systemd watchdog -----------------------------------------------------------------
+// READY=1 once the first frame is on screen; WATCHDOG=1 from the frame loop, so a
+// hung loop stops the pings and systemd restarts the kiosk. Without systemd
+// (no NOTIFY_SOCKET) every call is a cheap no-op.
+class Watchdog {
+public:
+    Watchdog() {
+        std::uint64_t usec = 0;
+        if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) m_interval = double(usec) / 1e6 / 2.0; // ping at half
+        if (const char* h = std::getenv("KIOSK_TEST_HANG_AFTER_MS")) m_hangAfter = std::atof(h) / 1000.0; // tests only
+    }
+    void ready() { sd_notify(0, "READY=1\nSTATUS=showing the attract loop"); }
+    /// Called every loop turn; `now` in seconds.
+    void tick(double now) {
+        if (m_hangAfter > 0 && now >= m_hangAfter)
+            for (;;) pause(); // the test-only hang: the loop stops, and so do the pings
+        if (m_interval > 0 && now - m_last >= m_interval) {
+            sd_notify(0, "WATCHDOG=1");
+            m_last = now;
+        }
+    }
+    /// The longest the loop may block between ticks (also how soon SIGTERM is noticed).
+    int maxWaitMs() const { return m_interval > 0 ? std::clamp(int(m_interval * 500.0), 10, 250) : 250; }
+
+private:
+    double m_interval = 0, m_last = -1e9, m_hangAfter = 0;
+};
 
 // ---- screenshots -----------------------------------------------------------------------
 std::string writeScreenshot(const std::string& path, int w, int h) {
@@ -137,6 +169,7 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         std::fprintf(stderr, "kiosk: cannot open the display: %s\n", SDL_GetError());
         return 2;
@@ -167,7 +200,12 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     SDL_GL_MakeCurrent(window, gl);
     const bool fastScript = !o.script.empty() && o.virtualClock;
     SDL_GL_SetSwapInterval(fastScript ? 0 : 1);
-    if (kioskMode) SDL_ShowCursor(SDL_DISABLE);
+    if (kioskMode) {
+        SDL_ShowCursor(SDL_DISABLE);
+        // Keys like Alt+Tab and Super go to us, not to a window manager (X11); under
+        // cage there is nothing else to switch to, and VT switching is off.
+        SDL_SetWindowKeyboardGrab(window, SDL_TRUE);
+    }
     SDL_DisableScreenSaver();
 
     SDL_GL_GetDrawableSize(window, &w, &h);
@@ -205,8 +243,11 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
 
     int exitCode = 0;
     bool needFrame = true, firstFrame = true;
+    Watchdog watchdog;
+    core::SteadyClock loopClock;
     const bool exitAfterFirstFrame = std::getenv("KIOSK_EXIT_AFTER_FIRST_FRAME") != nullptr; // kiosk-bench
     while (!g_terminate && !app.quitRequested()) {
+        watchdog.tick(loopClock.now());
         // ---- wait: block until input or the UI's next timed change; render nothing meanwhile.
         SDL_Event e;
         bool gotEvent = false;
@@ -224,8 +265,8 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         };
         if (!player && !needFrame) {
             const double wait = app.wakeIn();
-            // Cap the wait so a SIGTERM is noticed within a second.
-            const int ms = static_cast<int>(std::min(1000.0, std::ceil(wait * 1000.0)));
+            // Cap the wait so a SIGTERM is noticed soon and the watchdog is fed.
+            const int ms = static_cast<int>(std::min(double(watchdog.maxWaitMs()), std::ceil(wait * 1000.0)));
             if (ms > 0 && SDL_WaitEventTimeout(&e, ms)) handle(e);
         }
         while (SDL_PollEvent(&e)) handle(e);
@@ -256,6 +297,7 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         SDL_GL_SwapWindow(window);
         if (firstFrame) {
             firstFrame = false;
+            watchdog.ready();
             if (exitAfterFirstFrame) {
                 glFinish();
                 break;

@@ -24,6 +24,18 @@ fs::path shippedDir(const char* name) {
 fs::path shippedContentDir() { return shippedDir("content"); }
 fs::path shippedAssetsDir() { return shippedDir("assets"); }
 
+fs::path defaultContentDir() {
+    std::error_code ec;
+    const fs::path etc = "/etc/stand-kiosk/content";
+    return fs::is_directory(etc, ec) ? etc : shippedContentDir();
+}
+
+fs::path defaultConfigFile() {
+    std::error_code ec;
+    const fs::path etc = "/etc/stand-kiosk/kiosk.toml";
+    return fs::is_regular_file(etc, ec) ? etc : fs::path();
+}
+
 fs::path defaultDataDir() {
     if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return fs::path(x) / "stand-kiosk";
     if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".local" / "share" / "stand-kiosk";

@@ -1,0 +1,395 @@
+// Unit tests of the staff PIN (core/staff/pin): Argon2id hashing, the 4-8 digit rule,
+// and PinGuard's lockout (5 wrong -> 30 s, then 60 s, 120 s, ...), which is written to
+// its file before the PIN is checked, so neither a restart nor a kill mid-check resets it.
+#include "core/staff/pin.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace kiosk::core;
+
+namespace {
+
+/// A fresh folder under the system temp dir, removed at the end.
+class TempDir {
+public:
+    TempDir() {
+        std::random_device rd;
+        for (int attempt = 0; attempt < 100 && m_dir.empty(); ++attempt) {
+            fs::path p = fs::temp_directory_path() / ("kiosk-test-pin-" + std::to_string(rd()));
+            if (fs::create_directory(p)) m_dir = p;
+        }
+        REQUIRE_FALSE(m_dir.empty());
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::permissions(m_dir, fs::perms::owner_all, fs::perm_options::add, ec);
+        fs::remove_all(m_dir, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    fs::path operator/(const std::string& name) const { return m_dir / name; }
+    const fs::path& path() const { return m_dir; }
+
+private:
+    fs::path m_dir;
+};
+
+std::string readFile(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void writeFile(const fs::path& p, const std::string& s) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << s;
+    REQUIRE(out.good());
+}
+
+constexpr std::int64_t kT0 = 1'780'000'000'000; // some wall-clock time (2026)
+const std::string kDemoHash;                    // empty: the demo PIN 1234 works
+
+/// n wrong attempts at `now` (none of them may succeed).
+void wrong(PinGuard& g, int n, std::int64_t now) {
+    for (int i = 0; i < n; ++i) CHECK_FALSE(g.attempt(kDemoHash, "9999", now));
+}
+
+/// One Argon2id hash for the whole file (each costs ~0.1 s and 64 MiB).
+const std::string& hash1234() {
+    static const std::string h = hashPin("1234");
+    return h;
+}
+
+} // namespace
+
+TEST_SUITE("pin") {
+
+// ---------------------------------------------------------------------------------------------
+// Hashing and the PIN rule
+
+TEST_CASE("staff PIN: hashPin gives an Argon2id string that verifyPin accepts for the right PIN only") {
+    const std::string& h = hash1234();
+    REQUIRE_FALSE(h.empty());
+    CHECK(h.rfind("$argon2id$", 0) == 0);
+    CHECK(h.find("1234") == std::string::npos); // not the PIN in any readable form
+    CHECK(verifyPin(h, "1234"));
+    CHECK_FALSE(verifyPin(h, "1235"));
+    CHECK_FALSE(verifyPin(h, "12345"));
+    CHECK_FALSE(verifyPin(h, "123"));
+    CHECK_FALSE(verifyPin(h, ""));
+    CHECK_FALSE(verifyPin(h, "1234 "));
+}
+
+TEST_CASE("staff PIN: two hashes of the same PIN differ (random salt) and both verify") {
+    const std::string a = hash1234(), b = hashPin("1234");
+    REQUIRE_FALSE(b.empty());
+    CHECK(a != b);
+    CHECK(verifyPin(b, "1234"));
+    const std::string eight = hashPin("87654321");
+    REQUIRE_FALSE(eight.empty());
+    CHECK(verifyPin(eight, "87654321"));
+    CHECK_FALSE(verifyPin(eight, "8765432"));
+}
+
+TEST_CASE("staff PIN: verifyPin refuses an empty or damaged hash") {
+    CHECK_FALSE(verifyPin("", "1234"));
+    CHECK_FALSE(verifyPin("1234", "1234"));
+    CHECK_FALSE(verifyPin("$argon2id$garbage", "1234"));
+    std::string h = hash1234();
+    h.back() = h.back() == 'A' ? 'B' : 'A'; // one character of the digest changed
+    CHECK_FALSE(verifyPin(h, "1234"));
+}
+
+TEST_CASE("staff PIN: validPin takes 4 to 8 ASCII digits and nothing else") {
+    for (const char* ok : {"0000", "1234", "12345", "123456", "1234567", "12345678", "00000000"}) {
+        CAPTURE(ok);
+        CHECK(validPin(ok));
+    }
+    for (const char* bad : {"", "1", "123", "123456789", "12a4", "abcd", " 1234", "1234 ", "12 34", "-123", "+1234",
+                            "12.4", "1234\n", "\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x94" /* fullwidth 1234 */,
+                            "\xD9\xA1\xD9\xA2\xD9\xA3\xD9\xA4" /* Arabic-Indic digits */}) {
+        CAPTURE(bad);
+        CHECK_FALSE(validPin(bad));
+    }
+    CHECK_FALSE(validPin(std::string("12\0004", 4))); // an embedded NUL
+}
+
+TEST_CASE("staff PIN: hashPin refuses a PIN that validPin refuses") {
+    CHECK(hashPin("123").empty());
+    CHECK(hashPin("123456789").empty());
+    CHECK(hashPin("12a4").empty());
+    CHECK(hashPin("").empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// PinGuard
+
+TEST_CASE("staff PIN: PinGuard with no file starts clean and the demo PIN works without a hash") {
+    TempDir t;
+    PinGuard g(t / "pin_attempts");
+    CHECK(g.failures() == 0);
+    CHECK(g.lockedForMs(kT0) == 0);
+    CHECK(g.attempt(kDemoHash, kDemoPin, kT0));
+    CHECK(g.failures() == 0);
+    CHECK_FALSE(g.attempt(kDemoHash, "4321", kT0));
+    CHECK(g.failures() == 1);
+}
+
+TEST_CASE("staff PIN: with a hash set only that PIN works, not the demo PIN") {
+    TempDir t;
+    PinGuard g(t / "pin_attempts");
+    const std::string h = hashPin("55667788");
+    REQUIRE_FALSE(h.empty());
+    CHECK_FALSE(g.attempt(h, kDemoPin, kT0));
+    CHECK(g.failures() == 1);
+    CHECK(g.attempt(h, "55667788", kT0));
+    CHECK(g.failures() == 0);
+}
+
+TEST_CASE("staff PIN: 4 wrong PINs do not lock, the 5th locks for exactly 30 s") {
+    TempDir t;
+    PinGuard g(t / "pin_attempts");
+    wrong(g, 4, kT0);
+    CHECK(g.failures() == 4);
+    CHECK(g.lockedForMs(kT0) == 0);
+    CHECK(g.lockedForMs(kT0 + 1'000'000) == 0);
+    wrong(g, 1, kT0 + 500);
+    CHECK(g.failures() == 5);
+    CHECK(g.lockedForMs(kT0 + 500) == 30'000);
+    CHECK(g.lockedForMs(kT0 + 500 + 29'999) == 1);
+    CHECK(g.lockedForMs(kT0 + 500 + 30'000) == 0);
+}
+
+TEST_CASE("staff PIN: while locked even the right PIN is refused and the attempt is not counted") {
+    TempDir t;
+    PinGuard g(t / "pin_attempts");
+    wrong(g, 5, kT0);
+    const std::string before = readFile(t / "pin_attempts");
+    CHECK_FALSE(g.attempt(kDemoHash, kDemoPin, kT0 + 1'000));
+    CHECK_FALSE(g.attempt(kDemoHash, kDemoPin, kT0 + 29'999));
+    CHECK_FALSE(g.attempt(kDemoHash, "0000", kT0 + 15'000));
+    CHECK(g.failures() == 5);
+    CHECK(g.lockedForMs(kT0 + 1'000) == 29'000); // the lock is not extended by tries during it
+    CHECK(readFile(t / "pin_attempts") == before);
+    // Once it has run out, the right PIN opens and everything is reset.
+    CHECK(g.attempt(kDemoHash, kDemoPin, kT0 + 30'000));
+    CHECK(g.failures() == 0);
+    CHECK(g.lockedForMs(kT0 + 30'000) == 0);
+}
+
+TEST_CASE("staff PIN: the lock grows 30 s, 60 s, 120 s, 240 s ... and stops growing") {
+    TempDir t;
+    PinGuard g(t / "pin_attempts");
+    std::int64_t now = kT0;
+    wrong(g, 5, now);
+    std::int64_t expected = 30'000;
+    std::int64_t last = 0;
+    for (int round = 0; round < 12; ++round) {
+        CAPTURE(round);
+        const std::int64_t locked = g.lockedForMs(now);
+        if (round < 8) CHECK(locked == expected);
+        else CHECK(locked == last); // capped
+        CHECK(locked <= 3'840'000);  // 30 s << 7: 64 min at most
+        last = locked;
+        if (expected < 3'840'000) expected *= 2;
+        now += locked; // wait it out
+        CHECK(g.lockedForMs(now) == 0);
+        wrong(g, 1, now); // one more wrong PIN locks again at once, for longer
+    }
+    CHECK(g.failures() == 5 + 12);
+}
+
+TEST_CASE("staff PIN: the right PIN resets the count, so 4 more wrong ones do not lock") {
+    TempDir t;
+    PinGuard g(t / "pin_attempts");
+    wrong(g, 4, kT0);
+    CHECK(g.attempt(kDemoHash, kDemoPin, kT0));
+    CHECK(g.failures() == 0);
+    CHECK(readFile(t / "pin_attempts") == "0 0\n");
+    wrong(g, 4, kT0);
+    CHECK(g.lockedForMs(kT0) == 0);
+    wrong(g, 1, kT0);
+    CHECK(g.lockedForMs(kT0) == 30'000); // back to the first step, not 60 s
+}
+
+TEST_CASE("staff PIN: after a lock ran out the right PIN resets it to the first step") {
+    TempDir t;
+    PinGuard g(t / "pin_attempts");
+    wrong(g, 6, kT0);          // 5th locks; the 6th is refused (locked) and not counted
+    CHECK(g.failures() == 5);
+    CHECK(g.attempt(kDemoHash, kDemoPin, kT0 + 30'000));
+    wrong(g, 5, kT0 + 40'000);
+    CHECK(g.lockedForMs(kT0 + 40'000) == 30'000);
+}
+
+TEST_CASE("staff PIN: the count is in the file after every wrong attempt, and a second PinGuard sees it") {
+    TempDir t;
+    const fs::path file = t / "pin_attempts";
+    PinGuard a(file);
+    for (int i = 1; i <= 4; ++i) {
+        CAPTURE(i);
+        CHECK_FALSE(a.attempt(kDemoHash, "0000", kT0));
+        CHECK(readFile(file) == std::to_string(i) + " 0\n");
+        PinGuard b(file); // a restarted kiosk
+        CHECK(b.failures() == i);
+        CHECK(b.lockedForMs(kT0) == 0);
+    }
+    CHECK_FALSE(a.attempt(kDemoHash, "0000", kT0));
+    CHECK(readFile(file) == "5 " + std::to_string(kT0 + 30'000) + "\n");
+    PinGuard b(file);
+    CHECK(b.failures() == 5);
+    CHECK(b.lockedForMs(kT0 + 10'000) == 20'000);
+    CHECK_FALSE(b.attempt(kDemoHash, kDemoPin, kT0 + 10'000)); // the lock survived the "restart"
+}
+
+TEST_CASE("staff PIN: the file is private (0600) and no temp file is left beside it") {
+    TempDir t;
+    const fs::path file = t / "pin_attempts";
+    PinGuard g(file);
+    wrong(g, 2, kT0);
+    struct stat st{};
+    REQUIRE(::stat(file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK_FALSE(fs::exists(file.string() + ".tmp"));
+}
+
+TEST_CASE("staff PIN: two guards on one file (two processes) count together") {
+    TempDir t;
+    const fs::path file = t / "pin_attempts";
+    PinGuard a(file), b(file);
+    for (int i = 0; i < 5; ++i) wrong(i % 2 ? b : a, 1, kT0);
+    CHECK(a.lockedForMs(kT0) == 0); // a has not re-read the file since its last attempt
+    CHECK_FALSE(a.attempt(kDemoHash, kDemoPin, kT0)); // ... but attempt() does
+    CHECK(PinGuard(file).lockedForMs(kT0) == 30'000);
+}
+
+TEST_CASE("staff PIN: the count is written before the PIN is checked (watched during a real Argon2id check)") {
+    // With the right PIN the count ends at 0 again, so seeing "1" in the file while
+    // attempt() runs proves it was written (and renamed into place) before the check.
+    TempDir t;
+    const fs::path file = t / "pin_attempts";
+    const std::string& h = hash1234();
+    PinGuard g(file);
+    std::atomic<bool> done{false}, sawOne{false};
+    std::thread watcher([&] {
+        while (!done.load()) {
+            if (readFile(file).rfind("1 ", 0) == 0) sawOne = true;
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+    });
+    const bool right = g.attempt(h, "1234", kT0);
+    done = true;
+    watcher.join();
+    CHECK(right);
+    CHECK(sawOne.load());
+    CHECK(readFile(file) == "0 0\n");
+}
+
+TEST_CASE("staff PIN: a kiosk killed (SIGKILL) while checking the PIN keeps the attempt counted") {
+    TempDir t;
+    const fs::path file = t / "pin_attempts";
+    writeFile(file, "4 0\n");
+    const std::string& h = hash1234();
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(ready[0]);
+        PinGuard g(file);
+        (void)!::write(ready[1], "x", 1);
+        // The right PIN: if it got to the end, the count would be 0 again.
+        const bool ok = g.attempt(h, "1234", kT0);
+        ::_exit(ok ? 0 : 1);
+    }
+    ::close(ready[1]);
+    char c = 0;
+    REQUIRE(::read(ready[0], &c, 1) == 1);
+    ::close(ready[0]);
+    // Kill as soon as the count is on disk (during the Argon2id check: tens of ms).
+    bool killed = false;
+    for (int i = 0; i < 200000 && !killed; ++i) {
+        if (readFile(file).rfind("5 ", 0) == 0) {
+            ::kill(pid, SIGKILL);
+            killed = true;
+        }
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) {
+        MESSAGE("the check finished before the kill (exit " << (WIFEXITED(status) ? WEXITSTATUS(status) : -1)
+                                                           << "); nothing to conclude this time");
+        return;
+    }
+    PinGuard after(file); // the restarted kiosk
+    CHECK(after.failures() == 5);
+    CHECK(after.lockedForMs(kT0) == 30'000); // the 5th attempt was counted and locked, though unfinished
+}
+
+TEST_CASE("staff PIN: a missing, empty or damaged file starts clean") {
+    TempDir t;
+    const fs::path file = t / "pin_attempts";
+    for (const std::string& content :
+         {std::string(), std::string("garbage\n"), std::string("3"), std::string("x 123\n"), std::string("\x01\x02\xFF\xFE"),
+          std::string("\n\n"), std::string("abc def ghi")}) {
+        CAPTURE(content);
+        writeFile(file, content);
+        PinGuard g(file);
+        CHECK(g.failures() == 0);
+        CHECK(g.lockedForMs(kT0) == 0);
+        CHECK(g.attempt(kDemoHash, kDemoPin, kT0)); // and works
+        CHECK(readFile(file) == "0 0\n");           // and repairs the file
+    }
+    fs::remove(file);
+    PinGuard g(file);
+    CHECK(g.failures() == 0);
+    wrong(g, 1, kT0);
+    CHECK(readFile(file) == "1 0\n");
+}
+
+TEST_CASE("staff PIN: a lock in the file from the last run is honoured") {
+    TempDir t;
+    const fs::path file = t / "pin_attempts";
+    writeFile(file, "7 " + std::to_string(kT0 + 120'000) + "\n");
+    PinGuard g(file);
+    CHECK(g.failures() == 7);
+    CHECK(g.lockedForMs(kT0) == 120'000);
+    CHECK_FALSE(g.attempt(kDemoHash, kDemoPin, kT0 + 60'000));
+    // After it, the next wrong PIN locks for the next step (8th failure: 30 s << 3).
+    wrong(g, 1, kT0 + 120'000);
+    CHECK(g.lockedForMs(kT0 + 120'000) == 240'000);
+}
+
+TEST_CASE("staff PIN: the lockout holds even when the attempts file cannot be written") {
+    // A full or read-only data disk must not turn the lockout off: 5 wrong PINs still lock
+    // this kiosk (at least until it restarts). The guard's folder does not exist here, so
+    // every save fails (this works as root too).
+    TempDir t;
+    const fs::path file = t / "no-such-folder" / "pin_attempts";
+    PinGuard g(file);
+    wrong(g, 5, kT0);
+    CHECK(g.failures() >= 5);
+    CHECK(g.lockedForMs(kT0) > 0);
+    CHECK_FALSE(g.attempt(kDemoHash, kDemoPin, kT0 + 1'000));
+    // A sixth, seventh ... wrong try: still no way to try on without a pause.
+    int refusedByLock = 0;
+    for (int i = 0; i < 20; ++i) {
+        if (g.lockedForMs(kT0 + 2'000) > 0) ++refusedByLock;
+        (void)g.attempt(kDemoHash, "0000", kT0 + 2'000);
+    }
+    CHECK(refusedByLock == 20);
+}
+
+} // TEST_SUITE pin
