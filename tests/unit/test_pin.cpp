@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -270,8 +271,10 @@ TEST_CASE("staff PIN: two guards on one file (two processes) count together") {
     const fs::path file = t / "pin_attempts";
     PinGuard a(file), b(file);
     for (int i = 0; i < 5; ++i) wrong(i % 2 ? b : a, 1, kT0);
-    CHECK(a.lockedForMs(kT0) == 0); // a has not re-read the file since its last attempt
-    CHECK_FALSE(a.attempt(kDemoHash, kDemoPin, kT0)); // ... but attempt() does
+    // a made the 5th attempt and knows; b has not re-read the file since its last one ...
+    CHECK(a.lockedForMs(kT0) == 30'000);
+    CHECK(b.lockedForMs(kT0) == 0);
+    CHECK_FALSE(b.attempt(kDemoHash, kDemoPin, kT0)); // ... but attempt() does, and refuses
     CHECK(PinGuard(file).lockedForMs(kT0) == 30'000);
 }
 

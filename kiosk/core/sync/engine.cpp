@@ -154,6 +154,10 @@ SyncStatus Uploader::status() {
         s.pending = c->pending;
         s.synced = c->synced;
         s.failed = c->failed;
+    } else {
+        const std::string e = m_outbox.open();
+        s.lastError = e.empty() ? "Cannot count the leads in the lead database" : e;
+        return s;
     }
     if (auto v = m_outbox.status(key::kLastSuccessMs); v && !v->empty()) s.lastSuccessMs = std::stoll(*v);
     if (auto v = m_outbox.status(key::kLastError)) s.lastError = *v;
@@ -164,6 +168,7 @@ SyncStatus Uploader::status() {
 OnceResult runOnce(const std::filesystem::path& dbPath, const SyncConfig& config, const std::string& kioskId,
                    const std::string& eventId, const OnceOptions& o) {
     using Clock = std::chrono::steady_clock;
+    const SigpipeBlock noSigpipe;
     const auto deadline = Clock::now() + std::chrono::duration<double>(o.maxSeconds);
     Uploader up(dbPath, config, kioskId, eventId);
     Backoff backoff{config.backoffBaseS, config.backoffCapS, 0};

@@ -8,7 +8,10 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <csignal>
+#include <ctime>
 #include <mutex>
+#include <pthread.h>
 
 namespace kiosk::core::sync {
 
@@ -137,6 +140,26 @@ HttpResponse HttpClient::post(const HttpRequest& rq) {
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
     curl_slist_free_all(headers);
     return r;
+}
+
+static_assert(sizeof(sigset_t) <= 128);
+
+SigpipeBlock::SigpipeBlock() {
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGPIPE);
+    m_ok = pthread_sigmask(SIG_BLOCK, &block, reinterpret_cast<sigset_t*>(m_old)) == 0;
+}
+
+SigpipeBlock::~SigpipeBlock() {
+    if (!m_ok) return;
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    const timespec zero{0, 0};
+    while (sigtimedwait(&pipe, nullptr, &zero) == SIGPIPE) {
+    }
+    pthread_sigmask(SIG_SETMASK, reinterpret_cast<const sigset_t*>(m_old), nullptr);
 }
 
 std::string hostOf(const std::string& url) {

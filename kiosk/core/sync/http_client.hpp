@@ -42,6 +42,21 @@ private:
     const std::atomic<bool>* m_abort;
 };
 
+/// Blocks SIGPIPE for the calling thread while alive (libcurl with CURLOPT_NOSIGNAL does not
+/// guard against it, and a TLS write to a closed connection must not end the kiosk): a write
+/// to a dead socket then fails with EPIPE instead. Pending SIGPIPEs are discarded at the end.
+class SigpipeBlock {
+public:
+    SigpipeBlock();
+    ~SigpipeBlock();
+    SigpipeBlock(const SigpipeBlock&) = delete;
+    SigpipeBlock& operator=(const SigpipeBlock&) = delete;
+
+private:
+    unsigned char m_old[128]; ///< the previous sigset_t
+    bool m_ok = false;
+};
+
 /// "host" or "host:port" of a URL (for messages); the URL itself when it cannot be parsed.
 std::string hostOf(const std::string& url);
 

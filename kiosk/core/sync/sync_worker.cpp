@@ -76,21 +76,26 @@ SyncStatus SyncWorker::status() const {
 
 void SyncWorker::Impl::run() {
     using Clock = std::chrono::steady_clock;
+    // With nothing to send, look again now and then: another process (kiosk leads generate,
+    // an import) may have added leads without a wake().
+    constexpr auto kIdleRecheck = std::chrono::seconds(60);
+    const SigpipeBlock noSigpipe;
     Uploader up(dbPath, config, kioskId, eventId, &stopping);
     Backoff backoff{config.backoffBaseS, config.backoffCapS, 0};
     std::mt19937_64 rng(std::random_device{}());
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
 
-    // When to try next; nullopt: wait for wake() (nothing pending, or stopped for staff).
+    // When to try next; nullopt: wait for wake() (stopped for staff, or stopping).
     std::optional<Clock::time_point> due = Clock::now();
     Clock::time_point serverNotBefore{}; // a Retry-After: wake() does not skip it
     bool refused = false;                // 401/403 (shown until the next success or wake)
+    bool backingOff = false;             // `due` is a retry after a failure (shown to staff)
 
     const auto publishStatus = [&] {
         SyncStatus s = up.status();
         if (refused) s.credentialsRefused = true;
         s.nextAttemptMs = 0;
-        if (due && *due > Clock::now())
+        if (backingOff && due && *due > Clock::now())
             s.nextAttemptMs = unixMs() + std::chrono::duration_cast<std::chrono::milliseconds>(*due - Clock::now()).count();
         publish(std::move(s));
     };
@@ -121,8 +126,9 @@ void SyncWorker::Impl::run() {
         }
 
         const Attempt a = up.attempt();
+        backingOff = a.kind == Attempt::Retry;
         switch (a.kind) {
-        case Attempt::Idle: due.reset(); break;
+        case Attempt::Idle: due = Clock::now() + kIdleRecheck; break;
         case Attempt::Progress:
             backoff.reset();
             due = Clock::now();

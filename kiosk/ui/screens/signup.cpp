@@ -142,19 +142,18 @@ Intent privacyOverlay(const ScreenCtx& ctx) {
     const float qr = std::max(t.mm(35), t.em(7.5f));
     const float textW = wide ? std::min(t.em(40), w - qr - t.em(2)) : w;
     ImGui::SetCursorScreenPos(ImVec2(m, top));
-    beginTouchScroll("privacy.text", ImVec2(textW + t.em(0.8f), ctx.size.y - top - btnH - 2 * m));
+    const float textH = ctx.size.y - top - btnH - 2 * m - (wide ? 0.0f : qr + t.em(2.5f));
+    beginTouchScroll("privacy.text", ImVec2(textW + t.em(0.8f), textH));
     wrappedText(t.fonts.body, t.colors.text, ctx.in(ctx.content.consent.notice), textW - t.em(0.6f));
     if (endTouchScroll()) ctx.animating = true;
     // The online policy as a QR code, to read it later on a phone.
-    const ImVec2 q = wide ? ImVec2(m + textW + t.em(2), top) : ImVec2(m, ctx.size.y - btnH - 2 * m - qr);
-    if (wide) {
-        static core::QrCode code;
-        static std::string codeUrl;
-        if (codeUrl != ctx.content.consent.policyUrl) code = core::makeQr(codeUrl = ctx.content.consent.policyUrl);
-        qrCode(ImGui::GetWindowDrawList(), q, qr, code);
-        ImGui::SetCursorScreenPos(ImVec2(q.x, q.y + qr + t.em(0.3f)));
-        wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("profile.scan"), qr * 1.6f);
-    }
+    const ImVec2 q = wide ? ImVec2(m + textW + t.em(2), top) : ImVec2(m, top + textH + t.em(0.5f));
+    static core::QrCode code;
+    static std::string codeUrl;
+    if (codeUrl != ctx.content.consent.policyUrl) code = core::makeQr(codeUrl = ctx.content.consent.policyUrl);
+    qrCode(ImGui::GetWindowDrawList(), q, qr, code);
+    ImGui::SetCursorScreenPos(ImVec2(q.x, q.y + qr + t.em(0.3f)));
+    wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("profile.scan"), qr * 1.6f);
     Intent out;
     ImGui::SetCursorScreenPos(ImVec2(m, ctx.size.y - btnH - m));
     if (button("privacy.close", ctx.tr("signup.privacy_close"), ImVec2(t.em(10), btnH), ButtonKind::Primary))

@@ -1,0 +1,1269 @@
+// Unit tests of the lead exports (core/export) and of the store's erase, purge and stats
+// (core/leads/lead_store): CSV safe against formula injection, RFC 4180 quoting, golden
+// files compared byte for byte, per-exhibitor files, atomic private writes, failures
+// that name the path, a 100,000-lead export, and erasures that leave everything else alone.
+//
+// Golden files: tests/fixtures/export/. After a deliberate format change, regenerate them
+// with KIOSK_UPDATE_GOLDEN=1 ./build/ci/bin/unit_tests -tc='export: golden*', review the
+// diff by eye (BOM, header, CRLF, quoting, the leading ', umlauts), and commit them.
+#include "core/content/content.hpp"
+#include "core/export/export.hpp"
+#include "core/leads/lead.hpp"
+#include "core/leads/lead_store.hpp"
+#include "core/leads/synthetic.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <string_view>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace kiosk::core;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+class TempDir {
+public:
+    TempDir() {
+        std::random_device rd;
+        for (int attempt = 0; attempt < 100 && m_dir.empty(); ++attempt) {
+            fs::path p = fs::temp_directory_path() / ("kiosk-test-export-" + std::to_string(rd()));
+            if (fs::create_directory(p)) m_dir = p;
+        }
+        REQUIRE_FALSE(m_dir.empty());
+    }
+    ~TempDir() {
+        std::error_code ec;
+        for (auto it = fs::recursive_directory_iterator(m_dir, fs::directory_options::skip_permission_denied, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+            fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+        fs::permissions(m_dir, fs::perms::owner_all, fs::perm_options::add, ec);
+        fs::remove_all(m_dir, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const fs::path& path() const { return m_dir; }
+    fs::path operator/(const std::string& name) const { return m_dir / name; }
+
+private:
+    fs::path m_dir;
+};
+
+/// A tmpfs of the given size mounted on `dir` for one scope (needs root).
+class TmpfsMount {
+public:
+    TmpfsMount(const fs::path& dir, const std::string& options) : m_dir(dir) {
+        if (::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) == 0) m_mounted = true;
+        else m_error = std::strerror(errno);
+    }
+    ~TmpfsMount() {
+        if (m_mounted && ::umount2(m_dir.c_str(), 0) != 0) ::umount2(m_dir.c_str(), MNT_DETACH);
+    }
+    TmpfsMount(const TmpfsMount&) = delete;
+    TmpfsMount& operator=(const TmpfsMount&) = delete;
+    bool mounted() const { return m_mounted; }
+    const std::string& error() const { return m_error; }
+
+private:
+    fs::path m_dir;
+    bool m_mounted = false;
+    std::string m_error;
+};
+
+/// A raw SQLite connection of our own, to look behind the store's back.
+class RawDb {
+public:
+    explicit RawDb(const fs::path& path) {
+        const int rc = sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr);
+        INFO("sqlite3_open_v2 ", path.string());
+        REQUIRE(rc == SQLITE_OK);
+        sqlite3_busy_timeout(m_db, 5000);
+    }
+    ~RawDb() { sqlite3_close_v2(m_db); }
+    RawDb(const RawDb&) = delete;
+    RawDb& operator=(const RawDb&) = delete;
+
+    void exec(const std::string& sql) {
+        char* err = nullptr;
+        const int rc = sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err);
+        const std::string msg = err ? err : "";
+        sqlite3_free(err);
+        INFO(sql, " -> ", msg);
+        REQUIRE(rc == SQLITE_OK);
+    }
+    /// Every row, every column as text ("<NULL>" for NULL), columns joined by '\x1f'.
+    std::vector<std::string> rows(const std::string& sql) {
+        sqlite3_stmt* st = nullptr;
+        const int rc = sqlite3_prepare_v2(m_db, sql.c_str(), -1, &st, nullptr);
+        INFO(sql, " -> ", sqlite3_errmsg(m_db));
+        REQUIRE(rc == SQLITE_OK);
+        std::vector<std::string> out;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            std::string r;
+            for (int i = 0; i < sqlite3_column_count(st); ++i) {
+                const auto* p = sqlite3_column_text(st, i);
+                if (i) r += '\x1f';
+                r += p ? std::string(reinterpret_cast<const char*>(p), size_t(sqlite3_column_bytes(st, i))) : "<NULL>";
+            }
+            out.push_back(r);
+        }
+        sqlite3_finalize(st);
+        return out;
+    }
+    std::string text(const std::string& sql) {
+        const auto r = rows(sql);
+        REQUIRE(r.size() == 1);
+        return r.front();
+    }
+    long long integer(const std::string& sql) { return std::stoll(text(sql)); }
+
+private:
+    sqlite3* m_db = nullptr;
+};
+
+std::string readFile(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+unsigned modeOf(const fs::path& p) {
+    struct stat st{};
+    REQUIRE(::stat(p.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+std::string sqlQuote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+/// A strict RFC 4180 reader: records end with CRLF, quotes only around whole cells.
+struct Csv {
+    std::vector<std::vector<std::string>> rows;
+    std::string error; ///< empty when the text is well-formed
+};
+
+Csv parseCsv(std::string_view s, char d) {
+    Csv out;
+    std::vector<std::string> row;
+    std::string cell;
+    bool cellStart = true;
+    size_t i = 0;
+    auto fail = [&](const std::string& why) {
+        out.error = why + " at byte " + std::to_string(i) + " (record " + std::to_string(out.rows.size() + 1) + ")";
+        return out;
+    };
+    while (i < s.size()) {
+        const char c = s[i];
+        if (cellStart && c == '"') {
+            ++i;
+            for (;;) {
+                if (i >= s.size()) return fail("unterminated quoted cell");
+                if (s[i] == '"') {
+                    if (i + 1 < s.size() && s[i + 1] == '"') {
+                        cell += '"';
+                        i += 2;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                cell += s[i++];
+            }
+            if (i < s.size() && s[i] != d && s[i] != '\r') return fail("text after a closing quote");
+            cellStart = false;
+            continue;
+        }
+        if (c == d) {
+            row.push_back(std::move(cell));
+            cell.clear();
+            cellStart = true;
+            ++i;
+        } else if (c == '\r') {
+            if (i + 1 >= s.size() || s[i + 1] != '\n') return fail("CR without LF outside quotes");
+            row.push_back(std::move(cell));
+            cell.clear();
+            out.rows.push_back(std::move(row));
+            row.clear();
+            cellStart = true;
+            i += 2;
+        } else if (c == '\n') {
+            return fail("LF without CR outside quotes");
+        } else if (c == '"') {
+            return fail("a quote inside an unquoted cell");
+        } else {
+            cell += c;
+            cellStart = false;
+            ++i;
+        }
+    }
+    if (!row.empty() || !cell.empty() || !cellStart) return fail("the last record does not end with CRLF");
+    return out;
+}
+
+constexpr const char* kBom = "\xEF\xBB\xBF";
+
+/// The CSV file without its BOM, parsed; REQUIREs the BOM and a well-formed body.
+Csv readCsv(const fs::path& p, char d) {
+    const std::string text = readFile(p);
+    INFO(p.string());
+    REQUIRE(text.size() >= 3);
+    REQUIRE(text.compare(0, 3, kBom) == 0);
+    Csv c = parseCsv(std::string_view(text).substr(3), d);
+    INFO(c.error);
+    REQUIRE(c.error.empty());
+    return c;
+}
+
+bool dangerous(const std::string& cell) { return !cell.empty() && std::strchr("=+-@\t\r\n", cell[0]) != nullptr; }
+
+/// What a value must look like in the CSV after neutralising.
+std::string guarded(const std::string& v) { return dangerous(v) ? "'" + v : v; }
+
+const char* const kHeaderDe[] = {"ID", "Erstellt (UTC)", "Sprache", "Vorname", "Nachname", "E-Mail", "Firma",
+                                 "Funktion", "Telefon", "Nachricht", "Branchen", "Aussteller", "Newsletter",
+                                 "Einwilligung Fassung", "Einwilligung SHA-256", "Einwilligung Sprache",
+                                 "Einwilligung Zeitpunkt (UTC)", "Quelle", "Sync-Status"};
+const char* const kHeaderEn[] = {"ID", "Created (UTC)", "Language", "First name", "Last name", "Email", "Company",
+                                 "Job title", "Phone", "Message", "Sectors", "Exhibitors", "Newsletter",
+                                 "Consent version", "Consent SHA-256", "Consent language", "Consent given (UTC)",
+                                 "Source", "Sync state"};
+enum Col { cId, cCreated, cLang, cFirst, cLast, cEmail, cCompany, cJob, cPhone, cMessage, cSectors, cExhibitors,
+           cNewsletter, cConsentVersion, cConsentSha, cConsentLang, cConsentAt, cSource, cSync, kCols };
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+/// The row a lead must become (after neutralising), column by column.
+std::vector<std::string> expectedRow(const Lead& l, const std::string& syncState) {
+    return {guarded(l.id), isoUtc(l.createdMs), guarded(l.lang), guarded(l.firstName), guarded(l.lastName),
+            guarded(l.email), guarded(l.company), guarded(l.jobTitle), guarded(l.phone), guarded(l.message),
+            joined(l.sectors), joined(l.exhibitors), l.newsletter ? "1" : "0", guarded(l.consent.version),
+            guarded(l.consent.sha256), guarded(l.consent.lang), isoUtc(l.consent.atMs), guarded(l.source), syncState};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fixed leads of the golden files: deterministic ids and times, every hard case.
+
+constexpr std::int64_t kBaseMs = 1779874200000; // 2026-05-27T09:30:00.000Z
+const char* const kEvent = "ruhrsummit-innovation-bridge-uk";
+
+Lead baseLead(int n) {
+    Lead l;
+    char id[40];
+    std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", n);
+    l.id = id;
+    l.createdMs = kBaseMs + n;
+    l.kioskId = "kiosk-01";
+    l.eventId = kEvent;
+    l.lang = "de";
+    l.consent = {"2026-05", sha256Hex("consent text " + std::to_string(n)), "de", 0};
+    return l;
+}
+
+std::vector<Lead> fixedLeads() {
+    std::vector<Lead> v;
+    {   // 1: plain German, umlauts and ß, an en dash
+        Lead l = baseLead(1);
+        l.createdMs = kBaseMs + 123;
+        l.firstName = "Jürgen";
+        l.lastName = "Weiß";
+        l.email = "juergen.weiss@example.org";
+        l.company = "Stadtwerke Essen";
+        l.jobTitle = "Geschäftsführer";
+        l.message = "Grüße aus Köln – bis bald!";
+        l.sectors = {"hydrogen"};
+        l.exhibitors = {"irk-valley-hydrogen"};
+        l.newsletter = true;
+        v.push_back(l);
+    }
+    {   // 2: the OWASP CSV-injection payloads, one per field
+        Lead l = baseLead(2);
+        l.createdMs = kBaseMs + 61'007; // 09:31:01.007
+        l.lang = "en";
+        l.firstName = "=cmd|' /C calc'!A0";
+        l.lastName = "+SUM(1,2)";
+        l.email = "-2+3@example.org";
+        l.company = "@SUM(1)";
+        l.jobTitle = "\t=1";
+        l.phone = "+49 201 123";
+        l.message = "\r=1";
+        l.sectors = {"cybersecurity", "digital-health"};
+        l.exhibitors = {"medlock-gas-sensing", "irk-valley-hydrogen"};
+        l.consent.lang = "en";
+        v.push_back(l);
+    }
+    {   // 3: quotes, both delimiters, line breaks inside cells; after midnight UTC
+        Lead l = baseLead(3);
+        l.createdMs = kBaseMs + 15 * 3'600'000LL + 59'999; // 2026-05-28T00:30:59.999Z
+        l.firstName = "O\"Brien";
+        l.lastName = "Smith; Jones";
+        l.email = "o.brien@example.co.uk";
+        l.company = "Müller, Lüdenscheidt & Söhne";
+        l.jobTitle = "Line1\nLine2";
+        l.phone = "(0201) 123-45";
+        l.message = "a\r\nb; \"c\", d";
+        l.exhibitors = {"bollin-ot-defence"};
+        v.push_back(l);
+    }
+    {   // 4: emoji, a formula in the message, a phone starting with '-'; the day before
+        Lead l = baseLead(4);
+        l.createdMs = kBaseMs - 86'400'000 + 1;
+        l.lang = "en";
+        l.firstName = "Zoë 😀";
+        l.lastName = "Đorđević";
+        l.email = "Zoe@Example.org";
+        l.phone = "-0201";
+        l.message = "=HYPERLINK(\"http://x\",\"y\")";
+        l.sectors = {"digital-health"};
+        l.exhibitors = {"medlock-gas-sensing"};
+        l.consent.lang = "en";
+        l.source = "synthetic";
+        v.push_back(l);
+    }
+    {   // 5: a leading LF, a lone '-' and '+', a leading space (not a formula), more scripts
+        Lead l = baseLead(5);
+        l.createdMs = kBaseMs + 999;
+        l.firstName = "\n=1";
+        l.lastName = "-";
+        l.email = "x@example.org";
+        l.company = " =1";
+        l.jobTitle = "'already quoted";
+        l.phone = "+";
+        l.message = "Ünïcödé ß ẞ € 日本 Ελληνικά";
+        l.sectors = {"hydrogen"};
+        l.exhibitors = {"irk-valley"}; // shares a prefix with irk-valley-hydrogen
+        v.push_back(l);
+    }
+    {   // 6: an ordinary lead for three exhibitors, later marked synced
+        Lead l = baseLead(6);
+        l.createdMs = kBaseMs + 2 * 3'600'000LL;
+        l.firstName = "Anna";
+        l.lastName = "Schmidt";
+        l.email = "anna.schmidt@example.de";
+        l.company = "Klinikum Bochum";
+        l.jobTitle = "Einkauf";
+        l.phone = "0201 123456";
+        l.sectors = {"digital-health", "hydrogen"};
+        l.exhibitors = {"irk-valley-hydrogen", "bollin-ot-defence", "medlock-gas-sensing"};
+        l.newsletter = true;
+        v.push_back(l);
+    }
+    for (auto& l : v)
+        if (l.consent.atMs == 0) l.consent.atMs = l.createdMs - 4'321;
+    return v;
+}
+
+/// The sync state each fixed lead gets (by SQL, as the uploader would set it).
+std::string fixedSyncState(const Lead& l) {
+    if (l.id.back() == '6') return "synced";
+    if (l.id.back() == '4') return "failed";
+    return "pending";
+}
+
+/// A database holding the fixed leads, with sync states set.
+fs::path makeFixedDb(const TempDir& t) {
+    const fs::path db = t / "data" / "leads.db";
+    LeadStore store(db);
+    for (const auto& l : fixedLeads()) REQUIRE(store.insert(l));
+    RawDb raw(db);
+    for (const auto& l : fixedLeads())
+        raw.exec("UPDATE leads SET sync_state = " + sqlQuote(fixedSyncState(l)) + " WHERE id = " + sqlQuote(l.id));
+    return db;
+}
+
+/// Exports with `o` to a fresh file and returns its path (REQUIREs success).
+fs::path exportTo(const fs::path& db, const ExportOptions& o, const fs::path& out) {
+    const ExportResult r = exportLeads(db, o, out);
+    INFO(r.error);
+    REQUIRE(r.ok);
+    REQUIRE(r.files.size() == 1);
+    CHECK(r.files[0].path == out);
+    CHECK(r.files[0].bytes == static_cast<long long>(fs::file_size(out)));
+    return out;
+}
+
+ExportOptions csvOptions(char delimiter, Lang lang, const std::string& company = {}) {
+    ExportOptions o;
+    o.format = ExportOptions::Format::Csv;
+    o.delimiter = delimiter;
+    o.headerLang = lang;
+    o.company = company;
+    return o;
+}
+
+ExportOptions jsonlOptions(const std::string& company = {}) {
+    ExportOptions o;
+    o.format = ExportOptions::Format::Jsonl;
+    o.company = company;
+    return o;
+}
+
+/// Compares `file` byte for byte with the golden file (or writes it, with KIOSK_UPDATE_GOLDEN=1).
+void checkGolden(const fs::path& file, const std::string& goldenName) {
+    const fs::path golden = fs::path(FIXTURES_DIR) / "export" / goldenName;
+    const std::string got = readFile(file);
+    if (const char* u = std::getenv("KIOSK_UPDATE_GOLDEN"); u && std::string(u) == "1") {
+        fs::create_directories(golden.parent_path());
+        std::ofstream(golden, std::ios::binary | std::ios::trunc) << got;
+        MESSAGE("golden file written: " << golden.string() << " - review it before committing");
+        return;
+    }
+    INFO("golden file: ", golden.string(), " (regenerate with KIOSK_UPDATE_GOLDEN=1 after review)");
+    REQUIRE(fs::exists(golden));
+    const std::string want = readFile(golden);
+    if (got != want) {
+        size_t i = 0;
+        while (i < got.size() && i < want.size() && got[i] == want[i]) ++i;
+        const auto around = [i](const std::string& s) { return s.substr(i > 40 ? i - 40 : 0, 80); };
+        INFO("first difference at byte ", i, "\n got: ", around(got), "\nwant: ", around(want));
+        CHECK(got == want);
+    }
+}
+
+std::vector<std::string> idsIn(const Csv& c) {
+    std::vector<std::string> ids;
+    for (size_t i = 1; i < c.rows.size(); ++i) ids.push_back(c.rows[i].at(0));
+    return ids;
+}
+
+std::vector<std::string> idsInJsonl(const fs::path& p) {
+    std::vector<std::string> ids;
+    std::ifstream in(p, std::ios::binary);
+    for (std::string line; std::getline(in, line);) ids.push_back(nlohmann::json::parse(line).at("id").get<std::string>());
+    return ids;
+}
+
+/// The fixed leads' ids that chose `company`, in storage order.
+std::vector<std::string> fixedIdsFor(const std::string& company) {
+    std::vector<std::string> ids;
+    for (const auto& l : fixedLeads())
+        if (company.empty() || std::find(l.exhibitors.begin(), l.exhibitors.end(), company) != l.exhibitors.end())
+            ids.push_back(l.id);
+    return ids;
+}
+
+const char* kAllLeadRows = "SELECT * FROM leads ORDER BY id";
+
+} // namespace
+
+TEST_SUITE("export") {
+
+// ---------------------------------------------------------------------------------------------
+// csvCell
+
+TEST_CASE("export: csvCell puts a ' before every dangerous leading character") {
+    struct Case {
+        std::string in, semicolon, comma;
+    };
+    const Case cases[] = {
+        {"=1+1", "'=1+1", "'=1+1"},
+        {"+49 201 123", "'+49 201 123", "'+49 201 123"},
+        {"-2+3", "'-2+3", "'-2+3"},
+        {"@SUM(1)", "'@SUM(1)", "'@SUM(1)"},
+        {"\t=1", "'\t=1", "'\t=1"},
+        {"\r=1", "\"'\r=1\"", "\"'\r=1\""},
+        {"\n=1", "\"'\n=1\"", "\"'\n=1\""},
+        {"=", "'=", "'="},
+        {"+", "'+", "'+"},
+        {"-", "'-", "'-"},
+        {"@", "'@", "'@"},
+        {"=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"},
+        {"+SUM(1,2)", "'+SUM(1,2)", "\"'+SUM(1,2)\""},
+        {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+         "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+        {"=1;2", "\"'=1;2\"", "'=1;2"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.in);
+        CHECK(csvCell(c.in, ';') == c.semicolon);
+        CHECK(csvCell(c.in, ',') == c.comma);
+    }
+}
+
+TEST_CASE("export: csvCell quotes the delimiter and quotes and CR and LF as RFC 4180 says") {
+    CHECK(csvCell("a;b", ';') == "\"a;b\"");
+    CHECK(csvCell("a;b", ',') == "a;b");
+    CHECK(csvCell("a,b", ',') == "\"a,b\"");
+    CHECK(csvCell("a,b", ';') == "a,b");
+    CHECK(csvCell("say \"hi\"", ';') == "\"say \"\"hi\"\"\"");
+    CHECK(csvCell("\"", ',') == "\"\"\"\"");
+    CHECK(csvCell("\"\"", ';') == "\"\"\"\"\"\"");
+    CHECK(csvCell("line1\nline2", ';') == "\"line1\nline2\"");
+    CHECK(csvCell("line1\r\nline2", ',') == "\"line1\r\nline2\"");
+    CHECK(csvCell("cr\r", ';') == "\"cr\r\"");
+    CHECK(csvCell("Müller, Lüdenscheidt & Söhne", ',') == "\"Müller, Lüdenscheidt & Söhne\"");
+}
+
+TEST_CASE("export: csvCell leaves safe values untouched") {
+    for (const char* v : {"", "a", "Jürgen", "Weiß", "O'Brien", "'=already", " =1", "1+1", "a=b", "x@example.org",
+                          "0201 123", "Zoë 😀", "日本", "a\tb", "(0201) 123-45"}) {
+        CAPTURE(v);
+        CHECK(csvCell(v, ';') == v);
+        CHECK(csvCell(v, ',') == v);
+    }
+}
+
+TEST_CASE("export: csvCell of random values reads back as the value or ' plus the value") {
+    const std::vector<std::string> alphabet = {"=", "+", "-", "@", "\t", "\r", "\n", "\"", ";", ",", "'", " ", "a",
+                                               "Z", "1", "ä", "ß", "😀", "|", "!"};
+    std::mt19937 rng(20260527);
+    for (int n = 0; n < 5000; ++n) {
+        std::string v;
+        const int len = std::uniform_int_distribution<int>(0, 8)(rng);
+        for (int i = 0; i < len; ++i) v += alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
+        for (const char d : {';', ','}) {
+            CAPTURE(v);
+            CAPTURE(d);
+            const std::string line = csvCell(v, d) + d + csvCell("next", d) + "\r\n";
+            const Csv c = parseCsv(line, d);
+            REQUIRE(c.error.empty());
+            REQUIRE(c.rows.size() == 1);
+            REQUIRE(c.rows[0].size() == 2);
+            CHECK(c.rows[0][0] == guarded(v));
+            CHECK(c.rows[0][1] == "next");
+            CHECK_FALSE(dangerous(c.rows[0][0]));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Golden files
+
+TEST_CASE("export: golden CSV with ';' and the German header") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    checkGolden(exportTo(db, csvOptions(';', Lang::De), t / "out.csv"), "leads-semicolon-de.csv");
+}
+
+TEST_CASE("export: golden CSV with ',' and the English header") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    checkGolden(exportTo(db, csvOptions(',', Lang::En), t / "out.csv"), "leads-comma-en.csv");
+}
+
+TEST_CASE("export: golden CSV with ',' and the German header") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    checkGolden(exportTo(db, csvOptions(',', Lang::De), t / "out.csv"), "leads-comma-de.csv");
+}
+
+TEST_CASE("export: golden CSV with ';' and the English header") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    checkGolden(exportTo(db, csvOptions(';', Lang::En), t / "out.csv"), "leads-semicolon-en.csv");
+}
+
+TEST_CASE("export: golden JSON Lines") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    checkGolden(exportTo(db, jsonlOptions(), t / "out.jsonl"), "leads.jsonl");
+}
+
+TEST_CASE("export: golden CSV for one exhibitor") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    checkGolden(exportTo(db, csvOptions(';', Lang::De, "medlock-gas-sensing"), t / "out.csv"),
+                "exhibitor-medlock-gas-sensing.csv");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CSV and JSONL contents, independently of the golden files
+
+TEST_CASE("export: every CSV variant has a BOM and the header and CRLF records and every value intact") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    const auto leads = fixedLeads();
+    for (const char d : {';', ','})
+        for (const Lang lang : {Lang::De, Lang::En}) {
+            CAPTURE(d);
+            CAPTURE(langCode(lang));
+            const fs::path out = exportTo(db, csvOptions(d, lang), t / "out.csv");
+            const std::string text = readFile(out);
+            CHECK(text.compare(0, 3, kBom) == 0);
+            CHECK(text.compare(text.size() - 2, 2, "\r\n") == 0);
+            const Csv c = readCsv(out, d);
+            REQUIRE(c.rows.size() == leads.size() + 1);
+            const auto* header = lang == Lang::De ? kHeaderDe : kHeaderEn;
+            REQUIRE(c.rows[0].size() == kCols);
+            for (int i = 0; i < kCols; ++i) CHECK(c.rows[0][size_t(i)] == header[i]);
+            for (size_t r = 0; r < leads.size(); ++r) {
+                CAPTURE(leads[r].id);
+                REQUIRE(c.rows[r + 1].size() == kCols);
+                const auto want = expectedRow(leads[r], fixedSyncState(leads[r]));
+                for (int i = 0; i < kCols; ++i) {
+                    CAPTURE(i);
+                    CHECK(c.rows[r + 1][size_t(i)] == want[size_t(i)]);
+                    CHECK_FALSE(dangerous(c.rows[r + 1][size_t(i)]));
+                }
+            }
+        }
+}
+
+TEST_CASE("export: the CSV neutralises the OWASP payloads and keeps umlauts as UTF-8") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    const fs::path out = exportTo(db, csvOptions(';', Lang::De), t / "out.csv");
+    const std::string text = readFile(out);
+    CHECK(contains(text, ";'=cmd|' /C calc'!A0;"));
+    CHECK(contains(text, ";'+SUM(1,2);"));
+    CHECK(contains(text, ";'-2+3@example.org;"));
+    CHECK(contains(text, ";'@SUM(1);"));
+    CHECK(contains(text, ";'\t=1;"));
+    CHECK(contains(text, ";'+49 201 123;"));
+    CHECK(contains(text, ";\"'\r=1\";"));
+    CHECK(contains(text, ";\"'\n=1\";"));
+    CHECK(contains(text, ";\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\";"));
+    CHECK(contains(text, ";Jürgen;Weiß;"));
+    CHECK(contains(text, ";Zoë 😀;Đorđević;"));
+    CHECK(contains(text, "Ünïcödé ß ẞ € 日本 Ελληνικά"));
+    CHECK_FALSE(contains(text, "\xC3\x83")); // no double-encoded UTF-8 (Ã...)
+    CHECK_FALSE(contains(text, ";=")); // no cell starts with a formula
+    CHECK_FALSE(contains(text, ";+"));
+    CHECK_FALSE(contains(text, ";@"));
+}
+
+TEST_CASE("export: random values in every text field come out of the CSV as csvCell makes them") {
+    // The export copies most cells straight through and only sends some to csvCell: both
+    // paths must agree, for both delimiters.
+    const std::vector<std::string> alphabet = {"=", "+", "-", "@", "\t", "\r", "\n", "\"", ";", ",", "'", " ", "a",
+                                               "ä", "ß", "😀", "1", "x"};
+    std::mt19937 rng(4180);
+    auto randomText = [&] {
+        std::string v;
+        const int len = std::uniform_int_distribution<int>(0, 6)(rng);
+        for (int i = 0; i < len; ++i) v += alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
+        return v;
+    };
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    std::vector<Lead> leads;
+    {
+        LeadStore store(db);
+        for (int n = 0; n < 400; ++n) {
+            Lead l = baseLead(100 + n);
+            l.firstName = randomText();
+            l.lastName = randomText();
+            l.email = randomText();
+            l.company = randomText();
+            l.jobTitle = randomText();
+            l.phone = randomText();
+            l.message = randomText();
+            l.kioskId = randomText();
+            l.consent.version = randomText();
+            l.source = randomText();
+            l.consent.atMs = l.createdMs;
+            leads.push_back(l);
+        }
+        REQUIRE(store.insertBatch(leads));
+    }
+    for (const char d : {';', ','}) {
+        CAPTURE(d);
+        const fs::path out = exportTo(db, csvOptions(d, Lang::En), t / "out.csv");
+        const Csv c = readCsv(out, d);
+        REQUIRE(c.rows.size() == leads.size() + 1);
+        for (size_t r = 0; r < leads.size(); ++r) {
+            const auto want = expectedRow(leads[r], "pending");
+            for (int i = 0; i < kCols; ++i) {
+                CAPTURE(r);
+                CAPTURE(i);
+                CHECK(c.rows[r + 1][size_t(i)] == want[size_t(i)]);
+            }
+        }
+        CHECK(exportLeads(db, csvOptions(d, Lang::En), t / "again.csv").files.at(0).leads == 400);
+    }
+}
+
+TEST_CASE("export: CSV times equal isoUtc for many times across days and years") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    std::vector<Lead> leads;
+    std::mt19937_64 rng(1);
+    for (int n = 0; n < 300; ++n) {
+        Lead l = baseLead(n);
+        l.createdMs = n < 4 ? std::int64_t(n) * 86'399'999 : std::int64_t(rng() % 4'102'444'800'000ULL); // to 2100
+        l.consent.atMs = l.createdMs / 2;
+        leads.push_back(l);
+    }
+    {
+        LeadStore store(db);
+        REQUIRE(store.insertBatch(leads));
+    }
+    const Csv c = readCsv(exportTo(db, csvOptions(';', Lang::De), t / "out.csv"), ';');
+    REQUIRE(c.rows.size() == leads.size() + 1);
+    for (size_t r = 0; r < leads.size(); ++r) {
+        CAPTURE(leads[r].createdMs);
+        CHECK(c.rows[r + 1][cCreated] == isoUtc(leads[r].createdMs));
+        CHECK(c.rows[r + 1][cConsentAt] == isoUtc(leads[r].consent.atMs));
+    }
+}
+
+TEST_CASE("export: JSON Lines are the stored payloads byte for byte with the same fields") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    const fs::path out = exportTo(db, jsonlOptions(), t / "out.jsonl");
+    const std::string text = readFile(out);
+    CHECK(text.compare(0, 3, kBom) != 0); // no BOM in JSON Lines
+    const auto leads = fixedLeads();
+    std::string want;
+    for (const auto& l : leads) want += leadJson(l) + "\n";
+    CHECK(text == want);
+    std::ifstream in(out, std::ios::binary);
+    size_t n = 0;
+    for (std::string line; std::getline(in, line); ++n) {
+        REQUIRE(n < leads.size());
+        const auto j = nlohmann::json::parse(line);
+        const auto expected = nlohmann::json::parse(leadJson(leads[n]));
+        CHECK(j == expected);
+        CHECK(j.at("first_name").get<std::string>() == leads[n].firstName);
+        CHECK(j.at("message").get<std::string>() == leads[n].message);
+        CHECK_FALSE(j.contains("sync_state"));
+    }
+    CHECK(n == leads.size());
+}
+
+// ---------------------------------------------------------------------------------------------
+// One exhibitor's leads
+
+TEST_CASE("export: a per-company export holds exactly the leads that chose that company") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    for (const std::string company :
+         {"irk-valley-hydrogen", "medlock-gas-sensing", "bollin-ot-defence", "irk-valley", "irk", "valley-hydrogen",
+          "ancoats-code-assurance"}) {
+        CAPTURE(company);
+        const auto want = fixedIdsFor(company);
+        const fs::path csv = exportTo(db, csvOptions(';', Lang::De, company), t / "c.csv");
+        const Csv c = readCsv(csv, ';');
+        CHECK(idsIn(c) == want);
+        for (size_t r = 1; r < c.rows.size(); ++r) CHECK(contains(", " + c.rows[r][cExhibitors] + ",", " " + company + ","));
+        CHECK(exportLeads(db, csvOptions(',', Lang::En, company), t / "c2.csv").leads() == (long long)want.size());
+        const fs::path jl = exportTo(db, jsonlOptions(company), t / "c.jsonl");
+        CHECK(idsInJsonl(jl) == want);
+    }
+}
+
+TEST_CASE("export: a company nobody chose gives a header-only CSV and an empty JSONL file") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    const ExportResult r = exportLeads(db, csvOptions(';', Lang::De, "nobody"), t / "n.csv");
+    REQUIRE(r.ok);
+    CHECK(r.leads() == 0);
+    const Csv c = readCsv(t / "n.csv", ';');
+    CHECK(c.rows.size() == 1);
+    const ExportResult j = exportLeads(db, jsonlOptions("nobody"), t / "n.jsonl");
+    REQUIRE(j.ok);
+    CHECK(j.leads() == 0);
+    CHECK(fs::file_size(t / "n.jsonl") == 0);
+}
+
+TEST_CASE("export: an empty database exports a header-only CSV") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    {
+        LeadStore store(db);
+        REQUIRE(store.open());
+    }
+    const ExportResult r = exportLeads(db, csvOptions(',', Lang::En), t / "e.csv");
+    REQUIRE(r.ok);
+    CHECK(r.leads() == 0);
+    CHECK(readCsv(t / "e.csv", ',').rows.size() == 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing the file
+
+TEST_CASE("export: the file is written atomically with mode 0600 and no .part left") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    const fs::path out = t / "stick" / "deep" / "leads.csv"; // folders are created
+    const mode_t old = ::umask(0);                         // even a permissive umask
+    const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
+    ::umask(old);
+    REQUIRE(r.ok);
+    CHECK(modeOf(out) == 0600);
+    CHECK_FALSE(fs::exists(out.string() + ".part"));
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(out.parent_path())) names.push_back(e.path().filename().string());
+    CHECK(names == std::vector<std::string>{"leads.csv"});
+    // An older file (world-readable, other content) is replaced whole, and private again.
+    {
+        std::ofstream(out, std::ios::trunc) << "old content that is longer than nothing\n";
+        fs::permissions(out, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+    }
+    const ExportResult again = exportLeads(db, jsonlOptions(), out);
+    REQUIRE(again.ok);
+    CHECK(modeOf(out) == 0600);
+    CHECK_FALSE(contains(readFile(out), "old content"));
+    CHECK(again.leads() == 6);
+    CHECK_FALSE(fs::exists(out.string() + ".part"));
+}
+
+TEST_CASE("export: a destination that cannot be written gives ok=false naming the path and leaves nothing") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    SUBCASE("below a regular file") {
+        std::ofstream(t / "a-file") << "x";
+        const fs::path out = t / "a-file" / "leads.csv";
+        const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, out.string()));
+        CHECK(r.files.empty());
+        CHECK(r.leads() == 0);
+    }
+    SUBCASE("a folder that cannot be created") {
+        const fs::path out = "/proc/kiosk-no-such-stick/leads.csv";
+        const ExportResult r = exportLeads(db, jsonlOptions(), out);
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, out.string()));
+        CHECK(r.files.empty());
+    }
+    SUBCASE("a read-only folder") {
+        if (::geteuid() == 0) {
+            MESSAGE("skipped: running as root, chmod does not stop root (the other subcases cover this)");
+            return;
+        }
+        fs::create_directory(t / "ro");
+        fs::permissions(t / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+        const fs::path out = t / "ro" / "leads.csv";
+        const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, out.string()));
+        CHECK_FALSE(fs::exists(out));
+    }
+    SUBCASE("a read-only stand export") {
+        std::ofstream(t / "not-a-folder") << "x";
+        const ExportResult r = exportForStand(db, {"irk-valley-hydrogen"}, kEvent, csvOptions(';', Lang::De),
+                                              t / "not-a-folder", kBaseMs);
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, (t / "not-a-folder").string()));
+    }
+}
+
+TEST_CASE("export: a missing database gives ok=false naming it and writes nothing") {
+    TempDir t;
+    const fs::path db = t / "nothing-here" / "leads.db";
+    const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), t / "out.csv");
+    CHECK_FALSE(r.ok);
+    CHECK(contains(r.error, db.string()));
+    CHECK_FALSE(fs::exists(t / "out.csv"));
+    CHECK_FALSE(fs::exists(db)); // the export does not create one
+}
+
+TEST_CASE("export: a full USB stick (256 KiB tmpfs) gives ok=false naming the file and leaves no .part") {
+    if (::geteuid() != 0) {
+        MESSAGE("skipped: not root, cannot mount a tmpfs");
+        return;
+    }
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    {
+        LeadStore store(db);
+        std::vector<Lead> many;
+        for (int n = 0; n < 3000; ++n) {
+            Lead l = baseLead(1000 + n);
+            l.firstName = "Jürgen";
+            l.message = std::string(200, 'x');
+            l.exhibitors = {"irk-valley-hydrogen"};
+            many.push_back(l);
+        }
+        REQUIRE(store.insertBatch(many));
+    }
+    const fs::path stick = t / "stick";
+    fs::create_directory(stick);
+    TmpfsMount mount(stick, "size=256k,mode=0700");
+    if (!mount.mounted()) {
+        MESSAGE("skipped: mount -t tmpfs failed: " << mount.error());
+        return;
+    }
+    const fs::path out = stick / "leads.csv";
+    const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
+    CHECK_FALSE(r.ok);
+    CHECK(contains(r.error, out.string()));
+    CHECK_FALSE(fs::exists(out));
+    CHECK_FALSE(fs::exists(out.string() + ".part"));
+    // The stand export stops at the first failure and says where.
+    const ExportResult s = exportForStand(db, {"irk-valley-hydrogen"}, kEvent, csvOptions(';', Lang::De), stick, kBaseMs);
+    CHECK_FALSE(s.ok);
+    CHECK(contains(s.error, stick.string()));
+    for (const auto& e : fs::recursive_directory_iterator(stick)) CHECK(e.path().extension() != ".part");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stand export
+
+TEST_CASE("export: exportForStand writes all-leads, one file per exhibitor and erasures.csv in a stamped folder") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    // Two withdrawals first: one never synced, one synced.
+    std::vector<ErasedLead> erased;
+    {
+        LeadStore store(db);
+        REQUIRE(store.eraseByEmail("ZOE@example.ORG", kBaseMs + 5'000, erased)); // lead 4, stored as Zoe@Example.org
+        REQUIRE(erased.size() == 1);
+        REQUIRE(store.eraseByEmail("anna.schmidt@example.de", kBaseMs + 6'000, erased)); // lead 6, synced
+        REQUIRE(erased.size() == 1);
+    }
+    const std::vector<std::string> exhibitors = {"irk-valley-hydrogen", "medlock-gas-sensing", "bollin-ot-defence",
+                                                 "ancoats-code-assurance"};
+    const fs::path stick = t / "stick";
+    fs::create_directory(stick);
+    const std::int64_t now = kBaseMs + 8 * 3'600'000LL; // 17:30 UTC
+    for (const bool jsonl : {false, true}) {
+        CAPTURE(jsonl);
+        const ExportOptions o = jsonl ? jsonlOptions() : csvOptions(';', Lang::De);
+        const ExportResult r = exportForStand(db, exhibitors, kEvent, o, stick, now + (jsonl ? 60'000 : 0));
+        INFO(r.error);
+        REQUIRE(r.ok);
+        const fs::path dir = stick / (std::string(kEvent) + (jsonl ? "-2026-05-27T1731" : "-2026-05-27T1730"));
+        REQUIRE(fs::is_directory(dir));
+        const std::string ext = jsonl ? ".jsonl" : ".csv";
+        std::set<std::string> names;
+        for (const auto& e : fs::directory_iterator(dir)) {
+            names.insert(e.path().filename().string());
+            CHECK(modeOf(e.path()) == 0600);
+        }
+        std::set<std::string> want = {"all-leads" + ext, "erasures.csv"};
+        for (const auto& id : exhibitors) want.insert("exhibitor-" + id + ext);
+        CHECK(names == want);
+        REQUIRE(r.files.size() == want.size());
+        CHECK(r.files.front().path == dir / ("all-leads" + ext));
+        CHECK(r.files.back().path == dir / "erasures.csv");
+
+        auto idsOf = [&](const std::string& name) {
+            return jsonl && name != "erasures.csv" ? idsInJsonl(dir / name) : idsIn(readCsv(dir / name, jsonl ? ',' : ';'));
+        };
+        // What is left after the erasures: leads 1, 2, 3, 5.
+        auto left = [](std::vector<std::string> ids) {
+            ids.erase(std::remove_if(ids.begin(), ids.end(), [](const std::string& id) {
+                          return id.back() == '4' || id.back() == '6';
+                      }), ids.end());
+            return ids;
+        };
+        CHECK(idsOf("all-leads" + ext) == left(fixedIdsFor("")));
+        long long sum = 0;
+        for (const auto& id : exhibitors) {
+            CAPTURE(id);
+            const auto got = idsOf("exhibitor-" + id + ext);
+            CHECK(got == left(fixedIdsFor(id)));
+            sum += static_cast<long long>(got.size());
+        }
+        CHECK(idsOf("exhibitor-ancoats-code-assurance" + ext).empty());
+        CHECK(r.leads() == 4 + sum + 2); // all-leads, the exhibitor files, and 2 erasures
+        long long bytes = 0;
+        for (const auto& f : r.files) bytes += static_cast<long long>(fs::file_size(f.path));
+        CHECK(r.bytes() == bytes);
+
+        // The erasure log: no BOM, ',' and CRLF; id, time, was_synced; no personal data.
+        const std::string log = readFile(dir / "erasures.csv");
+        CHECK(log == "lead_id,erased_at,was_synced\r\n"
+                     "00000000-0000-4000-8000-000000000004,2026-05-27T09:30:05.000Z,0\r\n"
+                     "00000000-0000-4000-8000-000000000006,2026-05-27T09:30:06.000Z,1\r\n");
+    }
+}
+
+TEST_CASE("export: progress runs from 0 to 1 and never goes back") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    {
+        LeadStore store(db);
+        std::vector<Lead> many;
+        for (int n = 0; n < 9000; ++n) {
+            Lead l = baseLead(n);
+            l.exhibitors = {n % 2 ? "irk-valley-hydrogen" : "medlock-gas-sensing"};
+            many.push_back(l);
+        }
+        REQUIRE(store.insertBatch(many));
+    }
+    std::vector<double> seen;
+    const ExportResult r = exportForStand(db, {"irk-valley-hydrogen", "medlock-gas-sensing"}, kEvent,
+                                          csvOptions(';', Lang::De), t / "stick", kBaseMs, [&](double p) { seen.push_back(p); });
+    REQUIRE(r.ok);
+    REQUIRE(seen.size() > 3);
+    CHECK(std::is_sorted(seen.begin(), seen.end()));
+    CHECK(seen.front() >= 0.0);
+    CHECK(seen.back() == 1.0);
+    for (double p : seen) CHECK(p <= 1.0);
+}
+
+TEST_CASE("export: 100000 synthetic leads export with the right counts") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    const auto content = loadContent(fs::path(KIOSK_SOURCE_DIR) / "content", {fs::path(KIOSK_SOURCE_DIR) / "assets", false});
+    REQUIRE(content.problems.empty());
+    std::vector<std::string> exhibitors;
+    for (const auto& c : content.content.companies)
+        if (c.exhibitor) exhibitors.push_back(c.id);
+    REQUIRE_FALSE(exhibitors.empty());
+    std::map<std::string, long long> perExhibitor;
+    using clock = std::chrono::steady_clock;
+    auto t0 = clock::now();
+    {
+        LeadStore store(db);
+        std::mt19937_64 rng(42);
+        for (int batch = 0; batch < 10; ++batch) {
+            std::vector<Lead> leads;
+            leads.reserve(10'000);
+            for (int i = 0; i < 10'000; ++i) {
+                leads.push_back(syntheticLead(rng, content.content, "kiosk-01", kBaseMs));
+                for (const auto& e : leads.back().exhibitors) ++perExhibitor[e];
+            }
+            REQUIRE(store.insertBatch(leads));
+        }
+        REQUIRE(store.count() == 100'000);
+    }
+    const double insertS = std::chrono::duration<double>(clock::now() - t0).count();
+
+    t0 = clock::now();
+    const ExportResult csv = exportLeads(db, csvOptions(';', Lang::De), t / "all.csv");
+    const double csvS = std::chrono::duration<double>(clock::now() - t0).count();
+    REQUIRE(csv.ok);
+    CHECK(csv.leads() == 100'000);
+    const Csv parsed = readCsv(t / "all.csv", ';'); // an independent count
+    CHECK(parsed.rows.size() == 100'001);
+    for (size_t r = 1; r < parsed.rows.size(); ++r)
+        for (const auto& cell : parsed.rows[r])
+            if (dangerous(cell)) FAIL_CHECK("row " << r << " has a dangerous cell: " << cell);
+
+    t0 = clock::now();
+    const ExportResult jl = exportLeads(db, jsonlOptions(), t / "all.jsonl");
+    const double jsonlS = std::chrono::duration<double>(clock::now() - t0).count();
+    REQUIRE(jl.ok);
+    CHECK(jl.leads() == 100'000);
+
+    t0 = clock::now();
+    const ExportResult stand = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), t / "stick", kBaseMs);
+    const double standS = std::chrono::duration<double>(clock::now() - t0).count();
+    REQUIRE(stand.ok);
+    REQUIRE(stand.files.size() == exhibitors.size() + 2);
+    CHECK(stand.files.front().leads == 100'000);
+    for (size_t i = 0; i < exhibitors.size(); ++i) {
+        CAPTURE(exhibitors[i]);
+        CHECK(stand.files[i + 1].leads == perExhibitor[exhibitors[i]]);
+    }
+    MESSAGE("100000 leads: insert " << insertS << " s, CSV " << csvS << " s (" << csv.bytes() / 1024 << " KiB), JSONL "
+                                    << jsonlS << " s (" << jl.bytes() / 1024 << " KiB), stand export ("
+                                    << stand.files.size() << " files) " << standS << " s");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Erase (withdrawal) and purge (retention)
+
+TEST_CASE("leads erase: removes exactly the leads with that email in any letter case and nothing else") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    std::vector<Lead> leads;
+    const std::vector<std::string> emails = {"visitor@example.org", "VISITOR@Example.ORG", "other@example.org",
+                                             "visitor@example.org.evil", "xvisitor@example.org", "visitor@example.or",
+                                             "Visitor@example.org"};
+    for (size_t i = 0; i < emails.size(); ++i) {
+        Lead l = baseLead(int(i) + 1);
+        l.email = emails[i];
+        l.firstName = "Vorname " + std::to_string(i);
+        l.exhibitors = {"irk-valley-hydrogen"};
+        leads.push_back(l);
+    }
+    LeadStore store(db);
+    REQUIRE(store.insertBatch(leads));
+    RawDb raw(db);
+    raw.exec("UPDATE leads SET sync_state = 'synced', synced_ms = 1 WHERE email = 'VISITOR@Example.ORG'");
+    const auto before = raw.rows(kAllLeadRows);
+
+    std::vector<ErasedLead> erased;
+    REQUIRE(store.eraseByEmail("Visitor@Example.Org", kBaseMs + 1'000, erased));
+    std::set<std::string> erasedIds;
+    for (const auto& e : erased) erasedIds.insert(e.id);
+    CHECK(erasedIds == std::set<std::string>{leads[0].id, leads[1].id, leads[6].id});
+    for (const auto& e : erased) CHECK(e.wasSynced == (e.id == leads[1].id));
+
+    // Every other row is unchanged, every column of it.
+    std::vector<std::string> want;
+    for (const auto& row : before)
+        if (!erasedIds.count(row.substr(0, row.find('\x1f')))) want.push_back(row);
+    CHECK(raw.rows(kAllLeadRows) == want);
+    CHECK(store.count() == 4);
+    CHECK(store.integrityCheck() == "ok");
+}
+
+TEST_CASE("leads erase: the erasure log gets id and time and was_synced and no personal data") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    LeadStore store(db);
+    const auto leads = fixedLeads();
+    REQUIRE(store.insertBatch(leads));
+    RawDb raw(db);
+    raw.exec("UPDATE leads SET sync_state = 'synced' WHERE id = " + sqlQuote(leads[0].id));
+    std::vector<ErasedLead> erased;
+    REQUIRE(store.eraseByEmail(leads[0].email, kBaseMs + 77, erased));
+    REQUIRE(store.eraseByEmail(leads[2].email, kBaseMs + 88, erased));
+    // The table has exactly these three columns.
+    CHECK(raw.rows("SELECT name FROM pragma_table_info('erasures') ORDER BY cid") ==
+          std::vector<std::string>{"lead_id", "erased_ms", "was_synced"});
+    CHECK(raw.rows("SELECT lead_id, erased_ms, was_synced FROM erasures ORDER BY erased_ms") ==
+          std::vector<std::string>{leads[0].id + "\x1f" + std::to_string(kBaseMs + 77) + "\x1f" "1",
+                                   leads[2].id + "\x1f" + std::to_string(kBaseMs + 88) + "\x1f" "0"});
+    // Nothing of the person is anywhere in the log.
+    std::string all;
+    for (const auto& r : raw.rows("SELECT * FROM erasures")) all += r + "\n";
+    for (const auto* l : {&leads[0], &leads[2]})
+        for (const std::string& pii : {l->email, l->firstName, l->lastName, l->company, l->phone, l->message})
+            if (!pii.empty()) CHECK_FALSE(contains(all, pii));
+    // And the leads themselves are gone.
+    CHECK_FALSE(store.get(leads[0].id).has_value());
+    CHECK_FALSE(store.get(leads[2].id).has_value());
+}
+
+TEST_CASE("leads erase: an unknown email erases nothing and logs nothing") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    LeadStore store(db);
+    REQUIRE(store.insertBatch(fixedLeads()));
+    RawDb raw(db);
+    const auto before = raw.rows(kAllLeadRows);
+    std::vector<ErasedLead> erased = {{"stale", true}};
+    REQUIRE(store.eraseByEmail("nobody@example.org", kBaseMs, erased));
+    CHECK(erased.empty());
+    REQUIRE(store.eraseByEmail("", kBaseMs, erased));
+    CHECK(erased.empty());
+    CHECK(raw.rows(kAllLeadRows) == before);
+    CHECK(raw.integer("SELECT count(*) FROM erasures") == 0);
+}
+
+TEST_CASE("leads erase: the email is matched exactly apart from case - no wildcards and no trimming") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    LeadStore store(db);
+    std::vector<Lead> leads;
+    for (const char* e : {"a_b@example.org", "axb@example.org", "a%b@example.org", "ayyb@example.org"}) {
+        Lead l = baseLead(int(leads.size()) + 1);
+        l.email = e;
+        leads.push_back(l);
+    }
+    REQUIRE(store.insertBatch(leads));
+    std::vector<ErasedLead> erased;
+    REQUIRE(store.eraseByEmail("a_b@example.org", kBaseMs, erased));
+    CHECK(erased.size() == 1);
+    REQUIRE(store.eraseByEmail("a%b@example.org", kBaseMs, erased));
+    CHECK(erased.size() == 1);
+    REQUIRE(store.eraseByEmail(" axb@example.org", kBaseMs, erased));
+    CHECK(erased.empty());
+    REQUIRE(store.eraseByEmail("%", kBaseMs, erased));
+    CHECK(erased.empty());
+    CHECK(store.count() == 2);
+}
+
+TEST_CASE("leads erase: letter case is ignored for non-ASCII letters too") {
+    // Visitors type umlauts in the local part (the form keeps it as typed); staff erasing
+    // "ZOË@…" for "zoë@…" must hit it just as "ZOE@…" hits "zoe@…".
+    TempDir t;
+    LeadStore store(t / "leads.db");
+    Lead l = baseLead(1);
+    l.email = "zoë.müller@example.org";
+    REQUIRE(store.insert(l));
+    std::vector<ErasedLead> erased;
+    REQUIRE(store.eraseByEmail("ZOË.MÜLLER@EXAMPLE.ORG", kBaseMs, erased));
+    CHECK(erased.size() == 1);
+    CHECK(store.count() == 0);
+}
+
+TEST_CASE("leads purge: removes only synced leads created before the cut-off") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    LeadStore store(db);
+    const std::int64_t cut = kBaseMs;
+    struct Row {
+        std::int64_t created;
+        const char* state;
+        bool goes;
+    };
+    const Row rows[] = {
+        {cut - 40 * 86'400'000LL, "synced", true},   {cut - 1, "synced", true},
+        {cut, "synced", false},                      {cut + 1, "synced", false},
+        {cut - 40 * 86'400'000LL, "pending", false}, {cut - 40 * 86'400'000LL, "failed", false},
+        {cut - 1, "pending", false},                 {cut + 86'400'000LL, "pending", false},
+    };
+    std::vector<Lead> leads;
+    for (const auto& r : rows) {
+        Lead l = baseLead(int(leads.size()) + 1);
+        l.createdMs = r.created;
+        l.email = "p" + std::to_string(leads.size()) + "@example.org";
+        leads.push_back(l);
+    }
+    REQUIRE(store.insertBatch(leads));
+    RawDb raw(db);
+    for (size_t i = 0; i < leads.size(); ++i)
+        raw.exec(std::string("UPDATE leads SET sync_state = '") + rows[i].state + "' WHERE id = " + sqlQuote(leads[i].id));
+    const auto before = raw.rows(kAllLeadRows);
+    long long removed = -1;
+    REQUIRE(store.purgeSynced(cut, removed));
+    CHECK(removed == 2);
+    std::set<std::string> gone;
+    for (size_t i = 0; i < leads.size(); ++i)
+        if (rows[i].goes) gone.insert(leads[i].id);
+    std::vector<std::string> want;
+    for (const auto& row : before)
+        if (!gone.count(row.substr(0, row.find('\x1f')))) want.push_back(row);
+    CHECK(raw.rows(kAllLeadRows) == want);
+    // Again: nothing more to do.
+    REQUIRE(store.purgeSynced(cut, removed));
+    CHECK(removed == 0);
+    CHECK(raw.rows(kAllLeadRows) == want);
+    CHECK(store.integrityCheck() == "ok");
+}
+
+TEST_CASE("leads stats: totals, today, sync states, per exhibitor and per hour") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    LeadStore store(db);
+    const auto leads = fixedLeads();
+    REQUIRE(store.insertBatch(leads));
+    RawDb raw(db);
+    for (const auto& l : leads)
+        raw.exec("UPDATE leads SET sync_state = " + sqlQuote(fixedSyncState(l)) + " WHERE id = " + sqlQuote(l.id));
+    // "Today" in a UTC-10 zone: local midnight of 2026-05-27 is 2026-05-27T10:00Z, so
+    // leads 1, 2, 5 (09:3xZ) are yesterday evening there, and 4 is two days back.
+    const std::int64_t offset = -10 * 3'600'000LL;
+    const std::int64_t dayStart = 1779876000000; // 2026-05-27T10:00:00Z
+    const LeadStats s = store.stats(dayStart, offset);
+    CHECK(s.total == 6);
+    CHECK(s.today == 2); // leads 3 and 6
+    CHECK(s.pending == 4);
+    CHECK(s.synced == 1);
+    CHECK(s.failed == 1);
+    const std::vector<std::pair<std::string, long long>> per = {
+        {"bollin-ot-defence", 2}, {"irk-valley", 1}, {"irk-valley-hydrogen", 3}, {"medlock-gas-sensing", 3}};
+    CHECK(s.perExhibitor == per);
+    std::vector<long long> hours(24, 0);
+    hours[1] = 1;  // lead 6: 11:30Z = 01:30 local
+    hours[14] = 1; // lead 3: 00:30Z on the 28th = 14:30 local on the 27th
+    CHECK(s.perHourToday == hours);
+}
+
+} // TEST_SUITE export
