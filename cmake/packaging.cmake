@@ -23,7 +23,9 @@ set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Runtime libraries from shlibdeps, plus what is needed but not linked.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-core, cage, adduser, systemd")
+# libgl1 and libegl1: SDL loads libGL.so.1 (X11 and Wayland) and libEGL.so.1 (Wayland)
+# with dlopen, so shlibdeps cannot see them; they pull in Mesa's GLX/EGL drivers.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-core, cage, adduser, systemd, libgl1, libegl1")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libgl1-mesa-dri")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_SOURCE_DIR}/platform/linux/debian/postinst

@@ -6,6 +6,7 @@
 #include "core/leads/lead.hpp"
 #include "core/paths.hpp"
 #include "core/sync/engine.hpp"
+#include "core/sync/outbox.hpp"
 #include "core/sync/sync_worker.hpp"
 
 #include <chrono>
@@ -34,6 +35,14 @@ std::string when(std::int64_t ms) {
     return s;
 }
 
+/// Empty when the database is missing (nothing stored yet) or opens fine; else why not.
+std::string openError(const std::filesystem::path& db) {
+    std::error_code ec;
+    if (!std::filesystem::exists(db, ec)) return {};
+    core::sync::Outbox box(db);
+    return box.open();
+}
+
 void printCounts(const core::SyncStatus& s) {
     std::printf("Leads: %lld in total — %lld waiting to be sent, %lld sent, %lld refused by the server\n",
                 s.pending + s.synced + s.failed, s.pending, s.synced, s.failed);
@@ -60,6 +69,10 @@ int syncOnce(const Paths& p) {
     }
     auto content = core::loadContent(p.content, {core::shippedAssetsDir(), false});
     const auto db = p.dataDir / "leads.db";
+    if (const auto e = openError(db); !e.empty()) {
+        std::cerr << "kiosk: " << e << '\n';
+        return 1;
+    }
     const auto before = core::readSyncStatus(db, sc);
     if (before.pending == 0) {
         printCounts(before);
@@ -107,6 +120,10 @@ int status(const Paths& p) {
     auto config = core::loadConfig(p.config);
     for (const auto& q : config.problems) std::cerr << (q.error ? "" : "warning: ") << q.format() << '\n';
     const auto db = p.dataDir / "leads.db";
+    if (const auto e = openError(db); !e.empty()) {
+        std::cerr << "kiosk: " << e << '\n';
+        return 1;
+    }
     const auto s = core::readSyncStatus(db, config.config.sync);
     printCounts(s);
     if (s.enabled) std::printf("Sync: on, to %s\n", config.config.sync.endpoint.c_str());
@@ -114,8 +131,8 @@ int status(const Paths& p) {
     std::printf("Last successful upload: %s\n", when(s.lastSuccessMs).c_str());
     std::printf("Last error: %s\n", s.lastError.empty() ? "none" : s.lastError.c_str());
     if (s.credentialsRefused)
-        std::printf("Sending is stopped: the server refused the credentials. Fix sync.token / sync.secret, then "
-                    "restart the kiosk or press \"Sync now\" on the staff panel.\n");
+        std::printf("The server refused the credentials on the last try: sending waits until sync.token / "
+                    "sync.secret are fixed and the kiosk restarts, or staff press \"Sync now\".\n");
     printRefused(db, s.failed);
     return 0;
 }

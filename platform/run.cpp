@@ -280,6 +280,12 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
                 exitCode = *code;
                 break;
             }
+            // Waiting for the next stdin line: no frame, and virtual time stands still,
+            // so a slow driver never lets the idle timeout run out by accident.
+            if (player->waitingForInput() && !needFrame && app.wakeIn() > 0.0) {
+                SDL_WaitEventTimeout(nullptr, 5);
+                continue;
+            }
         }
         if (o.virtualClock) virt.advance(1.0 / 60.0);
         SDL_GL_GetDrawableSize(window, &w, &h);

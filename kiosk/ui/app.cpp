@@ -45,6 +45,7 @@ void App::go(Screen s) {
     if (m_state.screen == Screen::Signup) {
         m_state.signup = SignupState{};
         m_keyboard = KeyboardState{};
+        resetTouchScrolls();
     }
     m_state.screen = s;
     m_state.screenSince = m_clock.now();

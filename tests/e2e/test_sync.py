@@ -375,14 +375,20 @@ def phase_credentials(env, r):
             p, _ = env.run("status", "--config", cfg, "--data-dir", d)
             r.check(f"credentials: {what}: kiosk status says so",
                     f"Last error: The server refused the credentials (HTTP {code}" in p.stdout and
-                    "Sending is stopped" in p.stdout, p.stdout)
+                    "refused the credentials on the last try" in p.stdout, p.stdout)
+        # The receiver's injected 401 (right credentials, the server says no): the same.
+        rec.configure(script=["401"])
+        p, _ = env.run("sync", "--once", "--config", env.config("right", rec.endpoint()), "--data-dir", d)
+        r.check("credentials: an injected 401 stops sync --once with the credentials message",
+                p.returncode == 1 and "The server refused the credentials (HTTP 401" in p.stdout and
+                rec.state()["requests"].get("401") == 1 and states(rows(d)) == {"pending": 10}, p.stdout)
         # With the right credentials again, everything goes.
         p, _ = env.run("sync", "--once", "--config", env.config("right", rec.endpoint()), "--data-dir", d)
         r.check("credentials: fixed, everything is sent and the warning is gone",
                 p.returncode == 0 and len(rec.leads()) == 10 and states(rows(d)) == {"synced": 10}, p.stdout)
         p, _ = env.run("status", "--config", env.config("right", rec.endpoint()), "--data-dir", d)
         r.check("credentials: kiosk status is clear again", "Last error: none" in p.stdout and
-                "Sending is stopped" not in p.stdout, p.stdout)
+                "refused the credentials on the last try" not in p.stdout, p.stdout)
     finally:
         rec.stop()
 

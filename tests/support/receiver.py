@@ -27,7 +27,8 @@ used up first) or else at random with the --faults probabilities, else `ok`:
   503-date     answer 503 with Retry-After as an HTTP date (<--retry-after> + 1 s from now)
   slow         wait <--slow-s> seconds, then store and answer (the client has usually given up)
   partial      store and mention only the first half of the batch (the rest stay unmentioned)
-  reject       reject the first lead of the batch with a reason (the others are accepted)
+  reject       reject the first lead of the batch with a reason (the others are accepted);
+               that id is rejected from then on, as a real validation rule would
   garbage      store, then answer 200 with a body that is not JSON
   401          answer 401 without storing anything
 Leads whose id is in the `reject` map (see /_control/config) are always rejected with the
@@ -337,7 +338,10 @@ class Handler(BaseHTTPRequestHandler):
                     rejected.append({"id": lid, "reason": s.reject[lid]})
                     continue
                 if reject_first and i == 0 and lid not in s.leads:
-                    rejected.append({"id": lid, "reason": "injected: this lead is refused"})
+                    # Consistent from now on, like a real validation rule: a slow request still
+                    # in flight with this lead must not store it after all.
+                    s.reject[lid] = "injected: this lead is refused"
+                    rejected.append({"id": lid, "reason": s.reject[lid]})
                     continue
                 c = canonical(lead)
                 if lid in s.leads:

@@ -557,25 +557,25 @@ TEST_CASE("export: csvCell of random values reads back as the value or ' plus th
 // ---------------------------------------------------------------------------------------------
 // Golden files
 
-TEST_CASE("export: golden CSV with ';' and the German header") {
+TEST_CASE("export: golden CSV with semicolons and the German header") {
     TempDir t;
     const auto db = makeFixedDb(t);
     checkGolden(exportTo(db, csvOptions(';', Lang::De), t / "out.csv"), "leads-semicolon-de.csv");
 }
 
-TEST_CASE("export: golden CSV with ',' and the English header") {
+TEST_CASE("export: golden CSV with commas and the English header") {
     TempDir t;
     const auto db = makeFixedDb(t);
     checkGolden(exportTo(db, csvOptions(',', Lang::En), t / "out.csv"), "leads-comma-en.csv");
 }
 
-TEST_CASE("export: golden CSV with ',' and the German header") {
+TEST_CASE("export: golden CSV with commas and the German header") {
     TempDir t;
     const auto db = makeFixedDb(t);
     checkGolden(exportTo(db, csvOptions(',', Lang::De), t / "out.csv"), "leads-comma-de.csv");
 }
 
-TEST_CASE("export: golden CSV with ';' and the English header") {
+TEST_CASE("export: golden CSV with semicolons and the English header") {
     TempDir t;
     const auto db = makeFixedDb(t);
     checkGolden(exportTo(db, csvOptions(';', Lang::En), t / "out.csv"), "leads-semicolon-en.csv");
@@ -875,6 +875,46 @@ TEST_CASE("export: a missing database gives ok=false naming it and writes nothin
     CHECK(contains(r.error, db.string()));
     CHECK_FALSE(fs::exists(t / "out.csv"));
     CHECK_FALSE(fs::exists(db)); // the export does not create one
+}
+
+TEST_CASE("export: a database that fails half way through the leads gives ok=false and not half an export") {
+    // A damaged page in the middle of the leads table: SQLite reports SQLITE_CORRUPT when
+    // the scan reaches it. Staff must not get a file with half the leads reported as done.
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    {
+        LeadStore store(db);
+        std::vector<Lead> many;
+        for (int n = 0; n < 3000; ++n) {
+            Lead l = baseLead(n);
+            l.message = "MARKER-" + std::to_string(n) + "-" + std::string(300, 'x');
+            many.push_back(l);
+        }
+        REQUIRE(store.insertBatch(many));
+    } // closed: the WAL is checkpointed into the file
+    {
+        std::string bytes = readFile(db);
+        const size_t at = bytes.find("MARKER-1500-");
+        REQUIRE(at != std::string::npos);
+        RawDb raw(db);
+        const auto pageSize = static_cast<size_t>(raw.integer("PRAGMA page_size"));
+        const size_t page = at / pageSize;
+        REQUIRE(page > 0);
+        std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(page * pageSize));
+        const std::string junk(pageSize, '\xA5');
+        f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+        REQUIRE(f.good());
+    }
+    for (const bool jsonl : {false, true}) {
+        CAPTURE(jsonl);
+        const fs::path out = t / (jsonl ? "out.jsonl" : "out.csv");
+        const ExportResult r = exportLeads(db, jsonl ? jsonlOptions() : csvOptions(';', Lang::De), out);
+        INFO("reported ok=", r.ok, " with ", r.leads(), " of 3000 leads; error: ", r.error);
+        CHECK_FALSE(r.ok);
+        CHECK_FALSE(r.error.empty());
+        CHECK_FALSE(fs::exists(out.string() + ".part"));
+    }
 }
 
 TEST_CASE("export: a full USB stick (256 KiB tmpfs) gives ok=false naming the file and leaves no .part") {

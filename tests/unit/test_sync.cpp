@@ -251,6 +251,24 @@ TEST_CASE("sync signing: a kiosk body, computed independently with Python's hmac
     CHECK(signPayload(key.bytes, "3f1c9a56-0c1e-4b8e-9a0e-6f1f2d3c4b5a", 1780000000, body + " ") != sig);
 }
 
+TEST_CASE("sync signing: the example in docs/sync-protocol.md") {
+    const auto key = decodeSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    REQUIRE(key);
+    const std::string body =
+        R"({"schema":1,"kiosk_id":"kiosk-1","event_id":"ruhrsummit-innovation-bridge-uk","sent_at":"2026-05-27T09:30:00.123Z",)"
+        R"("leads":[{"company":"Manchester Digital Ltd","consent":{"given_at":"2026-05-27T09:29:41.120Z","language":"de",)"
+        R"("text_sha256":"9fd77ce2f8106834a46e68df41c949a76dd4dc412d422cff298742abec3324c8","version":"ibuk-ruhrsummit-v1"},)"
+        R"("created_at":"2026-05-27T09:29:52.812Z","email":"lena.burnham@example.org","event_id":"ruhrsummit-innovation-bridge-uk",)"
+        R"("exhibitors":["ancoats-code-assurance","medlock-gas-sensing"],"first_name":"Lena",)"
+        R"("id":"fb41e8ec-8b20-4ed5-b34d-3b00906c3425","job_title":"Researcher","kiosk_id":"kiosk-1","language":"de",)"
+        R"("last_name":"Burnham","message":"Interested in a pilot in Q3 )"
+        "\xE2\x80\x93"
+        R"( please call.","newsletter":false,"phone":"","sectors":["hydrogen","cybersecurity"],"source":"kiosk"}]})";
+    CHECK(body.size() == 813);
+    CHECK(signPayload(key.bytes, "6f0d3b7e-2c51-4c1e-9a43-0d5e8f1b7a22", 1779874200, body) ==
+          "v1,lcdzED+46LK4dAJeQ5fY1UfX3D/i3o7JwCyGHied9T0=");
+}
+
 TEST_CASE("sync signing: whsec_ secrets that cannot be used are refused with a reason") {
     CHECK(decodeSecret("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").error.find("whsec_") != std::string::npos);
     CHECK(decodeSecret("whsec_").error.find("nothing after") != std::string::npos);

@@ -40,7 +40,8 @@ private:
 };
 
 /// One synchronous pass for `kiosk sync --once`: sends everything pending (with the
-/// same retry and backoff rules, bounded by `maxSeconds`), then returns the status.
+/// same retry and backoff rules, bounded by `maxSeconds` and by 8 failed tries in a row),
+/// then returns the status.
 SyncStatus syncOnce(const std::filesystem::path& dbPath, const SyncConfig& config, const std::string& kioskId,
                     const std::string& eventId, double maxSeconds);
 

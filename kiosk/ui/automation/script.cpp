@@ -94,11 +94,12 @@ std::optional<int> ScriptPlayer::step(ScriptHost& host) {
         --m_warmupFrames;
         return std::nullopt;
     }
+    m_waiting = false;
     while (!m_cmd) {
         std::string line;
         switch (m_source.next(line)) {
         case LineSource::Status::End: return 0;
-        case LineSource::Status::Pending: return std::nullopt;
+        case LineSource::Status::Pending: m_waiting = true; return std::nullopt;
         case LineSource::Status::Line: break;
         }
         ++m_lineNo;

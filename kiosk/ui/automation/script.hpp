@@ -54,6 +54,9 @@ public:
     ScriptPlayer(LineSource source, std::ostream& out) : m_source(std::move(source)), m_out(out) {}
     /// Call once per frame, before App::frame. Returns the exit code once the script ended.
     std::optional<int> step(ScriptHost& host);
+    /// True while the player waits for the next line (stdin): no frame is needed, and
+    /// with the virtual clock no time should pass.
+    bool waitingForInput() const { return m_waiting; }
 
 private:
     struct Command {
@@ -76,6 +79,7 @@ private:
     std::optional<Command> m_cmd;
     int m_lineNo = 0;
     int m_warmupFrames = 2;
+    bool m_waiting = false;
 };
 
 } // namespace kiosk::ui

@@ -235,6 +235,8 @@ struct ScrollRequest {
 void beginTouchScroll(const char* id, ImVec2 size) {
     ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
     g_currentScroll = ImGui::GetCurrentWindow()->ID;
+    // First use since a reset (a new visitor): start at the top, not where the last one left it.
+    if (g_scrolls.try_emplace(g_currentScroll).second) ImGui::SetScrollY(0.0f);
     if (g_scrollRequest.list == g_currentScroll) {
         const float view = ImGui::GetWindowHeight();
         ImGui::SetScrollY(std::max(0.0f, g_scrollRequest.y - (view - g_scrollRequest.height) * 0.5f));

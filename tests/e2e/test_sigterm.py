@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""SIGTERM (what `systemctl stop` and a restart send) ends the kiosk within 2 s, exit 0, with
+every stored lead intact. The real kiosk, full screen under Xvfb.
+
+1. During a sign-up: 40 generated leads are stored; the kiosk (--virtual-clock, --script -)
+   completes one sign-up (thanks screen = committed), then opens a second one and types a
+   few letters; SIGTERM. Exit 0 within 2 s; PRAGMA integrity_check ok; exactly the 41 leads
+   (the 40 by id, and the completed one by email); the half-typed one is not stored.
+2. During a sync: 300 generated leads pending; sync.endpoint points to a loopback server that
+   accepts the connection and reads the request but never answers (timeout_s = 60, so the
+   request is in flight); SIGTERM once the request has arrived. Exit 0 within 2 s (the sync
+   worker's request is aborted); integrity ok; the 300 leads unchanged and still pending.
+In both: nothing personal (the leads' emails and surnames) in the kiosk's stderr (the journal).
+
+Prints one line per check and ends with `N passed, M failed`; exit 1 on failure.
+"""
+import argparse
+import os
+import queue
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SIZE = "1280x720"
+SIGNUP_EMAIL = "ada.sigterm@example.org"
+
+
+class Results:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+        print(("PASS " if ok else "FAIL ") + name + (f" ({detail})" if detail else ""), flush=True)
+        return ok
+
+
+def start_xvfb():
+    for n in range(90, 200):
+        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
+            continue
+        xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{SIZE}x24", "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
+                return xvfb, f":{n}"
+            if xvfb.poll() is not None:
+                break
+            time.sleep(0.05)
+        xvfb.kill()
+        xvfb.wait()
+    raise RuntimeError("no free X display")
+
+
+def db_state(path):
+    """(integrity_check result, {id: (email, sync_state)}) from a fresh read-only connection."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
+        rows = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, email, sync_state FROM leads")}
+        names = [r[0] for r in con.execute("SELECT last_name FROM leads")]
+        return integrity, rows, names
+    finally:
+        con.close()
+
+
+def generate(kiosk, data, count, seed, config=None):
+    args = [kiosk, "leads", "generate", "--count", str(count), "--seed", str(seed), "--data-dir", data]
+    if config:
+        args += ["--config", config]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    return r.returncode == 0, r.stdout + r.stderr
+
+
+def terminate(proc):
+    """SIGTERM; returns (exit code or None, seconds)."""
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        code = proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        code = None
+    took = time.monotonic() - t0
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    return code, took
+
+
+def no_personal_data(res, label, stderr_path, rows, names):
+    with open(stderr_path, encoding="utf-8", errors="replace") as f:
+        text = f.read().lower()
+    leaked = sorted({e for e, _ in rows.values() if e.lower() in text} |
+                    {n for n in names if len(n) >= 4 and n.lower() in text})
+    res.check(f"{label}: no email or surname of a lead in the kiosk's stderr ({len(text)} bytes)", not leaked,
+              f"found {leaked[:3]}")
+
+
+class Script:
+    """The kiosk playing `--script -`, one line at a time."""
+
+    def __init__(self, args, env, stderr):
+        self.proc = subprocess.Popen(args, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                                     text=True)
+        self.lines = queue.Queue()
+        self.n = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def cmd(self, line, timeout=60):
+        self.n += 1
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        end = time.monotonic() + timeout
+        while True:
+            try:
+                out = self.lines.get(timeout=max(0.01, end - time.monotonic()))
+            except queue.Empty:
+                return False, "no answer"
+            if out is None:
+                return False, "the kiosk exited"
+            if out.startswith((f"ok {self.n} ", f"fail {self.n} ")):
+                return out.startswith("ok "), out
+
+
+def phase_signup(res, kiosk, tmp, display):
+    data = os.path.join(tmp, "signup")
+    ok, out = generate(kiosk, data, 40, 7)
+    res.check("sign-up: 40 leads generated", ok, out.strip()[-200:])
+    _, before, _ = db_state(os.path.join(data, "leads.db"))
+    err_path = os.path.join(tmp, "signup.err")
+    with open(err_path, "w") as err:
+        k = Script([kiosk, "--virtual-clock", "--data-dir", data, "--script", "-"], dict(os.environ, DISPLAY=display),
+                   err)
+        complete = ["tap attract.start", "tap browse.signup", "tap signup.first_name", "type Ada", "tap kbd.next",
+                    "type Lovelace", "tap kbd.next", f"type {SIGNUP_EMAIL}", "tap kbd.done",
+                    "tap signup.exhibitor.bollin-ot-defence", "tap signup.consent", "tap signup.submit",
+                    "expect-screen thanks", "tap thanks.done"]
+        partial = ["tap attract.start", "tap browse.signup", "tap signup.first_name", "type Grace", "tap kbd.next",
+                   "type Hop", "expect-screen signup"]
+        failed = None
+        for line in complete + partial:
+            ok, answer = k.cmd(line)
+            if not ok:
+                failed = answer
+                break
+        res.check("sign-up: one sign-up completed (thanks), a second one open with letters typed", failed is None,
+                  failed or "")
+        code, took = terminate(k.proc)
+    res.check("sign-up: SIGTERM -> exit 0 within 2 s", code == 0 and took < 2.0, f"exit {code} after {took:.2f} s")
+    integrity, after, names = db_state(os.path.join(data, "leads.db"))
+    res.check("sign-up: PRAGMA integrity_check is ok", integrity == "ok", integrity)
+    res.check("sign-up: the 40 earlier leads are all still there, unchanged",
+              all(after.get(i) == v for i, v in before.items()), f"{len(after)} leads")
+    new = [e for i, (e, _) in after.items() if i not in before]
+    res.check("sign-up: exactly one more lead, the completed one; the half-typed one is not stored",
+              new == [SIGNUP_EMAIL] and len(after) == 41, f"new {new}")
+    no_personal_data(res, "sign-up", err_path, after, names + ["Lovelace"])
+
+
+class SilentServer:
+    """Accepts connections on loopback, reads whatever comes, never answers."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.received = b""
+        self.connections = 0
+        self.closed_by_peer = threading.Event()
+        self.stop = False
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        self.sock.settimeout(0.2)
+        while not self.stop:
+            try:
+                c, _ = self.sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            threading.Thread(target=self._hold, args=(c,), daemon=True).start()
+
+    def _hold(self, c):
+        c.settimeout(0.2)
+        while not self.stop:
+            try:
+                b = c.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            if not b:
+                break
+            self.received += b
+        self.closed_by_peer.set()
+        c.close()
+
+    def close(self):
+        self.stop = True
+        self.sock.close()
+
+
+def phase_sync(res, kiosk, tmp, display):
+    server = SilentServer()
+    data = os.path.join(tmp, "sync")
+    os.makedirs(data)
+    config = os.path.join(tmp, "sync.toml")
+    with open(config, "w") as f:
+        f.write(f'[kiosk]\nid = "sigterm-test"\n\n[sync]\nendpoint = "http://127.0.0.1:{server.port}/leads"\n'
+                f'timeout_s = 60\nbatch_size = 100\n')
+    ok, out = generate(kiosk, data, 300, 11, config)
+    _, before, _ = db_state(os.path.join(data, "leads.db"))
+    res.check("sync: 300 leads generated, all pending",
+              ok and len(before) == 300 and all(s == "pending" for _, s in before.values()), out.strip()[-200:])
+    err_path = os.path.join(tmp, "sync.err")
+    with open(err_path, "w") as err:
+        proc = subprocess.Popen([kiosk, "--config", config, "--data-dir", data], env=dict(os.environ, DISPLAY=display),
+                                stdout=subprocess.DEVNULL, stderr=err)
+        end = time.monotonic() + 20
+        while time.monotonic() < end and b"\r\n\r\n" not in server.received and proc.poll() is None:
+            time.sleep(0.05)
+        res.check("sync: the kiosk's upload reached the silent server (request in flight)",
+                  server.received.startswith(b"POST ") and b"\r\n\r\n" in server.received,
+                  f"{server.connections} connection(s), {len(server.received)} bytes")
+        time.sleep(0.5)
+        code, took = terminate(proc)
+    res.check("sync: SIGTERM during the upload -> exit 0 within 2 s", code == 0 and took < 2.0,
+              f"exit {code} after {took:.2f} s")
+    res.check("sync: the kiosk closed the connection (worker stopped, request aborted)",
+              server.closed_by_peer.wait(2.0))
+    server.close()
+    integrity, after, names = db_state(os.path.join(data, "leads.db"))
+    res.check("sync: PRAGMA integrity_check is ok", integrity == "ok", integrity)
+    res.check("sync: the 300 leads are all still there, unchanged and pending", after == before,
+              f"{len(after)} leads, {sum(s == 'pending' for _, s in after.values())} pending")
+    st = subprocess.run([kiosk, "status", "--config", config, "--data-dir", data], capture_output=True, text=True,
+                        timeout=30)
+    res.check("sync: `kiosk status` agrees: 300 waiting to be sent", "300 waiting" in st.stdout,
+              st.stdout.splitlines()[0] if st.stdout else st.stderr.strip())
+    no_personal_data(res, "sync", err_path, after, names)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kiosk", required=True)
+    a = ap.parse_args()
+    res = Results()
+    t_start = time.monotonic()
+    tmp = tempfile.mkdtemp(prefix="kiosk-sigterm-")
+    xvfb, display = start_xvfb()
+    try:
+        phase_signup(res, a.kiosk, tmp, display)
+        phase_sync(res, a.kiosk, tmp, display)
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+    print(f"(runtime {time.monotonic() - t_start:.1f} s; files in {tmp})")
+    print(f"{res.passed} passed, {res.failed} failed")
+    return 1 if res.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

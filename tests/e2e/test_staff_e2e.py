@@ -1,0 +1,394 @@
+#!/usr/bin/env python3
+"""Staff mode of the real kiosk under Xvfb, driven line by line through `--script -` with
+the virtual clock:
+
+1. long press on the hidden corner, 5 wrong PINs: the pad locks, and the attempts file
+   (DATA/pin_attempts) holds the count and the lock's end; then SIGKILL.
+2. restart on the same data: the pad is still locked (the lock message is drawn in the
+   error colour on the screenshot; the right PIN does not open the panel), the file is
+   unchanged.
+3. the lock uses the wall clock, so instead of waiting 30 s the file is set to a lock that
+   ran out a second ago: the right PIN opens the panel and resets the file; an export to a
+   temp export_dir writes all-leads, one file per exhibitor (only its leads) and
+   erasures.csv; close returns to attract.
+4. exit on the panel ends the kiosk with status 0.
+5. `kiosk set-pin` (PIN from stdin): then only that PIN opens the panel, not the demo PIN.
+
+Ends with `N passed, M failed`.
+"""
+import argparse
+import csv
+import glob
+import json
+import os
+import queue
+import shutil
+import signal
+import sqlite3
+import stat
+import struct
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+import zlib
+
+SIZE = "1920x1080"
+ERROR_RGB = (0x9F, 0x1A, 0x1A)  # the light theme's error colour (kiosk/ui/theme.cpp)
+
+
+def start_xvfb(size=SIZE):
+    for n in range(90, 200):
+        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
+            continue
+        xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
+                return xvfb, f":{n}"
+            if xvfb.poll() is not None:
+                break
+            time.sleep(0.05)
+        xvfb.kill()
+        xvfb.wait()
+    raise RuntimeError("no free X display")
+
+
+class Kiosk:
+    """The kiosk playing `--script -`: cmd() sends one line and returns (ok, answer)."""
+
+    def __init__(self, binary, args, display, cwd, transcript):
+        self.n = 0
+        self.transcript = transcript
+        self.stderr = open(os.path.join(cwd, "kiosk-stderr.log"), "a")
+        self.proc = subprocess.Popen([binary, "--virtual-clock", "--script", "-", *args], cwd=cwd,
+                                     env=dict(os.environ, DISPLAY=display), stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.stderr, text=True, encoding="utf-8")
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def cmd(self, line, timeout=60):
+        self.n += 1
+        self.transcript.write(f"> {line}\n")
+        try:
+            self.proc.stdin.write(line + "\n")
+            self.proc.stdin.flush()
+        except OSError:
+            return False, "the kiosk is not running"
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                out = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                return False, f"no answer within {timeout} s"
+            if out is None:
+                self.lines.put(None)
+                return False, f"the kiosk exited ({self.proc.wait()})"
+            self.transcript.write(out + "\n")
+            if out.startswith(f"ok {self.n} ") or out.startswith(f"fail {self.n} "):
+                return out.startswith("ok "), out
+
+    def run(self, lines):
+        """Every line must succeed; returns (ok, the first failing answer)."""
+        for line in lines:
+            ok, answer = self.cmd(line)
+            if not ok:
+                return False, answer
+        return True, ""
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        code = self.proc.wait()
+        self.stderr.close()
+        return code
+
+    def close(self, timeout=30):
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self.stderr.close()
+        return code
+
+
+def pin_lines(pin):
+    return [f"tap pin.key.{d}" for d in pin] + ["tap pin.ok"]
+
+
+def read_png_rgb(path):
+    """Decodes an 8-bit RGB/RGBA, non-interlaced PNG (what the kiosk writes) to (w, h, rows of bytes)."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, w = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
+            assert depth == 8 and ctype in (2, 6) and interlace == 0, "unsupported PNG"
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 0xFF
+            elif f == 2:
+                line[i] = (line[i] + b) & 0xFF
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 0xFF
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
+        rows.append(bytes(line))
+        prev = line
+    return w, h, bpp, rows
+
+
+def error_pixels(path):
+    """How many pixels are (nearly) the error colour: text in it means a warning is shown."""
+    w, h, bpp, rows = read_png_rgb(path)
+    n = 0
+    for row in rows:
+        for x in range(0, w * bpp, bpp):
+            if abs(row[x] - ERROR_RGB[0]) < 12 and abs(row[x + 1] - ERROR_RGB[1]) < 12 and abs(row[x + 2] - ERROR_RGB[2]) < 12:
+                n += 1
+    return n
+
+
+def exhibitor_ids(content):
+    ids = []
+    for path in sorted(glob.glob(os.path.join(content, "companies", "*.toml"))):
+        with open(path, "rb") as f:
+            c = tomllib.load(f)
+        if c.get("exhibitor"):
+            ids.append(c.get("id") or os.path.splitext(os.path.basename(path))[0])
+    return ids
+
+
+def media_mounts():
+    """How many destinations come before the configured folder (core::exportDestinations)."""
+    n = 0
+    with open("/proc/self/mounts") as f:
+        for line in f:
+            where = line.split()[1].replace("\\040", " ")
+            if where.startswith("/media/") or where.startswith("/run/media/"):
+                n += 1
+    return n
+
+
+def read_pin_file(path):
+    try:
+        failures, until = open(path).read().split()
+        return int(failures), int(until)
+    except (OSError, ValueError):
+        return None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kiosk", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--content", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "content"))
+    a = ap.parse_args()
+    out = os.path.abspath(a.out)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    content = os.path.abspath(a.content)
+    kiosk_bin = os.path.abspath(a.kiosk)
+    data = os.path.join(out, "data")
+    export_dir = os.path.join(out, "usb")
+    os.makedirs(export_dir)
+    pin_file = os.path.join(data, "pin_attempts")
+    config = os.path.join(out, "kiosk.toml")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write(f'[kiosk]\nid = "kiosk-e2e"\n\n[staff]\nexport_dir = "{export_dir}"\n')
+    common = ["--data-dir", data, "--config", config, "--content", content]
+    transcript = open(os.path.join(out, "transcript.txt"), "w", encoding="utf-8")
+    results = []
+    t0 = time.monotonic()
+
+    def check(name, ok, detail=""):
+        results.append(bool(ok))
+        print(("ok   " if ok else "FAIL ") + name + ("" if ok or not detail else f": {detail}"), flush=True)
+        return ok
+
+    xvfb, display = start_xvfb()
+    try:
+        # ---- 1: five wrong PINs, then SIGKILL
+        k = Kiosk(kiosk_bin, common, display, out, transcript)
+        ok, why = k.run(["longpress staff.corner 1000", "expect-screen attract"])
+        check("a 1 s press on the corner does not open the pad", ok, why)
+        ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin", "shot pad-fresh.png"])
+        check("a 3 s long press opens the PIN pad", ok, why)
+        for i in range(1, 5):
+            ok, why = k.run(pin_lines("0000") + ["expect-screen pin"])
+            state = read_pin_file(pin_file)
+            check(f"wrong PIN {i}: still on the pad, the file counts {i}", ok and state == (i, 0), f"{why} {state}")
+        wall = int(time.time() * 1000)
+        ok, why = k.run(pin_lines("9999") + ["expect-screen pin", "shot pad-locked.png"])
+        state = read_pin_file(pin_file)
+        check("wrong PIN 5: the file holds 5 and a lock of about 30 s", ok and state is not None and state[0] == 5
+              and 25_000 <= state[1] - wall <= 31_000, f"{why} {state}")
+        ok, why = k.run(pin_lines("1234") + ["expect-screen pin"])
+        check("while locked the right PIN does not open the panel", ok, why)
+        check("... and is not counted", read_pin_file(pin_file) == state, f"{read_pin_file(pin_file)}")
+        code = k.kill()
+        check("the kiosk is killed (SIGKILL)", code == -signal.SIGKILL, f"exit {code}")
+        check("after the kill the file still holds the count and the lock", read_pin_file(pin_file) == state,
+              f"{read_pin_file(pin_file)}")
+        check("the attempts file is private (0600)", stat.S_IMODE(os.stat(pin_file).st_mode) == 0o600)
+        fresh = error_pixels(os.path.join(out, "pad-fresh.png"))
+        locked = error_pixels(os.path.join(out, "pad-locked.png"))
+        check(f"the locked pad shows a message in the error colour ({locked} px; a fresh pad {fresh} px)",
+              fresh < 50 and locked > 300)
+
+        # ---- 2: restart on the same data: still locked
+        k = Kiosk(kiosk_bin, common, display, out, transcript)
+        ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin", "shot pad-after-restart.png"])
+        check("after the restart the long press opens the pad", ok, why)
+        restarted = error_pixels(os.path.join(out, "pad-after-restart.png"))
+        check(f"after the restart the pad shows the lock message ({restarted} px in the error colour)", restarted > 300)
+        ok, why = k.run(pin_lines("1234") + ["expect-screen pin"])
+        check("after the restart the right PIN does not open the panel", ok, why)
+        check("after the restart the file is unchanged (the try was not counted)", read_pin_file(pin_file) == state,
+              f"{read_pin_file(pin_file)}")
+        ok, why = k.run(["tap pin.cancel", "expect-screen attract", "quit"])
+        check("cancel returns to attract", ok, why)
+        code = k.close()
+        check("quit exits 0", code == 0, f"exit {code}")
+
+        # ---- 3: the lock ran out; the right PIN opens the panel; export to the folder
+        g = subprocess.run([kiosk_bin, "leads", "generate", "--count", "120", "--seed", "11", *common],
+                           capture_output=True, text=True, timeout=120)
+        check("120 synthetic leads generated", g.returncode == 0, g.stderr.strip())
+        con = sqlite3.connect(os.path.join(data, "leads.db"))
+        victim = con.execute("SELECT id, email FROM leads ORDER BY rowid LIMIT 1").fetchone()
+        con.close()
+        e = subprocess.run([kiosk_bin, "leads", "erase", "--email", victim[1], *common], capture_output=True, text=True)
+        check("one lead erased (for the erasure log)", e.returncode == 0 and victim[0] in e.stdout, e.stderr.strip())
+        with open(pin_file, "w") as f:
+            f.write(f"5 {int(time.time() * 1000) - 1000}\n")
+        k = Kiosk(kiosk_bin, common, display, out, transcript)
+        ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen staff"])
+        check("once the lock has run out the right PIN opens the panel", ok, why)
+        check("... and resets the attempts file", read_pin_file(pin_file) == (0, 0), f"{read_pin_file(pin_file)}")
+        dest = f"staff.dest.{media_mounts()}"
+        started = time.time()
+        ok, why = k.run([f"tap {dest}", "tap staff.format.csv", "tap staff.delimiter.semicolon", "tap staff.header.de",
+                         "tap staff.export"])
+        check(f"export chosen ({dest}, CSV, ';', German header) and started", ok, why)
+        folder = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and folder is None:
+            for d in glob.glob(os.path.join(export_dir, "*", "erasures.csv")):
+                folder = os.path.dirname(d)
+            time.sleep(0.1)
+        check("the export folder appears in export_dir", folder is not None, str(os.listdir(export_dir)))
+        if folder:
+            time.sleep(0.5)  # the export thread ends right after erasures.csv is renamed into place
+            exhibitors = exhibitor_ids(content)
+            want = {"all-leads.csv", "erasures.csv"} | {f"exhibitor-{x}.csv" for x in exhibitors}
+            names = set(os.listdir(folder))
+            check(f"the folder holds all-leads.csv, erasures.csv and {len(exhibitors)} exhibitor files", names == want,
+                  f"extra {sorted(names - want)}, missing {sorted(want - names)}")
+            check("no .part files and every file 0600",
+                  all(not n.endswith(".part") and stat.S_IMODE(os.stat(os.path.join(folder, n)).st_mode) == 0o600
+                      for n in names))
+            con = sqlite3.connect(os.path.join(data, "leads.db"))
+            stored = {r[0]: json.loads(r[1]) for r in con.execute("SELECT id, exhibitors FROM leads")}
+            con.close()
+
+            def ids(name):
+                with open(os.path.join(folder, name), encoding="utf-8-sig", newline="") as f:
+                    rows = list(csv.reader(f, delimiter=";", strict=True))
+                return rows[0], [r[0] for r in rows[1:]]
+
+            header, all_ids = ids("all-leads.csv")
+            check("all-leads.csv: the German header and every stored lead", header[:2] == ["ID", "Erstellt (UTC)"]
+                  and sorted(all_ids) == sorted(stored) and victim[0] not in all_ids, f"{len(all_ids)} of {len(stored)}")
+            wrong = []
+            for x in exhibitors:
+                if f"exhibitor-{x}.csv" not in names:
+                    continue
+                _, got = ids(f"exhibitor-{x}.csv")
+                if sorted(got) != sorted(i for i, ex in stored.items() if x in ex):
+                    wrong.append(x)
+            check("every exhibitor file holds exactly that exhibitor's leads", not wrong, str(wrong))
+            log = open(os.path.join(folder, "erasures.csv"), encoding="utf-8", newline="").read()
+            check("erasures.csv logs the erased lead, without its email",
+                  log.startswith("lead_id,erased_at,was_synced\r\n") and f"\r\n{victim[0]}," in log and victim[1] not in log,
+                  repr(log[:200]))
+            check("the folder is named after the event and the time",
+                  os.path.basename(folder).startswith("ruhrsummit-innovation-bridge-uk-" + time.strftime("%Y-%m-", time.gmtime(started))))
+        ok, why = k.run(["wait 2500", "expect-screen staff", "shot panel-exported.png", "tap staff.close",
+                         "expect-screen attract", "quit"])
+        check("close returns to attract", ok, why)
+        code = k.close()
+        check("quit exits 0", code == 0, f"exit {code}")
+
+        # ---- 4: exit on the panel ends the kiosk
+        k = Kiosk(kiosk_bin, common, display, out, transcript)
+        ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen staff"])
+        check("the panel opens again", ok, why)
+        k.cmd("tap staff.exit", timeout=10)  # the kiosk may end before it answers
+        try:
+            code = k.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            code = None
+        check("staff.exit ends the kiosk with status 0", code == 0, f"exit {code}")
+        k.close()
+
+        # ---- 5: set-pin: then only that PIN works
+        config2 = os.path.join(out, "kiosk-pin.toml")
+        with open(config2, "w", encoding="utf-8") as f:
+            f.write('# staff keep this comment\n[kiosk]\nid = "kiosk-e2e"\n')
+        bad = subprocess.run([kiosk_bin, "set-pin", "--config", config2], input="12\n", capture_output=True, text=True)
+        check("set-pin refuses a 2-digit PIN", bad.returncode != 0 and "pin_hash" not in open(config2).read(),
+              bad.stderr.strip())
+        s = subprocess.run([kiosk_bin, "set-pin", "--config", config2], input="24680\n", capture_output=True, text=True)
+        text = open(config2, encoding="utf-8").read()
+        check("set-pin stores an Argon2id hash and keeps the comments", s.returncode == 0
+              and 'pin_hash = "$argon2id$' in text and "# staff keep this comment" in text and "24680" not in text,
+              s.stderr.strip())
+        data2 = os.path.join(out, "data-pin")
+        k = Kiosk(kiosk_bin, ["--data-dir", data2, "--config", config2, "--content", content], display, out, transcript)
+        ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen pin"])
+        check("with a PIN set the demo PIN 1234 does not open the panel", ok, why)
+        ok, why = k.run(pin_lines("24680") + ["expect-screen staff", "tap staff.close", "quit"])
+        check("the PIN that was set opens the panel", ok, why)
+        k.close()
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+        transcript.close()
+
+    print(f"runtime {time.monotonic() - t0:.1f} s")
+    failed = len(results) - sum(results)
+    print(f"{sum(results)} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
