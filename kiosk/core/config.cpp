@@ -41,6 +41,10 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
         c.sync.endpoint = y.str("endpoint", false, 500);
         if (!c.sync.endpoint.empty() && c.sync.endpoint.rfind("https://", 0) != 0 && c.sync.endpoint.rfind("http://", 0) != 0)
             y.problem("endpoint", "is not a web address", "write it as https://…");
+        // Plain http only for a receiver on this machine (tests); leads are personal data.
+        if (c.sync.endpoint.rfind("http://", 0) == 0 && c.sync.endpoint.rfind("http://127.", 0) != 0 &&
+            c.sync.endpoint.rfind("http://localhost", 0) != 0 && c.sync.endpoint.rfind("http://[::1]", 0) != 0)
+            y.problem("endpoint", "sends leads unencrypted (http://)", "use https:// for any server that is not on this PC", false);
         c.sync.token = y.str("token", false, 500);
         c.sync.secret = y.str("secret", false, 500);
         if (!c.sync.secret.empty() && c.sync.secret.rfind("whsec_", 0) != 0)

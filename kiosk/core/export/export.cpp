@@ -184,6 +184,7 @@ ExportResult exportLeads(const fs::path& dbPath, const ExportOptions& o, const f
     }
     if (!o.company.empty()) sqlite3_bind_text(st, 1, o.company.c_str(), -1, SQLITE_TRANSIENT);
 
+    std::string readError;
     auto result = writeFile(out, csv, [&](const std::function<bool(const std::string&)>& write) {
         std::string buf;
         buf.reserve(1 << 20);
@@ -196,7 +197,8 @@ ExportResult exportLeads(const fs::path& dbPath, const ExportOptions& o, const f
         long long n = 0;
         std::string v;
         IsoFormatter iso;
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             if (csv) {
                 for (int i = 0; i < 19; ++i) {
                     if (i) buf += o.delimiter;
@@ -232,8 +234,14 @@ ExportResult exportLeads(const fs::path& dbPath, const ExportOptions& o, const f
             if (progress && (++n % 2000 == 0) && maxRowid > 0)
                 progress(double(sqlite3_column_int64(st, csv ? 19 : 1)) / double(maxRowid));
         }
+        // A damaged or unreadable database must not pass for a complete export.
+        if (rc != SQLITE_DONE) {
+            readError = sqlite3_errmsg(db);
+            return false;
+        }
         return write(buf);
     });
+    if (!readError.empty()) result = {false, "reading the leads from " + dbPath.string() + " failed: " + readError, {}};
     sqlite3_finalize(st);
     sqlite3_close(db);
     if (progress) progress(1.0);
@@ -274,11 +282,12 @@ ExportResult exportForStand(const fs::path& dbPath, const std::vector<std::strin
         sqlite3_stmt* st = nullptr;
         auto r = writeFile(dir / "erasures.csv", true, [&](const std::function<bool(const std::string&)>& write) {
             std::string buf = "lead_id,erased_at,was_synced\r\n";
-            if (sqlite3_prepare_v2(db, "SELECT lead_id, erased_ms, was_synced FROM erasures ORDER BY erased_ms", -1, &st, nullptr) == SQLITE_OK)
-                while (sqlite3_step(st) == SQLITE_ROW)
+            int rc = sqlite3_prepare_v2(db, "SELECT lead_id, erased_ms, was_synced FROM erasures ORDER BY erased_ms", -1, &st, nullptr);
+            if (rc == SQLITE_OK)
+                while ((rc = sqlite3_step(st)) == SQLITE_ROW)
                     buf += col(st, 0) + "," + isoUtc(sqlite3_column_int64(st, 1)) + "," + (sqlite3_column_int(st, 2) ? "1" : "0") + "\r\n";
             sqlite3_finalize(st);
-            return write(buf);
+            return rc == SQLITE_DONE && write(buf);
         });
         sqlite3_close(db);
         if (!r.ok) {

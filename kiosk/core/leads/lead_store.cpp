@@ -1,5 +1,7 @@
 #include "lead_store.hpp"
 
+#include "validation.hpp"
+
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
@@ -257,10 +259,12 @@ StoreResult LeadStore::eraseByEmail(const std::string& email, std::int64_t nowMs
     erased.clear();
     if (auto r = open(); !r) return r;
     if (exec(m_db, "BEGIN IMMEDIATE") != SQLITE_OK) return fail("cannot start a transaction");
+    // Compared in C++: SQLite's lower() folds ASCII only, and ZOË@… is zoë@….
+    const std::string wanted = foldCase(email);
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(m_db, "SELECT id, sync_state = 'synced' FROM leads WHERE lower(email) = lower(?1)", -1, &st, nullptr);
-    sqlite3_bind_text(st, 1, email.c_str(), -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(st) == SQLITE_ROW) erased.push_back({text(st, 0), sqlite3_column_int(st, 1) != 0});
+    sqlite3_prepare_v2(m_db, "SELECT id, sync_state = 'synced', email FROM leads", -1, &st, nullptr);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        if (foldCase(text(st, 2)) == wanted) erased.push_back({text(st, 0), sqlite3_column_int(st, 1) != 0});
     sqlite3_finalize(st);
     for (const auto& e : erased) {
         sqlite3_prepare_v2(m_db, "INSERT INTO erasures (lead_id, erased_ms, was_synced) VALUES (?1, ?2, ?3)", -1, &st, nullptr);

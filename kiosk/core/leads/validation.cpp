@@ -110,6 +110,29 @@ std::string cleanText(const std::string& s, bool multiline) {
     return out.substr(a, b - a + 1);
 }
 
+std::string foldCase(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        char32_t cp = 0;
+        const size_t n = utf8Len(s, i, cp);
+        if (n == 0) { out += s[i++]; continue; }
+        if (cp >= 'A' && cp <= 'Z') cp += 0x20;
+        else if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) ||
+                 (cp >= 0x410 && cp <= 0x42F)) cp += 0x20;
+        else if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;
+        else if (cp >= 0x100 && cp <= 0x17F && cp != 0x130 && cp != 0x131 && cp != 0x138 && cp != 0x149 &&
+                 ((cp < 0x139 || (cp > 0x148 && cp < 0x179)) ? !(cp & 1u) : (cp & 1u)))
+            cp += 1; // Latin Extended-A: upper/lower pairs (the odd-even swap between 0x139 and 0x148 and from 0x179)
+        else if (cp == 0x178) cp = 0xFF;
+        if (cp < 0x80) out += static_cast<char>(cp);
+        else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
+        else { out.append(s, i, n); i += n; continue; } // 3- and 4-byte characters unchanged
+        i += n;
+    }
+    return out;
+}
+
 bool normalizeEmail(std::string& email) {
     const auto at = email.find('@');
     if (at == std::string::npos || at == 0 || email.find('@', at + 1) != std::string::npos) return false;

@@ -36,6 +36,10 @@ size_t charCount(const std::string& s);
 /// (first problem first: the UI focuses it).
 std::vector<FieldError> validateForm(FormInput& form);
 
+/// Lower case for comparing (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic):
+/// "ZOË.MÜLLER@X.DE" and "zoë.müller@x.de" fold the same.
+std::string foldCase(const std::string& s);
+
 /// true when `email` (already cleaned) looks deliverable: one @, a dot in the
 /// domain, no spaces. Lower-cases the domain in place.
 bool normalizeEmail(std::string& email);

@@ -30,12 +30,22 @@ bool verifyPin(const std::string& hash, const std::string& pin) {
 }
 
 void PinGuard::load() {
+    // While the file cannot be written, the count in memory is the truth: reloading
+    // an old (or missing) file would forget tries and switch the lockout off.
+    if (m_unsaved) return;
     std::ifstream in(m_file);
-    in >> m_failures >> m_lockedUntilMs;
-    if (!in) m_failures = 0, m_lockedUntilMs = 0;
+    int failures = 0;
+    std::int64_t until = 0;
+    if (in >> failures >> until && failures >= 0) {
+        m_failures = failures;
+        m_lockedUntilMs = until;
+    } else {
+        m_failures = 0; // missing or damaged: start clean
+        m_lockedUntilMs = 0;
+    }
 }
 
-bool PinGuard::save() const {
+bool PinGuard::save() {
     // Write a new file and rename it over the old one: a crash leaves one or the other.
     const std::string tmp = m_file.string() + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -43,7 +53,14 @@ bool PinGuard::save() const {
     const std::string s = std::to_string(m_failures) + " " + std::to_string(m_lockedUntilMs) + "\n";
     const bool ok = ::write(fd, s.data(), s.size()) == static_cast<ssize_t>(s.size()) && ::fsync(fd) == 0;
     ::close(fd);
-    return ok && std::rename(tmp.c_str(), m_file.c_str()) == 0;
+    if (!ok || std::rename(tmp.c_str(), m_file.c_str()) != 0) return false;
+    // The rename must survive a power cut too.
+    const std::string dir = m_file.parent_path().empty() ? "." : m_file.parent_path().string();
+    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+    return true;
 }
 
 std::int64_t PinGuard::lockedForMs(std::int64_t nowMs) const { return std::max<std::int64_t>(0, m_lockedUntilMs - nowMs); }
@@ -57,12 +74,14 @@ bool PinGuard::attempt(const std::string& hash, const std::string& pin, std::int
         const int step = std::min(m_failures - 5, 7); // 30 s, 1 min, 2 min … 1 h 4 min at most
         m_lockedUntilMs = nowMs + (30'000LL << step);
     }
-    save();
+    // A full or read-only disk must not turn the lockout off: the count stays in memory.
+    // (The try is still allowed: staff must be able to get in to export on a full disk.)
+    m_unsaved = !save();
     const bool right = hash.empty() ? pin == kDemoPin : verifyPin(hash, pin);
     if (right) {
         m_failures = 0;
         m_lockedUntilMs = 0;
-        save();
+        m_unsaved = !save();
     }
     return right;
 }

@@ -17,7 +17,7 @@ std::string hashPin(const std::string& pin);
 bool verifyPin(const std::string& hash, const std::string& pin);
 
 /// Failed attempts, kept in a file beside the leads: after 5 wrong PINs the pad locks
-/// for 30 s, then 1 min, 2 min, … (at most 1 h). The count is written (and fsynced)
+/// for 30 s, then 1 min, 2 min, … (at most 64 min). The count is written (and fsynced)
 /// *before* a PIN is checked, so killing the kiosk mid-check does not reset it.
 class PinGuard {
 public:
@@ -32,11 +32,12 @@ public:
 
 private:
     void load();
-    bool save() const;
+    bool save();
 
     std::filesystem::path m_file;
     int m_failures = 0;
     std::int64_t m_lockedUntilMs = 0;
+    bool m_unsaved = false; ///< the last save failed: memory holds the true count
 };
 
 } // namespace kiosk::core

@@ -107,7 +107,7 @@ Attempt Uploader::attempt() {
     case Verdict::Retry:
         a.kind = Attempt::Retry;
         a.error = statusMessage(r.status, host);
-        a.retryAfterS = parseRetryAfter(r.retryAfter, now / 1000);
+        a.retryAfterS = parseRetryAfter(r.retryAfter, unixMs() / 1000); // a date counts from the answer
         return finish(a);
     case Verdict::Credentials:
         a.kind = Attempt::Stop;
