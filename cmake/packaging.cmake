@@ -25,7 +25,10 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libgl1 and libegl1: SDL loads libGL.so.1 (X11 and Wayland) and libEGL.so.1 (Wayland)
 # with dlopen, so shlibdeps cannot see them; they pull in Mesa's GLX/EGL drivers.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-core, cage, adduser, systemd, libgl1, libegl1")
+# xwayland: Debian 12's cage (0.1.4) refuses to start without /usr/bin/Xwayland
+# ("Cannot create XWayland server"), yet does not depend on it.
+# procps: pkill, used by the unit's ExecStop=.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-core, cage, xwayland, adduser, systemd, procps, libgl1, libegl1")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libgl1-mesa-dri")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_SOURCE_DIR}/platform/linux/debian/postinst

@@ -13,6 +13,12 @@ unix datagram socket that this test listens on, as systemd's notify socket would
    built kiosk in place of /usr/bin/stand-kiosk): the kiosk, a child, must still ping.
 3. With KIOSK_TEST_HANG_AFTER_MS=2000 (test-only: the frame loop hangs after 2 s) the pings
    stop after ~2 s and none arrives in the following 2.5 s (systemd would now restart it).
+4. Under the real cage, when cage and Xwayland are installed (else SKIP; CI's kiosk-dev does
+   not install them): the unit's whole ExecStart= (the built kiosk in place of
+   /usr/bin/stand-kiosk, a temp data dir) with the unit's Environment= (SDL_VIDEODRIVER=wayland),
+   on wlroots' headless backend (WLR_BACKENDS=headless, WLR_RENDERER=pixman), as nobody (cage
+   refuses root): READY=1 and the pings come from the kiosk, cage's child. No DRM, no seat,
+   no input devices: the rest of the boot path is not exercised here.
 
 Prints one line per check and ends with `N passed, M failed`; exit 1 on failure.
 """
@@ -20,6 +26,7 @@ import argparse
 import os
 import select
 import shlex
+import shutil
 import signal
 import socket
 import struct
@@ -145,6 +152,61 @@ def unit_wrapper():
     return None
 
 
+def unit_values(key):
+    with open(UNIT, encoding="utf-8") as f:
+        return [l.split("=", 1)[1].strip() for l in f if l.startswith(key + "=")]
+
+
+def cage_phase(res, kiosk, tmp):
+    """The unit's ExecStart under the real cage, headless. Returns nothing; records checks or a SKIP."""
+    if not shutil.which("cage") or not os.path.exists("/usr/bin/Xwayland"):
+        print("SKIP under the real cage: cage and/or Xwayland not installed (apt-get install cage xwayland)", flush=True)
+        return
+    as_user = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
+    if as_user and subprocess.run(as_user + ["test", "-x", kiosk]).returncode != 0:
+        print(f"SKIP under the real cage: nobody cannot run {kiosk} (a parent folder is not world-readable)", flush=True)
+        return
+    argv = shlex.split(unit_values("ExecStart")[-1].lstrip("-@:+!"))
+    argv = [kiosk if w == "/usr/bin/stand-kiosk" else w for w in argv]
+    # No config file (defaults), and a data dir this user may write.
+    if "--config" in argv:
+        i = argv.index("--config")
+        del argv[i:i + 2]
+    data = os.path.join(tmp, "cage-data")
+    run_dir = os.path.join(tmp, "cage-run")
+    for d in (data, run_dir):
+        os.makedirs(d)
+        if as_user:
+            os.chown(d, 65534, 65534)
+        os.chmod(d, 0o700)
+    os.chmod(tmp, 0o755)
+    argv[argv.index("--data-dir") + 1] = data
+    env = {"PATH": "/usr/bin:/bin", "HOME": tmp}
+    for v in unit_values("Environment"):
+        for kv in shlex.split(v):
+            k, _, val = kv.partition("=")
+            env[k] = val
+    ns = NotifySocket(os.path.join(tmp, "notify4.sock"))
+    os.chmod(ns.path, 0o777)
+    env.update(XDG_RUNTIME_DIR=run_dir, WLR_BACKENDS="headless", WLR_RENDERER="pixman", WLR_LIBINPUT_NO_DEVICES="1",
+               NOTIFY_SOCKET=ns.path, WATCHDOG_USEC="1000000")
+    err_path = os.path.join(tmp, "cage.err")
+    with open(err_path, "w") as err:
+        # systemd's WATCHDOG_PID is the main pid: cage's (exec keeps the shell's pid).
+        proc = subprocess.Popen(as_user + ["sh", "-c", 'export WATCHDOG_PID=$$; exec "$@"', "sh", *argv], env=env,
+                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        ready = ns.wait_for("READY=1", 20)
+        tail = lambda: open(err_path, errors="replace").read()[-300:].strip()
+        res.check("under cage: READY=1 from the kiosk, cage's child", ready is not None and ready[1] != proc.pid,
+                  f"kiosk pid {ready[1]}, cage pid {proc.pid}" if ready else f"nothing in 20 s; {tail()}")
+        if ready:
+            pings = [p for t, p, m in ns.drain(3.0) if "WATCHDOG=1" in m.split("\n")]
+            res.check("under cage: WATCHDOG=1 from the kiosk every ~0.5 s (3 s: 4-8 pings)",
+                      4 <= len(pings) <= 8 and set(pings) == {ready[1]}, f"{len(pings)} pings")
+        ns.close()
+        stop(proc)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kiosk", required=True)
@@ -180,9 +242,9 @@ def main() -> int:
                       f"kiosk {proc.pid}")
             res.check("READY=1 is sent once", sum("READY=1" in m.split("\n") for _, _, m in ns.messages) == 1)
         res.check("the kiosk is still running", proc.poll() is None)
+        ns.close()  # before stopping: a full, unread datagram queue would block sd_notify()
         stop(proc)
         err.close()
-        ns.close()
 
         # ---- 2. as under cage: the kiosk is a child of WATCHDOG_PID's process ---------------
         wrapper = unit_wrapper()
@@ -204,9 +266,9 @@ def main() -> int:
                       ": WATCHDOG=1 still every ~0.5 s (else systemd would kill it after WatchdogSec)",
                       4 <= len(pings) <= 8 and ready[1] != proc.pid,
                       f"{len(pings)} pings in 3 s; kiosk pid {ready[1]}, WATCHDOG_PID {proc.pid}")
+        ns.close()
         stop(proc)
         err.close()
-        ns.close()
 
         # ---- 3. a hung frame loop stops the pings ----------------------------------------------
         ns = NotifySocket(os.path.join(tmp, "notify3.sock"))
@@ -235,12 +297,19 @@ def main() -> int:
         else:
             res.check("hang run: pings came before the hang", False, "no ping at all")
         res.check("hang run: the process is still there, hung (systemd, not the kiosk, ends it)", proc.poll() is None)
+        ns.close()
         stop(proc)
         err.close()
-        ns.close()
+
+        # ---- 4. the unit's command line under the real cage --------------------------------
+        cage_phase(res, a.kiosk, tmp)
     finally:
         xvfb.terminate()
         xvfb.wait()
+        if res.failed:
+            print(f"(kiosk stderr and notify sockets kept in {tmp})")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     print(f"(runtime {time.monotonic() - t_start:.1f} s; under Xvfb, the notify socket is this test's, not systemd's)")
     print(f"{res.passed} passed, {res.failed} failed")
     return 1 if res.failed else 0

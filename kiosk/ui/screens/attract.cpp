@@ -29,15 +29,19 @@ void sceneWelcome(const ScreenCtx& ctx, float w) {
 template <typename DrawTile>
 void tiles(size_t n, float w, float h, DrawTile draw) {
     const Theme& t = theme();
-    const bool row = w > h;
+    const ImVec2 screen = ImGui::GetIO().DisplaySize;
+    const bool row = screen.x > screen.y; // side by side on a landscape screen, stacked on a portrait one
     const float gap = t.em(0.8f);
     const float tw = row ? (w - gap * float(n - 1)) / float(n) : w;
-    const float th = row ? h : std::min(t.em(7), (h - gap * float(n - 1)) / float(n));
+    const float th = row ? h : std::min(t.em(6), (screen.y * 0.6f - gap * float(n - 1)) / float(n));
     ImVec2 origin = ImGui::GetCursorScreenPos();
     for (size_t i = 0; i < n; ++i) {
         ImVec2 p = row ? ImVec2(origin.x + float(i) * (tw + gap), origin.y) : ImVec2(origin.x, origin.y + float(i) * (th + gap));
         draw(i, p, ImVec2(tw, th));
     }
+    // Take up the tiles' space, so the scene's height (for centring) includes them.
+    ImGui::SetCursorScreenPos(origin);
+    ImGui::Dummy(ImVec2(w, row ? th : float(n) * (th + gap) - gap));
 }
 
 void tileText(ImVec2 p, ImVec2 size, ImU32 bg, ImU32 fg, const std::string& title, const std::string& text) {
@@ -55,7 +59,7 @@ void sceneHighlights(const ScreenCtx& ctx, float w, float h) {
     const auto& hl = ctx.content.event.highlights;
     if (hl.empty()) return;
     const Theme& t = theme();
-    tiles(hl.size(), w, h, [&](size_t i, ImVec2 p, ImVec2 s) {
+    tiles(hl.size(), w, std::min(h, t.em(9)), [&](size_t i, ImVec2 p, ImVec2 s) {
         tileText(p, s, t.colors.surface, t.colors.text, ctx.in(hl[i].title), ctx.in(hl[i].text));
     });
 }
@@ -67,7 +71,7 @@ void sceneSectors(const ScreenCtx& ctx, float w, float h) {
     const auto& secs = ctx.content.sectors;
     if (secs.empty()) return;
     const float top = ImGui::GetCursorScreenPos().y;
-    tiles(secs.size(), w, h - (top - ImGui::GetWindowPos().y) , [&](size_t i, ImVec2 p, ImVec2 s) {
+    tiles(secs.size(), w, std::min(h - (top - ImGui::GetWindowPos().y), t.em(9)), [&](size_t i, ImVec2 p, ImVec2 s) {
         const ImU32 c = IM_COL32((secs[i].rgb >> 16) & 0xFF, (secs[i].rgb >> 8) & 0xFF, secs[i].rgb & 0xFF, 255);
         tileText(p, s, c, IM_COL32_WHITE, ctx.in(secs[i].name), ctx.in(secs[i].text));
     });
@@ -79,7 +83,8 @@ void sceneExhibitors(const ScreenCtx& ctx, float w, float h) {
     ImGui::Dummy(ImVec2(0, t.em(0.5f)));
     const auto& cos = ctx.content.companies;
     if (cos.empty()) return;
-    const float cell = t.em(8.5f);
+    // One row when the companies fit, else as many rows as needed.
+    const float cell = std::max(t.em(6), std::min(t.em(8.5f), w / float(cos.size())));
     const int cols = std::max(1, static_cast<int>(w / cell));
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const float avail = h - (origin.y - ImGui::GetWindowPos().y);
