@@ -9,6 +9,11 @@
 #include "core/staff/pin.hpp"
 
 #include <chrono>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cstdio>
 #include <iostream>
 #include <fstream>
@@ -154,17 +159,29 @@ int setPin(const Paths& p) {
     if (std::regex_search(text, m, existing)) text.replace(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)), m.str(1) + line);
     else if (std::regex_search(text, m, section)) text.insert(static_cast<size_t>(m.position(0) + m.length(0)), "\n" + line);
     else text += (text.empty() || text.back() == '\n' ? "" : "\n") + std::string("\n[staff]\n") + line + "\n";
+    // The new file takes the old one's owner, group and mode (the package makes it
+    // root:stand-kiosk 0640 so the service can read it), never readable by others,
+    // and is 0600 from its first byte: it holds the PIN hash and sync secrets.
     const std::string tmp = p.config.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << text;
-        if (!out) {
-            std::cerr << "kiosk: cannot write " << tmp << '\n';
-            return 1;
-        }
+    struct stat old {};
+    const bool existed = ::stat(p.config.c_str(), &old) == 0;
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        std::cerr << "kiosk: cannot write " << tmp << ": " << std::strerror(errno) << '\n';
+        return 1;
     }
-    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    std::filesystem::rename(tmp, p.config);
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    if (existed) {
+        ok = ok && ::fchown(fd, old.st_uid, old.st_gid) == 0;
+        ok = ok && ::fchmod(fd, old.st_mode & 0660) == 0;
+    }
+    ok = ok && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || std::rename(tmp.c_str(), p.config.c_str()) != 0) {
+        std::cerr << "kiosk: cannot replace " << p.config << ": " << std::strerror(errno) << '\n';
+        std::filesystem::remove(tmp);
+        return 1;
+    }
     auto check = core::loadConfig(p.config);
     if (check.config.staff.pinHash != hash) {
         std::cerr << "kiosk: the PIN was written but " << p.config << " does not read back; check its [staff] section\n";

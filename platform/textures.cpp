@@ -1,10 +1,17 @@
 #include "textures.hpp"
 
+#include "ui/theme.hpp"
+
 #include <glad/gl.h>
 #include <stb_image.h>
+#include <stb_image_resize.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
 
 namespace kiosk::platform {
 
@@ -28,6 +35,21 @@ ui::Texture TextureCache::get(const std::filesystem::path& path) {
         std::fprintf(stderr, "kiosk: %s: cannot decode image (%s); showing a placeholder\n", path.c_str(),
                      stbi_failure_reason());
     } else {
+        // Logos are drawn at most ~8 em wide: a 512 px file is scaled down once here
+        // (on software GL every texture byte is process memory).
+        const int limit = std::max(64, static_cast<int>(ui::em(10.0f)));
+        if (std::max(w, h) > limit) {
+            const float s = float(limit) / float(std::max(w, h));
+            const int nw = std::max(1, int(float(w) * s)), nh = std::max(1, int(float(h) * s));
+            std::vector<unsigned char> small(size_t(nw) * nh * 4);
+            if (stbir_resize_uint8(px, w, h, 0, small.data(), nw, nh, 0, 4)) {
+                stbi_image_free(px);
+                px = static_cast<unsigned char*>(std::malloc(small.size()));
+                std::memcpy(px, small.data(), small.size());
+                w = nw;
+                h = nh;
+            }
+        }
         GLuint id = 0;
         glGenTextures(1, &id);
         glBindTexture(GL_TEXTURE_2D, id);

@@ -22,6 +22,7 @@ import ctypes
 import ctypes.util
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -172,6 +173,10 @@ def main() -> int:
         err.close()
         xvfb.terminate()
         xvfb.wait()
+        if res.failed:
+            print(f"(kiosk stderr kept in {tmp})")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     print(f"(runtime {time.monotonic() - t_start:.1f} s)")
     print(f"{res.passed} passed, {res.failed} failed")
     return 1 if res.failed else 0

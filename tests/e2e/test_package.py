@@ -6,7 +6,8 @@ inspected, its files run, its unit verified and its maintainer scripts run.
 2. Control fields (dpkg-deb -f): Package, Version (= the project's), Architecture (= dpkg's),
    Depends names cage, fonts-noto-core, libsdl2, libsqlite3, libcurl, libsodium, systemd,
    adduser, and libgl1 + libegl1 (SDL dlopens libGL.so.1 / libEGL.so.1, which shlibdeps
-   cannot see).
+   cannot see), xwayland (Debian 12's cage will not start without it) and procps (pkill, in
+   the unit's ExecStop=).
 3. Files (dpkg-deb -c): /usr/bin/stand-kiosk 0755; every content/**/*.toml and every
    assets/logos/*.png of the source tree under /usr/share/stand-kiosk (and no build script);
    /etc/stand-kiosk/kiosk.toml; /lib/systemd/system/stand-kiosk.service; the docs (README,
@@ -54,7 +55,7 @@ import tomllib
 
 UNIT_NAME = "stand-kiosk.service"
 DEPENDS = ["cage", "fonts-noto-core", "libsdl2", "libsqlite3", "libcurl", "libsodium", "systemd", "adduser",
-           "libgl1", "libegl1"]
+           "libgl1", "libegl1", "xwayland", "procps"]
 
 
 class Results:
@@ -281,7 +282,7 @@ def in_namespace(root, control, out_json):
     """Runs inside `unshare --mount --propagation private`: nothing here reaches the real machine."""
     results = []
     check = lambda name, ok, detail="": results.append((name, bool(ok), str(detail)))
-    stage = tempfile.mkdtemp(prefix="ns-")
+    stage = tempfile.mkdtemp(prefix="ns-", dir=os.path.dirname(out_json))
     sh = lambda cmd: subprocess.run(cmd, shell=True, check=True)
     sh(f"mount -t tmpfs tmpfs {stage} && mkdir {stage}/etc && cp -a /etc/. {stage}/etc/ && mount --bind {stage}/etc /etc")
     sh("mount -t tmpfs tmpfs /var && mkdir -p /var/lib /var/log /var/tmp /var/cache && mount -t tmpfs tmpfs /run")

@@ -11,12 +11,22 @@ every stored lead intact. The real kiosk, full screen under Xvfb.
    request is in flight); SIGTERM once the request has arrived. Exit 0 within 2 s (the sync
    worker's request is aborted); integrity ok; the 300 leads unchanged and still pending.
 In both: nothing personal (the leads' emails and surnames) in the kiosk's stderr (the journal).
+3. As the service stops it, under the real cage (only when cage and Xwayland are installed, else
+   SKIP; CI's kiosk-dev does not install them): the unit's ExecStart= (the built kiosk in place
+   of /usr/bin/stand-kiosk, a test config with the silent endpoint, a temp data dir) on wlroots'
+   headless backend, as nobody (cage refuses root), with the 300 leads uploading; then the
+   unit's ExecStop= with $MAINPID = cage's pid. ExecStop returns within 2 s, cage exits 0 (no
+   abort: Debian 12's cage 0.1.4 aborts when it gets SIGTERM itself), the kiosk is gone, the
+   connection is closed, and the 300 leads are intact and pending.
 
 Prints one line per check and ends with `N passed, M failed`; exit 1 on failure.
 """
 import argparse
 import os
 import queue
+import select
+import shlex
+import shutil
 import signal
 import socket
 import sqlite3
@@ -26,6 +36,8 @@ import tempfile
 import threading
 import time
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+UNIT = os.path.join(REPO, "platform", "linux", "stand-kiosk.service")
 SIZE = "1280x720"
 SIGNUP_EMAIL = "ada.sigterm@example.org"
 
@@ -254,6 +266,105 @@ def phase_sync(res, kiosk, tmp, display):
     no_personal_data(res, "sync", err_path, after, names)
 
 
+def unit_values(key):
+    with open(UNIT, encoding="utf-8") as f:
+        return [l.split("=", 1)[1].strip() for l in f if l.startswith(key + "=")]
+
+
+def systemd_words(value, mainpid):
+    """A unit's command line as systemd runs it: $$ is a literal $, a word $MAINPID the main pid."""
+    return [str(mainpid) if w == "$MAINPID" else w.replace("$$", "$") for w in shlex.split(value.lstrip("-@:+!"))]
+
+
+def phase_cage(res, kiosk, tmp):
+    if not shutil.which("cage") or not os.path.exists("/usr/bin/Xwayland"):
+        print("SKIP under cage, stopped as the unit does: cage and/or Xwayland not installed "
+              "(apt-get install cage xwayland)", flush=True)
+        return
+    as_user = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
+    if as_user and subprocess.run(as_user + ["test", "-x", kiosk]).returncode != 0:
+        print(f"SKIP under cage: nobody cannot run {kiosk} (a parent folder is not world-readable)", flush=True)
+        return
+    os.chmod(tmp, 0o755)
+    data, run_dir = os.path.join(tmp, "cage-data"), os.path.join(tmp, "cage-run")
+    for d in (data, run_dir):
+        os.makedirs(d)
+        if as_user:
+            os.chown(d, 65534, 65534)
+        os.chmod(d, 0o700)
+    server = SilentServer()
+    config = os.path.join(tmp, "cage.toml")
+    with open(config, "w") as f:
+        f.write(f'[sync]\nendpoint = "http://127.0.0.1:{server.port}/leads"\ntimeout_s = 60\n')
+    os.chmod(config, 0o644)
+    r = subprocess.run(as_user + [kiosk, "leads", "generate", "--count", "300", "--seed", "13", "--data-dir", data],
+                       capture_output=True, text=True, timeout=60)
+    _, before, _ = db_state(os.path.join(data, "leads.db"))
+    res.check("under cage: 300 leads generated (as nobody)", r.returncode == 0 and len(before) == 300,
+              (r.stdout + r.stderr).strip()[-200:])
+    argv = [kiosk if w == "/usr/bin/stand-kiosk" else w for w in systemd_words(unit_values("ExecStart")[-1], 0)]
+    argv[argv.index("--config") + 1] = config
+    argv[argv.index("--data-dir") + 1] = data
+    env = {"PATH": "/usr/bin:/bin", "HOME": tmp}
+    for v in unit_values("Environment"):
+        for kv in shlex.split(v):
+            k, _, val = kv.partition("=")
+            env[k] = val
+    notify = os.path.join(tmp, "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(notify)
+    os.chmod(notify, 0o777)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    env.update(XDG_RUNTIME_DIR=run_dir, WLR_BACKENDS="headless", WLR_RENDERER="pixman", WLR_LIBINPUT_NO_DEVICES="1",
+               NOTIFY_SOCKET=notify)
+    err_path = os.path.join(tmp, "cage.err")
+    err = open(err_path, "w")
+    cage = subprocess.Popen(as_user + argv, env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+    kiosk_pid, end = None, time.monotonic() + 20
+    while time.monotonic() < end and kiosk_pid is None:  # READY=1 tells the kiosk's pid
+        if select.select([sock], [], [], 0.2)[0]:
+            msg, anc, _, _ = sock.recvmsg(4096, socket.CMSG_SPACE(12))
+            if b"READY=1" in msg.split(b"\n"):
+                kiosk_pid = next(int.from_bytes(d[:4], "little") for l, t, d in anc if t == socket.SCM_CREDENTIALS)
+    sock.close()  # from here on sd_notify() gets ECONNREFUSED, never blocks
+    try:
+        end = time.monotonic() + 20
+        while time.monotonic() < end and b"\r\n\r\n" not in server.received and cage.poll() is None:
+            time.sleep(0.05)
+        res.check("under cage: the kiosk is up (READY=1) and its upload is in flight",
+                  kiosk_pid is not None and b"\r\n\r\n" in server.received,
+                  f"kiosk pid {kiosk_pid}, {len(server.received)} bytes; {open(err_path).read()[-200:].strip()}")
+        stop_argv = systemd_words(unit_values("ExecStop")[-1], cage.pid)
+        t0 = time.monotonic()
+        # Like systemd (cage's parent there), reap cage while ExecStop waits for it to go.
+        stopper = subprocess.Popen(as_user + stop_argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            code = cage.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        try:
+            stop_rc = stopper.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            stopper.kill()
+            stop_rc = stopper.wait()
+        took = time.monotonic() - t0
+        res.check("under cage: the unit's ExecStop= returns within 2 s and cage exits 0 (no abort)",
+                  stop_rc == 0 and took < 2.0 and code == 0, f"ExecStop exit {stop_rc} after {took:.2f} s, cage exit {code}")
+        res.check("under cage: the kiosk is gone, the upload connection closed",
+                  kiosk_pid is not None and not os.path.exists(f"/proc/{kiosk_pid}") and server.closed_by_peer.wait(2))
+    finally:
+        if cage.poll() is None:
+            os.killpg(cage.pid, signal.SIGKILL)
+            cage.wait()
+        if kiosk_pid and os.path.exists(f"/proc/{kiosk_pid}"):
+            os.kill(kiosk_pid, signal.SIGKILL)
+        err.close()
+        server.close()
+    integrity, after, _ = db_state(os.path.join(data, "leads.db"))
+    res.check("under cage: integrity ok, the 300 leads unchanged and pending", integrity == "ok" and after == before,
+              f"{integrity}, {len(after)} leads")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kiosk", required=True)
@@ -265,10 +376,15 @@ def main() -> int:
     try:
         phase_signup(res, a.kiosk, tmp, display)
         phase_sync(res, a.kiosk, tmp, display)
+        phase_cage(res, a.kiosk, tmp)
     finally:
         xvfb.terminate()
         xvfb.wait()
-    print(f"(runtime {time.monotonic() - t_start:.1f} s; files in {tmp})")
+        if res.failed:
+            print(f"(files kept in {tmp})")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"(runtime {time.monotonic() - t_start:.1f} s)")
     print(f"{res.passed} passed, {res.failed} failed")
     return 1 if res.failed else 0
 

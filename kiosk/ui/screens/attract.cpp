@@ -10,7 +10,7 @@ namespace kiosk::ui {
 namespace {
 
 constexpr double kSceneSeconds = 6.0;
-constexpr double kFadeSeconds = 0.35;
+constexpr double kFadeSeconds = 0.2; // out, then in: ~12 frames at 30 fps per change
 
 void heading(ImFont* font, const std::string& text, float width) { wrappedText(font, theme().colors.text, text, width); }
 
