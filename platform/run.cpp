@@ -316,7 +316,8 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
                 std::_Exit(0);
             }
             if (kioskMode) SDL_SetWindowFullscreen(window, SDL_WINDOW_FULLSCREEN_DESKTOP);
-            // The font atlas now lives in a GL texture: the CPU copies are not needed any more.
+            // The font atlas now lives in a GL texture: the CPU copies are not needed any more,
+            // and start-up's freed memory goes back to the system.
             ImGui::GetIO().Fonts->ClearTexData();
         }
         needFrame = app.wakeIn() <= 0.0;

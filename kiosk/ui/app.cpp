@@ -308,7 +308,7 @@ Intent App::drawNavBar(float height) {
 
     Intent out;
     const float pad = t.em(0.6f), bh = height - 2 * pad;
-    ScreenCtx ctx{m_content, m_state, 0, m_textures, {}};
+    const ScreenCtx ctx{m_content, m_state, 0, m_textures, {}}; // for tr()
     ImGui::SetCursorScreenPos(ImVec2(pad, top + pad));
     if (button("nav.home", ctx.tr("nav.home"), ImVec2(t.em(7), bh), ButtonKind::Secondary))
         out = intent::Goto{Screen::Attract};
@@ -337,7 +337,7 @@ Intent App::drawIdleWarning(float y, float height) {
                                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
     dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(ImVec2(0, y), ImVec2(disp.x, y + height), t.colors.warning);
-    ScreenCtx ctx{m_content, m_state, 0, m_textures, {}};
+    const ScreenCtx ctx{m_content, m_state, 0, m_textures, {}}; // for tr()
     const double left = m_config.idleTimeoutS - (m_clock.now() - m_lastActivity);
     const int secs = std::max(0, static_cast<int>(std::ceil(left)));
     std::string text = ctx.tr("idle.text");
