@@ -14,29 +14,15 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
+
 # `file:line: key: what — fix` (docs/content.md); warnings carry a "warning: " prefix.
 PROBLEM_WITH_LINE = re.compile(r"^[^:]+:\d+: [^:]+: .+ — .+$")
 PROBLEM_WITHOUT_LINE = re.compile(r"^[^:]+: .+ — .+$")
 SUMMARY = re.compile(r"^(?P<dir>.+): (?P<companies>\d+) companies, (?P<sectors>\d+) sectors, "
                      r"(?P<strings>\d+) strings; (?P<errors>\d+) errors, (?P<warnings>\d+) warnings$")
-
-
-class Checker:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"PASS {name}")
-        else:
-            self.failed += 1
-            print(f"FAIL {name}")
-            for line in str(detail).splitlines():
-                print(f"     {line}")
-        sys.stdout.flush()
-        return ok
 
 
 def run(kiosk, *args):
@@ -69,7 +55,7 @@ def main():
     ap.add_argument("--fixtures", required=True)
     args = ap.parse_args()
 
-    c = Checker()
+    c = harness.Results("PASS ", details="indented")
     kiosk, content, fixtures = args.kiosk, args.content, args.fixtures
     broken = os.path.join(fixtures, "broken")
     minimal = os.path.join(fixtures, "minimal")
@@ -160,8 +146,7 @@ def main():
                 rc == 1 and len(err) == 1 and PROBLEM_WITH_LINE.match(err[0]) is not None
                 and re.search(r"example-one\.toml:3: regon: unknown key — ", err[0]) is not None, describe(rc, out, err))
 
-    print(f"{c.passed} passed, {c.failed} failed")
-    return 1 if c.failed else 0
+    return c.summary()
 
 
 if __name__ == "__main__":

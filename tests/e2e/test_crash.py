@@ -21,96 +21,38 @@ checked in place.
 import argparse
 import json
 import os
-import queue
 import random
 import shutil
 import signal
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
 
-SIZE = "1920x1080"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
 
 
-def start_xvfb(size=SIZE):
-    for n in range(90, 200):
-        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
-            continue
-        xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                return xvfb, f":{n}"
-            if xvfb.poll() is not None:
-                break
-            time.sleep(0.05)
-        xvfb.kill()
-        xvfb.wait()
-    raise RuntimeError("no free X display")
-
-
-class Kiosk:
-    """The kiosk playing `--script -`: cmd() writes one line and returns its ok/fail line.
-    `stage` says what the driver is doing (read by the kill timer)."""
+class Kiosk(harness.ScriptedKiosk):
+    """The kiosk playing `--script -` with the virtual clock on DATA_DIR. `stage` says what
+    the driver is doing and `in_flight` the line sent but not answered yet (read by the
+    kill timer)."""
 
     def __init__(self, binary, data_dir, display, cwd, transcript):
-        self.n = 0
-        self.answered = 0
         self.stage = "start-up"
         self.in_flight = ""
-        self.transcript = transcript
-        self.stderr = open(os.path.join(cwd, "kiosk-stderr.log"), "a")
         self.started = time.monotonic()
-        self.proc = subprocess.Popen([binary, "--virtual-clock", "--data-dir", data_dir, "--script", "-"], cwd=cwd,
-                                     env=dict(os.environ, DISPLAY=display), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.stderr, text=True, encoding="utf-8")
-        self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        super().__init__([binary, "--virtual-clock", "--data-dir", data_dir, "--script", "-"], cwd=cwd,
+                         env=harness.display_env(display), stderr_path=os.path.join(cwd, "kiosk-stderr.log"),
+                         transcript=transcript)
 
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def cmd(self, line, timeout=120):
-        """Returns (ok, the kiosk's answer)."""
-        self.n += 1
+    def cmd(self, line, timeout=None):
         self.in_flight = line
-        self.transcript.write(f"> {line}\n")
-        try:
-            self.proc.stdin.write(line + "\n")
-            self.proc.stdin.flush()
-        except OSError:
-            return False, "the kiosk is not running"
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                out = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                return False, f"no answer within {timeout} s"
-            if out is None:
-                self.lines.put(None)
-                return False, f"the kiosk exited ({self.proc.wait()})"
-            self.transcript.write(out + "\n")
-            if out.startswith(f"ok {self.n} ") or out.startswith(f"fail {self.n} "):
-                self.answered = self.n
-                self.in_flight = ""
-                return out.startswith("ok "), out
-
-    def close(self):
-        try:
-            self.proc.stdin.close()
-        except OSError:
-            pass
-        try:
-            code = self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            code = self.proc.wait()
-        self.stderr.close()
-        return code
+        ok, answer = super().cmd(line, timeout)
+        if answer.startswith(("ok ", "fail ")):
+            self.in_flight = ""
+        return ok, answer
 
 
 def sign_up(k, email, on_submit=None):
@@ -139,14 +81,9 @@ def sign_up(k, email, on_submit=None):
 def snapshot_check(db_path, snap_dir):
     """Copies leads.db (+ -wal) as they are after the crash and opens the copy: SQLite
     recovers it exactly as a restarted kiosk would. Returns (integrity, [emails], problems)."""
-    shutil.rmtree(snap_dir, ignore_errors=True)
-    os.makedirs(snap_dir)
-    if not os.path.exists(db_path):
+    copy = harness.snapshot_db(db_path, snap_dir)
+    if copy is None:
         return "ok", [], []
-    copy = os.path.join(snap_dir, "leads.db")
-    shutil.copy2(db_path, copy)
-    if os.path.exists(db_path + "-wal"):
-        shutil.copy2(db_path + "-wal", copy + "-wal")
     return check_db(copy)
 
 
@@ -184,22 +121,17 @@ def main() -> int:
     a = ap.parse_args()
     seed = a.seed if a.seed is not None else int(time.time() * 1000) % 1000000
     rng = random.Random(seed)
-    out = os.path.abspath(a.out)
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
+    out = harness.fresh_dir(a.out)
     data = os.path.join(out, "data")
     db_path = os.path.join(data, "leads.db")
     kiosk_bin = os.path.abspath(a.kiosk)
     print(f"seed {seed} (replay with --seed {seed}), {a.kills} kills", flush=True)
 
-    results = []
-
-    def check(name, ok, detail=""):
-        results.append(bool(ok))
-        print(("ok   " if ok else "FAIL ") + name + ("" if ok or not detail else f": {detail}"), flush=True)
+    r = harness.Results()
+    check = r.check
 
     t_start = time.monotonic()
-    xvfb, display = start_xvfb()
+    xvfb, display = harness.start_xvfb("1920x1080")
     transcript = open(os.path.join(out, "transcript.txt"), "w", encoding="utf-8")
     acknowledged = []  # every email whose thanks screen we saw, over all rounds
     attempted = set()
@@ -303,9 +235,7 @@ def main() -> int:
           f"(stored but killed before thanks was read: {found_total - len(set(acknowledged) & set(emails))})")
     print(f"missing: {len(missing)}")
     print(f"runtime {elapsed:.1f} s ({elapsed / max(1, a.kills):.2f} s per kill)")
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return r.summary()
 
 
 if __name__ == "__main__":

@@ -15,95 +15,14 @@ The tmpfs is always unmounted.
 """
 import argparse
 import os
-import queue
-import shutil
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 
-SIZE = "1920x1080"
-
-
-def start_xvfb(size=SIZE):
-    for n in range(90, 200):
-        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
-            continue
-        xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                return xvfb, f":{n}"
-            if xvfb.poll() is not None:
-                break
-            time.sleep(0.05)
-        xvfb.kill()
-        xvfb.wait()
-    raise RuntimeError("no free X display")
-
-
-class Kiosk:
-    """The kiosk playing `--script -`: cmd() writes one line and returns its ok/fail line."""
-
-    def __init__(self, binary, data_dir, display, cwd, transcript):
-        self.n = 0
-        self.transcript = transcript
-        self.stderr_path = os.path.join(cwd, "kiosk-stderr.log")
-        self.stderr = open(self.stderr_path, "w")
-        self.proc = subprocess.Popen([binary, "--virtual-clock", "--data-dir", data_dir, "--script", "-"], cwd=cwd,
-                                     env=dict(os.environ, DISPLAY=display), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.stderr, text=True, encoding="utf-8")
-        self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def cmd(self, line, timeout=120):
-        """Returns (ok, the kiosk's answer, other output lines such as `ids`)."""
-        self.n += 1
-        self.transcript.write(f"> {line}\n")
-        try:
-            self.proc.stdin.write(line + "\n")
-            self.proc.stdin.flush()
-        except OSError:
-            return False, "the kiosk is not running", []
-        extra = []
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                out = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                return False, f"no answer within {timeout} s", extra
-            if out is None:
-                self.lines.put(None)
-                return False, f"the kiosk exited ({self.proc.wait()})", extra
-            self.transcript.write(out + "\n")
-            if out.startswith(f"ok {self.n} "):
-                return True, out, extra
-            if out.startswith(f"fail {self.n} "):
-                return False, out, extra
-            extra.append(out)
-
-    def ids(self):
-        _, _, extra = self.cmd("ids")
-        return {line.split(" ")[1] for line in extra if line.startswith("id ")}
-
-    def close(self):
-        try:
-            self.proc.stdin.close()
-        except OSError:
-            pass
-        try:
-            code = self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            code = self.proc.wait()
-        self.stderr.close()
-        return code
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
 
 
 class Failed(Exception):
@@ -133,12 +52,7 @@ def fill(path, leave):
 def check_copy(db_path, snap_dir):
     """integrity_check and the stored emails, on a copy (db + wal): opening the original
     could checkpoint it and free space behind the kiosk's back."""
-    shutil.rmtree(snap_dir, ignore_errors=True)
-    os.makedirs(snap_dir)
-    copy = os.path.join(snap_dir, "leads.db")
-    shutil.copy2(db_path, copy)
-    if os.path.exists(db_path + "-wal"):
-        shutil.copy2(db_path + "-wal", copy + "-wal")
+    copy = harness.snapshot_db(db_path, snap_dir)
     con = sqlite3.connect(copy)
     try:
         integrity = "\n".join(r[0] for r in con.execute("PRAGMA integrity_check"))
@@ -157,8 +71,7 @@ def main() -> int:
     out = os.path.abspath(a.out)
     if os.path.ismount(os.path.join(out, "data")):  # left mounted by a run that was killed
         subprocess.run(["umount", "-l", os.path.join(out, "data")], capture_output=True)
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
+    harness.fresh_dir(out)
     mnt = os.path.join(out, "data")
     os.makedirs(mnt)
 
@@ -172,12 +85,8 @@ def main() -> int:
         print("0 passed, 0 failed")
         return 0
 
-    results = []
-
-    def check(name, ok, detail=""):
-        results.append(bool(ok))
-        print(("ok   " if ok else "FAIL ") + name + ("" if ok or not detail else f": {detail}"), flush=True)
-        return bool(ok)
+    r = harness.Results()
+    check = r.check
 
     t_start = time.monotonic()
     db_path = os.path.join(mnt, "leads.db")
@@ -185,16 +94,18 @@ def main() -> int:
     xvfb = kiosk = None
     transcript = open(os.path.join(out, "transcript.txt"), "w", encoding="utf-8")
     try:
-        xvfb, display = start_xvfb()
-        kiosk = Kiosk(os.path.abspath(a.kiosk), mnt, display, out, transcript)
+        xvfb, display = harness.start_xvfb("1920x1080")
+        kiosk = harness.kiosk_script(os.path.abspath(a.kiosk), display, "--data-dir", mnt, cwd=out,
+                                     stderr_path=os.path.join(out, "kiosk-stderr.log"), stderr_mode="w",
+                                     transcript=transcript)
 
         def step(line):
-            ok, answer, _ = kiosk.cmd(line)
+            ok, answer = kiosk.cmd(line)
             if not ok:
                 raise Failed(f"{line}: {answer}")
 
         def expect(line):
-            ok, answer, _ = kiosk.cmd(line)
+            ok, answer = kiosk.cmd(line)
             check(line, ok, answer)
             return ok
 
@@ -294,9 +205,7 @@ def main() -> int:
             u = subprocess.run(["umount", "-l", mnt], capture_output=True, text=True)
         check("tmpfs unmounted", u.returncode == 0, u.stderr.strip())
     print(f"runtime {time.monotonic() - t_start:.1f} s")
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return r.summary()
 
 
 if __name__ == "__main__":

@@ -22,46 +22,18 @@ import ctypes
 import ctypes.util
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
+
 SIZE = (1280, 720)
 KEYS = ["alt+F4", "alt+Tab", "ctrl+alt+BackSpace"] + [f"ctrl+alt+F{n}" for n in range(1, 13)] + \
        ["Super_L", "Escape", "ctrl+q", "ctrl+w"]
-
-
-class Results:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-        print(("PASS " if ok else "FAIL ") + name + (f" ({detail})" if detail else ""), flush=True)
-        return ok
-
-
-def start_xvfb():
-    for n in range(90, 200):
-        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
-            continue
-        xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                return xvfb, f":{n}"
-            if xvfb.poll() is not None:
-                break
-            time.sleep(0.05)
-        xvfb.kill()
-        xvfb.wait()
-    raise RuntimeError("no free X display")
 
 
 def kiosk_windows(env):
@@ -117,12 +89,12 @@ def main() -> int:
     ap.add_argument("--close-request", help="x_close_request (default: next to the kiosk binary)")
     a = ap.parse_args()
     close_request = a.close_request or os.path.join(os.path.dirname(os.path.abspath(a.kiosk)), "x_close_request")
-    res = Results()
+    res = harness.Results("PASS ", details="always")
     t_start = time.monotonic()
     print("note: Xvfb has no window manager and no virtual terminals; these checks verify the kiosk's own "
           "handling of the keys, not cage's, Xorg's or logind's", flush=True)
     tmp = tempfile.mkdtemp(prefix="kiosk-escape-")
-    xvfb, display = start_xvfb()
+    xvfb, display = harness.start_xvfb(f"{SIZE[0]}x{SIZE[1]}")
     env = dict(os.environ, DISPLAY=display)
     err = open(os.path.join(tmp, "kiosk.err"), "w")
     kiosk = subprocess.Popen([a.kiosk, "--data-dir", os.path.join(tmp, "data")], env=env,
@@ -158,14 +130,9 @@ def main() -> int:
                   closed.returncode == 0 and alive and ok, f"{closed.stdout.strip()}, window {st}")
         res.check("still exactly one kiosk window", kiosk_windows(env) == [wid])
         # The way out that must keep working: systemctl stop.
-        t0 = time.monotonic()
-        kiosk.send_signal(signal.SIGTERM)
-        try:
-            code = kiosk.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            code = None
-        res.check("SIGTERM still ends it: exit 0 within 2 s", code == 0 and time.monotonic() - t0 < 2.0,
-                  f"exit {code} after {time.monotonic() - t0:.2f} s")
+        code, took = harness.terminate_timed(kiosk)
+        res.check("SIGTERM still ends it: exit 0 within 2 s", code == 0 and took < 2.0,
+                  f"exit {code} after {took:.2f} s")
     finally:
         if kiosk.poll() is None:
             kiosk.kill()
@@ -173,13 +140,9 @@ def main() -> int:
         err.close()
         xvfb.terminate()
         xvfb.wait()
-        if res.failed:
-            print(f"(kiosk stderr kept in {tmp})")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        harness.remove_unless(res.failed, tmp, "kiosk stderr")
     print(f"(runtime {time.monotonic() - t_start:.1f} s)")
-    print(f"{res.passed} passed, {res.failed} failed")
-    return 1 if res.failed else 0
+    return res.summary()
 
 
 if __name__ == "__main__":

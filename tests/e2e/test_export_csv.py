@@ -16,13 +16,16 @@ import argparse
 import csv
 import json
 import os
-import shutil
 import sqlite3
 import stat
 import subprocess
 import sys
 import time
 import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
 
 HEADER_DE = ["ID", "Erstellt (UTC)", "Sprache", "Vorname", "Nachname", "E-Mail", "Firma", "Funktion", "Telefon",
              "Nachricht", "Branchen", "Aussteller", "Newsletter", "Einwilligung Fassung", "Einwilligung SHA-256",
@@ -74,16 +77,6 @@ UMLAUTS = {
 }
 TEXT_FIELDS = ["first_name", "last_name", "email", "company", "job_title", "phone", "message"]
 EXHIBITORS = ["irk-valley-hydrogen", "medlock-gas-sensing", "bollin-ot-defence"]
-
-
-class Results:
-    def __init__(self):
-        self.items = []
-
-    def check(self, name, ok, detail=""):
-        self.items.append(bool(ok))
-        print(("ok   " if ok else "FAIL ") + name + ("" if ok or not detail else f": {detail}"), flush=True)
-        return ok
 
 
 def iso(ms):
@@ -159,11 +152,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kiosk", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--content", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "content"))
+    ap.add_argument("--content", default=os.path.join(harness.REPO, "content"))
     a = ap.parse_args()
-    out = os.path.abspath(a.out)
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
+    out = harness.fresh_dir(a.out)
     data = os.path.join(out, "data")
     db = os.path.join(data, "leads.db")
     config = os.path.join(out, "kiosk.toml")
@@ -171,7 +162,7 @@ def main() -> int:
         f.write('[kiosk]\nid = "kiosk-e2e"\n')
     kiosk = os.path.abspath(a.kiosk)
     common = ["--data-dir", data, "--config", config, "--content", os.path.abspath(a.content)]
-    r = Results()
+    r = harness.Results()
     t0 = time.monotonic()
 
     def run(*args, stdin=None):
@@ -181,8 +172,7 @@ def main() -> int:
     g = run("leads", "generate", "--count", "300", "--seed", "7")
     r.check("leads generate --count 300 exits 0", g.returncode == 0, g.stderr.strip())
     if g.returncode != 0:
-        print(f"{sum(r.items)} passed, {len(r.items) - sum(r.items)} failed")
-        return 1
+        return r.summary()
     event_id = sqlite3.connect(db).execute("SELECT event_id FROM leads LIMIT 1").fetchone()[0]
     crafted = crafted_leads(int(time.time() * 1000), event_id)
     insert(db, crafted)
@@ -341,9 +331,7 @@ def main() -> int:
     r.check("leads purge without --synced is refused", e.returncode != 0)
 
     print(f"runtime {time.monotonic() - t0:.1f} s")
-    failed = len(r.items) - sum(r.items)
-    print(f"{sum(r.items)} passed, {failed} failed")
-    return 1 if failed else 0
+    return r.summary()
 
 
 if __name__ == "__main__":

@@ -53,26 +53,13 @@ import tempfile
 import time
 import tomllib
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
+
 UNIT_NAME = "stand-kiosk.service"
 DEPENDS = ["cage", "fonts-noto-core", "libsdl2", "libsqlite3", "libcurl", "libsodium", "systemd", "adduser",
            "libgl1", "libegl1", "xwayland", "procps"]
-
-
-class Results:
-    def __init__(self):
-        self.passed = self.failed = self.skipped = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-        print(("PASS " if ok else "FAIL ") + name + (f" ({detail})" if detail else ""), flush=True)
-        return ok
-
-    def skip(self, name, why):
-        self.skipped += 1
-        print(f"SKIP {name} ({why})", flush=True)
 
 
 def run(args, **kw):
@@ -387,7 +374,7 @@ def main() -> int:
         return in_namespace(a.root, a.control, a.out_json)
     if not a.build_dir or not a.source_dir:
         ap.error("--build-dir and --source-dir are required")
-    res = Results()
+    res = harness.Results("PASS ", details="always")
     t_start = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="kiosk-package-")
     try:
@@ -403,13 +390,9 @@ def main() -> int:
             check_unit(res, root, tmp)
             check_scripts(res, root, control, tmp)
     finally:
-        if a.keep or res.failed:
-            print(f"(files kept in {tmp})")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        harness.remove_unless(a.keep or res.failed, tmp)
     print(f"(runtime {time.monotonic() - t_start:.1f} s)")
-    print(f"{res.passed} passed, {res.failed} failed" + (f", {res.skipped} skipped" if res.skipped else ""))
-    return 1 if res.failed else 0
+    return res.summary()
 
 
 if __name__ == "__main__":

@@ -16,130 +16,22 @@ import argparse
 import hashlib
 import json
 import os
-import queue
 import re
-import shutil
 import sqlite3
 import stat
-import subprocess
 import sys
-import threading
 import time
 import tomllib
 from datetime import datetime, timezone
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SIZE = "1920x1080"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
+
+REPO = harness.REPO
 EXHIBITORS = ["ancoats-code-assurance", "bollin-ot-defence", "chorlton-care-insights", "etherow-health-link",
               "irk-valley-hydrogen", "medlock-gas-sensing"]
 SECTORS = ["hydrogen", "cybersecurity", "digital-health"]
-
-
-# ---- Xvfb and the kiosk driven line by line ---------------------------------------------
-
-def start_xvfb(size=SIZE):
-    for n in range(90, 200):
-        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
-            continue
-        xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                return xvfb, f":{n}"
-            if xvfb.poll() is not None:
-                break
-            time.sleep(0.05)
-        xvfb.kill()
-        xvfb.wait()
-    raise RuntimeError("no free X display")
-
-
-class Kiosk:
-    """The kiosk playing `--script -`: cmd() writes one line and returns its ok/fail line."""
-
-    def __init__(self, binary, data_dir, display, cwd, transcript):
-        self.n = 0
-        self.transcript = transcript
-        self.stderr_path = os.path.join(cwd, "kiosk-stderr.log")
-        self.stderr = open(self.stderr_path, "a")
-        self.proc = subprocess.Popen([binary, "--virtual-clock", "--data-dir", data_dir, "--script", "-"], cwd=cwd,
-                                     env=dict(os.environ, DISPLAY=display), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.stderr, text=True, encoding="utf-8")
-        self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def cmd(self, line, timeout=120):
-        """Returns (ok, the kiosk's answer, other output lines such as `ids`)."""
-        self.n += 1
-        self.transcript.write(f"> {line}\n")
-        try:
-            self.proc.stdin.write(line + "\n")
-            self.proc.stdin.flush()
-        except OSError:
-            return False, "the kiosk is not running", []
-        extra = []
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                out = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                return False, f"no answer within {timeout} s", extra
-            if out is None:
-                self.lines.put(None)
-                return False, f"the kiosk exited ({self.proc.wait()})", extra
-            self.transcript.write(out + "\n")
-            if out.startswith(f"ok {self.n} "):
-                return True, out, extra
-            if out.startswith(f"fail {self.n} "):
-                return False, out, extra
-            extra.append(out)
-
-    def ids(self):
-        _, _, extra = self.cmd("ids")
-        found = {}
-        for line in extra:
-            p = line.split(" ")
-            if len(p) == 6 and p[0] == "id":
-                found[p[1]] = tuple(int(v) for v in p[2:])
-        return found
-
-    def close(self):
-        try:
-            self.proc.stdin.close()
-        except OSError:
-            pass
-        try:
-            code = self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            code = self.proc.wait()
-        self.stderr.close()
-        return code
-
-
-# ---- checks -------------------------------------------------------------------------------
-
-class Results:
-    def __init__(self):
-        self.items = []
-
-    def check(self, name, ok, detail=""):
-        self.items.append((name, bool(ok)))
-        print(("ok   " if ok else "FAIL ") + name + ("" if ok or not detail else f": {detail}"), flush=True)
-        return bool(ok)
-
-    def equal(self, name, got, want):
-        return self.check(f"{name} == {want!r}", got == want, f"got {got!r}")
-
-    def summary(self):
-        failed = sum(1 for _, ok in self.items if not ok)
-        print(f"{len(self.items) - failed} passed, {failed} failed")
-        return 1 if failed else 0
 
 
 class Driver:
@@ -150,14 +42,14 @@ class Driver:
         self.r = results
 
     def do(self, line, check=True):
-        ok, answer, _ = self.k.cmd(line)
+        ok, answer = self.k.cmd(line)
         if check or not ok:
             self.r.check(line if line.strip() else "(empty line)", ok, answer)
         return ok
 
     def quiet(self, line):
         """A step checked only when it fails (typing, taps), to keep the report readable."""
-        ok, answer, _ = self.k.cmd(line)
+        ok, answer = self.k.cmd(line)
         if not ok:
             self.r.check(line, False, answer)
         return ok
@@ -289,9 +181,7 @@ def main() -> int:
     ap.add_argument("--kiosk", required=True)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
-    out = os.path.abspath(a.out)
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
+    out = harness.fresh_dir(a.out)
     data = os.path.join(out, "data")  # created by the kiosk itself
     db_path = os.path.join(data, "leads.db")
     with open(os.path.join(REPO, "content", "consent.toml"), "rb") as f:
@@ -299,9 +189,9 @@ def main() -> int:
     with open(os.path.join(REPO, "content", "event.toml"), "rb") as f:
         event_id = tomllib.load(f)["id"]
 
-    r = Results()
+    r = harness.Results()
     t_start = time.monotonic()
-    xvfb, display = start_xvfb()
+    xvfb, display = harness.start_xvfb("1920x1080")
     transcript = open(os.path.join(out, "transcript.txt"), "w", encoding="utf-8")
     kiosk = None
 
@@ -317,7 +207,8 @@ def main() -> int:
 
     try:
         wall_start = int(time.time() * 1000) - 1000
-        kiosk = Kiosk(os.path.abspath(a.kiosk), data, display, out, transcript)
+        kiosk = harness.kiosk_script(os.path.abspath(a.kiosk), display, "--data-dir", data, cwd=out,
+                                     stderr_path=os.path.join(out, "kiosk-stderr.log"), transcript=transcript)
         d = Driver(kiosk, r)
 
         # -- 1: an empty form is not stored ------------------------------------------------

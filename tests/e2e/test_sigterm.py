@@ -23,10 +23,8 @@ Prints one line per check and ends with `N passed, M failed`; exit 1 on failure.
 """
 import argparse
 import os
-import queue
 import select
 import shlex
-import shutil
 import signal
 import socket
 import sqlite3
@@ -36,40 +34,11 @@ import tempfile
 import threading
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-UNIT = os.path.join(REPO, "platform", "linux", "stand-kiosk.service")
-SIZE = "1280x720"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
+
 SIGNUP_EMAIL = "ada.sigterm@example.org"
-
-
-class Results:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-        print(("PASS " if ok else "FAIL ") + name + (f" ({detail})" if detail else ""), flush=True)
-        return ok
-
-
-def start_xvfb():
-    for n in range(90, 200):
-        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
-            continue
-        xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{SIZE}x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                return xvfb, f":{n}"
-            if xvfb.poll() is not None:
-                break
-            time.sleep(0.05)
-        xvfb.kill()
-        xvfb.wait()
-    raise RuntimeError("no free X display")
 
 
 def db_state(path):
@@ -92,21 +61,6 @@ def generate(kiosk, data, count, seed, config=None):
     return r.returncode == 0, r.stdout + r.stderr
 
 
-def terminate(proc):
-    """SIGTERM; returns (exit code or None, seconds)."""
-    t0 = time.monotonic()
-    proc.send_signal(signal.SIGTERM)
-    try:
-        code = proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        code = None
-    took = time.monotonic() - t0
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait()
-    return code, took
-
-
 def no_personal_data(res, label, stderr_path, rows, names):
     with open(stderr_path, encoding="utf-8", errors="replace") as f:
         text = f.read().lower()
@@ -116,61 +70,23 @@ def no_personal_data(res, label, stderr_path, rows, names):
               f"found {leaked[:3]}")
 
 
-class Script:
-    """The kiosk playing `--script -`, one line at a time."""
-
-    def __init__(self, args, env, stderr):
-        self.proc = subprocess.Popen(args, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-                                     text=True)
-        self.lines = queue.Queue()
-        self.n = 0
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def cmd(self, line, timeout=60):
-        self.n += 1
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-        end = time.monotonic() + timeout
-        while True:
-            try:
-                out = self.lines.get(timeout=max(0.01, end - time.monotonic()))
-            except queue.Empty:
-                return False, "no answer"
-            if out is None:
-                return False, "the kiosk exited"
-            if out.startswith((f"ok {self.n} ", f"fail {self.n} ")):
-                return out.startswith("ok "), out
-
-
 def phase_signup(res, kiosk, tmp, display):
     data = os.path.join(tmp, "signup")
     ok, out = generate(kiosk, data, 40, 7)
     res.check("sign-up: 40 leads generated", ok, out.strip()[-200:])
     _, before, _ = db_state(os.path.join(data, "leads.db"))
     err_path = os.path.join(tmp, "signup.err")
-    with open(err_path, "w") as err:
-        k = Script([kiosk, "--virtual-clock", "--data-dir", data, "--script", "-"], dict(os.environ, DISPLAY=display),
-                   err)
-        complete = ["tap attract.start", "tap browse.signup", "tap signup.first_name", "type Ada", "tap kbd.next",
-                    "type Lovelace", "tap kbd.next", f"type {SIGNUP_EMAIL}", "tap kbd.done",
-                    "tap signup.exhibitor.bollin-ot-defence", "tap signup.consent", "tap signup.submit",
-                    "expect-screen thanks", "tap thanks.done"]
-        partial = ["tap attract.start", "tap browse.signup", "tap signup.first_name", "type Grace", "tap kbd.next",
-                   "type Hop", "expect-screen signup"]
-        failed = None
-        for line in complete + partial:
-            ok, answer = k.cmd(line)
-            if not ok:
-                failed = answer
-                break
-        res.check("sign-up: one sign-up completed (thanks), a second one open with letters typed", failed is None,
-                  failed or "")
-        code, took = terminate(k.proc)
+    k = harness.kiosk_script(kiosk, display, "--data-dir", data, stderr_path=err_path, stderr_mode="w", timeout=60)
+    complete = ["tap attract.start", "tap browse.signup", "tap signup.first_name", "type Ada", "tap kbd.next",
+                "type Lovelace", "tap kbd.next", f"type {SIGNUP_EMAIL}", "tap kbd.done",
+                "tap signup.exhibitor.bollin-ot-defence", "tap signup.consent", "tap signup.submit",
+                "expect-screen thanks", "tap thanks.done"]
+    partial = ["tap attract.start", "tap browse.signup", "tap signup.first_name", "type Grace", "tap kbd.next",
+               "type Hop", "expect-screen signup"]
+    ok, why = k.run(complete + partial)
+    res.check("sign-up: one sign-up completed (thanks), a second one open with letters typed", ok, why)
+    code, took = harness.terminate_timed(k.proc)
+    k.close()
     res.check("sign-up: SIGTERM -> exit 0 within 2 s", code == 0 and took < 2.0, f"exit {code} after {took:.2f} s")
     integrity, after, names = db_state(os.path.join(data, "leads.db"))
     res.check("sign-up: PRAGMA integrity_check is ok", integrity == "ok", integrity)
@@ -249,7 +165,7 @@ def phase_sync(res, kiosk, tmp, display):
                   server.received.startswith(b"POST ") and b"\r\n\r\n" in server.received,
                   f"{server.connections} connection(s), {len(server.received)} bytes")
         time.sleep(0.5)
-        code, took = terminate(proc)
+        code, took = harness.terminate_timed(proc)
     res.check("sync: SIGTERM during the upload -> exit 0 within 2 s", code == 0 and took < 2.0,
               f"exit {code} after {took:.2f} s")
     res.check("sync: the kiosk closed the connection (worker stopped, request aborted)",
@@ -266,32 +182,17 @@ def phase_sync(res, kiosk, tmp, display):
     no_personal_data(res, "sync", err_path, after, names)
 
 
-def unit_values(key):
-    with open(UNIT, encoding="utf-8") as f:
-        return [l.split("=", 1)[1].strip() for l in f if l.startswith(key + "=")]
-
-
 def systemd_words(value, mainpid):
     """A unit's command line as systemd runs it: $$ is a literal $, a word $MAINPID the main pid."""
     return [str(mainpid) if w == "$MAINPID" else w.replace("$$", "$") for w in shlex.split(value.lstrip("-@:+!"))]
 
 
 def phase_cage(res, kiosk, tmp):
-    if not shutil.which("cage") or not os.path.exists("/usr/bin/Xwayland"):
-        print("SKIP under cage, stopped as the unit does: cage and/or Xwayland not installed "
-              "(apt-get install cage xwayland)", flush=True)
+    why, as_user = harness.cage_unavailable(kiosk)
+    if why:
+        print(f"SKIP under cage, stopped as the unit does: {why}", flush=True)
         return
-    as_user = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
-    if as_user and subprocess.run(as_user + ["test", "-x", kiosk]).returncode != 0:
-        print(f"SKIP under cage: nobody cannot run {kiosk} (a parent folder is not world-readable)", flush=True)
-        return
-    os.chmod(tmp, 0o755)
-    data, run_dir = os.path.join(tmp, "cage-data"), os.path.join(tmp, "cage-run")
-    for d in (data, run_dir):
-        os.makedirs(d)
-        if as_user:
-            os.chown(d, 65534, 65534)
-        os.chmod(d, 0o700)
+    data, env = harness.cage_env(tmp, as_user)
     server = SilentServer()
     config = os.path.join(tmp, "cage.toml")
     with open(config, "w") as f:
@@ -302,21 +203,15 @@ def phase_cage(res, kiosk, tmp):
     _, before, _ = db_state(os.path.join(data, "leads.db"))
     res.check("under cage: 300 leads generated (as nobody)", r.returncode == 0 and len(before) == 300,
               (r.stdout + r.stderr).strip()[-200:])
-    argv = [kiosk if w == "/usr/bin/stand-kiosk" else w for w in systemd_words(unit_values("ExecStart")[-1], 0)]
+    argv = [kiosk if w == "/usr/bin/stand-kiosk" else w for w in systemd_words(harness.unit_values("ExecStart")[-1], 0)]
     argv[argv.index("--config") + 1] = config
     argv[argv.index("--data-dir") + 1] = data
-    env = {"PATH": "/usr/bin:/bin", "HOME": tmp}
-    for v in unit_values("Environment"):
-        for kv in shlex.split(v):
-            k, _, val = kv.partition("=")
-            env[k] = val
     notify = os.path.join(tmp, "notify.sock")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(notify)
     os.chmod(notify, 0o777)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
-    env.update(XDG_RUNTIME_DIR=run_dir, WLR_BACKENDS="headless", WLR_RENDERER="pixman", WLR_LIBINPUT_NO_DEVICES="1",
-               NOTIFY_SOCKET=notify)
+    env.update(NOTIFY_SOCKET=notify)
     err_path = os.path.join(tmp, "cage.err")
     err = open(err_path, "w")
     cage = subprocess.Popen(as_user + argv, env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
@@ -334,7 +229,7 @@ def phase_cage(res, kiosk, tmp):
         res.check("under cage: the kiosk is up (READY=1) and its upload is in flight",
                   kiosk_pid is not None and b"\r\n\r\n" in server.received,
                   f"kiosk pid {kiosk_pid}, {len(server.received)} bytes; {open(err_path).read()[-200:].strip()}")
-        stop_argv = systemd_words(unit_values("ExecStop")[-1], cage.pid)
+        stop_argv = systemd_words(harness.unit_values("ExecStop")[-1], cage.pid)
         t0 = time.monotonic()
         # Like systemd (cage's parent there), reap cage while ExecStop waits for it to go.
         stopper = subprocess.Popen(as_user + stop_argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -369,10 +264,10 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kiosk", required=True)
     a = ap.parse_args()
-    res = Results()
+    res = harness.Results("PASS ", details="always")
     t_start = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="kiosk-sigterm-")
-    xvfb, display = start_xvfb()
+    xvfb, display = harness.start_xvfb("1280x720")
     try:
         phase_signup(res, a.kiosk, tmp, display)
         phase_sync(res, a.kiosk, tmp, display)
@@ -380,13 +275,9 @@ def main() -> int:
     finally:
         xvfb.terminate()
         xvfb.wait()
-        if res.failed:
-            print(f"(files kept in {tmp})")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        harness.remove_unless(res.failed, tmp)
     print(f"(runtime {time.monotonic() - t_start:.1f} s)")
-    print(f"{res.passed} passed, {res.failed} failed")
-    return 1 if res.failed else 0
+    return res.summary()
 
 
 if __name__ == "__main__":

@@ -21,105 +21,21 @@ import csv
 import glob
 import json
 import os
-import queue
-import shutil
 import signal
 import sqlite3
 import stat
 import struct
 import subprocess
 import sys
-import threading
 import time
 import tomllib
 import zlib
 
-SIZE = "1920x1080"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
+
 ERROR_RGB = (0x9F, 0x1A, 0x1A)  # the light theme's error colour (kiosk/ui/theme.cpp)
-
-
-def start_xvfb(size=SIZE):
-    for n in range(90, 200):
-        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
-            continue
-        xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                return xvfb, f":{n}"
-            if xvfb.poll() is not None:
-                break
-            time.sleep(0.05)
-        xvfb.kill()
-        xvfb.wait()
-    raise RuntimeError("no free X display")
-
-
-class Kiosk:
-    """The kiosk playing `--script -`: cmd() sends one line and returns (ok, answer)."""
-
-    def __init__(self, binary, args, display, cwd, transcript):
-        self.n = 0
-        self.transcript = transcript
-        self.stderr = open(os.path.join(cwd, "kiosk-stderr.log"), "a")
-        self.proc = subprocess.Popen([binary, "--virtual-clock", "--script", "-", *args], cwd=cwd,
-                                     env=dict(os.environ, DISPLAY=display), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.stderr, text=True, encoding="utf-8")
-        self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def cmd(self, line, timeout=60):
-        self.n += 1
-        self.transcript.write(f"> {line}\n")
-        try:
-            self.proc.stdin.write(line + "\n")
-            self.proc.stdin.flush()
-        except OSError:
-            return False, "the kiosk is not running"
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                out = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                return False, f"no answer within {timeout} s"
-            if out is None:
-                self.lines.put(None)
-                return False, f"the kiosk exited ({self.proc.wait()})"
-            self.transcript.write(out + "\n")
-            if out.startswith(f"ok {self.n} ") or out.startswith(f"fail {self.n} "):
-                return out.startswith("ok "), out
-
-    def run(self, lines):
-        """Every line must succeed; returns (ok, the first failing answer)."""
-        for line in lines:
-            ok, answer = self.cmd(line)
-            if not ok:
-                return False, answer
-        return True, ""
-
-    def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        code = self.proc.wait()
-        self.stderr.close()
-        return code
-
-    def close(self, timeout=30):
-        try:
-            self.proc.stdin.close()
-        except OSError:
-            pass
-        try:
-            code = self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            code = self.proc.wait()
-        self.stderr.close()
-        return code
 
 
 def pin_lines(pin):
@@ -210,11 +126,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kiosk", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--content", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "content"))
+    ap.add_argument("--content", default=os.path.join(harness.REPO, "content"))
     a = ap.parse_args()
-    out = os.path.abspath(a.out)
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
+    out = harness.fresh_dir(a.out)
     content = os.path.abspath(a.content)
     kiosk_bin = os.path.abspath(a.kiosk)
     data = os.path.join(out, "data")
@@ -226,18 +140,18 @@ def main() -> int:
         f.write(f'[kiosk]\nid = "kiosk-e2e"\n\n[staff]\nexport_dir = "{export_dir}"\n')
     common = ["--data-dir", data, "--config", config, "--content", content]
     transcript = open(os.path.join(out, "transcript.txt"), "w", encoding="utf-8")
-    results = []
+    results = harness.Results()
+    check = results.check
     t0 = time.monotonic()
 
-    def check(name, ok, detail=""):
-        results.append(bool(ok))
-        print(("ok   " if ok else "FAIL ") + name + ("" if ok or not detail else f": {detail}"), flush=True)
-        return ok
+    def start_kiosk(args):
+        return harness.kiosk_script(kiosk_bin, display, *args, cwd=out, transcript=transcript, timeout=60,
+                                    stderr_path=os.path.join(out, "kiosk-stderr.log"))
 
-    xvfb, display = start_xvfb()
+    xvfb, display = harness.start_xvfb("1920x1080")
     try:
         # ---- 1: five wrong PINs, then SIGKILL
-        k = Kiosk(kiosk_bin, common, display, out, transcript)
+        k = start_kiosk(common)
         ok, why = k.run(["longpress staff.corner 1000", "expect-screen attract"])
         check("a 1 s press on the corner does not open the pad", ok, why)
         ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin", "shot pad-fresh.png"])
@@ -265,7 +179,7 @@ def main() -> int:
               fresh < 50 and locked > 300)
 
         # ---- 2: restart on the same data: still locked
-        k = Kiosk(kiosk_bin, common, display, out, transcript)
+        k = start_kiosk(common)
         ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin", "shot pad-after-restart.png"])
         check("after the restart the long press opens the pad", ok, why)
         restarted = error_pixels(os.path.join(out, "pad-after-restart.png"))
@@ -290,7 +204,7 @@ def main() -> int:
         check("one lead erased (for the erasure log)", e.returncode == 0 and victim[0] in e.stdout, e.stderr.strip())
         with open(pin_file, "w") as f:
             f.write(f"5 {int(time.time() * 1000) - 1000}\n")
-        k = Kiosk(kiosk_bin, common, display, out, transcript)
+        k = start_kiosk(common)
         ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen staff"])
         check("once the lock has run out the right PIN opens the panel", ok, why)
         check("... and resets the attempts file", read_pin_file(pin_file) == (0, 0), f"{read_pin_file(pin_file)}")
@@ -349,7 +263,7 @@ def main() -> int:
         check("quit exits 0", code == 0, f"exit {code}")
 
         # ---- 4: exit on the panel ends the kiosk
-        k = Kiosk(kiosk_bin, common, display, out, transcript)
+        k = start_kiosk(common)
         ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen staff"])
         check("the panel opens again", ok, why)
         k.cmd("tap staff.exit", timeout=10)  # the kiosk may end before it answers
@@ -373,7 +287,7 @@ def main() -> int:
               and 'pin_hash = "$argon2id$' in text and "# staff keep this comment" in text and "24680" not in text,
               s.stderr.strip())
         data2 = os.path.join(out, "data-pin")
-        k = Kiosk(kiosk_bin, ["--data-dir", data2, "--config", config2, "--content", content], display, out, transcript)
+        k = start_kiosk(["--data-dir", data2, "--config", config2, "--content", content])
         ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen pin"])
         check("with a PIN set the demo PIN 1234 does not open the panel", ok, why)
         ok, why = k.run(pin_lines("24680") + ["expect-screen staff", "tap staff.close", "quit"])
@@ -385,9 +299,7 @@ def main() -> int:
         transcript.close()
 
     print(f"runtime {time.monotonic() - t0:.1f} s")
-    failed = len(results) - sum(results)
-    print(f"{sum(results)} passed, {failed} failed")
-    return 1 if failed else 0
+    return results.summary()
 
 
 if __name__ == "__main__":

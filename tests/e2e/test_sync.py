@@ -32,7 +32,6 @@ import hmac
 import http.client
 import json
 import os
-import queue
 import re
 import select
 import shutil
@@ -41,10 +40,13 @@ import sqlite3
 import ssl
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
 
 TOKEN = "e2e-token-4f9a"
 SECRET = "whsec_" + base64.b64encode(hashlib.sha256(b"e2e sync secret").digest()).decode()
@@ -54,21 +56,6 @@ FAULTS = {"drop-before": 0.05, "drop-after": 0.05, "500": 0.04, "503": 0.03, "50
 # Every fault mode at least once, early, between successes (so no long runs of failures).
 SCRIPT = ["drop-before", "ok", "drop-after", "ok", "500", "ok", "503", "partial", "503-date", "ok", "slow", "ok",
           "garbage", "ok"]
-
-
-class Results:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"PASS {name}", flush=True)
-        else:
-            self.failed += 1
-            print(f"FAIL {name}" + (f": {detail}" if detail else ""), flush=True)
-        return ok
 
 
 def canonical(obj):
@@ -126,11 +113,7 @@ class Receiver:
 
     def stop(self):
         self.proc.terminate()
-        try:
-            rc = self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            rc = self.proc.wait()
+        rc = harness.wait_or_kill(self.proc, 10)
         self.stderr.close()
         return rc
 
@@ -434,47 +417,12 @@ def phase_tls(env, r):
 
 # ---- 6. no server, and the UI keeps rendering -----------------------------------------------
 
-class ScriptedKiosk:
+def start_ui(env, cfg, data_dir, name):
     """The real kiosk under xvfb-run playing `--script -` line by line."""
-
-    def __init__(self, env, cfg, data_dir, name):
-        self.stderr = open(os.path.join(env.out, f"kiosk-{name}.log"), "w")
-        self.proc = subprocess.Popen(
-            ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", env.kiosk, "--virtual-clock", "--config", cfg,
-             "--data-dir", data_dir, "--script", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self.stderr, text=True, cwd=env.out)
-        self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def cmd(self, line, timeout=60):
-        """(ok, answer, seconds) for one script line."""
-        t0 = time.monotonic()
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-        while True:
-            try:
-                got = self.lines.get(timeout=max(0.1, timeout - (time.monotonic() - t0)))
-            except queue.Empty:
-                return False, "no answer", time.monotonic() - t0
-            if got is None:
-                return False, "the kiosk exited", time.monotonic() - t0
-            if got.startswith("ok ") or got.startswith("fail "):
-                return got.startswith("ok "), got, time.monotonic() - t0
-
-    def wait(self, timeout):
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            return None
-        finally:
-            self.stderr.close()
+    return harness.ScriptedKiosk(
+        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", env.kiosk, "--virtual-clock", "--config", cfg,
+         "--data-dir", data_dir, "--script", "-"], cwd=env.out, stderr_path=os.path.join(env.out, f"kiosk-{name}.log"),
+        stderr_mode="w", timeout=60)
 
 
 UI_SCRIPT = ["tap attract.start", "tap browse.card.gdata", "wait 5000", "expect-screen profile", "tap profile.back",
@@ -482,12 +430,14 @@ UI_SCRIPT = ["tap attract.start", "tap browse.card.gdata", "wait 5000", "expect-
 
 
 def play(env, r, name, cfg, data_dir, per_line_s=10.0):
-    k = ScriptedKiosk(env, cfg, data_dir, name)
+    k = start_ui(env, cfg, data_dir, name)
     t0 = time.monotonic()
     worst = 0.0
     all_ok = True
     for line in UI_SCRIPT:
-        ok, answer, dt = k.cmd(line)
+        t_line = time.monotonic()
+        ok, answer = k.cmd(line)
+        dt = time.monotonic() - t_line
         worst = max(worst, dt)
         if not ok or dt > per_line_s:
             all_ok = False
@@ -516,8 +466,8 @@ def phase_offline(env, r):
             states(after) == {"pending": 2000} and all(after[i]["payload"] == before[i]["payload"] for i in before))
 
     k = play(env, r, "offline ui", cfg, d)
-    ok, answer, _ = k.cmd("quit")
-    rc = k.wait(30)
+    ok, answer = k.cmd("quit")
+    rc = k.close(30)
     r.check("offline ui: quit exits 0", ok and rc == 0, f"{answer}, exit {rc}")
     after = rows(d)
     r.check("offline ui: pending stays 2,000", states(after) == {"pending": 2000}, str(states(after)))
@@ -534,8 +484,8 @@ def phase_offline(env, r):
     try:
         k = play(env, r, "blackhole ui", cfg_hole, d)
         t0 = time.monotonic()
-        ok, answer, _ = k.cmd("quit")
-        rc = k.wait(30)
+        ok, answer = k.cmd("quit")
+        rc = k.close(30)
         dt = time.monotonic() - t0
         r.check(f"blackhole ui: quit exits 0 within 4 s with a request in flight ({dt:.2f} s)",
                 ok and rc == 0 and dt < 4.0, f"{answer}, exit {rc}, {dt:.2f} s")
@@ -551,8 +501,8 @@ def phase_offline(env, r):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(rec.leads()) < 2000:
             time.sleep(0.2)
-        ok, answer, _ = k.cmd("quit")
-        rc = k.wait(30)
+        ok, answer = k.cmd("quit")
+        rc = k.close(30)
         r.check("live ui: quit exits 0", ok and rc == 0, f"{answer}, exit {rc}")
         rs = rows(d)
         r.check("live ui: the background worker sent all 2,000 and marked them synced",
@@ -570,7 +520,7 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     env = Env(args)
-    r = Results()
+    r = harness.Results("PASS ")
     phases = {"faults": phase_faults, "auth": phase_authenticity, "rejected": phase_rejected,
               "credentials": phase_credentials, "tls": phase_tls, "offline": phase_offline}
     only = [p for p in args.only.split(",") if p] or list(phases)
@@ -581,8 +531,7 @@ def main():
         except Exception as e:  # a crash in one phase is a failure, the others still run
             r.check(f"{name}: ran to the end", False, f"{type(e).__name__}: {e}")
         print(f"-- {name}: {time.monotonic() - t0:.1f} s", flush=True)
-    print(f"{r.passed} passed, {r.failed} failed")
-    return 0 if r.failed == 0 else 1
+    return r.summary()
 
 
 if __name__ == "__main__":

@@ -26,8 +26,6 @@ import argparse
 import os
 import select
 import shlex
-import shutil
-import signal
 import socket
 import struct
 import subprocess
@@ -35,39 +33,9 @@ import sys
 import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-UNIT = os.path.join(REPO, "platform", "linux", "stand-kiosk.service")
-SIZE = "1280x720"
-
-
-class Results:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-        print(("PASS " if ok else "FAIL ") + name + (f" ({detail})" if detail else ""), flush=True)
-        return ok
-
-
-def start_xvfb(size=SIZE):
-    for n in range(90, 200):
-        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
-            continue
-        xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                return xvfb, f":{n}"
-            if xvfb.poll() is not None:
-                break
-            time.sleep(0.05)
-        xvfb.kill()
-        xvfb.wait()
-    raise RuntimeError("no free X display")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
 
 
 class NotifySocket:
@@ -113,21 +81,6 @@ class NotifySocket:
         os.unlink(self.path)
 
 
-def stop(proc):
-    """Ends the kiosk (and a wrapper shell) by its process group: SIGTERM, then SIGKILL."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=3)
-        except (subprocess.TimeoutExpired, ProcessLookupError):
-            pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # a hung kiosk ignores SIGTERM; the group may still hold it
-    except ProcessLookupError:
-        pass
-    proc.wait()
-
-
 def kiosk_env(display, notify_path, extra=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NOTIFY_SOCKET", "WATCHDOG_"))}
     env.update(DISPLAY=display, NOTIFY_SOCKET=notify_path, WATCHDOG_USEC="1000000")
@@ -142,7 +95,7 @@ def pings_of(messages, pid=None):
 
 def unit_wrapper():
     """The argv the deployed unit runs between `cage ... --` and /usr/bin/stand-kiosk."""
-    with open(UNIT, encoding="utf-8") as f:
+    with open(harness.UNIT, encoding="utf-8") as f:
         for line in f:
             if line.startswith("ExecStart="):
                 argv = shlex.split(line[len("ExecStart="):].lstrip("-@:+!"))
@@ -152,44 +105,23 @@ def unit_wrapper():
     return None
 
 
-def unit_values(key):
-    with open(UNIT, encoding="utf-8") as f:
-        return [l.split("=", 1)[1].strip() for l in f if l.startswith(key + "=")]
-
-
 def cage_phase(res, kiosk, tmp):
     """The unit's ExecStart under the real cage, headless. Returns nothing; records checks or a SKIP."""
-    if not shutil.which("cage") or not os.path.exists("/usr/bin/Xwayland"):
-        print("SKIP under the real cage: cage and/or Xwayland not installed (apt-get install cage xwayland)", flush=True)
+    why, as_user = harness.cage_unavailable(kiosk)
+    if why:
+        print(f"SKIP under the real cage: {why}", flush=True)
         return
-    as_user = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
-    if as_user and subprocess.run(as_user + ["test", "-x", kiosk]).returncode != 0:
-        print(f"SKIP under the real cage: nobody cannot run {kiosk} (a parent folder is not world-readable)", flush=True)
-        return
-    argv = shlex.split(unit_values("ExecStart")[-1].lstrip("-@:+!"))
+    argv = shlex.split(harness.unit_values("ExecStart")[-1].lstrip("-@:+!"))
     argv = [kiosk if w == "/usr/bin/stand-kiosk" else w for w in argv]
     # No config file (defaults), and a data dir this user may write.
     if "--config" in argv:
         i = argv.index("--config")
         del argv[i:i + 2]
-    data = os.path.join(tmp, "cage-data")
-    run_dir = os.path.join(tmp, "cage-run")
-    for d in (data, run_dir):
-        os.makedirs(d)
-        if as_user:
-            os.chown(d, 65534, 65534)
-        os.chmod(d, 0o700)
-    os.chmod(tmp, 0o755)
+    data, env = harness.cage_env(tmp, as_user)
     argv[argv.index("--data-dir") + 1] = data
-    env = {"PATH": "/usr/bin:/bin", "HOME": tmp}
-    for v in unit_values("Environment"):
-        for kv in shlex.split(v):
-            k, _, val = kv.partition("=")
-            env[k] = val
     ns = NotifySocket(os.path.join(tmp, "notify4.sock"))
     os.chmod(ns.path, 0o777)
-    env.update(XDG_RUNTIME_DIR=run_dir, WLR_BACKENDS="headless", WLR_RENDERER="pixman", WLR_LIBINPUT_NO_DEVICES="1",
-               NOTIFY_SOCKET=ns.path, WATCHDOG_USEC="1000000")
+    env.update(NOTIFY_SOCKET=ns.path, WATCHDOG_USEC="1000000")
     err_path = os.path.join(tmp, "cage.err")
     with open(err_path, "w") as err:
         # systemd's WATCHDOG_PID is the main pid: cage's (exec keeps the shell's pid).
@@ -204,16 +136,16 @@ def cage_phase(res, kiosk, tmp):
             res.check("under cage: WATCHDOG=1 from the kiosk every ~0.5 s (3 s: 4-8 pings)",
                       4 <= len(pings) <= 8 and set(pings) == {ready[1]}, f"{len(pings)} pings")
         ns.close()
-        stop(proc)
+        harness.stop_group(proc)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kiosk", required=True)
     a = ap.parse_args()
-    res = Results()
+    res = harness.Results("PASS ", details="always")
     tmp = tempfile.mkdtemp(prefix="kiosk-watchdog-")
-    xvfb, display = start_xvfb()
+    xvfb, display = harness.start_xvfb("1280x720")
     t_start = time.monotonic()
     try:
         # ---- 1. direct: READY=1, then WATCHDOG=1 every ~0.5 s ----------------------------
@@ -243,7 +175,7 @@ def main() -> int:
             res.check("READY=1 is sent once", sum("READY=1" in m.split("\n") for _, _, m in ns.messages) == 1)
         res.check("the kiosk is still running", proc.poll() is None)
         ns.close()  # before stopping: a full, unread datagram queue would block sd_notify()
-        stop(proc)
+        harness.stop_group(proc)
         err.close()
 
         # ---- 2. as under cage: the kiosk is a child of WATCHDOG_PID's process ---------------
@@ -267,7 +199,7 @@ def main() -> int:
                       4 <= len(pings) <= 8 and ready[1] != proc.pid,
                       f"{len(pings)} pings in 3 s; kiosk pid {ready[1]}, WATCHDOG_PID {proc.pid}")
         ns.close()
-        stop(proc)
+        harness.stop_group(proc)
         err.close()
 
         # ---- 3. a hung frame loop stops the pings ----------------------------------------------
@@ -298,7 +230,7 @@ def main() -> int:
             res.check("hang run: pings came before the hang", False, "no ping at all")
         res.check("hang run: the process is still there, hung (systemd, not the kiosk, ends it)", proc.poll() is None)
         ns.close()
-        stop(proc)
+        harness.stop_group(proc)
         err.close()
 
         # ---- 4. the unit's command line under the real cage --------------------------------
@@ -306,13 +238,9 @@ def main() -> int:
     finally:
         xvfb.terminate()
         xvfb.wait()
-        if res.failed:
-            print(f"(kiosk stderr and notify sockets kept in {tmp})")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        harness.remove_unless(res.failed, tmp, "kiosk stderr and notify sockets")
     print(f"(runtime {time.monotonic() - t_start:.1f} s; under Xvfb, the notify socket is this test's, not systemd's)")
-    print(f"{res.passed} passed, {res.failed} failed")
-    return 1 if res.failed else 0
+    return res.summary()
 
 
 if __name__ == "__main__":
