@@ -70,6 +70,8 @@ void App::apply(const Intent& i) {
                 else go(v.screen);
             } else if constexpr (std::is_same_v<T, intent::SetLang>) {
                 m_state.lang = v.lang;
+                // The keyboard follows the language (QWERTZ for German); kbd.layout still switches.
+                m_keyboard.german = v.lang == core::Lang::De;
             } else if constexpr (std::is_same_v<T, intent::OpenProfile>) {
                 if (m_content.company(v.companyId)) {
                     m_state.companyId = v.companyId;
@@ -80,6 +82,7 @@ void App::apply(const Intent& i) {
             } else if constexpr (std::is_same_v<T, intent::OpenSignup>) {
                 go(Screen::Signup);
                 m_state.signup = SignupState{};
+                m_keyboard.german = m_state.lang == core::Lang::De;
                 m_state.signup.leadId = core::newUuid();
                 const core::Company* c = m_content.company(v.companyId);
                 if (c && c->exhibitor) m_state.signup.input.exhibitors.push_back(c->id);
