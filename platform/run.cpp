@@ -251,6 +251,9 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     bool needFrame = true, firstFrame = true;
     Watchdog watchdog;
     core::SteadyClock loopClock;
+    // KIOSK_FRAME_STATS=1 (benchmarks): frame times are printed to stderr at exit.
+    const bool frameStats = std::getenv("KIOSK_FRAME_STATS") != nullptr;
+    std::vector<double> frameMs;
     const bool exitAfterFirstFrame = std::getenv("KIOSK_EXIT_AFTER_FIRST_FRAME") != nullptr; // kiosk-bench
     while (!g_terminate && !app.quitRequested()) {
         watchdog.tick(loopClock.now());
@@ -307,6 +310,8 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
             host.m_shotPath.clear();
         }
         SDL_GL_SwapWindow(window);
+        if (frameStats)
+            frameMs.push_back(1000.0 * double(SDL_GetPerformanceCounter() - frameStart) / double(SDL_GetPerformanceFrequency()));
         if (firstFrame) {
             firstFrame = false;
             watchdog.ready();
@@ -330,6 +335,12 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         }
     }
 
+    if (frameStats && !frameMs.empty()) {
+        std::sort(frameMs.begin(), frameMs.end());
+        auto at = [&](double q) { return frameMs[std::min(frameMs.size() - 1, size_t(q * double(frameMs.size())))]; };
+        std::fprintf(stderr, "frame-stats: frames %zu p50 %.2f ms p90 %.2f ms p99 %.2f ms max %.2f ms\n", frameMs.size(),
+                     at(0.5), at(0.9), at(0.99), frameMs.back());
+    }
     textures.clear();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplSDL2_Shutdown();

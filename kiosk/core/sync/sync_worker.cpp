@@ -3,6 +3,9 @@
 // protocol (body, answer, statuses), http_client (libcurl), outbox (SQLite), engine (one step).
 #include "sync_worker.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "engine.hpp"
 
 #include <chrono>
@@ -48,7 +51,12 @@ SyncWorker::~SyncWorker() { stop(); }
 void SyncWorker::start() {
     if (m->thread.joinable() || m->config.endpoint.empty()) return;
     m->stopping = false;
-    m->thread = std::thread([this] { m->run(); });
+    m->thread = std::thread([this] {
+        // Background work yields to the frame loop: on a 2-core stand PC with software GL
+        // every CPU cycle the uploader takes would come out of a frame.
+        ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+        m->run();
+    });
 }
 
 void SyncWorker::stop() {
