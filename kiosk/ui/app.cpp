@@ -96,17 +96,6 @@ void App::apply(const Intent& i) {
 }
 
 namespace {
-std::string* fieldValue(core::FormInput& in, const std::string& field) {
-    if (field == "first_name") return &in.firstName;
-    if (field == "last_name") return &in.lastName;
-    if (field == "email") return &in.email;
-    if (field == "company") return &in.company;
-    if (field == "job_title") return &in.jobTitle;
-    if (field == "phone") return &in.phone;
-    if (field == "message") return &in.message;
-    return nullptr;
-}
-
 size_t fieldLimit(const std::string& field) {
     using L = core::FieldLimits;
     if (field == "email") return L::email;
@@ -143,14 +132,14 @@ void App::applyForm(const intent::Form& f) {
         s.focused = field;
         s.scrollTo = field;
         // Names start with a capital: shift is on at the start of an empty name field.
-        std::string* v = fieldValue(s.input, field);
+        std::string* v = formField(s.input, field);
         m_keyboard.layer = 0;
         m_keyboard.shift = v && v->empty() && keyboardModeFor(field) == KeyboardMode::Name;
     };
     switch (f.op) {
     case Op::Focus: focus(f.arg); break;
     case Op::Type:
-        if (std::string* v = fieldValue(s.input, s.focused)) {
+        if (std::string* v = formField(s.input, s.focused)) {
             // Past the limit nothing is added, so what is shown is what is stored.
             for (size_t i = 0; i < f.arg.size();) {
                 size_t n = 1;
@@ -162,7 +151,7 @@ void App::applyForm(const intent::Form& f) {
         }
         break;
     case Op::Backspace:
-        if (std::string* v = fieldValue(s.input, s.focused))
+        if (std::string* v = formField(s.input, s.focused))
             for (int n = f.arg.empty() ? 1 : std::max(1, std::atoi(f.arg.c_str())); n > 0; --n) eraseLastChar(*v);
         break;
     case Op::Next: {

@@ -54,6 +54,8 @@ struct SignupState {
 
 /// The form's text fields, in order ("next" walks them).
 const std::vector<std::string>& signupFields();
+/// The member of FormInput behind a field id (nullptr for an unknown id).
+std::string* formField(core::FormInput& in, const std::string& field);
 /// Which keyboard a field gets.
 KeyboardMode keyboardModeFor(const std::string& field);
 

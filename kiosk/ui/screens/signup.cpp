@@ -13,6 +13,17 @@ const std::vector<std::string>& signupFields() {
     return f;
 }
 
+std::string* formField(core::FormInput& in, const std::string& field) {
+    if (field == "first_name") return &in.firstName;
+    if (field == "last_name") return &in.lastName;
+    if (field == "email") return &in.email;
+    if (field == "company") return &in.company;
+    if (field == "job_title") return &in.jobTitle;
+    if (field == "phone") return &in.phone;
+    if (field == "message") return &in.message;
+    return nullptr;
+}
+
 KeyboardMode keyboardModeFor(const std::string& field) {
     if (field == "email") return KeyboardMode::Email;
     if (field == "phone") return KeyboardMode::Phone;
@@ -25,13 +36,7 @@ namespace {
 using Op = intent::Form::Op;
 
 const std::string& value(const core::FormInput& in, const std::string& field) {
-    if (field == "first_name") return in.firstName;
-    if (field == "last_name") return in.lastName;
-    if (field == "email") return in.email;
-    if (field == "company") return in.company;
-    if (field == "job_title") return in.jobTitle;
-    if (field == "phone") return in.phone;
-    return in.message;
+    return *formField(const_cast<core::FormInput&>(in), field); // fields come from signupFields()
 }
 
 bool optionalField(const std::string& f) { return f == "company" || f == "job_title" || f == "phone" || f == "message"; }
