@@ -12,6 +12,7 @@
 #include "core/leads/lead.hpp"
 #include "core/staff/pin.hpp"
 #include "ui/staff.hpp"
+#include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
 #include <imgui.h>
@@ -27,6 +28,8 @@
 #include <string_view>
 
 namespace fs = std::filesystem;
+using kiosk::test::TempDir;
+using kiosk::test::readFile;
 using kiosk::test::Headless;
 using kiosk::ui::Screen;
 namespace core = kiosk::core;
@@ -36,33 +39,6 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        for (int attempt = 0; attempt < 100 && m_dir.empty(); ++attempt) {
-            fs::path p = fs::temp_directory_path() / ("kiosk-test-staff-" + std::to_string(rd()));
-            if (fs::create_directory(p)) m_dir = p;
-        }
-        REQUIRE_FALSE(m_dir.empty());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(m_dir, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    fs::path operator/(const std::string& name) const { return m_dir / name; }
-
-private:
-    fs::path m_dir;
-};
-
-std::string readFile(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 void appendUtf8(std::string& out, unsigned cp) {
     if (cp < 0x80) out += char(cp);

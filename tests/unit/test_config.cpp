@@ -1,6 +1,7 @@
 // Unit tests of loadConfig(): defaults, a valid file, and every kind of bad value,
 // each reported with file and line while the default is kept.
 #include "core/config.hpp"
+#include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,6 +11,7 @@
 #include <string>
 
 namespace fs = std::filesystem;
+using kiosk::test::TempDir;
 using namespace kiosk::core;
 
 namespace {
@@ -23,22 +25,7 @@ std::string dump(const std::vector<Problem>& problems) {
 /// One config file in a fresh temp dir, removed at the end of the test.
 class TempConfig {
 public:
-    explicit TempConfig(const std::string& text) {
-        std::random_device rd;
-        for (int attempt = 0; attempt < 100 && m_dir.empty(); ++attempt) {
-            fs::path p = fs::temp_directory_path() / ("kiosk-test-config-" + std::to_string(rd()));
-            if (fs::create_directory(p)) m_dir = p;
-        }
-        REQUIRE_FALSE(m_dir.empty());
-        m_file = m_dir / "kiosk.toml";
-        std::ofstream out(m_file, std::ios::binary);
-        out << text;
-        REQUIRE(out.good());
-    }
-    ~TempConfig() {
-        std::error_code ec;
-        fs::remove_all(m_dir, ec);
-    }
+    explicit TempConfig(const std::string& text) : m_file(m_dir / "kiosk.toml") { TempDir::write(m_file, text); }
     TempConfig(const TempConfig&) = delete;
     TempConfig& operator=(const TempConfig&) = delete;
 
@@ -46,7 +33,7 @@ public:
     ConfigLoad load() const { return loadConfig(m_file); }
 
 private:
-    fs::path m_dir;
+    TempDir m_dir;
     fs::path m_file;
 };
 

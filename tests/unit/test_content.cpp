@@ -1,6 +1,7 @@
 // Unit tests of loadContent(): the shipped content, the broken fixture folder
 // (tests/fixtures/broken, one problem per file) and edge cases written to temp dirs.
 #include "core/content/content.hpp"
+#include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -15,6 +16,8 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using kiosk::test::TempDir;
+using kiosk::test::readFile;
 using namespace kiosk::core;
 
 namespace {
@@ -61,54 +64,6 @@ bool sortedExhibitorsFirst(const std::vector<Company>& companies) {
         if (a.exhibitor == b.exhibitor && b.name < a.name) return false;
     }
     return true;
-}
-
-/// A fresh folder under the system temp dir, removed with everything in it.
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            fs::path p = fs::temp_directory_path() / ("kiosk-test-content-" + std::to_string(rd()));
-            if (fs::create_directory(p)) {
-                m_path = p;
-                return;
-            }
-        }
-        FAIL("cannot create a temp dir");
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(m_path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const fs::path& path() const { return m_path; }
-
-    /// A copy of a fixture folder, as `<temp>/<name>`.
-    fs::path copyOf(const fs::path& fixture, const std::string& name) const {
-        fs::path dst = m_path / name;
-        fs::copy(fixture, dst, fs::copy_options::recursive);
-        return dst;
-    }
-
-    static void write(const fs::path& file, const std::string& text) {
-        fs::create_directories(file.parent_path());
-        std::ofstream out(file, std::ios::binary | std::ios::trunc);
-        out << text;
-        REQUIRE(out.good());
-    }
-
-private:
-    fs::path m_path;
-};
-
-std::string readFile(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 /// Replaces the one line that starts with `start` by `line` (fails when there is none).

@@ -11,6 +11,7 @@
 #include "core/leads/lead.hpp"
 #include "core/leads/lead_store.hpp"
 #include "core/leads/synthetic.hpp"
+#include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -33,39 +34,14 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using kiosk::test::TempDir;
+using kiosk::test::readFile;
 using namespace kiosk::core;
 
 namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        for (int attempt = 0; attempt < 100 && m_dir.empty(); ++attempt) {
-            fs::path p = fs::temp_directory_path() / ("kiosk-test-export-" + std::to_string(rd()));
-            if (fs::create_directory(p)) m_dir = p;
-        }
-        REQUIRE_FALSE(m_dir.empty());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        for (auto it = fs::recursive_directory_iterator(m_dir, fs::directory_options::skip_permission_denied, ec);
-             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-            fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-        fs::permissions(m_dir, fs::perms::owner_all, fs::perm_options::add, ec);
-        fs::remove_all(m_dir, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return m_dir; }
-    fs::path operator/(const std::string& name) const { return m_dir / name; }
-
-private:
-    fs::path m_dir;
-};
 
 /// A tmpfs of the given size mounted on `dir` for one scope (needs root).
 class TmpfsMount {
@@ -138,11 +114,6 @@ public:
 private:
     sqlite3* m_db = nullptr;
 };
-
-std::string readFile(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 unsigned modeOf(const fs::path& p) {
     struct stat st{};

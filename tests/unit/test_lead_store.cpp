@@ -4,6 +4,7 @@
 // newer file, write failures and a full disk (a 1 MiB tmpfs, when running as root).
 #include "core/leads/lead.hpp"
 #include "core/leads/lead_store.hpp"
+#include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -24,42 +25,14 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using kiosk::test::TempDir;
+using kiosk::test::readFile;
 using namespace kiosk::core;
 
 namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/// A fresh folder under the system temp dir, removed (with everything in it) at the end.
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        for (int attempt = 0; attempt < 100 && m_dir.empty(); ++attempt) {
-            fs::path p = fs::temp_directory_path() / ("kiosk-test-leads-" + std::to_string(rd()));
-            if (fs::create_directory(p)) m_dir = p;
-        }
-        REQUIRE_FALSE(m_dir.empty());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        // A test may have taken permissions away: give them back so everything can be removed.
-        for (auto it = fs::recursive_directory_iterator(m_dir, fs::directory_options::skip_permission_denied, ec);
-             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-            fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-        fs::permissions(m_dir, fs::perms::owner_all, fs::perm_options::add, ec);
-        fs::remove_all(m_dir, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const fs::path& path() const { return m_dir; }
-    fs::path operator/(const std::string& name) const { return m_dir / name; }
-
-private:
-    fs::path m_dir;
-};
 
 /// A raw SQLite connection, for building old files and looking behind the store's back.
 class RawDb {
@@ -121,11 +94,6 @@ void checkIntegrity(LeadStore& store) {
 
 bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
-}
-
-std::string readFile(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 unsigned modeOf(const fs::path& p) {

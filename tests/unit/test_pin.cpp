@@ -2,6 +2,7 @@
 // and PinGuard's lockout (5 wrong -> 30 s, then 60 s, 120 s, ...), which is written to
 // its file before the PIN is checked, so neither a restart nor a kill mid-check resets it.
 #include "core/staff/pin.hpp"
+#include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -19,39 +20,11 @@
 #include <unistd.h>
 
 namespace fs = std::filesystem;
+using kiosk::test::TempDir;
+using kiosk::test::readFile;
 using namespace kiosk::core;
 
 namespace {
-
-/// A fresh folder under the system temp dir, removed at the end.
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        for (int attempt = 0; attempt < 100 && m_dir.empty(); ++attempt) {
-            fs::path p = fs::temp_directory_path() / ("kiosk-test-pin-" + std::to_string(rd()));
-            if (fs::create_directory(p)) m_dir = p;
-        }
-        REQUIRE_FALSE(m_dir.empty());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::permissions(m_dir, fs::perms::owner_all, fs::perm_options::add, ec);
-        fs::remove_all(m_dir, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    fs::path operator/(const std::string& name) const { return m_dir / name; }
-    const fs::path& path() const { return m_dir; }
-
-private:
-    fs::path m_dir;
-};
-
-std::string readFile(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 void writeFile(const fs::path& p, const std::string& s) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);

@@ -1,0 +1,80 @@
+// Helpers shared by the doctest suites (unit_tests and ui_tests): a scratch folder
+// under the system temp dir and reading a whole file. Header-only; include it with
+// `#include "../support/test_support.hpp"` from tests/unit or tests/ui.
+//
+// Everything lives in kiosk::test; a test file pulls in what it uses with
+// `using kiosk::test::TempDir;` and so on.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <system_error>
+
+namespace kiosk::test {
+
+/// A fresh, empty folder under std::filesystem::temp_directory_path(), named
+/// `kiosk-test-<tag>-<random>`, removed with everything in it when the object goes.
+/// The constructor fails the current test (REQUIRE) when no folder can be made.
+/// Removal never throws: permissions a test took away (a read-only file or folder,
+/// to provoke a write failure) are given back first, so that everything can go.
+class TempDir {
+public:
+    explicit TempDir(const std::string& tag = "tmp") {
+        std::random_device rd;
+        for (int attempt = 0; attempt < 100 && m_dir.empty(); ++attempt) {
+            std::filesystem::path p =
+                std::filesystem::temp_directory_path() / ("kiosk-test-" + tag + "-" + std::to_string(rd()));
+            if (std::filesystem::create_directory(p)) m_dir = p;
+        }
+        REQUIRE_FALSE(m_dir.empty());
+    }
+    ~TempDir() {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        for (auto it = fs::recursive_directory_iterator(m_dir, fs::directory_options::skip_permission_denied, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+            fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+        fs::permissions(m_dir, fs::perms::owner_all, fs::perm_options::add, ec);
+        fs::remove_all(m_dir, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    /// The folder itself.
+    const std::filesystem::path& path() const { return m_dir; }
+
+    /// `<temp>/<name>` (nothing is created).
+    std::filesystem::path operator/(const std::string& name) const { return m_dir / name; }
+
+    /// A recursive copy of a fixture folder, as `<temp>/<name>`.
+    std::filesystem::path copyOf(const std::filesystem::path& fixture, const std::string& name) const {
+        std::filesystem::path dst = m_dir / name;
+        std::filesystem::copy(fixture, dst, std::filesystem::copy_options::recursive);
+        return dst;
+    }
+
+    /// Writes `text` to `file` (binary, truncating), creating its parent folders;
+    /// REQUIREs that the write succeeded.
+    static void write(const std::filesystem::path& file, const std::string& text) {
+        std::filesystem::create_directories(file.parent_path());
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out << text;
+        REQUIRE(out.good());
+    }
+
+private:
+    std::filesystem::path m_dir;
+};
+
+/// The whole file, byte for byte ("" when it cannot be opened).
+inline std::string readFile(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+} // namespace kiosk::test
