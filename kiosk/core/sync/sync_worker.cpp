@@ -3,10 +3,10 @@
 // protocol (body, answer, statuses), http_client (libcurl), outbox (SQLite), engine (one step).
 #include "sync_worker.hpp"
 
+#include "engine.hpp"
+
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include "engine.hpp"
 
 #include <chrono>
 #include <condition_variable>
