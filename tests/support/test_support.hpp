@@ -1,5 +1,5 @@
 // Helpers shared by the doctest suites (unit_tests and ui_tests): a scratch folder
-// under the system temp dir and reading a whole file. Header-only; include it with
+// under the system temp dir, reading a whole file, a tmpfs mounted for one scope. Header-only; include it with
 // `#include "../support/test_support.hpp"` from tests/unit or tests/ui.
 //
 // Everything lives in kiosk::test; a test file pulls in what it uses with
@@ -8,6 +8,9 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/mount.h>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -76,5 +79,28 @@ inline std::string readFile(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
+
+
+/// A tmpfs of the given size mounted on `dir` for one scope (needs root).
+class TmpfsMount {
+public:
+    TmpfsMount(const std::filesystem::path& dir, const std::string& options) : m_dir(dir) {
+        if (::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) == 0) m_mounted = true;
+        else m_error = std::strerror(errno);
+    }
+    ~TmpfsMount() {
+        if (m_mounted && ::umount2(m_dir.c_str(), 0) != 0) ::umount2(m_dir.c_str(), MNT_DETACH);
+    }
+    TmpfsMount(const TmpfsMount&) = delete;
+    TmpfsMount& operator=(const TmpfsMount&) = delete;
+    bool mounted() const { return m_mounted; }
+    const std::string& error() const { return m_error; }
+
+private:
+    std::filesystem::path m_dir;
+    bool m_mounted = false;
+    std::string m_error;
+};
+
 
 } // namespace kiosk::test

@@ -26,6 +26,7 @@
 
 namespace fs = std::filesystem;
 using kiosk::test::TempDir;
+using kiosk::test::TmpfsMount;
 using kiosk::test::readFile;
 using namespace kiosk::core;
 
@@ -196,27 +197,6 @@ public:
 
 private:
     mode_t m_old;
-};
-
-/// A tmpfs of the given size mounted on `dir` for one scope (needs root).
-class TmpfsMount {
-public:
-    TmpfsMount(const fs::path& dir, const std::string& options) : m_dir(dir) {
-        if (::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) == 0) m_mounted = true;
-        else m_error = std::strerror(errno);
-    }
-    ~TmpfsMount() {
-        if (m_mounted && ::umount2(m_dir.c_str(), 0) != 0) ::umount2(m_dir.c_str(), MNT_DETACH);
-    }
-    TmpfsMount(const TmpfsMount&) = delete;
-    TmpfsMount& operator=(const TmpfsMount&) = delete;
-    bool mounted() const { return m_mounted; }
-    const std::string& error() const { return m_error; }
-
-private:
-    fs::path m_dir;
-    bool m_mounted = false;
-    std::string m_error;
 };
 
 } // namespace
