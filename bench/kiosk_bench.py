@@ -313,6 +313,10 @@ def measure_idle(a, x, window):
                 raise BenchError(f"kiosk exited {kiosk.returncode} during start-up: {f.read().strip()[-500:]}")
         mem = smaps_rollup(kiosk.pid)
         mem["llvm_sharers"] = other_processes_mapping("libLLVM", {kiosk.pid, x.proc.pid})
+        with open(f"/proc/{kiosk.pid}/maps") as f:
+            maps = f.read()
+        mem["drawn_by"] = ("OpenGL, Mesa llvmpipe" if "libLLVM" in maps else "OpenGL") if "libGLX" in maps else \
+            "SDL software renderer (no GL loaded)"
         log(f"  memory 3 s after start: RSS {mem.get('Rss', 0) / MIB:.1f} MiB, PSS {mem.get('Pss', 0) / MIB:.1f} MiB, "
             f"private {private(mem) / MIB:.1f} MiB; other processes (besides our Xvfb) mapping libLLVM: "
             f"{', '.join(mem['llvm_sharers']) or 'none'}")
@@ -412,6 +416,8 @@ def default_kiosk():
 def main():
     ap = argparse.ArgumentParser(description="Benchmark the kiosk: first frame, memory, idle CPU, CPU per frame.")
     ap.add_argument("--kiosk", default=None, help="the kiosk binary (default: build/release/bin/kiosk of the repo)")
+    ap.add_argument("--renderer", choices=("auto", "gl", "software"), default="auto",
+                    help="the config's [screen] renderer (default auto: what a stand PC without GPU gets)")
     ap.add_argument("--quick", action="store_true", help="10-s idle windows (scaled to per 30 s) and short scripts: a smoke run")
     a = ap.parse_args()
     a.kiosk = os.path.abspath(a.kiosk or default_kiosk())
@@ -445,7 +451,7 @@ def main():
     a.data_dir = os.path.join(a.work, "data")
     os.makedirs(a.data_dir)
     with open(a.config, "w") as f:
-        f.write(BENCH_CONFIG)
+        f.write(BENCH_CONFIG + f'[screen]\nrenderer = "{a.renderer}"\n')
 
     x = None
     try:
@@ -495,6 +501,7 @@ def main():
     per = "per 30 s" + (" (10 s x 3)" if a.quick else "")
     rows = [
         ("figure", "value", "target", "result"),
+        ("drawn by", mem["drawn_by"], "", ""),
         ("process start to first frame, median", f"{med:.0f} ms", f"< {TARGET_FIRST_FRAME_MS:.0f} ms",
          verdict(ok["first frame"], busy_start)),
         ("  min / max of 10 runs", f"{min(walls):.0f} / {max(walls):.0f} ms", "", ""),
@@ -521,7 +528,7 @@ def main():
     print()
     print(table(rows))
     print()
-    print(f"Xvfb + llvmpipe, {WIDTH}x{HEIGHT}, {os.cpu_count()} CPUs ({cpu_model()}); "
+    print(f"Xvfb, {WIDTH}x{HEIGHT}, renderer = \"{a.renderer}\", {os.cpu_count()} CPUs ({cpu_model()}); "
           f"load average at the end {load_end:.2f}; other processes used {others_start:.2f} CPUs during the "
           f"first-frame runs and {others:.2f} CPUs during the idle windows; "
           f"benchmark took {time.monotonic() - t_bench:.0f} s.")

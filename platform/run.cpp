@@ -1,18 +1,17 @@
 // The frame loop. Thin on purpose: SDL events become FingerEvents for the UI,
-// the UI draws, OpenGL renders. [SECTIONS] signals, input, script host, loop.
+// the UI draws, the renderer (OpenGL or software, renderer.hpp) puts it on screen.
+// [SECTIONS] signals, watchdog, script host, input, loop.
 #include "run.hpp"
 
+#include "renderer.hpp"
 #include "textures.hpp"
 #include "ui/app.hpp"
 #include "ui/automation/script.hpp"
 #include "ui/theme.hpp"
 
 #include <SDL.h>
-#include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
-#include <glad/gl.h>
 #include <imgui.h>
-#include <stb_image_write.h>
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
@@ -71,22 +70,6 @@ public:
 private:
     double m_interval = 0, m_last = -1e9, m_hangAfter = 0;
 };
-
-// ---- screenshots -----------------------------------------------------------------------
-std::string writeScreenshot(const std::string& path, int w, int h) {
-    std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
-    glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadBuffer(GL_BACK);
-    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-    // GL's origin is bottom-left; PNG's is top-left.
-    std::vector<unsigned char> flipped(px.size());
-    const size_t row = static_cast<size_t>(w) * 4;
-    for (int y = 0; y < h; ++y) std::copy_n(&px[(h - 1 - y) * row], row, &flipped[y * row]);
-    for (size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;
-    if (!stbi_write_png(path.c_str(), w, h, 4, flipped.data(), static_cast<int>(row)))
-        return "cannot write " + path;
-    return {};
-}
 
 // ---- script host -----------------------------------------------------------------------
 class Host final : public ui::ScriptHost {
@@ -175,37 +158,30 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         return 2;
     }
     installSignalHandlers();
-    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
-    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
-    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
-    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
-    // ImGui needs no depth or stencil: on software GL they cost ~7.5 MiB at 1080p.
-    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
-    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
-
-    Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_ALLOW_HIGHDPI;
-    int w = 1920, h = 1080;
-    SDL_DisplayMode desktop{};
+    WindowSpec spec;
+    spec.flags = SDL_WINDOW_ALLOW_HIGHDPI;
     if (o.windowed) {
-        std::tie(w, h) = *o.windowed;
+        std::tie(spec.w, spec.h) = *o.windowed;
+        spec.x = spec.y = SDL_WINDOWPOS_CENTERED;
     } else {
         // Borderless at the screen's size now, full screen right after the first frame:
         // on X11 SDL waits up to 100 ms for a window manager to confirm full screen,
         // and that wait should not delay what the visitor sees.
-        flags |= SDL_WINDOW_BORDERLESS;
-        if (SDL_GetDesktopDisplayMode(0, &desktop) == 0) w = desktop.w, h = desktop.h;
+        spec.flags |= SDL_WINDOW_BORDERLESS;
+        SDL_DisplayMode desktop{};
+        if (SDL_GetDesktopDisplayMode(0, &desktop) == 0) spec.w = desktop.w, spec.h = desktop.h;
     }
-    SDL_Window* window = SDL_CreateWindow("Stand kiosk", kioskMode ? 0 : SDL_WINDOWPOS_CENTERED,
-                                          kioskMode ? 0 : SDL_WINDOWPOS_CENTERED, w, h, flags);
-    SDL_GLContext gl = window ? SDL_GL_CreateContext(window) : nullptr;
-    if (!gl || !gladLoadGL(reinterpret_cast<GLADloadfunc>(SDL_GL_GetProcAddress))) {
-        std::fprintf(stderr, "kiosk: cannot create an OpenGL 3.3 window: %s\n", SDL_GetError());
+    const bool fastScript = !o.script.empty() && o.virtualClock;
+    spec.vsync = !fastScript;
+    std::string error;
+    std::unique_ptr<Renderer> renderer = openRenderer(config.renderer, spec, error);
+    if (!renderer) {
+        std::fprintf(stderr, "kiosk: %s\n", error.c_str());
         SDL_Quit();
         return 2;
     }
-    SDL_GL_MakeCurrent(window, gl);
-    const bool fastScript = !o.script.empty() && o.virtualClock;
-    SDL_GL_SetSwapInterval(fastScript ? 0 : 1);
+    std::fprintf(stderr, "kiosk: renderer: %s\n", renderer->describe().c_str());
+    SDL_Window* window = renderer->window();
     if (kioskMode) {
         SDL_ShowCursor(SDL_DISABLE);
         // Keys like Alt+Tab and Super go to us, not to a window manager (X11); under
@@ -214,16 +190,16 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     }
     SDL_DisableScreenSaver();
 
-    SDL_GL_GetDrawableSize(window, &w, &h);
+    int w = 0, h = 0;
+    renderer->drawableSize(w, h);
     ImGui::CreateContext();
     ui::setupTheme(ui::pixelsPerMm(float(w), float(h), config.diagonalInch, config.pixelPitchMm), config.theme);
-    ImGui_ImplSDL2_InitForOpenGL(window, gl);
-    ImGui_ImplOpenGL3_Init("#version 330 core");
+    renderer->attachImGui();
 
     core::SteadyClock steady;
     core::VirtualClock virt(steady.wallMs());
     const core::Clock& clock = o.virtualClock ? static_cast<const core::Clock&>(virt) : steady;
-    TextureCache textures;
+    TextureCache textures(*renderer);
     ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); },
                 std::move(leads));
     app.setStaffBackend(std::move(staff));
@@ -297,31 +273,27 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
             }
         }
         if (o.virtualClock) virt.advance(1.0 / 60.0);
-        SDL_GL_GetDrawableSize(window, &w, &h);
-        ImGui_ImplOpenGL3_NewFrame();
+        renderer->drawableSize(w, h);
+        renderer->newFrame();
         app.frame(ImVec2(float(w), float(h)));
-        glViewport(0, 0, w, h);
-        const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(ui::theme().colors.bg);
-        glClearColor(bg.x, bg.y, bg.z, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        renderer->render(ImGui::GetDrawData(), ui::theme().colors.bg);
         if (!host.m_shotPath.empty()) {
-            host.m_shotResult = writeScreenshot(host.m_shotPath, w, h);
+            host.m_shotResult = renderer->screenshot(host.m_shotPath);
             host.m_shotPath.clear();
         }
-        SDL_GL_SwapWindow(window);
+        renderer->present();
         if (frameStats)
             frameMs.push_back(1000.0 * double(SDL_GetPerformanceCounter() - frameStart) / double(SDL_GetPerformanceFrequency()));
         if (firstFrame) {
             firstFrame = false;
             watchdog.ready();
             if (exitAfterFirstFrame) { // kiosk-bench: the time to the first frame, not to shut-down
-                glFinish();
+                renderer->finish();
                 std::fflush(nullptr);
                 std::_Exit(0);
             }
             if (kioskMode) SDL_SetWindowFullscreen(window, SDL_WINDOW_FULLSCREEN_DESKTOP);
-            // The font atlas now lives in a GL texture: the CPU copies are not needed any more,
+            // The font atlas now lives in the renderer's texture: the CPU copies are not needed any more,
             // and start-up's freed memory goes back to the system.
             ImGui::GetIO().Fonts->ClearTexData();
         }
@@ -342,11 +314,8 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
                      at(0.5), at(0.9), at(0.99), frameMs.back());
     }
     textures.clear();
-    ImGui_ImplOpenGL3_Shutdown();
-    ImGui_ImplSDL2_Shutdown();
+    renderer.reset();
     ImGui::DestroyContext();
-    SDL_GL_DeleteContext(gl);
-    SDL_DestroyWindow(window);
     SDL_Quit();
     return exitCode;
 }

@@ -1,4 +1,4 @@
-/// @brief The kiosk's window and frame loop: SDL2 + OpenGL 3.3 + Dear ImGui, touch input, power saving.
+/// @brief The kiosk's window and frame loop: SDL2 + Dear ImGui + a renderer (OpenGL 3.3 or software), touch input, power saving.
 #pragma once
 #include "core/config.hpp"
 #include "core/content/content.hpp"

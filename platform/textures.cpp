@@ -2,7 +2,6 @@
 
 #include "ui/theme.hpp"
 
-#include <glad/gl.h>
 #include <stb_image.h>
 #include <stb_image_resize.h>
 
@@ -16,10 +15,7 @@
 namespace kiosk::platform {
 
 void TextureCache::clear() {
-    for (auto& [path, tex] : m_cache) {
-        GLuint id = static_cast<GLuint>(reinterpret_cast<std::intptr_t>(tex.id));
-        if (id) glDeleteTextures(1, &id);
-    }
+    for (auto& [path, tex] : m_cache) m_renderer.destroyTexture(tex.id);
     m_cache.clear();
 }
 
@@ -36,7 +32,7 @@ ui::Texture TextureCache::get(const std::filesystem::path& path) {
                      stbi_failure_reason());
     } else {
         // Logos are drawn at most ~8 em wide: a 512 px file is scaled down once here
-        // (on software GL every texture byte is process memory).
+        // (with software rendering every texture byte is process memory).
         const int limit = std::max(64, static_cast<int>(ui::em(10.0f)));
         if (std::max(w, h) > limit) {
             const float s = float(limit) / float(std::max(w, h));
@@ -50,19 +46,8 @@ ui::Texture TextureCache::get(const std::filesystem::path& path) {
                 h = nh;
             }
         }
-        GLuint id = 0;
-        glGenTextures(1, &id);
-        glBindTexture(GL_TEXTURE_2D, id);
-        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, px);
-        // Logos are drawn far smaller than their files: mipmaps keep them from shimmering.
-        glGenerateMipmap(GL_TEXTURE_2D);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+        if (ImTextureID id = m_renderer.createTexture(px, w, h)) tex = {id, w, h};
         stbi_image_free(px);
-        tex = {reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(id)), w, h};
     }
     m_cache.emplace(path, tex);
     return tex;

@@ -1,5 +1,6 @@
-/// @brief Logo textures: decoded with stb_image on first use, uploaded to GL, cached by path.
+/// @brief Logo textures: decoded with stb_image on first use, handed to the renderer, cached by path.
 #pragma once
+#include "renderer.hpp"
 #include "ui/widgets/widgets.hpp"
 
 #include <filesystem>
@@ -9,14 +10,16 @@ namespace kiosk::platform {
 
 class TextureCache {
 public:
+    explicit TextureCache(Renderer& renderer) : m_renderer(renderer) {}
     ~TextureCache() { clear(); }
-    /// Frees every texture; call while the GL context is still current.
+    /// Frees every texture; call while the renderer is still open.
     void clear();
     /// A missing or undecodable file gives an empty Texture (the UI draws a placeholder);
     /// it is tried only once.
     ui::Texture get(const std::filesystem::path& path);
 
 private:
+    Renderer& m_renderer;
     std::map<std::filesystem::path, ui::Texture> m_cache;
 };
 

@@ -34,6 +34,12 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
             s.problem("theme", "unknown theme '" + c.theme + "'", "use \"light\" or \"dark\"");
             c.theme = "light";
         }
+        c.renderer = s.str("renderer", false, 10);
+        if (c.renderer.empty()) c.renderer = "auto";
+        if (c.renderer != "auto" && c.renderer != "gl" && c.renderer != "software") {
+            s.problem("renderer", "unknown renderer '" + c.renderer + "'", "use \"auto\", \"gl\" or \"software\"");
+            c.renderer = "auto";
+        }
         s.finish();
     }
     if (const auto* t = r.table("sync", false)) {

@@ -32,6 +32,7 @@ struct KioskConfig {
     double diagonalInch = 43.0; ///< screen size, to derive mm -> px (DESIGN.md)
     double pixelPitchMm = 0.0;  ///< overrides diagonalInch when > 0
     std::string theme = "light";
+    std::string renderer = "auto"; ///< "auto", "gl" or "software" (platform/renderer.hpp)
     SyncConfig sync;
     StaffConfig staff;
 };

@@ -15,6 +15,7 @@ def main() -> int:
     ap.add_argument("--png-stats", required=True)
     ap.add_argument("--size", default="1920x1080")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--renderer", help="the config's [screen] renderer; checked against the kiosk's log")
     ap.add_argument("script")
     a = ap.parse_args()
 
@@ -23,11 +24,18 @@ def main() -> int:
     width, height = (int(v) for v in a.size.split("x"))
     cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {a.size}x24", os.path.abspath(a.kiosk), "--virtual-clock",
            "--data-dir", os.path.join(a.out, "data"), "--script", os.path.abspath(a.script)]
+    if a.renderer:
+        config = os.path.join(a.out, "kiosk.toml")
+        with open(config, "w") as f:
+            f.write(f'[screen]\nrenderer = "{a.renderer}"\n')
+        cmd += ["--config", config]
     proc = subprocess.run(cmd, cwd=a.out, capture_output=True, text=True, timeout=240)
     print(proc.stdout, end="")
     failures = []
     if proc.returncode != 0:
         failures.append(f"kiosk exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")
+    if a.renderer and f"kiosk: renderer: {a.renderer}" not in proc.stderr:
+        failures.append(f"the kiosk did not draw with the {a.renderer} renderer: {proc.stderr.strip()[-500:]}")
     script_lines = [l for l in open(a.script, encoding="utf-8") if l.strip() and not l.lstrip().startswith("#")]
     oks = [l for l in proc.stdout.splitlines() if l.startswith("ok ")]
     if len(oks) != len(script_lines):

@@ -45,6 +45,7 @@ void checkDefaults(const KioskConfig& c) {
     CHECK(c.diagonalInch == d.diagonalInch);
     CHECK(c.pixelPitchMm == d.pixelPitchMm);
     CHECK(c.theme == d.theme);
+    CHECK(c.renderer == d.renderer);
 }
 
 /// The one problem of a load; fails the test when there is not exactly one.
@@ -88,6 +89,7 @@ idle_warning_s = 12.5
 diagonal_inch = 55
 pixel_pitch_mm = 0.63
 theme = "dark"
+renderer = "software"
 )");
     auto loaded = f.load();
     INFO(dump(loaded.problems));
@@ -99,6 +101,7 @@ theme = "dark"
     CHECK(c.diagonalInch == 55.0);
     CHECK(c.pixelPitchMm == doctest::Approx(0.63));
     CHECK(c.theme == "dark");
+    CHECK(c.renderer == "software");
 }
 
 TEST_CASE("a file with only some keys keeps the defaults for the others") {
@@ -211,6 +214,17 @@ TEST_CASE("a value of the wrong type is reported with file and line and keeps th
         CHECK_FALSE(p.fix.empty());
         checkDefaults(loaded.config);
     }
+}
+
+TEST_CASE("an unknown renderer is reported with the choices and keeps auto") {
+    TempConfig f("[screen]\nrenderer = \"vulkan\"\n");
+    auto loaded = f.load();
+    auto p = onlyProblem(loaded);
+    CHECK(p.line == 2);
+    CHECK(p.key == "screen.renderer");
+    CHECK(p.what.find("vulkan") != std::string::npos);
+    CHECK(p.fix.find("software") != std::string::npos);
+    CHECK(loaded.config.renderer == "auto");
 }
 
 TEST_CASE("a bad theme is reported with file and line and keeps the light theme") {
