@@ -4,15 +4,80 @@
 #include "renderer.hpp"
 
 #include <backends/imgui_impl_sdl.h>
+#include <stb_image_resize.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 namespace kiosk::platform {
 
 namespace {
+
+SDL_Texture* makeTexture(SDL_Renderer* r, const unsigned char* rgba, int w, int h) {
+    SDL_Texture* t = SDL_CreateTexture(r, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, w, h);
+    if (!t) return nullptr;
+    SDL_UpdateTexture(t, nullptr, rgba, w * 4);
+    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    return t;
+}
+
+/// A logo: its pixels, and SDL textures of them at the sizes it is drawn at (a card, a
+/// profile, the attract loop: a few, so a few are kept).
+struct Image {
+    std::vector<unsigned char> rgba;
+    int w = 0, h = 0;
+    std::vector<std::pair<SDL_Point, SDL_Texture*>> sized;
+
+    ~Image() {
+        for (auto& [size, t] : sized) SDL_DestroyTexture(t);
+    }
+
+    /// `drawn`: the size in pixels the whole image would cover on screen.
+    SDL_Texture* at(SDL_Renderer* r, ImVec2 drawn) {
+        SDL_Point size{std::clamp(int(std::lround(drawn.x)), 1, 4096), std::clamp(int(std::lround(drawn.y)), 1, 4096)};
+        if (std::abs(size.x - w) <= 1 && std::abs(size.y - h) <= 1) size = {w, h};
+        for (auto& [s, t] : sized)
+            if (s.x == size.x && s.y == size.y) return t;
+        if (sized.size() >= 4) {
+            SDL_DestroyTexture(sized.front().second);
+            sized.erase(sized.begin());
+        }
+        std::vector<unsigned char> scaled;
+        const unsigned char* px = rgba.data();
+        if (size.x != w || size.y != h) {
+            scaled.resize(size_t(size.x) * size.y * 4);
+            // sRGB-correct, with alpha: no dark seams where a logo turns transparent.
+            stbir_resize_uint8_srgb(rgba.data(), w, h, 0, scaled.data(), size.x, size.y, 0, 4, 3, 0);
+            px = scaled.data();
+        }
+        SDL_Texture* t = makeTexture(r, px, size.x, size.y);
+        if (t) sized.emplace_back(size, t);
+        return t;
+    }
+};
+
+/// How big an image would be on screen, from its vertices: position span over UV span.
+/// ImGui clamps the UVs of a rounded image's anti-aliasing fringe to 0..1 while its
+/// positions go half a pixel further, so vertices at UV 0 or 1 count only when no
+/// others do (a plain image: four corners).
+ImVec2 drawnSize(const ImDrawVert* v, const ImDrawIdx* idx, unsigned count, const Image& image) {
+    auto scale = [&](int axis, float fallback) {
+        for (bool inner : {true, false}) {
+            float pMin = 1e30f, pMax = -1e30f, uMin = 1e30f, uMax = -1e30f;
+            for (unsigned i = 0; i < count; ++i) {
+                const float p = axis ? v[idx[i]].pos.y : v[idx[i]].pos.x, u = axis ? v[idx[i]].uv.y : v[idx[i]].uv.x;
+                if (inner && (u <= 0.0f || u >= 1.0f)) continue;
+                pMin = std::min(pMin, p), pMax = std::max(pMax, p), uMin = std::min(uMin, u), uMax = std::max(uMax, u);
+            }
+            if (uMax - uMin > 0.05f) return (pMax - pMin) / (uMax - uMin);
+        }
+        return fallback;
+    };
+    return ImVec2(scale(0, float(image.w)), scale(1, float(image.h)));
+}
 
 class SoftwareRenderer final : public Renderer {
 public:
@@ -47,9 +112,7 @@ public:
         unsigned char* px = nullptr;
         int w = 0, h = 0;
         io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-        m_font = static_cast<SDL_Texture*>(createTexture(px, w, h));
-        // Glyphs are drawn 1:1 from the atlas: nearest sampling is exact and fastest.
-        SDL_SetTextureScaleMode(m_font, SDL_ScaleModeNearest);
+        m_font = makeTexture(m_renderer, px, w, h);
         io.Fonts->SetTexID(m_font);
         m_attached = true;
     }
@@ -76,8 +139,15 @@ public:
                 if (x1 <= x0 || y1 <= y0) continue;
                 const SDL_Rect clip{int(x0), int(y0), int(x1 - x0), int(y1 - y0)};
                 SDL_RenderSetClipRect(m_renderer, &clip);
-                drawCommand(vtx + cmd.VtxOffset, list->VtxBuffer.Size - int(cmd.VtxOffset), list->IdxBuffer.Data + cmd.IdxOffset,
-                            cmd.ElemCount, static_cast<SDL_Texture*>(cmd.GetTexID()));
+                const ImDrawVert* v = vtx + cmd.VtxOffset;
+                const ImDrawIdx* idx = list->IdxBuffer.Data + cmd.IdxOffset;
+                SDL_Texture* tex = m_font;
+                if (cmd.GetTexID() != m_font) {
+                    Image& image = *static_cast<Image*>(cmd.GetTexID());
+                    tex = image.at(m_renderer, drawnSize(v, idx, cmd.ElemCount, image));
+                    if (!tex) continue;
+                }
+                drawCommand(v, list->VtxBuffer.Size - int(cmd.VtxOffset), idx, cmd.ElemCount, tex);
             }
         }
         SDL_RenderSetClipRect(m_renderer, nullptr);
@@ -93,17 +163,13 @@ public:
     }
     void present() override { SDL_RenderPresent(m_renderer); }
 
+    /// Images (logos) are kept as pixels and handed to SDL scaled to the size they are
+    /// drawn at: SDL samples textured triangles nearest-neighbour, which makes a logo
+    /// drawn at 0.8× its file jagged; a copy scaled once with a proper filter is not.
     ImTextureID createTexture(const unsigned char* rgba, int w, int h) override {
-        SDL_Texture* t = SDL_CreateTexture(m_renderer, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, w, h);
-        if (!t) return nullptr;
-        SDL_UpdateTexture(t, nullptr, rgba, w * 4);
-        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
-        SDL_SetTextureScaleMode(t, SDL_ScaleModeLinear);
-        return t;
+        return new Image{std::vector<unsigned char>(rgba, rgba + size_t(w) * h * 4), w, h, {}};
     }
-    void destroyTexture(ImTextureID id) override {
-        if (id) SDL_DestroyTexture(static_cast<SDL_Texture*>(id));
-    }
+    void destroyTexture(ImTextureID id) override { delete static_cast<Image*>(id); }
 
 private:
     /// One ImGui draw command. SDL's rasterizer scans each triangle's whole bounding box,
@@ -123,10 +189,10 @@ private:
             runStart = end;
         };
         for (size_t t = 0; t + 3 <= count;) {
-            // A fan of one colour, untextured: (a, b, c), (a, c, d), (a, d, e), ... (With
-            // anti-aliasing, the first triangle of the fringe after it continues the chain: the
-            // colour check ends the fan there.)
-            auto plain = [&](ImDrawIdx i) { return solid(i) && v[i].col == v[idx[t]].col; };
+            // A fan of one colour: (a, b, c), (a, c, d), (a, d, e), ..., untextured, or an image
+            // (ImGui's rounded images are fans too). With anti-aliasing the first triangle of
+            // the fringe continues the chain; the colour check ends the fan there.
+            auto plain = [&](ImDrawIdx i) { return (tex != m_font || solid(i)) && v[i].col == v[idx[t]].col; };
             size_t end = t;
             if (plain(idx[t]) && plain(idx[t + 1]))
                 while (end + 3 <= count && idx[end] == idx[t] && (end == t || idx[end + 1] == idx[end - 1]) && plain(idx[end + 2]))
@@ -134,13 +200,20 @@ private:
             if (end - t >= 6) {
                 m_ring.assign({idx[t], idx[t + 1]});
                 for (size_t k = t; k < end; k += 3) m_ring.push_back(idx[k + 2]);
-                flush(t);
                 // Anti-aliased: a fringe follows, drawn by SDL's rasterizer, whose edge rule
                 // differs from ours; half a pixel more closes the seam (the fringe blends on top).
                 const bool fringe = end + 3 <= count && idx[end] == idx[t] && idx[end + 1] == idx[end - 1];
-                fillConvex(v, v[idx[t]].col, fringe ? 0.5f : 0.0f);
-                t = runStart = end;
-                continue;
+                const ImU32 colour = v[idx[t]].col;
+                std::optional<SDL_Point> origin;
+                if (tex != m_font) origin = imageOrigin(v, tex);
+                if (tex == m_font || origin) {
+                    flush(t);
+                    convexRows(v, fringe ? 0.5f : 0.0f);
+                    if (tex == m_font) fillRows(colour);
+                    else copyRows(tex, *origin, colour);
+                    t = runStart = end;
+                    continue;
+                }
             }
             SDL_Texture* want = solid(idx[t]) && solid(idx[t + 1]) && solid(idx[t + 2]) ? nullptr : tex;
             if (want != runTex) {
@@ -152,9 +225,9 @@ private:
         flush(count);
     }
 
-    /// Fills the convex polygon m_ring: the pixels whose centres are inside, as GL does,
-    /// or, with `grow`, also those whose centres are up to that far outside.
-    void fillConvex(const ImDrawVert* v, ImU32 colour, float grow) {
+    /// The rows of the convex polygon m_ring, into m_rows: the pixels whose centres are
+    /// inside, as GL covers them, or, with `grow`, also those up to that far outside.
+    void convexRows(const ImDrawVert* v, float grow) {
         const int n = int(m_ring.size());
         auto at = [&](int i) { return v[m_ring[size_t(i)]].pos; };
         float top = at(0).y, bottom = top;
@@ -175,15 +248,47 @@ private:
             const int x0 = int(std::ceil(left - grow - 0.5f)), x1 = int(std::ceil(right + grow - 0.5f));
             if (x1 <= x0) continue;
             if (!m_rows.empty() && m_rows.back().x == x0 && m_rows.back().w == x1 - x0 && m_rows.back().y + m_rows.back().h == py)
-                ++m_rows.back().h; // a rectangle's rows become one fill
+                ++m_rows.back().h; // a rectangle's rows become one
             else
                 m_rows.push_back({x0, py, x1 - x0, 1});
         }
+    }
+
+    void fillRows(ImU32 colour) {
         const Uint8 alpha = Uint8(colour >> IM_COL32_A_SHIFT);
         SDL_SetRenderDrawBlendMode(m_renderer, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
         SDL_SetRenderDrawColor(m_renderer, Uint8(colour >> IM_COL32_R_SHIFT), Uint8(colour >> IM_COL32_G_SHIFT),
                                Uint8(colour >> IM_COL32_B_SHIFT), alpha);
         SDL_RenderFillRects(m_renderer, m_rows.data(), int(m_rows.size()));
+    }
+
+    /// Where the texture's top-left pixel lands on screen, when the polygon m_ring shows
+    /// it 1:1 (Image::at scaled it to the drawn size); nothing when it does not.
+    std::optional<SDL_Point> imageOrigin(const ImDrawVert* v, SDL_Texture* tex) const {
+        int tw = 0, th = 0;
+        SDL_QueryTexture(tex, nullptr, nullptr, &tw, &th);
+        const ImDrawVert& first = v[m_ring[0]];
+        const ImVec2 o(first.pos.x - first.uv.x * float(tw), first.pos.y - first.uv.y * float(th));
+        for (ImDrawIdx i : m_ring)
+            if (std::abs(v[i].pos.x - v[i].uv.x * float(tw) - o.x) > 0.75f || std::abs(v[i].pos.y - v[i].uv.y * float(th) - o.y) > 0.75f)
+                return std::nullopt;
+        return SDL_Point{int(std::lround(o.x)), int(std::lround(o.y))};
+    }
+
+    /// Copies the texture into m_rows: unscaled blits, with the vertices' colour as tint.
+    void copyRows(SDL_Texture* tex, SDL_Point origin, ImU32 colour) {
+        int tw = 0, th = 0;
+        SDL_QueryTexture(tex, nullptr, nullptr, &tw, &th);
+        SDL_SetTextureColorMod(tex, Uint8(colour >> IM_COL32_R_SHIFT), Uint8(colour >> IM_COL32_G_SHIFT),
+                               Uint8(colour >> IM_COL32_B_SHIFT));
+        SDL_SetTextureAlphaMod(tex, Uint8(colour >> IM_COL32_A_SHIFT));
+        for (const SDL_Rect& row : m_rows) {
+            const int x0 = std::max(0, row.x - origin.x), x1 = std::min(tw, row.x + row.w - origin.x);
+            const int y0 = std::max(0, row.y - origin.y), y1 = std::min(th, row.y + row.h - origin.y);
+            if (x1 <= x0 || y1 <= y0) continue;
+            const SDL_Rect src{x0, y0, x1 - x0, y1 - y0}, dst{x0 + origin.x, y0 + origin.y, x1 - x0, y1 - y0};
+            SDL_RenderCopy(m_renderer, tex, &src, &dst);
+        }
     }
 
     void geometry(const ImDrawVert* v, int vertices, const ImDrawIdx* idx, size_t count, SDL_Texture* tex) {

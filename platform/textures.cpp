@@ -38,7 +38,7 @@ ui::Texture TextureCache::get(const std::filesystem::path& path) {
             const float s = float(limit) / float(std::max(w, h));
             const int nw = std::max(1, int(float(w) * s)), nh = std::max(1, int(float(h) * s));
             std::vector<unsigned char> small(size_t(nw) * nh * 4);
-            if (stbir_resize_uint8(px, w, h, 0, small.data(), nw, nh, 0, 4)) {
+            if (stbir_resize_uint8_srgb(px, w, h, 0, small.data(), nw, nh, 0, 4, 3, 0)) { // alpha-aware: no dark seams
                 stbi_image_free(px);
                 px = static_cast<unsigned char*>(std::malloc(small.size()));
                 std::memcpy(px, small.data(), small.size());
