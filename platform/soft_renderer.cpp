@@ -109,6 +109,10 @@ public:
         ImGuiIO& io = ImGui::GetIO();
         io.BackendRendererName = "kiosk_software";
         io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
+        // SDL's rasterizer draws ImGui's anti-aliased outlines (a core thinner than a pixel
+        // between two fading fringes) about half as dark as GL does: borders lose contrast.
+        // Without anti-aliasing an outline is one-colour quads, filled row by row like the rest.
+        ImGui::GetStyle().AntiAliasedLines = false;
         unsigned char* px = nullptr;
         int w = 0, h = 0;
         io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);

@@ -1,21 +1,61 @@
-// Prints "WIDTH HEIGHT COLOURS DOMINANT_PERCENT" for a PNG, so end-to-end tests can
+// With one PNG: prints "WIDTH HEIGHT COLOURS DOMINANT_PERCENT", so end-to-end tests can
 // reject a blank or all-one-colour screenshot without an image library in Python.
+// With two of the same size: prints "MEAN_ABS_DIFF PERCENT_OFF", the mean absolute
+// difference per channel (0-255) and the share of pixels where a channel differs by
+// more than 64 (a gap, a missing shape, a shifted glyph), to compare two renderers.
 #include <stb_image.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <unordered_map>
 
-int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: png_stats FILE.png\n");
-        return 2;
-    }
-    int w = 0, h = 0, n = 0;
-    unsigned char* px = stbi_load(argv[1], &w, &h, &n, 3);
-    if (!px) {
-        std::fprintf(stderr, "png_stats: %s: %s\n", argv[1], stbi_failure_reason());
+namespace {
+
+unsigned char* load(const char* path, int& w, int& h) {
+    int n = 0;
+    unsigned char* px = stbi_load(path, &w, &h, &n, 3);
+    if (!px) std::fprintf(stderr, "png_stats: %s: %s\n", path, stbi_failure_reason());
+    return px;
+}
+
+int compare(const char* a, const char* b) {
+    int w = 0, h = 0, w2 = 0, h2 = 0;
+    unsigned char* pa = load(a, w, h);
+    unsigned char* pb = load(b, w2, h2);
+    if (!pa || !pb) return 1;
+    if (w != w2 || h != h2) {
+        std::fprintf(stderr, "png_stats: %dx%d and %dx%d differ in size\n", w, h, w2, h2);
         return 1;
     }
+    const size_t total = static_cast<size_t>(w) * h;
+    double sum = 0;
+    size_t off = 0;
+    for (size_t i = 0; i < total; ++i) {
+        int worst = 0;
+        for (int c = 0; c < 3; ++c) {
+            const int d = std::abs(int(pa[i * 3 + c]) - int(pb[i * 3 + c]));
+            sum += d;
+            worst = d > worst ? d : worst;
+        }
+        off += worst > 64;
+    }
+    std::printf("%.3f %.3f\n", sum / double(total * 3), 100.0 * double(off) / double(total));
+    stbi_image_free(pa);
+    stbi_image_free(pb);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc == 3) return compare(argv[1], argv[2]);
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: png_stats FILE.png [OTHER.png]\n");
+        return 2;
+    }
+    int w = 0, h = 0;
+    unsigned char* px = load(argv[1], w, h);
+    if (!px) return 1;
     std::unordered_map<unsigned, size_t> counts;
     const size_t total = static_cast<size_t>(w) * h;
     for (size_t i = 0; i < total; ++i)
