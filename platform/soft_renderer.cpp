@@ -1,6 +1,8 @@
 // SDL's software renderer: ImGui's triangles drawn by the CPU straight into the window's
-// framebuffer (XShm / wl_shm). No GL library is loaded, so a stand PC without a GPU
-// does not carry Mesa's llvmpipe and LLVM (docs/performance.md).
+// framebuffer (XShm; SDL 2.26 has none for Wayland windows). No GL library is loaded, so
+// a stand PC without a GPU does not carry Mesa's llvmpipe and LLVM (docs/performance.md).
+// [SECTIONS] images (logos at their drawn size), the renderer, drawing one ImGui command
+// (one-colour and image fans row by row, the rest as SDL geometry).
 #include "renderer.hpp"
 
 #include <backends/imgui_impl_sdl.h>
