@@ -38,8 +38,11 @@ std::unique_ptr<Renderer> openRenderer(const std::string& kind, const WindowSpec
         // process, and every frame runs JIT-compiled shaders on the CPU. SDL's software
         // renderer draws the same ImGui triangles without any of that.
         const char* forced = std::getenv("LIBGL_ALWAYS_SOFTWARE");
+        const char* driver = SDL_GetCurrentVideoDriver();
         std::string why;
-        if (!hasGpuDevice()) {
+        if (driver && std::string(driver) == "wayland") {
+            return gl(); // the software renderer has no framebuffer there (see above)
+        } else if (!hasGpuDevice()) {
             why = "no GPU device";
         } else if (forced && *forced && std::string(forced) != "0") {
             why = "LIBGL_ALWAYS_SOFTWARE is set";

@@ -47,8 +47,9 @@ std::unique_ptr<Renderer> openGlRenderer(const WindowSpec& spec, std::string& er
 std::unique_ptr<Renderer> openSoftwareRenderer(const WindowSpec& spec, std::string& error);
 
 /// `kind` is the config's [screen] renderer: "gl", "software" or "auto" (GL when a GPU
-/// renders it, the software renderer when there is no GPU or GL would only be Mesa's
-/// llvmpipe/softpipe). When the chosen one cannot open, the other is tried.
+/// renders it or the window is a Wayland one, the software renderer when there is no GPU
+/// or GL would only be Mesa's llvmpipe/softpipe). When the chosen one cannot open, the
+/// other is tried.
 std::unique_ptr<Renderer> openRenderer(const std::string& kind, const WindowSpec& spec, std::string& error);
 
 /// Writes RGBA rows (top row first) as a PNG with the alpha forced opaque.
