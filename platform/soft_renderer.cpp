@@ -153,7 +153,7 @@ public:
                     tex = image.at(m_renderer, drawnSize(v, idx, cmd.ElemCount, image));
                     if (!tex) continue;
                 }
-                drawCommand(v, list->VtxBuffer.Size - int(cmd.VtxOffset), idx, cmd.ElemCount, tex);
+                drawCommand(v, list->VtxBuffer.Size - int(cmd.VtxOffset), idx, cmd.ElemCount, tex, clip);
             }
         }
         SDL_RenderSetClipRect(m_renderer, nullptr);
@@ -185,7 +185,8 @@ private:
     /// convex fan (rectangles included) is filled here row by row as SDL fill rects, a
     /// memset per row; untextured triangles go without the texture, so SDL does not sample
     /// it per pixel; the rest (glyphs, logos, anti-aliased edges) is SDL's geometry.
-    void drawCommand(const ImDrawVert* v, int vertices, const ImDrawIdx* idx, unsigned count, SDL_Texture* tex) {
+    void drawCommand(const ImDrawVert* v, int vertices, const ImDrawIdx* idx, unsigned count, SDL_Texture* tex,
+                     const SDL_Rect& clip) {
         const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
         auto solid = [&](ImDrawIdx i) { return tex == m_font && v[i].uv.x == white.x && v[i].uv.y == white.y; };
         size_t runStart = 0;
@@ -214,7 +215,7 @@ private:
                 if (tex != m_font) origin = imageOrigin(v, tex);
                 if (tex == m_font || origin) {
                     flush(t);
-                    convexRows(v, fringe ? 0.5f : 0.0f);
+                    convexRows(v, fringe ? 0.5f : 0.0f, clip);
                     if (tex == m_font) fillRows(colour);
                     else copyRows(tex, *origin, colour);
                     t = runStart = end;
@@ -232,17 +233,16 @@ private:
     }
 
     /// The rows of the convex polygon m_ring, into m_rows: the pixels whose centres are
-    /// inside, as GL covers them, or, with `grow`, also those up to that far outside.
-    void convexRows(const ImDrawVert* v, float grow) {
+    /// inside, as GL covers them, or, with `grow`, also those up to that far outside. Rows
+    /// outside `clip` are skipped (SDL would clip them anyway: a scrolled-away card costs nothing).
+    void convexRows(const ImDrawVert* v, float grow, const SDL_Rect& clip) {
         const int n = int(m_ring.size());
         auto at = [&](int i) { return v[m_ring[size_t(i)]].pos; };
         float top = at(0).y, bottom = top;
         for (int i = 1; i < n; ++i) top = std::min(top, at(i).y), bottom = std::max(bottom, at(i).y);
-        int fbW = 0, fbH = 0;
-        drawableSize(fbW, fbH);
         m_rows.clear();
-        const int rowEnd = std::min(fbH, int(std::ceil(bottom + grow - 0.5f)));
-        for (int py = std::max(0, int(std::ceil(top - grow - 0.5f))); py < rowEnd; ++py) {
+        const int rowEnd = std::min(clip.y + clip.h, int(std::ceil(bottom + grow - 0.5f)));
+        for (int py = std::max(clip.y, int(std::ceil(top - grow - 0.5f))); py < rowEnd; ++py) {
             const float cy = std::clamp(float(py) + 0.5f, top + 0.001f, bottom - 0.001f);
             float left = 1e30f, right = -1e30f;
             for (int i = 0; i < n; ++i) {

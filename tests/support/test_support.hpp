@@ -1,5 +1,6 @@
 // Helpers shared by the doctest suites (unit_tests and ui_tests): a scratch folder
-// under the system temp dir, reading a whole file, a tmpfs mounted for one scope. Header-only; include it with
+// under the system temp dir, reading a whole file, a tmpfs mounted for one scope,
+// file modes. (A raw SQLite connection: test_db.hpp.) Header-only; include it with
 // `#include "../support/test_support.hpp"` from tests/unit or tests/ui.
 //
 // Everything lives in kiosk::test; a test file pulls in what it uses with
@@ -9,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +21,15 @@
 #include <system_error>
 
 namespace kiosk::test {
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// The permission bits of a file or folder (0600, 0700 ...).
+inline unsigned modeOf(const std::filesystem::path& p) {
+    struct stat st {};
+    REQUIRE(::stat(p.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+}
 
 /// A fresh, empty folder under std::filesystem::temp_directory_path(), named
 /// `kiosk-test-<tag>-<random>`, removed with everything in it when the object goes.

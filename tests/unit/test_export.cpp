@@ -11,6 +11,7 @@
 #include "core/leads/lead.hpp"
 #include "core/leads/lead_store.hpp"
 #include "core/leads/synthetic.hpp"
+#include "../support/test_db.hpp"
 #include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -34,7 +35,10 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using kiosk::test::RawDb;
 using kiosk::test::TempDir;
+using kiosk::test::contains;
+using kiosk::test::modeOf;
 using kiosk::test::TmpfsMount;
 using kiosk::test::readFile;
 using namespace kiosk::core;
@@ -43,65 +47,6 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/// A raw SQLite connection of our own, to look behind the store's back.
-class RawDb {
-public:
-    explicit RawDb(const fs::path& path) {
-        const int rc = sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr);
-        INFO("sqlite3_open_v2 ", path.string());
-        REQUIRE(rc == SQLITE_OK);
-        sqlite3_busy_timeout(m_db, 5000);
-    }
-    ~RawDb() { sqlite3_close_v2(m_db); }
-    RawDb(const RawDb&) = delete;
-    RawDb& operator=(const RawDb&) = delete;
-
-    void exec(const std::string& sql) {
-        char* err = nullptr;
-        const int rc = sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err);
-        const std::string msg = err ? err : "";
-        sqlite3_free(err);
-        INFO(sql, " -> ", msg);
-        REQUIRE(rc == SQLITE_OK);
-    }
-    /// Every row, every column as text ("<NULL>" for NULL), columns joined by '\x1f'.
-    std::vector<std::string> rows(const std::string& sql) {
-        sqlite3_stmt* st = nullptr;
-        const int rc = sqlite3_prepare_v2(m_db, sql.c_str(), -1, &st, nullptr);
-        INFO(sql, " -> ", sqlite3_errmsg(m_db));
-        REQUIRE(rc == SQLITE_OK);
-        std::vector<std::string> out;
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            std::string r;
-            for (int i = 0; i < sqlite3_column_count(st); ++i) {
-                const auto* p = sqlite3_column_text(st, i);
-                if (i) r += '\x1f';
-                r += p ? std::string(reinterpret_cast<const char*>(p), size_t(sqlite3_column_bytes(st, i))) : "<NULL>";
-            }
-            out.push_back(r);
-        }
-        sqlite3_finalize(st);
-        return out;
-    }
-    std::string text(const std::string& sql) {
-        const auto r = rows(sql);
-        REQUIRE(r.size() == 1);
-        return r.front();
-    }
-    long long integer(const std::string& sql) { return std::stoll(text(sql)); }
-
-private:
-    sqlite3* m_db = nullptr;
-};
-
-unsigned modeOf(const fs::path& p) {
-    struct stat st{};
-    REQUIRE(::stat(p.c_str(), &st) == 0);
-    return st.st_mode & 07777;
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 std::string sqlQuote(const std::string& s) {
     std::string out = "'";

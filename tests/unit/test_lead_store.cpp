@@ -4,6 +4,7 @@
 // newer file, write failures and a full disk (a 1 MiB tmpfs, when running as root).
 #include "core/leads/lead.hpp"
 #include "core/leads/lead_store.hpp"
+#include "../support/test_db.hpp"
 #include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -25,7 +26,13 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using kiosk::test::RawDb;
 using kiosk::test::TempDir;
+using kiosk::test::contains;
+using kiosk::test::execOk;
+using kiosk::test::modeOf;
+using kiosk::test::queryInt;
+using kiosk::test::queryText;
 using kiosk::test::TmpfsMount;
 using kiosk::test::readFile;
 using namespace kiosk::core;
@@ -34,52 +41,6 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/// A raw SQLite connection, for building old files and looking behind the store's back.
-class RawDb {
-public:
-    explicit RawDb(const fs::path& path, int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) {
-        const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
-        INFO("sqlite3_open_v2 ", path.string(), ": ", m_db ? sqlite3_errmsg(m_db) : "out of memory");
-        REQUIRE(rc == SQLITE_OK);
-    }
-    ~RawDb() { sqlite3_close_v2(m_db); }
-    RawDb(const RawDb&) = delete;
-    RawDb& operator=(const RawDb&) = delete;
-    sqlite3* get() const { return m_db; }
-
-private:
-    sqlite3* m_db = nullptr;
-};
-
-void execOk(sqlite3* db, const std::string& sql) {
-    char* err = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    const std::string msg = err ? err : "";
-    sqlite3_free(err);
-    INFO(sql, " -> ", msg);
-    REQUIRE(rc == SQLITE_OK);
-}
-
-/// Every row of the result's first column, joined with '\n'.
-std::string queryText(sqlite3* db, const std::string& sql) {
-    REQUIRE(db != nullptr);
-    sqlite3_stmt* st = nullptr;
-    const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-    INFO(sql, " -> ", sqlite3_errmsg(db));
-    REQUIRE(rc == SQLITE_OK);
-    std::string out;
-    bool first = true;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const auto* p = sqlite3_column_text(st, 0);
-        out += (first ? "" : "\n") + std::string(p ? reinterpret_cast<const char*>(p) : "<NULL>");
-        first = false;
-    }
-    sqlite3_finalize(st);
-    return out;
-}
-
-long long queryInt(sqlite3* db, const std::string& sql) { return std::stoll(queryText(db, sql)); }
 
 /// PRAGMA integrity_check through a connection of our own (not the store's code).
 std::string rawIntegrity(const fs::path& db) {
@@ -91,16 +52,6 @@ std::string rawIntegrity(const fs::path& db) {
 void checkIntegrity(LeadStore& store) {
     CHECK(store.integrityCheck() == "ok");
     CHECK(rawIntegrity(store.path()) == "ok");
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
-
-unsigned modeOf(const fs::path& p) {
-    struct stat st{};
-    REQUIRE(::stat(p.c_str(), &st) == 0);
-    return st.st_mode & 07777;
 }
 
 constexpr std::int64_t kBaseMs = 1779874200000; // 2026-05-27T09:30:00.000Z
