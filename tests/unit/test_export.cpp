@@ -137,8 +137,19 @@ Csv readCsv(const fs::path& p, char d) {
 
 bool dangerous(const std::string& cell) { return !cell.empty() && std::strchr("=+-@\t\r\n", cell[0]) != nullptr; }
 
-/// What a value must look like in the CSV after neutralising.
-std::string guarded(const std::string& v) { return dangerous(v) ? "'" + v : v; }
+/// What a value must look like in the CSV after neutralising: a ' before a dangerous first
+/// character, and before = + - @ tab that follow a ',' ';' CR or LF (and any quotes after it).
+std::string guarded(const std::string& v) {
+    std::string out;
+    bool afterBreak = false;
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (i == 0 ? dangerous(v) : afterBreak && std::string_view("=+-@\t").find(v[i]) != std::string_view::npos) out += '\'';
+        out += v[i];
+        if (std::string_view(",;\r\n").find(v[i]) != std::string_view::npos) afterBreak = true;
+        else if (v[i] != '"') afterBreak = false;
+    }
+    return out;
+}
 
 const char* const kHeaderDe[] = {"ID", "Erstellt (UTC)", "Sprache", "Vorname", "Nachname", "E-Mail", "Firma",
                                  "Funktion", "Telefon", "Nachricht", "Branchen", "Aussteller", "Newsletter",
@@ -385,17 +396,17 @@ TEST_CASE("export: csvCell puts a ' before every dangerous leading character") {
         {"-2+3", "'-2+3", "'-2+3"},
         {"@SUM(1)", "'@SUM(1)", "'@SUM(1)"},
         {"\t=1", "'\t=1", "'\t=1"},
-        {"\r=1", "\"'\r=1\"", "\"'\r=1\""},
-        {"\n=1", "\"'\n=1\"", "\"'\n=1\""},
+        {"\r=1", "\"'\r'=1\"", "\"'\r'=1\""}, // a reader that lost the quoting starts a cell after CR
+        {"\n=1", "\"'\n'=1\"", "\"'\n'=1\""},
         {"=", "'=", "'="},
         {"+", "'+", "'+"},
         {"-", "'-", "'-"},
         {"@", "'@", "'@"},
         {"=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"},
-        {"+SUM(1,2)", "'+SUM(1,2)", "\"'+SUM(1,2)\""},
+        {"+SUM(1,2)", "\"'+SUM(1,2)\"", "\"'+SUM(1,2)\""},
         {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
          "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
-        {"=1;2", "\"'=1;2\"", "'=1;2"},
+        {"=1;2", "\"'=1;2\"", "\"'=1;2\""},
     };
     for (const auto& c : cases) {
         CAPTURE(c.in);
@@ -404,11 +415,11 @@ TEST_CASE("export: csvCell puts a ' before every dangerous leading character") {
     }
 }
 
-TEST_CASE("export: csvCell quotes the delimiter and quotes and CR and LF as RFC 4180 says") {
+TEST_CASE("export: csvCell quotes both delimiters and quotes and CR and LF as RFC 4180 says") {
     CHECK(csvCell("a;b", ';') == "\"a;b\"");
-    CHECK(csvCell("a;b", ',') == "a;b");
+    CHECK(csvCell("a;b", ',') == "\"a;b\"");
     CHECK(csvCell("a,b", ',') == "\"a,b\"");
-    CHECK(csvCell("a,b", ';') == "a,b");
+    CHECK(csvCell("a,b", ';') == "\"a,b\"");
     CHECK(csvCell("say \"hi\"", ';') == "\"say \"\"hi\"\"\"");
     CHECK(csvCell("\"", ',') == "\"\"\"\"");
     CHECK(csvCell("\"\"", ';') == "\"\"\"\"\"\"");
@@ -529,13 +540,13 @@ TEST_CASE("export: the CSV neutralises the OWASP payloads and keeps umlauts as U
     const fs::path out = exportTo(db, csvOptions(';', Lang::De), t / "out.csv");
     const std::string text = readFile(out);
     CHECK(contains(text, ";'=cmd|' /C calc'!A0;"));
-    CHECK(contains(text, ";'+SUM(1,2);"));
+    CHECK(contains(text, ";\"'+SUM(1,2)\";"));
     CHECK(contains(text, ";'-2+3@example.org;"));
     CHECK(contains(text, ";'@SUM(1);"));
     CHECK(contains(text, ";'\t=1;"));
     CHECK(contains(text, ";'+49 201 123;"));
-    CHECK(contains(text, ";\"'\r=1\";"));
-    CHECK(contains(text, ";\"'\n=1\";"));
+    CHECK(contains(text, ";\"'\r'=1\";"));
+    CHECK(contains(text, ";\"'\n'=1\";"));
     CHECK(contains(text, ";\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\";"));
     CHECK(contains(text, ";Jürgen;Weiß;"));
     CHECK(contains(text, ";Zoë 😀;Đorđević;"));
@@ -699,8 +710,9 @@ TEST_CASE("export: an empty database exports a header-only CSV") {
 TEST_CASE("export: the file is written atomically with mode 0600 and no .part left") {
     TempDir t;
     const auto db = makeFixedDb(t);
-    const fs::path out = t / "stick" / "deep" / "leads.csv"; // folders are created
-    const mode_t old = ::umask(0);                         // even a permissive umask
+    const fs::path out = t / "stick" / "deep" / "leads.csv";
+    fs::create_directories(out.parent_path());
+    const mode_t old = ::umask(0); // even a permissive umask
     const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
     ::umask(old);
     REQUIRE(r.ok);
@@ -939,6 +951,7 @@ TEST_CASE("export: progress runs from 0 to 1 and never goes back") {
         REQUIRE(store.insertBatch(many));
     }
     std::vector<double> seen;
+    fs::create_directory(t / "stick");
     const ExportResult r = exportForStand(db, {"irk-valley-hydrogen", "medlock-gas-sensing"}, kEvent,
                                           csvOptions(';', Lang::De), t / "stick", kBaseMs, [&](double p) { seen.push_back(p); });
     REQUIRE(r.ok);
@@ -995,6 +1008,7 @@ TEST_CASE("export: 100000 synthetic leads export with the right counts") {
     CHECK(jl.leads() == 100'000);
 
     t0 = clock::now();
+    fs::create_directory(t / "stick");
     const ExportResult stand = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), t / "stick", kBaseMs);
     const double standS = std::chrono::duration<double>(clock::now() - t0).count();
     REQUIRE(stand.ok);
