@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 namespace kiosk {
@@ -85,6 +86,8 @@ void Backoffice::startExport(const ui::ExportRequest& r) {
             res = {false, "the USB stick " + r.destination + " is not mounted any more: plug it in again and choose it", {}};
         else
             res = core::exportForStand(db, exhibitors, event, o, r.destination, wallMs(), [this](double p) { m_progress = p; });
+        // The journal keeps what the panel shows only until the next export.
+        if (!res.ok) std::fprintf(stderr, "kiosk: export to %s failed: %s\n", r.destination.c_str(), res.error.c_str());
         std::lock_guard lock(m_jobMutex);
         m_job.running = false;
         m_job.done = true;
