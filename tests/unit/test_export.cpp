@@ -1204,6 +1204,10 @@ TEST_CASE("export: a USB stick pulled after it was chosen fails the export and n
         if (!contains(r.error, stick.string()) || !contains(r.error, "no USB stick is mounted")) return "error: " + r.error;
         if (!r.files.empty()) return "files reported";
         if (!treeOf(stick).empty()) return "something was written to the bare mount point";
+        // kiosk export --out onto the pulled stick: the same.
+        const ExportResult cli = exportLeads(db, csvOptions(';', Lang::De), stick / "leads.csv");
+        if (cli.ok || !contains(cli.error, "no USB stick is mounted")) return "export --out to a pulled stick: " + cli.error;
+        if (!treeOf(stick).empty()) return "export --out wrote to the bare mount point";
         // A mount point that is gone altogether (udisks removes it) is not made again.
         fs::remove(stick);
         const ExportResult gone = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), stick, kBaseMs);
@@ -1213,6 +1217,14 @@ TEST_CASE("export: a USB stick pulled after it was chosen fails the export and n
         fs::create_directories(stick / "exports");
         const ExportResult sub = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), stick / "exports", kBaseMs);
         if (sub.ok || !treeOf(stick / "exports").empty()) return "export below a bare mount point: " + sub.error;
+        // A label with a space, a tab or a backslash is offered as the path it is mounted on.
+        const fs::path odd = "/media/My Stick\t\\2";
+        fs::create_directory(odd);
+        if (::mount("tmpfs", odd.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") != 0) return "skip: tmpfs on the odd stick";
+        const auto withOdd = exportDestinations("");
+        if (std::find(withOdd.begin(), withOdd.end(), odd) == withOdd.end()) return "a stick with an odd label is not offered";
+        const ExportResult oddOk = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), odd, kBaseMs);
+        if (!oddOk.ok) return "export to a stick with an odd label: " + oddOk.error;
         return "";
     });
     if (verdict.rfind("skip:", 0) == 0) {

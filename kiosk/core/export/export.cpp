@@ -215,13 +215,13 @@ bool safeFileName(const std::string& name) {
 /// system of its own: a pulled stick leaves its bare mount point on the internal disk.
 constexpr const char* kMediaRoots[] = {"/media", "/run/media"};
 
-/// Opens the stand export's destination without creating anything; "" in `why` when it may take the export.
+/// Opens the folder an export goes to without creating anything; on failure `why` says why.
 DirFd openDestination(const fs::path& destination, std::string& why) {
     DirFd fd(::open(destination.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd) {
         why = errno == ENOENT ? destination.string() + " is not there (a USB stick that was pulled, or a folder that "
                                                       "does not exist): plug the stick in again, or create the folder"
-                              : "cannot open " + destination.string() + ": " + std::strerror(errno);
+                              : "cannot open the folder " + destination.string() + ": " + std::strerror(errno);
         return DirFd();
     }
     struct stat st {};
@@ -375,6 +375,21 @@ ExportResult exportLeadsAt(const fs::path& dbPath, const ExportOptions& o, int d
     return result;
 }
 
+/// /proc/mounts writes space, tab, newline and backslash in a path as \040 \011 \012 \134.
+std::string unescapeMountPath(const std::string& s) {
+    auto octal = [](char c) { return c >= '0' && c <= '7'; };
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 3 < s.size() && octal(s[i + 1]) && octal(s[i + 2]) && octal(s[i + 3])) {
+            out += char((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+            i += 3;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 ExportResult exportLeads(const fs::path& dbPath, const ExportOptions& o, const fs::path& out,
@@ -382,10 +397,9 @@ ExportResult exportLeads(const fs::path& dbPath, const ExportOptions& o, const f
     // Into a folder that exists, never one of its own: a mistyped path, or a stick that is
     // not mounted, must not leave leads on the internal disk.
     const fs::path parent = out.parent_path();
-    DirFd dir(::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir)
-        return failed("cannot write " + out.string() + ": " +
-                      (errno == ENOENT ? "the folder " + parent.string() + " does not exist" : std::strerror(errno)));
+    std::string why;
+    const DirFd dir = openDestination(parent.empty() ? fs::path(".") : parent, why);
+    if (!dir) return failed("cannot write " + out.string() + ": " + why);
     return exportLeadsAt(dbPath, o, dir.get(), parent, out.filename().string(), progress);
 }
 
@@ -475,8 +489,7 @@ std::vector<fs::path> exportDestinations(const std::string& configuredDir) {
     std::ifstream mounts("/proc/self/mounts");
     std::string dev, where, rest;
     while (mounts >> dev >> where && std::getline(mounts, rest)) {
-        // /proc/mounts writes a space in a path as \040
-        for (size_t p; (p = where.find("\\040")) != std::string::npos;) where.replace(p, 4, " ");
+        where = unescapeMountPath(where);
         if (where.rfind("/media/", 0) == 0 || where.rfind("/run/media/", 0) == 0) out.emplace_back(where);
     }
     if (!configuredDir.empty()) out.emplace_back(configuredDir);
