@@ -33,6 +33,15 @@ std::int64_t nowMs() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
+
+/// The lead database a command works on, which must exist: with a mistyped --data-dir an
+/// erase would make an empty one and report "0 erased" while the visitor's data stays.
+bool databaseThere(const Paths& p) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(p.dataDir / "leads.db", ec)) return true;
+    std::cerr << "kiosk: no lead database at " << (p.dataDir / "leads.db") << " — check --data-dir\n";
+    return false;
+}
 } // namespace
 
 int checkContent(const Paths& p) {
@@ -83,6 +92,7 @@ int leadsList(const Paths& p) {
 }
 
 int leadsErase(const Paths& p, const std::string& email) {
+    if (!databaseThere(p)) return 1;
     core::LeadStore store(p.dataDir / "leads.db");
     std::vector<core::ErasedLead> erased;
     if (auto r = store.eraseByEmail(email, nowMs(), erased); !r) {
@@ -96,6 +106,7 @@ int leadsErase(const Paths& p, const std::string& email) {
 }
 
 int leadsPurge(const Paths& p, double olderThanDays) {
+    if (!databaseThere(p)) return 1;
     core::LeadStore store(p.dataDir / "leads.db");
     long long removed = 0;
     const auto before = nowMs() - static_cast<std::int64_t>(olderThanDays * 86'400'000.0);
@@ -149,12 +160,8 @@ int exportLeads(const Paths& p, const std::string& format, const std::string& ou
     o.delimiter = delimiter.empty() ? ';' : delimiter[0];
     o.headerLang = lang == "en" ? core::Lang::En : core::Lang::De;
     o.company = company;
-    const auto db = p.dataDir / "leads.db";
-    if (!std::filesystem::exists(db)) {
-        std::cerr << "kiosk: no lead database at " << db << " — check --data-dir\n";
-        return 1;
-    }
-    const auto r = core::exportLeads(db, o, out);
+    if (!databaseThere(p)) return 1;
+    const auto r = core::exportLeads(p.dataDir / "leads.db", o, out);
     if (!r.ok) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;

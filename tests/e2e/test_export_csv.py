@@ -349,6 +349,13 @@ def main() -> int:
             after_rows == [row for row in before if row[0] not in old_synced])
     e = run("leads", "purge", "--older-than", "30")
     r.check("leads purge without --synced is refused", e.returncode != 0)
+    # A mistyped --data-dir: no empty database is made, and no "0 erased" passes for a withdrawal.
+    typo = os.path.join(out, "dta")
+    for args in (["leads", "erase", "--email", victim["email"]], ["leads", "purge", "--synced", "--older-than", "30"],
+                 ["export", "--out", os.path.join(out, "typo.csv")]):
+        e = subprocess.run([kiosk, *args, "--data-dir", typo, "--config", config], capture_output=True, text=True)
+        r.check(f"{' '.join(args[:2])} with a mistyped --data-dir: exit 1 naming the path, nothing created",
+                e.returncode == 1 and typo in e.stderr and not os.path.exists(typo), f"exit {e.returncode}: {e.stderr.strip()}")
 
     # ---- --out goes only where it may: never into the data folder, the config or the content
     def digest(path):
