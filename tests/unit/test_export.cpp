@@ -737,6 +737,21 @@ TEST_CASE("export: the file is written atomically with mode 0600 and no .part le
     CHECK_FALSE(fs::exists(out.string() + ".part"));
 }
 
+TEST_CASE("export: a symlink where the .part file goes is replaced, not written through") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    TempDir::write(t / "victim.txt", "must stay as it is\n");
+    const fs::path out = t / "leads.csv";
+    fs::create_symlink(t / "victim.txt", out.string() + ".part");
+    const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
+    INFO(r.error);
+    REQUIRE(r.ok);
+    CHECK(readFile(t / "victim.txt") == "must stay as it is\n");
+    CHECK(fs::is_regular_file(fs::symlink_status(out)));
+    CHECK(r.leads() == 6);
+    CHECK_FALSE(fs::exists(fs::symlink_status(out.string() + ".part")));
+}
+
 TEST_CASE("export: a destination that cannot be written gives ok=false naming the path and leaves nothing") {
     TempDir t;
     const auto db = makeFixedDb(t);

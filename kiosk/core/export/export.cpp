@@ -177,7 +177,9 @@ using Produce = std::function<bool(const std::function<bool(const std::string&)>
 ExportResult writeFile(int dir, const fs::path& shown, const std::string& name, bool csv, const Produce& produce) {
     const fs::path out = shown / name;
     const std::string tmp = name + ".part";
-    const int fd = ::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    // A .part left behind, or put there (a symlink to some other file), is ours to replace, never to write through.
+    ::unlinkat(dir, tmp.c_str(), 0);
+    const int fd = ::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) return failed("cannot write " + (shown / tmp).string() + ": " + std::strerror(errno));
     const bool ok = produce([fd](const std::string& chunk) { return writeAll(fd, chunk); }) && ::fsync(fd) == 0;
     const int err = errno;
