@@ -680,6 +680,19 @@ TEST_CASE("export: a per-company export holds exactly the leads that chose that 
     }
 }
 
+TEST_CASE("export: a company filter that is no id is refused instead of matching other exhibitors' leads") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    for (const std::string company : {"\",\"", ",", "irk-valley-hydrogen\",\"medlock-gas-sensing", "\"", "%", "IRK"}) {
+        CAPTURE(company);
+        const fs::path out = t / "c.csv";
+        const ExportResult r = exportLeads(db, csvOptions(';', Lang::De, company), out);
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, "not a company id"));
+        CHECK_FALSE(fs::exists(out));
+    }
+}
+
 TEST_CASE("export: a company nobody chose gives a header-only CSV and an empty JSONL file") {
     TempDir t;
     const auto db = makeFixedDb(t);

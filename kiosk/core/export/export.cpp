@@ -268,6 +268,10 @@ bool removeTemp(int dir, const std::string& name) {
 /// The export of the leads as `name` in the open folder `dir` (`shown` is its path, for messages).
 ExportResult exportLeadsAt(const fs::path& dbPath, const ExportOptions& o, int dir, const fs::path& shown,
                            const std::string& name, const std::function<void(double)>& progress) {
+    // The filter matches the id between quotes in the stored JSON list: anything but an id
+    // (a ',' or a '"') would match leads that chose other exhibitors.
+    if (!o.company.empty() && !safeFileName(o.company))
+        return failed("'" + o.company + "' is not a company id (lower-case letters, digits, '-'): nothing exported");
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
         std::string e = db ? sqlite3_errmsg(db) : "cannot open";
