@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -42,10 +43,16 @@ constexpr const char* kFormulaStart = "=+-@\t\r\n";
 bool in(const char* set, char c) { return c != '\0' && std::strchr(set, c) != nullptr; }
 
 /// Whether csvCell would change the value: it holds a break or a quote, or starts a formula.
+/// (Called for nearly every cell of an export: a table, not strchr per byte.)
 bool needsCare(const char* p, size_t len) {
+    static const auto special = [] {
+        std::array<bool, 256> t{};
+        for (const char* c = ",;\r\n\""; *c; ++c) t[static_cast<unsigned char>(*c)] = true;
+        return t;
+    }();
     if (len > 0 && in(kFormulaStart, p[0])) return true;
     for (size_t i = 0; i < len; ++i)
-        if (p[i] == '"' || in(kBreaks, p[i])) return true;
+        if (special[static_cast<unsigned char>(p[i])]) return true;
     return false;
 }
 } // namespace
