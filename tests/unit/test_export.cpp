@@ -1095,6 +1095,19 @@ TEST_CASE("export: the stand export creates neither a missing destination nor th
     CHECK_FALSE(fs::exists(t / "usb"));
 }
 
+TEST_CASE("export: --out naming a folder is refused") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    for (const std::string& out : std::vector<std::string>{(t / "x").string() + "/", (t / ".").string(), (t / "..").string()}) {
+        CAPTURE(out);
+        const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, "name a file"));
+    }
+    CHECK_FALSE(fs::exists(t / ".part"));
+    CHECK_FALSE(fs::exists(t / "x"));
+}
+
 TEST_CASE("export: exportLeads creates no folder for --out") {
     TempDir t;
     const auto db = makeFixedDb(t);
@@ -1241,6 +1254,14 @@ TEST_CASE("export: a USB stick pulled after it was chosen fails the export and n
         const ExportResult gone = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), stick, kBaseMs);
         if (gone.ok || !contains(gone.error, stick.string())) return "export to a removed mount point: " + gone.error;
         if (fs::exists(stick)) return "the mount point was created again";
+        // A folder elsewhere that is a symlink to the bare mount point: the same.
+        fs::create_directory(stick);
+        const fs::path link = db.parent_path() / "link-to-stick";
+        fs::create_symlink(stick, link);
+        const ExportResult viaLink = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), link, kBaseMs);
+        fs::remove(link);
+        if (viaLink.ok || !treeOf(stick).empty()) return "export through a symlink to a bare mount point: " + viaLink.error;
+        fs::remove(stick);
         // A folder on a stick (not the mount point itself) is checked the same way.
         fs::create_directories(stick / "exports");
         const ExportResult sub = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), stick / "exports", kBaseMs);

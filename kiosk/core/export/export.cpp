@@ -238,10 +238,15 @@ DirFd openDestination(const fs::path& destination, std::string& why) {
         why = "cannot open " + destination.string() + ": " + std::strerror(errno);
         return DirFd();
     }
-    const std::string normal = destination.lexically_normal().string();
+    // By the path as given and as resolved: a symlink elsewhere may lead to a bare mount point.
+    std::error_code ec;
+    const std::string paths[] = {fs::absolute(destination, ec).lexically_normal().string(),
+                                 fs::canonical(destination, ec).string()};
     for (const char* root : kMediaRoots) {
         struct stat rs {};
-        if (normal.rfind(std::string(root) + "/", 0) == 0 && ::stat(root, &rs) == 0 && rs.st_dev == st.st_dev) {
+        const std::string below = std::string(root) + "/";
+        const bool under = paths[0].rfind(below, 0) == 0 || paths[1].rfind(below, 0) == 0;
+        if (under && ::stat(root, &rs) == 0 && rs.st_dev == st.st_dev) {
             why = "no USB stick is mounted at " + destination.string() + " any more: plug it in again and choose it";
             return DirFd();
         }
@@ -410,6 +415,8 @@ ExportResult exportLeads(const fs::path& dbPath, const ExportOptions& o, const f
     // Into a folder that exists, never one of its own: a mistyped path, or a stick that is
     // not mounted, must not leave leads on the internal disk.
     const fs::path parent = out.parent_path();
+    if (const auto file = out.filename(); file.empty() || file == "." || file == "..")
+        return failed("cannot write " + out.string() + ": name a file, not a folder");
     std::string why;
     const DirFd dir = openDestination(parent.empty() ? fs::path(".") : parent, why);
     if (!dir) return failed("cannot write " + out.string() + ": " + why);
