@@ -1174,6 +1174,23 @@ TEST_CASE("export: a failed stand export leaves nothing in the destination, not 
     CHECK(treeOf(stick).empty());
 }
 
+TEST_CASE("export: the erasure log is guarded against CSV injection like the leads") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    {
+        RawDb raw(db);
+        raw.exec("INSERT INTO erasures (lead_id, erased_ms, was_synced) VALUES ('=cmd|'' /C calc''!A0', 0, 0), ('a;+1', 0, 1)");
+    }
+    const fs::path stick = t / "stick";
+    fs::create_directory(stick);
+    const ExportResult r = exportForStand(db, {}, kEvent, csvOptions(';', Lang::De), stick, kBaseMs);
+    INFO(r.error);
+    REQUIRE(r.ok);
+    const std::string log = readFile(r.files.back().path);
+    CHECK(log == "lead_id,erased_at,was_synced\r\n'=cmd|' /C calc'!A0,1970-01-01T00:00:00.000Z,0\r\n"
+                 "\"a;'+1\",1970-01-01T00:00:00.000Z,1\r\n");
+}
+
 TEST_CASE("export: a second stand export in the same minute gets a folder of its own") {
     TempDir t;
     const auto db = makeFixedDb(t);

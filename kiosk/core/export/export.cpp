@@ -481,7 +481,7 @@ ExportResult exportForStand(const fs::path& dbPath, const std::vector<std::strin
         int rc = sqlite3_prepare_v2(db, "SELECT lead_id, erased_ms, was_synced FROM erasures ORDER BY erased_ms", -1, &st, nullptr);
         if (rc == SQLITE_OK)
             while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-                buf += col(st, 0) + "," + isoUtc(sqlite3_column_int64(st, 1)) + "," + (sqlite3_column_int(st, 2) ? "1" : "0") + "\r\n";
+                buf += csvCell(col(st, 0), ',') + "," + isoUtc(sqlite3_column_int64(st, 1)) + "," + (sqlite3_column_int(st, 2) ? "1" : "0") + "\r\n";
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE) readError = sqlite3_errmsg(db);
         return rc == SQLITE_DONE && write(buf);
