@@ -382,6 +382,14 @@ std::vector<std::string> fixedIdsFor(const std::string& company) {
 
 const char* kAllLeadRows = "SELECT * FROM leads ORDER BY id";
 
+/// Ends a test case that cannot run here (not root, no mount); CTest reports it as skipped
+/// (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt). Only before the first check.
+#define SKIP_TEST(why)                                                                                                 \
+    do {                                                                                                               \
+        MESSAGE("[test skipped] " << why);                                                                             \
+        return;                                                                                                        \
+    } while (0)
+
 } // namespace
 
 TEST_SUITE("export") {
@@ -857,10 +865,7 @@ TEST_CASE("export: a database that fails half way through the leads gives ok=fal
 }
 
 TEST_CASE("export: a full USB stick (256 KiB tmpfs) gives ok=false naming the file and leaves no .part") {
-    if (::geteuid() != 0) {
-        MESSAGE("skipped: not root, cannot mount a tmpfs");
-        return;
-    }
+    if (::geteuid() != 0) SKIP_TEST("not root, cannot mount a tmpfs");
     TempDir t;
     const fs::path db = t / "leads.db";
     {
@@ -878,10 +883,7 @@ TEST_CASE("export: a full USB stick (256 KiB tmpfs) gives ok=false naming the fi
     const fs::path stick = t / "stick";
     fs::create_directory(stick);
     TmpfsMount mount(stick, "size=256k,mode=0700");
-    if (!mount.mounted()) {
-        MESSAGE("skipped: mount -t tmpfs failed: " << mount.error());
-        return;
-    }
+    if (!mount.mounted()) SKIP_TEST("mount -t tmpfs failed: " << mount.error());
     const fs::path out = stick / "leads.csv";
     const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
     CHECK_FALSE(r.ok);
@@ -1293,27 +1295,18 @@ TEST_CASE("export: a USB stick pulled after it was chosen fails the export and n
         if (!oddOk.ok) return "export to a stick with an odd label: " + oddOk.error;
         return "";
     });
-    if (verdict.rfind("skip:", 0) == 0) {
-        MESSAGE("skipped: " << verdict);
-        return;
-    }
+    if (verdict.rfind("skip:", 0) == 0) SKIP_TEST(verdict);
     CHECK_MESSAGE(verdict.empty(), verdict);
 }
 
 TEST_CASE("export: a stick pulled during the export fails it and nothing is left under the mount point") {
-    if (::geteuid() != 0) {
-        MESSAGE("skipped: not root, cannot mount a tmpfs");
-        return;
-    }
+    if (::geteuid() != 0) SKIP_TEST("not root, cannot mount a tmpfs");
     TempDir t;
     const auto db = makeFixedDb(t);
     const fs::path stick = t / "stick";
     fs::create_directory(stick);
     TmpfsMount mount(stick, "size=1m,mode=0700");
-    if (!mount.mounted()) {
-        MESSAGE("skipped: mount -t tmpfs failed: " << mount.error());
-        return;
-    }
+    if (!mount.mounted()) SKIP_TEST("mount -t tmpfs failed: " << mount.error());
     bool pulled = false;
     const ExportResult r = exportForStand(db, {"irk-valley-hydrogen", "medlock-gas-sensing", "bollin-ot-defence"}, kEvent,
                                           csvOptions(';', Lang::De), stick, kBaseMs, [&](double p) {
