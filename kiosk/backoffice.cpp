@@ -2,7 +2,9 @@
 
 #include "core/export/export.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 namespace kiosk {
@@ -77,8 +79,15 @@ void Backoffice::startExport(const ui::ExportRequest& r) {
         o.format = r.jsonl ? core::ExportOptions::Format::Jsonl : core::ExportOptions::Format::Csv;
         o.delimiter = r.delimiter;
         o.headerLang = r.english ? core::Lang::En : core::Lang::De;
-        const auto res = core::exportForStand(db, exhibitors, event, o, r.destination, wallMs(),
-                                              [this](double p) { m_progress = p; });
+        // The choice was made on an earlier frame: the stick may have been pulled since.
+        const auto now = core::exportDestinations(m_config.staff.exportDir);
+        core::ExportResult res;
+        if (std::find(now.begin(), now.end(), std::filesystem::path(r.destination)) == now.end())
+            res = {false, "the USB stick " + r.destination + " is not mounted any more: plug it in again and choose it", {}};
+        else
+            res = core::exportForStand(db, exhibitors, event, o, r.destination, wallMs(), [this](double p) { m_progress = p; });
+        // The journal keeps what the panel shows only until the next export.
+        if (!res.ok) std::fprintf(stderr, "kiosk: export to %s failed: %s\n", r.destination.c_str(), res.error.c_str());
         std::lock_guard lock(m_jobMutex);
         m_job.running = false;
         m_job.done = true;

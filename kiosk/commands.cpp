@@ -8,6 +8,7 @@
 #include "core/paths.hpp"
 #include "core/staff/pin.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cerrno>
 #include <cstring>
@@ -31,6 +32,15 @@ void printProblems(const std::vector<core::Problem>& problems) {
 std::int64_t nowMs() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+/// The lead database a command works on, which must exist: with a mistyped --data-dir an
+/// erase would make an empty one and report "0 erased" while the visitor's data stays.
+bool databaseThere(const Paths& p) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(p.dataDir / "leads.db", ec)) return true;
+    std::cerr << "kiosk: no lead database at " << (p.dataDir / "leads.db") << " — check --data-dir\n";
+    return false;
 }
 } // namespace
 
@@ -82,6 +92,7 @@ int leadsList(const Paths& p) {
 }
 
 int leadsErase(const Paths& p, const std::string& email) {
+    if (!databaseThere(p)) return 1;
     core::LeadStore store(p.dataDir / "leads.db");
     std::vector<core::ErasedLead> erased;
     if (auto r = store.eraseByEmail(email, nowMs(), erased); !r) {
@@ -95,6 +106,7 @@ int leadsErase(const Paths& p, const std::string& email) {
 }
 
 int leadsPurge(const Paths& p, double olderThanDays) {
+    if (!databaseThere(p)) return 1;
     core::LeadStore store(p.dataDir / "leads.db");
     long long removed = 0;
     const auto before = nowMs() - static_cast<std::int64_t>(olderThanDays * 86'400'000.0);
@@ -106,19 +118,50 @@ int leadsPurge(const Paths& p, double olderThanDays) {
     return 0;
 }
 
+namespace {
+bool within(const std::filesystem::path& base, const std::filesystem::path& p) {
+    const auto [b, _] = std::mismatch(base.begin(), base.end(), p.begin(), p.end());
+    return b == base.end();
+}
+
+/// Why `out` must not take an export, or "". Compared after resolving symlinks and "..":
+/// never into the data folder (the lead database and its journal, the PIN state), never
+/// over the config or into the content, never over anything but a regular file.
+std::string exportOutProblem(const Paths& p, const std::filesystem::path& out) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path target = fs::weakly_canonical(fs::absolute(out, ec), ec);
+    if (ec) return "cannot resolve " + out.string() + ": " + ec.message();
+    auto resolved = [](const fs::path& x) {
+        std::error_code e;
+        return x.empty() ? fs::path() : fs::weakly_canonical(fs::absolute(x, e), e);
+    };
+    if (const auto data = resolved(p.dataDir); !data.empty() && within(data, target))
+        return out.string() + " is inside the data folder " + p.dataDir.string() +
+               " (the lead database lives there): write the export somewhere else";
+    if (const auto config = resolved(p.config); !config.empty() && target == config)
+        return out.string() + " is the kiosk's config file: write the export somewhere else";
+    if (const auto content = resolved(p.content); !content.empty() && within(content, target))
+        return out.string() + " is inside the content folder " + p.content.string() + ": write the export somewhere else";
+    if (const auto st = fs::symlink_status(out, ec); !ec && st.type() != fs::file_type::regular && st.type() != fs::file_type::not_found)
+        return out.string() + " exists and is not a regular file: name a new file or an old export";
+    return "";
+}
+} // namespace
+
 int exportLeads(const Paths& p, const std::string& format, const std::string& out, const std::string& company,
                 const std::string& delimiter, const std::string& lang) {
+    if (const auto why = exportOutProblem(p, out); !why.empty()) {
+        std::cerr << "kiosk: " << why << '\n';
+        return 1;
+    }
     core::ExportOptions o;
     o.format = format == "jsonl" ? core::ExportOptions::Format::Jsonl : core::ExportOptions::Format::Csv;
     o.delimiter = delimiter.empty() ? ';' : delimiter[0];
     o.headerLang = lang == "en" ? core::Lang::En : core::Lang::De;
     o.company = company;
-    const auto db = p.dataDir / "leads.db";
-    if (!std::filesystem::exists(db)) {
-        std::cerr << "kiosk: no lead database at " << db << " — check --data-dir\n";
-        return 1;
-    }
-    const auto r = core::exportLeads(db, o, out);
+    if (!databaseThere(p)) return 1;
+    const auto r = core::exportLeads(p.dataDir / "leads.db", o, out);
     if (!r.ok) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;

@@ -2,7 +2,10 @@
 """The CSV and JSON Lines exports of the real kiosk binary, read back with Python's csv
 and json modules: spreadsheet-safe (no cell starts with = + - @ tab CR LF), every value
 intact otherwise, umlauts and emoji intact, one exhibitor's export holding only its leads.
-Also the CLI's `leads erase` and `leads purge`, seen through the next export.
+Also the CLI's `leads erase` and `leads purge`, seen through the next export; `--out` refused
+inside the data folder (also by `..`, a symlink or a relative path), over the config, into the
+content, over a fifo, or into a folder that does not exist; and a damaged database (garbage
+pages, or a valid page copied over others) failing the export with no file left.
 
 Leads: `kiosk leads generate` (synthetic), plus crafted leads with the OWASP CSV-injection
 payloads and umlauts, ß and emoji in every text field. There is no CLI to store a lead
@@ -140,7 +143,18 @@ def db_rows(db_path):
 
 
 def expected_cell(value):
-    return "'" + value if value and value.startswith(DANGEROUS) else value
+    """The value with a ' before a dangerous start, and before = + - @ tab right after a
+    ',' ';' CR or LF (past any quotes): where a reader using the other delimiter starts a cell."""
+    out, after_break = [], False
+    for i, c in enumerate(value):
+        if (c in DANGEROUS) if i == 0 else (after_break and c in "=+-@\t"):
+            out.append("'")
+        out.append(c)
+        if c in ",;\r\n":
+            after_break = True
+        elif c != '"':
+            after_break = False
+    return "".join(out)
 
 
 def read_csv(path, delimiter):
@@ -206,6 +220,12 @@ def main() -> int:
         r.check(f"{name}: every row has 19 cells", all(len(row) == 19 for row in body))
         bad = [(row[0], i, cell) for row in body for i, cell in enumerate(row) if cell.startswith(DANGEROUS)]
         r.check(f"{name}: no cell starts with = + - @ tab CR LF", not bad, repr(bad[:3]))
+        # Opened with the other delimiter (a ',' file in a German Excel, or the reverse).
+        other = "," if delimiter == ";" else ";"
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            table_other = list(csv.reader(f, delimiter=other))
+        bad = [cell for row in table_other for cell in row if cell.startswith(DANGEROUS[:4])]
+        r.check(f"{name}: read with '{other}' instead, still no cell starts with = + - @", not bad, repr(bad[:3]))
         wrong = []
         for row in body:
             stored = by_id.get(row[0])
@@ -230,7 +250,7 @@ def main() -> int:
         owasp = {row[3] for row in body if row[0] in {c["id"] for c in crafted[:len(PAYLOADS)]}}
         r.check(f"{name}: the OWASP payloads come out neutralised",
                 "'=cmd|' /C calc'!A0" in owasp and "'+SUM(1,2)" in owasp and "'-2+3" in owasp and "'@SUM(1)" in owasp
-                and "'\t=1" in owasp and "'\r=1" in owasp and "'\n=1" in owasp and "'=HYPERLINK(\"http://x\",\"y\")" in owasp
+                and "'\t=1" in owasp and "'\r'=1" in owasp and "'\n'=1" in owasp and "'=HYPERLINK(\"http://x\",\"y\")" in owasp
                 and "'+49 201 123" in owasp, repr(sorted(owasp))[:300])
 
     # ---- JSON Lines
@@ -329,6 +349,77 @@ def main() -> int:
             after_rows == [row for row in before if row[0] not in old_synced])
     e = run("leads", "purge", "--older-than", "30")
     r.check("leads purge without --synced is refused", e.returncode != 0)
+    # A mistyped --data-dir: no empty database is made, and no "0 erased" passes for a withdrawal.
+    typo = os.path.join(out, "dta")
+    for args in (["leads", "erase", "--email", victim["email"]], ["leads", "purge", "--synced", "--older-than", "30"],
+                 ["export", "--out", os.path.join(out, "typo.csv")]):
+        e = subprocess.run([kiosk, *args, "--data-dir", typo, "--config", config], capture_output=True, text=True)
+        r.check(f"{' '.join(args[:2])} with a mistyped --data-dir: exit 1 naming the path, nothing created",
+                e.returncode == 1 and typo in e.stderr and not os.path.exists(typo), f"exit {e.returncode}: {e.stderr.strip()}")
+
+    # ---- --out goes only where it may: never into the data folder, the config or the content
+    def digest(path):
+        return open(path, "rb").read() if os.path.exists(path) else None
+
+    before_db = digest(db)
+    os.symlink(data, os.path.join(out, "data-link"))
+    fifo = os.path.join(out, "a-fifo")
+    os.mkfifo(fifo)
+    refused = [
+        (os.path.join(data, "leads.db"), "the lead database"),
+        (os.path.join(data, "leads.db-wal"), "the database's journal"),
+        (os.path.join(data, "x.csv"), "a new file in the data folder"),
+        (os.path.join(out, "data", "..", "data", "y.csv"), "the data folder by ..."),
+        (os.path.join(out, "data-link", "leads.db"), "the data folder through a symlink"),
+        (config, "the config file"),
+        (os.path.join(os.path.abspath(a.content), "leads.csv"), "the content folder"),
+        (fifo, "a fifo"),
+    ]
+    for target, what in refused:
+        existed = os.path.exists(target)
+        e = run("export", "--format", "csv", "--out", target)
+        if not existed and os.path.isfile(target):
+            os.remove(target)  # a failure must not leave a CSV in the source tree's content folder
+        r.check(f"export --out {what}: refused (exit 1, the path named), nothing written",
+                e.returncode == 1 and target in e.stderr and not os.path.exists(target + ".part")
+                and (existed or not os.path.exists(target)),
+                f"exit {e.returncode}: {e.stderr.strip()}")
+    e = subprocess.run([kiosk, "export", "--out", "leads.db", *common], capture_output=True, text=True, cwd=data)
+    r.check("export --out leads.db run inside the data folder (a relative path): refused",
+            e.returncode == 1 and "data folder" in e.stderr, f"exit {e.returncode}: {e.stderr.strip()}")
+    r.check("after all that, leads.db is byte for byte what it was", digest(db) == before_db)
+    r.check("the fifo is still a fifo", stat.S_ISFIFO(os.lstat(fifo).st_mode))
+    missing = os.path.join(out, "no-such-stick", "leads.csv")
+    e = run("export", "--out", missing)
+    r.check("export --out into a folder that does not exist: exit 1, and no folder is created",
+            e.returncode == 1 and "does not exist" in e.stderr and not os.path.exists(os.path.dirname(missing)),
+            f"exit {e.returncode}: {e.stderr.strip()}")
+
+    # ---- a damaged database fails the export: no file, non-zero exit
+    for damage in ("garbage", "a copied page"):
+        ddir = os.path.join(out, "damaged-" + damage.replace(" ", "-"))
+        dcommon = ["--data-dir", ddir, "--config", config, "--content", os.path.abspath(a.content)]
+        g = subprocess.run([kiosk, "leads", "generate", "--count", "2001", "--seed", "3", *dcommon],
+                           capture_output=True, text=True, timeout=300)
+        if not r.check(f"damaged ({damage}): 2001 leads generated", g.returncode == 0, g.stderr.strip()):
+            continue
+        ddb = os.path.join(ddir, "leads.db")
+        page = sqlite3.connect(ddb).execute("PRAGMA page_size").fetchone()[0]
+        pages = os.path.getsize(ddb) // page
+        with open(ddb, "r+b") as f:
+            f.seek(10 * page)
+            valid = f.read(page)
+            for n in range(pages // 2, pages // 2 + 3):
+                f.seek(n * page)
+                f.write(os.urandom(page) if damage == "garbage" else valid)
+        for fmt, extra in (("csv", []), ("jsonl", []), ("csv", ["--company", EXHIBITORS[0]])):
+            target = os.path.join(ddir, "..", f"damaged-{damage.replace(' ', '-')}.{fmt}")
+            e = subprocess.run([kiosk, "export", "--format", fmt, "--out", target, *extra, *dcommon],
+                               capture_output=True, text=True, timeout=300)
+            r.check(f"damaged ({damage}) export {fmt} {' '.join(extra)}: exit 1, says why, no file",
+                    e.returncode == 1 and ("malformed" in e.stderr or "damaged" in e.stderr)
+                    and not os.path.exists(target) and not os.path.exists(target + ".part"),
+                    f"exit {e.returncode}: {e.stdout.strip()} {e.stderr.strip()}")
 
     print(f"runtime {time.monotonic() - t0:.1f} s")
     return r.summary()

@@ -256,7 +256,20 @@ def main() -> int:
                   repr(log[:200]))
             check("the folder is named after the event and the time",
                   os.path.basename(folder).startswith("ruhrsummit-innovation-bridge-uk-" + time.strftime("%Y-%m-", time.gmtime(started))))
-        ok, why = k.run(["wait 2500", "expect-screen staff", "shot panel-exported.png", "tap staff.close",
+        # The export folder goes away (a stick that held it was pulled): the next export fails,
+        # says so with the path, and creates neither the folder nor anything in it.
+        ok, why = k.run(["wait 2500", "expect-screen staff", "shot panel-exported.png"])
+        check("the panel shows the finished export", ok, why)
+        away = export_dir + "-away"
+        os.rename(export_dir, away)
+        ok, why = k.run(["tap staff.export", "wait 1500", "expect-screen staff", "shot panel-export-failed.png"])
+        check("export to the vanished folder: the panel stays", ok, why)
+        log = open(os.path.join(out, "kiosk-stderr.log"), encoding="utf-8", errors="replace").read()
+        check("export to the vanished folder fails, naming it", f"export to {export_dir} failed" in log
+              and f"{export_dir} is not there" in log, log[-400:])
+        check("... and the folder is not created again", not os.path.exists(export_dir), str(os.listdir(out)))
+        os.rename(away, export_dir)
+        ok, why = k.run(["wait 2500", "expect-screen staff", "tap staff.close",
                          "expect-screen attract", "quit"])
         check("close returns to attract", ok, why)
         code = k.close()

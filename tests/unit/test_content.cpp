@@ -811,3 +811,39 @@ TEST_CASE("loaded problems format as `file:line: key: what — fix`") {
 }
 
 } // TEST_SUITE
+
+TEST_CASE("a logo outside the content folder (absolute, or with ..) is an error, and the company is kept with the placeholder") {
+    TempDir t;
+    const fs::path content = t.copyOf(kSource / "content", "content");
+    // A file that exists outside the content folder, reachable by each of these paths.
+    const fs::path outside = kSource / "assets" / "logos" / "gdata.png";
+    REQUIRE(fs::is_regular_file(outside));
+    fs::create_directories(content / "logos");
+    fs::copy_file(outside, t / "secret.png");
+    const std::vector<std::string> hostile = {outside.string(), "../secret.png", "logos/../../secret.png",
+                                              "../../" + fs::relative(outside, t.path()).string(), "/etc/passwd"};
+    for (const auto& logo : hostile) {
+        CAPTURE(logo);
+        std::string toml = readFile(kSource / "content" / "companies" / "gdata.toml");
+        toml = std::regex_replace(toml, std::regex(R"((^|\n)logo = "[^"]*")"), "$1logo = \"" + logo + "\"");
+        REQUIRE(toml.find("logo = \"" + logo + "\"") != std::string::npos);
+        TempDir::write(content / "companies" / "gdata.toml", toml);
+        auto loaded = loadContent(content, {kSource / "assets", true});
+        auto p = theProblem(loaded.problems, "content/companies/gdata.toml", "logo");
+        CHECK(p.error); // check-content exits non-zero
+        CHECK(p.line == 6); // the logo line of gdata.toml
+        CHECK(p.what.find(logo) != std::string::npos);
+        CHECK(p.what.find("not inside the content folder") != std::string::npos);
+        const Company* gdata = loaded.content.company("gdata");
+        REQUIRE(gdata != nullptr); // the kiosk still shows the company
+        CHECK(gdata->logo.empty());  // with the placeholder
+    }
+    // A symlink inside the content folder that points out of it is not followed either.
+    fs::create_symlink(t / "secret.png", content / "logos" / "link.png");
+    std::string toml = readFile(kSource / "content" / "companies" / "gdata.toml");
+    toml = std::regex_replace(toml, std::regex(R"((^|\n)logo = "[^"]*")"), "$1logo = \"logos/link.png\"");
+    TempDir::write(content / "companies" / "gdata.toml", toml);
+    auto loaded = loadContent(content, {kSource / "assets", true});
+    REQUIRE(loaded.content.company("gdata") != nullptr);
+    CHECK(loaded.content.company("gdata")->logo.empty());
+}

@@ -23,13 +23,16 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <random>
 #include <set>
 #include <string>
 #include <string_view>
+#include <sched.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -137,8 +140,19 @@ Csv readCsv(const fs::path& p, char d) {
 
 bool dangerous(const std::string& cell) { return !cell.empty() && std::strchr("=+-@\t\r\n", cell[0]) != nullptr; }
 
-/// What a value must look like in the CSV after neutralising.
-std::string guarded(const std::string& v) { return dangerous(v) ? "'" + v : v; }
+/// What a value must look like in the CSV after neutralising: a ' before a dangerous first
+/// character, and before = + - @ tab that follow a ',' ';' CR or LF (and any quotes after it).
+std::string guarded(const std::string& v) {
+    std::string out;
+    bool afterBreak = false;
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (i == 0 ? dangerous(v) : afterBreak && std::string_view("=+-@\t").find(v[i]) != std::string_view::npos) out += '\'';
+        out += v[i];
+        if (std::string_view(",;\r\n").find(v[i]) != std::string_view::npos) afterBreak = true;
+        else if (v[i] != '"') afterBreak = false;
+    }
+    return out;
+}
 
 const char* const kHeaderDe[] = {"ID", "Erstellt (UTC)", "Sprache", "Vorname", "Nachname", "E-Mail", "Firma",
                                  "Funktion", "Telefon", "Nachricht", "Branchen", "Aussteller", "Newsletter",
@@ -368,6 +382,14 @@ std::vector<std::string> fixedIdsFor(const std::string& company) {
 
 const char* kAllLeadRows = "SELECT * FROM leads ORDER BY id";
 
+/// Ends a test case that cannot run here (not root, no mount); CTest reports it as skipped
+/// (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt). Only before the first check.
+#define SKIP_TEST(why)                                                                                                 \
+    do {                                                                                                               \
+        MESSAGE("[test skipped] " << why);                                                                             \
+        return;                                                                                                        \
+    } while (0)
+
 } // namespace
 
 TEST_SUITE("export") {
@@ -385,17 +407,17 @@ TEST_CASE("export: csvCell puts a ' before every dangerous leading character") {
         {"-2+3", "'-2+3", "'-2+3"},
         {"@SUM(1)", "'@SUM(1)", "'@SUM(1)"},
         {"\t=1", "'\t=1", "'\t=1"},
-        {"\r=1", "\"'\r=1\"", "\"'\r=1\""},
-        {"\n=1", "\"'\n=1\"", "\"'\n=1\""},
+        {"\r=1", "\"'\r'=1\"", "\"'\r'=1\""}, // a reader that lost the quoting starts a cell after CR
+        {"\n=1", "\"'\n'=1\"", "\"'\n'=1\""},
         {"=", "'=", "'="},
         {"+", "'+", "'+"},
         {"-", "'-", "'-"},
         {"@", "'@", "'@"},
         {"=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"},
-        {"+SUM(1,2)", "'+SUM(1,2)", "\"'+SUM(1,2)\""},
+        {"+SUM(1,2)", "\"'+SUM(1,2)\"", "\"'+SUM(1,2)\""},
         {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
          "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
-        {"=1;2", "\"'=1;2\"", "'=1;2"},
+        {"=1;2", "\"'=1;2\"", "\"'=1;2\""},
     };
     for (const auto& c : cases) {
         CAPTURE(c.in);
@@ -404,11 +426,11 @@ TEST_CASE("export: csvCell puts a ' before every dangerous leading character") {
     }
 }
 
-TEST_CASE("export: csvCell quotes the delimiter and quotes and CR and LF as RFC 4180 says") {
+TEST_CASE("export: csvCell quotes both delimiters and quotes and CR and LF as RFC 4180 says") {
     CHECK(csvCell("a;b", ';') == "\"a;b\"");
-    CHECK(csvCell("a;b", ',') == "a;b");
+    CHECK(csvCell("a;b", ',') == "\"a;b\"");
     CHECK(csvCell("a,b", ',') == "\"a,b\"");
-    CHECK(csvCell("a,b", ';') == "a,b");
+    CHECK(csvCell("a,b", ';') == "\"a,b\"");
     CHECK(csvCell("say \"hi\"", ';') == "\"say \"\"hi\"\"\"");
     CHECK(csvCell("\"", ',') == "\"\"\"\"");
     CHECK(csvCell("\"\"", ';') == "\"\"\"\"\"\"");
@@ -529,13 +551,13 @@ TEST_CASE("export: the CSV neutralises the OWASP payloads and keeps umlauts as U
     const fs::path out = exportTo(db, csvOptions(';', Lang::De), t / "out.csv");
     const std::string text = readFile(out);
     CHECK(contains(text, ";'=cmd|' /C calc'!A0;"));
-    CHECK(contains(text, ";'+SUM(1,2);"));
+    CHECK(contains(text, ";\"'+SUM(1,2)\";"));
     CHECK(contains(text, ";'-2+3@example.org;"));
     CHECK(contains(text, ";'@SUM(1);"));
     CHECK(contains(text, ";'\t=1;"));
     CHECK(contains(text, ";'+49 201 123;"));
-    CHECK(contains(text, ";\"'\r=1\";"));
-    CHECK(contains(text, ";\"'\n=1\";"));
+    CHECK(contains(text, ";\"'\r'=1\";"));
+    CHECK(contains(text, ";\"'\n'=1\";"));
     CHECK(contains(text, ";\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\";"));
     CHECK(contains(text, ";Jürgen;Weiß;"));
     CHECK(contains(text, ";Zoë 😀;Đorđević;"));
@@ -666,6 +688,19 @@ TEST_CASE("export: a per-company export holds exactly the leads that chose that 
     }
 }
 
+TEST_CASE("export: a company filter that is no id is refused instead of matching other exhibitors' leads") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    for (const std::string company : {"\",\"", ",", "irk-valley-hydrogen\",\"medlock-gas-sensing", "\"", "%", "IRK"}) {
+        CAPTURE(company);
+        const fs::path out = t / "c.csv";
+        const ExportResult r = exportLeads(db, csvOptions(';', Lang::De, company), out);
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, "not a company id"));
+        CHECK_FALSE(fs::exists(out));
+    }
+}
+
 TEST_CASE("export: a company nobody chose gives a header-only CSV and an empty JSONL file") {
     TempDir t;
     const auto db = makeFixedDb(t);
@@ -699,8 +734,9 @@ TEST_CASE("export: an empty database exports a header-only CSV") {
 TEST_CASE("export: the file is written atomically with mode 0600 and no .part left") {
     TempDir t;
     const auto db = makeFixedDb(t);
-    const fs::path out = t / "stick" / "deep" / "leads.csv"; // folders are created
-    const mode_t old = ::umask(0);                         // even a permissive umask
+    const fs::path out = t / "stick" / "deep" / "leads.csv";
+    fs::create_directories(out.parent_path());
+    const mode_t old = ::umask(0); // even a permissive umask
     const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
     ::umask(old);
     REQUIRE(r.ok);
@@ -720,6 +756,21 @@ TEST_CASE("export: the file is written atomically with mode 0600 and no .part le
     CHECK_FALSE(contains(readFile(out), "old content"));
     CHECK(again.leads() == 6);
     CHECK_FALSE(fs::exists(out.string() + ".part"));
+}
+
+TEST_CASE("export: a symlink where the .part file goes is replaced, not written through") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    TempDir::write(t / "victim.txt", "must stay as it is\n");
+    const fs::path out = t / "leads.csv";
+    fs::create_symlink(t / "victim.txt", out.string() + ".part");
+    const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
+    INFO(r.error);
+    REQUIRE(r.ok);
+    CHECK(readFile(t / "victim.txt") == "must stay as it is\n");
+    CHECK(fs::is_regular_file(fs::symlink_status(out)));
+    CHECK(r.leads() == 6);
+    CHECK_FALSE(fs::exists(fs::symlink_status(out.string() + ".part")));
 }
 
 TEST_CASE("export: a destination that cannot be written gives ok=false naming the path and leaves nothing") {
@@ -814,10 +865,7 @@ TEST_CASE("export: a database that fails half way through the leads gives ok=fal
 }
 
 TEST_CASE("export: a full USB stick (256 KiB tmpfs) gives ok=false naming the file and leaves no .part") {
-    if (::geteuid() != 0) {
-        MESSAGE("skipped: not root, cannot mount a tmpfs");
-        return;
-    }
+    if (::geteuid() != 0) SKIP_TEST("not root, cannot mount a tmpfs");
     TempDir t;
     const fs::path db = t / "leads.db";
     {
@@ -835,10 +883,7 @@ TEST_CASE("export: a full USB stick (256 KiB tmpfs) gives ok=false naming the fi
     const fs::path stick = t / "stick";
     fs::create_directory(stick);
     TmpfsMount mount(stick, "size=256k,mode=0700");
-    if (!mount.mounted()) {
-        MESSAGE("skipped: mount -t tmpfs failed: " << mount.error());
-        return;
-    }
+    if (!mount.mounted()) SKIP_TEST("mount -t tmpfs failed: " << mount.error());
     const fs::path out = stick / "leads.csv";
     const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
     CHECK_FALSE(r.ok);
@@ -939,6 +984,7 @@ TEST_CASE("export: progress runs from 0 to 1 and never goes back") {
         REQUIRE(store.insertBatch(many));
     }
     std::vector<double> seen;
+    fs::create_directory(t / "stick");
     const ExportResult r = exportForStand(db, {"irk-valley-hydrogen", "medlock-gas-sensing"}, kEvent,
                                           csvOptions(';', Lang::De), t / "stick", kBaseMs, [&](double p) { seen.push_back(p); });
     REQUIRE(r.ok);
@@ -995,6 +1041,7 @@ TEST_CASE("export: 100000 synthetic leads export with the right counts") {
     CHECK(jl.leads() == 100'000);
 
     t0 = clock::now();
+    fs::create_directory(t / "stick");
     const ExportResult stand = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), t / "stick", kBaseMs);
     const double standS = std::chrono::duration<double>(clock::now() - t0).count();
     REQUIRE(stand.ok);
@@ -1007,6 +1054,372 @@ TEST_CASE("export: 100000 synthetic leads export with the right counts") {
     MESSAGE("100000 leads: insert " << insertS << " s, CSV " << csvS << " s (" << csv.bytes() / 1024 << " KiB), JSONL "
                                     << jsonlS << " s (" << jl.bytes() / 1024 << " KiB), stand export ("
                                     << stand.files.size() << " files) " << standS << " s");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files go only where staff chose: the destination, names from content, a pulled stick
+
+/// Every file and folder below `dir` (relative paths), hidden ones too.
+std::set<std::string> treeOf(const fs::path& dir) {
+    std::set<std::string> out;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        out.insert(fs::relative(it->path(), dir).string());
+    return out;
+}
+
+/// The leads export `dir` holds (one stamped folder), REQUIREd to be complete.
+void checkOneCompleteExport(const fs::path& dir, const std::string& folder, size_t exhibitors) {
+    const auto tree = treeOf(dir);
+    INFO(joined({tree.begin(), tree.end()}));
+    REQUIRE(tree.size() == exhibitors + 3); // the folder, all-leads, the exhibitors, erasures
+    CHECK(tree.count(folder) == 1);
+    CHECK(tree.count(folder + "/all-leads.csv") == 1);
+    CHECK(tree.count(folder + "/erasures.csv") == 1);
+}
+
+TEST_CASE("export: the stand export creates neither a missing destination nor the configured folder") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    for (const fs::path& missing : {t / "usb", t / "not" / "there"}) {
+        CAPTURE(missing.string());
+        const ExportResult r = exportForStand(db, {"irk-valley-hydrogen"}, kEvent, csvOptions(';', Lang::De), missing, kBaseMs);
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, missing.string()));
+        CHECK(contains(r.error, "is not there"));
+        CHECK(r.files.empty());
+        CHECK_FALSE(fs::exists(missing));
+        CHECK_FALSE(fs::exists(missing.parent_path()) != (missing.parent_path() == t.path()));
+    }
+    // The configured folder is offered (so the panel can say what is wrong) but not made.
+    const auto offered = exportDestinations((t / "usb").string());
+    CHECK(std::find(offered.begin(), offered.end(), t / "usb") != offered.end());
+    CHECK_FALSE(fs::exists(t / "usb"));
+}
+
+TEST_CASE("export: --out naming a folder is refused") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    for (const std::string& out : std::vector<std::string>{(t / "x").string() + "/", (t / ".").string(), (t / "..").string()}) {
+        CAPTURE(out);
+        const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, "name a file"));
+    }
+    CHECK_FALSE(fs::exists(t / ".part"));
+    CHECK_FALSE(fs::exists(t / "x"));
+}
+
+TEST_CASE("export: exportLeads creates no folder for --out") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    const fs::path out = t / "media" / "usb" / "leads.csv"; // a stick that is not mounted
+    const ExportResult r = exportLeads(db, csvOptions(';', Lang::De), out);
+    CHECK_FALSE(r.ok);
+    CHECK(contains(r.error, out.string()));
+    CHECK(contains(r.error, "does not exist"));
+    CHECK_FALSE(fs::exists(t / "media"));
+}
+
+TEST_CASE("export: ids from the content never leave the destination") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    const fs::path stick = t / "a" / "b" / "stick";
+    fs::create_directories(stick);
+    SUBCASE("a hostile event id gives the folder a plain name inside the destination") {
+        for (const std::string& event : std::vector<std::string>{"../../x", "..", "/etc/cron.d/x", "a/b", "", "Event Name", "x\n", std::string(120, 'a')}) {
+            CAPTURE(event);
+            fs::remove_all(stick);
+            fs::create_directory(stick);
+            const ExportResult r = exportForStand(db, {"irk-valley-hydrogen"}, event, csvOptions(';', Lang::De), stick, kBaseMs);
+            INFO(r.error);
+            REQUIRE(r.ok);
+            checkOneCompleteExport(stick, "leads-2026-05-27T0930", 1);
+            for (const auto& f : r.files) CHECK(f.path.parent_path() == stick / "leads-2026-05-27T0930");
+            CHECK(treeOf(t.path() / "a") == std::set<std::string>{"b", "b/stick", "b/stick/leads-2026-05-27T0930",
+                                                                  "b/stick/leads-2026-05-27T0930/all-leads.csv",
+                                                                  "b/stick/leads-2026-05-27T0930/exhibitor-irk-valley-hydrogen.csv",
+                                                                  "b/stick/leads-2026-05-27T0930/erasures.csv"});
+        }
+    }
+    SUBCASE("a hostile exhibitor id refuses the export and writes nothing") {
+        for (const std::string& id : std::vector<std::string>{"../../../evil", "..", "a/b", "", "/tmp/x", "Irk", "x.csv", "a\"b"}) {
+            CAPTURE(id);
+            const ExportResult r = exportForStand(db, {"irk-valley-hydrogen", id}, kEvent, csvOptions(';', Lang::De), stick, kBaseMs);
+            CHECK_FALSE(r.ok);
+            CHECK(contains(r.error, "'" + id + "'"));
+            CHECK(contains(r.error, "check-content"));
+            CHECK(r.files.empty());
+            CHECK(treeOf(t.path() / "a") == std::set<std::string>{"b", "b/stick"});
+        }
+        CHECK_FALSE(fs::exists(t / "evil"));
+        CHECK_FALSE(fs::exists(t.path().parent_path() / "evil"));
+    }
+}
+
+TEST_CASE("export: a failed stand export leaves nothing in the destination, not even a folder") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    const fs::path stick = t / "stick";
+    fs::create_directory(stick);
+    // The erasure log cannot be read: the last file fails after the others were written.
+    {
+        RawDb raw(db);
+        raw.exec("DROP TABLE erasures");
+    }
+    const ExportResult r = exportForStand(db, {"irk-valley-hydrogen", "medlock-gas-sensing"}, kEvent,
+                                          csvOptions(';', Lang::De), stick, kBaseMs);
+    CHECK_FALSE(r.ok);
+    CHECK(contains(r.error, "erasure"));
+    CHECK(contains(r.error, "nothing was saved in " + stick.string()));
+    CHECK(r.files.empty());
+    CHECK(treeOf(stick).empty());
+}
+
+TEST_CASE("export: the erasure log is guarded against CSV injection like the leads") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    {
+        RawDb raw(db);
+        raw.exec("INSERT INTO erasures (lead_id, erased_ms, was_synced) VALUES ('=cmd|'' /C calc''!A0', 0, 0), ('a;+1', 0, 1)");
+    }
+    const fs::path stick = t / "stick";
+    fs::create_directory(stick);
+    const ExportResult r = exportForStand(db, {}, kEvent, csvOptions(';', Lang::De), stick, kBaseMs);
+    INFO(r.error);
+    REQUIRE(r.ok);
+    const std::string log = readFile(r.files.back().path);
+    CHECK(log == "lead_id,erased_at,was_synced\r\n'=cmd|' /C calc'!A0,1970-01-01T00:00:00.000Z,0\r\n"
+                 "\"a;'+1\",1970-01-01T00:00:00.000Z,1\r\n");
+}
+
+TEST_CASE("export: a second stand export in the same minute gets a folder of its own") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    const fs::path stick = t / "stick";
+    fs::create_directory(stick);
+    const ExportResult a = exportForStand(db, {"irk-valley-hydrogen"}, kEvent, csvOptions(';', Lang::De), stick, kBaseMs);
+    const ExportResult b = exportForStand(db, {"irk-valley-hydrogen"}, kEvent, jsonlOptions(), stick, kBaseMs + 1000);
+    REQUIRE(a.ok);
+    REQUIRE(b.ok);
+    const std::string folder = std::string(kEvent) + "-2026-05-27T0930";
+    CHECK(a.files.front().path == stick / folder / "all-leads.csv");
+    CHECK(b.files.front().path == stick / (folder + "-2") / "all-leads.jsonl");
+    CHECK(fs::exists(stick / folder / "all-leads.csv")); // the first one is left alone
+    CHECK(fs::exists(b.files.front().path));
+}
+
+/// Runs `body` in a child process with a mount namespace of its own and a tmpfs on /media,
+/// so that mounting and "pulling" sticks there touches none of the machine's mounts.
+/// Returns body's verdict ("" when it passed), or a reason starting with "skip:".
+std::string inOwnMediaNamespace(const std::function<std::string()>& body) {
+    if (::geteuid() != 0) return "skip: not root, cannot mount";
+    if (!fs::is_directory("/media")) return "skip: no /media on this machine";
+    int pipeFd[2];
+    REQUIRE(::pipe(pipeFd) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(pipeFd[0]);
+        std::string verdict;
+        if (::unshare(CLONE_NEWNS) != 0) verdict = std::string("skip: unshare(CLONE_NEWNS): ") + std::strerror(errno);
+        else if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+            verdict = std::string("skip: mount --make-rprivate /: ") + std::strerror(errno);
+        else if (::mount("tmpfs", "/media", "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0755") != 0)
+            verdict = std::string("skip: tmpfs on /media: ") + std::strerror(errno);
+        else verdict = body();
+        const ssize_t n = ::write(pipeFd[1], verdict.data(), verdict.size());
+        ::_exit(n == ssize_t(verdict.size()) ? 0 : 1);
+    }
+    ::close(pipeFd[1]);
+    std::string verdict;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(pipeFd[0], buf, sizeof buf)) > 0;) verdict.append(buf, size_t(n));
+    ::close(pipeFd[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    return verdict;
+}
+
+TEST_CASE("export: a USB stick pulled after it was chosen fails the export and nothing lands on the internal disk") {
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    const std::vector<std::string> exhibitors = {"irk-valley-hydrogen", "medlock-gas-sensing"};
+    const std::string verdict = inOwnMediaNamespace([&]() -> std::string {
+        const fs::path stick = "/media/KIOSK-STICK";
+        fs::create_directory(stick);
+        if (::mount("tmpfs", stick.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") != 0) return "skip: tmpfs on the stick";
+        const auto listed = exportDestinations("");
+        if (std::find(listed.begin(), listed.end(), stick) == listed.end()) return "the mounted stick is not offered";
+        const ExportResult ok = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), stick, kBaseMs);
+        if (!ok.ok) return "export to the mounted stick failed: " + ok.error;
+        if (treeOf(stick).size() != exhibitors.size() + 3) return "the mounted stick does not hold one export";
+        // Pulled: the automounter took the mount away, the bare mount point stays on "the disk".
+        if (::umount2(stick.c_str(), 0) != 0) return std::string("umount: ") + std::strerror(errno);
+        const auto after = exportDestinations("");
+        if (std::find(after.begin(), after.end(), stick) != after.end()) return "the pulled stick is still offered";
+        const ExportResult r = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), stick, kBaseMs + 60'000);
+        if (r.ok) return "the export to a pulled stick reported ok with " + std::to_string(r.files.size()) + " files";
+        if (!contains(r.error, stick.string()) || !contains(r.error, "no USB stick is mounted")) return "error: " + r.error;
+        if (!r.files.empty()) return "files reported";
+        if (!treeOf(stick).empty()) return "something was written to the bare mount point";
+        // kiosk export --out onto the pulled stick: the same.
+        const ExportResult cli = exportLeads(db, csvOptions(';', Lang::De), stick / "leads.csv");
+        if (cli.ok || !contains(cli.error, "no USB stick is mounted")) return "export --out to a pulled stick: " + cli.error;
+        if (!treeOf(stick).empty()) return "export --out wrote to the bare mount point";
+        // A mount point that is gone altogether (udisks removes it) is not made again.
+        fs::remove(stick);
+        const ExportResult gone = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), stick, kBaseMs);
+        if (gone.ok || !contains(gone.error, stick.string())) return "export to a removed mount point: " + gone.error;
+        if (fs::exists(stick)) return "the mount point was created again";
+        // A folder elsewhere that is a symlink to the bare mount point: the same.
+        fs::create_directory(stick);
+        const fs::path link = db.parent_path() / "link-to-stick";
+        fs::create_symlink(stick, link);
+        const ExportResult viaLink = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), link, kBaseMs);
+        fs::remove(link);
+        if (viaLink.ok || !treeOf(stick).empty()) return "export through a symlink to a bare mount point: " + viaLink.error;
+        fs::remove(stick);
+        // A folder on a stick (not the mount point itself) is checked the same way.
+        fs::create_directories(stick / "exports");
+        const ExportResult sub = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), stick / "exports", kBaseMs);
+        if (sub.ok || !treeOf(stick / "exports").empty()) return "export below a bare mount point: " + sub.error;
+        // A label with a space, a tab or a backslash is offered as the path it is mounted on.
+        const fs::path odd = "/media/My Stick\t\\2";
+        fs::create_directory(odd);
+        if (::mount("tmpfs", odd.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") != 0) return "skip: tmpfs on the odd stick";
+        const auto withOdd = exportDestinations("");
+        if (std::find(withOdd.begin(), withOdd.end(), odd) == withOdd.end()) return "a stick with an odd label is not offered";
+        const ExportResult oddOk = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), odd, kBaseMs);
+        if (!oddOk.ok) return "export to a stick with an odd label: " + oddOk.error;
+        return "";
+    });
+    if (verdict.rfind("skip:", 0) == 0) SKIP_TEST(verdict);
+    CHECK_MESSAGE(verdict.empty(), verdict);
+}
+
+TEST_CASE("export: a stick pulled during the export fails it and nothing is left under the mount point") {
+    if (::geteuid() != 0) SKIP_TEST("not root, cannot mount a tmpfs");
+    TempDir t;
+    const auto db = makeFixedDb(t);
+    const fs::path stick = t / "stick";
+    fs::create_directory(stick);
+    TmpfsMount mount(stick, "size=1m,mode=0700");
+    if (!mount.mounted()) SKIP_TEST("mount -t tmpfs failed: " << mount.error());
+    bool pulled = false;
+    const ExportResult r = exportForStand(db, {"irk-valley-hydrogen", "medlock-gas-sensing", "bollin-ot-defence"}, kEvent,
+                                          csvOptions(';', Lang::De), stick, kBaseMs, [&](double p) {
+                                              // After the first file: the files still open keep the mount busy.
+                                              if (!pulled && p > 0.3) pulled = ::umount2(stick.c_str(), MNT_DETACH) == 0;
+                                          });
+    REQUIRE(pulled);
+    CHECK_FALSE(r.ok);
+    CHECK(contains(r.error, stick.string()));
+    CHECK(contains(r.error, "went away during the export"));
+    CHECK(r.files.empty());
+    CHECK(treeOf(stick).empty()); // the folder below the mount point, on the disk the test runs on
+}
+
+TEST_CASE("export: a page overwritten with another valid page fails the export instead of exporting wrong leads") {
+    // SQLite reads such a file without an error: the same leads twice, others missing.
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    {
+        LeadStore store(db);
+        std::vector<Lead> many;
+        for (int n = 0; n < 3000; ++n) {
+            Lead l = baseLead(n);
+            l.message = "MARKER-" + std::to_string(n) + "-" + std::string(300, 'x');
+            many.push_back(l);
+        }
+        REQUIRE(store.insertBatch(many));
+    }
+    {
+        std::string bytes = readFile(db);
+        RawDb raw(db);
+        const auto pageSize = static_cast<size_t>(raw.integer("PRAGMA page_size"));
+        const size_t early = bytes.find("MARKER-10-") / pageSize, late = bytes.find("MARKER-2500-") / pageSize;
+        REQUIRE(early > 0);
+        REQUIRE(late > early);
+        std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(late * pageSize));
+        f.write(bytes.data() + early * pageSize, static_cast<std::streamsize>(pageSize));
+        REQUIRE(f.good());
+    }
+    for (const bool jsonl : {false, true}) {
+        CAPTURE(jsonl);
+        const fs::path out = t / (jsonl ? "out.jsonl" : "out.csv");
+        const ExportResult r = exportLeads(db, jsonl ? jsonlOptions() : csvOptions(';', Lang::De), out);
+        INFO("reported ok=", r.ok, " with ", r.leads(), " of 3000 leads; error: ", r.error);
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, "damaged"));
+        CHECK_FALSE(fs::exists(out));
+        CHECK_FALSE(fs::exists(out.string() + ".part"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV opened with the other delimiter
+
+/// How Excel, LibreOffice and Python's csv module read a line they were given with some
+/// delimiter: a quote is special only at the start of a cell, anything after a closing
+/// quote is kept, and a line break outside quotes ends the record.
+std::vector<std::string> lenientCells(std::string_view s, char d) {
+    std::vector<std::string> cells;
+    std::string cell;
+    bool start = true, quoted = false;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') cell += '"', ++i;
+            else if (c == '"') quoted = false;
+            else cell += c;
+        } else if (start && c == '"') {
+            quoted = true;
+            start = false;
+        } else if (c == d || c == '\r' || c == '\n') {
+            cells.push_back(std::move(cell));
+            cell.clear();
+            start = true;
+        } else {
+            cell += c;
+            start = false;
+        }
+    }
+    cells.push_back(std::move(cell));
+    return cells;
+}
+
+TEST_CASE("export: a CSV opened with the other delimiter has no cell that starts a formula") {
+    const std::vector<std::string> hostile = {"a;=cmd()", "x,+1", "\"; @SUM(A1)", "\",=1", "a,\"=HYPERLINK(\"\"x\"\")",
+                                              "1;-2", "a\n=1", "a\r\n@x", "ok;\t=1", "a,,=1", "a;\";+1", "=1,=2;=3"};
+    for (const char d : {';', ','}) {
+        const char other = d == ';' ? ',' : ';';
+        for (const auto& v : hostile) {
+            CAPTURE(d);
+            CAPTURE(v);
+            // The value alone, and between other cells (its start is then no cell start for the other reader).
+            const std::string line = csvCell(v, d) + d + "mid" + d + csvCell(v, d) + d + csvCell(v, d) + "\r\n";
+            for (const std::string& cell : lenientCells(line, other)) CHECK_FALSE(dangerous(cell));
+            // Split by hand, quotes and all, as a careless import does.
+            for (const std::string& cell : lenientCells(line, '\x01')) CHECK_FALSE(dangerous(cell));
+            std::string naive;
+            for (char c : line) {
+                if (c == other || c == '\r' || c == '\n') {
+                    CHECK_FALSE(dangerous(naive));
+                    naive.clear();
+                } else {
+                    naive += c;
+                }
+            }
+            // With its own delimiter, it still reads back as the value with its guards.
+            const Csv c = parseCsv(line, d);
+            REQUIRE(c.error.empty());
+            REQUIRE(c.rows.size() == 1);
+            CHECK(c.rows[0] == std::vector<std::string>{guarded(v), "mid", guarded(v), guarded(v)});
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

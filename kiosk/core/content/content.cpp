@@ -5,6 +5,7 @@
 #include <stb_image.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <regex>
 
 namespace kiosk::core {
@@ -146,13 +147,24 @@ void loadSectors(const fs::path& dir, Content& c, std::vector<Problem>& problems
             problems.push_back({name, 0, "sector", "sector '" + id + "' is missing", "add a [[sector]] with id = \"" + id + "\""});
 }
 
-/// Logo lookup: the content folder first (the organiser's own files), then the shipped assets.
+/// A logo is named relative to the content folder, without "..": it can name no file elsewhere.
+bool logoPathInside(const std::string& rel) {
+    const fs::path p(rel);
+    if (p.empty() || p.has_root_path()) return false;
+    return std::none_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".."; });
+}
+
+/// Logo lookup: the content folder first (the organiser's own files), then the shipped assets;
+/// only a file that really lies inside one of them (a symlink out of it does not count).
 fs::path resolveLogo(const fs::path& contentDir, const fs::path& assetsDir, const std::string& rel) {
+    if (!logoPathInside(rel)) return {};
     for (const auto& base : {contentDir, assetsDir}) {
         if (base.empty()) continue;
         fs::path p = base / rel;
-        std::error_code ec;
-        if (fs::is_regular_file(p, ec)) return p;
+        std::error_code ec, baseEc;
+        const fs::path real = fs::canonical(p, ec), realBase = fs::canonical(base, baseEc);
+        if (ec || baseEc || !fs::is_regular_file(real, ec)) continue;
+        if (std::mismatch(realBase.begin(), realBase.end(), real.begin(), real.end()).first == realBase.end()) return p;
     }
     return {};
 }
@@ -216,7 +228,12 @@ void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& o
         cr.finish();
     }
     r.finish();
-    if (!logo.empty()) {
+    size_t logoOutside = SIZE_MAX; // an error for check-content; the kiosk keeps the company, with the placeholder
+    if (!logo.empty() && !logoPathInside(logo)) {
+        r.problem("logo", "'" + logo + "' is not inside the content folder",
+                  "name the file relative to the content folder, without '..', e.g. logos/" + co.id + ".png");
+        logoOutside = problems.size() - 1;
+    } else if (!logo.empty()) {
         co.logo = resolveLogo(dir, opt.assetsDir, logo);
         checkLogo(r, co, logo, opt);
     }
@@ -226,7 +243,7 @@ void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& o
     }
     // A company with errors is left out (a warning, like a missing logo, keeps it).
     for (size_t i = before; i < problems.size(); ++i)
-        if (problems[i].error) return;
+        if (problems[i].error && i != logoOutside) return;
     c.companies.push_back(std::move(co));
 }
 

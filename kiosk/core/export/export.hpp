@@ -32,17 +32,30 @@ struct ExportResult {
 
 /// One cell, RFC 4180 quoted when needed, and neutralised against CSV injection:
 /// a value starting with = + - @ tab CR or LF gets a leading ' (phone numbers
-/// like +49… too), so no spreadsheet runs it as a formula.
+/// like +49… too), so no spreadsheet runs it as a formula. A value holding either
+/// delimiter (',' or ';'), a quote or a line break is quoted, whichever delimiter the
+/// file uses, and = + - @ tab right after one of those breaks (past any quotes) gets a '
+/// too: a file opened with the other delimiter then never yields a formula cell either.
 std::string csvCell(const std::string& value, char delimiter);
 
 /// Writes one export file at `out` atomically (temp file, fsync, rename), mode 0600,
-/// then reads it back to count what is in it. `progress` gets 0..1.
+/// then reads it back to count what is in it. `progress` gets 0..1. The folder must
+/// exist: none is created. A read step that fails, or rows out of rowid order (a
+/// damaged file), fails the export and leaves no file.
 ExportResult exportLeads(const std::filesystem::path& dbPath, const ExportOptions& options,
                          const std::filesystem::path& out, const std::function<void(double)>& progress = {});
 
 /// The staff export to a folder (a USB stick): one file per exhibitor holding only
 /// the leads that chose it, plus all-leads and the erasure log, in a subfolder named
 /// after the event and the time. Returns every file written.
+///
+/// Nothing but that subfolder is created: `destination` must exist, and below /media or
+/// /run/media it must be a mounted file system (a pulled stick leaves a bare mount point).
+/// Files are written through a descriptor of the destination into a hidden `.….part`
+/// folder, the destination is checked again after every file, and the folder gets its
+/// name only when everything is complete; on any failure it is removed and the error
+/// says so. Exhibitor ids that are no plain file name ([a-z0-9_-]) refuse the export; an
+/// event id that is none gives the folder the name `leads-<time>`.
 ExportResult exportForStand(const std::filesystem::path& dbPath, const std::vector<std::string>& exhibitorIds,
                             const std::string& eventId, const ExportOptions& options,
                             const std::filesystem::path& destination, std::int64_t nowMs,
