@@ -35,8 +35,8 @@ Backoffice::~Backoffice() {
 
 ui::StaffBackend Backoffice::backend() {
     ui::StaffBackend b;
-    b.checkPin = [this](const std::string& pin) { return m_pin.attempt(m_config.staff.pinHash, pin, wallMs()); };
-    b.pinLockedForMs = [this] { return m_pin.lockedForMs(wallMs()); };
+    b.checkPin = [this](const std::string& pin) { return m_pin.attempt(m_config.staff.pinHash, pin); };
+    b.pinLockedForMs = [this] { return m_pin.lockedForMs(); };
     b.demoPin = m_config.staff.pinHash.empty();
     b.snapshot = [this] { return snapshot(); };
     b.syncNow = [this] { m_sync.wake(); };

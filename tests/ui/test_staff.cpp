@@ -132,10 +132,11 @@ std::vector<std::vector<std::string>> parseCsv(std::string_view s, char d) {
 constexpr std::int64_t kWallStart = 1'779'874'200'000; // 2026-05-27T09:30:00Z
 
 /// The staff back office of a test: the real PIN guard, store and export.
-struct Office {
+struct Office final : core::PinClock {
     fs::path pinFile, dbPath, exportDir;
     std::string pinHash;          ///< empty: the demo PIN
     std::int64_t wallBase = kWallStart;
+    std::int64_t bootBase = 3'600'000; ///< CLOCK_BOOTTIME when the kiosk's clock is at 0
     Headless* h = nullptr;
     std::unique_ptr<core::PinGuard> guard;
     std::unique_ptr<core::LeadStore> store;
@@ -149,12 +150,16 @@ struct Office {
         : pinFile(t / "data" / "pin_attempts"), dbPath(t / "data" / "leads.db"), exportDir(t / "usb") {
         fs::create_directories(pinFile.parent_path());
         fs::create_directories(exportDir);
-        guard = std::make_unique<core::PinGuard>(pinFile);
+        guard = std::make_unique<core::PinGuard>(pinFile, *this);
         store = std::make_unique<core::LeadStore>(dbPath);
         REQUIRE(store->open());
     }
 
-    std::int64_t wall() const { return wallBase + static_cast<std::int64_t>(h->clock.now() * 1000.0); }
+    std::int64_t sinceStart() const { return h ? static_cast<std::int64_t>(h->clock.now() * 1000.0) : 0; }
+    std::int64_t wall() const { return wallBase + sinceStart(); }
+    std::int64_t wallMs() const override { return wall(); }
+    std::int64_t bootMs() const override { return bootBase + sinceStart(); }
+    std::string bootId() const override { return "boot-1"; }
 
     std::vector<std::string> exhibitors() const {
         std::vector<std::string> ids;
@@ -166,13 +171,13 @@ struct Office {
     /// Connects a Headless kiosk to this office (a kiosk start: a new PinGuard on the file).
     void attach(Headless& kiosk) {
         h = &kiosk;
-        guard = std::make_unique<core::PinGuard>(pinFile);
+        guard = std::make_unique<core::PinGuard>(pinFile, *this);
         ui::StaffBackend b;
         b.checkPin = [this](const std::string& pin) {
             ++pinChecks;
-            return guard->attempt(pinHash, pin, wall());
+            return guard->attempt(pinHash, pin);
         };
-        b.pinLockedForMs = [this] { return guard->lockedForMs(wall()); };
+        b.pinLockedForMs = [this] { return guard->lockedForMs(); };
         b.demoPin = pinHash.empty();
         b.snapshot = [this] {
             ++snapshots;
@@ -324,11 +329,11 @@ TEST_CASE("staff pad: 5 wrong PINs lock it with a message in seconds and keys ar
         CHECK(office.guard->failures() == i);
         CHECK(h.app().state().pinWrong);
         CHECK(shows(tr(h, "pin.wrong")));
-        CHECK(office.guard->lockedForMs(office.wall()) == 0);
+        CHECK(office.guard->lockedForMs() == 0);
     }
     CHECK(h.play(enterPin("9876") + "expect-screen pin\n") == 0);
     CHECK(office.guard->failures() == 5);
-    const std::int64_t left = office.guard->lockedForMs(office.wall());
+    const std::int64_t left = office.guard->lockedForMs();
     CHECK(left > 29'000);
     CHECK(left <= 30'000);
     CHECK(shows(fill(tr(h, "pin.locked"), "{s}", "30")));
@@ -353,7 +358,7 @@ TEST_CASE("staff pad: 5 wrong PINs lock it with a message in seconds and keys ar
 
     // Once the lock has run out, the right PIN opens the panel.
     CHECK(h.play("wait 20500\n") == 0);
-    CHECK(office.guard->lockedForMs(office.wall()) == 0);
+    CHECK(office.guard->lockedForMs() == 0);
     const std::string lockedText = tr(h, "pin.locked");
     CHECK_FALSE(shows(lockedText.substr(0, lockedText.find("{s}")))); // the lock message is gone
     CHECK(h.play(std::string(kEnter1234) + "expect-screen staff\n") == 0);
@@ -363,29 +368,31 @@ TEST_CASE("staff pad: 5 wrong PINs lock it with a message in seconds and keys ar
 TEST_CASE("staff pad: the lock survives a restart of the kiosk") {
     TempDir t;
     Office office(t);
-    std::int64_t lockedUntil = 0;
+    std::string lockedFile;
     {
         Headless h(ImVec2(1920, 1080), configFor(office));
         office.attach(h);
         REQUIRE(h.play(kOpenPad) == 0);
         for (int i = 0; i < 5; ++i) REQUIRE(h.play(enterPin("1111")) == 0);
         REQUIRE(office.guard->failures() == 5);
-        lockedUntil = office.wall() + office.guard->lockedForMs(office.wall());
-        CHECK(readFile(office.pinFile) == "5 " + std::to_string(lockedUntil) + "\n");
-        office.wallBase = office.wall() + 2'000; // the restart takes 2 s of wall time
+        lockedFile = readFile(office.pinFile);
+        CHECK(lockedFile.rfind("v2 5 ", 0) == 0);
+        // The restart takes 2 s (of both clocks: the same boot).
+        office.wallBase = office.wall() + 2'000;
+        office.bootBase = office.bootMs() + 2'000;
     } // the kiosk is gone; the file stays
     Headless h(ImVec2(1920, 1080), configFor(office));
     office.attach(h); // a new PinGuard on the same file
     CHECK(office.guard->failures() == 5);
     REQUIRE(h.play(kOpenPad) == 0);
-    const std::int64_t left = office.guard->lockedForMs(office.wall());
+    const std::int64_t left = office.guard->lockedForMs();
     CHECK(left > 20'000); // 30 s minus the 2 s restart and the time the pad took to open
     CHECK(left < 28'000);
     const std::string secs = std::to_string((left + 999) / 1000);
     CHECK(shows(fill(tr(h, "pin.locked"), "{s}", secs)));
     CHECK(h.play(std::string(kEnter1234) + "expect-screen pin\n") == 0);
     CHECK(office.guard->failures() == 5);
-    CHECK(readFile(office.pinFile) == "5 " + std::to_string(lockedUntil) + "\n");
+    CHECK(readFile(office.pinFile) == lockedFile);
 }
 
 TEST_CASE("staff pad: with a PIN set only that PIN opens the panel and the demo PIN warning is gone") {
