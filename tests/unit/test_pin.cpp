@@ -562,4 +562,20 @@ TEST_CASE("staff PIN: the system clocks: CLOCK_BOOTTIME moves, the boot id is th
     CHECK_FALSE(c.bootId().empty());
 }
 
+TEST_CASE("staff PIN: the marker that a PIN was set is private, durable, never makes its folder, and is kept") {
+    TempDir t;
+    CHECK_FALSE(pinWasSet(t.path()));
+    CHECK(recordPinSet(t.path()));
+    CHECK(pinWasSet(t.path()));
+    CHECK(kiosk::test::modeOf(pinSetMarker(t.path())) == 0600);
+    CHECK_FALSE(fs::exists(pinSetMarker(t.path()).string() + ".tmp"));
+    CHECK(recordPinSet(t.path())); // already there: fine
+    CHECK_FALSE(recordPinSet(t / "missing"));
+    CHECK_FALSE(fs::exists(t / "missing"));
+    CHECK_FALSE(pinWasSet(t / "missing"));
+    // A file where the data folder should be: it cannot be told, so it counts as set.
+    TempDir::write(t / "file", "x");
+    CHECK(pinWasSet(t / "file"));
+}
+
 } // TEST_SUITE pin
