@@ -2,7 +2,6 @@
 
 #include "core/export/export.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -34,9 +33,7 @@ Backoffice::Backoffice(core::LeadStore& store, core::SyncWorker& sync, const cor
     // must not bring back the demo PIN.
     if (config.parsed && !m_config.staff.pinHash.empty() && !m_config.staff.pinBroken) core::recordPinSet(dataDir);
     m_staffLock = core::staffLock(config, core::pinWasSet(dataDir));
-    m_syncConfigBroken = !config.parsed || std::any_of(config.problems.begin(), config.problems.end(), [](const core::Problem& p) {
-                             return p.error && p.key.rfind("sync.", 0) == 0;
-                         });
+    m_syncConfigBroken = core::syncConfigBroken(config);
 }
 
 Backoffice::~Backoffice() {

@@ -114,6 +114,11 @@ std::optional<std::pair<std::string, std::string>> endpointProblem(const std::st
     return out;
 }
 
+bool syncConfigBroken(const ConfigLoad& load) {
+    return !load.parsed || std::any_of(load.problems.begin(), load.problems.end(),
+                                       [](const Problem& p) { return p.error && p.key.rfind("sync.", 0) == 0; });
+}
+
 std::optional<Problem> staffLock(const ConfigLoad& load, bool pinWasSet) {
     if (!load.config.staff.pinBroken && (load.parsed || !pinWasSet)) return std::nullopt;
     const auto& ps = load.problems;

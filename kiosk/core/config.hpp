@@ -60,6 +60,10 @@ ConfigLoad loadConfig(const std::filesystem::path& path);
 /// bring back the demo PIN.
 std::optional<Problem> staffLock(const ConfigLoad& load, bool pinWasSet);
 
+/// true when sync is off because of the config (it could not be read or parsed, or a
+/// [sync] key has an error), not because no endpoint was set up.
+bool syncConfigBroken(const ConfigLoad& load);
+
 /// Empty when `url` may be sync.endpoint; else {what, fix}. https://, or http:// only when the
 /// parsed host is a loopback address (127.0.0.0/8, ::1, localhost); never a user or password.
 std::optional<std::pair<std::string, std::string>> endpointProblem(const std::string& url);

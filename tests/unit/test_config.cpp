@@ -526,11 +526,16 @@ TEST_CASE("fail closed: sync.endpoint over plain http only to a loopback host, b
         CHECK(p.key == "sync.endpoint");
         CHECK(p.line == 3);
         CHECK(p.error);
+        CHECK(syncConfigBroken(loaded)); // the panel: "off because of the config", not "not set up"
     }
     TempConfig good("[sync]\nendpoint = \"http://127.0.0.2:8080/x\"\n");
     auto loaded = good.load();
     CHECK(loaded.problems.empty());
     CHECK(loaded.config.sync.endpoint == "http://127.0.0.2:8080/x");
+    CHECK_FALSE(syncConfigBroken(loaded));
+    CHECK_FALSE(syncConfigBroken(loadConfig({})));
+    TempConfig other("[kiosk]\nidle_timeout_s = 1\n");
+    CHECK_FALSE(syncConfigBroken(other.load())); // a problem elsewhere is not sync's
 }
 
 TEST_CASE("fail closed: a bad sync token, secret or CA file leaves sync off instead of sending without it") {
@@ -551,7 +556,7 @@ TEST_CASE("fail closed: a config that does not parse reports parsed = false, so 
     CHECK_FALSE(loaded.parsed);
     CHECK(loaded.config.sync.endpoint.empty());
     CHECK(hasErrors(loaded.problems));
-    CHECK(f.load().parsed == false);
+    CHECK(syncConfigBroken(loaded));
     TempConfig ok("[kiosk]\nid = \"a\"\n");
     CHECK(ok.load().parsed);
     CHECK(loadConfig({}).parsed);
