@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <random>
@@ -491,6 +492,13 @@ TEST_CASE("fail closed: a config the kiosk may not read locks staff mode, marker
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
 
+    SUBCASE("a FIFO where the file should be: no hang, locked") {
+        TempDir t;
+        REQUIRE(::mkfifo((t / "kiosk.toml").c_str(), 0600) == 0);
+        auto loaded = loadConfig(t / "kiosk.toml");
+        CHECK_FALSE(loaded.parsed);
+        CHECK(loaded.config.staff.pinBroken);
+    }
     SUBCASE("a folder where the file should be") {
         TempDir t;
         fs::create_directories(t / "kiosk.toml");
