@@ -21,7 +21,8 @@ Intent drawPin(const ScreenCtx& ctx) {
     ImGui::BeginGroup();
     wrappedText(t.fonts.heading, t.colors.text, ctx.tr("pin.title"), padW);
     const bool refused = ctx.backend && !ctx.backend->pinRefused.empty();
-    const std::int64_t locked = refused ? 1 : ctx.backend && ctx.backend->pinLockedForMs ? ctx.backend->pinLockedForMs() : 0;
+    const std::int64_t locked = !refused && ctx.backend && ctx.backend->pinLockedForMs ? ctx.backend->pinLockedForMs() : 0;
+    const bool keysOff = refused || locked > 0;
     std::string msg;
     ImU32 color = t.colors.textMuted;
     if (refused) {
@@ -58,10 +59,10 @@ Intent drawPin(const ScreenCtx& ctx) {
         ImGui::SetCursorScreenPos(ImVec2(x0 + float(i % 3) * (keyW + gap), y + float(i / 3) * (key + gap)));
         const std::string k = keys[i];
         if (k == "back") {
-            if (button("pin.back", ctx.tr("pin.back"), ImVec2(keyW, key)) && locked == 0) out = intent::Staff{Op::Back, {}};
+            if (button("pin.back", ctx.tr("pin.back"), ImVec2(keyW, key)) && !keysOff) out = intent::Staff{Op::Back, {}};
         } else if (k == "ok") {
-            if (button("pin.ok", "OK", ImVec2(keyW, key), ButtonKind::Primary) && locked == 0) out = intent::Staff{Op::Ok, {}};
-        } else if (button("pin.key." + k, k, ImVec2(keyW, key)) && locked == 0) {
+            if (button("pin.ok", "OK", ImVec2(keyW, key), ButtonKind::Primary) && !keysOff) out = intent::Staff{Op::Ok, {}};
+        } else if (button("pin.key." + k, k, ImVec2(keyW, key)) && !keysOff) {
             out = intent::Staff{Op::Digit, k};
         }
     }
