@@ -7,7 +7,9 @@ the virtual clock:
 2. restart on the same data: the pad is still locked (the lock message is drawn in the
    error colour on the screenshot; the right PIN does not open the panel), the file is
    unchanged.
-3. the lock runs on CLOCK_BOOTTIME (same boot id), so instead of waiting 30 s the file is set
+3. an attempts file of the first format (a lock a day long by the wall clock) is migrated to
+   a 30 s lock on the boot clock; the lock runs on CLOCK_BOOTTIME (same boot id), so instead
+   of waiting 30 s the file is set
    to a lock that ran out a second ago: the right PIN opens the panel and resets the file; an export to a
    temp export_dir writes all-leads, one file per exhibitor (only its leads) and
    erasures.csv; close returns to attract.
@@ -217,6 +219,17 @@ def main() -> int:
         con.close()
         e = subprocess.run([kiosk_bin, "leads", "erase", "--email", victim[1], *common], capture_output=True, text=True)
         check("one lead erased (for the erasure log)", e.returncode == 0 and victim[0] in e.stdout, e.stderr.strip())
+        # The first file format, written by an earlier kiosk with the clock a day ahead: migrated
+        # to a lock of its step's length (30 s), not a day; the count stays.
+        with open(pin_file, "w") as f:
+            f.write(f"5 {int(time.time() * 1000) + 86_400_000}\n")
+        k = start_kiosk(common)
+        ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen pin", "quit"])
+        check("an attempts file of the first format keeps its lock (the right PIN does not open)", ok, why)
+        k.close()
+        state = read_pin_file(pin_file)
+        check("... migrated to v2 with a lock of 30 s on the boot clock, not a day",
+              state is not None and state[0] == 5 and 20_000 <= state[1] - boot_ms() <= 30_000, str(state))
         with open(pin_file, "w") as f:
             now = boot_ms()
             f.write(f"v2 5 {int(time.time() * 1000)} {now - 31_000} {boot_id()} 30000 {now - 1000} {boot_id()}\n")
