@@ -8,11 +8,10 @@ the virtual clock:
    error colour on the screenshot; the right PIN does not open the panel), the file is
    unchanged.
 3. an attempts file of the first format (a lock a day long by the wall clock) is migrated to
-   a 30 s lock on the boot clock; the lock runs on CLOCK_BOOTTIME (same boot id), so instead
-   of waiting 30 s the file is set
-   to a lock that ran out a second ago: the right PIN opens the panel and resets the file; an export to a
-   temp export_dir writes all-leads, one file per exhibitor (only its leads) and
-   erasures.csv; close returns to attract.
+   a 30 s lock on the boot clock. The lock runs on CLOCK_BOOTTIME (same boot id), so instead
+   of waiting 30 s the file is set to a lock that ran out a second ago: the right PIN opens
+   the panel and resets the file; an export to a temp export_dir writes all-leads, one file
+   per exhibitor (only its leads) and erasures.csv; close returns to attract.
 4. exit on the panel ends the kiosk with status 0.
 5. `kiosk set-pin` (PIN from stdin): then only that PIN opens the panel, not the demo PIN;
    DATA/pin_set records that a PIN was set.
