@@ -26,10 +26,17 @@ std::pair<std::int64_t, std::int64_t> localDay(std::int64_t nowMs) {
 }
 } // namespace
 
-Backoffice::Backoffice(core::LeadStore& store, core::SyncWorker& sync, const core::KioskConfig& config,
+Backoffice::Backoffice(core::LeadStore& store, core::SyncWorker& sync, const core::ConfigLoad& config,
                        const core::Content& content, std::vector<core::Problem> contentProblems, std::string version)
-    : m_store(store), m_sync(sync), m_config(config), m_content(content), m_problems(std::move(contentProblems)),
-      m_version(std::move(version)), m_pin(store.path().parent_path() / "pin_attempts") {}
+    : m_store(store), m_sync(sync), m_config(config.config), m_content(content), m_problems(std::move(contentProblems)),
+      m_version(std::move(version)), m_pin(store.path().parent_path() / "pin_attempts") {
+    const auto dataDir = store.path().parent_path();
+    // Remembered beside the leads: should the config later not be readable, its defaults
+    // must not bring back the demo PIN.
+    if (config.parsed && !m_config.staff.pinHash.empty() && !m_config.staff.pinBroken) core::recordPinSet(dataDir);
+    m_staffLock = core::staffLock(config, core::pinWasSet(dataDir));
+    m_syncConfigBroken = core::syncConfigBroken(config);
+}
 
 Backoffice::~Backoffice() {
     if (m_exporter.joinable()) m_exporter.join();
@@ -37,9 +44,12 @@ Backoffice::~Backoffice() {
 
 ui::StaffBackend Backoffice::backend() {
     ui::StaffBackend b;
-    b.checkPin = [this](const std::string& pin) { return m_pin.attempt(m_config.staff.pinHash, pin, wallMs()); };
-    b.pinLockedForMs = [this] { return m_pin.lockedForMs(wallMs()); };
-    b.demoPin = m_config.staff.pinHash.empty();
+    // Refused here, not only on the pad: with a broken config no PIN may open staff mode.
+    b.checkPin = [this](const std::string& pin) { return !m_staffLock && m_pin.attempt(m_config.staff.pinHash, pin); };
+    b.pinLockedForMs = [this] { return m_pin.lockedForMs(); };
+    b.demoPin = m_config.staff.pinHash.empty() && !m_staffLock;
+    if (m_staffLock) b.pinRefused = m_staffLock->format();
+    b.syncConfigBroken = m_syncConfigBroken;
     b.snapshot = [this] { return snapshot(); };
     b.syncNow = [this] { m_sync.wake(); };
     b.startExport = [this](const ui::ExportRequest& r) { startExport(r); };

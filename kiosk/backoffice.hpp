@@ -9,17 +9,22 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace kiosk {
 
 class Backoffice {
 public:
-    Backoffice(core::LeadStore& store, core::SyncWorker& sync, const core::KioskConfig& config,
+    /// Records DATA_DIR/pin_set when the config holds a usable PIN, and locks staff mode
+    /// when it cannot be used (core::staffLock).
+    Backoffice(core::LeadStore& store, core::SyncWorker& sync, const core::ConfigLoad& config,
                const core::Content& content, std::vector<core::Problem> contentProblems, std::string version);
     ~Backoffice(); ///< waits for an export under way: its files must be complete
 
     ui::StaffBackend backend();
+    /// Why no PIN opens staff mode, or nullopt.
+    const std::optional<core::Problem>& staffLock() const { return m_staffLock; }
 
 private:
     ui::StaffSnapshot snapshot();
@@ -28,6 +33,8 @@ private:
     core::LeadStore& m_store;
     core::SyncWorker& m_sync;
     const core::KioskConfig& m_config;
+    std::optional<core::Problem> m_staffLock;
+    bool m_syncConfigBroken = false;
     const core::Content& m_content;
     std::vector<core::Problem> m_problems;
     std::string m_version;

@@ -231,6 +231,12 @@ int setPin(const Paths& p) {
         return 1;
     }
     std::printf("PIN set in %s\n", p.config.c_str());
+    // So that a config that later cannot be read keeps staff mode locked (docs/staff.md);
+    // the kiosk also records it whenever it starts with a PIN.
+    if (core::recordPinSet(p.dataDir)) std::printf("Noted in %s\n", core::pinSetMarker(p.dataDir).c_str());
+    else
+        std::cerr << "kiosk: note: " << p.dataDir << " is not there, so the PIN is noted there when the kiosk next starts "
+                  << "(pass --data-dir of the kiosk, e.g. /var/lib/stand-kiosk, to note it now)\n";
     return 0;
 }
 

@@ -64,7 +64,8 @@ int syncOnce(const Paths& p) {
     for (const auto& q : config.problems) std::cerr << (q.error ? "" : "warning: ") << q.format() << '\n';
     const auto& sc = config.config.sync;
     if (sc.endpoint.empty()) {
-        std::cerr << "kiosk: no [sync] endpoint in the config — set sync.endpoint = \"https://…\"\n";
+        if (core::syncConfigBroken(config)) std::cerr << "kiosk: sync is off: the config has a problem (above) — fix it first\n";
+        else std::cerr << "kiosk: no [sync] endpoint in the config — set sync.endpoint = \"https://…\"\n";
         return 2;
     }
     auto content = core::loadContent(p.content, {core::shippedAssetsDir(), false});
@@ -127,6 +128,7 @@ int status(const Paths& p) {
     const auto s = core::readSyncStatus(db, config.config.sync);
     printCounts(s);
     if (s.enabled) std::printf("Sync: on, to %s\n", config.config.sync.endpoint.c_str());
+    else if (core::syncConfigBroken(config)) std::printf("Sync: off (the config has a problem, see above)\n");
     else std::printf("Sync: off (no sync.endpoint in the config)\n");
     std::printf("Last successful upload: %s\n", when(s.lastSuccessMs).c_str());
     std::printf("Last error: %s\n", s.lastError.empty() ? "none" : s.lastError.c_str());

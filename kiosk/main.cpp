@@ -39,7 +39,8 @@ cli::Paths paths(const CommonOptions& c) {
 }
 
 int runKiosk(const CommonOptions& common, const std::string& windowed, const std::string& script, bool virtualClock) {
-    // A broken config must not keep the stand dark: report it and run on defaults for the bad keys.
+    // A broken config must not keep the stand dark: report it and run on defaults for the bad keys
+    // (but not with the demo PIN or without sync's safeguards: the Backoffice and loadConfig fail closed).
     const cli::Paths where = paths(common);
     auto loadedConfig = core::loadConfig(where.config);
     printProblems(loadedConfig.problems);
@@ -68,7 +69,10 @@ int runKiosk(const CommonOptions& common, const std::string& windowed, const std
     if (!config.sync.endpoint.empty()) sync.start();
     auto problems = loaded.problems;
     problems.insert(problems.end(), loadedConfig.problems.begin(), loadedConfig.problems.end());
-    Backoffice office(store, sync, config, loaded.content, std::move(problems), KIOSK_VERSION);
+    Backoffice office(store, sync, loadedConfig, loaded.content, std::move(problems), KIOSK_VERSION);
+    if (const auto& lock = office.staffLock())
+        std::cerr << "kiosk: staff mode is locked, no PIN is accepted, until the config can be used again: " << lock->format()
+                  << '\n';
     const auto leadSink = [&](const core::Lead& l) {
         auto r = store.insert(l);
         if (r) sync.wake();

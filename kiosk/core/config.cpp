@@ -2,14 +2,155 @@
 
 #include "toml_reader.hpp"
 
+#include <curl/curl.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
 namespace kiosk::core {
+
+namespace {
+
+/// Where the raw text of a config file assigns a non-empty pin_hash, looked for without a
+/// TOML parser (the file may not parse): `line` is 0 when it does not; `unknown` when the
+/// file exists but cannot be read (or is too large to look through).
+struct RawPin {
+    int line = 0;
+    bool unknown = false;
+};
+
+RawPin scanPinHash(const std::filesystem::path& path) {
+    constexpr size_t kMaxBytes = 4u << 20;
+    RawPin out;
+    // O_NONBLOCK: a FIFO in the file's place must not hang the start.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        out.unknown = errno != ENOENT;
+        return out;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        out.unknown = true;
+        return out;
+    }
+    std::string text;
+    char buf[65536];
+    ssize_t n = 0;
+    while (text.size() <= kMaxBytes && (n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+    ::close(fd);
+    if (n < 0 || text.size() > kMaxBytes) {
+        out.unknown = true;
+        return out;
+    }
+    int lineNo = 0;
+    for (size_t pos = 0; pos < text.size();) {
+        const size_t end = std::min(text.find('\n', pos), text.size());
+        std::string_view line(text.data() + pos, end - pos);
+        pos = end + 1;
+        ++lineNo;
+        const auto skip = [&line] {
+            while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        };
+        skip();
+        for (std::string_view prefix : {"staff.", "\"staff\".", "'staff'."})
+            if (line.substr(0, prefix.size()) == prefix) line.remove_prefix(prefix.size());
+        bool named = false;
+        for (std::string_view key : {"pin_hash", "\"pin_hash\"", "'pin_hash'"})
+            if (!named && line.substr(0, key.size()) == key) line.remove_prefix(key.size()), named = true;
+        if (!named) continue;
+        skip();
+        if (line.empty() || line.front() != '=') continue;
+        line.remove_prefix(1);
+        skip();
+        if (line.substr(0, 2) == "\"\"" || line.substr(0, 2) == "''") {
+            line.remove_prefix(2);
+            skip();
+            if (line.empty() || line.front() == '#' || line.front() == '\r') continue; // pin_hash = "": no PIN
+        }
+        out.line = lineNo;
+        return out;
+    }
+    return out;
+}
+
+bool isLoopbackHost(std::string host) {
+    std::transform(host.begin(), host.end(), host.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    if (host == "localhost") return true;
+    unsigned char addr[16];
+    if (inet_pton(AF_INET, host.c_str(), addr) == 1) return addr[0] == 127;
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        static const unsigned char loop6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        const std::string inner = host.substr(1, host.size() - 2);
+        return inet_pton(AF_INET6, inner.c_str(), addr) == 1 && std::memcmp(addr, loop6, 16) == 0;
+    }
+    return false;
+}
+
+} // namespace
+
+std::optional<std::pair<std::string, std::string>> endpointProblem(const std::string& url) {
+    CURLU* u = curl_url();
+    if (!u) return std::make_pair(std::string("cannot be checked (out of memory)"), std::string("restart the kiosk"));
+    auto part = [u](CURLUPart what) {
+        char* v = nullptr;
+        std::string s;
+        if (curl_url_get(u, what, &v, 0) == CURLUE_OK && v) s = v;
+        curl_free(v);
+        return s;
+    };
+    std::optional<std::pair<std::string, std::string>> out;
+    if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+        out = {"is not a web address", "write it as https://host/path"};
+    } else if (const std::string scheme = part(CURLUPART_SCHEME); scheme != "https" && scheme != "http") {
+        out = {"is not a web address (" + scheme + "://)", "write it as https://host/path"};
+    } else if (!part(CURLUPART_USER).empty() || !part(CURLUPART_PASSWORD).empty()) {
+        // user:password@ would travel as Basic auth and show in logs and on the panel.
+        out = {"has a user name or password in it", "remove the part before @ and put the credential in sync.token"};
+    } else if (const std::string host = part(CURLUPART_HOST); scheme == "http" && !isLoopbackHost(host)) {
+        // The bearer token and the leads (personal data) would travel in clear.
+        out = {"sends leads unencrypted (http://) to " + host + ": sync stays off",
+               "use https://; plain http:// is only for a receiver on this PC (127.0.0.1, [::1] or localhost)"};
+    }
+    curl_url_cleanup(u);
+    return out;
+}
+
+bool syncConfigBroken(const ConfigLoad& load) {
+    return !load.parsed || std::any_of(load.problems.begin(), load.problems.end(),
+                                       [](const Problem& p) { return p.error && p.key.rfind("sync.", 0) == 0; });
+}
+
+std::optional<Problem> staffLock(const ConfigLoad& load, bool pinWasSet) {
+    if (!load.config.staff.pinBroken && (load.parsed || !pinWasSet)) return std::nullopt;
+    const auto& ps = load.problems;
+    auto it = std::find_if(ps.begin(), ps.end(), [](const Problem& p) {
+        return p.error && p.key.size() >= 8 && p.key.compare(p.key.size() - 8, 8, "pin_hash") == 0;
+    });
+    if (it == ps.end()) it = std::find_if(ps.begin(), ps.end(), [](const Problem& p) { return p.error; });
+    if (it != ps.end()) return *it;
+    return Problem{"", 0, "staff.pin_hash", "cannot be used", "fix the configuration"};
+}
 
 ConfigLoad loadConfig(const std::filesystem::path& path) {
     ConfigLoad out;
     if (path.empty()) return out;
     auto doc = parseTomlFile(path.string(), path.string(), out.problems);
-    if (!doc) return out;
+    // Looked for in the text too: a PIN in a file that does not parse, or outside [staff],
+    // must not leave the demo PIN working.
+    const RawPin raw = scanPinHash(path);
     KioskConfig& c = out.config;
+    if (!doc) {
+        out.parsed = false;
+        c.staff.pinBroken = raw.unknown || raw.line > 0;
+        return out;
+    }
     TomlReader r(*doc, path.string(), out.problems);
     if (const auto* t = r.table("kiosk", false)) {
         TomlReader k(*t, path.string(), out.problems, "kiosk");
@@ -44,18 +185,29 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
     }
     if (const auto* t = r.table("sync", false)) {
         TomlReader y(*t, path.string(), out.problems, "sync");
-        c.sync.endpoint = y.str("endpoint", false, 500);
-        if (!c.sync.endpoint.empty() && c.sync.endpoint.rfind("https://", 0) != 0 && c.sync.endpoint.rfind("http://", 0) != 0)
-            y.problem("endpoint", "is not a web address", "write it as https://…");
-        // Plain http only for a receiver on this machine (tests); leads are personal data.
-        if (c.sync.endpoint.rfind("http://", 0) == 0 && c.sync.endpoint.rfind("http://127.", 0) != 0 &&
-            c.sync.endpoint.rfind("http://localhost", 0) != 0 && c.sync.endpoint.rfind("http://[::1]", 0) != 0)
-            y.problem("endpoint", "sends leads unencrypted (http://)", "use https:// for any server that is not on this PC", false);
-        c.sync.token = y.str("token", false, 500);
-        c.sync.secret = y.str("secret", false, 500);
-        if (!c.sync.secret.empty() && c.sync.secret.rfind("whsec_", 0) != 0)
+        // Any problem with where or how leads go leaves sync off: the defaults (no token,
+        // no signature, the public CAs) would fail open.
+        bool refuse = false;
+        auto checked = [&](const std::string& key) {
+            const size_t before = out.problems.size();
+            std::string v = y.str(key, false, 500);
+            refuse = refuse || out.problems.size() > before;
+            return v;
+        };
+        c.sync.endpoint = checked("endpoint");
+        if (!c.sync.endpoint.empty())
+            if (const auto bad = endpointProblem(c.sync.endpoint)) {
+                y.problem("endpoint", bad->first, bad->second);
+                refuse = true;
+            }
+        c.sync.token = checked("token");
+        c.sync.secret = checked("secret");
+        if (!c.sync.secret.empty() && c.sync.secret.rfind("whsec_", 0) != 0) {
             y.problem("secret", "does not start with whsec_", "paste the secret as the receiver shows it: whsec_ followed by base64");
-        c.sync.caFile = y.str("ca_file", false, 500);
+            refuse = true;
+        }
+        c.sync.caFile = checked("ca_file");
+        if (refuse) c.sync.endpoint.clear();
         c.sync.batchSize = static_cast<int>(y.number("batch_size", c.sync.batchSize, 1, 1000));
         c.sync.timeoutS = y.number("timeout_s", c.sync.timeoutS, 0.1, 300);
         c.sync.backoffBaseS = y.number("backoff_base_s", c.sync.backoffBaseS, 0.01, 600);
@@ -64,11 +216,22 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
     }
     if (const auto* t = r.table("staff", false)) {
         TomlReader st(*t, path.string(), out.problems, "staff");
+        const size_t before = out.problems.size();
         c.staff.pinHash = st.str("pin_hash", false, 300);
         if (!c.staff.pinHash.empty() && c.staff.pinHash.rfind("$argon2id$", 0) != 0)
             st.problem("pin_hash", "is not an Argon2id hash", "set the PIN with: kiosk set-pin --config FILE");
+        if (out.problems.size() > before) {
+            // A PIN was meant to be set: the demo PIN must not take its place.
+            c.staff.pinBroken = true;
+            c.staff.pinHash.clear();
+        }
         c.staff.exportDir = st.str("export_dir", false, 500);
         st.finish();
+    }
+    if (!c.staff.pinBroken && c.staff.pinHash.empty() && raw.line > 0) {
+        out.problems.push_back({path.string(), raw.line, "pin_hash", "is outside [staff], so no PIN works",
+                                "move it under [staff] (kiosk set-pin --config FILE writes it there)"});
+        c.staff.pinBroken = true;
     }
     r.finish();
     return out;

@@ -3,6 +3,7 @@
 #include "problem.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,7 +11,7 @@ namespace kiosk::core {
 
 /// [sync]: where and how leads are sent (docs/sync-protocol.md).
 struct SyncConfig {
-    std::string endpoint;   ///< https://…; empty: sync is off
+    std::string endpoint;   ///< https://… (http:// only to a loopback address); empty: sync is off
     std::string token;      ///< Authorization: Bearer …, when set
     std::string secret;     ///< whsec_<base64>: Standard Webhooks signing, when set
     std::string caFile;     ///< a private CA bundle; TLS verification is always on
@@ -22,6 +23,9 @@ struct SyncConfig {
 /// [staff]: the PIN and where exports go.
 struct StaffConfig {
     std::string pinHash;   ///< Argon2id (crypto_pwhash_str); empty: the demo PIN works, with a warning
+    /// The file names a PIN that cannot be used (pin_hash of the wrong type, not Argon2id, outside
+    /// [staff]), or may name one but cannot be read or parsed: no PIN opens staff mode.
+    bool pinBroken = false;
     std::string exportDir; ///< offered next to removable media
 };
 
@@ -40,10 +44,28 @@ struct KioskConfig {
 struct ConfigLoad {
     KioskConfig config;
     std::vector<Problem> problems;
+    /// false: the file could not be read or is not valid TOML, so every setting is its default.
+    bool parsed = true;
 };
 
 /// Reads `path`; an empty path gives the defaults. Unknown keys and bad values are
-/// reported with file, line and fix; the default is kept for each bad value.
+/// reported with file, line and fix; the default is kept for each bad value, except where
+/// that would fail open: a bad sync.endpoint, token, secret or ca_file leaves sync off, and
+/// a broken pin_hash sets pinBroken.
 ConfigLoad loadConfig(const std::filesystem::path& path);
+
+/// Why no PIN may open staff mode (the problem to show staff, with file and line), or
+/// nullopt. Locked when the file names a broken PIN, or when it could not be read or parsed
+/// and a PIN was ever set on this kiosk (`pinWasSet`, core::pinWasSet): its defaults would
+/// bring back the demo PIN.
+std::optional<Problem> staffLock(const ConfigLoad& load, bool pinWasSet);
+
+/// true when sync is off because of the config (it could not be read or parsed, or a
+/// [sync] key has an error), not because no endpoint was set up.
+bool syncConfigBroken(const ConfigLoad& load);
+
+/// Empty when `url` may be sync.endpoint; else {what, fix}. https://, or http:// only when the
+/// parsed host is a loopback address (127.0.0.0/8, ::1, localhost); never a user or password.
+std::optional<std::pair<std::string, std::string>> endpointProblem(const std::string& url);
 
 } // namespace kiosk::core

@@ -39,6 +39,10 @@ struct StaffBackend {
     std::function<bool(const std::string&)> checkPin;  ///< counts the try, then checks
     std::function<std::int64_t()> pinLockedForMs;
     bool demoPin = true;                                ///< no PIN set yet: the demo PIN works
+    /// Non-empty: no PIN opens staff mode, because the config cannot be used
+    /// (core::staffLock), as `file:line: what — fix` for staff.
+    std::string pinRefused;
+    bool syncConfigBroken = false; ///< sync is off because of a problem in the config, not by choice
     std::function<StaffSnapshot()> snapshot;
     std::function<void()> syncNow;
     std::function<void(const ExportRequest&)> startExport;

@@ -7,12 +7,17 @@ the virtual clock:
 2. restart on the same data: the pad is still locked (the lock message is drawn in the
    error colour on the screenshot; the right PIN does not open the panel), the file is
    unchanged.
-3. the lock uses the wall clock, so instead of waiting 30 s the file is set to a lock that
-   ran out a second ago: the right PIN opens the panel and resets the file; an export to a
-   temp export_dir writes all-leads, one file per exhibitor (only its leads) and
-   erasures.csv; close returns to attract.
+3. an attempts file of the first format (a lock a day long by the wall clock) is migrated to
+   a 30 s lock on the boot clock. The lock runs on CLOCK_BOOTTIME (same boot id), so instead
+   of waiting 30 s the file is set to a lock that ran out a second ago: the right PIN opens
+   the panel and resets the file; an export to a temp export_dir writes all-leads, one file
+   per exhibitor (only its leads) and erasures.csv; close returns to attract.
 4. exit on the panel ends the kiosk with status 0.
-5. `kiosk set-pin` (PIN from stdin): then only that PIN opens the panel, not the demo PIN.
+5. `kiosk set-pin` (PIN from stdin): then only that PIN opens the panel, not the demo PIN;
+   DATA/pin_set records that a PIN was set.
+6. that config broken (a typo, then a pin_hash of the wrong type): the pad refuses every
+   PIN, says why in the error colour, and stderr (the journal) names the file and line.
+   Without a PIN ever set, a broken config still lets the demo PIN in (as before).
 
 Ends with `N passed, M failed`.
 """
@@ -115,11 +120,22 @@ def media_mounts():
 
 
 def read_pin_file(path):
+    """(failures, lock end on CLOCK_BOOTTIME in ms or 0) from DATA/pin_attempts (format v2)."""
     try:
-        failures, until = open(path).read().split()
-        return int(failures), int(until)
+        version, failures, _, _, _, lock_ms, lock_end, lock_boot = open(path).read().split()
+        if version != "v2" or (int(lock_ms) > 0 and lock_boot != boot_id()):
+            return None
+        return int(failures), int(lock_end) if int(lock_ms) > 0 else 0
     except (OSError, ValueError):
         return None
+
+
+def boot_id():
+    return open("/proc/sys/kernel/random/boot_id").read().strip()
+
+
+def boot_ms():
+    return int(time.clock_gettime(time.CLOCK_BOOTTIME) * 1000)
 
 
 def main() -> int:
@@ -160,7 +176,7 @@ def main() -> int:
             ok, why = k.run(pin_lines("0000") + ["expect-screen pin"])
             state = read_pin_file(pin_file)
             check(f"wrong PIN {i}: still on the pad, the file counts {i}", ok and state == (i, 0), f"{why} {state}")
-        wall = int(time.time() * 1000)
+        wall = boot_ms()
         ok, why = k.run(pin_lines("9999") + ["expect-screen pin", "shot pad-locked.png"])
         state = read_pin_file(pin_file)
         check("wrong PIN 5: the file holds 5 and a lock of about 30 s", ok and state is not None and state[0] == 5
@@ -202,8 +218,20 @@ def main() -> int:
         con.close()
         e = subprocess.run([kiosk_bin, "leads", "erase", "--email", victim[1], *common], capture_output=True, text=True)
         check("one lead erased (for the erasure log)", e.returncode == 0 and victim[0] in e.stdout, e.stderr.strip())
+        # The first file format, written by an earlier kiosk with the clock a day ahead: migrated
+        # to a lock of its step's length (30 s), not a day; the count stays.
         with open(pin_file, "w") as f:
-            f.write(f"5 {int(time.time() * 1000) - 1000}\n")
+            f.write(f"5 {int(time.time() * 1000) + 86_400_000}\n")
+        k = start_kiosk(common)
+        ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen pin", "quit"])
+        check("an attempts file of the first format keeps its lock (the right PIN does not open)", ok, why)
+        k.close()
+        state = read_pin_file(pin_file)
+        check("... migrated to v2 with a lock of 30 s on the boot clock, not a day",
+              state is not None and state[0] == 5 and 20_000 <= state[1] - boot_ms() <= 30_000, str(state))
+        with open(pin_file, "w") as f:
+            now = boot_ms()
+            f.write(f"v2 5 {int(time.time() * 1000)} {now - 31_000} {boot_id()} 30000 {now - 1000} {boot_id()}\n")
         k = start_kiosk(common)
         ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen staff"])
         check("once the lock has run out the right PIN opens the panel", ok, why)
@@ -305,6 +333,38 @@ def main() -> int:
         check("with a PIN set the demo PIN 1234 does not open the panel", ok, why)
         ok, why = k.run(pin_lines("24680") + ["expect-screen staff", "tap staff.close", "quit"])
         check("the PIN that was set opens the panel", ok, why)
+        k.close()
+        check("the kiosk noted that a PIN is set (DATA/pin_set, 0600)", os.path.exists(os.path.join(data2, "pin_set"))
+              and stat.S_IMODE(os.stat(os.path.join(data2, "pin_set")).st_mode) == 0o600)
+
+        # ---- 6: the config with the PIN is broken: staff mode stays locked
+        good = open(config2, encoding="utf-8").read()
+        stderr_log = os.path.join(out, "kiosk-stderr.log")
+        for name, broken, line in (("a typo (idle_timeout_s = 60s)", good.replace('id = "kiosk-e2e"', 'id = "kiosk-e2e"\nidle_timeout_s = 60s'), 4),
+                                   ("a pin_hash of the wrong type", good.split("pin_hash")[0] + "pin_hash = 24680\n", None)):
+            with open(config2, "w", encoding="utf-8") as f:
+                f.write(broken)
+            before = os.path.getsize(stderr_log)
+            k = start_kiosk(["--data-dir", data2, "--config", config2, "--content", content])
+            shot = f"pad-config-locked-{line or 'type'}.png"
+            ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin", f"shot {shot}"] + pin_lines("1234")
+                            + ["expect-screen pin"] + pin_lines("24680") + ["expect-screen pin", "quit"])
+            check(f"{name}: neither the demo PIN nor the PIN that was set opens the panel", ok, why)
+            k.close()
+            red = error_pixels(os.path.join(out, shot))
+            check(f"{name}: the pad says why in the error colour ({red} px)", red > 300)
+            log = open(stderr_log, encoding="utf-8").read()[before:]
+            want = f"{config2}:{line}:" if line else "staff.pin_hash"
+            check(f"{name}: stderr (the journal) says staff mode is locked and names {want}",
+                  "staff mode is locked" in log and want in log, log[-500:])
+            check(f"{name}: the tries were not counted", read_pin_file(os.path.join(data2, "pin_attempts")) in ((0, 0), None),
+                  str(read_pin_file(os.path.join(data2, "pin_attempts"))))
+        # Without a PIN ever set here (a fresh data folder), a typo does not lock staff out.
+        with open(config2, "w", encoding="utf-8") as f:
+            f.write('[kiosk]\nidle_timeout_s = 60s\n')
+        k = start_kiosk(["--data-dir", os.path.join(out, "data-fresh"), "--config", config2, "--content", content])
+        ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen staff", "quit"])
+        check("no PIN ever set: a broken config keeps the demo PIN (as before)", ok, why)
         k.close()
     finally:
         xvfb.terminate()

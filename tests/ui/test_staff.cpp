@@ -132,10 +132,13 @@ std::vector<std::vector<std::string>> parseCsv(std::string_view s, char d) {
 constexpr std::int64_t kWallStart = 1'779'874'200'000; // 2026-05-27T09:30:00Z
 
 /// The staff back office of a test: the real PIN guard, store and export.
-struct Office {
+struct Office final : core::PinClock {
     fs::path pinFile, dbPath, exportDir;
     std::string pinHash;          ///< empty: the demo PIN
+    std::string refused;          ///< StaffBackend::pinRefused
+    bool syncConfigBroken = false;
     std::int64_t wallBase = kWallStart;
+    std::int64_t bootBase = 3'600'000; ///< CLOCK_BOOTTIME when the kiosk's clock is at 0
     Headless* h = nullptr;
     std::unique_ptr<core::PinGuard> guard;
     std::unique_ptr<core::LeadStore> store;
@@ -149,12 +152,16 @@ struct Office {
         : pinFile(t / "data" / "pin_attempts"), dbPath(t / "data" / "leads.db"), exportDir(t / "usb") {
         fs::create_directories(pinFile.parent_path());
         fs::create_directories(exportDir);
-        guard = std::make_unique<core::PinGuard>(pinFile);
+        guard = std::make_unique<core::PinGuard>(pinFile, *this);
         store = std::make_unique<core::LeadStore>(dbPath);
         REQUIRE(store->open());
     }
 
-    std::int64_t wall() const { return wallBase + static_cast<std::int64_t>(h->clock.now() * 1000.0); }
+    std::int64_t sinceStart() const { return h ? static_cast<std::int64_t>(h->clock.now() * 1000.0) : 0; }
+    std::int64_t wall() const { return wallBase + sinceStart(); }
+    std::int64_t wallMs() const override { return wall(); }
+    std::int64_t bootMs() const override { return bootBase + sinceStart(); }
+    std::string bootId() const override { return "boot-1"; }
 
     std::vector<std::string> exhibitors() const {
         std::vector<std::string> ids;
@@ -166,14 +173,16 @@ struct Office {
     /// Connects a Headless kiosk to this office (a kiosk start: a new PinGuard on the file).
     void attach(Headless& kiosk) {
         h = &kiosk;
-        guard = std::make_unique<core::PinGuard>(pinFile);
+        guard = std::make_unique<core::PinGuard>(pinFile, *this);
         ui::StaffBackend b;
         b.checkPin = [this](const std::string& pin) {
             ++pinChecks;
-            return guard->attempt(pinHash, pin, wall());
+            return guard->attempt(pinHash, pin);
         };
-        b.pinLockedForMs = [this] { return guard->lockedForMs(wall()); };
+        b.pinLockedForMs = [this] { return guard->lockedForMs(); };
         b.demoPin = pinHash.empty();
+        b.pinRefused = refused;
+        b.syncConfigBroken = syncConfigBroken;
         b.snapshot = [this] {
             ++snapshots;
             ui::StaffSnapshot s;
@@ -312,7 +321,7 @@ TEST_CASE("staff pad: digits, delete and cancel - and cancel forgets what was ty
     CHECK(h.app().state().pinEntry.empty());
 }
 
-TEST_CASE("staff pad: 5 wrong PINs lock it with a message in seconds and keys are ignored while locked") {
+TEST_CASE("staff pad: 5 wrong PINs lock it with a message in minutes:seconds and keys are ignored while locked") {
     TempDir t;
     Office office(t);
     Headless h(ImVec2(1920, 1080), configFor(office));
@@ -324,14 +333,14 @@ TEST_CASE("staff pad: 5 wrong PINs lock it with a message in seconds and keys ar
         CHECK(office.guard->failures() == i);
         CHECK(h.app().state().pinWrong);
         CHECK(shows(tr(h, "pin.wrong")));
-        CHECK(office.guard->lockedForMs(office.wall()) == 0);
+        CHECK(office.guard->lockedForMs() == 0);
     }
     CHECK(h.play(enterPin("9876") + "expect-screen pin\n") == 0);
     CHECK(office.guard->failures() == 5);
-    const std::int64_t left = office.guard->lockedForMs(office.wall());
+    const std::int64_t left = office.guard->lockedForMs();
     CHECK(left > 29'000);
     CHECK(left <= 30'000);
-    CHECK(shows(fill(tr(h, "pin.locked"), "{s}", "30")));
+    CHECK(shows(fill(tr(h, "pin.locked"), "{t}", "0:30")));
     CHECK_FALSE(shows(tr(h, "pin.wrong")));
 
     // Keys do nothing while locked: no digits, no check, not even with the right PIN.
@@ -344,8 +353,8 @@ TEST_CASE("staff pad: 5 wrong PINs lock it with a message in seconds and keys ar
     // The countdown runs: 10 s later it says 20 s (or 19, as frames pass).
     CHECK(h.play("wait 10000\nexpect-screen pin\n") == 0);
     const std::string text = screenText();
-    CHECK((text.find(noSpace(fill(tr(h, "pin.locked"), "{s}", "20"))) != std::string::npos ||
-           text.find(noSpace(fill(tr(h, "pin.locked"), "{s}", "19"))) != std::string::npos));
+    CHECK((text.find(noSpace(fill(tr(h, "pin.locked"), "{t}", "0:20"))) != std::string::npos ||
+           text.find(noSpace(fill(tr(h, "pin.locked"), "{t}", "0:19"))) != std::string::npos));
     // In English too.
     CHECK(h.play("tap lang.en\n") == 0);
     CHECK(screenText().find(noSpace(tr(h, "pin.title", core::Lang::En))) != std::string::npos);
@@ -353,9 +362,9 @@ TEST_CASE("staff pad: 5 wrong PINs lock it with a message in seconds and keys ar
 
     // Once the lock has run out, the right PIN opens the panel.
     CHECK(h.play("wait 20500\n") == 0);
-    CHECK(office.guard->lockedForMs(office.wall()) == 0);
+    CHECK(office.guard->lockedForMs() == 0);
     const std::string lockedText = tr(h, "pin.locked");
-    CHECK_FALSE(shows(lockedText.substr(0, lockedText.find("{s}")))); // the lock message is gone
+    CHECK_FALSE(shows(lockedText.substr(0, lockedText.find("{t}")))); // the lock message is gone
     CHECK(h.play(std::string(kEnter1234) + "expect-screen staff\n") == 0);
     CHECK(office.guard->failures() == 0);
 }
@@ -363,29 +372,100 @@ TEST_CASE("staff pad: 5 wrong PINs lock it with a message in seconds and keys ar
 TEST_CASE("staff pad: the lock survives a restart of the kiosk") {
     TempDir t;
     Office office(t);
-    std::int64_t lockedUntil = 0;
+    std::string lockedFile;
     {
         Headless h(ImVec2(1920, 1080), configFor(office));
         office.attach(h);
         REQUIRE(h.play(kOpenPad) == 0);
         for (int i = 0; i < 5; ++i) REQUIRE(h.play(enterPin("1111")) == 0);
         REQUIRE(office.guard->failures() == 5);
-        lockedUntil = office.wall() + office.guard->lockedForMs(office.wall());
-        CHECK(readFile(office.pinFile) == "5 " + std::to_string(lockedUntil) + "\n");
-        office.wallBase = office.wall() + 2'000; // the restart takes 2 s of wall time
+        lockedFile = readFile(office.pinFile);
+        CHECK(lockedFile.rfind("v2 5 ", 0) == 0);
+        // The restart takes 2 s (of both clocks: the same boot).
+        office.wallBase = office.wall() + 2'000;
+        office.bootBase = office.bootMs() + 2'000;
     } // the kiosk is gone; the file stays
     Headless h(ImVec2(1920, 1080), configFor(office));
     office.attach(h); // a new PinGuard on the same file
     CHECK(office.guard->failures() == 5);
     REQUIRE(h.play(kOpenPad) == 0);
-    const std::int64_t left = office.guard->lockedForMs(office.wall());
+    const std::int64_t left = office.guard->lockedForMs();
     CHECK(left > 20'000); // 30 s minus the 2 s restart and the time the pad took to open
     CHECK(left < 28'000);
-    const std::string secs = std::to_string((left + 999) / 1000);
-    CHECK(shows(fill(tr(h, "pin.locked"), "{s}", secs)));
+    const std::int64_t secs = (left + 999) / 1000;
+    CHECK(shows(fill(tr(h, "pin.locked"), "{t}", "0:" + std::to_string(secs))));
     CHECK(h.play(std::string(kEnter1234) + "expect-screen pin\n") == 0);
     CHECK(office.guard->failures() == 5);
-    CHECK(readFile(office.pinFile) == "5 " + std::to_string(lockedUntil) + "\n");
+    CHECK(readFile(office.pinFile) == lockedFile);
+}
+
+TEST_CASE("staff pad: a long lock shows minutes and seconds (64:00), and an older strings file's {s} still gets seconds") {
+    TempDir t;
+    Office office(t);
+    // The longest step (12 wrong PINs), written as the guard writes it, on this boot.
+    {
+        std::ofstream f(office.pinFile);
+        f << "v2 12 " << kWallStart << " " << office.bootBase << " boot-1 3840000 " << office.bootBase + 3'840'000 << " boot-1\n";
+    }
+    {
+        Headless h(ImVec2(1920, 1080), configFor(office));
+        office.attach(h);
+        REQUIRE(h.play(kOpenPad) == 0);
+        // The long press took 3.1 s of the 64 min.
+        const std::int64_t left = office.guard->lockedForMs();
+        CHECK(left > 3'836'000);
+        CHECK(left <= 3'837'000);
+        CHECK(shows(fill(tr(h, "pin.locked"), "{t}", "63:57")));
+        CHECK(h.play("wait 20000\nexpect-screen pin\n") == 0);
+        CHECK(shows(fill(tr(h, "pin.locked"), "{t}", "63:37")));
+        office.bootBase = office.bootMs();
+        office.wallBase = office.wall();
+    }
+    // Content made for the earlier kiosk: pin.locked with {s}, in seconds.
+    const fs::path content = t / "content";
+    fs::copy(KIOSK_SOURCE_DIR "/content", content, fs::copy_options::recursive);
+    std::string strings = readFile(content / "strings.toml");
+    const auto at = strings.find("locked = {");
+    REQUIRE(at != std::string::npos);
+    strings.replace(at, strings.find('\n', at) - at, "locked = { de = \"Gesperrt für {s} s.\", en = \"Locked for {s} s.\" }");
+    std::ofstream(content / "strings.toml", std::ios::trunc) << strings;
+    Headless h(ImVec2(1920, 1080), configFor(office), content.string());
+    office.attach(h);
+    REQUIRE(h.play(kOpenPad) == 0);
+    CHECK(shows("Gesperrt für " + std::to_string((office.guard->lockedForMs() + 999) / 1000) + " s."));
+    CHECK(office.guard->lockedForMs() > 3'800'000);
+}
+
+TEST_CASE("staff pad: with a config that cannot be used the pad says why (file, line, fix) and takes no PIN") {
+    TempDir t;
+    Office office(t);
+    office.refused = "/etc/stand-kiosk/kiosk.toml:3: not valid TOML: expected a value — check quotes, brackets and '=' on that line";
+    Headless h(ImVec2(1920, 1080), configFor(office));
+    office.attach(h);
+    REQUIRE(h.play(kOpenPad) == 0);
+    CHECK(shows(tr(h, "pin.config_locked")));
+    CHECK(shows(office.refused));
+    CHECK_FALSE(shows(tr(h, "pin.prompt")));
+    // The keys do nothing: not even the demo PIN is tried.
+    CHECK(h.play(std::string(kEnter1234) + "expect-screen pin\n") == 0);
+    CHECK(h.app().state().pinEntry.empty());
+    CHECK(office.pinChecks == 0);
+    CHECK(office.guard->failures() == 0);
+    CHECK(h.play("tap lang.en\n") == 0);
+    CHECK(shows(tr(h, "pin.config_locked", core::Lang::En)));
+    CHECK(h.play("tap pin.cancel\nexpect-screen attract\n") == 0);
+}
+
+TEST_CASE("staff panel: sync off because of the config says so, not \"not set up\"") {
+    TempDir t;
+    Office office(t);
+    office.syncConfigBroken = true;
+    Headless h(ImVec2(1920, 1080), configFor(office));
+    office.attach(h);
+    REQUIRE(h.play(std::string(kOpenPad) + kEnter1234 + "expect-screen staff\n") == 0);
+    h.frames(2);
+    CHECK(shows(tr(h, "staff.sync_off_config")));
+    CHECK_FALSE(shows(tr(h, "staff.sync_off")));
 }
 
 TEST_CASE("staff pad: with a PIN set only that PIN opens the panel and the demo PIN warning is gone") {

@@ -7,6 +7,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <random>
 #include <string>
 
@@ -348,6 +351,223 @@ TEST_CASE("a config file that does not exist is reported and the defaults are us
     CHECK(p.file == missing.string());
     CHECK(p.error);
     checkDefaults(loaded.config);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fail closed (issue 10): a config that cannot be used must not bring back the demo PIN or
+// send leads where staff did not mean them to go.
+
+namespace {
+const char* const kHash = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
+
+std::string withPin(const std::string& rest) { return rest + "\n[staff]\npin_hash = \"" + kHash + "\"\n"; }
+} // namespace
+
+TEST_CASE("fail closed: a config that does not parse, once a PIN was set, locks staff mode with file and line") {
+    struct Case {
+        const char* name;
+        std::string text;
+        int line;
+    };
+    const Case cases[] = {
+        {"a unit after a number", "[kiosk]\nid = \"stand-1\"\nidle_timeout_s = 60s\n", 3},
+        {"an unclosed quote", "[kiosk]\nid = \"stand-1\n[screen]\ntheme = \"dark\"\n", 2},
+        {"an unclosed section", "\n[kiosk\nid = \"x\"\n", 2},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        TempConfig f(c.text);
+        auto loaded = f.load();
+        CHECK_FALSE(loaded.parsed);
+        CHECK(loaded.config.staff.pinHash.empty());
+        // The file does not name a PIN: only a PIN set before locks.
+        CHECK_FALSE(loaded.config.staff.pinBroken);
+        CHECK_FALSE(staffLock(loaded, false));
+        const auto lock = staffLock(loaded, true);
+        REQUIRE(lock);
+        CHECK(lock->file == f.path().string());
+        CHECK(lock->line == c.line);
+        CHECK_FALSE(lock->fix.empty());
+    }
+}
+
+TEST_CASE("fail closed: a file that does not parse but names a pin_hash locks even without the marker") {
+    for (const std::string& text :
+         {withPin("[kiosk]\nidle_timeout_s = 60s\n"), std::string("[staff]\npin_hash = \"$argon2id$v=19$trunc\n"),
+          "staff.pin_hash = '" + std::string(kHash) + "'\n[kiosk]\nid = = 1\n", std::string("  \"pin_hash\"= 7 7\n")}) {
+        CAPTURE(text);
+        TempConfig f(text);
+        auto loaded = f.load();
+        CHECK_FALSE(loaded.parsed);
+        CHECK(loaded.config.staff.pinBroken);
+        const auto lock = staffLock(loaded, false);
+        REQUIRE(lock);
+        CHECK(lock->file == f.path().string());
+        CHECK(lock->line > 0);
+    }
+    // An empty pin_hash, or one in a comment, names no PIN.
+    for (const char* text : {"[staff]\npin_hash = \"\" # none yet\n[kiosk]\nid = = 1\n", "# pin_hash = \"$argon2id$…\"\n[kiosk\n"}) {
+        CAPTURE(text);
+        TempConfig f(text);
+        auto loaded = f.load();
+        CHECK_FALSE(loaded.parsed);
+        CHECK_FALSE(loaded.config.staff.pinBroken);
+        CHECK_FALSE(staffLock(loaded, false));
+    }
+}
+
+TEST_CASE("fail closed: a pin_hash of the wrong type or not Argon2id locks staff mode; the rest of the file works") {
+    for (const std::string& value : {std::string("1234"), std::string("\"1234\""), std::string("[\"$argon2id$\"]"),
+                                     std::string("{ hash = \"x\" }"), std::string("\"   \"")}) {
+        CAPTURE(value);
+        TempConfig f("[kiosk]\nid = \"stand-7\"\n\n[staff]\npin_hash = " + value + "\nexport_dir = \"/srv/x\"\n");
+        auto loaded = f.load();
+        CHECK(loaded.parsed);
+        CHECK(loaded.config.kioskId == "stand-7");
+        CHECK(loaded.config.staff.exportDir == "/srv/x");
+        CHECK(loaded.config.staff.pinHash.empty());
+        CHECK(loaded.config.staff.pinBroken);
+        const auto lock = staffLock(loaded, false);
+        REQUIRE(lock);
+        CHECK(lock->key == "staff.pin_hash");
+        CHECK(lock->line == 5);
+        CHECK(lock->file == f.path().string());
+    }
+}
+
+TEST_CASE("fail closed: a pin_hash outside [staff] locks staff mode") {
+    TempConfig f(std::string("[stafff]\npin_hash = \"") + kHash + "\"\n");
+    auto loaded = f.load();
+    CHECK(loaded.parsed);
+    CHECK(loaded.config.staff.pinBroken);
+    const auto lock = staffLock(loaded, false);
+    REQUIRE(lock);
+    CHECK(lock->line == 2);
+}
+
+TEST_CASE("fail closed: a readable file with one bad key keeps the PIN; no config at all keeps the demo PIN") {
+    TempConfig f(withPin("[kiosk]\nidle_timeout_s = \"60s\"\n"));
+    auto loaded = f.load();
+    CHECK(loaded.parsed);
+    CHECK(loaded.problems.size() == 1);
+    CHECK(loaded.config.staff.pinHash == kHash);
+    CHECK_FALSE(loaded.config.staff.pinBroken);
+    CHECK_FALSE(staffLock(loaded, true));
+    // A readable file with pin_hash = "" (the shipped one): the demo PIN, even after a PIN was set.
+    TempConfig shipped("[staff]\npin_hash = \"\"\n");
+    CHECK_FALSE(staffLock(shipped.load(), true));
+    CHECK_FALSE(staffLock(loadConfig({}), true));
+    CHECK_FALSE(staffLock(loadConfig({}), false));
+}
+
+TEST_CASE("fail closed: a missing config locks staff mode only once a PIN was set") {
+    TempDir t;
+    auto loaded = loadConfig(t / "kiosk.toml");
+    CHECK_FALSE(loaded.parsed);
+    CHECK_FALSE(loaded.config.staff.pinBroken);
+    CHECK_FALSE(staffLock(loaded, false));
+    const auto lock = staffLock(loaded, true);
+    REQUIRE(lock);
+    CHECK(lock->file == (t / "kiosk.toml").string());
+}
+
+TEST_CASE("fail closed: a config the kiosk may not read locks staff mode, marker or not") {
+    // As root every file is readable: the check runs in a child that gives up root.
+    TempConfig f(withPin("[kiosk]\nid = \"stand-1\"\n"));
+    REQUIRE(::chmod(f.path().c_str(), 0600) == 0);
+    REQUIRE(::chmod(f.path().parent_path().c_str(), 0755) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(10);
+        const auto loaded = loadConfig(f.path());
+        if (loaded.parsed) ::_exit(11);
+        if (!loaded.config.staff.pinBroken) ::_exit(12);
+        const auto lock = staffLock(loaded, false);
+        if (!lock || lock->file != f.path().string()) ::_exit(13);
+        ::_exit(0);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+
+    SUBCASE("a FIFO where the file should be: no hang, locked") {
+        TempDir t;
+        REQUIRE(::mkfifo((t / "kiosk.toml").c_str(), 0600) == 0);
+        auto loaded = loadConfig(t / "kiosk.toml");
+        CHECK_FALSE(loaded.parsed);
+        CHECK(loaded.config.staff.pinBroken);
+    }
+    SUBCASE("a folder where the file should be") {
+        TempDir t;
+        fs::create_directories(t / "kiosk.toml");
+        auto loaded = loadConfig(t / "kiosk.toml");
+        CHECK_FALSE(loaded.parsed);
+        CHECK(loaded.config.staff.pinBroken);
+        CHECK(staffLock(loaded, false));
+    }
+}
+
+TEST_CASE("fail closed: sync.endpoint over plain http only to a loopback host, by the parsed host") {
+    for (const char* ok : {"https://hub.example/x", "https://hub.example:8443/leads?k=1", "http://127.0.0.1:8080/x",
+                           "http://127.0.0.2:8080/x", "http://127.255.255.254/x", "http://[::1]:9/x", "http://localhost/x",
+                           "http://LOCALHOST:81/x", "HTTP://127.0.0.1/x"}) {
+        CAPTURE(ok);
+        CHECK_FALSE(endpointProblem(ok));
+    }
+    for (const char* bad : {"http://127.0.0.1@other.example/", "http://localhost.other.example/", "http://localhost@evil.example/",
+                            "http://hub.example/x", "http://10.0.0.1/x", "http://128.0.0.1/x", "http://[::2]/x",
+                            "http://[::ffff:8.8.8.8]/x", "http://127.0.0.1.nip.io/x", "http://0x7f000001.evil/x",
+                            "https://user:secret@hub.example/x", "https://token@hub.example/x", "ftp://hub.example/x",
+                            "hub.example/x", "https://", "javascript:alert(1)", "http:///x"}) {
+        CAPTURE(bad);
+        CHECK(endpointProblem(bad));
+    }
+    // In the config: refused, sync stays off, the reason on the endpoint's line.
+    for (const char* bad : {"http://127.0.0.1@other.example/", "http://localhost.other.example/", "http://hub.example/leads"}) {
+        CAPTURE(bad);
+        TempConfig f(std::string("[sync]\ntoken = \"t\"\nendpoint = \"") + bad + "\"\n");
+        auto loaded = f.load();
+        CHECK(loaded.config.sync.endpoint.empty());
+        auto p = onlyProblem(loaded);
+        CHECK(p.key == "sync.endpoint");
+        CHECK(p.line == 3);
+        CHECK(p.error);
+        CHECK(syncConfigBroken(loaded)); // the panel: "off because of the config", not "not set up"
+    }
+    TempConfig good("[sync]\nendpoint = \"http://127.0.0.2:8080/x\"\n");
+    auto loaded = good.load();
+    CHECK(loaded.problems.empty());
+    CHECK(loaded.config.sync.endpoint == "http://127.0.0.2:8080/x");
+    CHECK_FALSE(syncConfigBroken(loaded));
+    CHECK_FALSE(syncConfigBroken(loadConfig({})));
+    TempConfig other("[kiosk]\nidle_timeout_s = 1\n");
+    CHECK_FALSE(syncConfigBroken(other.load())); // a problem elsewhere is not sync's
+}
+
+TEST_CASE("fail closed: a bad sync token, secret or CA file leaves sync off instead of sending without it") {
+    for (const char* line : {"token = 7", "secret = \"plain\"", "secret = [\"whsec_x\"]", "ca_file = 1"}) {
+        CAPTURE(line);
+        TempConfig f(std::string("[sync]\nendpoint = \"https://hub.example/leads\"\n") + line + "\n");
+        auto loaded = f.load();
+        CHECK(loaded.config.sync.endpoint.empty());
+        CHECK(hasErrors(loaded.problems));
+    }
+    TempConfig fine("[sync]\nendpoint = \"https://hub.example/leads\"\nbatch_size = 5000\n");
+    CHECK(fine.load().config.sync.endpoint == "https://hub.example/leads"); // a bad batch size: default, still on
+}
+
+TEST_CASE("fail closed: a config that does not parse reports parsed = false, so staff are told why sync is off") {
+    TempConfig f("[sync]\nendpoint = \"https://hub.example/leads\"\n[kiosk]\nidle_timeout_s = 60s\n");
+    auto loaded = f.load();
+    CHECK_FALSE(loaded.parsed);
+    CHECK(loaded.config.sync.endpoint.empty());
+    CHECK(hasErrors(loaded.problems));
+    CHECK(syncConfigBroken(loaded));
+    TempConfig ok("[kiosk]\nid = \"a\"\n");
+    CHECK(ok.load().parsed);
+    CHECK(loadConfig({}).parsed);
 }
 
 } // TEST_SUITE

@@ -23,10 +23,11 @@ const std::vector<std::string>& requiredStringKeys() {
         "signup.error.phone", "signup.error.exhibitor", "signup.error.consent",
         "kbd.next", "kbd.done",
         "thanks.title", "thanks.text", "thanks.done",
-        "pin.title", "pin.prompt", "pin.wrong", "pin.locked", "pin.back", "pin.cancel",
+        "pin.title", "pin.prompt", "pin.wrong", "pin.locked", "pin.back", "pin.cancel", "pin.config_locked",
         "staff.title", "staff.kiosk", "staff.demo_pin", "staff.leads", "staff.per_hour", "staff.sync_title",
         "staff.sync_counts", "staff.sync_off", "staff.last_sync", "staff.never", "staff.sync", "staff.export_title",
         "staff.export_where", "staff.no_destination", "staff.export", "staff.export_done", "staff.close", "staff.exit",
+        "staff.sync_off_config",
     };
     return keys;
 }

@@ -3,6 +3,8 @@
 #include "../screen.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <utility>
 
 namespace kiosk::ui {
 
@@ -18,13 +20,22 @@ Intent drawPin(const ScreenCtx& ctx) {
     ImGui::SetCursorScreenPos(ImVec2(x0, y));
     ImGui::BeginGroup();
     wrappedText(t.fonts.heading, t.colors.text, ctx.tr("pin.title"), padW);
-    const std::int64_t locked = ctx.backend && ctx.backend->pinLockedForMs ? ctx.backend->pinLockedForMs() : 0;
+    const bool refused = ctx.backend && !ctx.backend->pinRefused.empty();
+    const std::int64_t locked = !refused && ctx.backend && ctx.backend->pinLockedForMs ? ctx.backend->pinLockedForMs() : 0;
+    const bool keysOff = refused || locked > 0;
     std::string msg;
     ImU32 color = t.colors.textMuted;
-    if (locked > 0) {
+    if (refused) {
+        msg = ctx.tr("pin.config_locked");
+        color = t.colors.error;
+    } else if (locked > 0) {
         msg = ctx.tr("pin.locked");
-        const auto p = msg.find("{s}");
-        if (p != std::string::npos) msg.replace(p, 3, std::to_string((locked + 999) / 1000));
+        const std::int64_t secs = (locked + 999) / 1000;
+        char mmss[24];
+        std::snprintf(mmss, sizeof mmss, "%lld:%02lld", static_cast<long long>(secs / 60), static_cast<long long>(secs % 60));
+        // {t} is minutes:seconds; {s}, plain seconds, is what older strings files use.
+        for (const auto& [slot, value] : {std::pair<std::string, std::string>{"{t}", mmss}, {"{s}", std::to_string(secs)}})
+            if (const auto p = msg.find(slot); p != std::string::npos) msg.replace(p, slot.size(), value);
         color = t.colors.error;
     } else if (ctx.state.pinWrong) {
         msg = ctx.tr("pin.wrong");
@@ -33,6 +44,7 @@ Intent drawPin(const ScreenCtx& ctx) {
         msg = ctx.tr("pin.prompt");
     }
     wrappedText(t.fonts.bold, color, msg, padW);
+    if (refused) wrappedText(t.fonts.small, t.colors.text, ctx.backend->pinRefused, padW);
     // One dot per digit typed; nothing hints at the PIN's length.
     const float dotsY = ImGui::GetCursorScreenPos().y + t.em(0.4f);
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -47,10 +59,10 @@ Intent drawPin(const ScreenCtx& ctx) {
         ImGui::SetCursorScreenPos(ImVec2(x0 + float(i % 3) * (keyW + gap), y + float(i / 3) * (key + gap)));
         const std::string k = keys[i];
         if (k == "back") {
-            if (button("pin.back", ctx.tr("pin.back"), ImVec2(keyW, key)) && locked == 0) out = intent::Staff{Op::Back, {}};
+            if (button("pin.back", ctx.tr("pin.back"), ImVec2(keyW, key)) && !keysOff) out = intent::Staff{Op::Back, {}};
         } else if (k == "ok") {
-            if (button("pin.ok", "OK", ImVec2(keyW, key), ButtonKind::Primary) && locked == 0) out = intent::Staff{Op::Ok, {}};
-        } else if (button("pin.key." + k, k, ImVec2(keyW, key)) && locked == 0) {
+            if (button("pin.ok", "OK", ImVec2(keyW, key), ButtonKind::Primary) && !keysOff) out = intent::Staff{Op::Ok, {}};
+        } else if (button("pin.key." + k, k, ImVec2(keyW, key)) && !keysOff) {
             out = intent::Staff{Op::Digit, k};
         }
     }

@@ -90,7 +90,8 @@ Intent drawStaff(const ScreenCtx& ctx) {
     std::string counts = fmt(fmt(fmt(ctx.tr("staff.sync_counts"), std::to_string(s.stats.pending)), std::to_string(s.stats.synced), "{s}"),
                              std::to_string(s.stats.failed), "{f}");
     line(t.fonts.body, t.colors.text, counts, colW);
-    if (!s.sync.enabled) line(t.fonts.body, t.colors.textMuted, ctx.tr("staff.sync_off"), colW);
+    if (!s.sync.enabled && b.syncConfigBroken) line(t.fonts.bold, t.colors.error, ctx.tr("staff.sync_off_config"), colW);
+    else if (!s.sync.enabled) line(t.fonts.body, t.colors.textMuted, ctx.tr("staff.sync_off"), colW);
     else {
         line(t.fonts.body, t.colors.text, ctx.tr("staff.last_sync") + " " + (s.sync.lastSuccessMs ? core::isoUtc(s.sync.lastSuccessMs).substr(0, 19) + " UTC" : ctx.tr("staff.never")), colW);
         if (!s.sync.lastError.empty()) line(t.fonts.bold, t.colors.error, s.sync.lastError, colW);
