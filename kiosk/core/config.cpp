@@ -128,7 +128,15 @@ bool syncConfigBroken(const ConfigLoad& load) {
 }
 
 std::optional<Problem> staffLock(const ConfigLoad& load, bool pinWasSet) {
-    if (!load.config.staff.pinBroken && (load.parsed || !pinWasSet)) return std::nullopt;
+    if (!load.config.staff.pinBroken && (load.parsed || !pinWasSet)) {
+        // A PIN was set here, and the config (perhaps a fresh copy of the shipped one, or none
+        // at all) has none now: the demo PIN would open staff mode to anyone at the stand.
+        if (!pinWasSet || !load.config.staff.pinHash.empty()) return std::nullopt;
+        return Problem{"", 0, "staff.pin_hash",
+                       "a PIN was set on this kiosk, but the configuration has none",
+                       "set it again with: kiosk set-pin --config FILE (to go back to the demo PIN, "
+                       "delete pin_set in the data folder)"};
+    }
     const auto& ps = load.problems;
     auto it = std::find_if(ps.begin(), ps.end(), [](const Problem& p) {
         return p.error && p.key.size() >= 8 && p.key.compare(p.key.size() - 8, 8, "pin_hash") == 0;

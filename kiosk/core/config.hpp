@@ -57,7 +57,8 @@ ConfigLoad loadConfig(const std::filesystem::path& path);
 /// Why no PIN may open staff mode (the problem to show staff, with file and line), or
 /// nullopt. Locked when the file names a broken PIN, or when it could not be read or parsed
 /// and a PIN was ever set on this kiosk (`pinWasSet`, core::pinWasSet): its defaults would
-/// bring back the demo PIN.
+/// bring back the demo PIN. For the same reason a kiosk that once had a PIN stays locked when
+/// its config (or the lack of one) names no PIN any more.
 std::optional<Problem> staffLock(const ConfigLoad& load, bool pinWasSet);
 
 /// true when sync is off because of the config (it could not be read or parsed, or a

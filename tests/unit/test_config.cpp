@@ -445,7 +445,7 @@ TEST_CASE("fail closed: a pin_hash outside [staff] locks staff mode") {
     CHECK(lock->line == 2);
 }
 
-TEST_CASE("fail closed: a readable file with one bad key keeps the PIN; no config at all keeps the demo PIN") {
+TEST_CASE("fail closed: a readable file with one bad key keeps the PIN; no PIN ever set keeps the demo PIN") {
     TempConfig f(withPin("[kiosk]\nidle_timeout_s = \"60s\"\n"));
     auto loaded = f.load();
     CHECK(loaded.parsed);
@@ -453,11 +453,16 @@ TEST_CASE("fail closed: a readable file with one bad key keeps the PIN; no confi
     CHECK(loaded.config.staff.pinHash == kHash);
     CHECK_FALSE(loaded.config.staff.pinBroken);
     CHECK_FALSE(staffLock(loaded, true));
-    // A readable file with pin_hash = "" (the shipped one): the demo PIN, even after a PIN was set.
+    // A readable file with pin_hash = "" (the shipped one, say after an upgrade replaced the
+    // config) or no config at all: the demo PIN only while no PIN was ever set here.
     TempConfig shipped("[staff]\npin_hash = \"\"\n");
-    CHECK_FALSE(staffLock(shipped.load(), true));
-    CHECK_FALSE(staffLock(loadConfig({}), true));
+    CHECK_FALSE(staffLock(shipped.load(), false));
     CHECK_FALSE(staffLock(loadConfig({}), false));
+    for (const auto& lock : {staffLock(shipped.load(), true), staffLock(loadConfig({}), true)}) {
+        REQUIRE(lock);
+        CHECK(lock->key == "staff.pin_hash");
+        CHECK(lock->fix.find("kiosk set-pin") != std::string::npos);
+    }
 }
 
 TEST_CASE("fail closed: a missing config locks staff mode only once a PIN was set") {
