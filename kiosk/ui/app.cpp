@@ -202,7 +202,13 @@ void App::applyForm(const intent::Form& f) {
     case Op::HideKeyboard: s.focused.clear(); break;
     case Op::ToggleSector: toggle(s.input.sectors, f.arg); break;
     case Op::ToggleExhibitor: toggle(s.input.exhibitors, f.arg); break;
-    case Op::ToggleConsent: s.input.consent = !s.input.consent; break;
+    case Op::ToggleConsent:
+        s.input.consent = !s.input.consent;
+        if (s.input.consent) { // what the visitor agreed to is the text on screen as they ticked the box
+            s.consentAtMs = m_clock.wallMs();
+            s.consentLang = m_state.lang;
+        }
+        break;
     case Op::ToggleNewsletter: s.input.newsletter = !s.input.newsletter; break;
     case Op::ShowPrivacy: s.privacyOpen = true; break;
     case Op::HidePrivacy: s.privacyOpen = false; break;
@@ -248,8 +254,8 @@ void App::submit() {
     lead.message = clean.message;
     lead.sectors = clean.sectors;
     lead.exhibitors = clean.exhibitors;
-    lead.consent = {m_content.consent.version, core::sha256Hex(m_content.consent.shown(m_state.lang)),
-                    core::langCode(m_state.lang), lead.createdMs};
+    lead.consent = {m_content.consent.version, core::sha256Hex(m_content.consent.shown(s.consentLang)),
+                    core::langCode(s.consentLang), s.consentAtMs};
     lead.newsletter = clean.newsletter;
     const core::StoreResult r = m_leads ? m_leads(lead) : core::StoreResult{false, "no lead store configured"};
     if (!r) {

@@ -181,6 +181,41 @@ bool zeroed(const std::string& s) {
 }
 } // namespace
 
+TEST_CASE("consent.given_at is when the box was ticked, and its text is the one shown then") {
+    using kiosk::core::Lang;
+    Headless h;
+    REQUIRE(h.play(kRequired) == 0);
+    const std::int64_t before = h.clock.wallMs();
+    REQUIRE(h.play("tap signup.consent\n") == 0);
+    const std::int64_t after = h.clock.wallMs();
+    // The visitor switches to English after ticking, reads on, and submits 20 s later.
+    REQUIRE(h.play("tap lang.en\nwait 20000\ntap signup.submit\nexpect-screen thanks\n") == 0);
+    REQUIRE(h.store->count() == 1);
+    const auto l = h.store->all().front();
+    CHECK(l.consent.atMs >= before);
+    CHECK(l.consent.atMs <= after);
+    CHECK(l.createdMs - l.consent.atMs >= 20000);
+    CHECK(l.lang == "en"); // the form's language at submit
+    CHECK(l.consent.lang == "de");
+    CHECK(l.consent.sha256 == kiosk::core::sha256Hex(h.content.content.consent.shown(Lang::De)));
+    CHECK(kiosk::core::leadJson(l).find("\"given_at\":\"" + kiosk::core::isoUtc(l.consent.atMs) + "\"") != std::string::npos);
+}
+
+TEST_CASE("consent ticked, unticked and ticked again counts from the last tick, in its language") {
+    using kiosk::core::Lang;
+    Headless h;
+    REQUIRE(h.play(kRequired) == 0);
+    REQUIRE(h.play("tap signup.consent\nwait 5000\ntap signup.consent\ntap lang.en\nwait 5000\n") == 0);
+    const std::int64_t before = h.clock.wallMs();
+    REQUIRE(h.play("tap signup.consent\ntap lang.de\nwait 3000\ntap signup.submit\nexpect-screen thanks\n") == 0);
+    REQUIRE(h.store->count() == 1);
+    const auto l = h.store->all().front();
+    CHECK(l.consent.atMs >= before);
+    CHECK(l.consent.atMs < before + 1000);
+    CHECK(l.consent.lang == "en");
+    CHECK(l.consent.sha256 == kiosk::core::sha256Hex(h.content.content.consent.shown(Lang::En)));
+}
+
 TEST_CASE("the idle wipe, cancel and a sign-up zero the form's buffers, not only empty them") {
     Headless h;
     const auto& in = h.app().state().signup.input;
