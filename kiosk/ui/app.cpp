@@ -92,6 +92,7 @@ void App::go(Screen s) {
 
 void App::resetForNextVisitor() {
     wipeForm();
+    core::wipe(m_state.pinEntry);
     m_state = UiState{};
     m_state.screenSince = m_clock.now();
     resetTouchScrolls();
@@ -279,7 +280,7 @@ void App::applyStaff(const intent::Staff& s) {
     switch (s.op) {
     case Op::OpenPin:
         if (!m_hasBackend) return;
-        m_state.pinEntry.clear();
+        core::wipe(m_state.pinEntry);
         m_state.pinWrong = false;
         go(Screen::Pin);
         break;
@@ -291,8 +292,13 @@ void App::applyStaff(const intent::Staff& s) {
         if (!m_state.pinEntry.empty()) m_state.pinEntry.pop_back();
         break;
     case Op::Ok: {
-        const std::string pin = std::exchange(m_state.pinEntry, {});
-        if (m_backend.checkPin && m_backend.checkPin(pin)) {
+        // The PIN is checked and then zeroed, here and in the pad's buffer (a move of a
+        // short string copies it and leaves the digits behind).
+        std::string pin = m_state.pinEntry;
+        core::wipe(m_state.pinEntry);
+        const bool right = m_backend.checkPin && m_backend.checkPin(pin);
+        core::wipe(pin);
+        if (right) {
             m_snapshotAt = -1e9; // fresh figures as the panel opens
             go(Screen::Staff);
         } else {
