@@ -47,7 +47,9 @@ template <typename T> void zeroAll(ImVector<T>& v) {
 
 /// Characters from a physical keyboard or badge scanner wait in ImGui's input queue; it is
 /// emptied every frame (resize(0)) but keeps them in its buffer.
-void wipeInputQueue() { zeroAll(ImGui::GetIO().InputQueueCharacters); }
+void wipeInputQueue() {
+    zeroAll(ImGui::GetIO().InputQueueCharacters);
+}
 
 /// ImGui's own text-input state and its undo buffer. Our fields are not ImGui::InputText,
 /// so it should be empty; should anything ever use it, it must not keep a visitor's text
@@ -72,7 +74,8 @@ void wipeImGuiTextState() {
 void App::wipeForm() {
     SignupState& s = m_state.signup;
     core::wipe(s.input);
-    for (std::string* x : {&s.focused, &s.scrollTo, &s.leadId}) core::wipe(*x);
+    for (std::string* x : {&s.focused, &s.scrollTo, &s.leadId})
+        core::wipe(*x);
     m_state.signup = SignupState{};
     m_keyboard = KeyboardState{};
     if (ImGui::GetCurrentContext()) wipeImGuiTextState();

@@ -198,7 +198,8 @@ TEST_CASE("consent.given_at is when the box was ticked, and its text is the one 
     CHECK(l.lang == "en"); // the form's language at submit
     CHECK(l.consent.lang == "de");
     CHECK(l.consent.sha256 == kiosk::core::sha256Hex(h.content.content.consent.shown(Lang::De)));
-    CHECK(kiosk::core::leadJson(l).find("\"given_at\":\"" + kiosk::core::isoUtc(l.consent.atMs) + "\"") != std::string::npos);
+    CHECK(kiosk::core::leadJson(l).find("\"given_at\":\"" + kiosk::core::isoUtc(l.consent.atMs) + "\"") !=
+          std::string::npos);
 }
 
 TEST_CASE("consent ticked, unticked and ticked again counts from the last tick, in its language") {
@@ -220,7 +221,8 @@ TEST_CASE("the idle wipe, cancel and a sign-up zero the form's buffers, not only
     Headless h;
     const auto& in = h.app().state().signup.input;
     auto allZeroed = [&] {
-        for (const std::string* s : {&in.firstName, &in.lastName, &in.email, &in.company, &in.jobTitle, &in.phone, &in.message})
+        for (const std::string* s :
+             {&in.firstName, &in.lastName, &in.email, &in.company, &in.jobTitle, &in.phone, &in.message})
             if (!s->empty() || !zeroed(*s)) return false;
         return true;
     };

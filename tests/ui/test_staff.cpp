@@ -319,7 +319,9 @@ TEST_CASE("staff pad: the digits are zeroed once checked or cancelled, not only 
     Headless h(ImVec2(1920, 1080), configFor(office));
     office.attach(h);
     const std::string& entry = h.app().state().pinEntry;
-    auto zeroed = [&] { return std::all_of(entry.data(), entry.data() + entry.capacity(), [](char c) { return c == 0; }); };
+    auto zeroed = [&] {
+        return std::all_of(entry.data(), entry.data() + entry.capacity(), [](char c) { return c == 0; });
+    };
     REQUIRE(h.play(kOpenPad) == 0);
     CHECK(h.play("tap pin.key.9\ntap pin.key.7\ntap pin.key.5\ntap pin.cancel\nexpect-screen attract\n") == 0);
     CHECK(zeroed());

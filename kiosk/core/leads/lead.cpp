@@ -22,9 +22,11 @@ void wipe(std::string& s, size_t from) {
 }
 
 void wipe(Lead& l) {
-    for (std::string* s : {&l.firstName, &l.lastName, &l.email, &l.company, &l.jobTitle, &l.phone, &l.message}) wipe(*s);
+    for (std::string* s : {&l.firstName, &l.lastName, &l.email, &l.company, &l.jobTitle, &l.phone, &l.message})
+        wipe(*s);
     for (auto* list : {&l.sectors, &l.exhibitors}) {
-        for (auto& s : *list) wipe(s);
+        for (auto& s : *list)
+            wipe(s);
         list->clear();
     }
 }

@@ -155,7 +155,8 @@ bool normalizeEmail(std::string& email) {
         return false;
     const std::string_view local = std::string_view(email).substr(0, at);
     if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string::npos) return false;
-    std::transform(email.begin() + static_cast<std::ptrdiff_t>(at) + 1, email.end(), email.begin() + static_cast<std::ptrdiff_t>(at) + 1,
+    std::transform(email.begin() + static_cast<std::ptrdiff_t>(at) + 1, email.end(),
+                   email.begin() + static_cast<std::ptrdiff_t>(at) + 1,
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return true;
 }
@@ -163,15 +164,16 @@ bool normalizeEmail(std::string& email) {
 void reserveFields(FormInput& f) {
     using L = FieldLimits;
     constexpr size_t kMaxUtf8 = 4; // bytes per character
-    const std::pair<std::string*, size_t> fields[] = {{&f.firstName, L::name}, {&f.lastName, L::name},
-                                                      {&f.email, L::email},    {&f.company, L::company},
-                                                      {&f.jobTitle, L::jobTitle}, {&f.phone, L::phone},
-                                                      {&f.message, L::message}};
-    for (const auto& [s, chars] : fields) s->reserve(chars * kMaxUtf8);
+    const std::pair<std::string*, size_t> fields[] = {
+        {&f.firstName, L::name},    {&f.lastName, L::name}, {&f.email, L::email},    {&f.company, L::company},
+        {&f.jobTitle, L::jobTitle}, {&f.phone, L::phone},   {&f.message, L::message}};
+    for (const auto& [s, chars] : fields)
+        s->reserve(chars * kMaxUtf8);
 }
 
 void wipe(FormInput& f) {
-    for (std::string* s : {&f.firstName, &f.lastName, &f.email, &f.company, &f.jobTitle, &f.phone, &f.message}) wipe(*s);
+    for (std::string* s : {&f.firstName, &f.lastName, &f.email, &f.company, &f.jobTitle, &f.phone, &f.message})
+        wipe(*s);
     f.sectors.clear();
     f.exhibitors.clear();
     f.consent = f.newsletter = false;
