@@ -23,6 +23,9 @@ and `expect-text` (whose line would hold it too) is never used with it.
 What counts as "the text": every 6-character run of what was typed that is not also part of
 something the kiosk stores (the stored lead is in SQLite's page cache, and that is fine).
 The markers are runs of rare letters, so a 6-character run shows up nowhere by chance.
+Not checked: single characters (a key event, the keyboard's one-letter preview) and the
+glyph quads of the last sign-up frame that ImGui's draw lists may still hold (positions and
+atlas coordinates, not text).
 """
 import argparse
 import os
