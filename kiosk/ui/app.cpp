@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <utility>
 
 namespace kiosk::ui {
@@ -39,12 +40,52 @@ App::App(const core::Content& content, const core::KioskConfig& config, const co
     m_lastActivity = m_state.screenSince = clock.now();
 }
 
+namespace {
+template <typename T> void zeroAll(ImVector<T>& v) {
+    if (v.Data) std::memset(static_cast<void*>(v.Data), 0, static_cast<size_t>(v.Capacity) * sizeof(T));
+}
+
+/// Characters from a physical keyboard or badge scanner wait in ImGui's input queue; it is
+/// emptied every frame (resize(0)) but keeps them in its buffer.
+void wipeInputQueue() {
+    zeroAll(ImGui::GetIO().InputQueueCharacters);
+}
+
+/// ImGui's own text-input state and its undo buffer. Our fields are not ImGui::InputText,
+/// so it should be empty; should anything ever use it, it must not keep a visitor's text
+/// (ClearActiveID leaves TextW, TextA, InitialTextA and the undo characters in place).
+void wipeImGuiTextState() {
+    ImGui::ClearActiveID();
+    ImGuiInputTextState& st = ImGui::GetCurrentContext()->InputTextState;
+    zeroAll(st.TextW);
+    zeroAll(st.TextA);
+    zeroAll(st.InitialTextA);
+    st.TextW.clear();
+    st.TextA.clear();
+    st.InitialTextA.clear();
+    std::memset(static_cast<void*>(&st.Stb), 0, sizeof st.Stb);
+    st.CurLenW = st.CurLenA = 0;
+    st.TextAIsValid = false;
+    st.ID = 0;
+    wipeInputQueue();
+}
+} // namespace
+
+void App::wipeForm() {
+    SignupState& s = m_state.signup;
+    core::wipe(s.input);
+    for (std::string* x : {&s.focused, &s.scrollTo, &s.leadId})
+        core::wipe(*x);
+    m_state.signup = SignupState{};
+    m_keyboard = KeyboardState{};
+    if (ImGui::GetCurrentContext()) wipeImGuiTextState();
+}
+
 void App::go(Screen s) {
     if (s == m_state.screen) return;
-    // Leaving the form (cancel, back) forgets what was typed.
+    // Leaving the form (cancel, back, submitted) forgets what was typed, buffers and all.
     if (m_state.screen == Screen::Signup) {
-        m_state.signup = SignupState{};
-        m_keyboard = KeyboardState{};
+        wipeForm();
         resetTouchScrolls();
     }
     m_state.screen = s;
@@ -53,11 +94,11 @@ void App::go(Screen s) {
 }
 
 void App::resetForNextVisitor() {
+    wipeForm();
+    core::wipe(m_state.pinEntry);
     m_state = UiState{};
-    m_keyboard = KeyboardState{};
     m_state.screenSince = m_clock.now();
     resetTouchScrolls();
-    ImGui::ClearActiveID();
     m_settleFrames = 3;
 }
 
@@ -81,7 +122,8 @@ void App::apply(const Intent& i) {
                 m_state.filter = v.sectorId;
             } else if constexpr (std::is_same_v<T, intent::OpenSignup>) {
                 go(Screen::Signup);
-                m_state.signup = SignupState{};
+                wipeForm();
+                core::reserveFields(m_state.signup.input);
                 m_keyboard.german = m_state.lang == core::Lang::De;
                 m_state.signup.leadId = core::newUuid();
                 const core::Company* c = m_content.company(v.companyId);
@@ -116,7 +158,7 @@ void eraseLastChar(std::string& s) {
     if (s.empty()) return;
     size_t i = s.size() - 1;
     while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i; // a whole UTF-8 character
-    s.erase(i);
+    core::wipe(s, i); // erase() alone keeps the deleted bytes in the buffer
 }
 } // namespace
 
@@ -164,7 +206,13 @@ void App::applyForm(const intent::Form& f) {
     case Op::HideKeyboard: s.focused.clear(); break;
     case Op::ToggleSector: toggle(s.input.sectors, f.arg); break;
     case Op::ToggleExhibitor: toggle(s.input.exhibitors, f.arg); break;
-    case Op::ToggleConsent: s.input.consent = !s.input.consent; break;
+    case Op::ToggleConsent:
+        s.input.consent = !s.input.consent;
+        if (s.input.consent) { // what the visitor agreed to is the text on screen as they ticked the box
+            s.consentAtMs = m_clock.wallMs();
+            s.consentLang = m_state.lang;
+        }
+        break;
     case Op::ToggleNewsletter: s.input.newsletter = !s.input.newsletter; break;
     case Op::ShowPrivacy: s.privacyOpen = true; break;
     case Op::HidePrivacy: s.privacyOpen = false; break;
@@ -175,6 +223,16 @@ void App::applyForm(const intent::Form& f) {
 void App::submit() {
     SignupState& s = m_state.signup;
     core::FormInput clean = s.input; // what was typed stays on screen; the cleaned copy is stored
+    core::Lead lead;
+    // The copies made here are zeroed on every way out (the form itself is wiped with the visit).
+    struct WipeCopies {
+        core::FormInput& form;
+        core::Lead& lead;
+        ~WipeCopies() {
+            core::wipe(form);
+            core::wipe(lead);
+        }
+    } wipeCopies{clean, lead};
     s.errors = core::validateForm(clean);
     s.storeFailed = false;
     if (!s.errors.empty()) {
@@ -186,7 +244,6 @@ void App::submit() {
         s.scrollTo = first;
         return;
     }
-    core::Lead lead;
     lead.id = s.leadId.empty() ? core::newUuid() : s.leadId;
     lead.createdMs = m_clock.wallMs();
     lead.kioskId = m_config.kioskId;
@@ -201,8 +258,8 @@ void App::submit() {
     lead.message = clean.message;
     lead.sectors = clean.sectors;
     lead.exhibitors = clean.exhibitors;
-    lead.consent = {m_content.consent.version, core::sha256Hex(m_content.consent.shown(m_state.lang)),
-                    core::langCode(m_state.lang), lead.createdMs};
+    lead.consent = {m_content.consent.version, core::sha256Hex(m_content.consent.shown(s.consentLang)),
+                    core::langCode(s.consentLang), s.consentAtMs};
     lead.newsletter = clean.newsletter;
     const core::StoreResult r = m_leads ? m_leads(lead) : core::StoreResult{false, "no lead store configured"};
     if (!r) {
@@ -226,7 +283,7 @@ void App::applyStaff(const intent::Staff& s) {
     switch (s.op) {
     case Op::OpenPin:
         if (!m_hasBackend) return;
-        m_state.pinEntry.clear();
+        core::wipe(m_state.pinEntry);
         m_state.pinWrong = false;
         go(Screen::Pin);
         break;
@@ -238,8 +295,13 @@ void App::applyStaff(const intent::Staff& s) {
         if (!m_state.pinEntry.empty()) m_state.pinEntry.pop_back();
         break;
     case Op::Ok: {
-        const std::string pin = std::exchange(m_state.pinEntry, {});
-        if (m_backend.checkPin && m_backend.checkPin(pin)) {
+        // The PIN is checked and then zeroed, here and in the pad's buffer (a move of a
+        // short string copies it and leaves the digits behind).
+        std::string pin = m_state.pinEntry;
+        core::wipe(m_state.pinEntry);
+        const bool right = m_backend.checkPin && m_backend.checkPin(pin);
+        core::wipe(pin);
+        if (right) {
             m_snapshotAt = -1e9; // fresh figures as the panel opens
             go(Screen::Staff);
         } else {
@@ -409,6 +471,9 @@ void App::frame(ImVec2 displaySize) {
             m_settleFrames = std::max(m_settleFrames, 2);
             break;
         }
+    // A typed character travels in an intent: not kept past its frame.
+    if (auto* f = std::get_if<intent::Form>(&screenIntent)) core::wipe(f->arg);
+    wipeInputQueue();
 
     // When the next frame is due: now while anything moves, else at the next
     // timed change (a scene of the attract loop, the idle warning, its countdown).

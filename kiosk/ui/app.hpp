@@ -47,6 +47,8 @@ private:
     void apply(const Intent& i);
     void go(Screen s);
     void resetForNextVisitor();
+    /// Zeros every buffer that held what the visitor typed, then empties the form.
+    void wipeForm();
     void applyForm(const intent::Form& f);
     void applyStaff(const intent::Staff& s);
     Intent drawStaffCorner();

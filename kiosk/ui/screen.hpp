@@ -47,6 +47,8 @@ struct SignupState {
     std::string focused;                  ///< field id (first_name, email, …) or empty: no keyboard
     std::vector<core::FieldError> errors; ///< from the last submit
     std::string leadId;                   ///< chosen when the form opens: one form, one lead, however often submitted
+    std::int64_t consentAtMs = 0;         ///< wall clock when the consent box was last ticked
+    core::Lang consentLang = core::Lang::De; ///< the language its text was shown in then
     bool privacyOpen = false;
     bool storeFailed = false;             ///< the last submit could not be stored
     std::string scrollTo;                 ///< a field or row to bring into view on the next frame

@@ -25,7 +25,7 @@ inspected, its files run, its unit verified and its maintainer scripts run.
    are printed as notes and not counted. verify does not need the stand-kiosk user to exist
    (systemd 252). The unit's settings are checked too (Type=notify, WatchdogSec, Restart=always
    with a short RestartSec, the user, tty1, SDL_VIDEODRIVER=wayland, cage without -s, the
-   paths that the package installs).
+   paths that the package installs, LimitCORE=0 so that a crash never dumps visitor data).
 7. Maintainer scripts, really run: not with `dpkg -i` (it would need cage and its Wayland stack
    installed, and changes this machine) nor `dpkg --root` (needs a whole chroot for the scripts),
    but in a private mount namespace (unshare --mount) where /etc is a tmpfs copy of the real
@@ -225,6 +225,7 @@ def check_unit(res, root, tmp):
         ("the paths in ExecStart are in the package", all(os.path.exists(os.path.join(root, p.lstrip("/")))
                                                           for p in ("usr/bin/stand-kiosk", "etc/stand-kiosk/kiosk.toml"))),
         ("TimeoutStopSec leaves room for the 2 s shutdown", one("TimeoutStopSec") not in ("", "0")),
+        ("LimitCORE=0 (a crash writes no visitor data to disk)", one("LimitCORE") == "0"),
         ("WantedBy=graphical.target", "graphical.target" in " ".join(s.get("WantedBy", []))),
     ]
     for name, ok in checks:

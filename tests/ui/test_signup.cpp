@@ -1,8 +1,11 @@
 // Headless UI tests of the sign-up: the whole form filled by keyboard taps, every
 // validation error, double submit, store failure, idle wipe — against a real SQLite store.
+#include "core/leads/lead.hpp"
 #include "headless.hpp"
 
 #include <doctest/doctest.h>
+
+#include <algorithm>
 
 using kiosk::test::Headless;
 using kiosk::ui::Screen;
@@ -157,4 +160,93 @@ TEST_CASE("type fails clearly without a focused field or a key") {
     CHECK(h.out.str().find("no text field has the focus") != std::string::npos);
     CHECK(h.play("tap attract.start\ntap browse.signup\ntap signup.first_name\ntype 王\n") == 1);
     CHECK(h.out.str().find("no key types") != std::string::npos);
+}
+
+namespace {
+const char* kRequired = R"(tap attract.start
+tap browse.signup
+tap signup.first_name
+type Ada
+tap kbd.next
+type Lovelace
+tap kbd.next
+type ada@example.org
+tap kbd.done
+tap signup.exhibitor.medlock-gas-sensing
+)";
+
+/// Nothing but zeros in the string's whole buffer (what clear() keeps is what lingers).
+bool zeroed(const std::string& s) {
+    return std::all_of(s.data(), s.data() + s.capacity(), [](char c) { return c == 0; });
+}
+} // namespace
+
+TEST_CASE("consent.given_at is when the box was ticked, and its text is the one shown then") {
+    using kiosk::core::Lang;
+    Headless h;
+    REQUIRE(h.play(kRequired) == 0);
+    const std::int64_t before = h.clock.wallMs();
+    REQUIRE(h.play("tap signup.consent\n") == 0);
+    const std::int64_t after = h.clock.wallMs();
+    // The visitor switches to English after ticking, reads on, and submits 20 s later.
+    REQUIRE(h.play("tap lang.en\nwait 20000\ntap signup.submit\nexpect-screen thanks\n") == 0);
+    REQUIRE(h.store->count() == 1);
+    const auto l = h.store->all().front();
+    CHECK(l.consent.atMs >= before);
+    CHECK(l.consent.atMs <= after);
+    CHECK(l.createdMs - l.consent.atMs >= 20000);
+    CHECK(l.lang == "en"); // the form's language at submit
+    CHECK(l.consent.lang == "de");
+    CHECK(l.consent.sha256 == kiosk::core::sha256Hex(h.content.content.consent.shown(Lang::De)));
+    CHECK(kiosk::core::leadJson(l).find("\"given_at\":\"" + kiosk::core::isoUtc(l.consent.atMs) + "\"") !=
+          std::string::npos);
+}
+
+TEST_CASE("consent ticked, unticked and ticked again counts from the last tick, in its language") {
+    using kiosk::core::Lang;
+    Headless h;
+    REQUIRE(h.play(kRequired) == 0);
+    REQUIRE(h.play("tap signup.consent\nwait 5000\ntap signup.consent\ntap lang.en\nwait 5000\n") == 0);
+    const std::int64_t before = h.clock.wallMs();
+    REQUIRE(h.play("tap signup.consent\ntap lang.de\nwait 3000\ntap signup.submit\nexpect-screen thanks\n") == 0);
+    REQUIRE(h.store->count() == 1);
+    const auto l = h.store->all().front();
+    CHECK(l.consent.atMs >= before);
+    CHECK(l.consent.atMs < before + 1000);
+    CHECK(l.consent.lang == "en");
+    CHECK(l.consent.sha256 == kiosk::core::sha256Hex(h.content.content.consent.shown(Lang::En)));
+}
+
+TEST_CASE("the idle wipe, cancel and a sign-up zero the form's buffers, not only empty them") {
+    Headless h;
+    const auto& in = h.app().state().signup.input;
+    auto allZeroed = [&] {
+        for (const std::string* s :
+             {&in.firstName, &in.lastName, &in.email, &in.company, &in.jobTitle, &in.phone, &in.message})
+            if (!s->empty() || !zeroed(*s)) return false;
+        return true;
+    };
+    // Typed, partly deleted, then left alone.
+    REQUIRE(h.play(kRequired) == 0);
+    REQUIRE(h.play("tap signup.message\ntype Grüße\ntap kbd.backspace\ntap kbd.backspace\ntap kbd.backspace\n") == 0);
+    REQUIRE(h.play("expect-text signup.message Gr\n") == 0);
+    CHECK(std::all_of(in.message.data() + in.message.size(), in.message.data() + in.message.capacity(),
+                      [](char c) { return c == 0; })); // what backspace deleted is gone at once (ü and ß are 2 bytes)
+    REQUIRE(h.play("wait 61000\nexpect-screen attract\n") == 0);
+    CHECK(allZeroed());
+    // Cancel.
+    REQUIRE(h.play(kRequired) == 0);
+    REQUIRE(h.play("tap signup.cancel\nexpect-screen browse\n") == 0);
+    CHECK(allZeroed());
+    // Submitted: thanks shows, and the form is already gone.
+    REQUIRE(h.play("tap nav.home\n") == 0);
+    REQUIRE(h.play(kRequired) == 0);
+    REQUIRE(h.play("tap signup.consent\ntap signup.submit\nexpect-screen thanks\n") == 0);
+    CHECK(allZeroed());
+    // A physical keyboard's characters do not stay in ImGui's input queue either.
+    REQUIRE(h.play("tap thanks.done\ntap attract.start\ntap browse.signup\ntap signup.email\n") == 0);
+    ImGui::GetIO().AddInputCharactersUTF8("scan@example.org");
+    h.frames(3);
+    const ImVector<ImWchar>& q = ImGui::GetIO().InputQueueCharacters;
+    CHECK(std::all_of(q.Data, q.Data + q.Capacity, [](ImWchar c) { return c == 0; }));
 }

@@ -321,6 +321,24 @@ TEST_CASE("staff pad: digits, delete and cancel - and cancel forgets what was ty
     CHECK(h.app().state().pinEntry.empty());
 }
 
+TEST_CASE("staff pad: the digits are zeroed once checked or cancelled, not only emptied") {
+    TempDir t;
+    Office office(t);
+    office.pinHash = core::hashPin("24680");
+    Headless h(ImVec2(1920, 1080), configFor(office));
+    office.attach(h);
+    const std::string& entry = h.app().state().pinEntry;
+    auto zeroed = [&] {
+        return std::all_of(entry.data(), entry.data() + entry.capacity(), [](char c) { return c == 0; });
+    };
+    REQUIRE(h.play(kOpenPad) == 0);
+    CHECK(h.play("tap pin.key.9\ntap pin.key.7\ntap pin.key.5\ntap pin.cancel\nexpect-screen attract\n") == 0);
+    CHECK(zeroed());
+    REQUIRE(h.play(kOpenPad) == 0);
+    CHECK(h.play(enterPin("24680") + "expect-screen staff\n") == 0);
+    CHECK(zeroed());
+}
+
 TEST_CASE("staff pad: 5 wrong PINs lock it with a message in minutes:seconds and keys are ignored while locked") {
     TempDir t;
     Office office(t);

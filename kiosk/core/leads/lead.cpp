@@ -15,6 +15,22 @@ void ensureSodium() {
 }
 } // namespace
 
+void wipe(std::string& s, size_t from) {
+    if (from >= s.capacity()) return;
+    sodium_memzero(s.data() + from, s.capacity() - from);
+    s.resize(from);
+}
+
+void wipe(Lead& l) {
+    for (std::string* s : {&l.firstName, &l.lastName, &l.email, &l.company, &l.jobTitle, &l.phone, &l.message})
+        wipe(*s);
+    for (auto* list : {&l.sectors, &l.exhibitors}) {
+        for (auto& s : *list)
+            wipe(s);
+        list->clear();
+    }
+}
+
 std::string newUuid() {
     ensureSodium();
     unsigned char b[16];

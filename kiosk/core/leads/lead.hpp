@@ -26,6 +26,12 @@ struct Lead {
     std::string syncState = "pending"; ///< pending, synced, failed
 };
 
+/// Overwrites the buffer of `s` with zeros from `from` to its capacity (clear() and
+/// erase() leave the old characters in place, and freed memory keeps them) and cuts it there.
+void wipe(std::string& s, size_t from = 0);
+/// wipe() on every field a visitor typed or chose.
+void wipe(Lead& lead);
+
 /// A random (version 4) UUID, from libsodium's CSPRNG.
 std::string newUuid();
 

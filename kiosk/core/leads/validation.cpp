@@ -1,7 +1,10 @@
 #include "validation.hpp"
 
+#include "lead.hpp"
+
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 namespace kiosk::core {
 
@@ -104,10 +107,15 @@ std::string cleanText(const std::string& s, bool multiline) {
         }
         i += n;
     }
+    // Trimmed in place: a substr() copy would leave `out` freed with the visitor's text in it.
     const auto a = out.find_first_not_of(" \n");
-    if (a == std::string::npos) return {};
-    const auto b = out.find_last_not_of(" \n");
-    return out.substr(a, b - a + 1);
+    if (a == std::string::npos) {
+        wipe(out);
+        return out;
+    }
+    out.erase(out.find_last_not_of(" \n") + 1);
+    out.erase(0, a);
+    return out;
 }
 
 std::string foldCase(const std::string& s) {
@@ -137,28 +145,54 @@ bool normalizeEmail(std::string& email) {
     const auto at = email.find('@');
     if (at == std::string::npos || at == 0 || email.find('@', at + 1) != std::string::npos) return false;
     if (email.find(' ') != std::string::npos) return false;
-    std::string domain = email.substr(at + 1);
-    std::transform(domain.begin(), domain.end(), domain.begin(), [](unsigned char c) { return std::tolower(c); });
+    // Checked and lower-cased in place: no copies of the address are left behind.
+    const std::string_view domain = std::string_view(email).substr(at + 1);
     const auto dot = domain.rfind('.');
     // a dot inside the domain, no empty labels, a top-level domain of 2+ characters
     if (dot == std::string::npos || dot == 0 || domain.size() - dot - 1 < 2) return false;
     if (domain.find("..") != std::string::npos || domain.front() == '-' || domain.front() == '.' ||
         domain.back() == '.' || domain.find("-.") != std::string::npos || domain.find(".-") != std::string::npos)
         return false;
-    const std::string local = email.substr(0, at);
+    const std::string_view local = std::string_view(email).substr(0, at);
     if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string::npos) return false;
-    email = local + "@" + domain;
+    std::transform(email.begin() + static_cast<std::ptrdiff_t>(at) + 1, email.end(),
+                   email.begin() + static_cast<std::ptrdiff_t>(at) + 1,
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return true;
 }
 
+void reserveFields(FormInput& f) {
+    using L = FieldLimits;
+    constexpr size_t kMaxUtf8 = 4; // bytes per character
+    const std::pair<std::string*, size_t> fields[] = {
+        {&f.firstName, L::name},    {&f.lastName, L::name}, {&f.email, L::email},    {&f.company, L::company},
+        {&f.jobTitle, L::jobTitle}, {&f.phone, L::phone},   {&f.message, L::message}};
+    for (const auto& [s, chars] : fields)
+        s->reserve(chars * kMaxUtf8);
+}
+
+void wipe(FormInput& f) {
+    for (std::string* s : {&f.firstName, &f.lastName, &f.email, &f.company, &f.jobTitle, &f.phone, &f.message})
+        wipe(*s);
+    f.sectors.clear();
+    f.exhibitors.clear();
+    f.consent = f.newsletter = false;
+}
+
+namespace {
+/// `field` becomes `cleaned`; the raw text it held is zeroed first, and so is what is left
+/// of `cleaned` (a short string is copied, not moved).
+void replaceWiped(std::string& field, std::string cleaned) {
+    wipe(field);
+    field = std::move(cleaned);
+    wipe(cleaned);
+}
+} // namespace
+
 std::vector<FieldError> validateForm(FormInput& f) {
-    f.firstName = cleanText(f.firstName);
-    f.lastName = cleanText(f.lastName);
-    f.email = cleanText(f.email);
-    f.company = cleanText(f.company);
-    f.jobTitle = cleanText(f.jobTitle);
-    f.phone = cleanText(f.phone);
-    f.message = cleanText(f.message, true);
+    for (std::string* s : {&f.firstName, &f.lastName, &f.email, &f.company, &f.jobTitle, &f.phone})
+        replaceWiped(*s, cleanText(*s));
+    replaceWiped(f.message, cleanText(f.message, true));
 
     std::vector<FieldError> out;
     checkName(out, "first_name", f.firstName, true);

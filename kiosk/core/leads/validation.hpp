@@ -13,6 +13,12 @@ struct FormInput {
     bool newsletter = false;
 };
 
+/// Room for the longest value of every text field, so that typing never moves a field
+/// to a bigger buffer (the old one would be freed with the text still in it).
+void reserveFields(FormInput& form);
+/// Zeros every text field's buffer and empties the form (core::wipe on each field).
+void wipe(FormInput& form);
+
 /// One problem with one field. `field` is the widget suffix (signup.<field>);
 /// `code` selects the message (signup.error.<code>) in the visitor's language.
 struct FieldError {

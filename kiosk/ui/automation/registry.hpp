@@ -14,7 +14,9 @@ namespace kiosk::ui {
 struct WidgetInfo {
     std::string id;
     ImVec2 min, max;       ///< visible part, pixels (when visible)
-    std::optional<std::string> text; ///< a field's value (for expect-text)
+    /// A field's value (for expect-text): the UI state's own string, not a copy, so that no
+    /// copy of what a visitor typed is left in freed memory. Valid while the App lives.
+    const std::string* text = nullptr;
     bool visible = true;   ///< false: scrolled out of its list (it can be scrolled in)
     ImGuiID list = 0;      ///< the scrolled list it is in, or 0
     float listY = 0, height = 0; ///< its top within the list's content, and its height
@@ -27,7 +29,8 @@ public:
     /// The frame is complete: its widgets become what scripts see.
     void endFrame() { m_last.swap(m_current); }
     /// Records `id` at [min,max], clipped to the current window. Call inside an ImGui window.
-    void add(const std::string& id, ImVec2 min, ImVec2 max, std::optional<std::string> text = std::nullopt);
+    /// `text` must outlive the next frame (a field's value in the UI state).
+    void add(const std::string& id, ImVec2 min, ImVec2 max, const std::string* text = nullptr);
     /// Widgets of the last complete frame, on screen or scrolled out of a list.
     const std::vector<WidgetInfo>& widgets() const { return m_last; }
     /// A widget of the last frame (check `visible`).

@@ -61,8 +61,8 @@ Intent physicalKeys() {
     std::string typed;
     for (ImWchar c : io.InputQueueCharacters)
         if (c >= 0x20) appendUtf8(typed, c);
-    io.InputQueueCharacters.resize(0);
-    if (!typed.empty()) return intent::Form{Op::Type, typed};
+    io.InputQueueCharacters.resize(0); // App zeros its buffer after the frame
+    if (!typed.empty()) return intent::Form{Op::Type, std::move(typed)};
     if (ImGui::IsKeyPressed(io.KeyMap[ImGuiKey_Backspace])) return intent::Form{Op::Backspace, {}};
     if (ImGui::IsKeyPressed(io.KeyMap[ImGuiKey_Tab]) || ImGui::IsKeyPressed(io.KeyMap[ImGuiKey_Enter]) ||
         ImGui::IsKeyPressed(io.KeyMap[ImGuiKey_KeyPadEnter]))
@@ -236,7 +236,7 @@ Intent drawSignup(const ScreenCtx& ctx) {
         case KeyPress::Kind::Done: out = intent::Form{Op::HideKeyboard, {}}; break;
         default: break;
         }
-        if (auto i = physicalKeys(); !std::holds_alternative<std::monostate>(i)) out = i;
+        if (auto i = physicalKeys(); !std::holds_alternative<std::monostate>(i)) out = std::move(i);
     }
     if (f.privacyOpen) out = privacyOverlay(ctx);
     return out;

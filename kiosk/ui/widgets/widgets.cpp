@@ -97,7 +97,7 @@ bool textField(const std::string& id, const std::string& label, const std::strin
     ImVec2 p = ImGui::GetCursorScreenPos();
     const bool tapped = ImGui::InvisibleButton(id.c_str(), ImVec2(width, h));
     ImVec2 q(p.x + width, p.y + h);
-    registry().add(id, p, q, value);
+    registry().add(id, p, q, &value);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float r = t.em(0.25f);
     dl->AddRectFilled(p, q, t.colors.surface, r);
@@ -136,7 +136,8 @@ bool checkRow(const std::string& id, const std::string& label, bool checked, flo
     const bool tapped = ImGui::InvisibleButton(id.c_str(), ImVec2(width, h));
     const bool held = ImGui::IsItemActive();
     ImVec2 q(p.x + width, p.y + h);
-    registry().add(id, p, q, std::string(checked ? "true" : "false"));
+    static const std::string yes = "true", no = "false";
+    registry().add(id, p, q, checked ? &yes : &no);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, q, held ? t.colors.buttonPressed : t.colors.surface, t.em(0.3f));
     const ImVec2 b0(p.x + pad, p.y + pad), b1(b0.x + box, b0.y + box);

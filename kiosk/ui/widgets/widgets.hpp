@@ -34,7 +34,7 @@ void logo(ImDrawList* dl, ImVec2 min, float size, const Texture& tex, const std:
 
 /// A one-line text field: label above, the value in a finger-high box, the caret
 /// at the end when focused, an error below. Returns true when tapped (to focus it).
-/// The registry records the value, for `expect-text`.
+/// The registry points at `value`, for `expect-text`: pass the UI state's own string.
 bool textField(const std::string& id, const std::string& label, const std::string& value, bool focused,
                const std::string& error, float width);
 
