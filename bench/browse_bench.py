@@ -5,12 +5,13 @@ The real kiosk (full screen 1920x1080 under xvfb-run, the renderer the config ch
 `auto`, which is the software renderer where there is no GPU) measures its own frame times
 (KIOSK_FRAME_STATS). Two figures:
 
-1. Browse with 9 (the demo) and 500 companies (bench/make_content.py): a script with
-   --virtual-clock (every frame rendered back to back) opens the browse screen, waits, and
-   drags the grid up and down. Target: p90 frame time with 500 companies at most 2x that
-   with 9.
-2. Nine 4096x4096 logos: real clock, the script waits on the attract screen, taps it and
-   stays on the browse screen for 2 s. Reported: the first frame and the longest frame after
+1. Browse with 9 (the demo) and 500 companies (bench/make_content.py): once the kiosk says
+   every logo is decoded, a script (real clock, on stdin; a script makes the kiosk draw every
+   frame, at most 60 a second) opens the browse screen and drags the grid up and down. The
+   frames drawn on the browse screen count. Target: p90 frame time with 500 companies at
+   most 2x that with 9.
+2. Nine 4096x4096 logos: the script waits 1.5 s on the attract screen, taps it and stays on
+   the browse screen for 3 s, while the logos are still being decoded. Reported: the first frame and the longest frame after
    it. Target: no frame after the first longer than 50 ms.
 
     python3 bench/browse_bench.py [--kiosk build/release/bin/kiosk] [--runs 3]
@@ -26,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -33,9 +35,12 @@ sys.dont_write_bytecode = True
 import make_content  # noqa: E402
 
 REPO = make_content.REPO
-STATS = re.compile(r"frame-stats: frames (\d+) p50 ([\d.]+) ms p90 ([\d.]+) ms p99 ([\d.]+) ms max ([\d.]+) ms"
-                   r" first ([\d.]+) ms later-max ([\d.]+) ms")
+STATS = r"frames (\d+) p50 ([\d.]+) ms p90 ([\d.]+) ms p99 ([\d.]+) ms max ([\d.]+) ms"
+ALL = re.compile(r"frame-stats: " + STATS + r" first ([\d.]+) ms later-max ([\d.]+) ms")
+BROWSE = re.compile(r"frame-stats browse: " + STATS)
+LOGOS = re.compile(r"kiosk: (\d+) logos decoded on the loader thread in (\d+) ms")
 CONFIG = '[kiosk]\nid = "browse-bench"\nidle_timeout_s = 600\n'
+KEYS = ("frames", "p50", "p90", "p99", "max", "first", "later")
 
 
 def browse_script(card):
@@ -43,28 +48,55 @@ def browse_script(card):
     for _ in range(6):
         lines += [f"drag browse.card.{card} 0 -700", "wait 300", f"drag browse.card.{card} 0 -700", "wait 300",
                   "wait 500"]
-    return "\n".join(lines + ["quit", ""])
+    return lines + ["quit"]
 
 
-DECODE_SCRIPT = "wait 1500\ntap attract.start\nwait 2000\nexpect-screen browse\nquit\n"
+# Tapped while the big logos are still being decoded: the browse screen must not wait for them.
+DECODE_SCRIPT = ["wait 1500", "tap attract.start", "wait 3000", "expect-screen browse", "quit"]
 
 
-def run(kiosk, work, content, script, virtual_clock):
-    path = os.path.join(work, "bench.script")
-    with open(path, "w") as f:
-        f.write(script)
+def run(kiosk, work, content, script, logos_first):
+    """Plays `script` on stdin with the real clock; with `logos_first` only once every logo is
+    decoded (the steady state). Returns the frame figures of the whole run and of browse."""
     cfg = os.path.join(work, "kiosk.toml")
     with open(cfg, "w") as f:
         f.write(CONFIG)
     data = tempfile.mkdtemp(dir=work)
     cmd = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", kiosk, "--config", cfg, "--data-dir", data,
-           "--content", content, "--script", path] + (["--virtual-clock"] if virtual_clock else [])
-    p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, KIOSK_FRAME_STATS="1"), timeout=600)
-    m = STATS.search(p.stderr)
-    if p.returncode != 0 or not m:
-        raise RuntimeError(f"kiosk failed ({p.returncode}): {p.stdout[-800:]} {p.stderr[-800:]}")
-    keys = ("frames", "p50", "p90", "p99", "max", "first", "later")
-    return {k: (int(v) if k == "frames" else float(v)) for k, v in zip(keys, m.groups())}
+           "--content", content, "--script", "-"]
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, KIOSK_FRAME_STATS="1"))
+    err, decoded = [], threading.Event()
+
+    def read_stderr():
+        for line in p.stderr:
+            err.append(line)
+            if LOGOS.search(line):
+                decoded.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        if logos_first and not decoded.wait(300):
+            raise RuntimeError("the logos were not decoded within 300 s")
+        p.stdin.write("\n".join(script) + "\n")
+        p.stdin.close()
+        out = p.stdout.read()  # stderr is the reader's
+        p.wait(timeout=600)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    reader.join(5)
+    text = "".join(err)
+    whole, browse = ALL.search(text), BROWSE.search(text)
+    if p.returncode != 0 or not whole or not browse:
+        raise RuntimeError(f"kiosk failed ({p.returncode}): {out[-800:]} {text[-800:]}")
+    r = {k: (int(v) if k == "frames" else float(v)) for k, v in zip(KEYS, whole.groups())}
+    r.update({"browse_" + k: float(v) for k, v in zip(KEYS, browse.groups())})
+    m = LOGOS.search(text)
+    r["decode_ms"] = float(m[2]) if m else float("nan")
+    return r
 
 
 def median_of(runs):
@@ -98,15 +130,17 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"browse-bench: frame times the kiosk measured (median of {a.runs} runs)")
-    print(f"  {'':30} {'frames':>7} {'p50':>9} {'p90':>9} {'p99':>9} {'first':>9} {'max later':>10}")
-    for name, r in ((f"browse, 9 companies", small), (f"browse, {a.companies} companies", large),
-                    ("nine 4096x4096 logos", logos)):
-        print(f"  {name:30} {r['frames']:7.0f} {r['p50']:7.2f}ms {r['p90']:7.2f}ms {r['p99']:7.2f}ms"
-              f" {r['first']:7.2f}ms {r['later']:8.2f}ms")
-    scale_ok = large["p90"] <= 2.0 * small["p90"]
+    print(f"  {'browse screen, logos decoded':34} {'frames':>7} {'p50':>9} {'p90':>9} {'p99':>9} {'max':>9}")
+    for name, r in (("9 companies (the demo)", small), (f"{a.companies} companies", large)):
+        print(f"  {name:34} {r['browse_frames']:7.0f} {r['browse_p50']:7.2f}ms {r['browse_p90']:7.2f}ms"
+              f" {r['browse_p99']:7.2f}ms {r['browse_max']:7.2f}ms")
+    print(f"  {'nine 4096x4096 logos, whole run':34} {'frames':>7} {'first':>9} {'max later':>10} {'decoded in':>11}")
+    print(f"  {'':34} {logos['frames']:7.0f} {logos['first']:7.2f}ms {logos['later']:8.2f}ms"
+          f" {logos['decode_ms']:9.0f}ms")
+    scale_ok = large["browse_p90"] <= 2.0 * small["browse_p90"]
     decode_ok = logos["later"] <= 50.0
-    print(f"  {a.companies} companies: p90 {large['p90'] / small['p90']:.2f}x that of 9 (target <= 2x)"
-          f"  {'PASS' if scale_ok else 'MISS'}")
+    print(f"  {a.companies} companies: browse p90 {large['browse_p90'] / small['browse_p90']:.2f}x that of 9"
+          f" (target <= 2x)  {'PASS' if scale_ok else 'MISS'}")
     print(f"  big logos: longest frame after the first {logos['later']:.1f} ms (target <= 50 ms)"
           f"  {'PASS' if decode_ok else 'MISS'}")
     return 0 if scale_ok and decode_ok else 1
