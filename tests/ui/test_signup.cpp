@@ -4,6 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 using kiosk::test::Headless;
 using kiosk::ui::Screen;
 
@@ -157,4 +161,92 @@ TEST_CASE("type fails clearly without a focused field or a key") {
     CHECK(h.out.str().find("no text field has the focus") != std::string::npos);
     CHECK(h.play("tap attract.start\ntap browse.signup\ntap signup.first_name\ntype 王\n") == 1);
     CHECK(h.out.str().find("no key types") != std::string::npos);
+}
+
+namespace {
+/// The demo content plus made-up exhibitors up to 500 companies, written once per test run.
+/// Company 250 is the only "Zeche Zollverein Sensorik", the one a visitor searches for.
+std::string bigContent() {
+    namespace fs = std::filesystem;
+    struct Dir {
+        fs::path path;
+        ~Dir() {
+            std::error_code ec;
+            fs::remove_all(path, ec);
+        }
+    };
+    static const Dir dir{[] {
+        fs::path d = fs::temp_directory_path() / ("kiosk-ui-500-" + std::to_string(::getpid()));
+        fs::remove_all(d);
+        fs::copy(KIOSK_SOURCE_DIR "/content", d, fs::copy_options::recursive);
+        for (int n = 10; n <= 500; ++n) {
+            const std::string id = "big-" + std::to_string(n);
+            std::ofstream f(d / "companies" / (id + ".toml"));
+            f << "id = \"" << id << "\"\nname = \"" << (n == 250 ? std::string("Zeche Zollverein Sensorik") : "Werk " + std::to_string(n))
+              << "\"\nlogo = \"logos/wilo.png\"\nregion = \"ruhr\"\nexhibitor = true\nsample = true\nsectors = [\"hydrogen\"]\n"
+                 "tagline = { de = \"Test\", en = \"Test\" }\n[description]\nde = \"Test.\"\nen = \"Test.\"\n"
+                 "[looking_for]\nde = \"Test.\"\nen = \"Test.\"\n[contact]\nname = \"Test\"\nemail = \"t@big.example\"\n"
+                 "phone = \"+49 201 000\"\n";
+        }
+        return d;
+    }()};
+    return dir.path.string();
+}
+
+size_t exhibitorRows() {
+    size_t n = 0;
+    for (const auto& w : kiosk::ui::registry().widgets()) n += w.id.rfind("signup.exhibitor.", 0) == 0;
+    return n;
+}
+} // namespace
+
+TEST_CASE("500 exhibitors: a search narrows the list, a choice survives the search, consent and submit stay reachable") {
+    Headless h(ImVec2(1920, 1080), {}, bigContent());
+    REQUIRE(h.content.content.companies.size() == 500);
+    REQUIRE(h.play("tap attract.start\ntap browse.signup\nexpect-visible signup.exhibitor_search\n") == 0);
+    CHECK(exhibitorRows() == 12); // not 497: consent is a short scroll away, not past the list
+    CHECK(h.out.str().find("fail") == std::string::npos);
+
+    REQUIRE(h.play("tap signup.exhibitor_search\ntype zollVEREIN\n") == 0);
+    CHECK(h.app().state().signup.input.exhibitorSearch == "zollVEREIN");
+    CHECK(exhibitorRows() == 1);
+    REQUIRE(h.play("tap signup.exhibitor.big-250\n") == 0);
+    CHECK(h.app().state().signup.input.exhibitors == std::vector<std::string>{"big-250"});
+
+    // Another search: the chosen one stays chosen and listed, ticked, beside the new matches.
+    REQUIRE(h.play("tap signup.exhibitor_search\nlongpress kbd.backspace 3000\ntype Werk 49\n") == 0);
+    CHECK(h.app().state().signup.input.exhibitorSearch == "Werk 49");
+    CHECK(h.widget("signup.exhibitor.big-250"));
+    CHECK(h.widget("signup.exhibitor.big-49"));
+    CHECK(h.widget("signup.exhibitor.big-490"));
+    CHECK_FALSE(h.widget("signup.exhibitor.big-48"));
+    CHECK(h.app().state().signup.input.exhibitors == std::vector<std::string>{"big-250"});
+    REQUIRE(h.play("tap kbd.done\n") == 0);
+    CHECK(h.app().state().signup.focused.empty());
+
+    REQUIRE(h.play("tap signup.consent\ntap signup.first_name\ntype Ada\ntap kbd.next\ntype Lovelace\ntap kbd.next\n"
+                   "type ada@example.org\ntap kbd.done\ntap signup.submit\nexpect-screen thanks\n") == 0);
+    REQUIRE(h.store->count() == 1);
+    const auto lead = h.store->all().front();
+    CHECK(lead.exhibitors == std::vector<std::string>{"big-250"});
+    CHECK(lead.consent.version == h.content.content.consent.version);
+}
+
+TEST_CASE("500 exhibitors: a search that matches nothing says so, and the idle wipe clears the search") {
+    Headless h(ImVec2(1080, 1920), {}, bigContent()); // portrait: one scrolled column
+    REQUIRE(h.play("tap attract.start\ntap browse.signup\ntap signup.exhibitor_search\ntype qqq\n") == 0);
+    CHECK(exhibitorRows() == 0);
+    CHECK(h.play("tap kbd.done\ntap signup.consent\ntap signup.submit\nexpect-screen signup\n") == 0);
+    CHECK(h.play("wait 61000\nexpect-screen attract\n") == 0);
+    CHECK(h.app().state().signup.input.exhibitorSearch.empty());
+    CHECK(h.play("tap attract.start\ntap browse.signup\nexpect-text signup.exhibitor_search \n") == 0);
+}
+
+TEST_CASE("the 9-company demo lists every exhibitor without a search field") {
+    Headless h;
+    REQUIRE(h.play("tap attract.start\ntap browse.signup\n") == 0);
+    CHECK_FALSE(h.widget("signup.exhibitor_search"));
+    size_t exhibitors = 0;
+    for (const auto& c : h.content.content.companies) exhibitors += c.exhibitor;
+    CHECK(exhibitorRows() == exhibitors);
 }
