@@ -55,7 +55,7 @@ def browse_script(card):
 DECODE_SCRIPT = ["wait 1500", "tap attract.start", "wait 3000", "expect-screen browse", "quit"]
 
 
-def run(kiosk, work, content, script, logos_first):
+def run(kiosk, work, content, script, logos_first, logo_wait=300.0):
     """Plays `script` on stdin with the real clock; with `logos_first` only once every logo is
     decoded (the steady state). Returns the frame figures of the whole run and of browse."""
     cfg = os.path.join(work, "kiosk.toml")
@@ -77,8 +77,10 @@ def run(kiosk, work, content, script, logos_first):
     reader = threading.Thread(target=read_stderr, daemon=True)
     reader.start()
     try:
-        if logos_first and not decoded.wait(300):
-            raise RuntimeError("the logos were not decoded within 300 s")
+        if logos_first and not decoded.wait(logo_wait):
+            # A kiosk that decodes logos when first drawn never says so: measured as it is.
+            print(f"browse-bench: no 'logos decoded' from the kiosk within {logo_wait:.0f} s; measuring anyway",
+                  file=sys.stderr)
         p.stdin.write("\n".join(script) + "\n")
         p.stdin.close()
         out = p.stdout.read()  # stderr is the reader's
@@ -90,10 +92,11 @@ def run(kiosk, work, content, script, logos_first):
     reader.join(5)
     text = "".join(err)
     whole, browse = ALL.search(text), BROWSE.search(text)
-    if p.returncode != 0 or not whole or not browse:
+    if p.returncode != 0 or not whole:
         raise RuntimeError(f"kiosk failed ({p.returncode}): {out[-800:]} {text[-800:]}")
     r = {k: (int(v) if k == "frames" else float(v)) for k, v in zip(KEYS, whole.groups())}
-    r.update({"browse_" + k: float(v) for k, v in zip(KEYS, browse.groups())})
+    # An older kiosk has no per-screen figures: then the whole run (nearly all of it browse).
+    r.update({"browse_" + k: float(v) for k, v in zip(KEYS, (browse or whole).groups())})
     m = LOGOS.search(text)
     r["decode_ms"] = float(m[2]) if m else float("nan")
     return r
@@ -108,6 +111,8 @@ def main():
     ap.add_argument("--kiosk", default=os.path.join(REPO, "build", "release", "bin", "kiosk"))
     ap.add_argument("--runs", type=int, default=3, help="runs of each case; the median of each figure is shown")
     ap.add_argument("--companies", type=int, default=500)
+    ap.add_argument("--logo-wait", type=float, default=300.0,
+                    help="seconds to wait for the kiosk to say its logos are decoded (an older kiosk never does)")
     a = ap.parse_args()
     if not os.access(a.kiosk, os.X_OK):
         print(f"browse-bench: no kiosk at {a.kiosk} (build it, or pass --kiosk)", file=sys.stderr)
@@ -120,8 +125,8 @@ def main():
         # The first card of the grid, to drag it: the demo's first company in both contents.
         first = sorted(f[:-5] for f in os.listdir(os.path.join(demo, "companies")) if f.endswith(".toml"))[0]
         script = browse_script(first)
-        small = median_of([run(a.kiosk, work, demo, script, True) for _ in range(a.runs)])
-        large = median_of([run(a.kiosk, work, big, script, True) for _ in range(a.runs)])
+        small = median_of([run(a.kiosk, work, demo, script, True, a.logo_wait) for _ in range(a.runs)])
+        large = median_of([run(a.kiosk, work, big, script, True, a.logo_wait) for _ in range(a.runs)])
         logos = median_of([run(a.kiosk, work, huge, DECODE_SCRIPT, False) for _ in range(a.runs)])
     except (RuntimeError, subprocess.TimeoutExpired) as e:
         print(f"browse-bench: {e}", file=sys.stderr)
