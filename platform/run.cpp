@@ -232,8 +232,9 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     core::SteadyClock steady;
     core::VirtualClock virt(steady.wallMs());
     const core::Clock& clock = o.virtualClock ? static_cast<const core::Clock&>(virt) : steady;
-    // Logos are decoded on a loader thread from the start, so the attract loop has them and
-    // the first tap never waits for a decode; a ready logo wakes the loop with this event.
+    // Logos are decoded on a loader thread (right after the first frame, so start-up does not
+    // share the CPU with it); the first tap never waits for a decode. A ready logo wakes the
+    // loop with this event.
     const Uint32 logoReady = SDL_RegisterEvents(1);
     TextureCache textures(*renderer, static_cast<int>(ui::em(10.0f)), [logoReady] {
         SDL_Event ev{};
@@ -241,11 +242,6 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         SDL_PushEvent(&ev);
     });
     textures.waitForDecode(o.virtualClock);
-    {
-        std::vector<std::filesystem::path> logos;
-        for (const auto& c : content.companies) logos.push_back(c.logo);
-        textures.preload(logos);
-    }
     ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); },
                 std::move(leads));
     app.setStaffBackend(std::move(staff));
@@ -347,6 +343,9 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
             // The font atlas now lives in the renderer's texture: the CPU copies are not needed any more,
             // and start-up's freed memory goes back to the system.
             ImGui::GetIO().Fonts->ClearTexData();
+            std::vector<std::filesystem::path> logos;
+            for (const auto& c : content.companies) logos.push_back(c.logo);
+            textures.preload(logos);
         }
         needFrame = app.wakeIn() <= 0.0;
         // Animations and drags: at most 60 frames a second (30 for the attract loop's
