@@ -4,10 +4,6 @@
 
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <unistd.h>
-
 using kiosk::test::Headless;
 using kiosk::ui::Screen;
 
@@ -164,35 +160,6 @@ TEST_CASE("type fails clearly without a focused field or a key") {
 }
 
 namespace {
-/// The demo content plus made-up exhibitors up to 500 companies, written once per test run.
-/// Company 250 is the only "Zeche Zollverein Sensorik", the one a visitor searches for.
-std::string bigContent() {
-    namespace fs = std::filesystem;
-    struct Dir {
-        fs::path path;
-        ~Dir() {
-            std::error_code ec;
-            fs::remove_all(path, ec);
-        }
-    };
-    static const Dir dir{[] {
-        fs::path d = fs::temp_directory_path() / ("kiosk-ui-500-" + std::to_string(::getpid()));
-        fs::remove_all(d);
-        fs::copy(KIOSK_SOURCE_DIR "/content", d, fs::copy_options::recursive);
-        for (int n = 10; n <= 500; ++n) {
-            const std::string id = "big-" + std::to_string(n);
-            std::ofstream f(d / "companies" / (id + ".toml"));
-            f << "id = \"" << id << "\"\nname = \"" << (n == 250 ? std::string("Zeche Zollverein Sensorik") : "Werk " + std::to_string(n))
-              << "\"\nlogo = \"logos/wilo.png\"\nregion = \"ruhr\"\nexhibitor = true\nsample = true\nsectors = [\"hydrogen\"]\n"
-                 "tagline = { de = \"Test\", en = \"Test\" }\n[description]\nde = \"Test.\"\nen = \"Test.\"\n"
-                 "[looking_for]\nde = \"Test.\"\nen = \"Test.\"\n[contact]\nname = \"Test\"\nemail = \"t@big.example\"\n"
-                 "phone = \"+49 201 000\"\n";
-        }
-        return d;
-    }()};
-    return dir.path.string();
-}
-
 size_t exhibitorRows() {
     size_t n = 0;
     for (const auto& w : kiosk::ui::registry().widgets()) n += w.id.rfind("signup.exhibitor.", 0) == 0;
@@ -201,7 +168,7 @@ size_t exhibitorRows() {
 } // namespace
 
 TEST_CASE("500 exhibitors: a search narrows the list, a choice survives the search, consent and submit stay reachable") {
-    Headless h(ImVec2(1920, 1080), {}, bigContent());
+    Headless h(ImVec2(1920, 1080), {}, kiosk::test::bigContent());
     REQUIRE(h.content.content.companies.size() == 500);
     REQUIRE(h.play("tap attract.start\ntap browse.signup\nexpect-visible signup.exhibitor_search\n") == 0);
     CHECK(exhibitorRows() == 12); // not 497: consent is a short scroll away, not past the list
@@ -233,7 +200,7 @@ TEST_CASE("500 exhibitors: a search narrows the list, a choice survives the sear
 }
 
 TEST_CASE("500 exhibitors: a search that matches nothing says so, and the idle wipe clears the search") {
-    Headless h(ImVec2(1080, 1920), {}, bigContent()); // portrait: one scrolled column
+    Headless h(ImVec2(1080, 1920), {}, kiosk::test::bigContent()); // portrait: one scrolled column
     REQUIRE(h.play("tap attract.start\ntap browse.signup\ntap signup.exhibitor_search\ntype qqq\n") == 0);
     CHECK(exhibitorRows() == 0);
     CHECK(h.play("tap kbd.done\ntap signup.consent\ntap signup.submit\nexpect-screen signup\n") == 0);
