@@ -23,6 +23,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <string>
 #include <vector>
 
 namespace kiosk::platform {
@@ -140,6 +142,37 @@ struct FingerInput {
     }
 };
 
+// ---- frame statistics ------------------------------------------------------------------
+/// KIOSK_FRAME_STATS=1 (benchmarks): frame times, printed to stderr at exit for the whole
+/// run and per screen. The first frame (fonts, first textures) is shown apart: after it
+/// no frame should stall.
+class FrameStats {
+public:
+    void add(ui::Screen screen, double ms) {
+        m_all.push_back(ms);
+        m_byScreen[ui::screenName(screen)].push_back(ms);
+    }
+    void print() {
+        if (m_all.empty()) return;
+        const double first = m_all.front();
+        const double laterMax = m_all.size() > 1 ? *std::max_element(m_all.begin() + 1, m_all.end()) : 0.0;
+        std::fprintf(stderr, "frame-stats: %s first %.2f ms later-max %.2f ms\n", summary(m_all).c_str(), first, laterMax);
+        for (auto& [screen, ms] : m_byScreen) std::fprintf(stderr, "frame-stats %s: %s\n", screen.c_str(), summary(ms).c_str());
+    }
+
+private:
+    static std::string summary(std::vector<double>& ms) {
+        std::sort(ms.begin(), ms.end());
+        auto at = [&](double q) { return ms[std::min(ms.size() - 1, size_t(q * double(ms.size())))]; };
+        char line[160];
+        std::snprintf(line, sizeof line, "frames %zu p50 %.2f ms p90 %.2f ms p99 %.2f ms max %.2f ms", ms.size(), at(0.5),
+                      at(0.9), at(0.99), ms.back());
+        return line;
+    }
+    std::vector<double> m_all;
+    std::map<std::string, std::vector<double>> m_byScreen;
+};
+
 } // namespace
 
 int run(const RunOptions& o, const core::Content& content, const core::KioskConfig& config, ui::LeadSink leads,
@@ -199,7 +232,16 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     core::SteadyClock steady;
     core::VirtualClock virt(steady.wallMs());
     const core::Clock& clock = o.virtualClock ? static_cast<const core::Clock&>(virt) : steady;
-    TextureCache textures(*renderer);
+    // Logos are decoded on a loader thread (right after the first frame, so start-up does not
+    // share the CPU with it); the first tap never waits for a decode. A ready logo wakes the
+    // loop with this event.
+    const Uint32 logoReady = SDL_RegisterEvents(1);
+    TextureCache textures(*renderer, static_cast<int>(ui::em(10.0f)), [logoReady] {
+        SDL_Event ev{};
+        ev.type = logoReady;
+        SDL_PushEvent(&ev);
+    });
+    textures.waitForDecode(o.virtualClock);
     ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); },
                 std::move(leads));
     app.setStaffBackend(std::move(staff));
@@ -227,9 +269,8 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     bool needFrame = true, firstFrame = true;
     Watchdog watchdog;
     core::SteadyClock loopClock;
-    // KIOSK_FRAME_STATS=1 (benchmarks): frame times are printed to stderr at exit.
     const bool frameStats = std::getenv("KIOSK_FRAME_STATS") != nullptr;
-    std::vector<double> frameMs;
+    FrameStats stats;
     const bool exitAfterFirstFrame = std::getenv("KIOSK_EXIT_AFTER_FIRST_FRAME") != nullptr; // kiosk-bench
     while (!g_terminate && !app.quitRequested()) {
         watchdog.tick(loopClock.now());
@@ -242,8 +283,8 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
                 ImGui_ImplSDL2_ProcessEvent(&ev);
                 app.noteActivity();
                 gotEvent = true;
-            } else if (ev.type == SDL_WINDOWEVENT) {
-                gotEvent = true; // exposed, resized, focus: draw again
+            } else if (ev.type == SDL_WINDOWEVENT || ev.type == logoReady) {
+                gotEvent = true; // exposed, resized, focus, a logo decoded: draw again
             } else if (ev.type == SDL_QUIT && !kioskMode) {
                 g_terminate = true; // a developer's window may close; a kiosk's may not
             }
@@ -256,6 +297,7 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         }
         while (SDL_PollEvent(&e)) handle(e);
         if (g_terminate) break;
+        if (textures.upload()) needFrame = true;
         if (!(needFrame || gotEvent || player || app.wakeIn() <= 0.0)) continue;
 
         // ---- one frame
@@ -275,15 +317,20 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         if (o.virtualClock) virt.advance(1.0 / 60.0);
         renderer->drawableSize(w, h);
         renderer->newFrame();
+        const ui::Screen drawn = app.screen(); // the frame may switch it
         app.frame(ImVec2(float(w), float(h)));
         renderer->render(ImGui::GetDrawData(), ui::theme().colors.bg);
+        Uint64 shotTicks = 0; // a script's screenshot (PNG encoding) is not the frame's time
         if (!host.m_shotPath.empty()) {
+            const Uint64 shotStart = SDL_GetPerformanceCounter();
             host.m_shotResult = renderer->screenshot(host.m_shotPath);
             host.m_shotPath.clear();
+            shotTicks = SDL_GetPerformanceCounter() - shotStart;
         }
         renderer->present();
         if (frameStats)
-            frameMs.push_back(1000.0 * double(SDL_GetPerformanceCounter() - frameStart) / double(SDL_GetPerformanceFrequency()));
+            stats.add(drawn, 1000.0 * double(SDL_GetPerformanceCounter() - frameStart - shotTicks) /
+                                 double(SDL_GetPerformanceFrequency()));
         if (firstFrame) {
             firstFrame = false;
             watchdog.ready();
@@ -296,6 +343,9 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
             // The font atlas now lives in the renderer's texture: the CPU copies are not needed any more,
             // and start-up's freed memory goes back to the system.
             ImGui::GetIO().Fonts->ClearTexData();
+            std::vector<std::filesystem::path> logos;
+            for (const auto& c : content.companies) logos.push_back(c.logo);
+            textures.preload(logos);
         }
         needFrame = app.wakeIn() <= 0.0;
         // Animations and drags: at most 60 frames a second (30 for the attract loop's
@@ -307,12 +357,7 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         }
     }
 
-    if (frameStats && !frameMs.empty()) {
-        std::sort(frameMs.begin(), frameMs.end());
-        auto at = [&](double q) { return frameMs[std::min(frameMs.size() - 1, size_t(q * double(frameMs.size())))]; };
-        std::fprintf(stderr, "frame-stats: frames %zu p50 %.2f ms p90 %.2f ms p99 %.2f ms max %.2f ms\n", frameMs.size(),
-                     at(0.5), at(0.9), at(0.99), frameMs.back());
-    }
+    if (frameStats) stats.print();
     textures.clear();
     renderer.reset();
     ImGui::DestroyContext();

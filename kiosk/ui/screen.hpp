@@ -54,9 +54,11 @@ struct SignupState {
     std::string scrollTo;                 ///< a field or row to bring into view on the next frame
 };
 
+/// The exhibitor list's search field (more than 12 exhibitors): a text field, not walked by "next".
+inline constexpr const char* kExhibitorSearch = "exhibitor_search";
 /// The form's text fields, in order ("next" walks them).
 const std::vector<std::string>& signupFields();
-/// The member of FormInput behind a field id (nullptr for an unknown id).
+/// The member of FormInput behind a field id, also kExhibitorSearch (nullptr for an unknown id).
 std::string* formField(core::FormInput& in, const std::string& field);
 /// Which keyboard a field gets.
 KeyboardMode keyboardModeFor(const std::string& field);

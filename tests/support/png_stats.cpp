@@ -3,10 +3,12 @@
 // With two of the same size: prints "MEAN_ABS_DIFF PERCENT_OFF", the mean absolute
 // difference per channel (0-255) and the share of pixels where a channel differs by
 // more than 64 (a gap, a missing shape, a shifted glyph), to compare two renderers.
+// With --colour RRGGBB and one PNG: prints how many pixels have about that colour.
 #include <stb_image.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <unordered_map>
 
 namespace {
@@ -45,12 +47,28 @@ int compare(const char* a, const char* b) {
     return 0;
 }
 
+/// `--colour RRGGBB FILE`: how many pixels are within 8 per channel of that colour (is a logo drawn?).
+int countColour(const char* hex, const char* path) {
+    int w = 0, h = 0;
+    unsigned char* px = load(path, w, h);
+    if (!px) return 1;
+    const unsigned long rgb = std::strtoul(hex, nullptr, 16);
+    const int want[3] = {int(rgb >> 16) & 0xFF, int(rgb >> 8) & 0xFF, int(rgb) & 0xFF};
+    size_t n = 0;
+    for (size_t i = 0; i < static_cast<size_t>(w) * h; ++i)
+        n += std::abs(px[i * 3] - want[0]) <= 8 && std::abs(px[i * 3 + 1] - want[1]) <= 8 && std::abs(px[i * 3 + 2] - want[2]) <= 8;
+    std::printf("%zu\n", n);
+    stbi_image_free(px);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 4 && std::string_view(argv[1]) == "--colour") return countColour(argv[2], argv[3]);
     if (argc == 3) return compare(argv[1], argv[2]);
     if (argc != 2) {
-        std::fprintf(stderr, "usage: png_stats FILE.png [OTHER.png]\n");
+        std::fprintf(stderr, "usage: png_stats FILE.png [OTHER.png] | --colour RRGGBB FILE.png\n");
         return 2;
     }
     int w = 0, h = 0;

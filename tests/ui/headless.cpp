@@ -5,6 +5,8 @@
 #include <imgui.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 namespace kiosk::test {
@@ -66,6 +68,33 @@ void Headless::tap(ImVec2 p) {
     m_app->pushFinger({ui::FingerEvent::Type::Down, p});
     m_app->pushFinger({ui::FingerEvent::Type::Up, p});
     frames(4);
+}
+
+std::string bigContent() {
+    namespace fs = std::filesystem;
+    struct Dir {
+        fs::path path;
+        ~Dir() {
+            std::error_code ec;
+            fs::remove_all(path, ec);
+        }
+    };
+    static const Dir dir{[] {
+        fs::path d = fs::temp_directory_path() / ("kiosk-ui-500-" + std::to_string(::getpid()));
+        fs::remove_all(d);
+        fs::copy(KIOSK_SOURCE_DIR "/content", d, fs::copy_options::recursive);
+        for (int n = 10; n <= 500; ++n) {
+            const std::string id = "big-" + std::to_string(n);
+            std::ofstream f(d / "companies" / (id + ".toml"));
+            f << "id = \"" << id << "\"\nname = \"" << (n == 250 ? std::string("Zeche Zollverein Sensorik") : "Werk " + std::to_string(n))
+              << "\"\nlogo = \"logos/wilo.png\"\nregion = \"ruhr\"\nexhibitor = true\nsample = true\nsectors = [\"hydrogen\"]\n"
+                 "tagline = { de = \"Test\", en = \"Test\" }\n[description]\nde = \"Test.\"\nen = \"Test.\"\n"
+                 "[looking_for]\nde = \"Test.\"\nen = \"Test.\"\n[contact]\nname = \"Test\"\nemail = \"t@big.example\"\n"
+                 "phone = \"+49 201 000\"\n";
+        }
+        return d;
+    }()};
+    return dir.path.string();
 }
 
 } // namespace kiosk::test

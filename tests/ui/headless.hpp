@@ -51,4 +51,8 @@ private:
     std::unique_ptr<ui::App> m_app;
 };
 
+/// A content folder with the demo's 9 companies and made-up exhibitors big-10 … big-500
+/// ("Werk N"; big-250 is the only "Zeche Zollverein Sensorik"), written once per test run.
+std::string bigContent();
+
 } // namespace kiosk::test

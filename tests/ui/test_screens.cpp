@@ -153,3 +153,26 @@ TEST_CASE("portrait and 4K layouts keep every control on screen") {
         }
     }
 }
+
+TEST_CASE("500 companies: the browse grid draws only the rows in view, and a card far down can still be tapped") {
+    auto browseVertices = [](const std::string& content, int& cards, int& visible) {
+        Headless h(ImVec2(1920, 1080), {}, content);
+        REQUIRE(h.play("tap attract.start\nexpect-screen browse\n") == 0);
+        h.frames(2);
+        cards = count(h, "browse.card.");
+        visible = 0;
+        for (const auto& w : kiosk::ui::registry().widgets()) visible += w.id.rfind("browse.card.", 0) == 0 && w.visible;
+        return ImGui::GetDrawData()->TotalVtxCount;
+    };
+    int cards9 = 0, visible9 = 0, cards500 = 0, visible500 = 0;
+    const int demo = browseVertices(KIOSK_SOURCE_DIR "/content", cards9, visible9);
+    const int big = browseVertices(kiosk::test::bigContent(), cards500, visible500);
+    CHECK(cards9 == 9);
+    CHECK(cards500 == 500); // every card is registered, for scripts
+    CHECK(visible500 < 50); // a screenful
+    CHECK(big < demo * 2); // drawing every card made it ~50 times as many
+
+    Headless h(ImVec2(1920, 1080), {}, kiosk::test::bigContent());
+    CHECK(h.play("tap attract.start\ntap browse.card.big-480\nexpect-screen profile\n") == 0);
+    CHECK(h.app().state().companyId == "big-480");
+}

@@ -249,4 +249,60 @@ TEST_CASE("the idle wipe, cancel and a sign-up zero the form's buffers, not only
     h.frames(3);
     const ImVector<ImWchar>& q = ImGui::GetIO().InputQueueCharacters;
     CHECK(std::all_of(q.Data, q.Data + q.Capacity, [](ImWchar c) { return c == 0; }));
+size_t exhibitorRows() {
+    size_t n = 0;
+    for (const auto& w : kiosk::ui::registry().widgets()) n += w.id.rfind("signup.exhibitor.", 0) == 0;
+    return n;
+}
+} // namespace
+
+TEST_CASE("500 exhibitors: a search narrows the list, a choice survives the search, consent and submit stay reachable") {
+    Headless h(ImVec2(1920, 1080), {}, kiosk::test::bigContent());
+    REQUIRE(h.content.content.companies.size() == 500);
+    REQUIRE(h.play("tap attract.start\ntap browse.signup\nexpect-visible signup.exhibitor_search\n") == 0);
+    CHECK(exhibitorRows() == 12); // not 497: consent is a short scroll away, not past the list
+    CHECK(h.out.str().find("fail") == std::string::npos);
+
+    REQUIRE(h.play("tap signup.exhibitor_search\ntype zollVEREIN\n") == 0);
+    CHECK(h.app().state().signup.input.exhibitorSearch == "zollVEREIN");
+    CHECK(exhibitorRows() == 1);
+    REQUIRE(h.play("tap signup.exhibitor.big-250\n") == 0);
+    CHECK(h.app().state().signup.input.exhibitors == std::vector<std::string>{"big-250"});
+
+    // Another search: the chosen one stays chosen and listed, ticked, beside the new matches.
+    REQUIRE(h.play("tap signup.exhibitor_search\nlongpress kbd.backspace 3000\ntype Werk 49\n") == 0);
+    CHECK(h.app().state().signup.input.exhibitorSearch == "Werk 49");
+    CHECK(h.widget("signup.exhibitor.big-250"));
+    CHECK(h.widget("signup.exhibitor.big-49"));
+    CHECK(h.widget("signup.exhibitor.big-490"));
+    CHECK_FALSE(h.widget("signup.exhibitor.big-48"));
+    CHECK(h.app().state().signup.input.exhibitors == std::vector<std::string>{"big-250"});
+    REQUIRE(h.play("tap kbd.done\n") == 0);
+    CHECK(h.app().state().signup.focused.empty());
+
+    REQUIRE(h.play("tap signup.consent\ntap signup.first_name\ntype Ada\ntap kbd.next\ntype Lovelace\ntap kbd.next\n"
+                   "type ada@example.org\ntap kbd.done\ntap signup.submit\nexpect-screen thanks\n") == 0);
+    REQUIRE(h.store->count() == 1);
+    const auto lead = h.store->all().front();
+    CHECK(lead.exhibitors == std::vector<std::string>{"big-250"});
+    CHECK(lead.consent.version == h.content.content.consent.version);
+}
+
+TEST_CASE("500 exhibitors: a search that matches nothing says so, and the idle wipe clears the search") {
+    Headless h(ImVec2(1080, 1920), {}, kiosk::test::bigContent()); // portrait: one scrolled column
+    REQUIRE(h.play("tap attract.start\ntap browse.signup\ntap signup.exhibitor_search\ntype qqq\n") == 0);
+    CHECK(exhibitorRows() == 0);
+    CHECK(h.play("tap kbd.done\ntap signup.consent\ntap signup.submit\nexpect-screen signup\n") == 0);
+    CHECK(h.play("wait 61000\nexpect-screen attract\n") == 0);
+    CHECK(h.app().state().signup.input.exhibitorSearch.empty());
+    CHECK(h.play("tap attract.start\ntap browse.signup\nexpect-text signup.exhibitor_search \n") == 0);
+}
+
+TEST_CASE("the 9-company demo lists every exhibitor without a search field") {
+    Headless h;
+    REQUIRE(h.play("tap attract.start\ntap browse.signup\n") == 0);
+    CHECK_FALSE(h.widget("signup.exhibitor_search"));
+    size_t exhibitors = 0;
+    for (const auto& c : h.content.content.companies) exhibitors += c.exhibitor;
+    CHECK(exhibitorRows() == exhibitors);
 }

@@ -8,6 +8,7 @@ namespace kiosk::core {
 /// The form as the visitor filled it in (before cleaning).
 struct FormInput {
     std::string firstName, lastName, email, company, jobTitle, phone, message;
+    std::string exhibitorSearch; ///< what the visitor typed to find exhibitors: wiped with the form, never stored
     std::vector<std::string> sectors, exhibitors;
     bool consent = false;
     bool newsletter = false;

@@ -108,11 +108,25 @@ Intent drawBrowse(const ScreenCtx& ctx) {
     ImGui::SetCursorScreenPos(ImVec2(margin, top));
     beginTouchScroll("browse.grid", ImVec2(w + margin * 0.5f, ctx.size.y - top - t.em(0.5f)));
     if (shown.empty()) wrappedText(t.fonts.body, t.colors.textMuted, ctx.tr("browse.empty"), w);
+    // Only the rows in view are drawn (500 companies cost what 9 do); the others are only
+    // registered, so a script can still scroll a card into view and tap it.
+    const size_t rows = (shown.size() + size_t(cols) - 1) / size_t(cols);
+    const float pitch = ch + gap + ImGui::GetStyle().ItemSpacing.y;
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const float viewTop = ImGui::GetWindowPos().y, viewBottom = viewTop + ImGui::GetWindowHeight();
     for (size_t i = 0; i < shown.size(); ++i) {
-        const int col = static_cast<int>(i % size_t(cols));
-        if (col > 0) ImGui::SameLine(0, gap);
+        const size_t row = i / size_t(cols), col = i % size_t(cols);
+        const ImVec2 p(origin.x + float(col) * (cw + gap), origin.y + float(row) * pitch);
+        if (p.y + ch < viewTop || p.y > viewBottom) {
+            registry().add("browse.card." + shown[i]->id, p, ImVec2(p.x + cw, p.y + ch));
+            continue;
+        }
+        ImGui::SetCursorScreenPos(p);
         if (card(ctx, *shown[i], ImVec2(cw, ch))) out = intent::OpenProfile{shown[i]->id};
-        if (col == cols - 1 || i + 1 == shown.size()) ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y));
+    }
+    if (rows > 0) {
+        ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + float(rows) * pitch - ImGui::GetStyle().ItemSpacing.y));
+        ImGui::Dummy(ImVec2(0, 0)); // the grid's full height, for the scroll range
     }
     if (endTouchScroll()) ctx.animating = true;
     return out;

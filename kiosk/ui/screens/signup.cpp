@@ -21,6 +21,7 @@ std::string* formField(core::FormInput& in, const std::string& field) {
     if (field == "job_title") return &in.jobTitle;
     if (field == "phone") return &in.phone;
     if (field == "message") return &in.message;
+    if (field == kExhibitorSearch) return &in.exhibitorSearch;
     return nullptr;
 }
 
@@ -48,6 +49,66 @@ std::string errorFor(const ScreenCtx& ctx, const std::string& field) {
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+/// Lower case for matching: ASCII and the Latin-1 capitals (Ä → ä, É → é), as UTF-8.
+std::string folded(const std::string& s) {
+    std::string out = s;
+    for (size_t i = 0; i < out.size(); ++i) {
+        auto& c = reinterpret_cast<unsigned char&>(out[i]);
+        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c + 32);
+        else if (c == 0xC3 && i + 1 < out.size()) {
+            auto& d = reinterpret_cast<unsigned char&>(out[++i]);
+            if (d >= 0x80 && d <= 0x9E && d != 0x97) d = static_cast<unsigned char>(d + 0x20); // not ×
+        }
+    }
+    return out;
+}
+
+/// From this many exhibitors on, the list gets a search field and shows at most this many
+/// rows besides the chosen ones, so consent and submit stay a short scroll away.
+constexpr size_t kListRows = 12;
+
+/// "Who may contact me": a tick per exhibitor; with more than kListRows a search field above
+/// and only the matches (the chosen ones always stay listed, ticked).
+Intent exhibitorList(const ScreenCtx& ctx, float w) {
+    const Theme& t = theme();
+    const auto& f = ctx.state.signup;
+    Intent out;
+    const size_t total = size_t(std::count_if(ctx.content.companies.begin(), ctx.content.companies.end(),
+                                              [](const core::Company& c) { return c.exhibitor; }));
+    const bool searchable = total > kListRows;
+    const std::string search = searchable ? folded(f.input.exhibitorSearch) : std::string();
+    if (searchable) {
+        if (f.scrollTo == kExhibitorSearch) ImGui::SetScrollHereY(0.2f);
+        if (textField(std::string("signup.") + kExhibitorSearch, ctx.tr("signup.label.exhibitor_search"),
+                      f.input.exhibitorSearch, f.focused == kExhibitorSearch, {}, w))
+            out = intent::Form{Op::Focus, kExhibitorSearch};
+        ImGui::Dummy(ImVec2(0, t.em(0.2f)));
+    }
+    size_t listed = 0, hidden = 0;
+    for (const auto& c : ctx.content.companies) {
+        if (!c.exhibitor) continue;
+        const bool chosen = contains(f.input.exhibitors, c.id);
+        if (!chosen && searchable) {
+            if (!search.empty() && folded(c.name).find(search) == std::string::npos) continue;
+            if (listed == kListRows) {
+                ++hidden;
+                continue;
+            }
+            ++listed;
+        }
+        if (checkRow("signup.exhibitor." + c.id, c.name, chosen, w)) out = intent::Form{Op::ToggleExhibitor, c.id};
+        ImGui::Dummy(ImVec2(0, t.em(0.1f)));
+    }
+    if (hidden > 0) {
+        std::string more = ctx.tr("signup.exhibitors_more");
+        if (auto p = more.find("{n}"); p != std::string::npos) more.replace(p, 3, std::to_string(hidden));
+        wrappedText(t.fonts.small, t.colors.textMuted, more, w);
+    } else if (searchable && listed == 0 && !search.empty()) {
+        wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("signup.exhibitors_none"), w);
+    }
+    return out;
+}
 
 void appendUtf8(std::string& out, unsigned c) {
     if (c < 0x80) out += static_cast<char>(c);
@@ -93,12 +154,7 @@ Intent choices(const ScreenCtx& ctx, float w) {
     if (f.scrollTo == "exhibitors") ImGui::SetScrollHereY(0.0f);
     wrappedText(t.fonts.bold, t.colors.text, ctx.tr("signup.exhibitors"), w);
     if (auto e = errorFor(ctx, "exhibitors"); !e.empty()) wrappedText(t.fonts.bold, t.colors.error, e, w);
-    for (const auto& c : ctx.content.companies) {
-        if (!c.exhibitor) continue;
-        if (checkRow("signup.exhibitor." + c.id, c.name, contains(f.input.exhibitors, c.id), w))
-            out = intent::Form{Op::ToggleExhibitor, c.id};
-        ImGui::Dummy(ImVec2(0, t.em(0.1f)));
-    }
+    if (auto i = exhibitorList(ctx, w); !std::holds_alternative<std::monostate>(i)) out = i;
 
     ImGui::Dummy(ImVec2(0, t.em(0.4f)));
     wrappedText(t.fonts.bold, t.colors.text, ctx.tr("signup.sectors") + " " + ctx.tr("signup.optional"), w);
@@ -228,7 +284,9 @@ Intent drawSignup(const ScreenCtx& ctx) {
     if (!f.focused.empty() && ctx.keyboard) {
         ImGui::SetCursorScreenPos(ImVec2(0, ctx.size.y - kbH));
         const KeyPress k = drawKeyboard(*ctx.keyboard, mode, ctx.size.x, ctx.now, ctx.animating,
-                                        ctx.tr(f.focused == signupFields().back() ? "kbd.done" : "kbd.next"), ctx.tr("kbd.done"));
+                                        ctx.tr(f.focused == signupFields().back() || f.focused == kExhibitorSearch
+                                                   ? "kbd.done" : "kbd.next"),
+                                        ctx.tr("kbd.done"));
         switch (k.kind) {
         case KeyPress::Kind::Text: out = intent::Form{Op::Type, k.text}; break;
         case KeyPress::Kind::Backspace: out = intent::Form{Op::Backspace, std::to_string(k.count)}; break;
