@@ -222,7 +222,8 @@ TEST_CASE("the idle wipe, cancel and a sign-up zero the form's buffers, not only
     const auto& in = h.app().state().signup.input;
     auto allZeroed = [&] {
         for (const std::string* s :
-             {&in.firstName, &in.lastName, &in.email, &in.company, &in.jobTitle, &in.phone, &in.message})
+             {&in.firstName, &in.lastName, &in.email, &in.company, &in.jobTitle, &in.phone, &in.message,
+              &in.exhibitorSearch})
             if (!s->empty() || !zeroed(*s)) return false;
         return true;
     };
@@ -249,6 +250,9 @@ TEST_CASE("the idle wipe, cancel and a sign-up zero the form's buffers, not only
     h.frames(3);
     const ImVector<ImWchar>& q = ImGui::GetIO().InputQueueCharacters;
     CHECK(std::all_of(q.Data, q.Data + q.Capacity, [](ImWchar c) { return c == 0; }));
+}
+
+namespace {
 size_t exhibitorRows() {
     size_t n = 0;
     for (const auto& w : kiosk::ui::registry().widgets()) n += w.id.rfind("signup.exhibitor.", 0) == 0;

@@ -166,13 +166,15 @@ void reserveFields(FormInput& f) {
     constexpr size_t kMaxUtf8 = 4; // bytes per character
     const std::pair<std::string*, size_t> fields[] = {
         {&f.firstName, L::name},    {&f.lastName, L::name}, {&f.email, L::email},    {&f.company, L::company},
-        {&f.jobTitle, L::jobTitle}, {&f.phone, L::phone},   {&f.message, L::message}};
+        {&f.jobTitle, L::jobTitle}, {&f.phone, L::phone},   {&f.message, L::message},
+        {&f.exhibitorSearch, L::name}};
     for (const auto& [s, chars] : fields)
         s->reserve(chars * kMaxUtf8);
 }
 
 void wipe(FormInput& f) {
-    for (std::string* s : {&f.firstName, &f.lastName, &f.email, &f.company, &f.jobTitle, &f.phone, &f.message})
+    for (std::string* s : {&f.firstName, &f.lastName, &f.email, &f.company, &f.jobTitle, &f.phone, &f.message,
+                           &f.exhibitorSearch})
         wipe(*s);
     f.sectors.clear();
     f.exhibitors.clear();
