@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <unordered_set>
@@ -67,6 +68,162 @@ std::string buildBody(std::string_view kioskId, std::string_view eventId, std::s
     }
     body += "]}";
     return body;
+}
+
+namespace {
+constexpr size_t kBad = std::string_view::npos;
+
+size_t skipSpace(std::string_view s, size_t i) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+    return i;
+}
+
+/// The end of the JSON value starting at `i` (structure only: strings, brackets, commas;
+/// the pieces are parsed by nlohmann afterwards), or kBad when it is malformed or nested
+/// deeper than kMaxJsonDepth. The recursion is bounded by that depth.
+size_t valueEnd(std::string_view s, size_t i, int depth) {
+    if (i >= s.size()) return kBad;
+    const char c = s[i];
+    if (c == '"') {
+        for (++i; i < s.size(); ++i) {
+            if (s[i] == '\\') ++i;
+            else if (s[i] == '"') return i + 1;
+        }
+        return kBad;
+    }
+    if (c == '{' || c == '[') {
+        if (depth >= kMaxJsonDepth) return kBad;
+        const char close = c == '{' ? '}' : ']';
+        i = skipSpace(s, i + 1);
+        if (i < s.size() && s[i] == close) return i + 1;
+        for (;;) {
+            if (c == '{') {
+                if (i >= s.size() || s[i] != '"') return kBad;
+                i = skipSpace(s, valueEnd(s, i, depth + 1));
+                if (i >= s.size() || s[i] != ':') return kBad;
+                i = skipSpace(s, i + 1);
+            }
+            i = valueEnd(s, i, depth + 1);
+            if (i == kBad) return kBad;
+            i = skipSpace(s, i);
+            if (i >= s.size()) return kBad;
+            if (s[i] == close) return i + 1;
+            if (s[i] != ',') return kBad;
+            i = skipSpace(s, i + 1);
+        }
+    }
+    const size_t start = i;
+    while (i < s.size() && std::string_view(",]} \t\r\n").find(s[i]) == std::string_view::npos) ++i;
+    return i == start ? kBad : i;
+}
+
+/// Calls `each(begin, end)` for every element of the array (or, with `object`, every
+/// key/value pair: `each` gets the key's span, then the value's) starting at `i`.
+/// false when the structure is malformed.
+template <typename F>
+bool forEachMember(std::string_view s, size_t i, bool object, F&& each) {
+    i = skipSpace(s, i);
+    if (i >= s.size() || s[i] != (object ? '{' : '[')) return false;
+    const char close = object ? '}' : ']';
+    i = skipSpace(s, i + 1);
+    if (i < s.size() && s[i] == close) return true;
+    for (;;) {
+        size_t keyBegin = 0, keyEnd = 0;
+        if (object) {
+            keyBegin = i;
+            keyEnd = valueEnd(s, i, 1);
+            if (keyEnd == kBad || s[keyBegin] != '"') return false;
+            i = skipSpace(s, keyEnd);
+            if (i >= s.size() || s[i] != ':') return false;
+            i = skipSpace(s, i + 1);
+        }
+        const size_t begin = i, end = valueEnd(s, i, 1);
+        if (end == kBad) return false;
+        if (object) each(s.substr(keyBegin, keyEnd - keyBegin), s.substr(begin, end - begin));
+        else each(std::string_view(), s.substr(begin, end - begin));
+        i = skipSpace(s, end);
+        if (i >= s.size()) return false;
+        if (s[i] == close) return skipSpace(s, i + 1) == s.size() || !object;
+        if (s[i] != ',') return false;
+        i = skipSpace(s, i + 1);
+    }
+}
+
+std::string leadProblem(const json& lead) {
+    if (!lead.is_object()) return "the lead is not a JSON object";
+    const auto id = lead.find("id");
+    if (id == lead.end() || !id->is_string() || id->get_ref<const std::string&>().empty()) return "the lead has no id";
+    if (!isUuid(id->get_ref<const std::string&>())) return "the lead's id is not a UUID";
+    const auto email = lead.find("email");
+    if (email == lead.end() || !email->is_string() || email->get_ref<const std::string&>().empty())
+        return "the lead has no email";
+    return {};
+}
+} // namespace
+
+bool isUuid(std::string_view s) {
+    if (s.size() != 36) return false;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash != (s[i] == '-')) return false;
+        if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+    }
+    return true;
+}
+
+std::optional<ReceivedUpload> parseUpload(std::string_view body, std::string* why) {
+    const auto fail = [&](const std::string& w) -> std::optional<ReceivedUpload> {
+        if (why) *why = w;
+        return std::nullopt;
+    };
+    ReceivedUpload up;
+    bool valid = true, sawLeads = false;
+    std::string bad;
+    const auto parse = [&](std::string_view piece) {
+        json j = json::parse(piece.begin(), piece.end(), nullptr, false);
+        if (j.is_discarded()) valid = false;
+        return j;
+    };
+    const bool structured = forEachMember(body, 0, true, [&](std::string_view rawKey, std::string_view value) {
+        const json key = parse(rawKey);
+        if (!valid) return;
+        const auto& k = key.get_ref<const std::string&>();
+        if (k == "leads") {
+            sawLeads = true;
+            if (!forEachMember(value, 0, false, [&](std::string_view, std::string_view lead) {
+                    const json j = parse(lead);
+                    if (!valid) return;
+                    ReceivedLead r{std::string(lead), {}, leadProblem(j)};
+                    if (j.is_object() && j.contains("id") && j.at("id").is_string()) r.id = j.at("id").get<std::string>();
+                    up.leads.push_back(std::move(r));
+                }))
+                bad = "leads is not a list";
+            return;
+        }
+        const json v = parse(value);
+        if (!valid) return;
+        if (k == "schema" && v.is_number_integer()) up.schema = v.get<int>();
+        else if (k == "kiosk_id" && v.is_string()) up.kioskId = v.get<std::string>();
+        else if (k == "event_id" && v.is_string()) up.eventId = v.get<std::string>();
+        else if (k == "sent_at" && v.is_string()) up.sentAt = v.get<std::string>();
+        else if (k == "schema" || k == "kiosk_id" || k == "event_id" || k == "sent_at") bad = k + " has the wrong type";
+    });
+    if (!structured || !valid)
+        return fail(body.empty() ? "the body is empty"
+                                 : "the body is not valid JSON (or nested deeper than " + std::to_string(kMaxJsonDepth) + ")");
+    if (!bad.empty()) return fail(bad);
+    if (up.schema != kSchemaVersion) return fail("schema must be " + std::to_string(kSchemaVersion));
+    if (up.kioskId.empty()) return fail("kiosk_id is missing");
+    if (!sawLeads) return fail("leads is missing");
+    return up;
+}
+
+std::string buildAck(const std::vector<std::string>& accepted, const std::vector<std::string>& duplicates,
+                     const std::vector<std::pair<std::string, std::string>>& rejected) {
+    json rej = json::array();
+    for (const auto& [id, reason] : rejected) rej.push_back({{"id", id}, {"reason", reason}});
+    const json j = {{"accepted", accepted}, {"duplicates", duplicates}, {"rejected", rej}};
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::optional<Ack> parseAck(std::string_view body, const std::vector<std::string>& sentIds, std::string* why) {

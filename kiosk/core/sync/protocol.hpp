@@ -23,6 +23,35 @@ struct OutboxLead {
 std::string buildBody(std::string_view kioskId, std::string_view eventId, std::string_view sentAt,
                       const std::vector<OutboxLead>& leads);
 
+/// The receiving end (kiosk-hub) of buildBody: one lead as it arrived, its raw bytes cut out
+/// of the body unchanged, and what a receiver must check before storing it.
+struct ReceivedLead {
+    std::string payload; ///< the lead's bytes exactly as in the body
+    std::string id;      ///< its "id" when that is a string, else empty
+    std::string problem; ///< why it cannot be stored (no id, not a UUID, no email, …); empty: fine
+};
+
+struct ReceivedUpload {
+    int schema = 0;
+    std::string kioskId, eventId, sentAt;
+    std::vector<ReceivedLead> leads;
+};
+
+/// JSON nested deeper than this is refused before it is parsed (no recursion bomb).
+constexpr int kMaxJsonDepth = 32;
+
+/// Parses a request body built by buildBody. nullopt (with `why`) when the body is not
+/// one JSON object of this schema with a `leads` list: then the whole request is refused.
+/// A lead that is valid JSON but not storable is kept with its `problem` set.
+std::optional<ReceivedUpload> parseUpload(std::string_view body, std::string* why = nullptr);
+
+/// "8-4-4-4-12" hexadecimal digits, as newUuid() makes them (either case).
+bool isUuid(std::string_view s);
+
+/// The answer parseAck reads: {"accepted":[…],"duplicates":[…],"rejected":[{"id","reason"}]}.
+std::string buildAck(const std::vector<std::string>& accepted, const std::vector<std::string>& duplicates,
+                     const std::vector<std::pair<std::string, std::string>>& rejected);
+
 /// What a 2xx answer says about the leads that were sent.
 struct Ack {
     std::vector<std::string> synced;                           ///< accepted + duplicates

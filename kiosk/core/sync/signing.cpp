@@ -77,4 +77,22 @@ std::string signPayload(const std::vector<unsigned char>& key, std::string_view 
     return std::string("v1,") + b64;
 }
 
+bool verifySignature(const std::vector<unsigned char>& key, std::string_view msgId, std::int64_t timestamp,
+                     std::string_view body, std::string_view header) {
+    const std::string want = signPayload(key, msgId, timestamp, body);
+    if (want.empty()) return false;
+    bool match = false;
+    size_t i = 0;
+    while (i < header.size()) {
+        size_t end = header.find(' ', i);
+        if (end == std::string_view::npos) end = header.size();
+        const std::string_view candidate = header.substr(i, end - i);
+        // Every candidate is compared (no early exit) so the time does not say which one matched.
+        if (candidate.size() == want.size() && sodium_memcmp(candidate.data(), want.data(), want.size()) == 0)
+            match = true;
+        i = end + 1;
+    }
+    return match;
+}
+
 } // namespace kiosk::core::sync

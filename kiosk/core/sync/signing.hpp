@@ -23,4 +23,10 @@ SigningKey decodeSecret(std::string_view secret);
 std::string signPayload(const std::vector<unsigned char>& key, std::string_view msgId, std::int64_t timestamp,
                         std::string_view body);
 
+/// The receiving end: true when one of the space-separated signatures in `header`
+/// ("v1,<base64> v1,<base64>…", as Standard Webhooks allows several) is signPayload's for
+/// this key, id, timestamp and body. Compared in constant time.
+bool verifySignature(const std::vector<unsigned char>& key, std::string_view msgId, std::int64_t timestamp,
+                     std::string_view body, std::string_view header);
+
 } // namespace kiosk::core::sync
