@@ -1,0 +1,37 @@
+/// @brief HubConfig: the [hub] table of hub.toml (docs/hub.md), loaded and checked once.
+#pragma once
+#include "core/problem.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kiosk::hub {
+
+struct HubConfig {
+    std::string host = "127.0.0.1";
+    int port = 8470;                 ///< 0: any free port (tests)
+    std::string database = "sqlite:/var/lib/stand-kiosk-hub/hub.db"; ///< as written in the file
+    std::filesystem::path sqlitePath; ///< the sqlite: path, relative ones resolved against the file's folder
+    int maxBodyKib = 2048;           ///< a larger upload is answered 413
+    std::string tlsCert, tlsKey;     ///< both set: HTTPS; neither: plain HTTP
+    int threads = 8;                 ///< request workers
+    double readTimeoutS = 10;        ///< one read on a connection may wait this long
+
+    bool tls() const { return !tlsCert.empty(); }
+};
+
+struct HubConfigLoad {
+    HubConfig config;
+    std::vector<core::Problem> problems;
+    /// false when any problem is an error: the hub must not start (nor touch the database).
+    bool usable() const { return !core::hasErrors(problems); }
+};
+
+/// Reads `path` (it must exist: a hub without its config would run on guesses).
+HubConfigLoad loadHubConfig(const std::filesystem::path& path);
+
+/// The listen address parsed: "127.0.0.1:8470", "[::1]:8470", "0.0.0.0:8470". false when it is not one.
+bool parseListen(const std::string& text, std::string& host, int& port);
+
+} // namespace kiosk::hub
