@@ -1,0 +1,337 @@
+#include "sqlite_storage.hpp"
+
+#include "core/leads/lead.hpp"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+namespace kiosk::hub {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// One prepared statement, finalized when it goes.
+class Stmt {
+public:
+    Stmt(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_st, nullptr); }
+    ~Stmt() { sqlite3_finalize(m_st); }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+
+    bool ok() const { return m_rc == SQLITE_OK; }
+    Stmt& bind(int i, const std::string& s) {
+        sqlite3_bind_text(m_st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Stmt& blob(int i, const std::string& s) {
+        sqlite3_bind_blob(m_st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Stmt& bind(int i, std::int64_t v) {
+        sqlite3_bind_int64(m_st, i, v);
+        return *this;
+    }
+    /// SQLITE_ROW, SQLITE_DONE or an error code.
+    int step() { return sqlite3_step(m_st); }
+    void reset() {
+        sqlite3_reset(m_st);
+        sqlite3_clear_bindings(m_st);
+    }
+    std::string text(int col) {
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(m_st, col));
+        return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_st, col))) : std::string();
+    }
+    std::int64_t integer(int col) { return sqlite3_column_int64(m_st, col); }
+
+private:
+    sqlite3_stmt* m_st = nullptr;
+    int m_rc;
+};
+
+/// Schema migrations: entry i takes the file from version i to i + 1 (PRAGMA user_version).
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE kiosks(
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  secret TEXT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE leads(
+  id TEXT PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  payload_sha256 TEXT NOT NULL,
+  received_ms INTEGER NOT NULL);
+CREATE TABLE conflicts(
+  id TEXT NOT NULL,
+  kiosk_id TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  payload_sha256 TEXT NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
+  times INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY(id, payload_sha256));
+CREATE TABLE rejected(
+  kiosk_id TEXT NOT NULL,
+  lead_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
+  times INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY(kiosk_id, lead_id, reason));
+CREATE TABLE webhook_ids(
+  kiosk_id TEXT NOT NULL,
+  msg_id TEXT NOT NULL,
+  seen_s INTEGER NOT NULL,
+  PRIMARY KEY(kiosk_id, msg_id));
+CREATE INDEX webhook_ids_seen ON webhook_ids(seen_s);
+)sql",
+};
+constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+static_assert(kMigrationCount == SqliteStorage::kSchemaVersion);
+
+int userVersion(sqlite3* db) {
+    Stmt st(db, "PRAGMA user_version");
+    return st.ok() && st.step() == SQLITE_ROW ? static_cast<int>(st.integer(0)) : -1;
+}
+} // namespace
+
+SqliteStorage::~SqliteStorage() { sqlite3_close_v2(m_db); }
+
+StorageResult SqliteStorage::fail(const std::string& what) {
+    return {false, what + ": " + sqlite3_errmsg(m_db)};
+}
+
+StorageResult SqliteStorage::exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(m_db, sql, nullptr, nullptr, &err) == SQLITE_OK) return {};
+    StorageResult r{false, err ? err : "unknown SQLite error"};
+    sqlite3_free(err);
+    return r;
+}
+
+std::unique_ptr<SqliteStorage> SqliteStorage::open(const fs::path& path, StorageResult& result) {
+    std::error_code ec;
+    if (!path.parent_path().empty() && !fs::exists(path.parent_path(), ec)) {
+        fs::create_directories(path.parent_path(), ec);
+        if (ec) {
+            result = {false, "cannot create " + path.parent_path().string() + ": " + ec.message()};
+            return nullptr;
+        }
+        ::chmod(path.parent_path().c_str(), 0700);
+    }
+    const bool existed = fs::exists(path, ec);
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
+        result = {false, "cannot open " + path.string() + ": " + (db ? sqlite3_errmsg(db) : "out of memory")};
+        sqlite3_close_v2(db);
+        return nullptr;
+    }
+    // The file holds secrets and personal data: only the hub's user may read it.
+    if (!existed) ::chmod(path.c_str(), 0600);
+    std::unique_ptr<SqliteStorage> s(new SqliteStorage(db));
+    sqlite3_busy_timeout(db, 5000);
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"})
+        if (auto r = s->exec(pragma); !r) {
+            result = {false, path.string() + ": " + r.error};
+            return nullptr;
+        }
+    if (auto r = s->exec("BEGIN IMMEDIATE"); !r) {
+        result = {false, path.string() + ": " + r.error};
+        return nullptr;
+    }
+    const int v = userVersion(db);
+    if (v > kSchemaVersion) {
+        s->exec("ROLLBACK");
+        result = {false, path.string() + " has schema version " + std::to_string(v) + ", this kiosk-hub knows up to " +
+                             std::to_string(kSchemaVersion) + " — use the newer kiosk-hub that wrote it"};
+        return nullptr;
+    }
+    for (int i = v; i < kSchemaVersion; ++i) {
+        auto r = s->exec(kMigrations[i]);
+        if (r) r = s->exec(("PRAGMA user_version=" + std::to_string(i + 1)).c_str());
+        if (!r) {
+            s->exec("ROLLBACK");
+            result = {false, path.string() + ": migration to schema " + std::to_string(i + 1) + " failed: " + r.error};
+            return nullptr;
+        }
+    }
+    if (auto r = s->exec("COMMIT"); !r) {
+        result = {false, path.string() + ": " + r.error};
+        return nullptr;
+    }
+    result = {};
+    return s;
+}
+
+int SqliteStorage::schemaVersion() {
+    std::lock_guard lock(m_mutex);
+    return userVersion(m_db);
+}
+
+StorageResult SqliteStorage::addKiosk(const std::string& id, const std::string& tokenHash, const std::string& secret,
+                                      std::int64_t nowMs) {
+    std::lock_guard lock(m_mutex);
+    Stmt st(m_db, "INSERT INTO kiosks(id, token_hash, secret, created_ms) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    if (!st.ok()) return fail("cannot add the kiosk");
+    st.bind(1, id).bind(2, tokenHash).bind(3, secret).bind(4, nowMs);
+    if (st.step() != SQLITE_DONE) return fail("cannot add the kiosk");
+    if (sqlite3_changes(m_db) == 0) return {false, "there is a kiosk " + id + " already (ids are never reused)"};
+    return {};
+}
+
+StorageResult SqliteStorage::revokeKiosk(const std::string& id) {
+    std::lock_guard lock(m_mutex);
+    Stmt st(m_db, "UPDATE kiosks SET revoked = 1 WHERE id = ?");
+    if (!st.ok()) return fail("cannot revoke the kiosk");
+    st.bind(1, id);
+    if (st.step() != SQLITE_DONE) return fail("cannot revoke the kiosk");
+    if (sqlite3_changes(m_db) == 0) return {false, "there is no kiosk " + id};
+    return {};
+}
+
+StorageResult SqliteStorage::kioskByToken(const std::string& tokenHash, std::optional<KioskRecord>& out) {
+    std::lock_guard lock(m_mutex);
+    out.reset();
+    Stmt st(m_db, "SELECT id, secret, revoked, created_ms FROM kiosks WHERE token_hash = ?");
+    if (!st.ok()) return fail("cannot look up the kiosk");
+    st.bind(1, tokenHash);
+    const int rc = st.step();
+    if (rc == SQLITE_ROW) out = KioskRecord{st.text(0), st.text(1), st.integer(2) != 0, st.integer(3)};
+    else if (rc != SQLITE_DONE) return fail("cannot look up the kiosk");
+    return {};
+}
+
+StorageResult SqliteStorage::kiosks(std::vector<KioskRecord>& out) {
+    std::lock_guard lock(m_mutex);
+    out.clear();
+    Stmt st(m_db, "SELECT id, revoked, created_ms,"
+                  " (SELECT count(*) FROM leads WHERE kiosk_id = k.id),"
+                  " (SELECT count(*) FROM conflicts WHERE kiosk_id = k.id),"
+                  " (SELECT count(*) FROM rejected WHERE kiosk_id = k.id)"
+                  " FROM kiosks k ORDER BY id");
+    if (!st.ok()) return fail("cannot list the kiosks");
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+        KioskRecord k{st.text(0), {}, st.integer(1) != 0, st.integer(2)};
+        k.leads = st.integer(3);
+        k.conflicts = st.integer(4);
+        k.rejected = st.integer(5);
+        out.push_back(std::move(k));
+    }
+    return rc == SQLITE_DONE ? StorageResult{} : fail("cannot list the kiosks");
+}
+
+StorageResult SqliteStorage::claimWebhookId(const std::string& kioskId, const std::string& msgId, std::int64_t nowS,
+                                            std::int64_t forgetBeforeS, bool& fresh) {
+    std::lock_guard lock(m_mutex);
+    fresh = false;
+    Stmt forget(m_db, "DELETE FROM webhook_ids WHERE seen_s < ?");
+    Stmt claim(m_db, "INSERT INTO webhook_ids(kiosk_id, msg_id, seen_s) VALUES(?, ?, ?) ON CONFLICT DO NOTHING");
+    if (!forget.ok() || !claim.ok()) return fail("cannot check the webhook-id");
+    forget.bind(1, forgetBeforeS);
+    claim.bind(1, kioskId).bind(2, msgId).bind(3, nowS);
+    if (forget.step() != SQLITE_DONE || claim.step() != SQLITE_DONE) return fail("cannot check the webhook-id");
+    fresh = sqlite3_changes(m_db) == 1;
+    return {};
+}
+
+StorageResult SqliteStorage::storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads,
+                                        std::int64_t nowMs, std::vector<LeadOutcome>& out) {
+    std::lock_guard lock(m_mutex);
+    out.clear();
+    Stmt insert(m_db, "INSERT INTO leads(id, kiosk_id, payload, payload_sha256, received_ms) VALUES(?, ?, ?, ?, ?)"
+                      " ON CONFLICT(id) DO NOTHING");
+    Stmt stored(m_db, "SELECT payload_sha256 FROM leads WHERE id = ?");
+    Stmt conflict(m_db, "INSERT INTO conflicts(id, kiosk_id, payload, payload_sha256, first_ms, last_ms)"
+                        " VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(id, payload_sha256)"
+                        " DO UPDATE SET times = times + 1, last_ms = excluded.last_ms");
+    if (!insert.ok() || !stored.ok() || !conflict.ok()) return fail("cannot store the leads");
+    // IMMEDIATE: the write lock is taken at once, so a concurrent writer waits (busy_timeout)
+    // instead of failing half-way, and the insert-then-compare below sees a settled row.
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, "cannot store the leads: " + r.error};
+    const auto abort = [&](const char* what) {
+        StorageResult r = fail(what);
+        exec("ROLLBACK");
+        out.clear();
+        return r;
+    };
+    for (const auto& lead : leads) {
+        const std::string hash = core::sha256Hex(lead.payload);
+        insert.reset();
+        insert.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash).bind(5, nowMs);
+        if (insert.step() != SQLITE_DONE) return abort("cannot store a lead");
+        if (sqlite3_changes(m_db) == 1) {
+            out.push_back(LeadOutcome::Accepted);
+            continue;
+        }
+        stored.reset();
+        stored.bind(1, lead.id);
+        if (stored.step() != SQLITE_ROW) return abort("cannot read a stored lead");
+        if (stored.text(0) == hash) {
+            out.push_back(LeadOutcome::Duplicate);
+            continue;
+        }
+        conflict.reset();
+        conflict.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash).bind(5, nowMs).bind(6, nowMs);
+        if (conflict.step() != SQLITE_DONE) return abort("cannot keep a conflicting lead");
+        out.push_back(LeadOutcome::Conflict);
+    }
+    if (auto r = exec("COMMIT"); !r) {
+        exec("ROLLBACK");
+        out.clear();
+        return {false, "cannot store the leads: " + r.error};
+    }
+    return {};
+}
+
+StorageResult SqliteStorage::recordRejected(const std::string& kioskId,
+                                            const std::vector<std::pair<std::string, std::string>>& rejected,
+                                            std::int64_t nowMs) {
+    if (rejected.empty()) return {};
+    std::lock_guard lock(m_mutex);
+    Stmt st(m_db, "INSERT INTO rejected(kiosk_id, lead_id, reason, first_ms, last_ms) VALUES(?, ?, ?, ?, ?)"
+                  " ON CONFLICT DO UPDATE SET times = times + 1, last_ms = excluded.last_ms");
+    if (!st.ok()) return fail("cannot count the rejected leads");
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, "cannot count the rejected leads: " + r.error};
+    for (const auto& [id, reason] : rejected) {
+        st.reset();
+        st.bind(1, kioskId).bind(2, id).bind(3, reason).bind(4, nowMs).bind(5, nowMs);
+        if (st.step() != SQLITE_DONE) {
+            StorageResult r = fail("cannot count the rejected leads");
+            exec("ROLLBACK");
+            return r;
+        }
+    }
+    return exec("COMMIT");
+}
+
+StorageResult SqliteStorage::forEachLead(const std::function<void(const StoredLead&)>& each) {
+    std::lock_guard lock(m_mutex);
+    Stmt st(m_db, "SELECT id, kiosk_id, payload, received_ms FROM leads ORDER BY rowid");
+    if (!st.ok()) return fail("cannot read the leads");
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) each({st.text(0), st.text(1), st.text(2), st.integer(3)});
+    return rc == SQLITE_DONE ? StorageResult{} : fail("cannot read the leads");
+}
+
+StorageResult SqliteStorage::counts(HubCounts& out) {
+    std::lock_guard lock(m_mutex);
+    Stmt st(m_db, "SELECT (SELECT count(*) FROM leads), (SELECT count(*) FROM conflicts),"
+                  " (SELECT coalesce(sum(times), 0) FROM rejected), (SELECT count(*) FROM kiosks)");
+    if (!st.ok() || st.step() != SQLITE_ROW) return fail("cannot count");
+    out = {st.integer(0), st.integer(1), st.integer(2), st.integer(3)};
+    return {};
+}
+
+StorageResult SqliteStorage::ping() {
+    std::lock_guard lock(m_mutex);
+    Stmt st(m_db, "SELECT count(*) FROM kiosks");
+    if (!st.ok() || st.step() != SQLITE_ROW) return fail("the database does not answer");
+    return {};
+}
+
+} // namespace kiosk::hub

@@ -1,0 +1,89 @@
+/// @brief Storage: everything the hub keeps (kiosks, leads, conflicts, rejections, seen
+/// webhook ids), behind one interface so that a second backend (PostgreSQL) can be added
+/// beside SQLite. Every implementation is safe to call from several threads, and several
+/// instances (processes) may share one database: uniqueness is the database's job.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kiosk::hub {
+
+struct StorageResult {
+    bool ok = true;
+    std::string error; ///< plain words with the database's message; never a secret
+    explicit operator bool() const { return ok; }
+};
+
+struct KioskRecord {
+    std::string id;
+    std::string secret; ///< whsec_…: needed to verify signatures, so kept as is
+    bool revoked = false;
+    std::int64_t createdMs = 0;
+    long long leads = 0, conflicts = 0, rejected = 0; ///< filled by kiosks() only
+};
+
+/// A lead as it came in: its id and the exact bytes the kiosk sent.
+struct IncomingLead {
+    std::string id;
+    std::string payload;
+};
+
+enum class LeadOutcome {
+    Accepted,  ///< stored now
+    Duplicate, ///< the same id with the same bytes was stored before
+    Conflict,  ///< the same id with other bytes: the first stays, these are kept in conflicts
+};
+
+struct StoredLead {
+    std::string id, kioskId, payload;
+    std::int64_t receivedMs = 0;
+};
+
+struct HubCounts {
+    long long leads = 0, conflicts = 0, rejected = 0, kiosks = 0;
+};
+
+class Storage {
+public:
+    virtual ~Storage() = default;
+
+    /// Fails when the id is taken (revoked ones included: an id is never reused).
+    virtual StorageResult addKiosk(const std::string& id, const std::string& tokenHash, const std::string& secret,
+                                   std::int64_t nowMs) = 0;
+    /// Fails when there is no such kiosk.
+    virtual StorageResult revokeKiosk(const std::string& id) = 0;
+    /// The kiosk whose token hashes to `tokenHash` (revoked ones too: the caller refuses them).
+    virtual StorageResult kioskByToken(const std::string& tokenHash, std::optional<KioskRecord>& out) = 0;
+    virtual StorageResult kiosks(std::vector<KioskRecord>& out) = 0;
+
+    /// Remembers that `kioskId` used `msgId` at `nowS`; `fresh` is false when it did before
+    /// (a replay). Ids older than `forgetBeforeS` are forgotten.
+    virtual StorageResult claimWebhookId(const std::string& kioskId, const std::string& msgId, std::int64_t nowS,
+                                         std::int64_t forgetBeforeS, bool& fresh) = 0;
+
+    /// Stores each lead under its id, in one transaction: `out[i]` says what happened to `leads[i]`.
+    virtual StorageResult storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads,
+                                     std::int64_t nowMs, std::vector<LeadOutcome>& out) = 0;
+    /// Counts leads refused by validation (id, reason), for the organiser.
+    virtual StorageResult recordRejected(const std::string& kioskId,
+                                         const std::vector<std::pair<std::string, std::string>>& rejected,
+                                         std::int64_t nowMs) = 0;
+
+    /// Every stored lead, in the order they arrived.
+    virtual StorageResult forEachLead(const std::function<void(const StoredLead&)>& each) = 0;
+    virtual StorageResult counts(HubCounts& out) = 0;
+    /// A cheap query: the database is reachable and answers.
+    virtual StorageResult ping() = 0;
+};
+
+/// Opens (creates, migrates) the database named by hub.toml's `database` value.
+std::unique_ptr<Storage> openStorage(const std::string& database, const std::filesystem::path& sqlitePath,
+                                     StorageResult& result);
+
+} // namespace kiosk::hub
