@@ -1,0 +1,128 @@
+// kiosk-hub: the organiser's end of the kiosks' sync (docs/hub.md). Commands: serve,
+// add-kiosk, revoke-kiosk, kiosks, leads; each reads --config hub.toml first and stops
+// when it has an error (fail closed: no server, no database, on a config it cannot trust).
+#include "credentials.hpp"
+#include "hub_config.hpp"
+#include "server.hpp"
+#include "storage.hpp"
+#include "core/leads/lead.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+namespace {
+
+using namespace kiosk::hub;
+
+constexpr const char* kDefaultConfig = "/etc/stand-kiosk-hub/hub.toml";
+
+std::int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// The config and its database, or a message and nullptr (exit 2).
+std::unique_ptr<Storage> open(const std::string& configPath, HubConfig& config) {
+    HubConfigLoad load = loadHubConfig(configPath);
+    for (const auto& p : load.problems) std::cerr << (p.error ? "" : "warning: ") << p.format() << '\n';
+    if (!load.usable()) {
+        std::cerr << "kiosk-hub: " << configPath << " has errors: nothing was started\n";
+        return nullptr;
+    }
+    config = load.config;
+    StorageResult r;
+    auto storage = openStorage(config.database, config.sqlitePath, r);
+    if (!storage) std::cerr << "kiosk-hub: " << r.error << '\n';
+    return storage;
+}
+
+std::string defaultEndpoint(const HubConfig& c) {
+    std::string host = c.host;
+    if (host == "0.0.0.0" || host == "::") host = "HUB-ADDRESS";
+    else if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    return std::string(c.tls() ? "https" : "http") + "://" + host + ":" + std::to_string(c.port) + "/kiosk/v1/leads";
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"kiosk-hub: receives the stand kiosks' leads (docs/hub.md)"};
+    app.require_subcommand(1);
+    std::string configPath = kDefaultConfig;
+    const auto withConfig = [&](CLI::App* sub) {
+        sub->add_option("--config", configPath, "hub.toml")->capture_default_str();
+        return sub;
+    };
+    auto* serveCmd = withConfig(app.add_subcommand("serve", "Serve POST /kiosk/v1/leads until SIGTERM"));
+    std::string kioskId, endpoint, format = "jsonl";
+    auto* addCmd = withConfig(app.add_subcommand("add-kiosk", "Create a kiosk's credentials and print its [sync] block"));
+    addCmd->add_option("id", kioskId, "the kiosk's [kiosk] id")->required();
+    addCmd->add_option("--endpoint", endpoint, "the address the kiosk reaches the hub at (default: from listen)");
+    auto* revokeCmd = withConfig(app.add_subcommand("revoke-kiosk", "Refuse a kiosk's credentials from now on"));
+    revokeCmd->add_option("id", kioskId, "the kiosk's id")->required();
+    auto* kiosksCmd = withConfig(app.add_subcommand("kiosks", "List the kiosks"));
+    auto* leadsCmd = withConfig(app.add_subcommand("leads", "Print every stored lead"));
+    leadsCmd->add_option("--format", format, "jsonl: each payload exactly as received, one per line")
+        ->check(CLI::IsMember({"jsonl"}))
+        ->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
+
+    HubConfig config;
+    auto storage = open(configPath, config);
+    if (!storage) return 2;
+
+    if (*serveCmd) return serve(config, *storage, std::cerr);
+    if (*addCmd) {
+        if (!validKioskId(kioskId)) {
+            std::cerr << "kiosk-hub: '" << kioskId << "' cannot be a kiosk id — use 1 to 64 letters, digits, '.', '_', '-'\n";
+            return 2;
+        }
+        const KioskCredentials c = newCredentials();
+        if (c.token.empty()) {
+            std::cerr << "kiosk-hub: libsodium could not start: no credentials made\n";
+            return 1;
+        }
+        if (auto r = storage->addKiosk(kioskId, tokenHash(c.token), c.secret, nowMs()); !r) {
+            std::cerr << "kiosk-hub: " << r.error << '\n';
+            return 1;
+        }
+        std::cerr << "Kiosk " << kioskId << " added. Paste this into its kiosk.toml (the token is shown only now):\n\n";
+        std::cout << kioskConfigBlock(kioskId, endpoint.empty() ? defaultEndpoint(config) : endpoint, c);
+        return 0;
+    }
+    if (*revokeCmd) {
+        if (auto r = storage->revokeKiosk(kioskId); !r) {
+            std::cerr << "kiosk-hub: " << r.error << '\n';
+            return 1;
+        }
+        std::cout << "Kiosk " << kioskId << " revoked: its requests are refused from now on.\n";
+        return 0;
+    }
+    if (*kiosksCmd) {
+        std::vector<KioskRecord> list;
+        if (auto r = storage->kiosks(list); !r) {
+            std::cerr << "kiosk-hub: " << r.error << '\n';
+            return 1;
+        }
+        std::printf("%-24s %-8s %-24s %8s %9s %8s\n", "KIOSK", "STATE", "ADDED", "LEADS", "CONFLICTS", "REJECTED");
+        for (const auto& k : list)
+            std::printf("%-24s %-8s %-24s %8lld %9lld %8lld\n", k.id.c_str(), k.revoked ? "revoked" : "active",
+                        kiosk::core::isoUtc(k.createdMs).c_str(), k.leads, k.conflicts, k.rejected);
+        return 0;
+    }
+    if (*leadsCmd) {
+        const auto r = storage->forEachLead([](const StoredLead& l) {
+            std::fwrite(l.payload.data(), 1, l.payload.size(), stdout);
+            std::fputc('\n', stdout);
+        });
+        if (!r) {
+            std::cerr << "kiosk-hub: " << r.error << '\n';
+            return 1;
+        }
+        return std::fflush(stdout) == 0 ? 0 : 1;
+    }
+    return 2;
+}
