@@ -125,6 +125,7 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
     });
     // Statuses httplib answers itself (413 over max_body_kib, 404, 408…) get a JSON body and a log line.
     server->set_error_handler([&](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return; // a refusal of ours, already answered and logged
         std::string what = res.status == 413 ? "the upload is larger than the hub's max_body_kib" : "no such address";
         if (res.status != 413 && res.status != 404) what = "the request could not be handled";
         setJson(res, res.status, errorBody(what));

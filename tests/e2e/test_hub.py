@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""The hub end to end: the real `kiosk-hub` and the real `kiosk` on loopback (plain HTTP:
+the kiosk allows http only to a loopback address).
+
+1. `kiosk-hub serve` on a free port; `add-kiosk` for two kiosks, each kiosk gets its own
+   kiosk.toml from the printed [kiosk]/[sync] block; `kiosk leads generate --count 500` and
+   `kiosk sync --once` in each data folder. `kiosk-hub leads --format jsonl` then holds
+   exactly the 1,000 ids, one payload each, byte-identical to the kiosks' leads.db; a second
+   sync sends nothing, and resending everything (the kiosk's rows set back to pending, as
+   after lost acks) is answered as duplicates: still 1,000 rows.
+2. Refused, nothing stored: a revoked kiosk (through the real kiosk: the credentials message,
+   all pending), a wrong secret, a kiosk posting another kiosk's id, a replayed request, a
+   body over max_body_kib (413), a stale timestamp.
+3. GET /healthz; no token or secret in the hub's log; `kiosk-hub kiosks` lists them;
+   a config with a typo does not start the hub; SIGTERM stops it with exit 0.
+
+Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
+"""
+import argparse
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import select
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402
+
+MAX_BODY_KIB = 512
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def sign(secret, msg_id, ts, body):
+    key = base64.b64decode(secret[len("whsec_"):])
+    return "v1," + base64.b64encode(hmac.new(key, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
+
+
+class Env:
+    def __init__(self, args):
+        self.kiosk = os.path.abspath(args.kiosk)
+        self.hub = os.path.abspath(args.hub)
+        self.out = harness.fresh_dir(args.out)
+        self.log = open(os.path.join(self.out, "commands.log"), "w")
+        self.port = free_port()
+        self.config = os.path.join(self.out, "hub.toml")
+        with open(self.config, "w") as f:
+            f.write(f'[hub]\nlisten = "127.0.0.1:{self.port}"\ndatabase = "sqlite:state/hub.db"\n'
+                    f"max_body_kib = {MAX_BODY_KIB}\nthreads = 4\nread_timeout_s = 5\n")
+        self.db = os.path.join(self.out, "state", "hub.db")
+        self.proc = None
+
+    def run(self, binary, *argv, timeout=600):
+        t0 = time.monotonic()
+        p = subprocess.run([binary, *argv], capture_output=True, text=True, timeout=timeout, cwd=self.out)
+        dt = time.monotonic() - t0
+        self.log.write(f"$ {os.path.basename(binary)} {' '.join(argv)}  # exit {p.returncode}, {dt:.1f} s\n"
+                       f"{p.stdout}{p.stderr}\n")
+        self.log.flush()
+        return p, dt
+
+    def hub_cmd(self, *argv):
+        return self.run(self.hub, *argv, "--config", self.config)[0]
+
+    def start(self):
+        self.hub_log = os.path.join(self.out, "hub.log")
+        self.proc = subprocess.Popen([self.hub, "serve", "--config", self.config], stderr=subprocess.PIPE, text=True)
+        ready, _, _ = select.select([self.proc.stderr], [], [], 10)
+        line = self.proc.stderr.readline() if ready else ""
+        if "listening on" not in line:
+            self.proc.kill()
+            raise RuntimeError(f"kiosk-hub did not start: {line!r}")
+        # The rest of its log goes to a file, read at the end.
+        self.log_file = open(self.hub_log, "w")
+        self.log_file.write(line)
+        self.pump = threading.Thread(target=lambda: [self.log_file.write(x) or self.log_file.flush()
+                                                     for x in self.proc.stderr], daemon=True)
+        self.pump.start()
+        return line
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        rc = harness.wait_or_kill(self.proc, 10)
+        self.pump.join(5)
+        self.log_file.close()
+        return rc
+
+    def hub_rows(self):
+        db = sqlite3.connect(self.db)
+        try:
+            return db.execute("SELECT count(*) FROM leads").fetchone()[0]
+        finally:
+            db.close()
+
+    def post(self, body, token, secret, msg_id=None, ts=None, path="/kiosk/v1/leads"):
+        msg_id = msg_id or str(uuid.uuid4())
+        ts = int(time.time()) if ts is None else ts
+        h = {"Content-Type": "application/json", "Authorization": f"Bearer {token}", "webhook-id": msg_id,
+             "webhook-timestamp": str(ts), "webhook-signature": sign(secret, msg_id, ts, body)}
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            c.request("POST", path, body=body, headers=h)
+            resp = c.getresponse()
+            return resp.status, resp.read()
+        except (ConnectionError, http.client.HTTPException) as e:
+            return None, str(e).encode()
+        finally:
+            c.close()
+
+
+def kiosk_rows(data_dir):
+    db = sqlite3.connect(os.path.join(data_dir, "leads.db"))
+    try:
+        return {r[0]: {"payload": r[1], "state": r[2]} for r in db.execute("SELECT id, payload, sync_state FROM leads")}
+    finally:
+        db.close()
+
+
+def add_kiosk(env, r, kiosk_id):
+    p = env.hub_cmd("add-kiosk", kiosk_id)
+    block = tomllib.loads(p.stdout) if p.returncode == 0 else {}
+    sync = block.get("sync", {})
+    r.check(f"add-kiosk {kiosk_id} prints [kiosk] id and [sync] endpoint, token, secret",
+            block.get("kiosk", {}).get("id") == kiosk_id and
+            sync.get("endpoint") == f"http://127.0.0.1:{env.port}/kiosk/v1/leads" and
+            sync.get("token", "").startswith("khub_") and sync.get("secret", "").startswith("whsec_"),
+            p.stdout + p.stderr)
+    cfg = os.path.join(env.out, f"{kiosk_id}.toml")
+    with open(cfg, "w") as f:
+        f.write(p.stdout + "timeout_s = 10\nbackoff_base_s = 0.05\nbackoff_cap_s = 0.5\n")
+    return cfg, sync
+
+
+def body_for(kiosk_id, leads):
+    return json.dumps({"schema": 1, "kiosk_id": kiosk_id, "event_id": "e2e", "sent_at": "2026-01-01T00:00:00.000Z",
+                       "leads": leads}, separators=(",", ":")).encode()
+
+
+def new_lead():
+    return {"id": str(uuid.uuid4()), "email": "x@example.org", "first_name": "Test"}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kiosk", required=True)
+    ap.add_argument("--hub", required=True)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    env = Env(args)
+    r = harness.Results()
+
+    # A typo in the config: nothing starts, the message names file, line and key.
+    bad = os.path.join(env.out, "bad.toml")
+    with open(bad, "w") as f:
+        f.write('[hub]\nlisten = "127.0.0.1:1"\ndatabse = "sqlite:x.db"\n')
+    p, _ = env.run(env.hub, "serve", "--config", bad, timeout=10)
+    r.check("a config with an unknown key does not start the hub (exit 2, file:line: key)",
+            p.returncode == 2 and "bad.toml:3: hub.databse: unknown key" in p.stderr, p.stderr)
+
+    creds = {}
+    cfgs = {}
+    for k in ("kiosk-a", "kiosk-b"):
+        cfgs[k], creds[k] = add_kiosk(env, r, k)
+    env.start()
+    try:
+        # ---- 1. two kiosks, 500 leads each --------------------------------------------------
+        dirs = {}
+        total_s = 0.0
+        for n, k in enumerate(("kiosk-a", "kiosk-b")):
+            d = dirs[k] = os.path.join(env.out, f"data-{k}")
+            p, _ = env.run(env.kiosk, "leads", "generate", "--count", "500", "--seed", str(n + 1), "--config",
+                           cfgs[k], "--data-dir", d)
+            r.check(f"{k}: 500 leads generated", p.returncode == 0 and len(kiosk_rows(d)) == 500, p.stderr)
+            p, dt = env.run(env.kiosk, "sync", "--once", "--config", cfgs[k], "--data-dir", d)
+            total_s += dt
+            r.check(f"{k}: kiosk sync --once sends everything", p.returncode == 0 and "All leads are sent." in p.stdout,
+                    p.stdout + p.stderr)
+        print(f"note: 1,000 leads synced in {total_s:.2f} s ({1000 / total_s:.0f} leads/s, two kiosks one after "
+              f"the other, batch 100, each `kiosk sync --once` process included)", flush=True)
+        p = env.hub_cmd("leads", "--format", "jsonl")
+        lines = p.stdout.split("\n")
+        r.check("kiosk-hub leads --format jsonl ends with a newline", p.returncode == 0 and lines[-1] == "", p.stderr)
+        lines = lines[:-1]
+        by_id = {}
+        for line in lines:
+            by_id.setdefault(json.loads(line)["id"], []).append(line)
+        stored = {i: x for k in dirs for i, x in kiosk_rows(dirs[k]).items()}
+        r.check("the hub holds exactly the 1,000 ids, one payload each",
+                len(lines) == 1000 and set(by_id) == set(stored) and all(len(v) == 1 for v in by_id.values()),
+                f"{len(lines)} lines, {len(set(by_id) & set(stored))} ids in common")
+        same = sum(1 for i, v in by_id.items() if i in stored and v[0] == stored[i]["payload"])
+        r.check("every payload is byte-identical to the kiosk's leads.db", same == 1000, f"{same} of 1000")
+        r.check("both kiosks mark all their leads synced",
+                all(x["state"] == "synced" for x in stored.values()), "")
+        p = env.hub_cmd("kiosks")
+        r.check("kiosk-hub kiosks lists both with 500 leads each",
+                re.search(r"kiosk-a\s+active\s+\S+\s+500\s+0\s+0", p.stdout) and
+                re.search(r"kiosk-b\s+active\s+\S+\s+500\s+0\s+0", p.stdout), p.stdout)
+
+        for k in dirs:
+            p, _ = env.run(env.kiosk, "sync", "--once", "--config", cfgs[k], "--data-dir", dirs[k])
+            r.check(f"{k}: a second sync has nothing to send", p.returncode == 0 and "Nothing to send." in p.stdout,
+                    p.stdout)
+        db = sqlite3.connect(os.path.join(dirs["kiosk-a"], "leads.db"))
+        db.execute("UPDATE leads SET sync_state = 'pending', synced_ms = NULL")
+        db.commit()
+        db.close()
+        p, _ = env.run(env.kiosk, "sync", "--once", "--config", cfgs["kiosk-a"], "--data-dir", dirs["kiosk-a"])
+        r.check("kiosk-a resending all 500 (lost acks) ends synced", p.returncode == 0 and
+                all(x["state"] == "synced" for x in kiosk_rows(dirs["kiosk-a"]).values()), p.stdout + p.stderr)
+        r.check("… answered as duplicates: still 1,000 rows", env.hub_rows() == 1000, str(env.hub_rows()))
+
+        # ---- 2. refused, nothing stored ----------------------------------------------------
+        a, b = creds["kiosk-a"], creds["kiosk-b"]
+        cfg_c, c = add_kiosk(env, r, "kiosk-c")
+        p = env.hub_cmd("revoke-kiosk", "kiosk-c")
+        r.check("revoke-kiosk kiosk-c", p.returncode == 0, p.stderr)
+        d = os.path.join(env.out, "data-kiosk-c")
+        env.run(env.kiosk, "leads", "generate", "--count", "5", "--config", cfg_c, "--data-dir", d)
+        p, _ = env.run(env.kiosk, "sync", "--once", "--config", cfg_c, "--data-dir", d)
+        r.check("a revoked kiosk is refused: sync --once exits 1 with the credentials message, all pending",
+                p.returncode == 1 and "The server refused the credentials (HTTP 401" in p.stdout and
+                all(x["state"] == "pending" for x in kiosk_rows(d).values()), p.stdout)
+        r.check("… nothing stored", env.hub_rows() == 1000)
+
+        wrong = "whsec_" + base64.b64encode(hashlib.sha256(b"not the secret").digest()).decode()
+        body = body_for("kiosk-a", [new_lead()])
+        status, answer = env.post(body, a["token"], wrong)
+        r.check("a wrong secret is refused with 403", status == 403, f"{status} {answer!r}")
+        status, answer = env.post(body, b["token"], b["secret"])
+        r.check("kiosk-b posting as kiosk-a is refused with 403", status == 403 and b"kiosk_id" in answer,
+                f"{status} {answer!r}")
+        status, answer = env.post(body, a["token"], a["secret"], ts=int(time.time()) - 301)
+        r.check("a timestamp 301 s old is refused with 403", status == 403, f"{status} {answer!r}")
+        r.check("… nothing stored", env.hub_rows() == 1000)
+
+        msg_id = str(uuid.uuid4())
+        ts = int(time.time())
+        status, answer = env.post(body, a["token"], a["secret"], msg_id=msg_id, ts=ts)
+        r.check("a correctly signed request from Python is accepted",
+                status == 200 and len(json.loads(answer)["accepted"]) == 1, f"{status} {answer!r}")
+        status, answer = env.post(body, a["token"], a["secret"], msg_id=msg_id, ts=ts)
+        r.check("the same request replayed is refused (409), stored once",
+                status == 409 and env.hub_rows() == 1001, f"{status} {answer!r} rows {env.hub_rows()}")
+
+        big = body_for("kiosk-a", [dict(new_lead(), message="x" * 1000) for _ in range(MAX_BODY_KIB + 10)])
+        status, answer = env.post(big, a["token"], a["secret"])
+        r.check(f"a {len(big) // 1024} KiB body (over max_body_kib {MAX_BODY_KIB}) is refused with 413",
+                status == 413, f"{status} {answer[:200]!r}")
+        r.check("… nothing stored", env.hub_rows() == 1001)
+
+        # ---- 3. health, log ----------------------------------------------------------------
+        c2 = http.client.HTTPConnection("127.0.0.1", env.port, timeout=10)
+        c2.request("GET", "/healthz")
+        resp = c2.getresponse()
+        r.check("GET /healthz answers 200 ok", resp.status == 200 and b"ok" in resp.read())
+        c2.close()
+    finally:
+        rc = env.stop()
+    r.check("SIGTERM stops kiosk-hub with exit 0", rc == 0, f"exit {rc}")
+    with open(env.hub_log) as f:
+        log = f.read()
+    secrets = [x for cr in (creds["kiosk-a"], creds["kiosk-b"], c) for x in (cr["token"], cr["secret"])]
+    r.check("the hub logged every request, without a token or secret",
+            log.count("POST /kiosk/v1/leads") >= 20 and not any(s in log for s in secrets) and
+            "POST /kiosk/v1/leads 413" in log, log[-2000:])
+    return r.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
