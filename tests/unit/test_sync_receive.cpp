@@ -7,7 +7,9 @@
 #include "core/sync/signing.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -96,6 +98,7 @@ TEST_CASE("sync receive: a body that is not the protocol is refused as a whole")
              R"({"schema":1,"kiosk_id":"k1"})",                     // no leads
              R"({"schema":1,"kiosk_id":"k1","leads":{}})",          // leads not a list
              R"({"schema":"1","kiosk_id":"k1","leads":[]})",        // schema a string
+             R"({"schema":1,"kiosk_id":"k1","leads":[],"leads":[]})", // two lists: which one counts?
          }) {
         std::string why;
         CHECK_MESSAGE(!parseUpload(body, &why), body);
@@ -140,4 +143,48 @@ TEST_CASE("sync receive: verifySignature accepts signPayload's signature and not
     const auto other = decodeSecret("whsec_" + std::string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
     REQUIRE(other);
     CHECK_FALSE(verifySignature(other.bytes, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body, sig));
+}
+
+TEST_CASE("sync receive: parseUpload agrees with nlohmann on thousands of damaged bodies") {
+    // A differential test of the hand-written structural scan: random bytes flipped, inserted
+    // and removed in a valid body. Whenever parseUpload accepts one, nlohmann accepts it too and
+    // every lead it cut out is exactly the element nlohmann finds there; whenever nlohmann
+    // accepts one that is still the protocol, parseUpload does too.
+    const std::string base = envelope(R"({"email":"a@b.c","id":")" + kId1 + R"(","n":[1,2.5e3,true,null],"s":"\"]}\\"},)" +
+                                      R"( {"email":"x@y.z","id":")" + kId2 + R"(","o":{"k":[{}]}})");
+    const std::string alphabet = "{}[]\",:\\ 0e.-tfnu\x01\xC3";
+    std::mt19937 rng(7);
+    int accepted = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string body = base;
+        const int edits = 1 + static_cast<int>(rng() % 3);
+        for (int e = 0; e < edits && !body.empty(); ++e) {
+            const size_t at = rng() % body.size();
+            const char c = alphabet[rng() % alphabet.size()];
+            switch (rng() % 3) {
+            case 0: body[at] = c; break;
+            case 1: body.insert(at, 1, c); break;
+            default: body.erase(at, 1);
+            }
+        }
+        const auto up = parseUpload(body);
+        const auto j = nlohmann::json::parse(body, nullptr, false);
+        if (up) {
+            ++accepted;
+            INFO(body);
+            REQUIRE_FALSE(j.is_discarded());
+            REQUIRE(j.at("leads").size() == up->leads.size());
+            for (size_t i = 0; i < up->leads.size(); ++i)
+                CHECK(nlohmann::json::parse(up->leads[i].payload) == j.at("leads").at(i));
+            CHECK(j.at("kiosk_id") == up->kioskId);
+        } else if (!j.is_discarded() && j.is_object() && j.value("schema", nlohmann::json()) == 1 &&
+                   j.contains("leads") && j.at("leads").is_array() && j.contains("kiosk_id") &&
+                   j.at("kiosk_id").is_string() && !j.at("kiosk_id").get<std::string>().empty() &&
+                   (!j.contains("event_id") || j.at("event_id").is_string()) &&
+                   (!j.contains("sent_at") || j.at("sent_at").is_string())) {
+            FAIL_CHECK("nlohmann accepts what parseUpload refused: " << body);
+        }
+    }
+    MESSAGE(accepted << " of 20000 damaged bodies were still the protocol");
+    CHECK(accepted > 100);
 }

@@ -189,6 +189,7 @@ std::optional<ReceivedUpload> parseUpload(std::string_view body, std::string* wh
         if (!valid) return;
         const auto& k = key.get_ref<const std::string&>();
         if (k == "leads") {
+            if (sawLeads) bad = "leads appears twice";
             sawLeads = true;
             if (!forEachMember(value, 0, false, [&](std::string_view, std::string_view lead) {
                     const json j = parse(lead);
