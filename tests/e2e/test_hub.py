@@ -13,7 +13,8 @@ the kiosk allows http only to a loopback address).
    body over max_body_kib (413), a stale timestamp.
 3. HTTPS: a second `kiosk-hub serve` on the same database with tls_cert/tls_key from a private
    CA made here; a kiosk trusts it only with sync.ca_file, and then sends its leads.
-4. GET /healthz; no token or secret in the hub's log; `kiosk-hub kiosks` lists them;
+4. A client that stops half-way is disconnected (within 3 × read_timeout_s: 4 s with 2 s).
+5. GET /healthz; no token or secret in the hub's log; `kiosk-hub kiosks` lists them;
    a config with a typo does not start the hub; SIGTERM stops it with exit 0.
 
 Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
@@ -42,6 +43,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness  # noqa: E402
 
 MAX_BODY_KIB = 512
+READ_TIMEOUT_S = 2
 
 
 def free_port():
@@ -67,7 +69,7 @@ class Env:
         self.config = os.path.join(self.out, "hub.toml")
         with open(self.config, "w") as f:
             f.write(f'[hub]\nlisten = "127.0.0.1:{self.port}"\ndatabase = "sqlite:state/hub.db"\n'
-                    f"max_body_kib = {MAX_BODY_KIB}\nthreads = 4\nread_timeout_s = 5\n")
+                    f"max_body_kib = {MAX_BODY_KIB}\nthreads = 4\nread_timeout_s = {READ_TIMEOUT_S}\n")
         self.db = os.path.join(self.out, "state", "hub.db")
         self.proc = None
 
@@ -169,6 +171,28 @@ def body_for(kiosk_id, leads):
 
 def new_lead():
     return {"id": str(uuid.uuid4()), "email": "x@example.org", "first_name": "Test"}
+
+
+def phase_slow_client(env, r):
+    """A client that stops half-way (in the headers, in the body) is cut off: it does not hold a worker."""
+    before = env.hub_rows()
+    for what, data in (("in the headers", b"POST /kiosk/v1/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthor"),
+                       ("in the body", b"POST /kiosk/v1/leads HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                       b"Content-Length: 1000\r\n\r\n{\"schema\":1,")):
+        s = socket.create_connection(("127.0.0.1", env.port), timeout=READ_TIMEOUT_S * 5)
+        t0 = time.monotonic()
+        s.sendall(data)
+        try:
+            while s.recv(4096):
+                pass
+            closed = True
+        except (socket.timeout, ConnectionError):
+            closed = False
+        dt = time.monotonic() - t0
+        s.close()
+        r.check(f"a client that stops {what} is disconnected within 3 × read_timeout_s ({dt:.1f} s)",
+                closed and dt < READ_TIMEOUT_S * 3, f"closed {closed} after {dt:.1f} s")
+    r.check("… nothing stored", env.hub_rows() == before)
 
 
 def phase_tls(env, r):
@@ -340,6 +364,7 @@ def main():
         resp = c2.getresponse()
         r.check("GET /healthz answers 200 ok", resp.status == 200 and b"ok" in resp.read())
         c2.close()
+        phase_slow_client(env, r)
         phase_tls(env, r)
     finally:
         rc, log = hub.stop()
