@@ -11,7 +11,7 @@ namespace kiosk::hub {
 struct HubConfig {
     std::string host = "127.0.0.1";
     int port = 8470;                 ///< 0: any free port (tests)
-    std::string database = "sqlite:/var/lib/stand-kiosk-hub/hub.db"; ///< as written in the file
+    std::string database = "sqlite:/var/lib/stand-kiosk-hub/hub.db"; ///< as written: sqlite:PATH or postgresql://…
     std::filesystem::path sqlitePath; ///< the sqlite: path, relative ones resolved against the file's folder
     int maxBodyKib = 2048;           ///< a larger upload is answered 413
     std::string tlsCert, tlsKey;     ///< both set: HTTPS; neither: plain HTTP

@@ -1,5 +1,6 @@
 #include "storage.hpp"
 
+#include "pg_storage.hpp"
 #include "sqlite_storage.hpp"
 
 namespace kiosk::hub {
@@ -7,7 +8,9 @@ namespace kiosk::hub {
 std::unique_ptr<Storage> openStorage(const std::string& database, const std::filesystem::path& sqlitePath,
                                      StorageResult& result) {
     if (database.rfind("sqlite:", 0) == 0) return SqliteStorage::open(sqlitePath, result);
-    result = {false, "database: only sqlite:PATH is supported by this build"};
+    if (database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0)
+        return PgStorage::open(database, result);
+    result = {false, "database: use sqlite:PATH or postgresql://…"};
     return nullptr;
 }
 

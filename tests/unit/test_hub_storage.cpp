@@ -1,18 +1,24 @@
-// kiosk-hub's storage on real SQLite files (kiosk/hub/sqlite_storage.*): the file, its
-// schema version, kiosks, and the exactly-once semantics of leads: accepted, duplicate (same
-// id, same bytes), conflict (same id, other bytes: the first stays, the other is kept
-// aside), rejected counts; two connections inserting the same ids at once; replayed
-// webhook ids.
+// kiosk-hub's storage, on both backends: real SQLite files (kiosk/hub/sqlite_storage.*) and a
+// real PostgreSQL server started for the tests (kiosk/hub/pg_storage.*, tests/support/
+// pg_server.hpp). The same suite runs on each: kiosks, the exactly-once semantics of leads
+// (accepted, duplicate: same id, same bytes; conflict: same id, other bytes, the first stays,
+// the other is kept aside), rejected counts, two connections inserting the same ids at once,
+// replayed webhook ids, the schema version. Then what only SQLite has: the file's mode, WAL.
+#include "hub/pg_storage.hpp"
 #include "hub/sqlite_storage.hpp"
 
 #include "core/leads/lead.hpp"
 
+#include "../support/pg_server.hpp"
 #include "../support/test_db.hpp"
 #include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <functional>
+#include <map>
+#include <optional>
 #include <thread>
 
 using namespace kiosk::hub;
@@ -26,6 +32,35 @@ std::unique_ptr<SqliteStorage> openOk(const std::filesystem::path& p) {
     INFO(r.error);
     REQUIRE(s);
     return s;
+}
+
+/// A fresh database of one backend; connect() opens another connection to it.
+struct Backend {
+    std::string name;
+    std::function<std::unique_ptr<Storage>()> connect;
+};
+
+Backend sqliteBackend(const TempDir& dir) {
+    const auto path = dir / "hub.db";
+    return {"sqlite", [path]() -> std::unique_ptr<Storage> { return openOk(path); }};
+}
+
+/// nullopt (the test says "[test skipped]") when no PostgreSQL server could be started.
+std::optional<Backend> pgBackend() {
+    auto& server = kiosk::test::PgServer::instance();
+    if (!server.unavailable().empty()) {
+        if (server.broken()) FAIL(server.unavailable());
+        MESSAGE("[test skipped] " << server.unavailable());
+        return std::nullopt;
+    }
+    const std::string url = server.freshDatabase();
+    return Backend{"postgresql", [url]() -> std::unique_ptr<Storage> {
+                       StorageResult r;
+                       auto s = PgStorage::open(url, r);
+                       INFO(r.error);
+                       REQUIRE(s);
+                       return s;
+                   }};
 }
 
 std::string uuid(int i) {
@@ -68,9 +103,19 @@ TEST_CASE("hub storage: a new file is private, WAL, at the current schema; a new
     CHECK(kiosk::test::contains(r.error, "schema version 99"));
 }
 
-TEST_CASE("hub storage: kiosks are added once, found by token hash, revoked") {
-    TempDir dir("hub-storage");
-    auto s = openOk(dir / "hub.db");
+/// One suite for every backend: each function runs on a fresh database.
+#define HUB_STORAGE_CASE(title, fn)                                                                                    \
+    TEST_CASE("hub storage [sqlite]: " title) {                                                                        \
+        TempDir dir("hub-storage");                                                                                    \
+        fn(sqliteBackend(dir));                                                                                        \
+    }                                                                                                                  \
+    TEST_CASE("hub storage [postgresql]: " title) {                                                                    \
+        if (const auto b = pgBackend()) fn(*b);                                                                        \
+    }
+
+namespace {
+void kiosksAddedFoundRevoked(const Backend& b) {
+    auto s = b.connect();
     CHECK(s->addKiosk("k1", "hash1", "whsec_a", 5));
     CHECK(s->addKiosk("k2", "hash2", "whsec_b", 6));
     const auto again = s->addKiosk("k1", "hash3", "whsec_c", 7);
@@ -82,6 +127,7 @@ TEST_CASE("hub storage: kiosks are added once, found by token hash, revoked") {
     REQUIRE(k);
     CHECK(k->id == "k2");
     CHECK(k->secret == "whsec_b");
+    CHECK(k->createdMs == 6);
     CHECK_FALSE(k->revoked);
     REQUIRE(s->kioskByToken("nope", k));
     CHECK_FALSE(k);
@@ -94,39 +140,41 @@ TEST_CASE("hub storage: kiosks are added once, found by token hash, revoked") {
     REQUIRE(list.size() == 2);
     CHECK(list[0].id == "k1");
     CHECK(list[1].revoked);
+    CHECK(s->ping());
 }
 
-TEST_CASE("hub storage: accepted, duplicate, conflict; the bytes are kept exactly") {
-    TempDir dir("hub-storage");
-    auto s = openOk(dir / "hub.db");
-    const std::string odd = std::string("{\"id\":\"x\",\"b\":\"\xC3\xBC\"}\0tail", 26); // a NUL and UTF-8 survive
+void acceptedDuplicateConflict(const Backend& b) {
+    auto s = b.connect();
+    const std::string odd = std::string("{\"id\":\"x\",\"b\":\"\xC3\xBC\"}\0tail\xFF", 27); // NUL, UTF-8, a stray byte
     const auto first = store(*s, "k1", {{uuid(1), "{\"v\":1}"}, {uuid(2), odd}, {uuid(1), "{\"v\":1}"}});
     CHECK(first == std::vector{LeadOutcome::Accepted, LeadOutcome::Accepted, LeadOutcome::Duplicate});
     const auto second = store(*s, "k1", {{uuid(2), odd}, {uuid(1), "{\"v\":2}"}, {uuid(3), "{}"}});
     CHECK(second == std::vector{LeadOutcome::Duplicate, LeadOutcome::Conflict, LeadOutcome::Accepted});
-    store(*s, "k2", {{uuid(1), "{\"v\":2}"}}); // the same conflict again is counted, not stored twice
+    // The same conflict again is counted, not kept twice.
+    CHECK(store(*s, "k1", {{uuid(1), "{\"v\":2}"}}) == std::vector{LeadOutcome::Conflict});
 
     std::vector<StoredLead> all;
     REQUIRE(s->forEachLead([&](const StoredLead& l) { all.push_back(l); }));
     REQUIRE(all.size() == 3);
     CHECK(all[0].id == uuid(1));
     CHECK(all[0].payload == "{\"v\":1}"); // the first stays
+    CHECK(all[0].kioskId == "k1");
+    CHECK(all[0].receivedMs == 1000);
     CHECK(all[1].payload == odd);
     CHECK(all[2].id == uuid(3));
     HubCounts c;
     REQUIRE(s->counts(c));
     CHECK(c.leads == 3);
     CHECK(c.conflicts == 1);
-    RawDb raw(dir / "hub.db");
-    CHECK(raw.rows("SELECT id, kiosk_id, CAST(payload AS TEXT), times FROM conflicts") ==
-          std::vector<std::string>{uuid(1) + "\x1fk1\x1f{\"v\":2}\x1f" "2"});
-    CHECK(raw.rows("SELECT payload_sha256 FROM leads WHERE id = '" + uuid(2) + "'") ==
-          std::vector<std::string>{kiosk::core::sha256Hex(odd)});
+    REQUIRE(s->addKiosk("k1", "h", "whsec_a", 0));
+    std::vector<KioskRecord> list;
+    REQUIRE(s->kiosks(list));
+    CHECK(list.at(0).leads == 3);
+    CHECK(list.at(0).conflicts == 1);
 }
 
-TEST_CASE("hub storage: rejected leads are counted by kiosk, id and reason") {
-    TempDir dir("hub-storage");
-    auto s = openOk(dir / "hub.db");
+void rejectedCounted(const Backend& b) {
+    auto s = b.connect();
     REQUIRE(s->recordRejected("k1", {{"a", "the lead has no email"}, {"", "the lead has no id"}}, 1));
     REQUIRE(s->recordRejected("k1", {{"a", "the lead has no email"}}, 2));
     HubCounts c;
@@ -135,37 +183,42 @@ TEST_CASE("hub storage: rejected leads are counted by kiosk, id and reason") {
     CHECK(c.leads == 0);
 }
 
-TEST_CASE("hub storage: two connections inserting the same ids at once store each id once") {
-    TempDir dir("hub-storage");
-    const auto path = dir / "hub.db";
-    openOk(path);
+void concurrentInserts(const Backend& b) {
+    b.connect(); // created and migrated before the race
     constexpr int kIds = 300;
     // Connection A sends every lead as "a"; B sends the even ones as "a" too (a lost ack
     // resent) and the odd ones as "b" (a kiosk bug: the same id with other bytes).
     std::vector<std::vector<LeadOutcome>> outcomes(2);
+    std::vector<std::string> errors(2);
     std::atomic<int> ready{0};
     auto run = [&](int who) {
-        auto s = openOk(path);
+        auto s = b.connect();
         ready++;
         while (ready < 2) std::this_thread::yield();
+        auto& mine = outcomes[static_cast<size_t>(who)];
         for (int batch = 0; batch < kIds; batch += 30) {
             std::vector<IncomingLead> leads;
             for (int i = batch; i < batch + 30; ++i)
                 leads.push_back({uuid(i), who == 1 && i % 2 ? "b" + std::to_string(i) : "a" + std::to_string(i)});
             std::vector<LeadOutcome> out;
-            const auto r = s->storeLeads(who ? "kb" : "ka", leads, 1, out);
-            if (!r) FAIL(r.error);
-            outcomes[static_cast<size_t>(who)].insert(outcomes[static_cast<size_t>(who)].end(), out.begin(), out.end());
+            if (const auto r = s->storeLeads(who ? "kb" : "ka", leads, 1, out); !r) {
+                errors[static_cast<size_t>(who)] = r.error; // doctest's asserts are not for other threads
+                return;
+            }
+            mine.insert(mine.end(), out.begin(), out.end());
         }
     };
-    std::thread a(run, 0), b(run, 1);
-    a.join();
-    b.join();
+    std::thread ta(run, 0), tb(run, 1);
+    ta.join();
+    tb.join();
+    CHECK(errors == std::vector<std::string>(2));
     REQUIRE(outcomes[0].size() == kIds);
     REQUIRE(outcomes[1].size() == kIds);
-    RawDb raw(path);
-    CHECK(raw.integer("SELECT count(*) FROM leads") == kIds);
-    int conflicts = 0;
+    std::map<std::string, std::string> stored;
+    auto s = b.connect();
+    REQUIRE(s->forEachLead([&](const StoredLead& l) { stored[l.id] = l.payload; }));
+    CHECK(stored.size() == kIds);
+    long long conflicts = 0;
     for (int i = 0; i < kIds; ++i) {
         const LeadOutcome x = outcomes[0][static_cast<size_t>(i)], y = outcomes[1][static_cast<size_t>(i)];
         INFO("id ", i);
@@ -175,15 +228,15 @@ TEST_CASE("hub storage: two connections inserting the same ids at once store eac
         conflicts += loser == LeadOutcome::Conflict;
         // What is stored is what the winner sent.
         const std::string winner = x == LeadOutcome::Accepted ? "a" : (i % 2 ? "b" : "a");
-        CHECK(raw.rows("SELECT CAST(payload AS TEXT) FROM leads WHERE id = '" + uuid(i) + "'") ==
-              std::vector<std::string>{winner + std::to_string(i)});
+        CHECK(stored[uuid(i)] == winner + std::to_string(i));
     }
-    CHECK(raw.integer("SELECT count(*) FROM conflicts") == conflicts);
+    HubCounts c;
+    REQUIRE(s->counts(c));
+    CHECK(c.conflicts == conflicts);
 }
 
-TEST_CASE("hub storage: a webhook id is claimed once per kiosk, and forgotten after the window") {
-    TempDir dir("hub-storage");
-    auto s = openOk(dir / "hub.db");
+void webhookIdsClaimedOnce(const Backend& b) {
+    auto s = b.connect();
     bool fresh = false;
     REQUIRE(s->claimWebhookId("k1", "m1", 1000, 400, fresh));
     CHECK(fresh);
@@ -193,4 +246,53 @@ TEST_CASE("hub storage: a webhook id is claimed once per kiosk, and forgotten af
     CHECK(fresh);
     REQUIRE(s->claimWebhookId("k1", "m1", 2000, 1400, fresh)); // long gone: its timestamp is refused anyway
     CHECK(fresh);
+}
+
+void reopenKeepsEverything(const Backend& b) {
+    {
+        auto s = b.connect();
+        REQUIRE(s->addKiosk("k1", "hash1", "whsec_a", 5));
+        store(*s, "k1", {{uuid(1), "{}"}});
+    }
+    auto s = b.connect(); // migrates nothing, loses nothing
+    HubCounts c;
+    REQUIRE(s->counts(c));
+    CHECK(c.leads == 1);
+    CHECK(c.kiosks == 1);
+}
+} // namespace
+
+HUB_STORAGE_CASE("kiosks are added once, found by token hash, revoked", kiosksAddedFoundRevoked)
+HUB_STORAGE_CASE("accepted, duplicate, conflict; the bytes are kept exactly", acceptedDuplicateConflict)
+HUB_STORAGE_CASE("rejected leads are counted by kiosk, id and reason", rejectedCounted)
+HUB_STORAGE_CASE("two connections inserting the same ids at once store each id once", concurrentInserts)
+HUB_STORAGE_CASE("a webhook id is claimed once per kiosk, and forgotten after the window", webhookIdsClaimedOnce)
+HUB_STORAGE_CASE("opening again keeps everything", reopenKeepsEverything)
+
+TEST_CASE("hub storage [sqlite]: the conflict row and the payload hash, behind the storage's back") {
+    TempDir dir("hub-storage");
+    auto s = openOk(dir / "hub.db");
+    const std::string odd = "{\"\xC3\xBC\"}";
+    store(*s, "k1", {{uuid(1), "{\"v\":1}"}, {uuid(2), odd}});
+    store(*s, "k2", {{uuid(1), "{\"v\":2}"}});
+    store(*s, "k2", {{uuid(1), "{\"v\":2}"}});
+    RawDb raw(dir / "hub.db");
+    CHECK(raw.rows("SELECT id, kiosk_id, CAST(payload AS TEXT), times FROM conflicts") ==
+          std::vector<std::string>{uuid(1) + "\x1fk2\x1f{\"v\":2}\x1f" "2"});
+    CHECK(raw.rows("SELECT payload_sha256 FROM leads WHERE id = '" + uuid(2) + "'") ==
+          std::vector<std::string>{kiosk::core::sha256Hex(odd)});
+}
+
+TEST_CASE("hub storage [postgresql]: the schema version; a database from a newer hub is refused") {
+    if (!pgBackend()) return;
+    auto& server = kiosk::test::PgServer::instance();
+    const std::string url = server.freshDatabase();
+    StorageResult r;
+    auto s = PgStorage::open(url, r);
+    REQUIRE(s);
+    CHECK(s->schemaVersion() == PgStorage::kSchemaVersion);
+    s.reset();
+    REQUIRE(server.exec(url, "UPDATE hub_schema SET version = 99"));
+    CHECK_FALSE(PgStorage::open(url, r));
+    CHECK(kiosk::test::contains(r.error, "schema version 99"));
 }

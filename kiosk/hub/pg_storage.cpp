@@ -1,0 +1,287 @@
+#include "pg_storage.hpp"
+
+#include "core/leads/lead.hpp"
+
+#include <pqxx/pqxx>
+
+namespace kiosk::hub {
+
+struct PgConnection {
+    explicit PgConnection(const std::string& url) : c(url) {}
+    pqxx::connection c;
+};
+
+namespace {
+/// Schema migrations: entry i takes the database from version i to i + 1 (table hub_schema).
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE kiosks(
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  secret TEXT NOT NULL,
+  revoked BOOLEAN NOT NULL DEFAULT false,
+  created_ms BIGINT NOT NULL);
+CREATE TABLE leads(
+  seq BIGSERIAL UNIQUE,
+  id TEXT PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  payload BYTEA NOT NULL,
+  payload_sha256 TEXT NOT NULL,
+  received_ms BIGINT NOT NULL);
+CREATE TABLE conflicts(
+  id TEXT NOT NULL,
+  kiosk_id TEXT NOT NULL,
+  payload BYTEA NOT NULL,
+  payload_sha256 TEXT NOT NULL,
+  first_ms BIGINT NOT NULL,
+  last_ms BIGINT NOT NULL,
+  times BIGINT NOT NULL DEFAULT 1,
+  PRIMARY KEY(id, payload_sha256));
+CREATE TABLE rejected(
+  kiosk_id TEXT NOT NULL,
+  lead_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  first_ms BIGINT NOT NULL,
+  last_ms BIGINT NOT NULL,
+  times BIGINT NOT NULL DEFAULT 1,
+  PRIMARY KEY(kiosk_id, lead_id, reason));
+CREATE TABLE webhook_ids(
+  kiosk_id TEXT NOT NULL,
+  msg_id TEXT NOT NULL,
+  seen_s BIGINT NOT NULL,
+  PRIMARY KEY(kiosk_id, msg_id));
+CREATE INDEX webhook_ids_seen ON webhook_ids(seen_s);
+)sql",
+};
+constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+static_assert(kMigrationCount == PgStorage::kSchemaVersion);
+// Any fixed number: every hub instance takes the same lock while it migrates.
+constexpr long long kMigrationLock = 0x6b696f736b687562; // "kioskhub"
+
+std::string bytes(const pqxx::field& f) {
+    const pqxx::binarystring b(f);
+    return b.str();
+}
+} // namespace
+
+PgStorage::PgStorage(std::string url) : m_url(std::move(url)) {}
+PgStorage::~PgStorage() = default;
+
+StorageResult PgStorage::run(const char* what, const std::function<void(PgConnection&)>& body) {
+    try {
+        if (!m_conn || !m_conn->c.is_open()) m_conn = std::make_unique<PgConnection>(m_url);
+        body(*m_conn);
+        return {};
+    } catch (const pqxx::broken_connection& e) {
+        m_conn.reset(); // the next call connects again
+        return {false, std::string(what) + ": the connection to PostgreSQL failed: " + e.what()};
+    } catch (const std::exception& e) {
+        return {false, std::string(what) + ": " + e.what()};
+    }
+}
+
+std::unique_ptr<PgStorage> PgStorage::open(const std::string& url, StorageResult& result) {
+    std::unique_ptr<PgStorage> s(new PgStorage(url));
+    int found = 0;
+    result = s->run("cannot open the PostgreSQL database", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        pqxx::work w(c);
+        w.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
+        w.exec("CREATE TABLE IF NOT EXISTS hub_schema(version INTEGER NOT NULL)");
+        const pqxx::result v = w.exec("SELECT version FROM hub_schema");
+        found = v.empty() ? 0 : v[0][0].as<int>();
+        if (found > kSchemaVersion) return; // refused below, nothing changed
+        for (int i = found; i < kSchemaVersion; ++i) w.exec(kMigrations[i]);
+        w.exec("DELETE FROM hub_schema");
+        w.exec_params("INSERT INTO hub_schema(version) VALUES($1)", std::max(found, kSchemaVersion));
+        w.commit();
+    });
+    if (result && found > kSchemaVersion)
+        result = {false, "the PostgreSQL database has schema version " + std::to_string(found) +
+                             ", this kiosk-hub knows up to " + std::to_string(kSchemaVersion) +
+                             " — use the newer kiosk-hub that wrote it"};
+    return result ? std::move(s) : nullptr;
+}
+
+int PgStorage::schemaVersion() {
+    std::lock_guard lock(m_mutex);
+    int v = -1;
+    run("cannot read the schema version", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        pqxx::work w(c);
+        v = w.exec1("SELECT version FROM hub_schema")[0].as<int>();
+    });
+    return v;
+}
+
+StorageResult PgStorage::addKiosk(const std::string& id, const std::string& tokenHash, const std::string& secret,
+                                  std::int64_t nowMs) {
+    std::lock_guard lock(m_mutex);
+    bool added = false;
+    auto r = run("cannot add the kiosk", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        pqxx::work w(c);
+        added = !w.exec_params("INSERT INTO kiosks(id, token_hash, secret, created_ms) VALUES($1, $2, $3, $4)"
+                               " ON CONFLICT DO NOTHING RETURNING 1",
+                               id, tokenHash, secret, nowMs)
+                     .empty();
+        w.commit();
+    });
+    if (r && !added) return {false, "there is a kiosk " + id + " already (ids are never reused)"};
+    return r;
+}
+
+StorageResult PgStorage::revokeKiosk(const std::string& id) {
+    std::lock_guard lock(m_mutex);
+    bool found = false;
+    auto r = run("cannot revoke the kiosk", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        pqxx::work w(c);
+        found = w.exec_params("UPDATE kiosks SET revoked = true WHERE id = $1", id).affected_rows() > 0;
+        w.commit();
+    });
+    if (r && !found) return {false, "there is no kiosk " + id};
+    return r;
+}
+
+StorageResult PgStorage::kioskByToken(const std::string& tokenHash, std::optional<KioskRecord>& out) {
+    std::lock_guard lock(m_mutex);
+    out.reset();
+    return run("cannot look up the kiosk", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        pqxx::work w(c);
+        const auto rows = w.exec_params("SELECT id, secret, revoked, created_ms FROM kiosks WHERE token_hash = $1", tokenHash);
+        if (!rows.empty())
+            out = KioskRecord{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(), rows[0][2].as<bool>(),
+                              rows[0][3].as<std::int64_t>()};
+    });
+}
+
+StorageResult PgStorage::kiosks(std::vector<KioskRecord>& out) {
+    std::lock_guard lock(m_mutex);
+    out.clear();
+    return run("cannot list the kiosks", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        pqxx::work w(c);
+        for (const auto& row : w.exec("SELECT id, revoked, created_ms,"
+                                      " (SELECT count(*) FROM leads WHERE kiosk_id = k.id),"
+                                      " (SELECT count(*) FROM conflicts WHERE kiosk_id = k.id),"
+                                      " (SELECT count(*) FROM rejected WHERE kiosk_id = k.id)"
+                                      " FROM kiosks k ORDER BY id")) {
+            KioskRecord k{row[0].as<std::string>(), {}, row[1].as<bool>(), row[2].as<std::int64_t>()};
+            k.leads = row[3].as<long long>();
+            k.conflicts = row[4].as<long long>();
+            k.rejected = row[5].as<long long>();
+            out.push_back(std::move(k));
+        }
+    });
+}
+
+StorageResult PgStorage::claimWebhookId(const std::string& kioskId, const std::string& msgId, std::int64_t nowS,
+                                        std::int64_t forgetBeforeS, bool& fresh) {
+    std::lock_guard lock(m_mutex);
+    fresh = false;
+    return run("cannot check the webhook-id", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        pqxx::work w(c);
+        w.exec_params("DELETE FROM webhook_ids WHERE seen_s < $1", forgetBeforeS);
+        fresh = !w.exec_params("INSERT INTO webhook_ids(kiosk_id, msg_id, seen_s) VALUES($1, $2, $3)"
+                               " ON CONFLICT DO NOTHING RETURNING 1",
+                               kioskId, msgId, nowS)
+                     .empty();
+        w.commit();
+    });
+}
+
+StorageResult PgStorage::storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads,
+                                    std::int64_t nowMs, std::vector<LeadOutcome>& out) {
+    std::lock_guard lock(m_mutex);
+    out.clear();
+    auto r = run("cannot store the leads", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        out.clear(); // a retry after a reconnect starts afresh
+        pqxx::work w(c);
+        for (const auto& lead : leads) {
+            const std::string hash = core::sha256Hex(lead.payload);
+            const pqxx::binarystring payload(lead.payload.data(), lead.payload.size());
+            // A concurrent insert of the same id waits here for the other transaction, then
+            // does nothing; the SELECT (a new snapshot under READ COMMITTED) sees its row.
+            if (!w.exec_params("INSERT INTO leads(id, kiosk_id, payload, payload_sha256, received_ms)"
+                               " VALUES($1, $2, $3, $4, $5) ON CONFLICT(id) DO NOTHING RETURNING 1",
+                               lead.id, kioskId, payload, hash, nowMs)
+                     .empty()) {
+                out.push_back(LeadOutcome::Accepted);
+                continue;
+            }
+            if (w.exec_params1("SELECT payload_sha256 FROM leads WHERE id = $1", lead.id)[0].as<std::string>() == hash) {
+                out.push_back(LeadOutcome::Duplicate);
+                continue;
+            }
+            w.exec_params("INSERT INTO conflicts(id, kiosk_id, payload, payload_sha256, first_ms, last_ms)"
+                          " VALUES($1, $2, $3, $4, $5, $5) ON CONFLICT(id, payload_sha256)"
+                          " DO UPDATE SET times = conflicts.times + 1, last_ms = excluded.last_ms",
+                          lead.id, kioskId, payload, hash, nowMs);
+            out.push_back(LeadOutcome::Conflict);
+        }
+        w.commit();
+    });
+    if (!r) out.clear();
+    return r;
+}
+
+StorageResult PgStorage::recordRejected(const std::string& kioskId,
+                                        const std::vector<std::pair<std::string, std::string>>& rejected,
+                                        std::int64_t nowMs) {
+    if (rejected.empty()) return {};
+    std::lock_guard lock(m_mutex);
+    return run("cannot count the rejected leads", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        pqxx::work w(c);
+        for (const auto& [id, reason] : rejected)
+            w.exec_params("INSERT INTO rejected(kiosk_id, lead_id, reason, first_ms, last_ms) VALUES($1, $2, $3, $4, $4)"
+                          " ON CONFLICT(kiosk_id, lead_id, reason)"
+                          " DO UPDATE SET times = rejected.times + 1, last_ms = excluded.last_ms",
+                          kioskId, id, reason, nowMs);
+        w.commit();
+    });
+}
+
+StorageResult PgStorage::forEachLead(const std::function<void(const StoredLead&)>& each) {
+    std::lock_guard lock(m_mutex);
+    return run("cannot read the leads", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        pqxx::work w(c);
+        // A cursor: all the leads of an event need not fit in memory at once.
+        pqxx::stateless_cursor<pqxx::cursor_base::read_only, pqxx::cursor_base::owned> cur(
+            w, "SELECT id, kiosk_id, payload, received_ms FROM leads ORDER BY seq", "leads", false);
+        for (size_t at = 0;; at += 1000) {
+            const pqxx::result rows = cur.retrieve(static_cast<pqxx::result::difference_type>(at),
+                                                   static_cast<pqxx::result::difference_type>(at + 1000));
+            for (const auto& row : rows)
+                each({row[0].as<std::string>(), row[1].as<std::string>(), bytes(row[2]), row[3].as<std::int64_t>()});
+            if (rows.size() < 1000) break;
+        }
+    });
+}
+
+StorageResult PgStorage::counts(HubCounts& out) {
+    std::lock_guard lock(m_mutex);
+    return run("cannot count", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        pqxx::work w(c);
+        const auto row = w.exec1("SELECT (SELECT count(*) FROM leads), (SELECT count(*) FROM conflicts),"
+                                 " (SELECT coalesce(sum(times), 0) FROM rejected), (SELECT count(*) FROM kiosks)");
+        out = {row[0].as<long long>(), row[1].as<long long>(), row[2].as<long long>(), row[3].as<long long>()};
+    });
+}
+
+StorageResult PgStorage::ping() {
+    std::lock_guard lock(m_mutex);
+    return run("the database does not answer", [&](PgConnection& pc) {
+        auto& c = pc.c;
+        pqxx::work w(c);
+        w.exec1("SELECT 1");
+    });
+}
+
+} // namespace kiosk::hub

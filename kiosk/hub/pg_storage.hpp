@@ -1,0 +1,51 @@
+/// @brief The PostgreSQL backend of Storage (libpqxx): for several hub instances on one
+/// database. Each instance keeps one connection (guarded by a mutex, reopened after a
+/// failure); uniqueness is PostgreSQL's: the primary key on the lead id, INSERT … ON
+/// CONFLICT DO NOTHING, so that no instance needs to know about the others.
+#pragma once
+#include "storage.hpp"
+
+#include <mutex>
+
+namespace kiosk::hub {
+
+struct PgConnection; // wraps pqxx::connection (a typedef in libpqxx 6: not forward-declarable)
+
+class PgStorage final : public Storage {
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    ~PgStorage() override;
+    /// Connects to `url` (postgresql://…) and migrates, under an advisory lock so that two
+    /// instances starting at once do not both create the tables.
+    static std::unique_ptr<PgStorage> open(const std::string& url, StorageResult& result);
+
+    StorageResult addKiosk(const std::string& id, const std::string& tokenHash, const std::string& secret,
+                           std::int64_t nowMs) override;
+    StorageResult revokeKiosk(const std::string& id) override;
+    StorageResult kioskByToken(const std::string& tokenHash, std::optional<KioskRecord>& out) override;
+    StorageResult kiosks(std::vector<KioskRecord>& out) override;
+    StorageResult claimWebhookId(const std::string& kioskId, const std::string& msgId, std::int64_t nowS,
+                                 std::int64_t forgetBeforeS, bool& fresh) override;
+    StorageResult storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads, std::int64_t nowMs,
+                             std::vector<LeadOutcome>& out) override;
+    StorageResult recordRejected(const std::string& kioskId,
+                                 const std::vector<std::pair<std::string, std::string>>& rejected,
+                                 std::int64_t nowMs) override;
+    StorageResult forEachLead(const std::function<void(const StoredLead&)>& each) override;
+    StorageResult counts(HubCounts& out) override;
+    StorageResult ping() override;
+
+    int schemaVersion();
+
+private:
+    explicit PgStorage(std::string url);
+    /// Runs `body` on a live connection; any libpqxx exception becomes a StorageResult with `what`.
+    StorageResult run(const char* what, const std::function<void(PgConnection&)>& body);
+
+    std::string m_url;
+    std::unique_ptr<PgConnection> m_conn;
+    std::mutex m_mutex;
+};
+
+} // namespace kiosk::hub
