@@ -14,13 +14,17 @@ the kiosk allows http only to a loopback address).
 3. HTTPS: a second `kiosk-hub serve` on the same database with tls_cert/tls_key from a private
    CA made here; a kiosk trusts it only with sync.ca_file, and then sends its leads.
 4. A client that stops half-way is disconnected (within 3 × read_timeout_s: 4 s with 2 s).
-5. GET /healthz; no token or secret in the hub's log; `kiosk-hub kiosks` lists them;
+5. PostgreSQL: two `kiosk-hub serve` instances on one database (a real server started here)
+   behind a round-robin TCP balancer; two kiosks sync 300 leads each through it at once, then
+   resend everything: each id stored once, byte for byte; both instances served.
+6. GET /healthz; no token or secret in the hub's log; `kiosk-hub kiosks` lists them;
    a config with a typo does not start the hub; SIGTERM stops it with exit 0.
 
 Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
 """
 import argparse
 import base64
+import glob
 import hashlib
 import hmac
 import http.client
@@ -241,6 +245,159 @@ def phase_tls(env, r):
     r.check("the TLS hub stops with exit 0", rc == 0, f"exit {rc}")
 
 
+class RoundRobin:
+    """A load balancer of the simplest kind: each TCP connection to its port goes to the next
+    of `ports` in turn, bytes copied both ways."""
+
+    def __init__(self, ports):
+        self.ports = ports
+        self.next = 0
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.served = [0] * len(ports)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            i = self.next % len(self.ports)
+            self.next += 1
+            self.served[i] += 1
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.ports[i]), timeout=30)
+            except OSError:
+                client.close()
+                continue
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._copy, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _copy(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self):
+        self.sock.close()
+
+
+def start_postgres(env):
+    """initdb + pg_ctl on a Unix socket in <out>/pg (as the postgres user under root); returns
+    (database URI, stop function), or (None, why)."""
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not bins:
+        return None, "no PostgreSQL server installed"
+    bin_dir = os.path.dirname(bins[-1])
+    d = os.path.join(env.out, "pg")
+    os.makedirs(d)
+    as_user = []
+    if os.geteuid() == 0:
+        import pwd
+        pw = pwd.getpwnam("postgres")
+        os.chown(d, pw.pw_uid, pw.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    log = open(os.path.join(env.out, "pg-commands.log"), "w")
+    data = os.path.join(d, "data")
+    subprocess.run([*as_user, f"{bin_dir}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
+                    "--no-sync"], check=True, stdout=log, stderr=log)
+    # synchronous_commit stays on: the hub's commits are what is measured.
+    subprocess.run([*as_user, f"{bin_dir}/pg_ctl", "-D", data, "-l", os.path.join(d, "server.log"), "-w", "-o",
+                    f"-k {d} -c listen_addresses=''", "start"], check=True, stdout=log, stderr=log)
+
+    def stop():
+        subprocess.run([*as_user, f"{bin_dir}/pg_ctl", "-D", data, "-m", "fast", "stop"], stdout=log, stderr=log)
+        log.close()
+
+    subprocess.run(["psql", "-h", d, "-U", "postgres", "-q", "-c", "CREATE DATABASE hub"], check=True, stdout=log,
+                   stderr=log)
+    return f"postgresql:///hub?host={d}&user=postgres", stop
+
+
+def phase_postgres(env, r):
+    """Two hub instances on one PostgreSQL database behind a round-robin balancer; two kiosks
+    sync through it at once: each id stored once, byte for byte, both instances served."""
+    url, stop_pg = start_postgres(env)
+    if url is None:
+        r.skip("postgres: two hub instances on one PostgreSQL", stop_pg)
+        return
+    hubs, configs = [], []
+    try:
+        for n in range(2):
+            cfg = os.path.join(env.out, f"hub-pg-{n}.toml")
+            with open(cfg, "w") as f:
+                f.write(f'[hub]\nlisten = "127.0.0.1:{free_port()}"\ndatabase = "{url}"\nthreads = 4\n')
+            configs.append(cfg)
+        hubs = [env.start(cfg, f"hub-pg-{n}") for n, cfg in enumerate(configs)]  # both migrate at once
+        ports = [int(re.search(r"listen = \"127.0.0.1:(\d+)\"", open(c).read()).group(1)) for c in configs]
+        lb = RoundRobin(ports)
+        dirs, cfgs = {}, {}
+        for n, k in enumerate(("pg-a", "pg-b")):
+            p, _ = env.run(env.hub, "add-kiosk", k, "--config", configs[n], "--endpoint",
+                           f"http://127.0.0.1:{lb.port}/kiosk/v1/leads")
+            cfgs[k] = os.path.join(env.out, f"{k}.toml")
+            with open(cfgs[k], "w") as f:
+                f.write(p.stdout + "batch_size = 50\ntimeout_s = 10\nbackoff_base_s = 0.05\nbackoff_cap_s = 0.5\n")
+            dirs[k] = os.path.join(env.out, f"data-{k}")
+            env.run(env.kiosk, "leads", "generate", "--count", "300", "--seed", str(20 + n), "--config", cfgs[k],
+                    "--data-dir", dirs[k])
+        results = {}
+
+        def sync_all():
+            threads = [threading.Thread(target=lambda k=k: results.__setitem__(
+                k, env.run(env.kiosk, "sync", "--once", "--config", cfgs[k], "--data-dir", dirs[k])[0]))
+                for k in dirs]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return all(p.returncode == 0 and "All leads are sent." in p.stdout for p in results.values())
+
+        t0 = time.monotonic()
+        ok = sync_all()
+        wall = time.monotonic() - t0
+        r.check("postgres: two kiosks sync 600 leads through the balancer to two hub instances", ok,
+                "\n".join(p.stdout + p.stderr for p in results.values()))
+        print(f"note: PostgreSQL, two instances: 600 leads in {wall:.2f} s ({600 / wall:.0f} leads/s, batch 50, "
+              f"connections per instance {lb.served})", flush=True)
+        r.check("postgres: both instances served requests", all(n > 0 for n in lb.served), str(lb.served))
+        p, _ = env.run(env.hub, "leads", "--format", "jsonl", "--config", configs[1])
+        lines = p.stdout.splitlines()
+        stored = {i: x for k in dirs for i, x in kiosk_rows(dirs[k]).items()}
+        got = {}
+        for line in lines:
+            got.setdefault(json.loads(line)["id"], []).append(line)
+        r.check("postgres: exactly the 600 ids, one payload each, byte-identical to the kiosks'",
+                len(lines) == 600 and set(got) == set(stored) and
+                all(len(v) == 1 and v[0] == stored[i]["payload"] for i, v in got.items()), f"{len(lines)} lines")
+        for k in dirs:
+            db = sqlite3.connect(os.path.join(dirs[k], "leads.db"))
+            db.execute("UPDATE leads SET sync_state = 'pending', synced_ms = NULL")
+            db.commit()
+            db.close()
+        ok = sync_all()
+        p, _ = env.run(env.hub, "leads", "--format", "jsonl", "--config", configs[0])
+        r.check("postgres: everything resent at once through both instances: duplicates, still 600 rows",
+                ok and len(p.stdout.splitlines()) == 600, f"{len(p.stdout.splitlines())} rows")
+        lb.close()
+    finally:
+        for h in hubs:
+            rc, _ = h.stop()
+            r.check("postgres: a hub instance stops with exit 0", rc == 0, f"exit {rc}")
+        stop_pg()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kiosk", required=True)
@@ -366,6 +523,7 @@ def main():
         c2.close()
         phase_slow_client(env, r)
         phase_tls(env, r)
+        phase_postgres(env, r)
     finally:
         rc, log = hub.stop()
     r.check("SIGTERM stops kiosk-hub with exit 0", rc == 0, f"exit {rc}")
