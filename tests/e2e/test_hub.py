@@ -24,7 +24,6 @@ Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
 """
 import argparse
 import base64
-import glob
 import hashlib
 import hmac
 import http.client
@@ -45,17 +44,10 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness  # noqa: E402
+from hub_support import RoundRobin, free_port, start_postgres  # noqa: E402
 
 MAX_BODY_KIB = 512
 READ_TIMEOUT_S = 2
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def sign(secret, msg_id, ts, body):
@@ -245,90 +237,10 @@ def phase_tls(env, r):
     r.check("the TLS hub stops with exit 0", rc == 0, f"exit {rc}")
 
 
-class RoundRobin:
-    """A load balancer of the simplest kind: each TCP connection to its port goes to the next
-    of `ports` in turn, bytes copied both ways."""
-
-    def __init__(self, ports):
-        self.ports = ports
-        self.next = 0
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.served = [0] * len(ports)
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            i = self.next % len(self.ports)
-            self.next += 1
-            self.served[i] += 1
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.ports[i]), timeout=30)
-            except OSError:
-                client.close()
-                continue
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._copy, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _copy(src, dst):
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def close(self):
-        self.sock.close()
-
-
-def start_postgres(env):
-    """initdb + pg_ctl on a Unix socket in <out>/pg (as the postgres user under root); returns
-    (database URI, stop function), or (None, why)."""
-    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not bins:
-        return None, "no PostgreSQL server installed"
-    bin_dir = os.path.dirname(bins[-1])
-    d = os.path.join(env.out, "pg")
-    os.makedirs(d)
-    as_user = []
-    if os.geteuid() == 0:
-        import pwd
-        pw = pwd.getpwnam("postgres")
-        os.chown(d, pw.pw_uid, pw.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    log = open(os.path.join(env.out, "pg-commands.log"), "w")
-    data = os.path.join(d, "data")
-    subprocess.run([*as_user, f"{bin_dir}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                    "--no-sync"], check=True, stdout=log, stderr=log)
-    # synchronous_commit stays on: the hub's commits are what is measured.
-    subprocess.run([*as_user, f"{bin_dir}/pg_ctl", "-D", data, "-l", os.path.join(d, "server.log"), "-w", "-o",
-                    f"-k {d} -c listen_addresses=''", "start"], check=True, stdout=log, stderr=log)
-
-    def stop():
-        subprocess.run([*as_user, f"{bin_dir}/pg_ctl", "-D", data, "-m", "fast", "stop"], stdout=log, stderr=log)
-        log.close()
-
-    subprocess.run(["psql", "-h", d, "-U", "postgres", "-q", "-c", "CREATE DATABASE hub"], check=True, stdout=log,
-                   stderr=log)
-    return f"postgresql:///hub?host={d}&user=postgres", stop
-
-
 def phase_postgres(env, r):
     """Two hub instances on one PostgreSQL database behind a round-robin balancer; two kiosks
     sync through it at once: each id stored once, byte for byte, both instances served."""
-    url, stop_pg = start_postgres(env)
+    url, stop_pg = start_postgres(env.out)
     if url is None:
         r.skip("postgres: two hub instances on one PostgreSQL", stop_pg)
         return
