@@ -4,6 +4,8 @@
 
 #include <pqxx/pqxx>
 
+#include <map>
+
 namespace kiosk::hub {
 
 struct PgConnection {
@@ -193,35 +195,76 @@ StorageResult PgStorage::claimWebhookId(const std::string& kioskId, const std::s
     });
 }
 
+namespace {
+/// A PostgreSQL array literal of text: {"a","b\\\"c"}.
+std::string textArray(size_t n, const std::function<std::string(size_t)>& f) {
+    std::string out = "{";
+    for (size_t i = 0; i < n; ++i) {
+        if (i) out += ',';
+        out += '"';
+        for (char ch : f(i)) {
+            if (ch == '"' || ch == '\\') out += '\\';
+            out += ch;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+std::string hex(const std::string& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char ch : bytes) {
+        out += digits[ch >> 4];
+        out += digits[ch & 15];
+    }
+    return out;
+}
+} // namespace
+
 StorageResult PgStorage::storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads,
                                     std::int64_t nowMs, std::vector<LeadOutcome>& out) {
     std::lock_guard lock(m_mutex);
     out.clear();
+    if (leads.empty()) return {};
+    std::vector<std::string> hashes;
+    for (const auto& l : leads) hashes.push_back(core::sha256Hex(l.payload));
+    const size_t n = leads.size();
+    const std::string ids = textArray(n, [&](size_t i) { return leads[i].id; });
+    const std::string payloads = textArray(n, [&](size_t i) { return hex(leads[i].payload); });
+    const std::string shas = textArray(n, [&](size_t i) { return hashes[i]; });
     auto r = run("cannot store the leads", [&](PgConnection& pc) {
         auto& c = pc.c;
         out.clear(); // a retry after a reconnect starts afresh
         pqxx::work w(c);
-        for (const auto& lead : leads) {
-            const std::string hash = core::sha256Hex(lead.payload);
-            const pqxx::binarystring payload(lead.payload.data(), lead.payload.size());
-            // A concurrent insert of the same id waits here for the other transaction, then
-            // does nothing; the SELECT (a new snapshot under READ COMMITTED) sees its row.
-            if (!w.exec_params("INSERT INTO leads(id, kiosk_id, payload, payload_sha256, received_ms)"
-                               " VALUES($1, $2, $3, $4, $5) ON CONFLICT(id) DO NOTHING RETURNING 1",
-                               lead.id, kioskId, payload, hash, nowMs)
-                     .empty()) {
-                out.push_back(LeadOutcome::Accepted);
-                continue;
+        // The whole batch in two round trips. A concurrent insert of the same id waits for the
+        // other transaction, then does nothing; the SELECT after it (a new snapshot under READ
+        // COMMITTED) sees that row.
+        std::map<std::string, int> inserted; // id -> rows inserted now (1, or 0)
+        for (const auto& row : w.exec_params(
+                 "INSERT INTO leads(id, kiosk_id, payload, payload_sha256, received_ms)"
+                 " SELECT id, $4, decode(payload, 'hex'), sha, $5"
+                 " FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(id, payload, sha, n) ORDER BY n"
+                 " ON CONFLICT(id) DO NOTHING RETURNING id",
+                 ids, payloads, shas, kioskId, nowMs))
+            inserted[row[0].as<std::string>()] = 1;
+        std::map<std::string, std::string> stored; // id -> the hash now stored
+        for (const auto& row : w.exec_params("SELECT id, payload_sha256 FROM leads WHERE id = ANY($1::text[])", ids))
+            stored[row[0].as<std::string>()] = row[1].as<std::string>();
+        for (size_t i = 0; i < leads.size(); ++i) {
+            const auto& id = leads[i].id;
+            const bool same = stored[id] == hashes[i];
+            if (same && inserted[id]-- == 1) out.push_back(LeadOutcome::Accepted); // the row stored now is this one
+            else if (same) out.push_back(LeadOutcome::Duplicate);
+            else {
+                w.exec_params("INSERT INTO conflicts(id, kiosk_id, payload, payload_sha256, first_ms, last_ms)"
+                              " VALUES($1, $2, $3, $4, $5, $5) ON CONFLICT(id, payload_sha256)"
+                              " DO UPDATE SET times = conflicts.times + 1, last_ms = excluded.last_ms",
+                              id, kioskId, pqxx::binarystring(leads[i].payload.data(), leads[i].payload.size()),
+                              hashes[i], nowMs);
+                out.push_back(LeadOutcome::Conflict);
             }
-            if (w.exec_params1("SELECT payload_sha256 FROM leads WHERE id = $1", lead.id)[0].as<std::string>() == hash) {
-                out.push_back(LeadOutcome::Duplicate);
-                continue;
-            }
-            w.exec_params("INSERT INTO conflicts(id, kiosk_id, payload, payload_sha256, first_ms, last_ms)"
-                          " VALUES($1, $2, $3, $4, $5, $5) ON CONFLICT(id, payload_sha256)"
-                          " DO UPDATE SET times = conflicts.times + 1, last_ms = excluded.last_ms",
-                          lead.id, kioskId, payload, hash, nowMs);
-            out.push_back(LeadOutcome::Conflict);
         }
         w.commit();
     });

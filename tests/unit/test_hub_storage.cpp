@@ -15,6 +15,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -152,10 +153,16 @@ void acceptedDuplicateConflict(const Backend& b) {
     CHECK(second == std::vector{LeadOutcome::Duplicate, LeadOutcome::Conflict, LeadOutcome::Accepted});
     // The same conflict again is counted, not kept twice.
     CHECK(store(*s, "k1", {{uuid(1), "{\"v\":2}"}}) == std::vector{LeadOutcome::Conflict});
+    // A new id twice in one batch with other bytes: one of them is stored, the other kept aside.
+    const auto both = store(*s, "k1", {{uuid(5), "x\"\\,{}"}, {uuid(5), "y"}});
+    REQUIRE(std::count(both.begin(), both.end(), LeadOutcome::Accepted) == 1);
+    CHECK(std::count(both.begin(), both.end(), LeadOutcome::Conflict) == 1);
+    const std::string kept = both[0] == LeadOutcome::Accepted ? "x\"\\,{}" : "y";
 
     std::vector<StoredLead> all;
     REQUIRE(s->forEachLead([&](const StoredLead& l) { all.push_back(l); }));
-    REQUIRE(all.size() == 3);
+    REQUIRE(all.size() == 4);
+    CHECK(all[3].payload == kept);
     CHECK(all[0].id == uuid(1));
     CHECK(all[0].payload == "{\"v\":1}"); // the first stays
     CHECK(all[0].kioskId == "k1");
@@ -164,13 +171,13 @@ void acceptedDuplicateConflict(const Backend& b) {
     CHECK(all[2].id == uuid(3));
     HubCounts c;
     REQUIRE(s->counts(c));
-    CHECK(c.leads == 3);
-    CHECK(c.conflicts == 1);
+    CHECK(c.leads == 4);
+    CHECK(c.conflicts == 2);
     REQUIRE(s->addKiosk("k1", "h", "whsec_a", 0));
     std::vector<KioskRecord> list;
     REQUIRE(s->kiosks(list));
-    CHECK(list.at(0).leads == 3);
-    CHECK(list.at(0).conflicts == 1);
+    CHECK(list.at(0).leads == 4);
+    CHECK(list.at(0).conflicts == 2);
 }
 
 void rejectedCounted(const Backend& b) {
