@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <map>
 
 namespace kiosk::hub {
@@ -66,24 +67,44 @@ std::string bytes(const pqxx::field& f) {
 }
 } // namespace
 
-PgStorage::PgStorage(std::string url) : m_url(std::move(url)) {}
+PgStorage::PgStorage(std::string url, size_t connections)
+    : m_url(std::move(url)), m_maxConnections(std::max<size_t>(1, connections)) {}
 PgStorage::~PgStorage() = default;
 
 StorageResult PgStorage::run(const char* what, const std::function<void(PgConnection&)>& body) {
+    std::unique_ptr<PgConnection> conn;
+    {
+        std::unique_lock lock(m_mutex);
+        m_free.wait(lock, [&] { return !m_idle.empty() || m_open < m_maxConnections; });
+        if (!m_idle.empty()) {
+            conn = std::move(m_idle.back());
+            m_idle.pop_back();
+        } else {
+            ++m_open; // connected below, outside the lock
+        }
+    }
+    const auto giveBack = [&](bool keep) {
+        std::lock_guard lock(m_mutex);
+        if (keep && conn) m_idle.push_back(std::move(conn));
+        else --m_open; // a broken or failed connection is dropped: the next call connects again
+        m_free.notify_one();
+    };
     try {
-        if (!m_conn || !m_conn->c.is_open()) m_conn = std::make_unique<PgConnection>(m_url);
-        body(*m_conn);
+        if (!conn) conn = std::make_unique<PgConnection>(m_url);
+        body(*conn);
+        giveBack(conn->c.is_open());
         return {};
     } catch (const pqxx::broken_connection& e) {
-        m_conn.reset(); // the next call connects again
+        giveBack(false);
         return {false, std::string(what) + ": the connection to PostgreSQL failed: " + e.what()};
     } catch (const std::exception& e) {
+        giveBack(conn && conn->c.is_open());
         return {false, std::string(what) + ": " + e.what()};
     }
 }
 
-std::unique_ptr<PgStorage> PgStorage::open(const std::string& url, StorageResult& result) {
-    std::unique_ptr<PgStorage> s(new PgStorage(url));
+std::unique_ptr<PgStorage> PgStorage::open(const std::string& url, StorageResult& result, size_t connections) {
+    std::unique_ptr<PgStorage> s(new PgStorage(url, connections));
     int found = 0;
     result = s->run("cannot open the PostgreSQL database", [&](PgConnection& pc) {
         auto& c = pc.c;
@@ -106,7 +127,6 @@ std::unique_ptr<PgStorage> PgStorage::open(const std::string& url, StorageResult
 }
 
 int PgStorage::schemaVersion() {
-    std::lock_guard lock(m_mutex);
     int v = -1;
     run("cannot read the schema version", [&](PgConnection& pc) {
         auto& c = pc.c;
@@ -118,7 +138,6 @@ int PgStorage::schemaVersion() {
 
 StorageResult PgStorage::addKiosk(const std::string& id, const std::string& tokenHash, const std::string& secret,
                                   std::int64_t nowMs) {
-    std::lock_guard lock(m_mutex);
     bool added = false;
     auto r = run("cannot add the kiosk", [&](PgConnection& pc) {
         auto& c = pc.c;
@@ -134,7 +153,6 @@ StorageResult PgStorage::addKiosk(const std::string& id, const std::string& toke
 }
 
 StorageResult PgStorage::revokeKiosk(const std::string& id) {
-    std::lock_guard lock(m_mutex);
     bool found = false;
     auto r = run("cannot revoke the kiosk", [&](PgConnection& pc) {
         auto& c = pc.c;
@@ -147,7 +165,6 @@ StorageResult PgStorage::revokeKiosk(const std::string& id) {
 }
 
 StorageResult PgStorage::kioskByToken(const std::string& tokenHash, std::optional<KioskRecord>& out) {
-    std::lock_guard lock(m_mutex);
     out.reset();
     return run("cannot look up the kiosk", [&](PgConnection& pc) {
         auto& c = pc.c;
@@ -160,7 +177,6 @@ StorageResult PgStorage::kioskByToken(const std::string& tokenHash, std::optiona
 }
 
 StorageResult PgStorage::kiosks(std::vector<KioskRecord>& out) {
-    std::lock_guard lock(m_mutex);
     out.clear();
     return run("cannot list the kiosks", [&](PgConnection& pc) {
         auto& c = pc.c;
@@ -181,7 +197,6 @@ StorageResult PgStorage::kiosks(std::vector<KioskRecord>& out) {
 
 StorageResult PgStorage::claimWebhookId(const std::string& kioskId, const std::string& msgId, std::int64_t nowS,
                                         std::int64_t forgetBeforeS, bool& fresh) {
-    std::lock_guard lock(m_mutex);
     fresh = false;
     return run("cannot check the webhook-id", [&](PgConnection& pc) {
         auto& c = pc.c;
@@ -225,7 +240,6 @@ std::string hex(const std::string& bytes) {
 
 StorageResult PgStorage::storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads,
                                     std::int64_t nowMs, std::vector<LeadOutcome>& out) {
-    std::lock_guard lock(m_mutex);
     out.clear();
     if (leads.empty()) return {};
     std::vector<std::string> hashes;
@@ -276,7 +290,6 @@ StorageResult PgStorage::recordRejected(const std::string& kioskId,
                                         const std::vector<std::pair<std::string, std::string>>& rejected,
                                         std::int64_t nowMs) {
     if (rejected.empty()) return {};
-    std::lock_guard lock(m_mutex);
     return run("cannot count the rejected leads", [&](PgConnection& pc) {
         auto& c = pc.c;
         pqxx::work w(c);
@@ -290,7 +303,6 @@ StorageResult PgStorage::recordRejected(const std::string& kioskId,
 }
 
 StorageResult PgStorage::forEachLead(const std::function<void(const StoredLead&)>& each) {
-    std::lock_guard lock(m_mutex);
     return run("cannot read the leads", [&](PgConnection& pc) {
         auto& c = pc.c;
         pqxx::work w(c);
@@ -308,7 +320,6 @@ StorageResult PgStorage::forEachLead(const std::function<void(const StoredLead&)
 }
 
 StorageResult PgStorage::counts(HubCounts& out) {
-    std::lock_guard lock(m_mutex);
     return run("cannot count", [&](PgConnection& pc) {
         auto& c = pc.c;
         pqxx::work w(c);
@@ -319,7 +330,6 @@ StorageResult PgStorage::counts(HubCounts& out) {
 }
 
 StorageResult PgStorage::ping() {
-    std::lock_guard lock(m_mutex);
     return run("the database does not answer", [&](PgConnection& pc) {
         auto& c = pc.c;
         pqxx::work w(c);

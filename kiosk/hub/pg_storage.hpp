@@ -1,11 +1,13 @@
 /// @brief The PostgreSQL backend of Storage (libpqxx): for several hub instances on one
-/// database. Each instance keeps one connection (guarded by a mutex, reopened after a
-/// failure); uniqueness is PostgreSQL's: the primary key on the lead id, INSERT … ON
+/// database. Each instance keeps a small pool of connections (a request takes one for its
+/// statements; a broken one is dropped and the next call connects again); uniqueness is PostgreSQL's: the primary key on the lead id, INSERT … ON
 /// CONFLICT DO NOTHING, so that no instance needs to know about the others.
 #pragma once
 #include "storage.hpp"
 
+#include <condition_variable>
 #include <mutex>
+#include <vector>
 
 namespace kiosk::hub {
 
@@ -18,7 +20,7 @@ public:
     ~PgStorage() override;
     /// Connects to `url` (postgresql://…) and migrates, under an advisory lock so that two
     /// instances starting at once do not both create the tables.
-    static std::unique_ptr<PgStorage> open(const std::string& url, StorageResult& result);
+    static std::unique_ptr<PgStorage> open(const std::string& url, StorageResult& result, size_t connections = 4);
 
     StorageResult addKiosk(const std::string& id, const std::string& tokenHash, const std::string& secret,
                            std::int64_t nowMs) override;
@@ -39,13 +41,17 @@ public:
     int schemaVersion();
 
 private:
-    explicit PgStorage(std::string url);
-    /// Runs `body` on a live connection; any libpqxx exception becomes a StorageResult with `what`.
+    PgStorage(std::string url, size_t connections);
+    /// Runs `body` on a connection of the pool (waiting for one when all are busy); any
+    /// libpqxx exception becomes a StorageResult with `what`.
     StorageResult run(const char* what, const std::function<void(PgConnection&)>& body);
 
     std::string m_url;
-    std::unique_ptr<PgConnection> m_conn;
+    size_t m_maxConnections;
     std::mutex m_mutex;
+    std::condition_variable m_free;
+    std::vector<std::unique_ptr<PgConnection>> m_idle;
+    size_t m_open = 0; ///< connections in use or idle (or being made)
 };
 
 } // namespace kiosk::hub
