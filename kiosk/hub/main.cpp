@@ -2,6 +2,7 @@
 // add-kiosk, revoke-kiosk, kiosks, leads; each reads --config hub.toml first and stops
 // when it has an error (fail closed: no server, no database, on a config it cannot trust).
 #include "credentials.hpp"
+#include "lead_output.hpp"
 #include "hub_config.hpp"
 #include "server.hpp"
 #include "storage.hpp"
@@ -57,7 +58,8 @@ int main(int argc, char** argv) {
         return sub;
     };
     auto* serveCmd = withConfig(app.add_subcommand("serve", "Serve POST /kiosk/v1/leads until SIGTERM"));
-    std::string kioskId, endpoint, format = "jsonl";
+    std::string kioskId, endpoint, format = "jsonl", exhibitor;
+    char delimiter = ';';
     auto* addCmd = withConfig(app.add_subcommand("add-kiosk", "Create a kiosk's credentials and print its [sync] block"));
     addCmd->add_option("id", kioskId, "the kiosk's [kiosk] id")->required();
     addCmd->add_option("--endpoint", endpoint, "the address the kiosk reaches the hub at (default: from listen)");
@@ -65,8 +67,12 @@ int main(int argc, char** argv) {
     revokeCmd->add_option("id", kioskId, "the kiosk's id")->required();
     auto* kiosksCmd = withConfig(app.add_subcommand("kiosks", "List the kiosks"));
     auto* leadsCmd = withConfig(app.add_subcommand("leads", "Print every stored lead"));
-    leadsCmd->add_option("--format", format, "jsonl: each payload exactly as received, one per line")
-        ->check(CLI::IsMember({"jsonl"}))
+    leadsCmd->add_option("--format", format, "jsonl: each payload exactly as received, one per line; csv: for a spreadsheet")
+        ->check(CLI::IsMember({"jsonl", "csv"}))
+        ->capture_default_str();
+    leadsCmd->add_option("--exhibitor", exhibitor, "only the leads that chose this company id");
+    leadsCmd->add_option("--delimiter", delimiter, "CSV delimiter (; for German Excel)")
+        ->check(CLI::IsMember({';', ',', '\t'}))
         ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
@@ -114,7 +120,14 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (*leadsCmd) {
-        const auto r = storage->forEachLead([](const StoredLead& l) {
+        const bool csv = format == "csv";
+        if (csv) std::fputs(csvHeader(delimiter).c_str(), stdout);
+        const auto r = storage->forEachLead([&](const StoredLead& l) {
+            if (!leadForExhibitor(l.payload, exhibitor)) return;
+            if (csv) {
+                std::fputs(csvRow(l, delimiter).c_str(), stdout);
+                return;
+            }
             std::fwrite(l.payload.data(), 1, l.payload.size(), stdout);
             std::fputc('\n', stdout);
         });

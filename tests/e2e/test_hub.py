@@ -6,7 +6,8 @@ the kiosk allows http only to a loopback address).
    kiosk.toml from the printed [kiosk]/[sync] block; `kiosk leads generate --count 500` and
    `kiosk sync --once` in each data folder, both kiosks at once. `kiosk-hub leads --format jsonl` then holds
    exactly the 1,000 ids, one payload each, byte-identical to the kiosks' leads.db; a second
-   sync sends nothing, and resending everything (the kiosk's rows set back to pending, as
+   sync sends nothing; `leads --exhibitor` (JSON Lines and CSV) holds exactly the leads that
+   chose that company; resending everything (the kiosk's rows set back to pending, as
    after lost acks) is answered as duplicates: still 1,000 rows.
 2. Refused, nothing stored: a revoked kiosk (through the real kiosk: the credentials message,
    all pending), a wrong secret, a kiosk posting another kiosk's id, a replayed request, a
@@ -24,8 +25,10 @@ Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
 """
 import argparse
 import base64
+import csv
 import hashlib
 import hmac
+import io
 import http.client
 import json
 import os
@@ -368,6 +371,18 @@ def main():
                 f"{len(lines)} lines, {len(set(by_id) & set(stored))} ids in common")
         same = sum(1 for i, v in by_id.items() if i in stored and v[0] == stored[i]["payload"])
         r.check("every payload is byte-identical to the kiosk's leads.db", same == 1000, f"{same} of 1000")
+        company = json.loads(next(iter(stored.values()))["payload"])["exhibitors"][0]
+        want = {i for i, x in stored.items() if company in json.loads(x["payload"])["exhibitors"]}
+        p = env.hub_cmd("leads", "--format", "jsonl", "--exhibitor", company)
+        got_ids = {json.loads(line)["id"] for line in p.stdout.splitlines()}
+        r.check(f"leads --exhibitor {company}: exactly the {len(want)} leads that chose it",
+                p.returncode == 0 and got_ids == want and 0 < len(want) < 1000, f"{len(got_ids)} of {len(want)}")
+        p = env.hub_cmd("leads", "--format", "csv", "--exhibitor", company)
+        rows = list(csv.reader(io.StringIO(p.stdout.removeprefix("\ufeff")), delimiter=";"))
+        r.check("leads --format csv: a header and one row per lead, names and ids as the kiosks stored them",
+                p.returncode == 0 and rows[0][:3] == ["id", "created_at", "kiosk_id"] and len(rows) == len(want) + 1 and
+                {row[0] for row in rows[1:]} == want and
+                all(row[7] == json.loads(stored[row[0]]["payload"])["email"] for row in rows[1:]), p.stdout[:300])
         r.check("both kiosks mark all their leads synced",
                 all(x["state"] == "synced" for x in stored.values()), "")
         p = env.hub_cmd("kiosks")

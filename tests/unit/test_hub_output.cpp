@@ -1,0 +1,60 @@
+// `kiosk-hub leads` output (kiosk/hub/lead_output.*): the exhibitor filter and the CSV of
+// stored payloads (real leadJson bytes; the core's injection-safe cells).
+#include "hub/lead_output.hpp"
+
+#include "core/leads/lead.hpp"
+
+#include "../support/test_support.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace kiosk::hub;
+using kiosk::test::contains;
+
+namespace {
+kiosk::core::Lead sample() {
+    kiosk::core::Lead l;
+    l.id = "fb41e8ec-8b20-4ed5-b34d-3b00906c3425";
+    l.createdMs = 1'779'874'192'812;
+    l.kioskId = "stand-1";
+    l.eventId = "ruhrsummit";
+    l.lang = "de";
+    l.firstName = "=HYPERLINK(\"x\")";
+    l.lastName = "Müller; Sohn";
+    l.email = "a@example.org";
+    l.sectors = {"hydrogen", "cybersecurity"};
+    l.exhibitors = {"ancoats-code", "medlock-gas"};
+    l.consent = {"v1", "abc", "en", 1'779'874'181'120};
+    l.newsletter = true;
+    return l;
+}
+} // namespace
+
+TEST_CASE("hub leads: --exhibitor keeps the leads that chose the company") {
+    const std::string payload = kiosk::core::leadJson(sample());
+    CHECK(leadForExhibitor(payload, ""));
+    CHECK(leadForExhibitor(payload, "medlock-gas"));
+    CHECK_FALSE(leadForExhibitor(payload, "medlock"));
+    CHECK_FALSE(leadForExhibitor("not json", "medlock-gas"));
+    CHECK_FALSE(leadForExhibitor(R"({"exhibitors":"medlock-gas"})", "medlock-gas"));
+}
+
+TEST_CASE("hub leads: CSV header and rows") {
+    const std::string header = csvHeader(';');
+    CHECK(header.rfind("\xEF\xBB\xBFid;created_at;kiosk_id;", 0) == 0);
+    CHECK(contains(header, ";consent.given_at;source;received_at\r\n"));
+    const std::string row = csvRow({"fb41e8ec-8b20-4ed5-b34d-3b00906c3425", "stand-1",
+                                    kiosk::core::leadJson(sample()), 1'779'874'200'000},
+                                   ';');
+    INFO(row);
+    CHECK(row.rfind("fb41e8ec-8b20-4ed5-b34d-3b00906c3425;2026-05-27T09:29:52.812Z;stand-1;ruhrsummit;de;", 0) == 0);
+    CHECK(contains(row, ";\"'=HYPERLINK(\"\"x\"\")\";")); // no formula in a spreadsheet
+    CHECK(contains(row, ";\"Müller; Sohn\";"));
+    CHECK(contains(row, ";\"hydrogen, cybersecurity\";\"ancoats-code, medlock-gas\";1;v1;abc;en;"));
+    const std::string tail = ";2026-05-27T09:29:41.120Z;kiosk;2026-05-27T09:30:00.000Z\r\n";
+    REQUIRE(row.size() > tail.size());
+    CHECK(row.substr(row.size() - tail.size()) == tail);
+    // Fields the payload lacks (another client, an older kiosk) are empty cells, not an error.
+    const std::string sparse = csvRow({"i", "k", R"({"id":"i","email":"e@x.y"})", 0}, ',');
+    CHECK(sparse.rfind("i,,,,,,,e@x.y,", 0) == 0);
+}
