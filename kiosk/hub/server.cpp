@@ -83,6 +83,7 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
         log << line << std::endl;
     };
 
+    Metrics metrics;
     std::unique_ptr<httplib::Server> server;
     if (config.tls()) server = std::make_unique<httplib::SSLServer>(config.tlsCert.c_str(), config.tlsKey.c_str());
     else server = std::make_unique<httplib::Server>();
@@ -107,10 +108,11 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
                             req.body};
             a = handleUpload(storage, u, nowMs());
         } catch (const std::exception& e) {
-            a = {500, errorBody("the hub failed on this request"), {}, std::string("exception: ") + e.what()};
+            a = {500, errorBody("the hub failed on this request"), {}, std::string("exception: ") + e.what(), {}};
         }
         setJson(res, a.status, a.body);
         const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        metrics.record(a.kioskId, a.status, a.counts, ms / 1000.0, nowMs());
         logLine("POST /kiosk/v1/leads " + std::to_string(a.status) + " kiosk=" + (a.kioskId.empty() ? "-" : a.kioskId) +
                 " from=" + req.remote_addr + " bytes=" + std::to_string(req.body.size()) + " " + a.note + " (" +
                 std::to_string(static_cast<long>(ms)) + " ms)");
@@ -122,6 +124,9 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
             setJson(res, 503, errorBody("the database is not reachable"));
             logLine("GET /healthz 503: " + r.error);
         }
+    });
+    server->Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+        res.set_content(metrics.render(nowMs()), "text/plain; version=0.0.4");
     });
     // Statuses httplib answers itself (413 over max_body_kib, 404, 408…) get a JSON body and a log line.
     server->set_error_handler([&](const httplib::Request& req, httplib::Response& res) {
@@ -159,7 +164,7 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
     });
     const std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
     logLine("kiosk-hub: listening on " + std::string(config.tls() ? "https" : "http") + "://" + host + ":" +
-            std::to_string(port) + " (POST /kiosk/v1/leads, GET /healthz)");
+            std::to_string(port) + " (POST /kiosk/v1/leads, GET /healthz, GET /metrics)");
     const bool ok = server->listen_after_bind();
     if (!ok) {
         // listen ended by itself: wake the stopper so it can be joined.

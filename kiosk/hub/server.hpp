@@ -1,4 +1,4 @@
-/// @brief The hub's HTTP server (cpp-httplib): POST /kiosk/v1/leads, GET /healthz.
+/// @brief The hub's HTTP server (cpp-httplib): POST /kiosk/v1/leads, GET /healthz, GET /metrics.
 #pragma once
 #include "hub_config.hpp"
 #include "storage.hpp"

@@ -18,7 +18,7 @@ std::string errorBody(const std::string& what) {
 
 namespace {
 UploadAnswer refuse(int status, const std::string& what, const std::string& kioskId = {}) {
-    return {status, errorBody(what), kioskId, what};
+    return {status, errorBody(what), kioskId, what, {}};
 }
 
 /// The database's own words go to the log only, not to the client.
@@ -99,7 +99,9 @@ UploadAnswer handleUpload(Storage& storage, const UploadRequest& req, std::int64
         else duplicates.push_back(incoming[i].id);
         conflicts += outcomes[i] == LeadOutcome::Conflict;
     }
-    UploadAnswer a{200, sync::buildAck(accepted, duplicates, rejected), kiosk->id, {}};
+    UploadAnswer a{200, sync::buildAck(accepted, duplicates, rejected), kiosk->id, {},
+                   {static_cast<long long>(accepted.size()), static_cast<long long>(duplicates.size()) - conflicts,
+                    conflicts, static_cast<long long>(rejected.size())}};
     a.note = std::to_string(accepted.size()) + " accepted, " + std::to_string(duplicates.size() - conflicts) +
              " duplicates, " + std::to_string(conflicts) + " conflicts, " + std::to_string(rejected.size()) + " rejected";
     return a;

@@ -2,6 +2,7 @@
 /// what is in it, what happened to each lead. A pure function of the request, the storage
 /// and the time, so that it is tested without a socket.
 #pragma once
+#include "metrics.hpp"
 #include "storage.hpp"
 
 #include <cstdint>
@@ -25,6 +26,7 @@ struct UploadAnswer {
     std::string body;    ///< JSON: the per-lead answer, or {"error": …}; never a secret
     std::string kioskId; ///< who it was, once the token is known (for the log)
     std::string note;    ///< one line for the log: counts or why it was refused
+    UploadCounts counts; ///< what happened to the leads (all 0 when refused)
 };
 
 UploadAnswer handleUpload(Storage& storage, const UploadRequest& request, std::int64_t nowMs);

@@ -18,7 +18,7 @@ the kiosk allows http only to a loopback address).
 5. PostgreSQL: two `kiosk-hub serve` instances on one database (a real server started here)
    behind a round-robin TCP balancer; two kiosks sync 300 leads each through it at once, then
    resend everything: each id stored once, byte for byte; both instances served.
-6. GET /healthz; no token or secret in the hub's log; `kiosk-hub kiosks` lists them;
+6. GET /healthz, GET /metrics; no token or secret in the hub's log; `kiosk-hub kiosks` lists them;
    a config with a typo does not start the hub; SIGTERM stops it with exit 0.
 
 Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
@@ -448,6 +448,18 @@ def main():
         resp = c2.getresponse()
         r.check("GET /healthz answers 200 ok", resp.status == 200 and b"ok" in resp.read())
         c2.close()
+        c2 = http.client.HTTPConnection("127.0.0.1", env.port, timeout=10)
+        c2.request("GET", "/metrics")
+        resp = c2.getresponse()
+        metrics = resp.read().decode()
+        c2.close()
+        r.check("GET /metrics counts per kiosk and outcome, per status, and the kiosks' last-seen age",
+                resp.status == 200 and 'kiosk_hub_leads_total{kiosk="kiosk-b",outcome="accepted"} 500' in metrics and
+                'kiosk_hub_leads_total{kiosk="kiosk-a",outcome="duplicate"} 500' in metrics and
+                'kiosk_hub_upload_requests_total{status="409"} 1' in metrics and
+                'kiosk_hub_upload_requests_total{status="401"} 1' in metrics and
+                'kiosk_hub_kiosk_last_seen_age_seconds{kiosk="kiosk-a"}' in metrics and
+                not any(x in metrics for cr in creds.values() for x in (cr["token"], cr["secret"])), metrics[:1500])
         phase_slow_client(env, r)
         phase_tls(env, r)
         phase_postgres(env, r)

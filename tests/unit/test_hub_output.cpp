@@ -1,6 +1,8 @@
 // `kiosk-hub leads` output (kiosk/hub/lead_output.*): the exhibitor filter and the CSV of
-// stored payloads (real leadJson bytes; the core's injection-safe cells).
+// stored payloads (real leadJson bytes; the core's injection-safe cells); GET /metrics's text
+// (kiosk/hub/metrics.*).
 #include "hub/lead_output.hpp"
+#include "hub/metrics.hpp"
 
 #include "core/leads/lead.hpp"
 
@@ -57,4 +59,29 @@ TEST_CASE("hub leads: CSV header and rows") {
     // Fields the payload lacks (another client, an older kiosk) are empty cells, not an error.
     const std::string sparse = csvRow({"i", "k", R"({"id":"i","email":"e@x.y"})", 0}, ',');
     CHECK(sparse.rfind("i,,,,,,,e@x.y,", 0) == 0);
+}
+
+TEST_CASE("hub metrics: the Prometheus text format") {
+    Metrics m;
+    m.record("k1", 200, {3, 1, 1, 2}, 0.004, 10'000);
+    m.record("k1", 200, {1, 0, 0, 0}, 0.2, 12'000);
+    m.record("", 401, {}, 0.001, 12'500);
+    m.record("k\"2", 403, {}, 3, 13'000);
+    const std::string text = m.render(15'500);
+    INFO(text);
+    CHECK(contains(text, "# TYPE kiosk_hub_leads_total counter\n"));
+    CHECK(contains(text, "kiosk_hub_leads_total{kiosk=\"k1\",outcome=\"accepted\"} 4\n"));
+    CHECK(contains(text, "kiosk_hub_leads_total{kiosk=\"k1\",outcome=\"duplicate\"} 1\n"));
+    CHECK(contains(text, "kiosk_hub_leads_total{kiosk=\"k1\",outcome=\"conflict\"} 1\n"));
+    CHECK(contains(text, "kiosk_hub_leads_total{kiosk=\"k1\",outcome=\"rejected\"} 2\n"));
+    CHECK(contains(text, "kiosk_hub_leads_total{kiosk=\"k\\\"2\",outcome=\"accepted\"} 0\n")); // escaped
+    CHECK(contains(text, "kiosk_hub_upload_requests_total{status=\"200\"} 2\n"));
+    CHECK(contains(text, "kiosk_hub_upload_requests_total{status=\"401\"} 1\n"));
+    CHECK(contains(text, "kiosk_hub_upload_duration_seconds_bucket{le=\"0.005\"} 2\n"));
+    CHECK(contains(text, "kiosk_hub_upload_duration_seconds_bucket{le=\"0.25\"} 3\n"));
+    CHECK(contains(text, "kiosk_hub_upload_duration_seconds_bucket{le=\"2.5\"} 3\n"));
+    CHECK(contains(text, "kiosk_hub_upload_duration_seconds_bucket{le=\"5\"} 4\n"));
+    CHECK(contains(text, "kiosk_hub_upload_duration_seconds_bucket{le=\"+Inf\"} 4\n"));
+    CHECK(contains(text, "kiosk_hub_upload_duration_seconds_count 4\n"));
+    CHECK(contains(text, "kiosk_hub_kiosk_last_seen_age_seconds{kiosk=\"k1\"} 3.5\n"));
 }
