@@ -3,6 +3,7 @@
 #include "upload.hpp"
 
 #include <httplib.h>
+#include <systemd/sd-daemon.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -165,7 +166,10 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
     const std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
     logLine("kiosk-hub: listening on " + std::string(config.tls() ? "https" : "http") + "://" + host + ":" +
             std::to_string(port) + " (POST /kiosk/v1/leads, GET /healthz, GET /metrics)");
+    // Under systemd (Type=notify) it counts as started once the socket is bound; elsewhere a no-op.
+    sd_notify(0, "READY=1");
     const bool ok = server->listen_after_bind();
+    sd_notify(0, "STOPPING=1");
     if (!ok) {
         // listen ended by itself: wake the stopper so it can be joined.
         pthread_kill(stopper.native_handle(), SIGTERM);

@@ -114,7 +114,15 @@ class Env:
 class HubProcess:
     def __init__(self, binary, config, log_path):
         self.log_path = log_path
-        self.proc = subprocess.Popen([binary, "serve", "--config", config], stderr=subprocess.PIPE, text=True)
+        # A notify socket as systemd gives a Type=notify service (platform/linux/stand-kiosk-hub.service).
+        self.notify_path = log_path + ".notify"
+        if os.path.exists(self.notify_path):
+            os.unlink(self.notify_path)
+        self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.notify.bind(self.notify_path)
+        self.notify.settimeout(5)
+        self.proc = subprocess.Popen([binary, "serve", "--config", config], stderr=subprocess.PIPE, text=True,
+                                     env=dict(os.environ, NOTIFY_SOCKET=self.notify_path))
         ready, _, _ = select.select([self.proc.stderr], [], [], 10)
         line = self.proc.stderr.readline() if ready else ""
         if "listening on" not in line:
@@ -130,10 +138,19 @@ class HubProcess:
             self.log_file.write(line)
             self.log_file.flush()
 
+    def notified(self):
+        """The next message on the notify socket ("" when none came within 5 s)."""
+        try:
+            return self.notify.recv(4096).decode()
+        except socket.timeout:
+            return ""
+
     def stop(self):
         """SIGTERM; returns the exit status and the whole log."""
         self.proc.send_signal(signal.SIGTERM)
         rc = harness.wait_or_kill(self.proc, 10)
+        self.stopping = self.notified()
+        self.notify.close()
         self.pump.join(5)
         self.log_file.close()
         with open(self.log_path) as f:
@@ -335,6 +352,7 @@ def main():
     for k in ("kiosk-a", "kiosk-b"):
         cfgs[k], creds[k] = add_kiosk(env, r, k)
     hub = env.start()
+    r.check("kiosk-hub serve tells systemd READY=1 once it listens", hub.notified() == "READY=1")
     try:
         # ---- 1. two kiosks, 500 leads each --------------------------------------------------
         dirs = {}
@@ -465,7 +483,8 @@ def main():
         phase_postgres(env, r)
     finally:
         rc, log = hub.stop()
-    r.check("SIGTERM stops kiosk-hub with exit 0", rc == 0, f"exit {rc}")
+    r.check("SIGTERM stops kiosk-hub with exit 0, after STOPPING=1", rc == 0 and hub.stopping == "STOPPING=1",
+            f"exit {rc}, {hub.stopping!r}")
     secrets = [x for cr in (creds["kiosk-a"], creds["kiosk-b"], c) for x in (cr["token"], cr["secret"])]
     r.check("the hub logged every request, without a token or secret",
             log.count("POST /kiosk/v1/leads") >= 20 and not any(s in log for s in secrets) and

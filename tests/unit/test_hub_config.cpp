@@ -97,3 +97,17 @@ TEST_CASE("hub config: plain HTTP beyond loopback is a warning, not an error") {
     CHECK(l.usable());
     CHECK(contains(allProblems(l), "plain HTTP on 0.0.0.0"));
 }
+
+TEST_CASE("hub config: the shipped platform/linux/hub.toml loads without a problem and says the defaults") {
+    const auto l = loadHubConfig(std::filesystem::path(KIOSK_SOURCE_DIR) / "platform/linux/hub.toml");
+    INFO(allProblems(l));
+    CHECK(l.problems.empty());
+    const HubConfig d;
+    CHECK(l.config.host == d.host);
+    CHECK(l.config.port == d.port);
+    CHECK(l.config.database == d.database);
+    CHECK(l.config.maxBodyKib == d.maxBodyKib);
+    CHECK(l.config.threads == d.threads);
+    CHECK(l.config.readTimeoutS == d.readTimeoutS);
+    CHECK_FALSE(l.config.tls());
+}
