@@ -196,7 +196,7 @@ int tooDeepLine(std::string_view text, int limit) {
             while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
         } else if (c == '"' || c == '\'') {
             const std::string_view quote = text.substr(i, 1);
-            const bool multi = text.substr(i, 3) == std::string(3, c);
+            const bool multi = i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c;
             const std::string_view end = text.substr(i, multi ? 3 : 1);
             for (i += end.size(); i < text.size() && text.substr(i, end.size()) != end; ++i) {
                 if (text[i] == '\n') {
