@@ -206,7 +206,11 @@ int tooDeepLine(std::string_view text, int limit) {
                     ++i;
                 }
             }
-            if (multi && i < text.size()) i += end.size() - 1;
+            if (multi && i < text.size()) {
+                i += end.size() - 1;
+                // Up to two more quotes belong to the string: '''it''''' holds it''.
+                for (int extra = 0; extra < 2 && i + 1 < text.size() && text[i + 1] == c; ++extra) ++i;
+            }
         } else if (c == '.' && key) {
             ++dots;
         } else if (c == '[' && key && open.empty()) {

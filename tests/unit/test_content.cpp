@@ -874,6 +874,8 @@ TEST_CASE("deep nesting of every kind is refused on its line before parsing") {
         {"nested arrays", deep + "a = " + repeat("[", 100'000) + repeat("]", 100'000) + "\n"},
         {"nested inline tables", deep + "a = " + repeat("{ b = ", 50'000) + "1" + repeat(" }", 50'000) + "\n"},
         {"an array of tables", deep + "[[" + repeat("a.", 20'000) + "a]]\n"},
+        {"arrays after multi-line strings that end in quotes",
+         deep + "a = [\'\'\'x\'\'\'\', \"\"\"y\"\"\"\", " + repeat("[", 100'000) + repeat("]", 100'000) + "]\n"},
         {"inline tables with dotted keys", deep + "a = { " + repeat("b.", 40) + "c = { " + repeat("d.", 40) + "e = 1 } }\n"},
     };
     for (const auto& c : cases) {
