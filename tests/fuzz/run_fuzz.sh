@@ -8,14 +8,17 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 seconds=${KIOSK_FUZZ_SECONDS:-25}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz >/dev/null
+if ! { cmake --preset fuzz && cmake --build --preset fuzz; } >"$work/build.log" 2>&1; then
+  tail -40 "$work/build.log"
+  echo "run_fuzz: the fuzz preset did not build (clang, libclang-rt-14-dev?)" >&2
+  exit 1
+fi
 
 bin=build/fuzz/bin
 artifacts=build/fuzz/artifacts
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 mkdir -p "$artifacts"
 failed=0
 for t in content strings config sync_answer; do
