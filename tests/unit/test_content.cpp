@@ -1040,6 +1040,24 @@ TEST_CASE("a 30000x30000 px logo is too large from its header, in milliseconds, 
     }
 }
 
+TEST_CASE("a logo file over 20 MiB is refused from its size, before stb_image reads its data whole") {
+    const auto start = std::chrono::steady_clock::now();
+    auto loaded = loadMinimalWith([](const fs::path& dir) {
+        // 64x64 px, then one IDAT chunk that claims (and, sparse, has) 1 GiB.
+        const fs::path logo = dir / "logos" / "ok.png";
+        std::string png = pngHeaderOnly(64, 64);
+        png = png.substr(0, 8 + 25) + be32(0x40000000u) + "IDAT";
+        TempDir::write(logo, png);
+        fs::resize_file(logo, png.size() + 0x40000000u + 12);
+    });
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+    INFO(dump(loaded.problems));
+    auto p = theProblem(loaded.problems, "minimal/companies/example-one.toml", "logo");
+    CHECK(p.error);
+    CHECK(p.what == "'logos/ok.png' is 1024 MiB: too large (max 20 MiB)");
+    REQUIRE(loaded.content.companies.size() == 1);
+}
+
 TEST_CASE("a logo problem next to a real error: both are reported and the company is left out") {
     auto loaded = loadMinimalWith([](const fs::path& dir) {
         replaceLine(dir / "companies" / "example-one.toml", "logo =", "logo = \"logos/nope.png\"");

@@ -14,6 +14,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kMaxLogoPx = 4096;
+/// stb_image reads a PNG's data whole before decoding it: the file size is bounded first.
+constexpr std::uintmax_t kMaxLogoBytes = 20 * 1024 * 1024;
 
 bool validId(const std::string& id) {
     static const std::regex re("^[a-z0-9]+(-[a-z0-9]+)*$");
@@ -171,6 +173,14 @@ fs::path resolveLogo(const fs::path& contentDir, const fs::path& assetsDir, cons
 void checkLogo(TomlReader& r, Company& co, const std::string& rel, const LoadOptions& opt) {
     if (co.logo.empty()) {
         r.problem("logo", "file '" + rel + "' not found", "put the image in the content folder or fix the path");
+        return;
+    }
+    std::error_code ec;
+    if (const auto bytes = fs::file_size(co.logo, ec); !ec && bytes > kMaxLogoBytes) {
+        r.problem("logo", "'" + rel + "' is " + std::to_string(bytes / (1024 * 1024)) + " MiB: too large (max " +
+                              std::to_string(kMaxLogoBytes / (1024 * 1024)) + " MiB)",
+                  "export it again as PNG of at most 4096×4096 px (512×512 is ideal)");
+        co.logo.clear();
         return;
     }
     int w = 0, h = 0, n = 0;
