@@ -195,19 +195,23 @@ int tooDeepLine(std::string_view text, int limit) {
         } else if (c == '#') {
             while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
         } else if (c == '"' || c == '\'') {
-            const std::string_view quote = text.substr(i, 1);
             const bool multi = i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c;
-            const std::string_view end = text.substr(i, multi ? 3 : 1);
-            for (i += end.size(); i < text.size() && text.substr(i, end.size()) != end; ++i) {
-                if (text[i] == '\n') {
+            const auto closes = [&](size_t j) {
+                return text[j] == c && (!multi || (j + 2 < text.size() && text[j + 1] == c && text[j + 2] == c));
+            };
+            for (i += multi ? 3 : 1; i < text.size() && !closes(i); ++i) {
+                if (c == '"' && text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
+                    ++i; // an escaped character (a line-ending backslash leaves the '\n' to be counted)
+                } else if (text[i] == '\n') {
+                    if (!multi) { // an unclosed string ends with its line (toml++ reports it)
+                        --i;
+                        break;
+                    }
                     ++line;
-                    if (!multi) break; // an unclosed string: toml++ reports it
-                } else if (quote == "\"" && text[i] == '\\') {
-                    ++i;
                 }
             }
             if (multi && i < text.size()) {
-                i += end.size() - 1;
+                i += 2;
                 // Up to two more quotes belong to the string: '''it''''' holds it''.
                 for (int extra = 0; extra < 2 && i + 1 < text.size() && text[i + 1] == c; ++extra) ++i;
             }

@@ -903,6 +903,13 @@ TEST_CASE("ordinary nesting, dots in strings, comments and values are not counte
     REQUIRE(doc.has_value());
     CHECK(doc->at_path("a.b.c.d.e.f").is_array());
 
+    // Lines are counted across multi-line strings, line-ending backslashes and unclosed strings.
+    problems.clear();
+    CHECK_FALSE(parseToml("a = \"\"\"x \\\n y\n\"\"\"\nb = '''\n'''\nc = \"open\n" + repeat("d.", 80) + "d = 1\n", "l.toml", problems));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems.front().line == 7);
+    CHECK(problems.front().what.find("too deeply nested") != std::string::npos);
+
     // 60 levels in all is still fine; 70 is not.
     for (auto [levels, ok] : {std::pair{60, true}, std::pair{70, false}}) {
         CAPTURE(levels);
