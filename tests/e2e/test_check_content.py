@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end test of `kiosk check-content`: the real binary on the shipped content
-and on the fixture folders (tests/fixtures). Standard library only.
+and on the fixture folders (tests/fixtures), then hostile files (issue 10): too deep, too
+large, unreadable, a huge logo, and the kiosk itself (under a private Xvfb) starting on the
+worst of them. Standard library only.
 
 Usage: test_check_content.py --kiosk BIN --content CONTENTDIR --fixtures FIXTURESDIR
 
@@ -215,6 +217,31 @@ def hostile_cases(c, kiosk, minimal, tmp):
     c.check("a missing logo is an error: exit 1, `file:4: logo: …` without `warning:`, the company still counted",
             rc == 1 and len(err) == 1 and re.match(r"^.*example-one\.toml:4: logo: .+ — .+$", err[0]) is not None
             and m is not None and m["companies"] == "1", describe(rc, out, err))
+
+    # The kiosk itself on the worst of it: it starts, and shows the company whose logo is
+    # missing (with the placeholder) although check-content fails.
+    d = fresh("kiosk-survives")
+    os.remove(os.path.join(d, "logos", "ok.png"))
+    with open(os.path.join(d, "strings.toml"), "w", encoding="utf-8") as f:
+        f.write("[" + "a." * 59999 + "a]\n")
+    with open(os.path.join(d, "event.toml"), "w", encoding="utf-8") as f:
+        f.write("# " + "x" * (10 * 1024 * 1024) + "\n")
+    xvfb, display = harness.start_xvfb("1280x720")
+    try:
+        kiosk_proc = harness.kiosk_script(kiosk, display, "--content", d, "--data-dir", os.path.join(tmp, "data"),
+                                          "--windowed", "1280x720", stderr_path=os.path.join(tmp, "kiosk.err"), timeout=60)
+        ok, answer = kiosk_proc.run(["tap attract.start", "expect-screen browse"])
+        ids = kiosk_proc.ids() if ok else {}
+        kiosk_proc.cmd("quit")
+        code = kiosk_proc.close()
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+    with open(os.path.join(tmp, "kiosk.err"), encoding="utf-8") as f:
+        err = f.read()
+    c.check("the kiosk starts on a 60,000-level strings.toml, a 10 MiB event.toml and a missing logo, and shows the company",
+            ok and "browse.card.example-one" in ids and code == 0 and "too deeply nested" in err and "10.0 MiB" in err,
+            f"{answer}\nexit {code}\nstderr:\n{err[-3000:]}")
 
     # Unreadable: as root chmod 000 does not stop reading, so the kiosk then runs as nobody.
     d = fresh("unreadable")
