@@ -1,5 +1,6 @@
 // Unit tests of loadContent(): the shipped content, the broken fixture folder
 // (tests/fixtures/broken, one problem per file) and edge cases written to temp dirs.
+#include "core/config.hpp"
 #include "core/content/content.hpp"
 #include "core/toml_reader.hpp"
 #include "../support/test_support.hpp"
@@ -978,6 +979,20 @@ TEST_CASE("a content file that exists but cannot be read says so, not 'file not 
         }
         CHECK(what == "cannot be read: permission denied");
     }
+}
+
+TEST_CASE("kiosk.toml goes through the same bounds: too deep or too large is one problem, never a crash") {
+    TempDir tmp;
+    const fs::path path = tmp / "kiosk.toml";
+    TempDir::write(path, "[kiosk]\nid = \"k\"\n[" + repeat("sync.", 59'999) + "x]\n");
+    auto deep = loadConfig(path);
+    REQUIRE(deep.problems.size() == 1);
+    CHECK(deep.problems.front().line == 3);
+    CHECK(deep.problems.front().what.find("too deeply nested") != std::string::npos);
+    TempDir::write(path, std::string(5 * 1024 * 1024, '#'));
+    auto large = loadConfig(path);
+    REQUIRE(large.problems.size() == 1);
+    CHECK(large.problems.front().what == "is 5.0 MiB \u2014 max 4.0 MiB");
 }
 
 TEST_CASE("300,000 unknown keys give at most 1,000 problems and one 'and N more' for the file") {
