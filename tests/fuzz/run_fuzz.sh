@@ -28,9 +28,16 @@ for t in content strings config sync_answer; do
     *) dict=(-dict=tests/fuzz/toml.dict) ;;
   esac
   corpora=("$work/$t" "tests/fuzz/corpus/$t")
-  [ -d "tests/fuzz/regressions/$t" ] && corpora+=("tests/fuzz/regressions/$t")
   mkdir -p "$work/$t"
   log="$work/$t.log"
+  # The regressions first, each whole (a corpus input would be cut to -max_len).
+  regressions=(tests/fuzz/regressions/$t/*)
+  if [ -e "${regressions[0]}" ] && ! "$bin/fuzz_$t" "${regressions[@]}" >"$log" 2>&1; then
+    failed=1
+    echo "fuzz_$t: a regression input fails again"
+    grep -E '^==[0-9]+==ERROR|runtime error|SUMMARY|Running: |/(kiosk|tests)/' "$log" | head -30
+    continue
+  fi
   if "$bin/fuzz_$t" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$artifacts/$t-" -print_final_stats=1 "${dict[@]}" "${corpora[@]}" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

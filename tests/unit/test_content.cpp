@@ -995,6 +995,34 @@ TEST_CASE("kiosk.toml goes through the same bounds: too deep or too large is one
     CHECK(large.problems.front().what == "is 5.0 MiB \u2014 max 4.0 MiB");
 }
 
+TEST_CASE("a megabyte-long company id or colour is reported, not a crash (std::regex recursed per character)") {
+    auto loaded = loadMinimalWithFile("companies/example-one.toml",
+                                      std::regex_replace(readFile(kFixtures / "minimal" / "companies" / "example-one.toml"),
+                                                         std::regex("id = \"example-one\""), "id = \"" + repeat("a-", 500'000) + "a\""));
+    auto ps = problemsFor(loaded.problems, "minimal/companies/example-one.toml", "id");
+    INFO(dump(loaded.problems));
+    CHECK(std::any_of(ps.begin(), ps.end(), [](const Problem& p) { return p.what.find("characters long") != std::string::npos; }));
+    CHECK(loaded.content.companies.empty());
+
+    auto colour = loadMinimalWithFile("sectors.toml", "[[sector]]\nid = \"hydrogen\"\nname = { de = \"a\", en = \"b\" }\n"
+                                                      "text = { de = \"a\", en = \"b\" }\ncolor = \"#" + repeat("0", 1'000'000) + "\"\n");
+    const auto cs = problemsFor(colour.problems, "minimal/sectors.toml", "sector.color");
+    CHECK(std::any_of(cs.begin(), cs.end(), [](const Problem& p) { return p.what == "is not a colour"; }));
+}
+
+TEST_CASE("ids: lower-case letters and digits in groups joined by single '-'") {
+    for (const char* ok : {"a", "example-one", "x1-2-y", "0"}) {
+        CAPTURE(ok);
+        auto loaded = loadMinimalWith([&](const fs::path& dir) { replaceLine(dir / "event.toml", "id =", std::string("id = \"") + ok + "\""); }, false);
+        CHECK(problemsFor(loaded.problems, "minimal/event.toml", "id").empty());
+    }
+    for (const char* bad : {"-a", "a-", "a--b", "A", "a_b", "a b", "\u00e4"}) {
+        CAPTURE(bad);
+        auto loaded = loadMinimalWith([&](const fs::path& dir) { replaceLine(dir / "event.toml", "id =", std::string("id = \"") + bad + "\""); }, false);
+        CHECK(theProblem(loaded.problems, "minimal/event.toml", "id").what == "is not a valid id");
+    }
+}
+
 TEST_CASE("300,000 unknown keys give at most 1,000 problems and one 'and N more' for the file") {
     std::string text = readFile(kFixtures / "minimal" / "companies" / "example-one.toml");
     text = text.substr(0, text.find("tagline")); // the plain top-level keys

@@ -5,7 +5,7 @@
 #include <stb_image.h>
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
 
 namespace kiosk::core {
 
@@ -17,9 +17,16 @@ constexpr int kMaxLogoPx = 4096;
 /// stb_image reads a PNG's data whole before decoding it: the file size is bounded first.
 constexpr std::uintmax_t kMaxLogoBytes = 20 * 1024 * 1024;
 
+/// Lower-case letters and digits in groups joined by single '-'. A loop, not std::regex:
+/// libstdc++'s regex recurses per character, and an id can be megabytes long.
 bool validId(const std::string& id) {
-    static const std::regex re("^[a-z0-9]+(-[a-z0-9]+)*$");
-    return std::regex_match(id, re);
+    bool afterDash = true; // no leading '-'
+    for (char c : id) {
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && (c != '-' || afterDash)) return false;
+        afterDash = c == '-';
+    }
+    return !afterDash; // neither empty nor ending in '-'
 }
 
 bool validUrl(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
@@ -117,8 +124,9 @@ void loadEvent(const fs::path& dir, Content& c, std::vector<Problem>& problems) 
 
 std::uint32_t parseColor(TomlReader& r, const std::string& key) {
     std::string s = r.str(key, true, 7);
-    static const std::regex re("^#[0-9A-Fa-f]{6}$");
-    if (!std::regex_match(s, re)) {
+    const bool hex = s.size() == 7 && s[0] == '#' &&
+                     std::all_of(s.begin() + 1, s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+    if (!hex) {
         if (!s.empty()) r.problem(key, "is not a colour", "write it as #RRGGBB, e.g. #1F6F55");
         return 0x555555;
     }
