@@ -221,8 +221,6 @@ int tooDeepLine(std::string_view text, int limit) {
             // A [table] or [[array]] header: each dot is a level below the root.
             dots = 0;
             while (i + 1 < text.size() && text[i + 1] == '[') ++i;
-            header = 0;
-            key = true; // counts the header's dots until its ']'
             for (++i; i < text.size() && text[i] != '\n' && text[i] != ']'; ++i) {
                 if (text[i] == '.') ++dots;
                 else if (text[i] == '"' || text[i] == '\'') { // a quoted part may hold dots and ']'
