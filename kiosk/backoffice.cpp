@@ -53,7 +53,7 @@ ui::StaffBackend Backoffice::backend() {
     b.snapshot = [this] { return snapshot(); };
     b.syncNow = [this] { m_sync.wake(); };
     b.startExport = [this](const ui::ExportRequest& r) { startExport(r); };
-    b.contentProblems = m_problems;
+    b.contentProblems = ui::showProblems(m_problems);
     b.kioskId = m_config.kioskId;
     b.version = m_version;
     return b;

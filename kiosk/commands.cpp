@@ -49,7 +49,7 @@ int checkContent(const Paths& p) {
     printProblems(loaded.problems);
     const auto& c = loaded.content;
     size_t errors = 0, warnings = 0;
-    for (const auto& q : loaded.problems) (q.error ? errors : warnings)++;
+    for (const auto& q : loaded.problems) (q.error ? errors : warnings) += q.more > 0 ? size_t(q.more) : 1;
     std::printf("%s: %zu companies, %zu sectors, %zu strings; %zu errors, %zu warnings\n", p.content.c_str(),
                 c.companies.size(), c.sectors.size(), c.strings.size(), errors, warnings);
     return errors ? 1 : 0;

@@ -35,6 +35,20 @@ struct StaffSnapshot {
     ExportJob job;
 };
 
+/// Content and config problems as the panel shows them: formatted once, when the back
+/// office is wired (not every frame), at most a few lines, and how many are not shown.
+struct ShownProblems {
+    struct Line {
+        std::string text;
+        bool error = true;
+    };
+    std::vector<Line> lines;
+    long long more = 0;
+};
+
+/// The first `max` problems, each cut to `maxBytes` (a key can be as long as its file).
+ShownProblems showProblems(const std::vector<core::Problem>& problems, size_t max = 8, size_t maxBytes = 300);
+
 struct StaffBackend {
     std::function<bool(const std::string&)> checkPin;  ///< counts the try, then checks
     std::function<std::int64_t()> pinLockedForMs;
@@ -46,7 +60,7 @@ struct StaffBackend {
     std::function<StaffSnapshot()> snapshot;
     std::function<void()> syncNow;
     std::function<void(const ExportRequest&)> startExport;
-    std::vector<core::Problem> contentProblems;
+    ShownProblems contentProblems; ///< see showProblems()
     std::string kioskId, version;
 };
 

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -146,6 +147,7 @@ struct Office final : core::PinClock {
     bool asyncExport = false;     ///< startExport only marks the job running (a slow stick)
     ui::ExportRequest lastRequest;
     ui::ExportJob job;
+    ui::ShownProblems problems; ///< what the panel lists at the top
     core::ExportResult lastResult;
 
     explicit Office(const TempDir& t)
@@ -215,6 +217,7 @@ struct Office final : core::PinClock {
             job.bytes = lastResult.bytes();
             job.folder = lastResult.files.empty() ? r.destination : lastResult.files.front().path.parent_path().string();
         };
+        b.contentProblems = problems;
         b.kioskId = "kiosk-test";
         b.version = "0.0-test";
         kiosk.app().setStaffBackend(std::move(b));
@@ -558,6 +561,49 @@ TEST_CASE("staff panel: the right PIN opens it and it shows today's and all coun
     // "Send now" reaches the back office.
     CHECK(h.play("tap staff.sync\n") == 0);
     CHECK(office.syncs == 1);
+}
+
+TEST_CASE("staff panel: a million problems are formatted once; it shows 8 and 'and N more' and a frame stays fast") {
+    TempDir t;
+    Office office(t);
+    {
+        std::vector<core::Problem> many(1'000'000, core::Problem{"x.toml", 3, "k", "unknown key", "remove it"});
+        many[0].key = std::string(1'000'000, 'k'); // one key as long as a file may be
+        many[1] = {"companies/a.toml", 4, "logo", "file 'a.png' not found", "fix the path", true};
+        many.push_back({"companies/b.toml", 0, "", "more problems", "fix the ones above", true, 2'000'000});
+        const auto start = std::chrono::steady_clock::now();
+        office.problems = ui::showProblems(many);
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+    }
+    REQUIRE(office.problems.lines.size() == 8);
+    CHECK(office.problems.more == 1'000'000 - 8 + 2'000'000);
+    CHECK(office.problems.lines[0].text.size() < 310);
+    CHECK(office.problems.lines[1].text == "companies/a.toml:4: logo: file 'a.png' not found — fix the path");
+    for (const ImVec2 size : {ImVec2(1920, 1080), ImVec2(1080, 1920)}) {
+        CAPTURE(size.x);
+        Headless h(size, configFor(office));
+        office.attach(h);
+        REQUIRE(h.play(std::string(kOpenPad) + kEnter1234 + "expect-screen staff\n") == 0);
+        double slowest = 0;
+        for (int i = 0; i < 10; ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            h.frames(1);
+            slowest = std::max(slowest, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+        CHECK(slowest < 1.0); // well under 50 ms in practice; coarse so a busy machine does not fail it
+        CHECK(shows("companies/a.toml:4: logo: file 'a.png' not found"));
+        CHECK(shows("and 2999992 more problems: kiosk check-content lists them all"));
+        // The panel under the list still works: the figures and the buttons are on screen.
+        CHECK(shows(tr(h, "staff.sync_title")));
+        for (const char* id : {"staff.sync", "staff.close", "staff.exit"}) {
+            CAPTURE(id);
+            const auto* w = h.widget(id);
+            REQUIRE(w);
+            CHECK(w->visible);
+            CHECK(w->max.y <= size.y);
+        }
+        CHECK(h.play("tap staff.close\nexpect-screen attract\n") == 0);
+    }
 }
 
 TEST_CASE("staff panel: export to the configured folder writes all-leads and one file per exhibitor and erasures.csv") {
