@@ -62,21 +62,29 @@ int leadsGenerate(const Paths& p, long long count, unsigned long long seed) {
             return 1;
         }
     }
-    std::printf("%lld synthetic leads added to %s (%lld in total)\n", count, store.path().c_str(), store.count());
+    std::printf("%lld synthetic leads added to %s (%lld in total)\n", count, store.path().c_str(), store.count().value);
     return 0;
 }
 
 int leadsList(const Paths& p) {
+    // Reading must not create: a mistyped --data-dir is an error, not an empty list.
     core::LeadStore store(p.dataDir / "leads.db");
-    if (auto r = store.open(); !r) {
+    if (auto r = store.openReadOnly(); !r) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;
     }
-    for (const auto& l : store.all()) {
+    const auto leads = store.all();
+    // What could be read is listed, then the damage: staff see both, scripts see the exit code.
+    for (const auto& l : leads.value) {
         std::string ex;
         for (const auto& e : l.exhibitors) ex += (ex.empty() ? "" : ",") + e;
         std::printf("%s  %s  %-8s %s %s <%s>  %s\n", core::isoUtc(l.createdMs).c_str(), l.id.c_str(),
                     l.syncState.c_str(), l.firstName.c_str(), l.lastName.c_str(), l.email.c_str(), ex.c_str());
+    }
+    if (!leads) {
+        std::fflush(stdout);
+        std::cerr << "kiosk: " << leads.error << " — the list above is incomplete\n";
+        return 1;
     }
     return 0;
 }
@@ -114,8 +122,8 @@ int exportLeads(const Paths& p, const std::string& format, const std::string& ou
     o.headerLang = lang == "en" ? core::Lang::En : core::Lang::De;
     o.company = company;
     const auto db = p.dataDir / "leads.db";
-    if (!std::filesystem::exists(db)) {
-        std::cerr << "kiosk: no lead database at " << db << " — check --data-dir\n";
+    if (auto r = core::LeadStore(db).openReadOnly(); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
         return 1;
     }
     const auto r = core::exportLeads(db, o, out);

@@ -4,6 +4,7 @@
 #include "core/config.hpp"
 #include "core/content/content.hpp"
 #include "core/leads/lead.hpp"
+#include "core/leads/lead_store.hpp"
 #include "core/paths.hpp"
 #include "core/sync/engine.hpp"
 #include "core/sync/outbox.hpp"
@@ -120,6 +121,23 @@ int status(const Paths& p) {
     auto config = core::loadConfig(p.config);
     for (const auto& q : config.problems) std::cerr << (q.error ? "" : "warning: ") << q.format() << '\n';
     const auto db = p.dataDir / "leads.db";
+    // Read-only first: a mistyped --data-dir is an error naming it, and nothing is created.
+    core::LeadStore store(db);
+    if (auto r = store.openReadOnly(); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto health = store.quickCheck();
+    const double checkS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!health) {
+        std::printf("Lead database: DAMAGED — %s\n", health.error.c_str());
+        std::cerr << "kiosk: " << health.error
+                  << " — copy the data folder as it is (leads.db with its -wal file) before anything else, and see "
+                     "docs/staff.md, \"The lead database is damaged\"\n";
+        return 1;
+    }
+    std::printf("Lead database: ok (PRAGMA quick_check, %.2f s)\n", checkS);
     if (const auto e = openError(db); !e.empty()) {
         std::cerr << "kiosk: " << e << '\n';
         return 1;

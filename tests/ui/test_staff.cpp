@@ -178,7 +178,7 @@ struct Office {
             ++snapshots;
             ui::StaffSnapshot s;
             const std::int64_t now = wall();
-            s.stats = store->stats(now / 86'400'000 * 86'400'000, 0); // a kiosk in UTC
+            s.stats = store->stats(now / 86'400'000 * 86'400'000, 0).value; // a kiosk in UTC
             for (const auto& d : core::exportDestinations(h->config.staff.exportDir)) s.destinations.push_back(d.string());
             s.job = job;
             return s;

@@ -108,7 +108,7 @@ void checkSameLead(const Lead& got, const Lead& want) {
 }
 
 void checkStored(LeadStore& store, const Lead& want) {
-    const auto got = store.get(want.id);
+    const auto got = store.get(want.id).value;
     REQUIRE(got.has_value());
     checkSameLead(*got, want);
 }
@@ -329,21 +329,21 @@ TEST_CASE("LeadStore round trip of every field through get and all, also after r
             INFO(r.error);
             REQUIRE(r.ok);
         }
-        CHECK(store.count() == static_cast<long long>(leads.size()));
+        CHECK(store.count().value == static_cast<long long>(leads.size()));
         for (const auto& l : leads) checkStored(store, l);
-        const auto all = store.all();
+        const auto all = store.all().value;
         REQUIRE(all.size() == leads.size());
         for (size_t i = 0; i < leads.size(); ++i) checkSameLead(all[i], leads[i]);
-        CHECK_FALSE(store.get("00000000-0000-4000-8000-000000000000").has_value());
-        CHECK_FALSE(store.get("").has_value());
+        CHECK_FALSE(store.get("00000000-0000-4000-8000-000000000000").value.has_value());
+        CHECK_FALSE(store.get("").value.has_value());
         // The queued payload is the exact leadJson of the lead.
         for (const auto& l : leads)
             CHECK(queryText(store.handle(), "SELECT payload FROM leads WHERE id = " + sqlQuote(l.id)) == leadJson(l));
         checkIntegrity(store);
     }
     LeadStore again(db);
-    CHECK(again.count() == static_cast<long long>(leads.size()));
-    const auto all = again.all();
+    CHECK(again.count().value == static_cast<long long>(leads.size()));
+    const auto all = again.all().value;
     REQUIRE(all.size() == leads.size());
     for (size_t i = 0; i < leads.size(); ++i) checkSameLead(all[i], leads[i]);
     checkIntegrity(again);
@@ -360,7 +360,7 @@ TEST_CASE("LeadStore open is safe to call twice and the store opens lazily") {
     REQUIRE(store.open());
     CHECK(store.handle() == first);
     LeadStore lazy(t / "lazy.db");
-    CHECK(lazy.count() == 0); // any call opens it
+    CHECK(lazy.count().value == 0); // any call opens it
     CHECK(fs::exists(t / "lazy.db"));
     checkIntegrity(store);
 }
@@ -373,20 +373,20 @@ TEST_CASE("LeadStore stores the same id only once and returns ok both times") {
     const auto second = store.insert(l);
     INFO(second.error);
     CHECK(second.ok);
-    CHECK(store.count() == 1);
+    CHECK(store.count().value == 1);
     // A retry with the same id never changes what is queued.
     Lead changed = l;
     changed.message = "a different message";
     changed.email = "other@example.com";
     CHECK(store.insert(changed).ok);
-    CHECK(store.count() == 1);
+    CHECK(store.count().value == 1);
     checkStored(store, l);
     CHECK(queryText(store.handle(), "SELECT payload FROM leads") == leadJson(l));
     // A different id is a different lead.
     Lead other = l;
     other.id = newUuid();
     CHECK(store.insert(other).ok);
-    CHECK(store.count() == 2);
+    CHECK(store.count().value == 2);
     checkIntegrity(store);
 }
 
@@ -471,7 +471,7 @@ TEST_CASE("LeadStore migrates a file from every earlier schema version, rows int
         REQUIRE(opened.ok);
         CHECK(store.schemaVersion() == LeadStore::kSchemaVersion);
         CHECK(queryText(store.handle(), "PRAGMA journal_mode") == "wal");
-        CHECK(store.count() == static_cast<long long>(old.size()));
+        CHECK(store.count().value == static_cast<long long>(old.size()));
         for (const auto& l : old) {
             checkStored(store, l); // syncState "pending" is the new column's default
             CHECK(queryText(store.handle(), "SELECT payload FROM leads WHERE id = " + sqlQuote(l.id)) == leadJson(l));
@@ -484,7 +484,7 @@ TEST_CASE("LeadStore migrates a file from every earlier schema version, rows int
         // The migrated store takes new leads.
         const Lead fresh = sampleLead(99);
         REQUIRE(store.insert(fresh));
-        CHECK(store.count() == static_cast<long long>(old.size()) + 1);
+        CHECK(store.count().value == static_cast<long long>(old.size()) + 1);
         checkStored(store, fresh);
         checkIntegrity(store);
     }
@@ -559,8 +559,8 @@ TEST_CASE("a file with a newer schema version is refused with a clear error") {
         const auto ins = store.insert(sampleLead(1));
         CHECK_FALSE(ins.ok);
         CHECK(contains(ins.error, "newer"));
-        CHECK(store.count() == -1);
-        CHECK(store.all().empty());
+        CHECK_FALSE(store.count().ok);
+        CHECK(store.all().value.empty());
         CHECK(store.schemaVersion() == -1);
     }
     CHECK(readFile(db) == before); // untouched
@@ -610,15 +610,15 @@ TEST_CASE("a write failure on the open connection stores nothing and the store r
     CHECK_FALSE(r.error.empty());
     CHECK(contains(r.error, db.string())); // names the file
     // Nothing stored, the earlier leads intact.
-    CHECK_FALSE(store.get(lost.id).has_value());
-    CHECK(store.count() == 3);
+    CHECK_FALSE(store.get(lost.id).value.has_value());
+    CHECK(store.count().value == 3);
     for (const auto& l : earlier) checkStored(store, l);
     checkIntegrity(store);
     // The cause is gone with the connection: the next insert works, durably configured again.
     const auto again = store.insert(lost);
     INFO(again.error);
     CHECK(again.ok);
-    CHECK(store.count() == 4);
+    CHECK(store.count().value == 4);
     checkStored(store, lost);
     CHECK(queryInt(store.handle(), "PRAGMA synchronous") == 2);
     CHECK(queryText(store.handle(), "PRAGMA journal_mode") == "wal");
@@ -645,19 +645,19 @@ TEST_CASE("a data folder replaced by a file fails with the file named and recove
     CAPTURE(r.error);
     CHECK_FALSE(r.ok);
     CHECK(contains(r.error, db.string()));
-    CHECK(store.count() == -1);
-    CHECK_FALSE(store.get(earlier[0].id).has_value());
+    CHECK_FALSE(store.count().ok);
+    CHECK_FALSE(store.get(earlier[0].id).value.has_value());
     CHECK(store.integrityCheck() != "ok");
     // The cause goes away: the same store object recovers.
     fs::remove(dir);
     fs::rename(t / "data.away", dir);
-    CHECK(store.count() == 3);
-    CHECK_FALSE(store.get(lost.id).has_value()); // nothing was stored
+    CHECK(store.count().value == 3);
+    CHECK_FALSE(store.get(lost.id).value.has_value()); // nothing was stored
     for (const auto& l : earlier) checkStored(store, l);
     const auto again = store.insert(lost);
     INFO(again.error);
     CHECK(again.ok);
-    CHECK(store.count() == 4);
+    CHECK(store.count().value == 4);
     checkIntegrity(store);
 }
 
@@ -696,11 +696,11 @@ TEST_CASE("a read-only database file and folder fail the insert and the store re
     CHECK(contains(r.error, db.string()));
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
     fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
-    CHECK(store.count() == 1);
-    CHECK_FALSE(store.get(lost.id).has_value());
+    CHECK(store.count().value == 1);
+    CHECK_FALSE(store.get(lost.id).value.has_value());
     checkStored(store, first);
     CHECK(store.insert(lost).ok);
-    CHECK(store.count() == 2);
+    CHECK(store.count().value == 2);
     checkIntegrity(store);
 }
 
@@ -721,15 +721,15 @@ TEST_CASE("a full database (max_page_count) fails the insert, stores nothing and
     CHECK_FALSE(r.ok);
     CHECK(contains(r.error, "full"));
     CHECK(contains(r.error, store.path().string()));
-    CHECK_FALSE(store.get(big.id).has_value());
-    CHECK(store.count() == 3);
+    CHECK_FALSE(store.get(big.id).value.has_value());
+    CHECK(store.count().value == 3);
     for (const auto& l : earlier) checkStored(store, l);
     checkIntegrity(store);
     const auto again = store.insert(big);
     INFO(again.error);
     CHECK(again.ok);
     checkStored(store, big);
-    CHECK(store.count() == 4);
+    CHECK(store.count().value == 4);
     checkIntegrity(store);
 }
 
@@ -748,8 +748,8 @@ TEST_CASE("2000 leads are inserted, counted and read back") {
         ids.insert(l.id);
     }
     REQUIRE(ids.size() == static_cast<size_t>(kLeads));
-    CHECK(store.count() == kLeads);
-    const auto all = store.all();
+    CHECK(store.count().value == kLeads);
+    const auto all = store.all().value;
     REQUIRE(all.size() == static_cast<size_t>(kLeads));
     std::set<std::string> readBack;
     for (const auto& l : all) readBack.insert(l.id);
@@ -760,7 +760,7 @@ TEST_CASE("2000 leads are inserted, counted and read back") {
     CHECK(all.back().lastName == "M\xC3\xBCller-L\xC3\xBC" "denscheidt 1999");
     checkIntegrity(store);
     LeadStore again(t / "leads.db");
-    CHECK(again.count() == kLeads);
+    CHECK(again.count().value == kLeads);
 }
 
 TEST_CASE("a full disk (1 MiB tmpfs) fails the insert, keeps every acknowledged lead and recovers") {
@@ -818,14 +818,14 @@ TEST_CASE("a full disk (1 MiB tmpfs) fails the insert, keeps every acknowledged 
         CHECK_FALSE(stillFull.ok);
 
         // Every acknowledged lead is there, the failed one is not, the file is sound.
-        CHECK(store.count() == static_cast<long long>(acknowledged.size()));
+        CHECK(store.count().value == static_cast<long long>(acknowledged.size()));
         for (const auto& id : acknowledged) {
             CAPTURE(id);
-            CHECK(store.get(id).has_value());
+            CHECK(store.get(id).value.has_value());
         }
-        CHECK_FALSE(store.get(failedLead.id).has_value());
+        CHECK_FALSE(store.get(failedLead.id).value.has_value());
         std::set<std::string> stored;
-        for (const auto& l : store.all()) stored.insert(l.id);
+        for (const auto& l : store.all().value) stored.insert(l.id);
         CHECK(stored == std::set<std::string>(acknowledged.begin(), acknowledged.end()));
         checkIntegrity(store);
 
@@ -834,7 +834,7 @@ TEST_CASE("a full disk (1 MiB tmpfs) fails the insert, keeps every acknowledged 
         const auto again = store.insert(failedLead);
         INFO(again.error);
         CHECK(again.ok);
-        CHECK(store.count() == static_cast<long long>(acknowledged.size()) + 1);
+        CHECK(store.count().value == static_cast<long long>(acknowledged.size()) + 1);
         checkStored(store, failedLead);
         checkIntegrity(store);
     } // the store is closed before the tmpfs is unmounted
