@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -553,7 +554,9 @@ StoreResult LeadStore::quickCheck() {
     int lines = 0;
     // A few findings say enough to staff; the full list is for sqlite3 and a technician.
     const int rc = query(m_db, "PRAGMA quick_check(3)", noBind, [&](sqlite3_stmt* st) {
-        found += (lines++ ? "; " : "") + text(st, 0);
+        std::string finding = text(st, 0);
+        std::replace(finding.begin(), finding.end(), '\n', ' ');
+        found += (lines++ ? "; " : "") + finding;
     });
     if (rc != SQLITE_DONE) return fail("the lead database is damaged (PRAGMA quick_check stopped)");
     if (found == "ok") return {};

@@ -42,9 +42,11 @@ WalLook look(const std::filesystem::path& wal) {
 } // namespace
 
 struct StoreKeeper::Impl {
-    std::filesystem::path dbPath;
-    Options o;
-    LeadStore store{dbPath}; // used on the keeper's thread only
+    Impl(std::filesystem::path db, Options opts) : dbPath(std::move(db)), o(std::move(opts)), store(dbPath) {}
+
+    const std::filesystem::path dbPath;
+    const Options o;
+    LeadStore store; // used on the keeper's thread only
 
     std::thread thread;
     mutable std::mutex mutex;
@@ -68,10 +70,8 @@ struct StoreKeeper::Impl {
     }
 };
 
-StoreKeeper::StoreKeeper(std::filesystem::path dbPath, Options o) : m(std::make_unique<Impl>()) {
-    m->dbPath = std::move(dbPath);
-    m->o = std::move(o);
-}
+StoreKeeper::StoreKeeper(std::filesystem::path dbPath, Options o)
+    : m(std::make_unique<Impl>(std::move(dbPath), std::move(o))) {}
 
 StoreKeeper::~StoreKeeper() { stop(); }
 
