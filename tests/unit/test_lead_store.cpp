@@ -1066,6 +1066,61 @@ TEST_CASE("the keeper finds a damaged file at start, tells whether leads are sti
     CHECK(contains(logged[0], h.canStore ? "new leads are still stored" : "new leads cannot be stored"));
 }
 
+TEST_CASE("the keeper notices a removed WAL or a replaced leads.db within a second, without waiting for a lead") {
+    TempDir t;
+    const fs::path db = t / "leads.db", wal = db.string() + "-wal";
+    LeadStore store(db);
+    std::set<std::string> want;
+    for (int n = 0; n < 3; ++n) {
+        const Lead l = sampleLead(n);
+        REQUIRE(store.insert(l));
+        want.insert(l.id);
+    }
+    StoreKeeper::Options o;
+    o.idleS = 1000; // no checkpoint of its own: only the files' change moves the leads
+    o.tickS = 0.05;
+    std::mutex mutex;
+    std::vector<std::string> logged;
+    o.log = [&](const std::string& m) {
+        std::lock_guard lock(mutex);
+        logged.push_back(m);
+    };
+    StoreKeeper keeper(db, o);
+    keeper.start();
+    REQUIRE(waitFor([&] { return keeper.health().checked; }));
+    SUBCASE("the WAL removed: its leads are copied into leads.db, the store carries on") {
+        REQUIRE(::unlink(wal.c_str()) == 0);
+        REQUIRE(waitFor([&] { return !keeper.health().files.empty(); }));
+        CHECK(contains(keeper.health().files, "Nothing was lost"));
+        CHECK(keeper.health().ok);
+        fs::copy_file(db, t / "copy.db"); // leads.db alone, as staff would copy it
+        CHECK(idsOnDisk(t / "copy.db") == want);
+        const Lead next = sampleLead(7);
+        REQUIRE(store.insert(next));
+        CHECK(store.count().value == 4);
+    }
+    SUBCASE("leads.db replaced: what the kiosk held is saved beside it, nothing more is stored") {
+        fs::copy_file(db, t / "copy.db");
+        fs::rename(t / "copy.db", db);
+        REQUIRE(waitFor([&] { return !keeper.health().files.empty(); }));
+        const StoreHealth h = keeper.health();
+        CAPTURE(h.files);
+        CHECK(contains(h.files, "was replaced by another file"));
+        CHECK_FALSE(h.canStore);
+        const auto r = store.insert(sampleLead(7));
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, "restarted"));
+        std::vector<fs::path> saved;
+        for (const auto& e : fs::directory_iterator(t.path()))
+            if (e.path().filename().string().rfind("leads-saved-", 0) == 0) saved.push_back(e.path());
+        REQUIRE(saved.size() == 1);
+        CHECK(idsOnDisk(saved[0]) == want);
+    }
+    keeper.stop();
+    std::lock_guard lock(mutex);
+    CHECK(logged.size() == 1); // the journal gets it once
+}
+
 TEST_CASE("a WAL file removed under the running store: every acknowledged lead is in leads.db after a crash") {
     TempDir t;
     const fs::path db = t / "leads.db", wal = db.string() + "-wal", acked = t / "acked.txt";

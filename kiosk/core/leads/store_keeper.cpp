@@ -122,6 +122,12 @@ void StoreKeeper::Impl::check() {
     // Keep taking leads as long as SQLite can store them; staff are told either way.
     if (!h.ok) h.canStore = store.probeWrite(h.checkedMs).ok;
     h.files = FileGuard::notice(dbPath);
+    if (!FileGuard::refusal(dbPath).empty()) {
+        // Not damage: leads.db was replaced under the kiosk (h.files says what was done).
+        h.ok = true;
+        h.problem.clear();
+        h.canStore = false;
+    }
     publish(h);
 }
 
@@ -129,6 +135,7 @@ void StoreKeeper::Impl::run() {
     const std::filesystem::path wal = dbPath.string() + "-wal";
     Clock::time_point nextCheck = Clock::now(), lastCheck{}, changedAt = Clock::now(), retryAt{};
     WalLook seen = look(wal);
+    FileId dbSeen = fileId(dbPath);
     std::string notice;
     for (;;) {
         bool checkNow = false;
@@ -146,9 +153,11 @@ void StoreKeeper::Impl::run() {
             nextCheck = lastCheck + seconds(o.checkEveryS);
         }
         const WalLook current = look(wal);
-        // A removed or replaced WAL is dealt with within a tick, lead or not: any use of the
-        // store runs its FileGuard, which rescues the leads in the old WAL.
-        if (!(current.id == seen.id)) store.checkpoint();
+        const FileId dbNow = fileId(dbPath);
+        // A removed or replaced file is dealt with within a tick, lead or not: any use of the
+        // store runs its FileGuard, which rescues the leads the old files hold.
+        if (!(current.id == seen.id) || !(dbNow == dbSeen)) store.checkpoint();
+        dbSeen = dbNow;
         if (!(current == seen)) {
             seen = look(wal);
             changedAt = now;
