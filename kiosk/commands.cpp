@@ -92,6 +92,11 @@ int leadsList(const Paths& p) {
 int leadsErase(const Paths& p, const std::string& email) {
     core::LeadStore store(p.dataDir / "leads.db");
     std::vector<core::ErasedLead> erased;
+    // "0 erased" from a new, empty database on a mistyped --data-dir would be a lie.
+    if (auto r = core::LeadStore::present(store.path()); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
     if (auto r = store.eraseByEmail(email, nowMs(), erased); !r) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;
@@ -106,6 +111,10 @@ int leadsPurge(const Paths& p, double olderThanDays) {
     core::LeadStore store(p.dataDir / "leads.db");
     long long removed = 0;
     const auto before = nowMs() - static_cast<std::int64_t>(olderThanDays * 86'400'000.0);
+    if (auto r = core::LeadStore::present(store.path()); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
     if (auto r = store.purgeSynced(before, removed); !r) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;

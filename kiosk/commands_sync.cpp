@@ -36,10 +36,8 @@ std::string when(std::int64_t ms) {
     return s;
 }
 
-/// Empty when the database is missing (nothing stored yet) or opens fine; else why not.
+/// Empty when the (existing) database opens fine; else why not.
 std::string openError(const std::filesystem::path& db) {
-    std::error_code ec;
-    if (!std::filesystem::exists(db, ec)) return {};
     core::sync::Outbox box(db);
     return box.open();
 }
@@ -70,6 +68,11 @@ int syncOnce(const Paths& p) {
     }
     auto content = core::loadContent(p.content, {core::shippedAssetsDir(), false});
     const auto db = p.dataDir / "leads.db";
+    // "Nothing to send" from a mistyped --data-dir would hide every waiting lead.
+    if (auto r = core::LeadStore::present(db); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
     if (const auto e = openError(db); !e.empty()) {
         std::cerr << "kiosk: " << e << '\n';
         return 1;

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The lead database tells the truth, end to end with the real binary:
 
-1. Read-only commands (`status`, `leads list`, `export`) on a mistyped --data-dir: each exits
-   non-zero naming the path, and creates nothing (no folder, no leads.db, no export file).
+1. Read-only commands (`status`, `leads list`, `export`), and those that would report on a new
+   empty database (`leads erase`, `leads purge`, `sync --once`), on a mistyped --data-dir: each
+   exits non-zero naming the path, and creates nothing (no folder, no leads.db, no export file).
 2. A real file of 2,001 leads damaged in the middle (page headers overwritten): `leads list`
    exits non-zero saying how far it got, `status` exits non-zero naming the damage.
 3. A sign-up on the real kiosk under Xvfb: a few seconds later leads.db alone (a staff copy
@@ -55,7 +56,14 @@ def count_copy(db, tmp):
 
 def read_only_commands(r, kiosk, out):
     export_to = os.path.join(out, "export.csv")
-    for i, args in enumerate((["status"], ["leads", "list"], ["export", "--out", export_to])):
+    config = os.path.join(out, "sync.toml")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write('[sync]\nendpoint = "http://127.0.0.1:9/leads"\n')
+    # The read-only commands, and those that would only report on an empty new database.
+    for i, args in enumerate((["status"], ["leads", "list"], ["export", "--out", export_to],
+                              ["leads", "erase", "--email", "a@example.org"],
+                              ["leads", "purge", "--synced", "--older-than", "30"],
+                              ["sync", "--once", "--config", config])):
         name = " ".join(args)
         missing = os.path.join(out, f"no-such-dir-{i}")
         p = run(kiosk, *args, "--data-dir", missing)

@@ -337,16 +337,19 @@ StoreResult LeadStore::open() {
     return {};
 }
 
+StoreResult LeadStore::present(const fs::path& dbPath) {
+    std::error_code ec;
+    if (fs::is_regular_file(dbPath, ec)) return {};
+    const fs::path dir = dbPath.parent_path().empty() ? fs::path(".") : dbPath.parent_path();
+    return {false, "no lead database at " + dbPath.string() +
+                       (fs::is_directory(dir, ec) ? "" : " (the folder " + dir.string() + " does not exist)") +
+                       " — check --data-dir"};
+}
+
 StoreResult LeadStore::openReadOnly() {
     m_readOnly = true;
     if (m_db) return {};
-    std::error_code ec;
-    if (!fs::is_regular_file(m_path, ec)) {
-        const fs::path dir = m_path.parent_path().empty() ? fs::path(".") : m_path.parent_path();
-        return {false, "no lead database at " + m_path.string() +
-                           (fs::is_directory(dir, ec) ? "" : " (the folder " + dir.string() + " does not exist)") +
-                           " — check --data-dir"};
-    }
+    if (auto r = present(m_path); !r) return r;
     if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
         return fail("cannot open the lead database");
     sqlite3_busy_timeout(m_db, 5000);

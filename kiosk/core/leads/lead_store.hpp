@@ -88,6 +88,9 @@ public:
     /// For commands that only read: never creates a folder or file, never migrates or
     /// writes; a missing file, an older or a newer schema is an error naming the path.
     StoreResult openReadOnly();
+    /// Is there a lead database at `dbPath`? Else an error naming it (and a missing folder)
+    /// for commands that must not start a new, empty one on a mistyped --data-dir.
+    static StoreResult present(const std::filesystem::path& dbPath);
     /// Stores the lead in one transaction. The same id twice stores it once (and is ok).
     /// On failure nothing is stored and the next call reopens the database.
     StoreResult insert(const Lead& lead);
