@@ -941,6 +941,22 @@ TEST_CASE("a file damaged in the middle: every read says so, none returns a shor
     }
 }
 
+TEST_CASE("a withdrawal on a damaged file fails and erases nothing, rather than some of the visitor's leads") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    const auto leads = damagedFile(db);
+    LeadStore store(db);
+    const auto before = store.all().value.size(); // the readable ones
+    std::vector<ErasedLead> erased;
+    // The scan reads every lead (addresses are compared in C++), so it reaches the damaged pages.
+    const auto r = store.eraseByEmail(leads.front().email, kBaseMs, erased);
+    CAPTURE(r.error);
+    CHECK_FALSE(r.ok);
+    CHECK(contains(r.error, db.string()));
+    CHECK(erased.empty());
+    CHECK(store.all().value.size() == before);
+}
+
 TEST_CASE("openReadOnly creates nothing and refuses what it cannot read as this build's leads") {
     TempDir t;
     SUBCASE("a folder that does not exist") {

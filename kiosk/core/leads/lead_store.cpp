@@ -448,11 +448,14 @@ StoreResult LeadStore::eraseByEmail(const std::string& email, std::int64_t nowMs
     if (exec(m_db, "BEGIN IMMEDIATE") != SQLITE_OK) return fail("cannot start a transaction");
     // Compared in C++: SQLite's lower() folds ASCII only, and ZOË@… is zoë@….
     const std::string wanted = foldCase(email);
+    // A damaged page must fail the withdrawal, not erase some of the visitor's leads and report done.
+    if (query(m_db, "SELECT id, sync_state = 'synced', email FROM leads", noBind, [&](sqlite3_stmt* st) {
+            if (foldCase(text(st, 2)) == wanted) erased.push_back({text(st, 0), sqlite3_column_int(st, 1) != 0});
+        }) != SQLITE_DONE) {
+        erased.clear();
+        return fail("reading the leads to erase failed");
+    }
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(m_db, "SELECT id, sync_state = 'synced', email FROM leads", -1, &st, nullptr);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        if (foldCase(text(st, 2)) == wanted) erased.push_back({text(st, 0), sqlite3_column_int(st, 1) != 0});
-    sqlite3_finalize(st);
     for (const auto& e : erased) {
         sqlite3_prepare_v2(m_db, "INSERT INTO erasures (lead_id, erased_ms, was_synced) VALUES (?1, ?2, ?3)", -1, &st, nullptr);
         sqlite3_bind_text(st, 1, e.id.c_str(), -1, SQLITE_TRANSIENT);
@@ -592,11 +595,10 @@ StoreResult LeadStore::checkpoint() {
 
 std::string LeadStore::integrityCheck() {
     if (auto r = ready(); !r) return r.error;
-    sqlite3_stmt* st = nullptr;
     std::string out;
-    if (sqlite3_prepare_v2(m_db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK)
-        while (sqlite3_step(st) == SQLITE_ROW) out += (out.empty() ? "" : "\n") + text(st, 0);
-    sqlite3_finalize(st);
+    const int rc = query(m_db, "PRAGMA integrity_check", noBind,
+                         [&](sqlite3_stmt* st) { out += (out.empty() ? "" : "\n") + text(st, 0); });
+    if (rc != SQLITE_DONE) out += (out.empty() ? "" : "\n") + std::string("stopped: ") + sqlite3_errmsg(m_db);
     return out;
 }
 
