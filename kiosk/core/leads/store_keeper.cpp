@@ -22,7 +22,9 @@ std::int64_t wallMs() {
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-Clock::duration seconds(double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); }
+Clock::duration seconds(double s) {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
 
 /// What the WAL file looks like from outside: a write changes size or mtime, a removal the inode.
 struct WalLook {
@@ -73,7 +75,9 @@ struct StoreKeeper::Impl {
 StoreKeeper::StoreKeeper(std::filesystem::path dbPath, Options o)
     : m(std::make_unique<Impl>(std::move(dbPath), std::move(o))) {}
 
-StoreKeeper::~StoreKeeper() { stop(); }
+StoreKeeper::~StoreKeeper() {
+    stop();
+}
 
 void StoreKeeper::start() {
     if (m->thread.joinable()) return;
@@ -108,7 +112,9 @@ StoreHealth StoreKeeper::health() const {
     return m->health;
 }
 
-long long StoreKeeper::checkpoints() const { return m->checkpoints.load(); }
+long long StoreKeeper::checkpoints() const {
+    return m->checkpoints.load();
+}
 
 void StoreKeeper::Impl::check() {
     StoreHealth h;
@@ -143,7 +149,8 @@ void StoreKeeper::Impl::run() {
             std::unique_lock lock(mutex);
             cv.wait_for(lock, seconds(o.tickS), [&] { return stopping || requested; });
             if (stopping) break;
-            checkNow = requested && (lastCheck == Clock::time_point{} || Clock::now() - lastCheck >= seconds(o.recheckAfterS));
+            checkNow =
+                requested && (lastCheck == Clock::time_point{} || Clock::now() - lastCheck >= seconds(o.recheckAfterS));
             requested = false;
         }
         const auto now = Clock::now();

@@ -25,10 +25,10 @@ struct StoreHealth {
 class StoreKeeper {
 public:
     struct Options {
-        double idleS = 3;           ///< checkpoint once the WAL has not changed for this long
-        double checkEveryS = 600;   ///< quick_check this often
-        double recheckAfterS = 60;  ///< requestCheck() is ignored for a check younger than this
-        double tickS = 1;           ///< how often the WAL file is looked at (one stat)
+        double idleS = 3;                            ///< checkpoint once the WAL has not changed for this long
+        double checkEveryS = 600;                    ///< quick_check this often
+        double recheckAfterS = 60;                   ///< requestCheck() is ignored for a check younger than this
+        double tickS = 1;                            ///< how often the WAL file is looked at (one stat)
         std::function<void(const std::string&)> log; ///< damage and file changes, once each
     };
 
