@@ -36,12 +36,6 @@ std::int64_t nowMs() {
 
 /// The lead database a command works on, which must exist: with a mistyped --data-dir an
 /// erase would make an empty one and report "0 erased" while the visitor's data stays.
-bool databaseThere(const Paths& p) {
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(p.dataDir / "leads.db", ec)) return true;
-    std::cerr << "kiosk: no lead database at " << (p.dataDir / "leads.db") << " — check --data-dir\n";
-    return false;
-}
 } // namespace
 
 int checkContent(const Paths& p) {
@@ -72,29 +66,41 @@ int leadsGenerate(const Paths& p, long long count, unsigned long long seed) {
             return 1;
         }
     }
-    std::printf("%lld synthetic leads added to %s (%lld in total)\n", count, store.path().c_str(), store.count());
+    std::printf("%lld synthetic leads added to %s (%lld in total)\n", count, store.path().c_str(), store.count().value);
     return 0;
 }
 
 int leadsList(const Paths& p) {
+    // Reading must not create: a mistyped --data-dir is an error, not an empty list.
     core::LeadStore store(p.dataDir / "leads.db");
-    if (auto r = store.open(); !r) {
+    if (auto r = store.openReadOnly(); !r) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;
     }
-    for (const auto& l : store.all()) {
+    const auto leads = store.all();
+    // What could be read is listed, then the damage: staff see both, scripts see the exit code.
+    for (const auto& l : leads.value) {
         std::string ex;
         for (const auto& e : l.exhibitors) ex += (ex.empty() ? "" : ",") + e;
         std::printf("%s  %s  %-8s %s %s <%s>  %s\n", core::isoUtc(l.createdMs).c_str(), l.id.c_str(),
                     l.syncState.c_str(), l.firstName.c_str(), l.lastName.c_str(), l.email.c_str(), ex.c_str());
     }
+    if (!leads) {
+        std::fflush(stdout);
+        std::cerr << "kiosk: " << leads.error << " — the list above is incomplete\n";
+        return 1;
+    }
     return 0;
 }
 
 int leadsErase(const Paths& p, const std::string& email) {
-    if (!databaseThere(p)) return 1;
     core::LeadStore store(p.dataDir / "leads.db");
     std::vector<core::ErasedLead> erased;
+    // "0 erased" from a new, empty database on a mistyped --data-dir would be a lie.
+    if (auto r = core::LeadStore::present(store.path()); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
     if (auto r = store.eraseByEmail(email, nowMs(), erased); !r) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;
@@ -106,10 +112,13 @@ int leadsErase(const Paths& p, const std::string& email) {
 }
 
 int leadsPurge(const Paths& p, double olderThanDays) {
-    if (!databaseThere(p)) return 1;
     core::LeadStore store(p.dataDir / "leads.db");
     long long removed = 0;
     const auto before = nowMs() - static_cast<std::int64_t>(olderThanDays * 86'400'000.0);
+    if (auto r = core::LeadStore::present(store.path()); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
     if (auto r = store.purgeSynced(before, removed); !r) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;
@@ -160,8 +169,12 @@ int exportLeads(const Paths& p, const std::string& format, const std::string& ou
     o.delimiter = delimiter.empty() ? ';' : delimiter[0];
     o.headerLang = lang == "en" ? core::Lang::En : core::Lang::De;
     o.company = company;
-    if (!databaseThere(p)) return 1;
-    const auto r = core::exportLeads(p.dataDir / "leads.db", o, out);
+    const auto db = p.dataDir / "leads.db";
+    if (auto r = core::LeadStore(db).openReadOnly(); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
+    const auto r = core::exportLeads(db, o, out);
     if (!r.ok) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;

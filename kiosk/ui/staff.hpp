@@ -2,6 +2,7 @@
 /// functions wired in main.cpp: screens stay free of SQLite and threads.
 #pragma once
 #include "core/leads/lead_store.hpp"
+#include "core/leads/store_keeper.hpp"
 #include "core/problem.hpp"
 #include "core/sync/sync_worker.hpp"
 
@@ -30,6 +31,7 @@ struct ExportJob {
 /// Everything the staff panel shows, refreshed every few seconds while it is open.
 struct StaffSnapshot {
     core::LeadStats stats;
+    core::StoreHealth store; ///< PRAGMA quick_check and files changed under the kiosk
     core::SyncStatus sync;
     std::vector<std::string> destinations; ///< mounted USB sticks, then the export folder
     ExportJob job;

@@ -10,6 +10,7 @@
 
 #include "core/export/export.hpp"
 #include "core/leads/lead.hpp"
+#include "core/leads/store_keeper.hpp"
 #include "core/staff/pin.hpp"
 #include "ui/staff.hpp"
 #include "../support/test_support.hpp"
@@ -27,6 +28,7 @@
 #include <random>
 #include <set>
 #include <string_view>
+#include <thread>
 
 namespace fs = std::filesystem;
 using kiosk::test::TempDir;
@@ -149,6 +151,7 @@ struct Office final : core::PinClock {
     ui::ExportJob job;
     ui::ShownProblems problems; ///< what the panel lists at the top
     core::ExportResult lastResult;
+    core::StoreKeeper* keeper = nullptr; ///< as the kiosk's back office: health from quick_check
 
     explicit Office(const TempDir& t)
         : pinFile(t / "data" / "pin_attempts"), dbPath(t / "data" / "leads.db"), exportDir(t / "usb") {
@@ -189,7 +192,11 @@ struct Office final : core::PinClock {
             ++snapshots;
             ui::StaffSnapshot s;
             const std::int64_t now = wall();
-            s.stats = store->stats(now / 86'400'000 * 86'400'000, 0); // a kiosk in UTC
+            s.stats = store->stats(now / 86'400'000 * 86'400'000, 0).value; // a kiosk in UTC
+            if (keeper) {
+                keeper->requestCheck();
+                s.store = keeper->health();
+            }
             for (const auto& d : core::exportDestinations(h->config.staff.exportDir)) s.destinations.push_back(d.string());
             s.job = job;
             return s;
@@ -717,6 +724,42 @@ TEST_CASE("staff panel: the export button does nothing while an export runs and 
     CHECK(shows(office.job.error));
     CHECK(h.play("tap staff.export\n") == 0);
     CHECK(office.exports == 2);
+}
+
+TEST_CASE("staff panel: a damaged lead database is shown, with whether new leads are still stored") {
+    TempDir t;
+    Office office(t);
+    std::vector<core::Lead> leads;
+    for (int n = 0; n < 2001; ++n) leads.push_back(lead(n, {"irk-valley-hydrogen"}, kWallStart - n * 1000));
+    REQUIRE(office.store->insertBatch(leads));
+    REQUIRE(office.store->checkpoint());
+    {
+        // Six page headers in the middle of the file overwritten.
+        const auto pages = static_cast<long>(fs::file_size(office.dbPath) / 4096);
+        std::fstream f(office.dbPath, std::ios::in | std::ios::out | std::ios::binary);
+        for (long p = pages / 2; p < pages / 2 + 6; ++p) {
+            f.seekp(p * 4096);
+            f.write(std::string(64, '\xa5').data(), 64);
+        }
+    }
+    core::StoreKeeper keeper(office.dbPath, {});
+    keeper.start();
+    for (int i = 0; i < 500 && !keeper.health().checked; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const core::StoreHealth health = keeper.health();
+    REQUIRE(health.checked);
+    REQUIRE_FALSE(health.ok);
+    Headless h(ImVec2(1920, 1080), configFor(office));
+    office.attach(h);
+    REQUIRE(h.play(kOpenPad) == 0);
+    REQUIRE(h.play(std::string(kEnter1234) + "expect-screen staff\n") == 0);
+    // Until a check has found something the panel says nothing about the database.
+    const std::string damaged = tr(h, "staff.db_damaged");
+    CHECK_FALSE(shows(damaged.substr(0, damaged.find("{problem}"))));
+    // The back office's keeper found the damage: the panel says so at its next refresh.
+    office.keeper = &keeper;
+    CHECK(h.play("wait 2100\nexpect-screen staff\n") == 0);
+    CHECK(shows(fill(damaged, "{problem}", health.problem)));
+    CHECK(shows(tr(h, health.canStore ? "staff.db_still_storing" : "staff.db_not_storing")));
 }
 
 TEST_CASE("staff panel: close returns to the attract loop and the pad asks for the PIN again") {

@@ -1019,7 +1019,7 @@ TEST_CASE("export: 100000 synthetic leads export with the right counts") {
             }
             REQUIRE(store.insertBatch(leads));
         }
-        REQUIRE(store.count() == 100'000);
+        REQUIRE(store.count().value == 100'000);
     }
     const double insertS = std::chrono::duration<double>(clock::now() - t0).count();
 
@@ -1457,7 +1457,7 @@ TEST_CASE("leads erase: removes exactly the leads with that email in any letter 
     for (const auto& row : before)
         if (!erasedIds.count(row.substr(0, row.find('\x1f')))) want.push_back(row);
     CHECK(raw.rows(kAllLeadRows) == want);
-    CHECK(store.count() == 4);
+    CHECK(store.count().value == 4);
     CHECK(store.integrityCheck() == "ok");
 }
 
@@ -1485,8 +1485,8 @@ TEST_CASE("leads erase: the erasure log gets id and time and was_synced and no p
         for (const std::string& pii : {l->email, l->firstName, l->lastName, l->company, l->phone, l->message})
             if (!pii.empty()) CHECK_FALSE(contains(all, pii));
     // And the leads themselves are gone.
-    CHECK_FALSE(store.get(leads[0].id).has_value());
-    CHECK_FALSE(store.get(leads[2].id).has_value());
+    CHECK_FALSE(store.get(leads[0].id).value.has_value());
+    CHECK_FALSE(store.get(leads[2].id).value.has_value());
 }
 
 TEST_CASE("leads erase: an unknown email erases nothing and logs nothing") {
@@ -1525,7 +1525,7 @@ TEST_CASE("leads erase: the email is matched exactly apart from case - no wildca
     CHECK(erased.empty());
     REQUIRE(store.eraseByEmail("%", kBaseMs, erased));
     CHECK(erased.empty());
-    CHECK(store.count() == 2);
+    CHECK(store.count().value == 2);
 }
 
 TEST_CASE("leads erase: letter case is ignored for non-ASCII letters too") {
@@ -1539,7 +1539,7 @@ TEST_CASE("leads erase: letter case is ignored for non-ASCII letters too") {
     std::vector<ErasedLead> erased;
     REQUIRE(store.eraseByEmail("ZOË.MÜLLER@EXAMPLE.ORG", kBaseMs, erased));
     CHECK(erased.size() == 1);
-    CHECK(store.count() == 0);
+    CHECK(store.count().value == 0);
 }
 
 TEST_CASE("leads purge: removes only synced leads created before the cut-off") {
@@ -1600,7 +1600,7 @@ TEST_CASE("leads stats: totals, today, sync states, per exhibitor and per hour")
     // leads 1, 2, 5 (09:3xZ) are yesterday evening there, and 4 is two days back.
     const std::int64_t offset = -10 * 3'600'000LL;
     const std::int64_t dayStart = 1779876000000; // 2026-05-27T10:00:00Z
-    const LeadStats s = store.stats(dayStart, offset);
+    const LeadStats s = store.stats(dayStart, offset).value;
     CHECK(s.total == 6);
     CHECK(s.today == 2); // leads 3 and 6
     CHECK(s.pending == 4);

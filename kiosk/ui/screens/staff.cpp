@@ -83,6 +83,11 @@ Intent drawStaff(const ScreenCtx& ctx) {
     line(t.fonts.heading, t.colors.text, ctx.tr("staff.title"), w);
     line(t.fonts.small, t.colors.textMuted, fmt(fmt(ctx.tr("staff.kiosk"), b.kioskId, "{id}"), b.version, "{v}"), w);
     if (b.demoPin) line(t.fonts.bold, t.colors.error, ctx.tr("staff.demo_pin"), w);
+    if (!s.store.ok) {
+        line(t.fonts.bold, t.colors.error, fmt(ctx.tr("staff.db_damaged"), s.store.problem, "{problem}"), w);
+        line(t.fonts.body, t.colors.error, ctx.tr(s.store.canStore ? "staff.db_still_storing" : "staff.db_not_storing"), w);
+    }
+    if (!s.store.files.empty()) line(t.fonts.bold, t.colors.error, s.store.files, w);
     for (const auto& p : b.contentProblems.lines) line(t.fonts.small, p.error ? t.colors.error : t.colors.textMuted, p.text, w);
     if (b.contentProblems.more > 0)
         line(t.fonts.small, t.colors.textMuted,
