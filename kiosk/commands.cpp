@@ -19,7 +19,6 @@
 #include <iostream>
 #include <fstream>
 #include <random>
-#include <regex>
 #include <sstream>
 
 namespace kiosk::cli {
@@ -36,6 +35,29 @@ std::int64_t nowMs() {
 
 /// The lead database a command works on, which must exist: with a mistyped --data-dir an
 /// erase would make an empty one and report "0 erased" while the visitor's data stays.
+/// `text` with its pin_hash line replaced by `line`, or `line` added below [staff] (a new
+/// [staff] at the end when there is none). Line by line, not std::regex: libstdc++'s regex
+/// recurses per character, and a megabyte-long line would overflow the stack.
+std::string withPinHash(const std::string& text, const std::string& line) {
+    const auto startsWithKey = [](std::string_view l, std::string_view key) {
+        const size_t b = l.find_first_not_of(" \t");
+        if (b == std::string_view::npos || l.substr(b, key.size()) != key) return false;
+        if (key.front() == '[') return true;
+        const size_t e = l.find_first_not_of(" \t", b + key.size());
+        return e != std::string_view::npos && l[e] == '=';
+    };
+    size_t staffEnd = std::string::npos;
+    for (size_t pos = 0; pos < text.size();) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        const std::string_view l(text.data() + pos, end - pos);
+        if (startsWithKey(l, "pin_hash")) return text.substr(0, pos) + line + text.substr(end);
+        if (staffEnd == std::string::npos && startsWithKey(l, "[staff]")) staffEnd = end;
+        pos = end + 1;
+    }
+    if (staffEnd != std::string::npos) return text.substr(0, staffEnd) + "\n" + line + text.substr(staffEnd);
+    return text + (text.empty() || text.back() == '\n' ? "" : "\n") + "\n[staff]\n" + line + "\n";
+}
 } // namespace
 
 int checkContent(const Paths& p) {
@@ -202,19 +224,18 @@ int setPin(const Paths& p) {
     }
     // Edit the file as text, so the comments staff rely on stay where they are.
     std::string text;
-    {
-        std::ifstream in(p.config);
+    std::error_code ec;
+    if (std::filesystem::exists(p.config, ec)) {
+        // A file that exists but cannot be read must not be replaced by one holding only the PIN.
+        std::ifstream in(p.config, std::ios::binary);
         std::stringstream ss;
-        ss << in.rdbuf();
+        if (!in || !(ss << in.rdbuf()) || in.bad()) {
+            std::cerr << "kiosk: cannot read " << p.config << ": " << std::strerror(errno) << " — nothing changed\n";
+            return 1;
+        }
         text = ss.str();
     }
-    const std::string line = "pin_hash = \"" + hash + "\"";
-    std::smatch m;
-    static const std::regex existing(R"((^|\n)[ \t]*pin_hash[ \t]*=[^\n]*)");
-    static const std::regex section(R"((^|\n)[ \t]*\[staff\][^\n]*)");
-    if (std::regex_search(text, m, existing)) text.replace(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)), m.str(1) + line);
-    else if (std::regex_search(text, m, section)) text.insert(static_cast<size_t>(m.position(0) + m.length(0)), "\n" + line);
-    else text += (text.empty() || text.back() == '\n' ? "" : "\n") + std::string("\n[staff]\n") + line + "\n";
+    text = withPinHash(text, "pin_hash = \"" + hash + "\"");
     // The new file takes the old one's owner, group and mode (the package makes it
     // root:stand-kiosk 0640 so the service can read it), never readable by others,
     // and is 0600 from its first byte: it holds the PIN hash and sync secrets.

@@ -327,6 +327,27 @@ def main() -> int:
         check("set-pin stores an Argon2id hash and keeps the comments", s.returncode == 0
               and 'pin_hash = "$argon2id$' in text and "# staff keep this comment" in text and "24680" not in text,
               s.stderr.strip())
+        # set-pin edits the file line by line: a megabyte-long pin_hash line once overflowed
+        # the stack of the regex it used (exit 139); a [staff] section gets the line below it.
+        config3 = os.path.join(out, "kiosk-longline.toml")
+        with open(config3, "w", encoding="utf-8") as f:
+            f.write('[staff]\nexport_dir = "/tmp"\n[sync]\n# pin_hash = "x"\npin_hash = "' + "a" * 1_000_000 + '"\n')
+        s3 = subprocess.run([kiosk_bin, "set-pin", "--config", config3], input="24680\n", capture_output=True, text=True)
+        text3 = open(config3, encoding="utf-8").read()
+        check("set-pin on a megabyte-long pin_hash line replaces it, no crash", s3.returncode in (0, 1)
+              and "a" * 1000 not in text3 and text3.count('pin_hash = "$argon2id$') == 1 and "# pin_hash" in text3,
+              f"exit {s3.returncode}: {s3.stderr.strip()[:300]}")
+        config4 = os.path.join(out, "kiosk-staff.toml")
+        with open(config4, "w", encoding="utf-8") as f:
+            f.write('[staff]\nexport_dir = "/tmp"\n\n[kiosk]\nid = "k"\n')
+        s4 = subprocess.run([kiosk_bin, "set-pin", "--config", config4], input="24680\n", capture_output=True, text=True)
+        check("set-pin puts the hash below an existing [staff]", s4.returncode == 0
+              and open(config4, encoding="utf-8").read().startswith('[staff]\npin_hash = "$argon2id$'), s4.stderr.strip())
+        folder = os.path.join(out, "config-is-a-folder")
+        os.makedirs(folder, exist_ok=True)
+        s5 = subprocess.run([kiosk_bin, "set-pin", "--config", folder], input="24680\n", capture_output=True, text=True)
+        check("set-pin on a config it cannot read changes nothing", s5.returncode != 0 and os.path.isdir(folder),
+              f"exit {s5.returncode}: {s5.stderr.strip()}")
         data2 = os.path.join(out, "data-pin")
         k = start_kiosk(["--data-dir", data2, "--config", config2, "--content", content])
         ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen pin"])
