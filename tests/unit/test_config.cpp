@@ -416,6 +416,31 @@ TEST_CASE("fail closed: a file that does not parse but names a pin_hash locks ev
     }
 }
 
+TEST_CASE("fail closed: a PIN the line scan cannot see still locks a file that does not parse, without the marker") {
+    const std::string hash = kHash;
+    const std::string typo = "[kiosk]\nidle_timeout_s = 60s\n";
+    std::string utf16 = "\xFF\xFE";
+    for (char ch : "[staff]\npin_hash = \"" + hash + "\"\n" + typo) utf16 += std::string{ch, '\0'};
+    for (const std::string& text :
+         {"\xEF\xBB\xBFpin_hash = \"" + hash + "\"\n" + typo, "staff = { pin_hash = \"" + hash + "\" }\n" + typo,
+          "staff . pin_hash = \"" + hash + "\"\n" + typo, "[staff]\n\"pin\\u005fhash\" = \"" + hash + "\"\n" + typo, utf16}) {
+        CAPTURE(text);
+        TempConfig f(text);
+        auto loaded = f.load();
+        CHECK_FALSE(loaded.parsed);
+        CHECK(loaded.config.staff.pinBroken);
+        CHECK(staffLock(loaded, false));
+    }
+    // A UTF-8 BOM in front of a pin_hash outside [staff] in a file that parses: still outside.
+    TempConfig bom("\xEF\xBB\xBFpin_hash = \"" + hash + "\"\n");
+    auto loaded = bom.load();
+    CHECK(loaded.parsed);
+    CHECK(loaded.config.staff.pinBroken);
+    const auto lock = staffLock(loaded, false);
+    REQUIRE(lock);
+    CHECK(lock->line == 1);
+}
+
 TEST_CASE("fail closed: a pin_hash of the wrong type or not Argon2id locks staff mode; the rest of the file works") {
     for (const std::string& value : {std::string("1234"), std::string("\"1234\""), std::string("[\"$argon2id$\"]"),
                                      std::string("{ hash = \"x\" }"), std::string("\"   \"")}) {
