@@ -1,6 +1,13 @@
 #include "toml_reader.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 
@@ -167,9 +174,27 @@ void TomlReader::finish() {
 
 std::optional<toml::table> parseTomlFile(const std::string& path, const std::string& displayName,
                                          std::vector<Problem>& problems) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
+    // Opened first, to say what is wrong in staff's words: toml++ calls every file it
+    // cannot open "not valid TOML". O_NONBLOCK: a FIFO in the file's place must not hang.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    const int openErrno = errno;
+    struct stat st {};
+    const bool regular = fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (fd >= 0) ::close(fd);
+    if (fd < 0 && (openErrno == ENOENT || openErrno == ENOTDIR)) {
         problems.push_back({displayName, 0, "", "file not found", "create it (see docs/content.md)"});
+        return std::nullopt;
+    }
+    if (fd < 0) {
+        std::string why = std::strerror(openErrno);
+        if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
+        problems.push_back({displayName, 0, "", "cannot be read: " + why,
+                            "let the kiosk's user read it (ls -l shows owner and mode; see docs/deploy.md)"});
+        return std::nullopt;
+    }
+    if (!regular) {
+        problems.push_back({displayName, 0, "", "is not a file (a folder, a pipe or a device is in its place)",
+                            "put the file itself there"});
         return std::nullopt;
     }
     try {

@@ -515,6 +515,8 @@ TEST_CASE("fail closed: a config the kiosk may not read locks staff mode, marker
         if (!loaded.config.staff.pinBroken) ::_exit(12);
         const auto lock = staffLock(loaded, false);
         if (!lock || lock->file != f.path().string()) ::_exit(13);
+        // Its own words, not "not valid TOML": the file is fine, its permissions are not.
+        if (lock->what != "cannot be read: permission denied") ::_exit(14);
         ::_exit(0);
     }
     int status = 0;
@@ -528,6 +530,8 @@ TEST_CASE("fail closed: a config the kiosk may not read locks staff mode, marker
         auto loaded = loadConfig(t / "kiosk.toml");
         CHECK_FALSE(loaded.parsed);
         CHECK(loaded.config.staff.pinBroken);
+        REQUIRE(loaded.problems.size() == 1);
+        CHECK(loaded.problems[0].what == "is not a file (a folder, a pipe or a device is in its place)");
     }
     SUBCASE("a folder where the file should be") {
         TempDir t;
@@ -536,6 +540,8 @@ TEST_CASE("fail closed: a config the kiosk may not read locks staff mode, marker
         CHECK_FALSE(loaded.parsed);
         CHECK(loaded.config.staff.pinBroken);
         CHECK(staffLock(loaded, false));
+        REQUIRE(loaded.problems.size() == 1);
+        CHECK(loaded.problems[0].what == "is not a file (a folder, a pipe or a device is in its place)");
     }
 }
 
