@@ -61,7 +61,8 @@ RawPin scanPinHash(const std::filesystem::path& path) {
         ++lineNo;
         // Only a PIN hash looks like this: under a key the scan below does not know
         // (staff = { pin_hash = … }, staff . pin_hash, an escaped key name) it is a PIN still.
-        if (const size_t at = line.find("$argon2id$"); !hashLine && at != line.npos && line.substr(0, at).find('#') == line.npos)
+        if (const size_t at = line.find("$argon2id$");
+            !hashLine && at != line.npos && line.substr(0, at).find('#') == line.npos)
             hashLine = lineNo;
         const auto skip = [&line] {
             while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);

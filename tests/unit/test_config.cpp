@@ -420,10 +420,12 @@ TEST_CASE("fail closed: a PIN the line scan cannot see still locks a file that d
     const std::string hash = kHash;
     const std::string typo = "[kiosk]\nidle_timeout_s = 60s\n";
     std::string utf16 = "\xFF\xFE";
-    for (char ch : "[staff]\npin_hash = \"" + hash + "\"\n" + typo) utf16 += std::string{ch, '\0'};
+    for (char ch : "[staff]\npin_hash = \"" + hash + "\"\n" + typo)
+        utf16 += std::string{ch, '\0'};
     for (const std::string& text :
          {"\xEF\xBB\xBFpin_hash = \"" + hash + "\"\n" + typo, "staff = { pin_hash = \"" + hash + "\" }\n" + typo,
-          "staff . pin_hash = \"" + hash + "\"\n" + typo, "[staff]\n\"pin\\u005fhash\" = \"" + hash + "\"\n" + typo, utf16}) {
+          "staff . pin_hash = \"" + hash + "\"\n" + typo, "[staff]\n\"pin\\u005fhash\" = \"" + hash + "\"\n" + typo,
+          utf16}) {
         CAPTURE(text);
         TempConfig f(text);
         auto loaded = f.load();
