@@ -222,15 +222,19 @@ int setPin(const Paths& p) {
         std::cerr << "kiosk: hashing the PIN failed\n";
         return 1;
     }
+    // A symlinked config (into a managed folder, say) is edited where it points: replacing
+    // the link by a copy would leave the old hash in the real file, to come back later.
+    std::error_code ec;
+    const std::filesystem::path real = std::filesystem::canonical(p.config, ec);
+    const std::filesystem::path& file = ec ? p.config : real;
     // Edit the file as text, so the comments staff rely on stay where they are.
     std::string text;
-    std::error_code ec;
-    if (std::filesystem::exists(p.config, ec)) {
+    if (std::filesystem::exists(file, ec)) {
         // A file that exists but cannot be read must not be replaced by one holding only the PIN.
-        std::ifstream in(p.config, std::ios::binary);
+        std::ifstream in(file, std::ios::binary);
         std::stringstream ss;
         if (!in || !(ss << in.rdbuf()) || in.bad()) {
-            std::cerr << "kiosk: cannot read " << p.config << ": " << std::strerror(errno) << " — nothing changed\n";
+            std::cerr << "kiosk: cannot read " << file << ": " << std::strerror(errno) << " — nothing changed\n";
             return 1;
         }
         text = ss.str();
@@ -239,9 +243,9 @@ int setPin(const Paths& p) {
     // The new file takes the old one's owner, group and mode (the package makes it
     // root:stand-kiosk 0640 so the service can read it), never readable by others,
     // and is 0600 from its first byte: it holds the PIN hash and sync secrets.
-    const std::string tmp = p.config.string() + ".tmp";
+    const std::string tmp = file.string() + ".tmp";
     struct stat old {};
-    const bool existed = ::stat(p.config.c_str(), &old) == 0;
+    const bool existed = ::stat(file.c_str(), &old) == 0;
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
         std::cerr << "kiosk: cannot write " << tmp << ": " << std::strerror(errno) << '\n';
@@ -254,17 +258,17 @@ int setPin(const Paths& p) {
     }
     ok = ok && ::fsync(fd) == 0;
     ::close(fd);
-    if (!ok || std::rename(tmp.c_str(), p.config.c_str()) != 0) {
-        std::cerr << "kiosk: cannot replace " << p.config << ": " << std::strerror(errno) << '\n';
+    if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0) {
+        std::cerr << "kiosk: cannot replace " << file << ": " << std::strerror(errno) << '\n';
         std::filesystem::remove(tmp);
         return 1;
     }
-    auto check = core::loadConfig(p.config);
+    auto check = core::loadConfig(file);
     if (check.config.staff.pinHash != hash) {
-        std::cerr << "kiosk: the PIN was written but " << p.config << " does not read back; check its [staff] section\n";
+        std::cerr << "kiosk: the PIN was written but " << file << " does not read back; check its [staff] section\n";
         return 1;
     }
-    std::printf("PIN set in %s\n", p.config.c_str());
+    std::printf("PIN set in %s\n", file.c_str());
     // So that a config that later cannot be read keeps staff mode locked (docs/staff.md);
     // the kiosk also records it whenever it starts with a PIN.
     if (core::recordPinSet(p.dataDir)) std::printf("Noted in %s\n", core::pinSetMarker(p.dataDir).c_str());

@@ -348,6 +348,22 @@ def main() -> int:
         s5 = subprocess.run([kiosk_bin, "set-pin", "--config", folder], input="24680\n", capture_output=True, text=True)
         check("set-pin on a config it cannot read changes nothing", s5.returncode != 0 and os.path.isdir(folder),
               f"exit {s5.returncode}: {s5.stderr.strip()}")
+        # A config that is a symlink (e.g. into a managed folder): the PIN goes into the file it
+        # names. Replacing the link by a copy would leave the old hash there, to come back
+        # with the next roll-out of that folder.
+        managed = os.path.join(out, "managed")
+        os.makedirs(managed, exist_ok=True)
+        target = os.path.join(managed, "kiosk.toml")
+        link = os.path.join(out, "kiosk-link.toml")
+        with open(target, "w", encoding="utf-8") as f:
+            f.write('[kiosk]\nid = "kiosk-e2e"\n\n[staff]\npin_hash = ""\n')
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(target, link)
+        s = subprocess.run([kiosk_bin, "set-pin", "--config", link], input="13579\n", capture_output=True, text=True)
+        check("set-pin through a symlinked config writes the file it names and keeps the link",
+              s.returncode == 0 and os.path.islink(link) and 'pin_hash = "$argon2id$' in open(target).read(),
+              f"{s.stderr.strip()} link kept: {os.path.islink(link)}")
         data2 = os.path.join(out, "data-pin")
         k = start_kiosk(["--data-dir", data2, "--config", config2, "--content", content])
         ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen pin"])

@@ -8,7 +8,8 @@ A visitor types into the sign-up form and then
    and again, with the email typed by a badge scanner (a keyboard wedge: xdotool types it
    in one burst through X11, SDL and ImGui's input queue of 16-bit characters);
 3. completes a sign-up, with text typed and deleted again and a message whose spacing the
-   form cleans before storing it, and taps "done" on the thanks screen.
+   form cleans before storing it, and taps "done" on the thanks screen;
+4. with 500 companies (bench/make_content.py), types into the exhibitor search and cancels.
 After each, `gcore` dumps the running kiosk and the dump must not hold the text the visitor
 typed and that was not stored, in UTF-8 nor in UTF-16 (ImGui's ImWchar). A dump taken before
 the first wipe must hold it: that shows the text reached the process and the search finds it.
@@ -37,6 +38,9 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+import make_content  # noqa: E402
 
 WINDOW = 6
 NAME_FIELDS = ("first_name", "last_name", "company", "job_title")
@@ -227,6 +231,30 @@ def main() -> int:
         code = kiosk.close()
         kiosk = None
         r.equal("kiosk exit status at the end of its input", code, 0)
+
+        # -- 4: 500 companies: the exhibitor search, then cancel ------------------------------
+        # The sign-up lists more than 12 exhibitors only with a search field; what is typed
+        # there is the visitor's text too (longer than 30 characters, as above).
+        big = os.path.join(out, "content-500")
+        make_content.make(big, companies=500)
+        kiosk = harness.kiosk_script(os.path.abspath(a.kiosk), display, "--data-dir", data, "--content", big, cwd=out,
+                                     stderr_path=os.path.join(out, "kiosk-stderr-500.log"), transcript=transcript)
+        v = Visitor(kiosk, r)
+        searched = "zqxjvkwp" * 5
+        v.do("tap attract.start")
+        v.do("tap browse.signup")
+        v.do("expect-screen signup")
+        v.focus("exhibitor_search")
+        v.keys(searched)
+        v.do("tap kbd.done")
+        v.do("tap signup.cancel")
+        r.check("500 companies, cancel: back on browse", v.do("expect-screen browse"))
+        hits = found(core_dump(kiosk.proc.pid, dumps), patterns([searched]))
+        r.check("after a search in the exhibitor list and cancel, none of it is left in the process", not hits,
+                describe(hits))
+        code = kiosk.close()
+        kiosk = None
+        r.equal("kiosk (500 companies) exit status at the end of its input", code, 0)
     finally:
         if kiosk is not None:
             kiosk.proc.kill()

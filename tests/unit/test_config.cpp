@@ -416,6 +416,33 @@ TEST_CASE("fail closed: a file that does not parse but names a pin_hash locks ev
     }
 }
 
+TEST_CASE("fail closed: a PIN the line scan cannot see still locks a file that does not parse, without the marker") {
+    const std::string hash = kHash;
+    const std::string typo = "[kiosk]\nidle_timeout_s = 60s\n";
+    std::string utf16 = "\xFF\xFE";
+    for (char ch : "[staff]\npin_hash = \"" + hash + "\"\n" + typo)
+        utf16 += std::string{ch, '\0'};
+    for (const std::string& text :
+         {"\xEF\xBB\xBFpin_hash = \"" + hash + "\"\n" + typo, "staff = { pin_hash = \"" + hash + "\" }\n" + typo,
+          "staff . pin_hash = \"" + hash + "\"\n" + typo, "[staff]\n\"pin\\u005fhash\" = \"" + hash + "\"\n" + typo,
+          utf16}) {
+        CAPTURE(text);
+        TempConfig f(text);
+        auto loaded = f.load();
+        CHECK_FALSE(loaded.parsed);
+        CHECK(loaded.config.staff.pinBroken);
+        CHECK(staffLock(loaded, false));
+    }
+    // A UTF-8 BOM in front of a pin_hash outside [staff] in a file that parses: still outside.
+    TempConfig bom("\xEF\xBB\xBFpin_hash = \"" + hash + "\"\n");
+    auto loaded = bom.load();
+    CHECK(loaded.parsed);
+    CHECK(loaded.config.staff.pinBroken);
+    const auto lock = staffLock(loaded, false);
+    REQUIRE(lock);
+    CHECK(lock->line == 1);
+}
+
 TEST_CASE("fail closed: a pin_hash of the wrong type or not Argon2id locks staff mode; the rest of the file works") {
     for (const std::string& value : {std::string("1234"), std::string("\"1234\""), std::string("[\"$argon2id$\"]"),
                                      std::string("{ hash = \"x\" }"), std::string("\"   \"")}) {
@@ -490,6 +517,8 @@ TEST_CASE("fail closed: a config the kiosk may not read locks staff mode, marker
         if (!loaded.config.staff.pinBroken) ::_exit(12);
         const auto lock = staffLock(loaded, false);
         if (!lock || lock->file != f.path().string()) ::_exit(13);
+        // Its own words, not "not valid TOML": the file is fine, its permissions are not.
+        if (lock->what != "cannot be read: permission denied") ::_exit(14);
         ::_exit(0);
     }
     int status = 0;
@@ -503,6 +532,8 @@ TEST_CASE("fail closed: a config the kiosk may not read locks staff mode, marker
         auto loaded = loadConfig(t / "kiosk.toml");
         CHECK_FALSE(loaded.parsed);
         CHECK(loaded.config.staff.pinBroken);
+        REQUIRE(loaded.problems.size() == 1);
+        CHECK(loaded.problems[0].what == "is not a regular file");
     }
     SUBCASE("a folder where the file should be") {
         TempDir t;
@@ -511,6 +542,8 @@ TEST_CASE("fail closed: a config the kiosk may not read locks staff mode, marker
         CHECK_FALSE(loaded.parsed);
         CHECK(loaded.config.staff.pinBroken);
         CHECK(staffLock(loaded, false));
+        REQUIRE(loaded.problems.size() == 1);
+        CHECK(loaded.problems[0].what == "cannot be read: is a directory");
     }
 }
 
