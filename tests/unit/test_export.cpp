@@ -32,7 +32,6 @@
 #include <string_view>
 #include <sched.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -41,6 +40,7 @@ namespace fs = std::filesystem;
 using kiosk::test::RawDb;
 using kiosk::test::TempDir;
 using kiosk::test::contains;
+using kiosk::test::inChild;
 using kiosk::test::modeOf;
 using kiosk::test::TmpfsMount;
 using kiosk::test::readFile;
@@ -1215,31 +1215,14 @@ TEST_CASE("export: a second stand export in the same minute gets a folder of its
 std::string inOwnMediaNamespace(const std::function<std::string()>& body) {
     if (::geteuid() != 0) return "skip: not root, cannot mount";
     if (!fs::is_directory("/media")) return "skip: no /media on this machine";
-    int pipeFd[2];
-    REQUIRE(::pipe(pipeFd) == 0);
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::close(pipeFd[0]);
-        std::string verdict;
-        if (::unshare(CLONE_NEWNS) != 0) verdict = std::string("skip: unshare(CLONE_NEWNS): ") + std::strerror(errno);
-        else if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
-            verdict = std::string("skip: mount --make-rprivate /: ") + std::strerror(errno);
-        else if (::mount("tmpfs", "/media", "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0755") != 0)
-            verdict = std::string("skip: tmpfs on /media: ") + std::strerror(errno);
-        else verdict = body();
-        const ssize_t n = ::write(pipeFd[1], verdict.data(), verdict.size());
-        ::_exit(n == ssize_t(verdict.size()) ? 0 : 1);
-    }
-    ::close(pipeFd[1]);
-    std::string verdict;
-    char buf[4096];
-    for (ssize_t n; (n = ::read(pipeFd[0], buf, sizeof buf)) > 0;) verdict.append(buf, size_t(n));
-    ::close(pipeFd[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    REQUIRE(WIFEXITED(status));
-    return verdict;
+    return inChild([&]() -> std::string {
+        if (::unshare(CLONE_NEWNS) != 0) return std::string("skip: unshare(CLONE_NEWNS): ") + std::strerror(errno);
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+            return std::string("skip: mount --make-rprivate /: ") + std::strerror(errno);
+        if (::mount("tmpfs", "/media", "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0755") != 0)
+            return std::string("skip: tmpfs on /media: ") + std::strerror(errno);
+        return body();
+    });
 }
 
 TEST_CASE("export: a USB stick pulled after it was chosen fails the export and nothing lands on the internal disk") {
