@@ -11,7 +11,6 @@
 4. The kiosk started on the damaged file logs the damage on stderr (PRAGMA quick_check at
    start) and keeps running.
 """
-import argparse
 import os
 import shutil
 import sqlite3
@@ -92,12 +91,10 @@ def damaged_file(r, kiosk, out):
     return data
 
 
-def staff_copy_after_signup(r, kiosk, out, display):
+def staff_copy_after_signup(r, kiosk, out, session):
     data = os.path.join(out, "kiosk-data")
     db = os.path.join(data, "leads.db")
-    transcript = open(os.path.join(out, "transcript.txt"), "w", encoding="utf-8")
-    k = harness.kiosk_script(kiosk, display, "--data-dir", data, cwd=out,
-                             stderr_path=os.path.join(out, "kiosk-stderr.log"), transcript=transcript)
+    k = session.start(kiosk, "--data-dir", data)
     try:
         d = test_signup.Driver(k, r)
         d.quiet("tap attract.start")
@@ -120,7 +117,6 @@ def staff_copy_after_signup(r, kiosk, out, display):
                 str(os.path.getsize(wal)) if os.path.exists(wal) else "")
     finally:
         r.equal("kiosk exit status", k.close(), 0)
-        transcript.close()
 
 
 def kiosk_on_damaged_file(r, kiosk, out, display, data):
@@ -142,22 +138,13 @@ def kiosk_on_damaged_file(r, kiosk, out, display, data):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
-    out = harness.fresh_dir(a.out)
-    kiosk = os.path.abspath(a.kiosk)
+    kiosk, out = harness.kiosk_and_out()
     r = harness.Results()
     read_only_commands(r, kiosk, out)
     data = damaged_file(r, kiosk, out)
-    xvfb, display = harness.start_xvfb("1920x1080")
-    try:
-        staff_copy_after_signup(r, kiosk, out, display)
-        kiosk_on_damaged_file(r, kiosk, out, display, data)
-    finally:
-        xvfb.terminate()
-        xvfb.wait()
+    with harness.KioskSession(out) as session:
+        staff_copy_after_signup(r, kiosk, out, session)
+        kiosk_on_damaged_file(r, kiosk, out, session.display, data)
     return r.summary()
 
 

@@ -28,7 +28,6 @@ Not checked: single characters (a key event, the keyboard's one-letter preview) 
 glyph quads of the last sign-up frame that ImGui's draw lists may still hold (positions and
 atlas coordinates, not text).
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -131,23 +130,16 @@ def describe(hits, limit=8):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
-    out = harness.fresh_dir(a.out)
+    kiosk_bin, out = harness.kiosk_and_out()
     data = os.path.join(out, "data")
     r = harness.Results()
     if not r.check("gcore is installed (gdb)", shutil.which("gcore"), "apt-get install gdb"):
         return r.summary()
     t_start = time.monotonic()
-    xvfb, display = harness.start_xvfb("1920x1080")
-    transcript = open(os.path.join(out, "transcript.txt"), "w", encoding="utf-8")
-    kiosk = None
     dumps = os.path.join(out, "core")
-    try:
-        kiosk = harness.kiosk_script(os.path.abspath(a.kiosk), display, "--data-dir", data, cwd=out,
-                                     stderr_path=os.path.join(out, "kiosk-stderr.log"), transcript=transcript)
+    with harness.KioskSession(out) as session:
+        display = session.display
+        kiosk = session.start(kiosk_bin, "--data-dir", data)
         v = Visitor(kiosk, r)
         pid = kiosk.proc.pid
         # Longer than 30 characters each, so that heap blocks freed on the way hold the middle of a marker.
@@ -228,17 +220,14 @@ def main() -> int:
         r.check("after a sign-up, no text typed but not stored is left (deleted text, the message as typed)",
                 not hits, describe(hits))
 
-        code = kiosk.close()
-        kiosk = None
-        r.equal("kiosk exit status at the end of its input", code, 0)
+        r.equal("kiosk exit status at the end of its input", kiosk.close(), 0)
 
         # -- 4: 500 companies: the exhibitor search, then cancel ------------------------------
         # The sign-up lists more than 12 exhibitors only with a search field; what is typed
         # there is the visitor's text too (longer than 30 characters, as above).
         big = os.path.join(out, "content-500")
         make_content.make(big, companies=500)
-        kiosk = harness.kiosk_script(os.path.abspath(a.kiosk), display, "--data-dir", data, "--content", big, cwd=out,
-                                     stderr_path=os.path.join(out, "kiosk-stderr-500.log"), transcript=transcript)
+        kiosk = session.start(kiosk_bin, "--data-dir", data, "--content", big)
         v = Visitor(kiosk, r)
         searched = "zqxjvkwp" * 5
         v.do("tap attract.start")
@@ -252,16 +241,7 @@ def main() -> int:
         hits = found(core_dump(kiosk.proc.pid, dumps), patterns([searched]))
         r.check("after a search in the exhibitor list and cancel, none of it is left in the process", not hits,
                 describe(hits))
-        code = kiosk.close()
-        kiosk = None
-        r.equal("kiosk (500 companies) exit status at the end of its input", code, 0)
-    finally:
-        if kiosk is not None:
-            kiosk.proc.kill()
-            kiosk.close()
-        transcript.close()
-        xvfb.terminate()
-        xvfb.wait()
+        r.equal("kiosk (500 companies) exit status at the end of its input", kiosk.close(), 0)
     print(f"runtime {time.monotonic() - t_start:.1f} s")
     return r.summary()
 

@@ -8,13 +8,13 @@
 #include <cmath>
 #include <fstream>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <random>
 #include <string>
 
 namespace fs = std::filesystem;
 using kiosk::test::TempDir;
+using kiosk::test::asNobody;
 using namespace kiosk::core;
 
 namespace {
@@ -508,23 +508,17 @@ TEST_CASE("fail closed: a config the kiosk may not read locks staff mode, marker
     TempConfig f(withPin("[kiosk]\nid = \"stand-1\"\n"));
     REQUIRE(::chmod(f.path().c_str(), 0600) == 0);
     REQUIRE(::chmod(f.path().parent_path().c_str(), 0755) == 0);
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(10);
+    const std::string verdict = asNobody([&]() -> std::string {
         const auto loaded = loadConfig(f.path());
-        if (loaded.parsed) ::_exit(11);
-        if (!loaded.config.staff.pinBroken) ::_exit(12);
+        if (loaded.parsed) return "parsed";
+        if (!loaded.config.staff.pinBroken) return "not pinBroken";
         const auto lock = staffLock(loaded, false);
-        if (!lock || lock->file != f.path().string()) ::_exit(13);
+        if (!lock || lock->file != f.path().string()) return "no lock naming the file";
         // Its own words, not "not valid TOML": the file is fine, its permissions are not.
-        if (lock->what != "cannot be read: permission denied") ::_exit(14);
-        ::_exit(0);
-    }
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    REQUIRE(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
+        if (lock->what != "cannot be read: permission denied") return "said: " + lock->what;
+        return "";
+    });
+    CHECK_MESSAGE(verdict.empty(), verdict);
 
     SUBCASE("a FIFO where the file should be: no hang, locked") {
         TempDir t;

@@ -8,7 +8,6 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +23,7 @@
 
 namespace fs = std::filesystem;
 using kiosk::test::TempDir;
+using kiosk::test::asNobody;
 using kiosk::test::readFile;
 using namespace kiosk::core;
 
@@ -986,32 +986,16 @@ TEST_CASE("a content file that exists but cannot be read says so, not 'file not 
         const fs::path dir = tmp.copyOf(kFixtures / "minimal", "minimal");
         fs::permissions(dir / "strings.toml", fs::perms::none);
         // chmod 000 does not stop root: the check then runs in a child as nobody.
-        std::string what = "(not run)";
+        std::string what;
         if (::geteuid() != 0) {
             what = theProblem(loadContent(dir, {}).problems, "minimal/strings.toml", "").what;
         } else {
-            int fds[2];
-            REQUIRE(::pipe(fds) == 0);
-            const pid_t pid = ::fork();
-            REQUIRE(pid >= 0);
-            if (pid == 0) {
-                ::close(fds[0]);
-                std::string out = "(setuid failed)";
-                if (::setgid(65534) == 0 && ::setuid(65534) == 0) {
-                    out = "(no problem)";
-                    for (const auto& p : loadContent(dir, {}).problems)
-                        if (p.file == "minimal/strings.toml") out = p.what;
-                }
-                (void)!::write(fds[1], out.data(), out.size());
-                ::_exit(0);
-            }
-            ::close(fds[1]);
-            what.clear();
-            char buf[256];
-            for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) what.append(buf, size_t(n));
-            ::close(fds[0]);
-            int status = 0;
-            ::waitpid(pid, &status, 0);
+            what = asNobody([&] {
+                std::string out = "(no problem)";
+                for (const auto& p : loadContent(dir, {}).problems)
+                    if (p.file == "minimal/strings.toml") out = p.what;
+                return out;
+            });
         }
         CHECK(what == "cannot be read: permission denied");
     }

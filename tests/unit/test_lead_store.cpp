@@ -28,7 +28,6 @@
 #include <string>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -37,6 +36,7 @@ using kiosk::test::RawDb;
 using kiosk::test::TempDir;
 using kiosk::test::contains;
 using kiosk::test::execOk;
+using kiosk::test::inChild;
 using kiosk::test::modeOf;
 using kiosk::test::queryInt;
 using kiosk::test::queryText;
@@ -883,15 +883,24 @@ bool waitFor(const std::function<bool()>& done, double seconds = 10) {
     return true;
 }
 
-/// Runs `body` in a child process that ends with _exit: no connection that `body` leaves open
-/// is closed, as after a SIGKILL or a power cut. Returns the child's exit code.
-int inChild(const std::function<int()>& body) {
-    const pid_t pid = ::fork();
-    if (pid == 0) ::_exit(body());
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+/// What a StoreKeeper logs, collected from its thread.
+class Journal {
+public:
+    std::function<void(const std::string&)> sink() {
+        return [this](const std::string& m) {
+            std::lock_guard lock(m_mutex);
+            m_lines.push_back(m);
+        };
+    }
+    std::vector<std::string> lines() const {
+        std::lock_guard lock(m_mutex);
+        return m_lines;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::vector<std::string> m_lines;
+};
 
 /// The ids in `db` as a fresh machine would read them: the file and its -wal (if any) copied
 /// to a folder of their own, without the -shm index that a crashed process left behind.
@@ -1057,14 +1066,10 @@ TEST_CASE("the keeper finds a damaged file at start, tells whether leads are sti
     TempDir t;
     const fs::path db = t / "leads.db";
     damagedFile(db);
-    std::mutex mutex;
-    std::vector<std::string> logged;
+    Journal journal;
     StoreKeeper::Options o;
     o.tickS = 0.05;
-    o.log = [&](const std::string& m) {
-        std::lock_guard lock(mutex);
-        logged.push_back(m);
-    };
+    o.log = journal.sink();
     StoreKeeper keeper(db, o);
     keeper.start();
     REQUIRE(waitFor([&] { return keeper.health().checked; }));
@@ -1076,7 +1081,7 @@ TEST_CASE("the keeper finds a damaged file at start, tells whether leads are sti
     keeper.requestCheck(); // a recent check: not repeated, not logged again
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     keeper.stop();
-    std::lock_guard lock(mutex);
+    const auto logged = journal.lines();
     REQUIRE(logged.size() == 1);
     CHECK(contains(logged[0], "damaged"));
     CHECK(contains(logged[0], h.canStore ? "new leads are still stored" : "new leads cannot be stored"));
@@ -1095,12 +1100,8 @@ TEST_CASE("the keeper notices a removed WAL or a replaced leads.db within a seco
     StoreKeeper::Options o;
     o.idleS = 1000; // no checkpoint of its own: only the files' change moves the leads
     o.tickS = 0.05;
-    std::mutex mutex;
-    std::vector<std::string> logged;
-    o.log = [&](const std::string& m) {
-        std::lock_guard lock(mutex);
-        logged.push_back(m);
-    };
+    Journal journal;
+    o.log = journal.sink();
     StoreKeeper keeper(db, o);
     keeper.start();
     REQUIRE(waitFor([&] { return keeper.health().checked; }));
@@ -1133,14 +1134,13 @@ TEST_CASE("the keeper notices a removed WAL or a replaced leads.db within a seco
         CHECK(idsOnDisk(saved[0]) == want);
     }
     keeper.stop();
-    std::lock_guard lock(mutex);
-    CHECK(logged.size() == 1); // the journal gets it once
+    CHECK(journal.lines().size() == 1); // the journal gets it once
 }
 
 TEST_CASE("a WAL file removed under the running store: every acknowledged lead is in leads.db after a crash") {
     TempDir t;
     const fs::path db = t / "leads.db", wal = db.string() + "-wal", acked = t / "acked.txt";
-    const int rc = inChild([&] {
+    const std::string verdict = inChild([&]() -> std::string {
         std::ofstream out(acked);
         // The kiosk's connection and two more (as the uploader's), never closed (leaked on
         // purpose: a destructor would close them cleanly and checkpoint on the way out).
@@ -1152,16 +1152,17 @@ TEST_CASE("a WAL file removed under the running store: every acknowledged lead i
         };
         for (int n = 0; n < 3; ++n) add(a, n);
         add(b, 3);
-        if (!box.nextBatch(100)) return 10;
-        if (::unlink(wal.c_str()) != 0) return 11;
+        if (!box.nextBatch(100)) return "the outbox cannot be read";
+        if (::unlink(wal.c_str()) != 0) return "unlink: " + wal.string();
         add(a, 4); // notices, copies the old WAL into leads.db, carries on with a new WAL
         add(b, 5); // reopens: another connection already rescued the WAL
         add(a, 6);
         const auto pending = box.nextBatch(100);
         std::ofstream(t / "notice.txt") << FileGuard::notice(db);
-        return pending && pending->size() == 7 ? 0 : 12; // _exit: nothing is closed, no checkpoint on close
+        if (!pending || pending->size() != 7) return "the outbox does not hold the 7 leads";
+        return ""; // _exit: nothing is closed, no checkpoint on close
     });
-    CHECK(rc == 0);
+    CHECK_MESSAGE(verdict.empty(), verdict);
     std::set<std::string> want;
     {
         std::ifstream in(acked);
@@ -1179,7 +1180,7 @@ TEST_CASE("a WAL file removed under the running store: every acknowledged lead i
 TEST_CASE("leads.db replaced by a copy under the running store: nothing goes into the lost file, nothing is lost") {
     TempDir t;
     const fs::path db = t / "leads.db", acked = t / "acked.txt", refused = t / "refused.txt";
-    const int rc = inChild([&] {
+    const std::string verdict = inChild([&]() -> std::string {
         std::ofstream out(acked), why(refused);
         LeadStore &a = *new LeadStore(db), &b = *new LeadStore(db); // never closed, as above
         auto add = [&](LeadStore& s, int n) {
@@ -1193,13 +1194,13 @@ TEST_CASE("leads.db replaced by a copy under the running store: nothing goes int
         std::error_code ec;
         fs::copy_file(db, t / "copy.db", ec);
         fs::rename(t / "copy.db", db, ec);
-        if (ec) return 10;
+        if (ec) return "copying leads.db over itself: " + ec.message();
         add(a, 4);
         add(b, 5);
         add(*new LeadStore(db), 6); // a new connection in the same process is refused too
-        return 0;
+        return "";
     });
-    REQUIRE(rc == 0);
+    REQUIRE_MESSAGE(verdict.empty(), verdict);
     std::set<std::string> want;
     {
         std::ifstream in(acked);

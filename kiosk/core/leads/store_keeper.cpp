@@ -1,16 +1,13 @@
 #include "store_keeper.hpp"
 
+#include "../background.hpp"
 #include "lead_store.hpp"
 
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 namespace kiosk::core {
 
@@ -50,12 +47,10 @@ struct StoreKeeper::Impl {
     const Options o;
     LeadStore store; // used on the keeper's thread only
 
-    std::thread thread;
     mutable std::mutex mutex;
-    std::condition_variable cv;
-    bool stopping = false, requested = false; // guarded by mutex
-    StoreHealth health;                       // guarded by mutex
+    StoreHealth health; // guarded by mutex
     std::atomic<long long> checkpoints{0};
+    Background background; // last: stopped before the rest goes
 
     void run();
     void check();
@@ -80,31 +75,15 @@ StoreKeeper::~StoreKeeper() {
 }
 
 void StoreKeeper::start() {
-    if (m->thread.joinable()) return;
-    m->stopping = false;
-    m->thread = std::thread([this] {
-        // Yields to the frame loop, like the uploader.
-        ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
-        m->run();
-    });
+    m->background.start([this] { m->run(); });
 }
 
 void StoreKeeper::stop() {
-    if (!m->thread.joinable()) return;
-    {
-        std::lock_guard lock(m->mutex);
-        m->stopping = true;
-    }
-    m->cv.notify_all();
-    m->thread.join();
+    m->background.stop();
 }
 
 void StoreKeeper::requestCheck() {
-    {
-        std::lock_guard lock(m->mutex);
-        m->requested = true;
-    }
-    m->cv.notify_all();
+    m->background.wake();
 }
 
 StoreHealth StoreKeeper::health() const {
@@ -144,16 +123,11 @@ void StoreKeeper::Impl::run() {
     FileId dbSeen = fileId(dbPath);
     std::string notice;
     for (;;) {
-        bool checkNow = false;
-        {
-            std::unique_lock lock(mutex);
-            cv.wait_for(lock, seconds(o.tickS), [&] { return stopping || requested; });
-            if (stopping) break;
-            checkNow =
-                requested && (lastCheck == Clock::time_point{} || Clock::now() - lastCheck >= seconds(o.recheckAfterS));
-            requested = false;
-        }
+        const Background::Wait woke = background.waitFor(seconds(o.tickS));
+        if (woke == Background::Wait::Stopping) break;
         const auto now = Clock::now();
+        const bool checkNow = woke == Background::Wait::Woken &&
+                              (lastCheck == Clock::time_point{} || now - lastCheck >= seconds(o.recheckAfterS));
         if (checkNow || now >= nextCheck) {
             check();
             lastCheck = Clock::now();
