@@ -1177,6 +1177,61 @@ TEST_CASE("a WAL file removed under the running store: every acknowledged lead i
     CHECK(contains(notice, "Nothing was lost"));
 }
 
+TEST_CASE("another process reading leads.db while the store runs leaves its WAL alone: no false alarm") {
+    // A second LeadStore (the keeper's, the uploader's) opened while the first held the file
+    // once closed a descriptor of leads.db, which dropped every POSIX lock of the process on
+    // it: a reader in another process (sqlite3, a backup, a test) then closed as the last
+    // connection, deleted the -wal file, and staff were told it was removed.
+    TempDir t;
+    const fs::path db = t / "leads.db", wal = db.string() + "-wal";
+    int ready[2], done[2];
+    REQUIRE(::pipe(ready) == 0);
+    REQUIRE(::pipe(done) == 0);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        // The kiosk: its connections are never closed (a close would checkpoint).
+        LeadStore& a = *new LeadStore(db);
+        for (int n = 0; n < 3; ++n)
+            if (!a.insert(sampleLead(n))) ::_exit(10);
+        LeadStore& b = *new LeadStore(db);
+        if (!b.count()) ::_exit(11);
+        sync::Outbox& box = *new sync::Outbox(db);
+        if (!box.nextBatch(100)) ::_exit(12);
+        const FileId walBefore = fileId(wal);
+        char c = 1;
+        if (::write(ready[1], &c, 1) != 1 || ::read(done[0], &c, 1) != 1) ::_exit(13);
+        if (!a.insert(sampleLead(3)) || !b.count() || !box.nextBatch(100)) ::_exit(14);
+        std::ofstream(t / "notice.txt") << FileGuard::notice(db);
+        ::_exit(fileId(wal) == walBefore ? 0 : 15);
+    }
+    REQUIRE(pid > 0);
+    ::close(ready[1]); // a child that fails early ends the wait below
+    ::close(done[0]);
+    char c = 0;
+    const bool childReady = ::read(ready[0], &c, 1) == 1;
+    bool walStayed = false;
+    if (childReady) {
+        {
+            RawDb reader(db); // another process: reads, and closes as it would if it were the last
+            CHECK(reader.integer("SELECT count(*) FROM leads") == 3);
+        }
+        walStayed = fs::exists(wal);
+        CHECK(::write(done[1], &c, 1) == 1);
+    }
+    ::close(done[1]);
+    ::close(ready[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(childReady);
+    CHECK(walStayed);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    const std::string notice = readFile(t / "notice.txt");
+    CAPTURE(notice);
+    CHECK(notice.empty());
+    CHECK(idsOnDisk(db).size() == 4);
+}
+
 TEST_CASE("leads.db replaced by a copy under the running store: nothing goes into the lost file, nothing is lost") {
     TempDir t;
     const fs::path db = t / "leads.db", acked = t / "acked.txt", refused = t / "refused.txt";

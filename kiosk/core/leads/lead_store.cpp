@@ -309,10 +309,14 @@ StoreResult LeadStore::open() {
         ::chmod(dir.c_str(), 0700);
     }
     // Leads are personal data: the file is created readable by the kiosk's user only
-    // (SQLite gives the -wal and -shm files the same mode).
-    const int fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return {false, "cannot open " + m_path.string() + ": " + std::strerror(errno)};
-    ::close(fd);
+    // (SQLite gives the -wal and -shm files the same mode). Only a new file is opened here:
+    // closing any descriptor of leads.db drops every POSIX lock this process holds on it,
+    // those of the connections already open too, and another process (sqlite3, a backup)
+    // then thinks it is the last one and deletes the -wal file they use.
+    if (const int fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0)
+        ::close(fd);
+    else if (errno != EEXIST)
+        return {false, "cannot open " + m_path.string() + ": " + std::strerror(errno)};
     if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
         return fail("cannot open the lead database");
     sqlite3_busy_timeout(m_db, 5000);
