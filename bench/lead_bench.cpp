@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
     {
         kiosk::core::LeadStore store(big);
         if (!store.open()) return 1;
-        count = store.count();
+        count = store.count().value;
     }
     const double openMs = ms(Clock::now() - t0);
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <iostream>
 
 namespace kiosk {
 
@@ -29,7 +30,9 @@ std::pair<std::int64_t, std::int64_t> localDay(std::int64_t nowMs) {
 Backoffice::Backoffice(core::LeadStore& store, core::SyncWorker& sync, const core::ConfigLoad& config,
                        const core::Content& content, std::vector<core::Problem> contentProblems, std::string version)
     : m_store(store), m_sync(sync), m_config(config.config), m_content(content), m_problems(std::move(contentProblems)),
-      m_version(std::move(version)), m_pin(store.path().parent_path() / "pin_attempts") {
+      m_version(std::move(version)), m_pin(store.path().parent_path() / "pin_attempts"),
+      m_keeper(store.path(), {.log = [](const std::string& m) { std::cerr << "kiosk: " << m << '\n'; }}) {
+    m_keeper.start(); // its first quick_check runs now, beside the first frames
     const auto dataDir = store.path().parent_path();
     // Remembered beside the leads: should the config later not be readable, its defaults
     // must not bring back the demo PIN.
@@ -53,7 +56,7 @@ ui::StaffBackend Backoffice::backend() {
     b.snapshot = [this] { return snapshot(); };
     b.syncNow = [this] { m_sync.wake(); };
     b.startExport = [this](const ui::ExportRequest& r) { startExport(r); };
-    b.contentProblems = m_problems;
+    b.contentProblems = ui::showProblems(m_problems);
     b.kioskId = m_config.kioskId;
     b.version = m_version;
     return b;
@@ -62,7 +65,14 @@ ui::StaffBackend Backoffice::backend() {
 ui::StaffSnapshot Backoffice::snapshot() {
     ui::StaffSnapshot s;
     const auto [dayStart, offset] = localDay(wallMs());
-    s.stats = m_store.stats(dayStart, offset);
+    auto stats = m_store.stats(dayStart, offset);
+    s.stats = std::move(stats.value);
+    m_keeper.requestCheck(); // the panel is open: a check unless one ran in the last minute
+    s.store = m_keeper.health();
+    if (!stats && s.store.ok) {
+        s.store.ok = false;
+        s.store.problem = stats.error;
+    }
     s.sync = m_sync.status();
     for (const auto& d : core::exportDestinations(m_config.staff.exportDir)) s.destinations.push_back(d.string());
     std::lock_guard lock(m_jobMutex);

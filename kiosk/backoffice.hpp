@@ -3,6 +3,7 @@
 #include "core/config.hpp"
 #include "core/content/content.hpp"
 #include "core/leads/lead_store.hpp"
+#include "core/leads/store_keeper.hpp"
 #include "core/staff/pin.hpp"
 #include "core/sync/sync_worker.hpp"
 #include "ui/staff.hpp"
@@ -43,6 +44,7 @@ private:
     ui::ExportJob m_job;
     std::atomic<double> m_progress{0};
     std::thread m_exporter;
+    core::StoreKeeper m_keeper; ///< checks and checkpoints leads.db on its own thread
 };
 
 } // namespace kiosk

@@ -19,7 +19,6 @@
 #include <iostream>
 #include <fstream>
 #include <random>
-#include <regex>
 #include <sstream>
 
 namespace kiosk::cli {
@@ -36,11 +35,28 @@ std::int64_t nowMs() {
 
 /// The lead database a command works on, which must exist: with a mistyped --data-dir an
 /// erase would make an empty one and report "0 erased" while the visitor's data stays.
-bool databaseThere(const Paths& p) {
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(p.dataDir / "leads.db", ec)) return true;
-    std::cerr << "kiosk: no lead database at " << (p.dataDir / "leads.db") << " — check --data-dir\n";
-    return false;
+/// `text` with its pin_hash line replaced by `line`, or `line` added below [staff] (a new
+/// [staff] at the end when there is none). Line by line, not std::regex: libstdc++'s regex
+/// recurses per character, and a megabyte-long line would overflow the stack.
+std::string withPinHash(const std::string& text, const std::string& line) {
+    const auto startsWithKey = [](std::string_view l, std::string_view key) {
+        const size_t b = l.find_first_not_of(" \t");
+        if (b == std::string_view::npos || l.substr(b, key.size()) != key) return false;
+        if (key.front() == '[') return true;
+        const size_t e = l.find_first_not_of(" \t", b + key.size());
+        return e != std::string_view::npos && l[e] == '=';
+    };
+    size_t staffEnd = std::string::npos;
+    for (size_t pos = 0; pos < text.size();) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        const std::string_view l(text.data() + pos, end - pos);
+        if (startsWithKey(l, "pin_hash")) return text.substr(0, pos) + line + text.substr(end);
+        if (staffEnd == std::string::npos && startsWithKey(l, "[staff]")) staffEnd = end;
+        pos = end + 1;
+    }
+    if (staffEnd != std::string::npos) return text.substr(0, staffEnd) + "\n" + line + text.substr(staffEnd);
+    return text + (text.empty() || text.back() == '\n' ? "" : "\n") + "\n[staff]\n" + line + "\n";
 }
 } // namespace
 
@@ -49,7 +65,7 @@ int checkContent(const Paths& p) {
     printProblems(loaded.problems);
     const auto& c = loaded.content;
     size_t errors = 0, warnings = 0;
-    for (const auto& q : loaded.problems) (q.error ? errors : warnings)++;
+    for (const auto& q : loaded.problems) (q.error ? errors : warnings) += q.more > 0 ? size_t(q.more) : 1;
     std::printf("%s: %zu companies, %zu sectors, %zu strings; %zu errors, %zu warnings\n", p.content.c_str(),
                 c.companies.size(), c.sectors.size(), c.strings.size(), errors, warnings);
     return errors ? 1 : 0;
@@ -72,29 +88,41 @@ int leadsGenerate(const Paths& p, long long count, unsigned long long seed) {
             return 1;
         }
     }
-    std::printf("%lld synthetic leads added to %s (%lld in total)\n", count, store.path().c_str(), store.count());
+    std::printf("%lld synthetic leads added to %s (%lld in total)\n", count, store.path().c_str(), store.count().value);
     return 0;
 }
 
 int leadsList(const Paths& p) {
+    // Reading must not create: a mistyped --data-dir is an error, not an empty list.
     core::LeadStore store(p.dataDir / "leads.db");
-    if (auto r = store.open(); !r) {
+    if (auto r = store.openReadOnly(); !r) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;
     }
-    for (const auto& l : store.all()) {
+    const auto leads = store.all();
+    // What could be read is listed, then the damage: staff see both, scripts see the exit code.
+    for (const auto& l : leads.value) {
         std::string ex;
         for (const auto& e : l.exhibitors) ex += (ex.empty() ? "" : ",") + e;
         std::printf("%s  %s  %-8s %s %s <%s>  %s\n", core::isoUtc(l.createdMs).c_str(), l.id.c_str(),
                     l.syncState.c_str(), l.firstName.c_str(), l.lastName.c_str(), l.email.c_str(), ex.c_str());
     }
+    if (!leads) {
+        std::fflush(stdout);
+        std::cerr << "kiosk: " << leads.error << " — the list above is incomplete\n";
+        return 1;
+    }
     return 0;
 }
 
 int leadsErase(const Paths& p, const std::string& email) {
-    if (!databaseThere(p)) return 1;
     core::LeadStore store(p.dataDir / "leads.db");
     std::vector<core::ErasedLead> erased;
+    // "0 erased" from a new, empty database on a mistyped --data-dir would be a lie.
+    if (auto r = core::LeadStore::present(store.path()); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
     if (auto r = store.eraseByEmail(email, nowMs(), erased); !r) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;
@@ -106,10 +134,13 @@ int leadsErase(const Paths& p, const std::string& email) {
 }
 
 int leadsPurge(const Paths& p, double olderThanDays) {
-    if (!databaseThere(p)) return 1;
     core::LeadStore store(p.dataDir / "leads.db");
     long long removed = 0;
     const auto before = nowMs() - static_cast<std::int64_t>(olderThanDays * 86'400'000.0);
+    if (auto r = core::LeadStore::present(store.path()); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
     if (auto r = store.purgeSynced(before, removed); !r) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;
@@ -160,8 +191,12 @@ int exportLeads(const Paths& p, const std::string& format, const std::string& ou
     o.delimiter = delimiter.empty() ? ';' : delimiter[0];
     o.headerLang = lang == "en" ? core::Lang::En : core::Lang::De;
     o.company = company;
-    if (!databaseThere(p)) return 1;
-    const auto r = core::exportLeads(p.dataDir / "leads.db", o, out);
+    const auto db = p.dataDir / "leads.db";
+    if (auto r = core::LeadStore(db).openReadOnly(); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
+    const auto r = core::exportLeads(db, o, out);
     if (!r.ok) {
         std::cerr << "kiosk: " << r.error << '\n';
         return 1;
@@ -187,27 +222,30 @@ int setPin(const Paths& p) {
         std::cerr << "kiosk: hashing the PIN failed\n";
         return 1;
     }
+    // A symlinked config (into a managed folder, say) is edited where it points: replacing
+    // the link by a copy would leave the old hash in the real file, to come back later.
+    std::error_code ec;
+    const std::filesystem::path real = std::filesystem::canonical(p.config, ec);
+    const std::filesystem::path& file = ec ? p.config : real;
     // Edit the file as text, so the comments staff rely on stay where they are.
     std::string text;
-    {
-        std::ifstream in(p.config);
+    if (std::filesystem::exists(file, ec)) {
+        // A file that exists but cannot be read must not be replaced by one holding only the PIN.
+        std::ifstream in(file, std::ios::binary);
         std::stringstream ss;
-        ss << in.rdbuf();
+        if (!in || !(ss << in.rdbuf()) || in.bad()) {
+            std::cerr << "kiosk: cannot read " << file << ": " << std::strerror(errno) << " — nothing changed\n";
+            return 1;
+        }
         text = ss.str();
     }
-    const std::string line = "pin_hash = \"" + hash + "\"";
-    std::smatch m;
-    static const std::regex existing(R"((^|\n)[ \t]*pin_hash[ \t]*=[^\n]*)");
-    static const std::regex section(R"((^|\n)[ \t]*\[staff\][^\n]*)");
-    if (std::regex_search(text, m, existing)) text.replace(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)), m.str(1) + line);
-    else if (std::regex_search(text, m, section)) text.insert(static_cast<size_t>(m.position(0) + m.length(0)), "\n" + line);
-    else text += (text.empty() || text.back() == '\n' ? "" : "\n") + std::string("\n[staff]\n") + line + "\n";
+    text = withPinHash(text, "pin_hash = \"" + hash + "\"");
     // The new file takes the old one's owner, group and mode (the package makes it
     // root:stand-kiosk 0640 so the service can read it), never readable by others,
     // and is 0600 from its first byte: it holds the PIN hash and sync secrets.
-    const std::string tmp = p.config.string() + ".tmp";
+    const std::string tmp = file.string() + ".tmp";
     struct stat old {};
-    const bool existed = ::stat(p.config.c_str(), &old) == 0;
+    const bool existed = ::stat(file.c_str(), &old) == 0;
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
         std::cerr << "kiosk: cannot write " << tmp << ": " << std::strerror(errno) << '\n';
@@ -220,17 +258,17 @@ int setPin(const Paths& p) {
     }
     ok = ok && ::fsync(fd) == 0;
     ::close(fd);
-    if (!ok || std::rename(tmp.c_str(), p.config.c_str()) != 0) {
-        std::cerr << "kiosk: cannot replace " << p.config << ": " << std::strerror(errno) << '\n';
+    if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0) {
+        std::cerr << "kiosk: cannot replace " << file << ": " << std::strerror(errno) << '\n';
         std::filesystem::remove(tmp);
         return 1;
     }
-    auto check = core::loadConfig(p.config);
+    auto check = core::loadConfig(file);
     if (check.config.staff.pinHash != hash) {
-        std::cerr << "kiosk: the PIN was written but " << p.config << " does not read back; check its [staff] section\n";
+        std::cerr << "kiosk: the PIN was written but " << file << " does not read back; check its [staff] section\n";
         return 1;
     }
-    std::printf("PIN set in %s\n", p.config.c_str());
+    std::printf("PIN set in %s\n", file.c_str());
     // So that a config that later cannot be read keeps staff mode locked (docs/staff.md);
     // the kiosk also records it whenever it starts with a PIN.
     if (core::recordPinSet(p.dataDir)) std::printf("Noted in %s\n", core::pinSetMarker(p.dataDir).c_str());

@@ -4,6 +4,7 @@
 #include "core/config.hpp"
 #include "core/content/content.hpp"
 #include "core/leads/lead.hpp"
+#include "core/leads/lead_store.hpp"
 #include "core/paths.hpp"
 #include "core/sync/engine.hpp"
 #include "core/sync/outbox.hpp"
@@ -35,10 +36,8 @@ std::string when(std::int64_t ms) {
     return s;
 }
 
-/// Empty when the database is missing (nothing stored yet) or opens fine; else why not.
+/// Empty when the (existing) database opens fine; else why not.
 std::string openError(const std::filesystem::path& db) {
-    std::error_code ec;
-    if (!std::filesystem::exists(db, ec)) return {};
     core::sync::Outbox box(db);
     return box.open();
 }
@@ -70,6 +69,11 @@ int syncOnce(const Paths& p) {
     }
     auto content = core::loadContent(p.content, {core::shippedAssetsDir(), false});
     const auto db = p.dataDir / "leads.db";
+    // "Nothing to send" from a mistyped --data-dir would hide every waiting lead.
+    if (auto r = core::LeadStore::present(db); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
     if (const auto e = openError(db); !e.empty()) {
         std::cerr << "kiosk: " << e << '\n';
         return 1;
@@ -121,6 +125,23 @@ int status(const Paths& p) {
     auto config = core::loadConfig(p.config);
     for (const auto& q : config.problems) std::cerr << (q.error ? "" : "warning: ") << q.format() << '\n';
     const auto db = p.dataDir / "leads.db";
+    // Read-only first: a mistyped --data-dir is an error naming it, and nothing is created.
+    core::LeadStore store(db);
+    if (auto r = store.openReadOnly(); !r) {
+        std::cerr << "kiosk: " << r.error << '\n';
+        return 1;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto health = store.quickCheck();
+    const double checkS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!health) {
+        std::printf("Lead database: DAMAGED — %s\n", health.error.c_str());
+        std::cerr << "kiosk: " << health.error
+                  << " — copy the data folder as it is (leads.db with its -wal file) before anything else, and see "
+                     "docs/staff.md, \"The lead database is damaged\"\n";
+        return 1;
+    }
+    std::printf("Lead database: ok (PRAGMA quick_check, %.2f s)\n", checkS);
     if (const auto e = openError(db); !e.empty()) {
         std::cerr << "kiosk: " << e << '\n';
         return 1;

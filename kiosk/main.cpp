@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
     CommonOptions common;
     std::string windowed, script;
     bool virtualClock = false;
-    // Shared options work before or after a command's name (AUTOMATION.md).
+    // Shared options work before or after a command's name (docs/automation.md).
     auto addCommon = [&](CLI::App* a) {
         a->add_option("--content", common.content, "content folder (default: /etc/stand-kiosk/content if present, else the shipped demo content)");
         a->add_option("--data-dir", common.dataDir, "where the kiosk keeps its state (leads.db; default: $XDG_DATA_HOME/stand-kiosk)");

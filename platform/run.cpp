@@ -178,8 +178,9 @@ private:
 int run(const RunOptions& o, const core::Content& content, const core::KioskConfig& config, ui::LeadSink leads,
         ui::StaffBackend staff) {
     const bool kioskMode = !o.windowed;
-    // ENGINEERING.md §3: no synthetic mouse from touches, no mouse capture (it stops
-    // touch delivery on X11), stay visible on focus loss, our own signal handling.
+    // No synthetic mouse from touches (we track the finger ourselves, kiosk/ui/touch.hpp),
+    // no mouse capture (after SDL_CaptureMouse, SDL on X11 can stop delivering touches:
+    // SDL issue 11469), stay visible on focus loss, our own signal handling.
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
     SDL_SetHint(SDL_HINT_MOUSE_AUTO_CAPTURE, "0");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");

@@ -17,9 +17,10 @@ namespace kiosk::core {
 
 namespace {
 
-/// Where the raw text of a config file assigns a non-empty pin_hash, looked for without a
-/// TOML parser (the file may not parse): `line` is 0 when it does not; `unknown` when the
-/// file exists but cannot be read (or is too large to look through).
+/// Where the raw text of a config file assigns a non-empty pin_hash (or holds an Argon2id
+/// hash outside a comment), looked for without a TOML parser (the file may not parse): `line`
+/// is 0 when it does not; `unknown` when the file exists but cannot be read (too large to look
+/// through, or not UTF-8).
 struct RawPin {
     int line = 0;
     bool unknown = false;
@@ -45,16 +46,24 @@ RawPin scanPinHash(const std::filesystem::path& path) {
     ssize_t n = 0;
     while (text.size() <= kMaxBytes && (n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
     ::close(fd);
-    if (n < 0 || text.size() > kMaxBytes) {
+    // A NUL byte: saved as UTF-16 (Notepad's "Unicode"), so the words below cannot be seen.
+    if (n < 0 || text.size() > kMaxBytes || text.find('\0') != std::string::npos) {
         out.unknown = true;
         return out;
     }
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3); // a UTF-8 BOM before the first key
     int lineNo = 0;
+    int hashLine = 0; // the first line with an Argon2id hash outside a comment, wherever its key is
     for (size_t pos = 0; pos < text.size();) {
         const size_t end = std::min(text.find('\n', pos), text.size());
         std::string_view line(text.data() + pos, end - pos);
         pos = end + 1;
         ++lineNo;
+        // Only a PIN hash looks like this: under a key the scan below does not know
+        // (staff = { pin_hash = … }, staff . pin_hash, an escaped key name) it is a PIN still.
+        if (const size_t at = line.find("$argon2id$");
+            !hashLine && at != line.npos && line.substr(0, at).find('#') == line.npos)
+            hashLine = lineNo;
         const auto skip = [&line] {
             while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
         };
@@ -77,6 +86,7 @@ RawPin scanPinHash(const std::filesystem::path& path) {
         out.line = lineNo;
         return out;
     }
+    out.line = hashLine;
     return out;
 }
 

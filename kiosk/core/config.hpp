@@ -33,7 +33,7 @@ struct KioskConfig {
     std::string kioskId = "kiosk-1";
     double idleTimeoutS = 60.0; ///< total idle time on browse/profile before returning to attract
     double idleWarningS = 30.0; ///< the last seconds of it show a countdown with "Continue"
-    double diagonalInch = 43.0; ///< screen size, to derive mm -> px (DESIGN.md)
+    double diagonalInch = 43.0; ///< screen size, to derive mm -> px (docs/design.md)
     double pixelPitchMm = 0.0;  ///< overrides diagonalInch when > 0
     std::string theme = "light";
     std::string renderer = "auto"; ///< "auto", "gl" or "software" (platform/renderer.hpp)

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kiosk::core {
@@ -47,7 +48,17 @@ private:
     std::set<std::string> m_seen;
 };
 
-/// Parses a file; on a syntax error records it and returns nullopt.
+/// Files larger than this are refused unread (every shipped file is a few KiB).
+constexpr size_t kMaxTomlBytes = 4 * 1024 * 1024;
+/// Deeper nesting is refused before parsing: toml++ and the readers recurse per level.
+constexpr int kMaxTomlDepth = 64;
+
+/// Parses TOML text named `displayName`; on any failure (too large, too deeply nested,
+/// a syntax error) records a problem and returns nullopt.
+std::optional<toml::table> parseToml(std::string_view text, const std::string& displayName, std::vector<Problem>& problems);
+
+/// Reads and parses a file. nullopt, with a problem, when it is missing, cannot be read
+/// (permissions: "cannot be read: permission denied"), or parseToml refuses it.
 std::optional<toml::table> parseTomlFile(const std::string& path, const std::string& displayName,
                                          std::vector<Problem>& problems);
 

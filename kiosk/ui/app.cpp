@@ -367,7 +367,7 @@ Intent App::drawNavBar(float height) {
     if (button("nav.home", ctx.tr("nav.home"), ImVec2(t.em(7), bh), ButtonKind::Secondary))
         out = intent::Goto{Screen::Attract};
 
-    // "Deutsch | English" as words, on every screen, within reach (DESIGN.md 10).
+    // "Deutsch | English" as words, on every screen, within reach (docs/design.md).
     const float lw = t.em(6.5f);
     ImGui::SetCursorScreenPos(ImVec2(disp.x - pad - 2 * lw - t.em(0.3f), top + pad));
     using core::Lang;

@@ -2,6 +2,7 @@
 /// functions wired in main.cpp: screens stay free of SQLite and threads.
 #pragma once
 #include "core/leads/lead_store.hpp"
+#include "core/leads/store_keeper.hpp"
 #include "core/problem.hpp"
 #include "core/sync/sync_worker.hpp"
 
@@ -30,10 +31,25 @@ struct ExportJob {
 /// Everything the staff panel shows, refreshed every few seconds while it is open.
 struct StaffSnapshot {
     core::LeadStats stats;
+    core::StoreHealth store; ///< PRAGMA quick_check and files changed under the kiosk
     core::SyncStatus sync;
     std::vector<std::string> destinations; ///< mounted USB sticks, then the export folder
     ExportJob job;
 };
+
+/// Content and config problems as the panel shows them: formatted once, when the back
+/// office is wired (not every frame), at most a few lines, and how many are not shown.
+struct ShownProblems {
+    struct Line {
+        std::string text;
+        bool error = true;
+    };
+    std::vector<Line> lines;
+    long long more = 0;
+};
+
+/// The first `max` problems, each cut to `maxBytes` (a key can be as long as its file).
+ShownProblems showProblems(const std::vector<core::Problem>& problems, size_t max = 8, size_t maxBytes = 300);
 
 struct StaffBackend {
     std::function<bool(const std::string&)> checkPin;  ///< counts the try, then checks
@@ -46,7 +62,7 @@ struct StaffBackend {
     std::function<StaffSnapshot()> snapshot;
     std::function<void()> syncNow;
     std::function<void(const ExportRequest&)> startExport;
-    std::vector<core::Problem> contentProblems;
+    ShownProblems contentProblems; ///< see showProblems()
     std::string kioskId, version;
 };
 

@@ -95,7 +95,7 @@ Theme setupTheme(float pxPerMm, const std::string& themeName) {
     Theme t;
     t.pxPerMm = pxPerMm;
     t.colors = themeName == "dark" ? darkPalette() : lightPalette();
-    // DESIGN.md: body 12 mm, captions 9 mm, headings 24 mm (at 1080p on 43": 24/18/48 px).
+    // docs/design.md: body 12 mm, captions 9 mm, headings 24 mm (at 1080p on 43": 24/18/48 px).
     // The floor keeps small windows (tests, a laptop) readable.
     const float body = std::round(std::max(16.0f, 12.0f * pxPerMm));
     t.setEm(body);

@@ -2,7 +2,7 @@
 ///
 /// Dear ImGui 1.86 polls the mouse and ignores SDL finger events, so the platform
 /// (and the script player) push FingerEvents here and `apply()` writes
-/// io.MousePos / io.MouseDown before each frame (ENGINEERING.md §3).
+/// io.MousePos / io.MouseDown before each frame.
 #pragma once
 #include <imgui.h>
 

@@ -182,6 +182,9 @@ def check_config(res, root, source_dir, tmp):
     res.check(f"kiosk.toml has every key the loader reads ({sum(len(v) for v in want.values())} in config.cpp)",
               bool(want) and not missing, f"missing {missing}")
     exe = os.path.join(root, "usr", "bin", "stand-kiosk")
+    # status only reads (a missing data dir is an error): give it a database first.
+    run([exe, "--config", path, "leads", "generate", "--count", "1", "--data-dir", os.path.join(tmp, "status-data")],
+        timeout=60)
     r = run([exe, "--config", path, "status", "--data-dir", os.path.join(tmp, "status-data")], timeout=60)
     res.check("packaged stand-kiosk --config kiosk.toml status: exit 0, no problem lines on stderr",
               r.returncode == 0 and not r.stderr.strip(), f"exit {r.returncode}, stderr {r.stderr.strip()[:300]!r}")

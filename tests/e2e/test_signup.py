@@ -12,7 +12,6 @@ line through `--script -` like a visitor's finger, and the lead database checked
    as is the JSON payload that sync sends.
 4. PRAGMA integrity_check, and leads.db (and its -wal/-shm) readable by the owner only.
 """
-import argparse
 import hashlib
 import json
 import os
@@ -177,11 +176,7 @@ def check_lead(r, row, want, consent, event_id, window_ms):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
-    out = harness.fresh_dir(a.out)
+    kiosk_bin, out = harness.kiosk_and_out()
     data = os.path.join(out, "data")  # created by the kiosk itself
     db_path = os.path.join(data, "leads.db")
     with open(os.path.join(REPO, "content", "consent.toml"), "rb") as f:
@@ -191,9 +186,6 @@ def main() -> int:
 
     r = harness.Results()
     t_start = time.monotonic()
-    xvfb, display = harness.start_xvfb("1920x1080")
-    transcript = open(os.path.join(out, "transcript.txt"), "w", encoding="utf-8")
-    kiosk = None
 
     def leads():
         if not os.path.exists(db_path):
@@ -205,10 +197,9 @@ def main() -> int:
         finally:
             con.close()
 
-    try:
+    with harness.KioskSession(out) as session:
         wall_start = int(time.time() * 1000) - 1000
-        kiosk = harness.kiosk_script(os.path.abspath(a.kiosk), display, "--data-dir", data, cwd=out,
-                                     stderr_path=os.path.join(out, "kiosk-stderr.log"), transcript=transcript)
+        kiosk = session.start(kiosk_bin, "--data-dir", data)
         d = Driver(kiosk, r)
 
         # -- 1: an empty form is not stored ------------------------------------------------
@@ -286,9 +277,7 @@ def main() -> int:
         d.quiet("tap signup.submit")
         d.do("expect-screen thanks")
         d.quiet("shot thanks-en.png")
-        code = kiosk.close()
-        kiosk = None
-        r.equal("kiosk exit status at the end of its input", code, 0)
+        r.equal("kiosk exit status at the end of its input", kiosk.close(), 0)
         wall_end = int(time.time() * 1000)
 
         # -- the database -------------------------------------------------------------------
@@ -316,13 +305,6 @@ def main() -> int:
             con.close()
         r.equal("file mode of leads.db", oct(stat.S_IMODE(os.stat(db_path).st_mode)), "0o600")
         r.equal("file mode of the data folder it created", oct(stat.S_IMODE(os.stat(data).st_mode)), "0o700")
-    finally:
-        if kiosk is not None:
-            kiosk.proc.kill()
-            kiosk.close()
-        transcript.close()
-        xvfb.terminate()
-        xvfb.wait()
     print(f"runtime {time.monotonic() - t_start:.1f} s")
     return r.summary()
 

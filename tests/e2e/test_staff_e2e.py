@@ -11,7 +11,8 @@ the virtual clock:
    a 30 s lock on the boot clock. The lock runs on CLOCK_BOOTTIME (same boot id), so instead
    of waiting 30 s the file is set to a lock that ran out a second ago: the right PIN opens
    the panel and resets the file; an export to a temp export_dir writes all-leads, one file
-   per exhibitor (only its leads) and erasures.csv; close returns to attract.
+   per exhibitor (only its leads) and erasures.csv; close returns to attract. The test reads
+   leads.db meanwhile, and the kiosk does not report its -wal file removed.
 4. exit on the panel ends the kiosk with status 0.
 5. `kiosk set-pin` (PIN from stdin): then only that PIN opens the panel, not the demo PIN;
    DATA/pin_set records that a PIN was set.
@@ -302,6 +303,11 @@ def main() -> int:
         check("close returns to attract", ok, why)
         code = k.close()
         check("quit exits 0", code == 0, f"exit {code}")
+        # The test read leads.db above while the kiosk ran: a reader of another process must
+        # find the kiosk's locks and leave the -wal file alone (no notice to staff).
+        log = open(os.path.join(out, "kiosk-stderr.log"), encoding="utf-8", errors="replace").read()
+        check("nothing touched the WAL: no 'was removed or replaced' notice", "was removed or replaced" not in log,
+              [line for line in log.splitlines() if "was removed or replaced" in line])
 
         # ---- 4: exit on the panel ends the kiosk
         k = start_kiosk(common)
@@ -327,6 +333,43 @@ def main() -> int:
         check("set-pin stores an Argon2id hash and keeps the comments", s.returncode == 0
               and 'pin_hash = "$argon2id$' in text and "# staff keep this comment" in text and "24680" not in text,
               s.stderr.strip())
+        # set-pin edits the file line by line: a megabyte-long pin_hash line once overflowed
+        # the stack of the regex it used (exit 139); a [staff] section gets the line below it.
+        config3 = os.path.join(out, "kiosk-longline.toml")
+        with open(config3, "w", encoding="utf-8") as f:
+            f.write('[staff]\nexport_dir = "/tmp"\n[sync]\n# pin_hash = "x"\npin_hash = "' + "a" * 1_000_000 + '"\n')
+        s3 = subprocess.run([kiosk_bin, "set-pin", "--config", config3], input="24680\n", capture_output=True, text=True)
+        text3 = open(config3, encoding="utf-8").read()
+        check("set-pin on a megabyte-long pin_hash line replaces it, no crash", s3.returncode in (0, 1)
+              and "a" * 1000 not in text3 and text3.count('pin_hash = "$argon2id$') == 1 and "# pin_hash" in text3,
+              f"exit {s3.returncode}: {s3.stderr.strip()[:300]}")
+        config4 = os.path.join(out, "kiosk-staff.toml")
+        with open(config4, "w", encoding="utf-8") as f:
+            f.write('[staff]\nexport_dir = "/tmp"\n\n[kiosk]\nid = "k"\n')
+        s4 = subprocess.run([kiosk_bin, "set-pin", "--config", config4], input="24680\n", capture_output=True, text=True)
+        check("set-pin puts the hash below an existing [staff]", s4.returncode == 0
+              and open(config4, encoding="utf-8").read().startswith('[staff]\npin_hash = "$argon2id$'), s4.stderr.strip())
+        folder = os.path.join(out, "config-is-a-folder")
+        os.makedirs(folder, exist_ok=True)
+        s5 = subprocess.run([kiosk_bin, "set-pin", "--config", folder], input="24680\n", capture_output=True, text=True)
+        check("set-pin on a config it cannot read changes nothing", s5.returncode != 0 and os.path.isdir(folder),
+              f"exit {s5.returncode}: {s5.stderr.strip()}")
+        # A config that is a symlink (e.g. into a managed folder): the PIN goes into the file it
+        # names. Replacing the link by a copy would leave the old hash there, to come back
+        # with the next roll-out of that folder.
+        managed = os.path.join(out, "managed")
+        os.makedirs(managed, exist_ok=True)
+        target = os.path.join(managed, "kiosk.toml")
+        link = os.path.join(out, "kiosk-link.toml")
+        with open(target, "w", encoding="utf-8") as f:
+            f.write('[kiosk]\nid = "kiosk-e2e"\n\n[staff]\npin_hash = ""\n')
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(target, link)
+        s = subprocess.run([kiosk_bin, "set-pin", "--config", link], input="13579\n", capture_output=True, text=True)
+        check("set-pin through a symlinked config writes the file it names and keeps the link",
+              s.returncode == 0 and os.path.islink(link) and 'pin_hash = "$argon2id$' in open(target).read(),
+              f"{s.stderr.strip()} link kept: {os.path.islink(link)}")
         data2 = os.path.join(out, "data-pin")
         k = start_kiosk(["--data-dir", data2, "--config", config2, "--content", content])
         ok, why = k.run(["longpress staff.corner 3100", "expect-screen pin"] + pin_lines("1234") + ["expect-screen pin"])

@@ -8,7 +8,8 @@ A visitor types into the sign-up form and then
    and again, with the email typed by a badge scanner (a keyboard wedge: xdotool types it
    in one burst through X11, SDL and ImGui's input queue of 16-bit characters);
 3. completes a sign-up, with text typed and deleted again and a message whose spacing the
-   form cleans before storing it, and taps "done" on the thanks screen.
+   form cleans before storing it, and taps "done" on the thanks screen;
+4. with 500 companies (bench/make_content.py), types into the exhibitor search and cancels.
 After each, `gcore` dumps the running kiosk and the dump must not hold the text the visitor
 typed and that was not stored, in UTF-8 nor in UTF-16 (ImGui's ImWchar). A dump taken before
 the first wipe must hold it: that shows the text reached the process and the search finds it.
@@ -27,7 +28,6 @@ Not checked: single characters (a key event, the keyboard's one-letter preview) 
 glyph quads of the last sign-up frame that ImGui's draw lists may still hold (positions and
 atlas coordinates, not text).
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -37,6 +37,9 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+import make_content  # noqa: E402
 
 WINDOW = 6
 NAME_FIELDS = ("first_name", "last_name", "company", "job_title")
@@ -127,23 +130,16 @@ def describe(hits, limit=8):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
-    out = harness.fresh_dir(a.out)
+    kiosk_bin, out = harness.kiosk_and_out()
     data = os.path.join(out, "data")
     r = harness.Results()
     if not r.check("gcore is installed (gdb)", shutil.which("gcore"), "apt-get install gdb"):
         return r.summary()
     t_start = time.monotonic()
-    xvfb, display = harness.start_xvfb("1920x1080")
-    transcript = open(os.path.join(out, "transcript.txt"), "w", encoding="utf-8")
-    kiosk = None
     dumps = os.path.join(out, "core")
-    try:
-        kiosk = harness.kiosk_script(os.path.abspath(a.kiosk), display, "--data-dir", data, cwd=out,
-                                     stderr_path=os.path.join(out, "kiosk-stderr.log"), transcript=transcript)
+    with harness.KioskSession(out) as session:
+        display = session.display
+        kiosk = session.start(kiosk_bin, "--data-dir", data)
         v = Visitor(kiosk, r)
         pid = kiosk.proc.pid
         # Longer than 30 characters each, so that heap blocks freed on the way hold the middle of a marker.
@@ -224,16 +220,28 @@ def main() -> int:
         r.check("after a sign-up, no text typed but not stored is left (deleted text, the message as typed)",
                 not hits, describe(hits))
 
-        code = kiosk.close()
-        kiosk = None
-        r.equal("kiosk exit status at the end of its input", code, 0)
-    finally:
-        if kiosk is not None:
-            kiosk.proc.kill()
-            kiosk.close()
-        transcript.close()
-        xvfb.terminate()
-        xvfb.wait()
+        r.equal("kiosk exit status at the end of its input", kiosk.close(), 0)
+
+        # -- 4: 500 companies: the exhibitor search, then cancel ------------------------------
+        # The sign-up lists more than 12 exhibitors only with a search field; what is typed
+        # there is the visitor's text too (longer than 30 characters, as above).
+        big = os.path.join(out, "content-500")
+        make_content.make(big, companies=500)
+        kiosk = session.start(kiosk_bin, "--data-dir", data, "--content", big)
+        v = Visitor(kiosk, r)
+        searched = "zqxjvkwp" * 5
+        v.do("tap attract.start")
+        v.do("tap browse.signup")
+        v.do("expect-screen signup")
+        v.focus("exhibitor_search")
+        v.keys(searched)
+        v.do("tap kbd.done")
+        v.do("tap signup.cancel")
+        r.check("500 companies, cancel: back on browse", v.do("expect-screen browse"))
+        hits = found(core_dump(kiosk.proc.pid, dumps), patterns([searched]))
+        r.check("after a search in the exhibitor list and cancel, none of it is left in the process", not hits,
+                describe(hits))
+        r.equal("kiosk (500 companies) exit status at the end of its input", kiosk.close(), 0)
     print(f"runtime {time.monotonic() - t_start:.1f} s")
     return r.summary()
 

@@ -8,13 +8,16 @@ A test imports it with
 
 and uses what it needs:
 
+- kiosk_and_out(): the command line of a test that takes only --kiosk and --out.
 - Results: counts checks, prints one line per check and the final `N passed, M failed`.
 - start_xvfb(), display_env(): a private Xvfb on a free display number.
 - ScriptedKiosk, kiosk_script(): the kiosk playing `--script -`, driven one line at a time.
+- KioskSession: Xvfb, a transcript and one scripted kiosk, all ended on the way out.
 - wait_or_kill(), terminate_timed(), stop_group(): ending a kiosk (and the processes it started).
 - cage_unavailable(), cage_env(): the deployed unit's command under the real cage, headless.
 - fresh_dir(), remove_unless(), snapshot_db(), unit_values(): small helpers several tests need.
 """
+import argparse
 import os
 import queue
 import shlex
@@ -26,6 +29,18 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 UNIT = os.path.join(REPO, "platform", "linux", "stand-kiosk.service")
+
+
+# ---- command line ---------------------------------------------------------------------------
+
+def kiosk_and_out():
+    """Parses the command line of a test that takes `--kiosk BINARY --out FOLDER`; returns the
+    kiosk's absolute path and the --out folder, made fresh (fresh_dir)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kiosk", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    return os.path.abspath(a.kiosk), fresh_dir(a.out)
 
 
 # ---- results --------------------------------------------------------------------------------
@@ -248,6 +263,37 @@ def kiosk_script(binary, display, *args, **kw):
     """The kiosk binary on `display` with the virtual clock, playing `--script -`, then `args`
     (ScriptedKiosk's keyword arguments in `kw`)."""
     return ScriptedKiosk([binary, "--virtual-clock", "--script", "-", *args], env=display_env(display), **kw)
+
+
+class KioskSession:
+    """A private Xvfb (`display`) and OUT/transcript.txt, for kiosks started with start():
+    playing `--script -`, stderr appended to OUT/kiosk-stderr.log. Use it in a `with`: on
+    the way out a kiosk the test did not close() is killed, then the transcript is closed
+    and Xvfb stopped."""
+
+    def __init__(self, out, size="1920x1080"):
+        self.out = out
+        self.xvfb, self.display = start_xvfb(size)
+        self.transcript = open(os.path.join(out, "transcript.txt"), "w", encoding="utf-8")
+        self.kiosk = None
+
+    def start(self, binary, *args):
+        """The kiosk `binary` with `args` (a ScriptedKiosk)."""
+        self.kiosk = kiosk_script(binary, self.display, *args, cwd=self.out,
+                                  stderr_path=os.path.join(self.out, "kiosk-stderr.log"), transcript=self.transcript)
+        return self.kiosk
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.kiosk is not None and self.kiosk.proc.returncode is None:
+            self.kiosk.proc.kill()
+            self.kiosk.close()
+        self.transcript.close()
+        self.xvfb.terminate()
+        self.xvfb.wait()
+        return False
 
 
 # ---- ending processes -----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // Helpers shared by the doctest suites (unit_tests and ui_tests): a scratch folder
 // under the system temp dir, reading a whole file, a tmpfs mounted for one scope,
-// file modes. (A raw SQLite connection: test_db.hpp.) Header-only; include it with
-// `#include "../support/test_support.hpp"` from tests/unit or tests/ui.
+// file modes, a check run in a child process (as nobody). (A raw SQLite connection:
+// test_db.hpp.) Header-only; include it with `#include "../support/test_support.hpp"`
+// from tests/unit or tests/ui.
 //
 // Everything lives in kiosk::test; a test file pulls in what it uses with
 // `using kiosk::test::TempDir;` and so on.
@@ -11,10 +12,13 @@
 
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <random>
 #include <string>
@@ -113,5 +117,49 @@ private:
     std::string m_error;
 };
 
+/// Runs `body` in a forked child and returns what it returned, its verdict (by convention ""
+/// when it passed), passed back through a pipe. The child ends with _exit: nothing `body`
+/// leaves open is closed, as after a SIGKILL or a power cut, and no doctest machinery runs
+/// there (an exception becomes the verdict instead of running the rest of the suite in the
+/// child). REQUIREs that the child exited normally, its verdict passed back whole.
+inline std::string inChild(const std::function<std::string()>& body) {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(fds[0]);
+        std::string verdict;
+        try {
+            verdict = body();
+        } catch (const std::exception& e) {
+            verdict = std::string("(the child threw: ") + e.what() + ")";
+        } catch (...) {
+            verdict = "(the child threw)";
+        }
+        const ssize_t n = ::write(fds[1], verdict.data(), verdict.size());
+        ::_exit(n == ssize_t(verdict.size()) ? 0 : 1);
+    }
+    ::close(fds[1]);
+    std::string verdict;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) verdict.append(buf, size_t(n));
+    ::close(fds[0]);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE_MESSAGE(WEXITSTATUS(status) == 0, "the child could not pass its verdict back");
+    return verdict;
+}
+
+/// inChild() as nobody (uid and gid 65534) when the tests run as root, where file modes
+/// stop no one; as the user the tests run as otherwise. Returns "(setuid failed)" when the
+/// child could not give up root.
+inline std::string asNobody(const std::function<std::string()>& body) {
+    return inChild([&]() -> std::string {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) return "(setuid failed)";
+        return body();
+    });
+}
 
 } // namespace kiosk::test

@@ -22,7 +22,7 @@ public:
 
     /// Renders n frames; the virtual clock advances 1/60 s per frame.
     void frames(int n = 1);
-    /// Plays script lines (AUTOMATION.md); returns the exit code. Output in `out`.
+    /// Plays script lines (docs/automation.md); returns the exit code. Output in `out`.
     int play(const std::string& script);
 
     void tap(ImVec2 p);

@@ -148,7 +148,7 @@ TEST_CASE("portrait and 4K layouts keep every control on screen") {
             CAPTURE(w.id);
             CHECK(w.max.x <= size.x);
             CHECK(w.max.y <= size.y);
-            // DESIGN.md: touch targets at least 20 mm (the theme's px per mm at 43")
+            // docs/design.md: touch targets at least 20 mm (the theme's px per mm at 43")
             CHECK(w.max.y - w.min.y >= 20.0f * kiosk::ui::theme().pxPerMm - 1.0f);
         }
     }

@@ -41,10 +41,10 @@ TEST_CASE("the whole form filled by keyboard taps is stored exactly, after which
     Headless h;
     REQUIRE(h.play(kFill) == 0);
     CHECK(h.play("expect-text signup.first_name Zoë\nexpect-text signup.last_name Müller-Lüdenscheidt\n") == 0);
-    CHECK(h.store->count() == 0);
+    CHECK(h.store->count().value == 0);
     CHECK(h.play("tap signup.submit\nexpect-screen thanks\n") == 0);
-    REQUIRE(h.store->count() == 1);
-    const auto l = h.store->all().front();
+    REQUIRE(h.store->count().value == 1);
+    const auto l = h.store->all().value.front();
     CHECK(l.firstName == "Zoë");
     CHECK(l.lastName == "Müller-Lüdenscheidt");
     CHECK(l.email == "Zoë.O'Brien@straße.example.de"); // trimmed, domain lower-cased
@@ -73,7 +73,7 @@ TEST_CASE("every validation error is shown, the first problem gets the focus, no
     for (const auto& e : h.app().state().signup.errors) fields.push_back(e.field);
     CHECK(fields == std::vector<std::string>{"first_name", "last_name", "email", "exhibitors", "consent"});
     CHECK(h.app().state().signup.focused == "first_name");
-    CHECK(h.store->count() == 0);
+    CHECK(h.store->count().value == 0);
 
     CHECK(h.play("type A\ntap kbd.next\ntype B\ntap kbd.next\ntype not-an-email\ntap kbd.done\ntap signup.submit\n") == 0);
     REQUIRE_FALSE(h.app().state().signup.errors.empty());
@@ -82,7 +82,7 @@ TEST_CASE("every validation error is shown, the first problem gets the focus, no
     CHECK(h.app().state().signup.focused == "email");
     // What was typed is kept after an error.
     CHECK(h.play("expect-text signup.email not-an-email\n") == 0);
-    CHECK(h.store->count() == 0);
+    CHECK(h.store->count().value == 0);
 }
 
 TEST_CASE("a double tap on submit stores one lead") {
@@ -96,7 +96,7 @@ TEST_CASE("a double tap on submit stores one lead") {
     }
     h.frames(10);
     CHECK(h.app().screen() == Screen::Thanks);
-    CHECK(h.store->count() == 1);
+    CHECK(h.store->count().value == 1);
 }
 
 TEST_CASE("when the store fails the visitor keeps the form, and the lead is stored once it works again") {
@@ -107,10 +107,10 @@ TEST_CASE("when the store fails the visitor keeps the form, and the lead is stor
     CHECK(h.app().state().signup.storeFailed);
     CHECK(h.app().lastStoreError().find("full") != std::string::npos);
     CHECK(h.play("expect-text signup.first_name Zoë\n") == 0);
-    CHECK(h.store->count() == 0);
+    CHECK(h.store->count().value == 0);
     h.failWrites = false;
     CHECK(h.play("tap signup.submit\nexpect-screen thanks\n") == 0);
-    CHECK(h.store->count() == 1);
+    CHECK(h.store->count().value == 1);
 }
 
 TEST_CASE("the idle timeout wipes every field, the keyboard and the selection") {
@@ -190,8 +190,8 @@ TEST_CASE("consent.given_at is when the box was ticked, and its text is the one 
     const std::int64_t after = h.clock.wallMs();
     // The visitor switches to English after ticking, reads on, and submits 20 s later.
     REQUIRE(h.play("tap lang.en\nwait 20000\ntap signup.submit\nexpect-screen thanks\n") == 0);
-    REQUIRE(h.store->count() == 1);
-    const auto l = h.store->all().front();
+    REQUIRE(h.store->count().value == 1);
+    const auto l = h.store->all().value.front();
     CHECK(l.consent.atMs >= before);
     CHECK(l.consent.atMs <= after);
     CHECK(l.createdMs - l.consent.atMs >= 20000);
@@ -209,8 +209,8 @@ TEST_CASE("consent ticked, unticked and ticked again counts from the last tick, 
     REQUIRE(h.play("tap signup.consent\nwait 5000\ntap signup.consent\ntap lang.en\nwait 5000\n") == 0);
     const std::int64_t before = h.clock.wallMs();
     REQUIRE(h.play("tap signup.consent\ntap lang.de\nwait 3000\ntap signup.submit\nexpect-screen thanks\n") == 0);
-    REQUIRE(h.store->count() == 1);
-    const auto l = h.store->all().front();
+    REQUIRE(h.store->count().value == 1);
+    const auto l = h.store->all().value.front();
     CHECK(l.consent.atMs >= before);
     CHECK(l.consent.atMs < before + 1000);
     CHECK(l.consent.lang == "en");
@@ -286,8 +286,8 @@ TEST_CASE("500 exhibitors: a search narrows the list, a choice survives the sear
 
     REQUIRE(h.play("tap signup.consent\ntap signup.first_name\ntype Ada\ntap kbd.next\ntype Lovelace\ntap kbd.next\n"
                    "type ada@example.org\ntap kbd.done\ntap signup.submit\nexpect-screen thanks\n") == 0);
-    REQUIRE(h.store->count() == 1);
-    const auto lead = h.store->all().front();
+    REQUIRE(h.store->count().value == 1);
+    const auto lead = h.store->all().value.front();
     CHECK(lead.exhibitors == std::vector<std::string>{"big-250"});
     CHECK(lead.consent.version == h.content.content.consent.version);
 }

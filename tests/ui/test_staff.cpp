@@ -10,6 +10,7 @@
 
 #include "core/export/export.hpp"
 #include "core/leads/lead.hpp"
+#include "core/leads/store_keeper.hpp"
 #include "core/staff/pin.hpp"
 #include "ui/staff.hpp"
 #include "../support/test_support.hpp"
@@ -20,12 +21,14 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <random>
 #include <set>
 #include <string_view>
+#include <thread>
 
 namespace fs = std::filesystem;
 using kiosk::test::TempDir;
@@ -146,7 +149,9 @@ struct Office final : core::PinClock {
     bool asyncExport = false;     ///< startExport only marks the job running (a slow stick)
     ui::ExportRequest lastRequest;
     ui::ExportJob job;
+    ui::ShownProblems problems; ///< what the panel lists at the top
     core::ExportResult lastResult;
+    core::StoreKeeper* keeper = nullptr; ///< as the kiosk's back office: health from quick_check
 
     explicit Office(const TempDir& t)
         : pinFile(t / "data" / "pin_attempts"), dbPath(t / "data" / "leads.db"), exportDir(t / "usb") {
@@ -187,7 +192,11 @@ struct Office final : core::PinClock {
             ++snapshots;
             ui::StaffSnapshot s;
             const std::int64_t now = wall();
-            s.stats = store->stats(now / 86'400'000 * 86'400'000, 0); // a kiosk in UTC
+            s.stats = store->stats(now / 86'400'000 * 86'400'000, 0).value; // a kiosk in UTC
+            if (keeper) {
+                keeper->requestCheck();
+                s.store = keeper->health();
+            }
             for (const auto& d : core::exportDestinations(h->config.staff.exportDir)) s.destinations.push_back(d.string());
             s.job = job;
             return s;
@@ -215,6 +224,7 @@ struct Office final : core::PinClock {
             job.bytes = lastResult.bytes();
             job.folder = lastResult.files.empty() ? r.destination : lastResult.files.front().path.parent_path().string();
         };
+        b.contentProblems = problems;
         b.kioskId = "kiosk-test";
         b.version = "0.0-test";
         kiosk.app().setStaffBackend(std::move(b));
@@ -560,6 +570,49 @@ TEST_CASE("staff panel: the right PIN opens it and it shows today's and all coun
     CHECK(office.syncs == 1);
 }
 
+TEST_CASE("staff panel: a million problems are formatted once; it shows 8 and 'and N more' and a frame stays fast") {
+    TempDir t;
+    Office office(t);
+    {
+        std::vector<core::Problem> many(1'000'000, core::Problem{"x.toml", 3, "k", "unknown key", "remove it"});
+        many[0].key = std::string(1'000'000, 'k'); // one key as long as a file may be
+        many[1] = {"companies/a.toml", 4, "logo", "file 'a.png' not found", "fix the path", true};
+        many.push_back({"companies/b.toml", 0, "", "more problems", "fix the ones above", true, 2'000'000});
+        const auto start = std::chrono::steady_clock::now();
+        office.problems = ui::showProblems(many);
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+    }
+    REQUIRE(office.problems.lines.size() == 8);
+    CHECK(office.problems.more == 1'000'000 - 8 + 2'000'000);
+    CHECK(office.problems.lines[0].text.size() < 310);
+    CHECK(office.problems.lines[1].text == "companies/a.toml:4: logo: file 'a.png' not found — fix the path");
+    for (const ImVec2 size : {ImVec2(1920, 1080), ImVec2(1080, 1920)}) {
+        CAPTURE(size.x);
+        Headless h(size, configFor(office));
+        office.attach(h);
+        REQUIRE(h.play(std::string(kOpenPad) + kEnter1234 + "expect-screen staff\n") == 0);
+        double slowest = 0;
+        for (int i = 0; i < 10; ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            h.frames(1);
+            slowest = std::max(slowest, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+        CHECK(slowest < 1.0); // well under 50 ms in practice; coarse so a busy machine does not fail it
+        CHECK(shows("companies/a.toml:4: logo: file 'a.png' not found"));
+        CHECK(shows("and 2999992 more problems: kiosk check-content lists them all"));
+        // The panel under the list still works: the figures and the buttons are on screen.
+        CHECK(shows(tr(h, "staff.sync_title")));
+        for (const char* id : {"staff.sync", "staff.close", "staff.exit"}) {
+            CAPTURE(id);
+            const auto* w = h.widget(id);
+            REQUIRE(w);
+            CHECK(w->visible);
+            CHECK(w->max.y <= size.y);
+        }
+        CHECK(h.play("tap staff.close\nexpect-screen attract\n") == 0);
+    }
+}
+
 TEST_CASE("staff panel: export to the configured folder writes all-leads and one file per exhibitor and erasures.csv") {
     TempDir t;
     Office office(t);
@@ -671,6 +724,42 @@ TEST_CASE("staff panel: the export button does nothing while an export runs and 
     CHECK(shows(office.job.error));
     CHECK(h.play("tap staff.export\n") == 0);
     CHECK(office.exports == 2);
+}
+
+TEST_CASE("staff panel: a damaged lead database is shown, with whether new leads are still stored") {
+    TempDir t;
+    Office office(t);
+    std::vector<core::Lead> leads;
+    for (int n = 0; n < 2001; ++n) leads.push_back(lead(n, {"irk-valley-hydrogen"}, kWallStart - n * 1000));
+    REQUIRE(office.store->insertBatch(leads));
+    REQUIRE(office.store->checkpoint());
+    {
+        // Six page headers in the middle of the file overwritten.
+        const auto pages = static_cast<long>(fs::file_size(office.dbPath) / 4096);
+        std::fstream f(office.dbPath, std::ios::in | std::ios::out | std::ios::binary);
+        for (long p = pages / 2; p < pages / 2 + 6; ++p) {
+            f.seekp(p * 4096);
+            f.write(std::string(64, '\xa5').data(), 64);
+        }
+    }
+    core::StoreKeeper keeper(office.dbPath, {});
+    keeper.start();
+    for (int i = 0; i < 500 && !keeper.health().checked; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const core::StoreHealth health = keeper.health();
+    REQUIRE(health.checked);
+    REQUIRE_FALSE(health.ok);
+    Headless h(ImVec2(1920, 1080), configFor(office));
+    office.attach(h);
+    REQUIRE(h.play(kOpenPad) == 0);
+    REQUIRE(h.play(std::string(kEnter1234) + "expect-screen staff\n") == 0);
+    // Until a check has found something the panel says nothing about the database.
+    const std::string damaged = tr(h, "staff.db_damaged");
+    CHECK_FALSE(shows(damaged.substr(0, damaged.find("{problem}"))));
+    // The back office's keeper found the damage: the panel says so at its next refresh.
+    office.keeper = &keeper;
+    CHECK(h.play("wait 2100\nexpect-screen staff\n") == 0);
+    CHECK(shows(fill(damaged, "{problem}", health.problem)));
+    CHECK(shows(tr(h, health.canStore ? "staff.db_still_storing" : "staff.db_not_storing")));
 }
 
 TEST_CASE("staff panel: close returns to the attract loop and the pad asks for the PIN again") {

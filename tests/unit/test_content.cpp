@@ -1,11 +1,17 @@
 // Unit tests of loadContent(): the shipped content, the broken fixture folder
 // (tests/fixtures/broken, one problem per file) and edge cases written to temp dirs.
+#include "core/config.hpp"
 #include "core/content/content.hpp"
+#include "core/toml_reader.hpp"
 #include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <random>
 #include <regex>
@@ -17,6 +23,7 @@
 
 namespace fs = std::filesystem;
 using kiosk::test::TempDir;
+using kiosk::test::asNobody;
 using kiosk::test::readFile;
 using namespace kiosk::core;
 
@@ -203,14 +210,14 @@ TEST_CASE("loading the broken folder never throws and reports exactly the plante
         {"broken/sectors.toml", 29, "sector.id", true},
         {"broken/strings.toml", 35, "browse.german_only.en", true},
         {"broken/companies/bad-url.toml", 8, "website", true},
-        {"broken/companies/broken-logo.toml", 4, "logo", false},
+        {"broken/companies/broken-logo.toml", 4, "logo", true},
         {"broken/companies/long-tagline.toml", 10, "tagline.de", true},
         {"broken/companies/missing-key.toml", 1, "region", true},
-        {"broken/companies/missing-logo.toml", 4, "logo", false},
+        {"broken/companies/missing-logo.toml", 4, "logo", true},
         {"broken/companies/one-language.toml", 9, "tagline.en", true},
         {"broken/companies/syntax-error.toml", 4, "", true},
-        {"broken/companies/tiny-logo.toml", 4, "logo", false},
-        {"broken/companies/truncated-logo.toml", 4, "logo", false},
+        {"broken/companies/tiny-logo.toml", 4, "logo", true},
+        {"broken/companies/truncated-logo.toml", 4, "logo", true},
         {"broken/companies/typo-key.toml", 11, "websit", true},
         {"broken/companies/unknown-sector.toml", 7, "sectors", true},
         {"broken/companies/wrong-name.toml", 2, "id", true},
@@ -232,7 +239,7 @@ TEST_CASE("every problem names its file and says what is wrong and how to fix it
     }
 }
 
-TEST_CASE("companies with an error are left out, valid ones and ones with only warnings are kept") {
+TEST_CASE("companies with an error are left out, valid ones and ones whose only problem is the logo are kept") {
     auto loaded = loadBroken();
     INFO(dump(loaded.problems));
     auto ids = companyIds(loaded.content);
@@ -268,10 +275,10 @@ TEST_CASE("a logo is looked up in the content folder first, then in the shipped 
     CHECK(zeta->logo == kFixtures / "broken" / "logos" / "ok.png");
     CHECK(alpha->logo == kSource / "assets" / "logos" / "gdata.png");
 
-    // Without an assets dir the shipped logo is not found: a warning, and the company is kept.
+    // Without an assets dir the shipped logo is not found: an error, but the company is kept.
     auto noAssets = loadContent(kFixtures / "broken", {{}, true});
     auto p = theProblem(noAssets.problems, "broken/companies/alpha-visitor.toml", "logo");
-    CHECK_FALSE(p.error);
+    CHECK(p.error);
     REQUIRE(noAssets.content.company("alpha-visitor") != nullptr);
     CHECK(noAssets.content.company("alpha-visitor")->logo.empty());
 }
@@ -337,10 +344,10 @@ TEST_CASE("an unknown sector id in a company is reported and the company left ou
     CHECK(loaded.content.company("unknown-sector") == nullptr);
 }
 
-TEST_CASE("a logo that does not exist is a warning: the company is kept with no logo") {
+TEST_CASE("a logo that does not exist is an error (check-content fails), but the company is kept with no logo") {
     auto loaded = loadBroken();
     auto p = theProblem(loaded.problems, "broken/companies/missing-logo.toml", "logo");
-    CHECK_FALSE(p.error);
+    CHECK(p.error);
     CHECK(p.line == 4);
     CHECK(p.what.find("logos/does-not-exist.png") != std::string::npos);
     CHECK_FALSE(p.fix.empty());
@@ -349,12 +356,12 @@ TEST_CASE("a logo that does not exist is a warning: the company is kept with no 
     CHECK(co->logo.empty());
 }
 
-TEST_CASE("a logo that does not decode is a warning: the company is kept with no logo") {
+TEST_CASE("a logo that does not decode is an error, but the company is kept with no logo") {
     for (bool decode : {true, false}) {
         CAPTURE(decode);
         auto loaded = loadBroken(decode);
         auto p = theProblem(loaded.problems, "broken/companies/broken-logo.toml", "logo");
-        CHECK_FALSE(p.error);
+        CHECK(p.error);
         CHECK(p.line == 4);
         CHECK_FALSE(p.fix.empty());
         const Company* co = loaded.content.company("broken-logo");
@@ -366,7 +373,7 @@ TEST_CASE("a logo that does not decode is a warning: the company is kept with no
 TEST_CASE("a truncated logo is found by a full decode (check-content), not by the start-up header probe") {
     auto full = loadBroken(true);
     auto p = theProblem(full.problems, "broken/companies/truncated-logo.toml", "logo");
-    CHECK_FALSE(p.error);
+    CHECK(p.error);
     REQUIRE(full.content.company("truncated-logo") != nullptr);
     CHECK(full.content.company("truncated-logo")->logo.empty());
 
@@ -376,10 +383,10 @@ TEST_CASE("a truncated logo is found by a full decode (check-content), not by th
     CHECK_FALSE(probe.content.company("truncated-logo")->logo.empty());
 }
 
-TEST_CASE("a logo below 32x32 px is a warning: the company is kept with no logo") {
+TEST_CASE("a logo below 32x32 px is an error, but the company is kept with no logo") {
     auto loaded = loadBroken();
     auto p = theProblem(loaded.problems, "broken/companies/tiny-logo.toml", "logo");
-    CHECK_FALSE(p.error);
+    CHECK(p.error);
     CHECK(p.what.find("8") != std::string::npos);
     REQUIRE(loaded.content.company("tiny-logo") != nullptr);
     CHECK(loaded.content.company("tiny-logo")->logo.empty());
@@ -847,3 +854,288 @@ TEST_CASE("a logo outside the content folder (absolute, or with ..) is an error,
     REQUIRE(loaded.content.company("gdata") != nullptr);
     CHECK(loaded.content.company("gdata")->logo.empty());
 }
+
+// ---------------------------------------------------------------- files that must not take the kiosk down
+
+TEST_SUITE("content: hostile files") {
+
+namespace {
+
+/// Loads a copy of the minimal fixture with `file` replaced by `text`; fails the test when
+/// that takes longer than `maxSeconds` (a hostile file must be refused, not worked through).
+ContentLoad loadMinimalWithFile(const std::string& file, const std::string& text, double maxSeconds = 2.0) {
+    const auto start = std::chrono::steady_clock::now();
+    auto loaded = loadMinimalWith([&](const fs::path& dir) { TempDir::write(dir / file, text); }, false);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(s < maxSeconds);
+    return loaded;
+}
+
+std::string repeat(const std::string& s, size_t n) {
+    std::string out;
+    out.reserve(s.size() * n);
+    for (size_t i = 0; i < n; ++i) out += s;
+    return out;
+}
+
+/// The one problem of minimal/`file`; REQUIREs that there is one.
+Problem fileProblem(const ContentLoad& loaded, const std::string& file) {
+    return theProblem(loaded.problems, "minimal/" + file, "");
+}
+
+} // namespace
+
+TEST_CASE("a dotted table header of 19,000 or 60,000 levels is refused as too deeply nested, not a crash") {
+    // 19,000 levels overflowed the stack in flattenStrings, 60,000 inside toml++.
+    for (size_t levels : {19'000u, 60'000u}) {
+        CAPTURE(levels);
+        const std::string text = "[" + repeat("a.", levels - 1) + "a]\nde = \"x\"\nen = \"y\"\n";
+        auto loaded = loadMinimalWithFile("strings.toml", text);
+        const Problem p = fileProblem(loaded, "strings.toml");
+        CHECK(p.error);
+        CHECK(p.line == 1);
+        CHECK(p.what.find("too deeply nested") != std::string::npos);
+        CHECK(p.format().rfind("minimal/strings.toml:1: too deeply nested", 0) == 0);
+        CHECK(loaded.content.strings.empty());
+        CHECK(loaded.content.companies.size() == 1); // the other files still load
+    }
+}
+
+TEST_CASE("deep nesting of every kind is refused on its line before parsing") {
+    const std::string deep = "id = \"x\"\n";
+    const struct {
+        const char* name;
+        std::string text;
+    } cases[] = {
+        {"dotted key", deep + repeat("a.", 30'000) + "a = 1\n"},
+        {"nested arrays", deep + "a = " + repeat("[", 100'000) + repeat("]", 100'000) + "\n"},
+        {"nested inline tables", deep + "a = " + repeat("{ b = ", 50'000) + "1" + repeat(" }", 50'000) + "\n"},
+        {"an array of tables", deep + "[[" + repeat("a.", 20'000) + "a]]\n"},
+        {"arrays after multi-line strings that end in quotes",
+         deep + "a = [\'\'\'x\'\'\'\', \"\"\"y\"\"\"\", " + repeat("[", 100'000) + repeat("]", 100'000) + "]\n"},
+        {"inline tables with dotted keys", deep + "a = { " + repeat("b.", 40) + "c = { " + repeat("d.", 40) + "e = 1 } }\n"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        auto loaded = loadMinimalWithFile("companies/example-one.toml", c.text);
+        const Problem p = fileProblem(loaded, "companies/example-one.toml");
+        CHECK(p.line == 2);
+        CHECK(p.what.find("too deeply nested") != std::string::npos);
+        CHECK(loaded.content.companies.empty());
+    }
+}
+
+TEST_CASE("ordinary nesting, dots in strings, comments and values are not counted as levels") {
+    std::vector<Problem> problems;
+    const std::string text = "[a.b.c]\n"
+                             "d.e = { f = [1.5, 2.5, [3.5, { g.h = \"x.y.z" + repeat(".", 200) + "\" }]] }\n"
+                             "# " + repeat("[{.", 200) + "\n"
+                             "\"quoted.key.with.dots" + repeat(".", 100) + "\" = '''" + repeat("[.", 100) + "'''\n"
+                             "big = [" + repeat("1.0, ", 1000) + "]\n"
+                             "[\"" + repeat(".", 100) + "\".x]\n"
+                             "ok = 1\n";
+    const auto doc = parseToml(text, "nest.toml", problems);
+    INFO(dump(problems));
+    CHECK(problems.empty());
+    REQUIRE(doc.has_value());
+    CHECK(doc->at_path("a.b.c.d.e.f").is_array());
+
+    // Lines are counted across multi-line strings, line-ending backslashes and unclosed strings.
+    problems.clear();
+    CHECK_FALSE(parseToml("a = \"\"\"x \\\n y\n\"\"\"\nb = '''\n'''\nc = \"open\n" + repeat("d.", 80) + "d = 1\n", "l.toml", problems));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems.front().line == 7);
+    CHECK(problems.front().what.find("too deeply nested") != std::string::npos);
+
+    // 60 levels in all is still fine; 70 is not.
+    for (auto [levels, ok] : {std::pair{60, true}, std::pair{70, false}}) {
+        CAPTURE(levels);
+        problems.clear();
+        const auto d = parseToml("[" + repeat("a.", size_t(levels) - 1) + "a]\n", "n.toml", problems);
+        CHECK(d.has_value() == ok);
+        CHECK(problems.empty() == ok);
+    }
+}
+
+TEST_CASE("a 10 MiB content file is refused from its size, unread") {
+    const std::string text = "# " + std::string(10 * 1024 * 1024, 'x') + "\n";
+    auto loaded = loadMinimalWithFile("event.toml", text, 1.0);
+    const Problem p = fileProblem(loaded, "event.toml");
+    CHECK(p.error);
+    CHECK(p.format().rfind("minimal/event.toml: is 10.0 MiB \u2014 max 4.0 MiB", 0) == 0);
+    CHECK_FALSE(p.fix.empty());
+}
+
+TEST_CASE("a content file that exists but cannot be read says so, not 'file not found' or 'not valid TOML'") {
+    SUBCASE("a folder where the file should be") {
+        auto loaded = loadMinimalWith([](const fs::path& dir) {
+            fs::remove(dir / "strings.toml");
+            fs::create_directory(dir / "strings.toml");
+        });
+        CHECK(fileProblem(loaded, "strings.toml").what == "cannot be read: is a directory");
+    }
+    SUBCASE("a FIFO does not hang the loader") {
+        auto loaded = loadMinimalWith([](const fs::path& dir) {
+            fs::remove(dir / "strings.toml");
+            REQUIRE(::mkfifo((dir / "strings.toml").c_str(), 0644) == 0);
+        });
+        CHECK(fileProblem(loaded, "strings.toml").what == "is not a regular file");
+    }
+    SUBCASE("no read permission (as an unprivileged user when the tests run as root)") {
+        TempDir tmp;
+        const fs::path dir = tmp.copyOf(kFixtures / "minimal", "minimal");
+        fs::permissions(dir / "strings.toml", fs::perms::none);
+        // chmod 000 does not stop root: the check then runs in a child as nobody.
+        std::string what;
+        if (::geteuid() != 0) {
+            what = theProblem(loadContent(dir, {}).problems, "minimal/strings.toml", "").what;
+        } else {
+            what = asNobody([&] {
+                std::string out = "(no problem)";
+                for (const auto& p : loadContent(dir, {}).problems)
+                    if (p.file == "minimal/strings.toml") out = p.what;
+                return out;
+            });
+        }
+        CHECK(what == "cannot be read: permission denied");
+    }
+}
+
+TEST_CASE("kiosk.toml goes through the same bounds: too deep or too large is one problem, never a crash") {
+    TempDir tmp;
+    const fs::path path = tmp / "kiosk.toml";
+    TempDir::write(path, "[kiosk]\nid = \"k\"\n[" + repeat("sync.", 59'999) + "x]\n");
+    auto deep = loadConfig(path);
+    REQUIRE(deep.problems.size() == 1);
+    CHECK(deep.problems.front().line == 3);
+    CHECK(deep.problems.front().what.find("too deeply nested") != std::string::npos);
+    TempDir::write(path, std::string(5 * 1024 * 1024, '#'));
+    auto large = loadConfig(path);
+    REQUIRE(large.problems.size() == 1);
+    CHECK(large.problems.front().what == "is 5.0 MiB \u2014 max 4.0 MiB");
+}
+
+TEST_CASE("a megabyte-long company id or colour is reported, not a crash (std::regex recursed per character)") {
+    auto loaded = loadMinimalWithFile("companies/example-one.toml",
+                                      std::regex_replace(readFile(kFixtures / "minimal" / "companies" / "example-one.toml"),
+                                                         std::regex("id = \"example-one\""), "id = \"" + repeat("a-", 500'000) + "a\""));
+    auto ps = problemsFor(loaded.problems, "minimal/companies/example-one.toml", "id");
+    INFO(dump(loaded.problems));
+    CHECK(std::any_of(ps.begin(), ps.end(), [](const Problem& p) { return p.what.find("characters long") != std::string::npos; }));
+    CHECK(loaded.content.companies.empty());
+
+    auto colour = loadMinimalWithFile("sectors.toml", "[[sector]]\nid = \"hydrogen\"\nname = { de = \"a\", en = \"b\" }\n"
+                                                      "text = { de = \"a\", en = \"b\" }\ncolor = \"#" + repeat("0", 1'000'000) + "\"\n");
+    const auto cs = problemsFor(colour.problems, "minimal/sectors.toml", "sector.color");
+    CHECK(std::any_of(cs.begin(), cs.end(), [](const Problem& p) { return p.what == "is not a colour"; }));
+}
+
+TEST_CASE("ids: lower-case letters and digits in groups joined by single '-'") {
+    for (const char* ok : {"a", "example-one", "x1-2-y", "0"}) {
+        CAPTURE(ok);
+        auto loaded = loadMinimalWith([&](const fs::path& dir) { replaceLine(dir / "event.toml", "id =", std::string("id = \"") + ok + "\""); }, false);
+        CHECK(problemsFor(loaded.problems, "minimal/event.toml", "id").empty());
+    }
+    for (const char* bad : {"-a", "a-", "a--b", "A", "a_b", "a b", "\u00e4"}) {
+        CAPTURE(bad);
+        auto loaded = loadMinimalWith([&](const fs::path& dir) { replaceLine(dir / "event.toml", "id =", std::string("id = \"") + bad + "\""); }, false);
+        CHECK(theProblem(loaded.problems, "minimal/event.toml", "id").what == "is not a valid id");
+    }
+}
+
+TEST_CASE("300,000 unknown keys give at most 1,000 problems and one 'and N more' for the file") {
+    std::string text = readFile(kFixtures / "minimal" / "companies" / "example-one.toml");
+    text = text.substr(0, text.find("tagline")); // the plain top-level keys
+    text += "tagline = { de = \"a\", en = \"b\" }\ndescription = { de = \"a\", en = \"b\" }\nlooking_for = { de = \"a\", en = \"b\" }\n";
+    for (int i = 0; i < 300'000; ++i) text += "k" + std::to_string(i) + "=1\n";
+    auto loaded = loadMinimalWithFile("companies/example-one.toml", text, 10.0);
+    std::vector<Problem> mine;
+    for (const auto& p : loaded.problems)
+        if (p.file == "minimal/companies/example-one.toml") mine.push_back(p);
+    REQUIRE(mine.size() == kMaxProblemsPerFile + 1);
+    CHECK(mine.back().more == 300'000 - long(kMaxProblemsPerFile));
+    CHECK(mine.back().error);
+    CHECK(mine.back().format().rfind("minimal/companies/example-one.toml: and 299000 more problems \u2014 ", 0) == 0);
+    CHECK(problemCount(mine) == 300'000);
+    CHECK(loaded.content.companies.empty());
+}
+
+} // TEST_SUITE
+
+TEST_SUITE("content: logos") {
+
+namespace {
+
+std::uint32_t crc32(const std::string& bytes) {
+    std::uint32_t c = 0xFFFFFFFFu;
+    for (unsigned char b : bytes) {
+        c ^= b;
+        for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+std::string be32(std::uint32_t v) {
+    return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+}
+
+std::string chunk(const std::string& type, const std::string& data) {
+    return be32(std::uint32_t(data.size())) + type + data + be32(crc32(type + data));
+}
+
+/// A PNG file of a few bytes that claims `w`×`h` px (1-bit grey); its image data is a
+/// single empty zlib block, so only the header is of any use.
+std::string pngHeaderOnly(std::uint32_t w, std::uint32_t h) {
+    const std::string ihdr = be32(w) + be32(h) + std::string("\x01\x00\x00\x00\x00", 5);
+    const std::string idat("\x78\x01\x01\x00\x00\xff\xff\x00\x00\x00\x01", 11);
+    return "\x89PNG\r\n\x1a\n" + chunk("IHDR", ihdr) + chunk("IDAT", idat) + chunk("IEND", "");
+}
+
+} // namespace
+
+TEST_CASE("a 30000x30000 px logo is too large from its header, in milliseconds, and the company is kept") {
+    for (bool decode : {true, false}) {
+        CAPTURE(decode);
+        const auto start = std::chrono::steady_clock::now();
+        auto loaded = loadMinimalWith([](const fs::path& dir) { TempDir::write(dir / "logos" / "ok.png", pngHeaderOnly(30000, 30000)); },
+                                      decode);
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+        INFO(dump(loaded.problems));
+        auto p = theProblem(loaded.problems, "minimal/companies/example-one.toml", "logo");
+        CHECK(p.error);
+        CHECK(p.line == 4);
+        CHECK(p.what == "'logos/ok.png' is 30000×30000 px: too large (max 4096 px)");
+        REQUIRE(loaded.content.companies.size() == 1);
+        CHECK(loaded.content.companies.front().logo.empty());
+    }
+}
+
+TEST_CASE("a logo file over 20 MiB is refused from its size, before stb_image reads its data whole") {
+    const auto start = std::chrono::steady_clock::now();
+    auto loaded = loadMinimalWith([](const fs::path& dir) {
+        // 64x64 px, then one IDAT chunk that claims (and, sparse, has) 1 GiB.
+        const fs::path logo = dir / "logos" / "ok.png";
+        std::string png = pngHeaderOnly(64, 64);
+        png = png.substr(0, 8 + 25) + be32(0x40000000u) + "IDAT";
+        TempDir::write(logo, png);
+        fs::resize_file(logo, png.size() + 0x40000000u + 12);
+    });
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+    INFO(dump(loaded.problems));
+    auto p = theProblem(loaded.problems, "minimal/companies/example-one.toml", "logo");
+    CHECK(p.error);
+    CHECK(p.what == "'logos/ok.png' is 1024 MiB: too large (max 20 MiB)");
+    REQUIRE(loaded.content.companies.size() == 1);
+}
+
+TEST_CASE("a logo problem next to a real error: both are reported and the company is left out") {
+    auto loaded = loadMinimalWith([](const fs::path& dir) {
+        replaceLine(dir / "companies" / "example-one.toml", "logo =", "logo = \"logos/nope.png\"");
+        replaceLine(dir / "companies" / "example-one.toml", "region =", "region = \"bavaria\"");
+    });
+    CHECK(theProblem(loaded.problems, "minimal/companies/example-one.toml", "logo").error);
+    CHECK(theProblem(loaded.problems, "minimal/companies/example-one.toml", "region").error);
+    CHECK(loaded.content.companies.empty());
+}
+
+} // TEST_SUITE

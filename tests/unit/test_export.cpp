@@ -32,7 +32,6 @@
 #include <string_view>
 #include <sched.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -41,6 +40,7 @@ namespace fs = std::filesystem;
 using kiosk::test::RawDb;
 using kiosk::test::TempDir;
 using kiosk::test::contains;
+using kiosk::test::inChild;
 using kiosk::test::modeOf;
 using kiosk::test::TmpfsMount;
 using kiosk::test::readFile;
@@ -389,6 +389,59 @@ const char* kAllLeadRows = "SELECT * FROM leads ORDER BY id";
         MESSAGE("[test skipped] " << why);                                                                             \
         return;                                                                                                        \
     } while (0)
+
+
+/// leads.db in `t` with 3000 leads whose messages ("MARKER-<n>-" and 300 x) show which page
+/// holds which lead; closed, so the WAL is checkpointed into the file.
+fs::path markedDb(const TempDir& t) {
+    const fs::path db = t / "leads.db";
+    LeadStore store(db);
+    std::vector<Lead> many;
+    for (int n = 0; n < 3000; ++n) {
+        Lead l = baseLead(n);
+        l.message = "MARKER-" + std::to_string(n) + "-" + std::string(300, 'x');
+        many.push_back(l);
+    }
+    REQUIRE(store.insertBatch(many));
+    return db;
+}
+
+/// The pages of a closed database file, to overwrite one in place.
+struct Pages {
+    explicit Pages(const fs::path& file)
+        : db(file), bytes(readFile(file)), size(static_cast<size_t>(RawDb(file).integer("PRAGMA page_size"))) {}
+
+    /// The number of the page that holds `marker`.
+    size_t of(const std::string& marker) const {
+        const size_t at = bytes.find(marker);
+        REQUIRE(at != std::string::npos);
+        return at / size;
+    }
+    std::string page(size_t n) const { return bytes.substr(n * size, size); }
+    void overwrite(size_t n, const std::string& with) const {
+        std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(n * size));
+        f.write(with.data(), static_cast<std::streamsize>(with.size()));
+        REQUIRE(f.good());
+    }
+
+    fs::path db;
+    std::string bytes;
+    size_t size;
+};
+
+/// exportLeads of a markedDb() as CSV and as JSON Lines into `t`; `check` gets each result
+/// and the file it was to write.
+void exportBoth(const TempDir& t, const fs::path& db,
+                const std::function<void(const ExportResult&, const fs::path&)>& check) {
+    for (const bool jsonl : {false, true}) {
+        CAPTURE(jsonl);
+        const fs::path out = t / (jsonl ? "out.jsonl" : "out.csv");
+        const ExportResult r = exportLeads(db, jsonl ? jsonlOptions() : csvOptions(';', Lang::De), out);
+        INFO("reported ok=", r.ok, " with ", r.leads(), " of 3000 leads; error: ", r.error);
+        check(r, out);
+    }
+}
 
 } // namespace
 
@@ -828,40 +881,16 @@ TEST_CASE("export: a database that fails half way through the leads gives ok=fal
     // A damaged page in the middle of the leads table: SQLite reports SQLITE_CORRUPT when
     // the scan reaches it. Staff must not get a file with half the leads reported as done.
     TempDir t;
-    const fs::path db = t / "leads.db";
-    {
-        LeadStore store(db);
-        std::vector<Lead> many;
-        for (int n = 0; n < 3000; ++n) {
-            Lead l = baseLead(n);
-            l.message = "MARKER-" + std::to_string(n) + "-" + std::string(300, 'x');
-            many.push_back(l);
-        }
-        REQUIRE(store.insertBatch(many));
-    } // closed: the WAL is checkpointed into the file
-    {
-        std::string bytes = readFile(db);
-        const size_t at = bytes.find("MARKER-1500-");
-        REQUIRE(at != std::string::npos);
-        RawDb raw(db);
-        const auto pageSize = static_cast<size_t>(raw.integer("PRAGMA page_size"));
-        const size_t page = at / pageSize;
-        REQUIRE(page > 0);
-        std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
-        f.seekp(static_cast<std::streamoff>(page * pageSize));
-        const std::string junk(pageSize, '\xA5');
-        f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
-        REQUIRE(f.good());
-    }
-    for (const bool jsonl : {false, true}) {
-        CAPTURE(jsonl);
-        const fs::path out = t / (jsonl ? "out.jsonl" : "out.csv");
-        const ExportResult r = exportLeads(db, jsonl ? jsonlOptions() : csvOptions(';', Lang::De), out);
-        INFO("reported ok=", r.ok, " with ", r.leads(), " of 3000 leads; error: ", r.error);
+    const fs::path db = markedDb(t);
+    const Pages pages(db);
+    const size_t page = pages.of("MARKER-1500-");
+    REQUIRE(page > 0);
+    pages.overwrite(page, std::string(pages.size, '\xA5'));
+    exportBoth(t, db, [](const ExportResult& r, const fs::path& out) {
         CHECK_FALSE(r.ok);
         CHECK_FALSE(r.error.empty());
         CHECK_FALSE(fs::exists(out.string() + ".part"));
-    }
+    });
 }
 
 TEST_CASE("export: a full USB stick (256 KiB tmpfs) gives ok=false naming the file and leaves no .part") {
@@ -1019,7 +1048,7 @@ TEST_CASE("export: 100000 synthetic leads export with the right counts") {
             }
             REQUIRE(store.insertBatch(leads));
         }
-        REQUIRE(store.count() == 100'000);
+        REQUIRE(store.count().value == 100'000);
     }
     const double insertS = std::chrono::duration<double>(clock::now() - t0).count();
 
@@ -1215,31 +1244,14 @@ TEST_CASE("export: a second stand export in the same minute gets a folder of its
 std::string inOwnMediaNamespace(const std::function<std::string()>& body) {
     if (::geteuid() != 0) return "skip: not root, cannot mount";
     if (!fs::is_directory("/media")) return "skip: no /media on this machine";
-    int pipeFd[2];
-    REQUIRE(::pipe(pipeFd) == 0);
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::close(pipeFd[0]);
-        std::string verdict;
-        if (::unshare(CLONE_NEWNS) != 0) verdict = std::string("skip: unshare(CLONE_NEWNS): ") + std::strerror(errno);
-        else if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
-            verdict = std::string("skip: mount --make-rprivate /: ") + std::strerror(errno);
-        else if (::mount("tmpfs", "/media", "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0755") != 0)
-            verdict = std::string("skip: tmpfs on /media: ") + std::strerror(errno);
-        else verdict = body();
-        const ssize_t n = ::write(pipeFd[1], verdict.data(), verdict.size());
-        ::_exit(n == ssize_t(verdict.size()) ? 0 : 1);
-    }
-    ::close(pipeFd[1]);
-    std::string verdict;
-    char buf[4096];
-    for (ssize_t n; (n = ::read(pipeFd[0], buf, sizeof buf)) > 0;) verdict.append(buf, size_t(n));
-    ::close(pipeFd[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    REQUIRE(WIFEXITED(status));
-    return verdict;
+    return inChild([&]() -> std::string {
+        if (::unshare(CLONE_NEWNS) != 0) return std::string("skip: unshare(CLONE_NEWNS): ") + std::strerror(errno);
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+            return std::string("skip: mount --make-rprivate /: ") + std::strerror(errno);
+        if (::mount("tmpfs", "/media", "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0755") != 0)
+            return std::string("skip: tmpfs on /media: ") + std::strerror(errno);
+        return body();
+    });
 }
 
 TEST_CASE("export: a USB stick pulled after it was chosen fails the export and nothing lands on the internal disk") {
@@ -1324,39 +1336,18 @@ TEST_CASE("export: a stick pulled during the export fails it and nothing is left
 TEST_CASE("export: a page overwritten with another valid page fails the export instead of exporting wrong leads") {
     // SQLite reads such a file without an error: the same leads twice, others missing.
     TempDir t;
-    const fs::path db = t / "leads.db";
-    {
-        LeadStore store(db);
-        std::vector<Lead> many;
-        for (int n = 0; n < 3000; ++n) {
-            Lead l = baseLead(n);
-            l.message = "MARKER-" + std::to_string(n) + "-" + std::string(300, 'x');
-            many.push_back(l);
-        }
-        REQUIRE(store.insertBatch(many));
-    }
-    {
-        std::string bytes = readFile(db);
-        RawDb raw(db);
-        const auto pageSize = static_cast<size_t>(raw.integer("PRAGMA page_size"));
-        const size_t early = bytes.find("MARKER-10-") / pageSize, late = bytes.find("MARKER-2500-") / pageSize;
-        REQUIRE(early > 0);
-        REQUIRE(late > early);
-        std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
-        f.seekp(static_cast<std::streamoff>(late * pageSize));
-        f.write(bytes.data() + early * pageSize, static_cast<std::streamsize>(pageSize));
-        REQUIRE(f.good());
-    }
-    for (const bool jsonl : {false, true}) {
-        CAPTURE(jsonl);
-        const fs::path out = t / (jsonl ? "out.jsonl" : "out.csv");
-        const ExportResult r = exportLeads(db, jsonl ? jsonlOptions() : csvOptions(';', Lang::De), out);
-        INFO("reported ok=", r.ok, " with ", r.leads(), " of 3000 leads; error: ", r.error);
+    const fs::path db = markedDb(t);
+    const Pages pages(db);
+    const size_t early = pages.of("MARKER-10-"), late = pages.of("MARKER-2500-");
+    REQUIRE(early > 0);
+    REQUIRE(late > early);
+    pages.overwrite(late, pages.page(early));
+    exportBoth(t, db, [](const ExportResult& r, const fs::path& out) {
         CHECK_FALSE(r.ok);
         CHECK(contains(r.error, "damaged"));
         CHECK_FALSE(fs::exists(out));
         CHECK_FALSE(fs::exists(out.string() + ".part"));
-    }
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1457,7 +1448,7 @@ TEST_CASE("leads erase: removes exactly the leads with that email in any letter 
     for (const auto& row : before)
         if (!erasedIds.count(row.substr(0, row.find('\x1f')))) want.push_back(row);
     CHECK(raw.rows(kAllLeadRows) == want);
-    CHECK(store.count() == 4);
+    CHECK(store.count().value == 4);
     CHECK(store.integrityCheck() == "ok");
 }
 
@@ -1485,8 +1476,8 @@ TEST_CASE("leads erase: the erasure log gets id and time and was_synced and no p
         for (const std::string& pii : {l->email, l->firstName, l->lastName, l->company, l->phone, l->message})
             if (!pii.empty()) CHECK_FALSE(contains(all, pii));
     // And the leads themselves are gone.
-    CHECK_FALSE(store.get(leads[0].id).has_value());
-    CHECK_FALSE(store.get(leads[2].id).has_value());
+    CHECK_FALSE(store.get(leads[0].id).value.has_value());
+    CHECK_FALSE(store.get(leads[2].id).value.has_value());
 }
 
 TEST_CASE("leads erase: an unknown email erases nothing and logs nothing") {
@@ -1525,7 +1516,7 @@ TEST_CASE("leads erase: the email is matched exactly apart from case - no wildca
     CHECK(erased.empty());
     REQUIRE(store.eraseByEmail("%", kBaseMs, erased));
     CHECK(erased.empty());
-    CHECK(store.count() == 2);
+    CHECK(store.count().value == 2);
 }
 
 TEST_CASE("leads erase: letter case is ignored for non-ASCII letters too") {
@@ -1539,7 +1530,7 @@ TEST_CASE("leads erase: letter case is ignored for non-ASCII letters too") {
     std::vector<ErasedLead> erased;
     REQUIRE(store.eraseByEmail("ZOË.MÜLLER@EXAMPLE.ORG", kBaseMs, erased));
     CHECK(erased.size() == 1);
-    CHECK(store.count() == 0);
+    CHECK(store.count().value == 0);
 }
 
 TEST_CASE("leads purge: removes only synced leads created before the cut-off") {
@@ -1600,7 +1591,7 @@ TEST_CASE("leads stats: totals, today, sync states, per exhibitor and per hour")
     // leads 1, 2, 5 (09:3xZ) are yesterday evening there, and 4 is two days back.
     const std::int64_t offset = -10 * 3'600'000LL;
     const std::int64_t dayStart = 1779876000000; // 2026-05-27T10:00:00Z
-    const LeadStats s = store.stats(dayStart, offset);
+    const LeadStats s = store.stats(dayStart, offset).value;
     CHECK(s.total == 6);
     CHECK(s.today == 2); // leads 3 and 6
     CHECK(s.pending == 4);

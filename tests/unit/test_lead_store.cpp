@@ -4,6 +4,8 @@
 // newer file, write failures and a full disk (a 1 MiB tmpfs, when running as root).
 #include "core/leads/lead.hpp"
 #include "core/leads/lead_store.hpp"
+#include "core/leads/store_keeper.hpp"
+#include "core/sync/outbox.hpp"
 #include "../support/test_db.hpp"
 #include "../support/test_support.hpp"
 
@@ -12,6 +14,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -30,6 +36,7 @@ using kiosk::test::RawDb;
 using kiosk::test::TempDir;
 using kiosk::test::contains;
 using kiosk::test::execOk;
+using kiosk::test::inChild;
 using kiosk::test::modeOf;
 using kiosk::test::queryInt;
 using kiosk::test::queryText;
@@ -108,7 +115,7 @@ void checkSameLead(const Lead& got, const Lead& want) {
 }
 
 void checkStored(LeadStore& store, const Lead& want) {
-    const auto got = store.get(want.id);
+    const auto got = store.get(want.id).value;
     REQUIRE(got.has_value());
     checkSameLead(*got, want);
 }
@@ -329,21 +336,21 @@ TEST_CASE("LeadStore round trip of every field through get and all, also after r
             INFO(r.error);
             REQUIRE(r.ok);
         }
-        CHECK(store.count() == static_cast<long long>(leads.size()));
+        CHECK(store.count().value == static_cast<long long>(leads.size()));
         for (const auto& l : leads) checkStored(store, l);
-        const auto all = store.all();
+        const auto all = store.all().value;
         REQUIRE(all.size() == leads.size());
         for (size_t i = 0; i < leads.size(); ++i) checkSameLead(all[i], leads[i]);
-        CHECK_FALSE(store.get("00000000-0000-4000-8000-000000000000").has_value());
-        CHECK_FALSE(store.get("").has_value());
+        CHECK_FALSE(store.get("00000000-0000-4000-8000-000000000000").value.has_value());
+        CHECK_FALSE(store.get("").value.has_value());
         // The queued payload is the exact leadJson of the lead.
         for (const auto& l : leads)
             CHECK(queryText(store.handle(), "SELECT payload FROM leads WHERE id = " + sqlQuote(l.id)) == leadJson(l));
         checkIntegrity(store);
     }
     LeadStore again(db);
-    CHECK(again.count() == static_cast<long long>(leads.size()));
-    const auto all = again.all();
+    CHECK(again.count().value == static_cast<long long>(leads.size()));
+    const auto all = again.all().value;
     REQUIRE(all.size() == leads.size());
     for (size_t i = 0; i < leads.size(); ++i) checkSameLead(all[i], leads[i]);
     checkIntegrity(again);
@@ -360,7 +367,7 @@ TEST_CASE("LeadStore open is safe to call twice and the store opens lazily") {
     REQUIRE(store.open());
     CHECK(store.handle() == first);
     LeadStore lazy(t / "lazy.db");
-    CHECK(lazy.count() == 0); // any call opens it
+    CHECK(lazy.count().value == 0); // any call opens it
     CHECK(fs::exists(t / "lazy.db"));
     checkIntegrity(store);
 }
@@ -373,20 +380,20 @@ TEST_CASE("LeadStore stores the same id only once and returns ok both times") {
     const auto second = store.insert(l);
     INFO(second.error);
     CHECK(second.ok);
-    CHECK(store.count() == 1);
+    CHECK(store.count().value == 1);
     // A retry with the same id never changes what is queued.
     Lead changed = l;
     changed.message = "a different message";
     changed.email = "other@example.com";
     CHECK(store.insert(changed).ok);
-    CHECK(store.count() == 1);
+    CHECK(store.count().value == 1);
     checkStored(store, l);
     CHECK(queryText(store.handle(), "SELECT payload FROM leads") == leadJson(l));
     // A different id is a different lead.
     Lead other = l;
     other.id = newUuid();
     CHECK(store.insert(other).ok);
-    CHECK(store.count() == 2);
+    CHECK(store.count().value == 2);
     checkIntegrity(store);
 }
 
@@ -471,7 +478,7 @@ TEST_CASE("LeadStore migrates a file from every earlier schema version, rows int
         REQUIRE(opened.ok);
         CHECK(store.schemaVersion() == LeadStore::kSchemaVersion);
         CHECK(queryText(store.handle(), "PRAGMA journal_mode") == "wal");
-        CHECK(store.count() == static_cast<long long>(old.size()));
+        CHECK(store.count().value == static_cast<long long>(old.size()));
         for (const auto& l : old) {
             checkStored(store, l); // syncState "pending" is the new column's default
             CHECK(queryText(store.handle(), "SELECT payload FROM leads WHERE id = " + sqlQuote(l.id)) == leadJson(l));
@@ -484,7 +491,7 @@ TEST_CASE("LeadStore migrates a file from every earlier schema version, rows int
         // The migrated store takes new leads.
         const Lead fresh = sampleLead(99);
         REQUIRE(store.insert(fresh));
-        CHECK(store.count() == static_cast<long long>(old.size()) + 1);
+        CHECK(store.count().value == static_cast<long long>(old.size()) + 1);
         checkStored(store, fresh);
         checkIntegrity(store);
     }
@@ -559,8 +566,8 @@ TEST_CASE("a file with a newer schema version is refused with a clear error") {
         const auto ins = store.insert(sampleLead(1));
         CHECK_FALSE(ins.ok);
         CHECK(contains(ins.error, "newer"));
-        CHECK(store.count() == -1);
-        CHECK(store.all().empty());
+        CHECK_FALSE(store.count().ok);
+        CHECK(store.all().value.empty());
         CHECK(store.schemaVersion() == -1);
     }
     CHECK(readFile(db) == before); // untouched
@@ -610,15 +617,15 @@ TEST_CASE("a write failure on the open connection stores nothing and the store r
     CHECK_FALSE(r.error.empty());
     CHECK(contains(r.error, db.string())); // names the file
     // Nothing stored, the earlier leads intact.
-    CHECK_FALSE(store.get(lost.id).has_value());
-    CHECK(store.count() == 3);
+    CHECK_FALSE(store.get(lost.id).value.has_value());
+    CHECK(store.count().value == 3);
     for (const auto& l : earlier) checkStored(store, l);
     checkIntegrity(store);
     // The cause is gone with the connection: the next insert works, durably configured again.
     const auto again = store.insert(lost);
     INFO(again.error);
     CHECK(again.ok);
-    CHECK(store.count() == 4);
+    CHECK(store.count().value == 4);
     checkStored(store, lost);
     CHECK(queryInt(store.handle(), "PRAGMA synchronous") == 2);
     CHECK(queryText(store.handle(), "PRAGMA journal_mode") == "wal");
@@ -645,19 +652,19 @@ TEST_CASE("a data folder replaced by a file fails with the file named and recove
     CAPTURE(r.error);
     CHECK_FALSE(r.ok);
     CHECK(contains(r.error, db.string()));
-    CHECK(store.count() == -1);
-    CHECK_FALSE(store.get(earlier[0].id).has_value());
+    CHECK_FALSE(store.count().ok);
+    CHECK_FALSE(store.get(earlier[0].id).value.has_value());
     CHECK(store.integrityCheck() != "ok");
     // The cause goes away: the same store object recovers.
     fs::remove(dir);
     fs::rename(t / "data.away", dir);
-    CHECK(store.count() == 3);
-    CHECK_FALSE(store.get(lost.id).has_value()); // nothing was stored
+    CHECK(store.count().value == 3);
+    CHECK_FALSE(store.get(lost.id).value.has_value()); // nothing was stored
     for (const auto& l : earlier) checkStored(store, l);
     const auto again = store.insert(lost);
     INFO(again.error);
     CHECK(again.ok);
-    CHECK(store.count() == 4);
+    CHECK(store.count().value == 4);
     checkIntegrity(store);
 }
 
@@ -696,11 +703,11 @@ TEST_CASE("a read-only database file and folder fail the insert and the store re
     CHECK(contains(r.error, db.string()));
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
     fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
-    CHECK(store.count() == 1);
-    CHECK_FALSE(store.get(lost.id).has_value());
+    CHECK(store.count().value == 1);
+    CHECK_FALSE(store.get(lost.id).value.has_value());
     checkStored(store, first);
     CHECK(store.insert(lost).ok);
-    CHECK(store.count() == 2);
+    CHECK(store.count().value == 2);
     checkIntegrity(store);
 }
 
@@ -721,15 +728,15 @@ TEST_CASE("a full database (max_page_count) fails the insert, stores nothing and
     CHECK_FALSE(r.ok);
     CHECK(contains(r.error, "full"));
     CHECK(contains(r.error, store.path().string()));
-    CHECK_FALSE(store.get(big.id).has_value());
-    CHECK(store.count() == 3);
+    CHECK_FALSE(store.get(big.id).value.has_value());
+    CHECK(store.count().value == 3);
     for (const auto& l : earlier) checkStored(store, l);
     checkIntegrity(store);
     const auto again = store.insert(big);
     INFO(again.error);
     CHECK(again.ok);
     checkStored(store, big);
-    CHECK(store.count() == 4);
+    CHECK(store.count().value == 4);
     checkIntegrity(store);
 }
 
@@ -748,8 +755,8 @@ TEST_CASE("2000 leads are inserted, counted and read back") {
         ids.insert(l.id);
     }
     REQUIRE(ids.size() == static_cast<size_t>(kLeads));
-    CHECK(store.count() == kLeads);
-    const auto all = store.all();
+    CHECK(store.count().value == kLeads);
+    const auto all = store.all().value;
     REQUIRE(all.size() == static_cast<size_t>(kLeads));
     std::set<std::string> readBack;
     for (const auto& l : all) readBack.insert(l.id);
@@ -760,7 +767,7 @@ TEST_CASE("2000 leads are inserted, counted and read back") {
     CHECK(all.back().lastName == "M\xC3\xBCller-L\xC3\xBC" "denscheidt 1999");
     checkIntegrity(store);
     LeadStore again(t / "leads.db");
-    CHECK(again.count() == kLeads);
+    CHECK(again.count().value == kLeads);
 }
 
 TEST_CASE("a full disk (1 MiB tmpfs) fails the insert, keeps every acknowledged lead and recovers") {
@@ -818,14 +825,14 @@ TEST_CASE("a full disk (1 MiB tmpfs) fails the insert, keeps every acknowledged 
         CHECK_FALSE(stillFull.ok);
 
         // Every acknowledged lead is there, the failed one is not, the file is sound.
-        CHECK(store.count() == static_cast<long long>(acknowledged.size()));
+        CHECK(store.count().value == static_cast<long long>(acknowledged.size()));
         for (const auto& id : acknowledged) {
             CAPTURE(id);
-            CHECK(store.get(id).has_value());
+            CHECK(store.get(id).value.has_value());
         }
-        CHECK_FALSE(store.get(failedLead.id).has_value());
+        CHECK_FALSE(store.get(failedLead.id).value.has_value());
         std::set<std::string> stored;
-        for (const auto& l : store.all()) stored.insert(l.id);
+        for (const auto& l : store.all().value) stored.insert(l.id);
         CHECK(stored == std::set<std::string>(acknowledged.begin(), acknowledged.end()));
         checkIntegrity(store);
 
@@ -834,10 +841,441 @@ TEST_CASE("a full disk (1 MiB tmpfs) fails the insert, keeps every acknowledged 
         const auto again = store.insert(failedLead);
         INFO(again.error);
         CHECK(again.ok);
-        CHECK(store.count() == static_cast<long long>(acknowledged.size()) + 1);
+        CHECK(store.count().value == static_cast<long long>(acknowledged.size()) + 1);
         checkStored(store, failedLead);
         checkIntegrity(store);
     } // the store is closed before the tmpfs is unmounted
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lead database tells the truth: damaged pages, read-only commands, the WAL
+
+namespace {
+
+/// 2,001 leads, all in leads.db itself (checkpointed), then the first bytes of six pages
+/// in the middle of the file overwritten: the b-tree page headers there are garbage.
+std::vector<Lead> damagedFile(const fs::path& db) {
+    std::vector<Lead> leads;
+    for (int n = 0; n < 2001; ++n) leads.push_back(sampleLead(n));
+    {
+        LeadStore store(db);
+        REQUIRE(store.insertBatch(leads));
+        REQUIRE(store.checkpoint());
+    }
+    const auto pages = static_cast<long>(fs::file_size(db) / 4096);
+    REQUIRE(pages > 100);
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    const std::string garbage(64, '\xa5');
+    for (long p = pages / 2; p < pages / 2 + 6; ++p) {
+        f.seekp(p * 4096);
+        f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+    }
+    return leads;
+}
+
+/// Waits up to `seconds` for `done`.
+bool waitFor(const std::function<bool()>& done, double seconds = 10) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+}
+
+/// What a StoreKeeper logs, collected from its thread.
+class Journal {
+public:
+    std::function<void(const std::string&)> sink() {
+        return [this](const std::string& m) {
+            std::lock_guard lock(m_mutex);
+            m_lines.push_back(m);
+        };
+    }
+    std::vector<std::string> lines() const {
+        std::lock_guard lock(m_mutex);
+        return m_lines;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::vector<std::string> m_lines;
+};
+
+/// The ids in `db` as a fresh machine would read them: the file and its -wal (if any) copied
+/// to a folder of their own, without the -shm index that a crashed process left behind.
+std::set<std::string> idsOnDisk(const fs::path& db) {
+    TempDir fresh("fresh");
+    const fs::path copy = fresh / "leads.db";
+    fs::copy_file(db, copy);
+    if (fs::exists(db.string() + "-wal")) fs::copy_file(db.string() + "-wal", copy.string() + "-wal");
+    RawDb raw(copy);
+    std::set<std::string> ids;
+    for (const auto& id : raw.rows("SELECT id FROM leads")) ids.insert(id);
+    CHECK(raw.rows("PRAGMA integrity_check") == std::vector<std::string>{"ok"});
+    return ids;
+}
+
+} // namespace
+
+TEST_CASE("a file damaged in the middle: every read says so, none returns a shorter list or a zero") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    const auto leads = damagedFile(db);
+    for (const bool readOnly : {false, true}) {
+        CAPTURE(readOnly);
+        LeadStore store(db);
+        if (readOnly) REQUIRE(store.openReadOnly());
+        const auto all = store.all();
+        CAPTURE(all.error);
+        CHECK_FALSE(all.ok);
+        CHECK(all.value.size() < leads.size()); // what could be read is kept for the caller
+        CHECK(contains(all.error, db.string()));
+        CHECK(contains(all.error, "after " + std::to_string(all.value.size()) + " of them"));
+        CHECK_FALSE(store.stats(0, 0).ok);
+        const auto q = store.quickCheck();
+        CAPTURE(q.error);
+        CHECK_FALSE(q.ok);
+        CHECK(contains(q.error, db.string()));
+        CHECK(contains(q.error, "damaged"));
+        CHECK_FALSE(contains(q.error, "\n"));
+        // A stored lead is read or its read fails: never reported missing.
+        int failed = 0;
+        for (const auto& l : leads) {
+            const auto g = store.get(l.id);
+            if (!g.ok) ++failed;
+            else CHECK(g.value.has_value());
+        }
+        CHECK(failed > 0);
+    }
+}
+
+TEST_CASE("a withdrawal on a damaged file fails and erases nothing, rather than some of the visitor's leads") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    const auto leads = damagedFile(db);
+    LeadStore store(db);
+    const auto before = store.all().value.size(); // the readable ones
+    std::vector<ErasedLead> erased;
+    // The scan reads every lead (addresses are compared in C++), so it reaches the damaged pages.
+    const auto r = store.eraseByEmail(leads.front().email, kBaseMs, erased);
+    CAPTURE(r.error);
+    CHECK_FALSE(r.ok);
+    CHECK(contains(r.error, db.string()));
+    CHECK(erased.empty());
+    CHECK(store.all().value.size() == before);
+}
+
+TEST_CASE("openReadOnly creates nothing and refuses what it cannot read as this build's leads") {
+    TempDir t;
+    SUBCASE("a folder that does not exist") {
+        LeadStore store(t / "typo" / "leads.db");
+        const auto r = store.openReadOnly();
+        CAPTURE(r.error);
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, (t / "typo" / "leads.db").string()));
+        CHECK(contains(r.error, "the folder " + (t / "typo").string() + " does not exist"));
+        CHECK(contains(r.error, "--data-dir"));
+        // Nothing afterwards creates it either: reads and writes fail the same way.
+        CHECK_FALSE(store.all().ok);
+        CHECK_FALSE(store.count().ok);
+        CHECK_FALSE(store.quickCheck().ok);
+        CHECK_FALSE(store.insert(sampleLead(1)).ok);
+        CHECK_FALSE(fs::exists(t / "typo"));
+    }
+    SUBCASE("a folder without leads.db") {
+        fs::create_directory(t / "data");
+        LeadStore store(t / "data" / "leads.db");
+        CHECK_FALSE(store.openReadOnly().ok);
+        CHECK_FALSE(store.count().ok);
+        CHECK(fs::is_empty(t / "data"));
+    }
+    SUBCASE("a newer, an older and a foreign file are refused and left as they are") {
+        const fs::path db = t / "leads.db";
+        for (const int version : {LeadStore::kSchemaVersion + 1, LeadStore::kSchemaVersion - 1, 0}) {
+            CAPTURE(version);
+            fs::remove(db);
+            {
+                RawDb raw(db);
+                if (version > 0) REQUIRE(migrateTo(raw.get(), std::min(version, LeadStore::kSchemaVersion)).ok);
+                else raw.exec("CREATE TABLE other (x)");
+                raw.exec("PRAGMA user_version = " + std::to_string(version));
+            }
+            const std::string before = readFile(db);
+            LeadStore store(db);
+            const auto r = store.openReadOnly();
+            CAPTURE(r.error);
+            CHECK_FALSE(r.ok);
+            CHECK(contains(r.error, db.string()));
+            CHECK(contains(r.error, version > LeadStore::kSchemaVersion ? "newer" : version > 0 ? "older" : "holds no leads"));
+            CHECK_FALSE(store.count().ok);
+            CHECK(readFile(db) == before);
+        }
+    }
+    SUBCASE("a sound file: reads work, writes are refused") {
+        const fs::path db = t / "leads.db";
+        {
+            LeadStore rw(db);
+            REQUIRE(rw.insert(sampleLead(1)));
+        }
+        LeadStore store(db);
+        REQUIRE(store.openReadOnly());
+        CHECK(store.count().value == 1);
+        CHECK(store.quickCheck().ok);
+        CHECK_FALSE(store.insert(sampleLead(2)).ok);
+        CHECK(store.count().value == 1);
+    }
+}
+
+TEST_CASE("the keeper checkpoints a moment after the last lead: a copy of leads.db alone holds every lead") {
+    TempDir t;
+    const fs::path db = t / "data" / "leads.db", wal = db.string() + "-wal";
+    LeadStore store(db);
+    REQUIRE(store.open());
+    StoreKeeper::Options o;
+    o.idleS = 0.3;
+    o.tickS = 0.05;
+    StoreKeeper keeper(db, o);
+    keeper.start();
+    std::vector<Lead> leads;
+    for (int n = 0; n < 5; ++n) {
+        leads.push_back(sampleLead(n));
+        REQUIRE(store.insert(leads.back()));
+    }
+    CHECK(fs::file_size(wal) > 0); // just taken: the leads are in the WAL
+    const bool emptied = waitFor([&] { return keeper.checkpoints() >= 1 && fs::file_size(wal) == 0; });
+    CAPTURE(fs::file_size(wal));
+    REQUIRE(emptied);
+    // What staff would copy: leads.db, not its -wal, while the kiosk still runs.
+    fs::copy_file(db, t / "copy.db");
+    std::set<std::string> want;
+    for (const auto& l : leads) want.insert(l.id);
+    CHECK(idsOnDisk(t / "copy.db") == want);
+    RawDb copy(t / "copy.db", SQLITE_OPEN_READONLY);
+    CHECK(queryText(copy.get(), "PRAGMA integrity_check") == "ok");
+    // The check at start found the file sound.
+    REQUIRE(waitFor([&] { return keeper.health().checked; }));
+    CHECK(keeper.health().ok);
+    CHECK(keeper.health().problem.empty());
+    // The store goes on after the keeper's checkpoint.
+    REQUIRE(store.insert(sampleLead(9)));
+    CHECK(store.count().value == 6);
+}
+
+TEST_CASE("the keeper finds a damaged file at start, tells whether leads are still stored, and logs it once") {
+    TempDir t;
+    const fs::path db = t / "leads.db";
+    damagedFile(db);
+    Journal journal;
+    StoreKeeper::Options o;
+    o.tickS = 0.05;
+    o.log = journal.sink();
+    StoreKeeper keeper(db, o);
+    keeper.start();
+    REQUIRE(waitFor([&] { return keeper.health().checked; }));
+    const StoreHealth h = keeper.health();
+    CAPTURE(h.problem);
+    CHECK_FALSE(h.ok);
+    CHECK(contains(h.problem, db.string()));
+    CHECK(h.seconds < 5);
+    keeper.requestCheck(); // a recent check: not repeated, not logged again
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    keeper.stop();
+    const auto logged = journal.lines();
+    REQUIRE(logged.size() == 1);
+    CHECK(contains(logged[0], "damaged"));
+    CHECK(contains(logged[0], h.canStore ? "new leads are still stored" : "new leads cannot be stored"));
+}
+
+TEST_CASE("the keeper notices a removed WAL or a replaced leads.db within a second, without waiting for a lead") {
+    TempDir t;
+    const fs::path db = t / "leads.db", wal = db.string() + "-wal";
+    LeadStore store(db);
+    std::set<std::string> want;
+    for (int n = 0; n < 3; ++n) {
+        const Lead l = sampleLead(n);
+        REQUIRE(store.insert(l));
+        want.insert(l.id);
+    }
+    StoreKeeper::Options o;
+    o.idleS = 1000; // no checkpoint of its own: only the files' change moves the leads
+    o.tickS = 0.05;
+    Journal journal;
+    o.log = journal.sink();
+    StoreKeeper keeper(db, o);
+    keeper.start();
+    REQUIRE(waitFor([&] { return keeper.health().checked; }));
+    SUBCASE("the WAL removed: its leads are copied into leads.db, the store carries on") {
+        REQUIRE(::unlink(wal.c_str()) == 0);
+        REQUIRE(waitFor([&] { return !keeper.health().files.empty(); }));
+        CHECK(contains(keeper.health().files, "Nothing was lost"));
+        CHECK(keeper.health().ok);
+        fs::copy_file(db, t / "copy.db"); // leads.db alone, as staff would copy it
+        CHECK(idsOnDisk(t / "copy.db") == want);
+        const Lead next = sampleLead(7);
+        REQUIRE(store.insert(next));
+        CHECK(store.count().value == 4);
+    }
+    SUBCASE("leads.db replaced: what the kiosk held is saved beside it, nothing more is stored") {
+        fs::copy_file(db, t / "copy.db");
+        fs::rename(t / "copy.db", db);
+        REQUIRE(waitFor([&] { return !keeper.health().files.empty(); }));
+        const StoreHealth h = keeper.health();
+        CAPTURE(h.files);
+        CHECK(contains(h.files, "was replaced by another file"));
+        CHECK_FALSE(h.canStore);
+        const auto r = store.insert(sampleLead(7));
+        CHECK_FALSE(r.ok);
+        CHECK(contains(r.error, "restarted"));
+        std::vector<fs::path> saved;
+        for (const auto& e : fs::directory_iterator(t.path()))
+            if (e.path().filename().string().rfind("leads-saved-", 0) == 0) saved.push_back(e.path());
+        REQUIRE(saved.size() == 1);
+        CHECK(idsOnDisk(saved[0]) == want);
+    }
+    keeper.stop();
+    CHECK(journal.lines().size() == 1); // the journal gets it once
+}
+
+TEST_CASE("a WAL file removed under the running store: every acknowledged lead is in leads.db after a crash") {
+    TempDir t;
+    const fs::path db = t / "leads.db", wal = db.string() + "-wal", acked = t / "acked.txt";
+    const std::string verdict = inChild([&]() -> std::string {
+        std::ofstream out(acked);
+        // The kiosk's connection and two more (as the uploader's), never closed (leaked on
+        // purpose: a destructor would close them cleanly and checkpoint on the way out).
+        LeadStore &a = *new LeadStore(db), &b = *new LeadStore(db);
+        sync::Outbox& box = *new sync::Outbox(db);
+        auto add = [&](LeadStore& s, int n) {
+            const Lead l = sampleLead(n);
+            if (s.insert(l)) out << l.id << '\n' << std::flush;
+        };
+        for (int n = 0; n < 3; ++n) add(a, n);
+        add(b, 3);
+        if (!box.nextBatch(100)) return "the outbox cannot be read";
+        if (::unlink(wal.c_str()) != 0) return "unlink: " + wal.string();
+        add(a, 4); // notices, copies the old WAL into leads.db, carries on with a new WAL
+        add(b, 5); // reopens: another connection already rescued the WAL
+        add(a, 6);
+        const auto pending = box.nextBatch(100);
+        std::ofstream(t / "notice.txt") << FileGuard::notice(db);
+        if (!pending || pending->size() != 7) return "the outbox does not hold the 7 leads";
+        return ""; // _exit: nothing is closed, no checkpoint on close
+    });
+    CHECK_MESSAGE(verdict.empty(), verdict);
+    std::set<std::string> want;
+    {
+        std::ifstream in(acked);
+        for (std::string id; std::getline(in, id);) want.insert(id);
+    }
+    CHECK(want.size() == 7);
+    CHECK(idsOnDisk(db) == want);
+    CHECK(rawIntegrity(db) == "ok");
+    const std::string notice = readFile(t / "notice.txt"); // what staff are told
+    CAPTURE(notice);
+    CHECK(contains(notice, wal.string() + " was removed or replaced"));
+    CHECK(contains(notice, "Nothing was lost"));
+}
+
+TEST_CASE("another process reading leads.db while the store runs leaves its WAL alone: no false alarm") {
+    // A second LeadStore (the keeper's, the uploader's) opened while the first held the file
+    // once closed a descriptor of leads.db, which dropped every POSIX lock of the process on
+    // it: a reader in another process (sqlite3, a backup, a test) then closed as the last
+    // connection, deleted the -wal file, and staff were told it was removed.
+    TempDir t;
+    const fs::path db = t / "leads.db", wal = db.string() + "-wal";
+    int ready[2], done[2];
+    REQUIRE(::pipe(ready) == 0);
+    REQUIRE(::pipe(done) == 0);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        // The kiosk: its connections are never closed (a close would checkpoint).
+        LeadStore& a = *new LeadStore(db);
+        for (int n = 0; n < 3; ++n)
+            if (!a.insert(sampleLead(n))) ::_exit(10);
+        LeadStore& b = *new LeadStore(db);
+        if (!b.count()) ::_exit(11);
+        sync::Outbox& box = *new sync::Outbox(db);
+        if (!box.nextBatch(100)) ::_exit(12);
+        const FileId walBefore = fileId(wal);
+        char c = 1;
+        if (::write(ready[1], &c, 1) != 1 || ::read(done[0], &c, 1) != 1) ::_exit(13);
+        if (!a.insert(sampleLead(3)) || !b.count() || !box.nextBatch(100)) ::_exit(14);
+        std::ofstream(t / "notice.txt") << FileGuard::notice(db);
+        ::_exit(fileId(wal) == walBefore ? 0 : 15);
+    }
+    REQUIRE(pid > 0);
+    ::close(ready[1]); // a child that fails early ends the wait below
+    ::close(done[0]);
+    char c = 0;
+    const bool childReady = ::read(ready[0], &c, 1) == 1;
+    bool walStayed = false;
+    if (childReady) {
+        {
+            RawDb reader(db); // another process: reads, and closes as it would if it were the last
+            CHECK(reader.integer("SELECT count(*) FROM leads") == 3);
+        }
+        walStayed = fs::exists(wal);
+        CHECK(::write(done[1], &c, 1) == 1);
+    }
+    ::close(done[1]);
+    ::close(ready[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(childReady);
+    CHECK(walStayed);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    const std::string notice = readFile(t / "notice.txt");
+    CAPTURE(notice);
+    CHECK(notice.empty());
+    CHECK(idsOnDisk(db).size() == 4);
+}
+
+TEST_CASE("leads.db replaced by a copy under the running store: nothing goes into the lost file, nothing is lost") {
+    TempDir t;
+    const fs::path db = t / "leads.db", acked = t / "acked.txt", refused = t / "refused.txt";
+    const std::string verdict = inChild([&]() -> std::string {
+        std::ofstream out(acked), why(refused);
+        LeadStore &a = *new LeadStore(db), &b = *new LeadStore(db); // never closed, as above
+        auto add = [&](LeadStore& s, int n) {
+            const Lead l = sampleLead(n);
+            if (const auto r = s.insert(l)) out << l.id << '\n' << std::flush;
+            else why << r.error << '\n' << std::flush;
+        };
+        for (int n = 0; n < 3; ++n) add(a, n);
+        add(b, 3);
+        // A staff copy of leads.db alone (the leads are still in the WAL) put back in its place.
+        std::error_code ec;
+        fs::copy_file(db, t / "copy.db", ec);
+        fs::rename(t / "copy.db", db, ec);
+        if (ec) return "copying leads.db over itself: " + ec.message();
+        add(a, 4);
+        add(b, 5);
+        add(*new LeadStore(db), 6); // a new connection in the same process is refused too
+        return "";
+    });
+    REQUIRE_MESSAGE(verdict.empty(), verdict);
+    std::set<std::string> want;
+    {
+        std::ifstream in(acked);
+        for (std::string id; std::getline(in, id);) want.insert(id);
+    }
+    CHECK(want.size() == 4); // the leads after the replacement were refused, visitors told to fetch staff
+    const std::string why = readFile(refused);
+    CAPTURE(why);
+    CHECK(contains(why, db.string() + " was replaced by another file"));
+    CHECK(contains(why, "restarted"));
+    std::vector<fs::path> saved;
+    for (const auto& e : fs::directory_iterator(t.path()))
+        if (e.path().filename().string().rfind("leads-saved-", 0) == 0) saved.push_back(e.path());
+    REQUIRE(saved.size() == 1);
+    CHECK(contains(why, saved[0].string()));
+    CHECK(modeOf(saved[0]) == 0600);
+    // Every acknowledged lead is on disk: in the saved copy of what the kiosk held.
+    CHECK(idsOnDisk(saved[0]) == want);
+    CHECK(rawIntegrity(saved[0]) == "ok");
+    CHECK(rawIntegrity(db) == "ok"); // the replacement itself is left alone
 }
 
 } // TEST_SUITE lead_store

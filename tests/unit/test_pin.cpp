@@ -367,19 +367,28 @@ TEST_CASE("staff PIN: a kiosk killed (SIGKILL) while checking the PIN keeps the 
     CHECK(lockedAt(after, kT0) == 30'000); // the 5th attempt was counted and locked, though unfinished
 }
 
-TEST_CASE("staff PIN: a missing, empty or damaged file starts clean") {
+TEST_CASE("staff PIN: a missing file starts clean; an empty, damaged or unreadable one locks for the first step") {
     TempDir t;
     const fs::path file = t / "pin_attempts";
+    // Damaged files could have held a lock: forgetting every try would reopen the pad to guessing.
     for (const std::string& content :
          {std::string(), std::string("garbage\n"), std::string("3"), std::string("x 123\n"), std::string("\x01\x02\xFF\xFE"),
           std::string("\n\n"), std::string("abc def ghi")}) {
         CAPTURE(content);
         writeFile(file, content);
         PinGuard g(file, clockAt(kT0));
-        CHECK(g.failures() == 0);
-        CHECK(lockedAt(g, kT0) == 0);
-        CHECK(attemptAt(g, kDemoHash, kDemoPin, kT0)); // and works
-        CHECK(fileCounts(file, 0));           // and repairs the file
+        CHECK(g.failures() == 5);
+        CHECK(lockedAt(g, kT0) == 30'000);
+        CHECK_FALSE(attemptAt(g, kDemoHash, kDemoPin, kT0)); // locked
+        CHECK(attemptAt(g, kDemoHash, kDemoPin, kT0 + 30'000)); // and works once the step ran out
+        CHECK(fileCounts(file, 0));                              // and repairs the file
+    }
+    // A folder where the file should be: cannot be read or written, locked all the same.
+    fs::remove(file);
+    fs::create_directories(file);
+    {
+        PinGuard g(file, clockAt(kT0));
+        CHECK(lockedAt(g, kT0) == 30'000);
     }
     fs::remove(file);
     PinGuard g(file, clockAt(kT0));
@@ -489,7 +498,7 @@ TEST_CASE("staff PIN: a damaged lock length in the file cannot lock longer than 
     const fs::path file = t / "pin_attempts";
     writeFile(file, "v2 9 0 0 boot-1 999999999999 999999999999 boot-1\n");
     PinGuard g(file, clockAt(kT0));
-    CHECK(g.lockedForMs() == 0); // refused as damaged: starts clean, as any damaged file does
+    CHECK(g.lockedForMs() == 30'000); // refused as damaged: the first step, as for any damaged file
     writeFile(file, "v2 9 0 0 boot-1 60000 999999999999 boot-1\n");
     PinGuard h(file, clockAt(kT0));
     CHECK(h.lockedForMs() == 60'000); // an end beyond its step is cut to the step

@@ -494,6 +494,24 @@ TEST_CASE("sync uploader: connection refused is retried and said in plain words,
     CHECK(s.lastError == a.error);
 }
 
+TEST_CASE("sync uploader: plain http goes straight to the loopback receiver, never through a proxy") {
+    // A proxy named in the environment (a shell's http_proxy, /etc/environment) would get
+    // the bearer token and the leads in clear: http:// is only for a receiver on this PC.
+    SyncTempDir t;
+    seed(t.db(), 2);
+    BlackHole proxy;
+    const std::string proxyUrl = "http://127.0.0.1:" + std::to_string(proxy.port);
+    for (const char* var : {"http_proxy", "ALL_PROXY", "all_proxy"})
+        ::setenv(var, proxyUrl.c_str(), 1);
+    const int port = closedPort();
+    Uploader up(t.db(), configFor(port, 2.0), "kiosk-1", "expo-2026");
+    const auto a = up.attempt();
+    for (const char* var : {"http_proxy", "ALL_PROXY", "all_proxy"})
+        ::unsetenv(var);
+    CHECK(a.error == "Connection refused by 127.0.0.1:" + std::to_string(port) + " — is the network up?");
+    CHECK(up.status().pending == 2);
+}
+
 TEST_CASE("sync uploader: an unusable secret stops before anything is sent") {
     SyncTempDir t;
     seed(t.db(), 1);

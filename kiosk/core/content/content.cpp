@@ -5,8 +5,8 @@
 #include <stb_image.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
-#include <regex>
 
 namespace kiosk::core {
 
@@ -14,9 +14,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr int kMaxLogoPx = 4096;
+/// stb_image reads a PNG's data whole before decoding it: the file size is bounded first.
+constexpr std::uintmax_t kMaxLogoBytes = 20 * 1024 * 1024;
+
+/// Lower-case letters and digits in groups joined by single '-'. A loop, not std::regex:
+/// libstdc++'s regex recurses per character, and an id can be megabytes long.
 bool validId(const std::string& id) {
-    static const std::regex re("^[a-z0-9]+(-[a-z0-9]+)*$");
-    return std::regex_match(id, re);
+    bool afterDash = true; // no leading '-'
+    for (char c : id) {
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && (c != '-' || afterDash)) return false;
+        afterDash = c == '-';
+    }
+    return !afterDash; // neither empty nor ending in '-'
 }
 
 bool validUrl(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
@@ -31,12 +42,18 @@ std::string shortName(const fs::path& dir, const fs::path& file) {
 }
 
 void flattenStrings(const toml::table& t, const std::string& prefix, const std::string& file,
-                    std::map<std::string, Text>& out, std::vector<Problem>& problems) {
+                    std::map<std::string, Text>& out, std::vector<Problem>& problems, int depth = 1) {
+    // parseToml already refuses deeper files; the limit keeps this recursion safe on its own.
+    if (depth > kMaxTomlDepth) {
+        addProblem(problems, {file, static_cast<int>(t.source().begin.line), prefix, "too deeply nested",
+                              "use keys of at most a few parts, like [group.key]"});
+        return;
+    }
     for (const auto& [k, v] : t) {
         std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
         const auto* sub = v.as_table();
         if (!sub) {
-            problems.push_back({file, static_cast<int>(v.source().begin.line), key, "must give both languages",
+            addProblem(problems, {file, static_cast<int>(v.source().begin.line), key, "must give both languages",
                                 "write " + std::string(k.str()) + " = { de = \"…\", en = \"…\" }"});
             continue;
         }
@@ -51,7 +68,7 @@ void flattenStrings(const toml::table& t, const std::string& prefix, const std::
             r.finish();
             out[key] = std::move(text);
         } else {
-            flattenStrings(*sub, key, file, out, problems);
+            flattenStrings(*sub, key, file, out, problems, depth + 1);
         }
     }
 }
@@ -108,8 +125,9 @@ void loadEvent(const fs::path& dir, Content& c, std::vector<Problem>& problems) 
 
 std::uint32_t parseColor(TomlReader& r, const std::string& key) {
     std::string s = r.str(key, true, 7);
-    static const std::regex re("^#[0-9A-Fa-f]{6}$");
-    if (!std::regex_match(s, re)) {
+    const bool hex = s.size() == 7 && s[0] == '#' &&
+                     std::all_of(s.begin() + 1, s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+    if (!hex) {
         if (!s.empty()) r.problem(key, "is not a colour", "write it as #RRGGBB, e.g. #1F6F55");
         return 0x555555;
     }
@@ -144,7 +162,7 @@ void loadSectors(const fs::path& dir, Content& c, std::vector<Problem>& problems
     r.finish();
     for (const auto& id : knownSectorIds())
         if (!c.sector(id))
-            problems.push_back({name, 0, "sector", "sector '" + id + "' is missing", "add a [[sector]] with id = \"" + id + "\""});
+            addProblem(problems, {name, 0, "sector", "sector '" + id + "' is missing", "add a [[sector]] with id = \"" + id + "\""});
 }
 
 /// A logo is named relative to the content folder, without "..": it can name no file elsewhere.
@@ -169,26 +187,43 @@ fs::path resolveLogo(const fs::path& contentDir, const fs::path& assetsDir, cons
     return {};
 }
 
+/// A logo the kiosk cannot show is an error for check-content (the stand would show the
+/// placeholder), but loadCompany keeps the company. The header comes first: a huge image is
+/// refused from its dimensions before anything is decoded.
 void checkLogo(TomlReader& r, Company& co, const std::string& rel, const LoadOptions& opt) {
     if (co.logo.empty()) {
-        r.problem("logo", "file '" + rel + "' not found", "put the image in the content folder or fix the path", false);
+        r.problem("logo", "file '" + rel + "' not found", "put the image in the content folder or fix the path");
+        return;
+    }
+    std::error_code ec;
+    if (const auto bytes = fs::file_size(co.logo, ec); !ec && bytes > kMaxLogoBytes) {
+        r.problem("logo", "'" + rel + "' is " + std::to_string(bytes / (1024 * 1024)) + " MiB: too large (max " +
+                              std::to_string(kMaxLogoBytes / (1024 * 1024)) + " MiB)",
+                  "export it again as PNG of at most 4096×4096 px (512×512 is ideal)");
+        co.logo.clear();
         return;
     }
     int w = 0, h = 0, n = 0;
-    bool ok;
-    if (opt.decodeImages) {
+    bool ok = stbi_info(co.logo.c_str(), &w, &h, &n) != 0;
+    if (ok && (w > kMaxLogoPx || h > kMaxLogoPx)) {
+        r.problem("logo", "'" + rel + "' is " + std::to_string(w) + "×" + std::to_string(h) + " px: too large (max " +
+                              std::to_string(kMaxLogoPx) + " px)",
+                  "scale it down to at most " + std::to_string(kMaxLogoPx) + "×" + std::to_string(kMaxLogoPx) +
+                      " px (512×512 is ideal)");
+        co.logo.clear();
+        return;
+    }
+    if (ok && opt.decodeImages) {
         unsigned char* px = stbi_load(co.logo.c_str(), &w, &h, &n, 4);
         ok = px != nullptr;
         stbi_image_free(px);
-    } else {
-        ok = stbi_info(co.logo.c_str(), &w, &h, &n) != 0;
     }
     if (!ok) {
-        r.problem("logo", "'" + rel + "' is not a readable PNG or JPEG", "export it again as PNG", false);
+        r.problem("logo", "'" + rel + "' is not a readable PNG or JPEG", "export it again as PNG");
         co.logo.clear();
-    } else if (w > 4096 || h > 4096 || w < 32 || h < 32) {
+    } else if (w < 32 || h < 32) {
         r.problem("logo", "'" + rel + "' is " + std::to_string(w) + "×" + std::to_string(h) + " px",
-                  "use an image between 32×32 and 4096×4096 px (512×512 is ideal)", false);
+                  "use an image between 32×32 and 4096×4096 px (512×512 is ideal)");
         co.logo.clear();
     }
 }
@@ -228,11 +263,10 @@ void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& o
         cr.finish();
     }
     r.finish();
-    size_t logoOutside = SIZE_MAX; // an error for check-content; the kiosk keeps the company, with the placeholder
+    const size_t logoProblems = problems.size(); // an error for check-content; the kiosk keeps the company
     if (!logo.empty() && !logoPathInside(logo)) {
         r.problem("logo", "'" + logo + "' is not inside the content folder",
                   "name the file relative to the content folder, without '..', e.g. logos/" + co.id + ".png");
-        logoOutside = problems.size() - 1;
     } else if (!logo.empty()) {
         co.logo = resolveLogo(dir, opt.assetsDir, logo);
         checkLogo(r, co, logo, opt);
@@ -241,9 +275,10 @@ void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& o
         r.problem("id", "company '" + co.id + "' is defined twice", "give each company its own id");
         return;
     }
-    // A company with errors is left out (a warning, like a missing logo, keeps it).
-    for (size_t i = before; i < problems.size(); ++i)
-        if (problems[i].error && i != logoOutside) return;
+    // A company with errors is left out; one whose only problem is its logo is kept, with
+    // the placeholder: the stand shows it even though check-content fails.
+    for (size_t i = before; i < logoProblems; ++i)
+        if (problems[i].error) return;
     c.companies.push_back(std::move(co));
 }
 
@@ -272,7 +307,7 @@ void loadStrings(const fs::path& dir, Content& c, std::vector<Problem>& problems
     flattenStrings(*doc, "", name, c.strings, problems);
     for (const auto& key : requiredStringKeys())
         if (!c.strings.count(key))
-            problems.push_back({name, 0, key, "missing", "add [" + key + "] with de = \"…\" and en = \"…\""});
+            addProblem(problems, {name, 0, key, "missing", "add [" + key + "] with de = \"…\" and en = \"…\""});
 }
 
 } // namespace
@@ -303,7 +338,7 @@ ContentLoad loadContent(const fs::path& dir, const LoadOptions& options) {
     ContentLoad out;
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
-        out.problems.push_back({dir.string(), 0, "", "content folder not found", "pass --content with the right folder"});
+        addProblem(out.problems, {dir.string(), 0, "", "content folder not found", "pass --content with the right folder"});
         return out;
     }
     loadEvent(dir, out.content, out.problems);
@@ -316,7 +351,7 @@ ContentLoad loadContent(const fs::path& dir, const LoadOptions& options) {
         if (entry.path().extension() == ".toml") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     if (files.empty())
-        out.problems.push_back({shortName(dir, dir / "companies"), 0, "", "no company files",
+        addProblem(out.problems, {shortName(dir, dir / "companies"), 0, "", "no company files",
                                 "add one companies/<id>.toml per company"});
     for (const auto& f : files) loadCompany(dir, f, options, out.content, out.problems);
 

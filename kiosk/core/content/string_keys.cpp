@@ -29,6 +29,7 @@ const std::vector<std::string>& requiredStringKeys() {
         "staff.sync_counts", "staff.sync_off", "staff.last_sync", "staff.never", "staff.sync", "staff.export_title",
         "staff.export_where", "staff.no_destination", "staff.export", "staff.export_done", "staff.close", "staff.exit",
         "staff.sync_off_config",
+        "staff.db_damaged", "staff.db_still_storing", "staff.db_not_storing",
     };
     return keys;
 }

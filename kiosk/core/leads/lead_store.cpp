@@ -5,9 +5,13 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
+#include <map>
+#include <mutex>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +90,79 @@ std::string text(sqlite3_stmt* st, int col) {
 
 int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
 
+/// Prepares `sql`, binds, hands every row to `row`; SQLITE_DONE when every step succeeded,
+/// else the failing code (a damaged page stops the loop with SQLITE_CORRUPT).
+template <class Bind, class Row> int query(sqlite3* db, const std::string& sql, Bind bind, Row row) {
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+    if (rc == SQLITE_OK) {
+        bind(st);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) row(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+const auto noBind = [](sqlite3_stmt*) {};
+
+/// PRAGMA user_version, or -1 when it cannot be read.
+int userVersion(sqlite3* db) {
+    int v = -1;
+    const int rc = query(db, "PRAGMA user_version", noBind, [&](sqlite3_stmt* st) { v = sqlite3_column_int(st, 0); });
+    return rc == SQLITE_DONE ? v : -1;
+}
+
+fs::path walPath(const fs::path& db) { return db.string() + "-wal"; }
+
+/// What every guard of the process knows about one database file.
+struct SharedFiles {
+    int generation = 0;  ///< bumped when a guard rescued a changed WAL: the others reopen
+    std::string refusal; ///< leads.db was removed or replaced: nothing is stored any more
+    std::string notice;  ///< for staff: what happened to the files
+};
+std::mutex g_filesMutex;
+std::map<std::string, SharedFiles> g_files; // guarded by g_filesMutex
+
+SharedFiles& shared(const fs::path& db) {
+    std::error_code ec;
+    const fs::path abs = fs::absolute(db, ec);
+    return g_files[(ec ? db : abs).lexically_normal().string()];
+}
+
+std::string utcStamp() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
+/// Writes the database as `db` sees it (the replaced file, still open) to a new file
+/// beside `dbPath`, readable by the kiosk's user only. Empty on failure, with `error` set.
+fs::path saveAside(sqlite3* db, const fs::path& dbPath, std::string& error) {
+    const fs::path dir = dbPath.parent_path().empty() ? fs::path(".") : dbPath.parent_path();
+    for (int n = 0; n < 100; ++n) {
+        const fs::path to = dir / ("leads-saved-" + utcStamp() + (n ? "-" + std::to_string(n) : "") + ".db");
+        const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST) continue;
+        if (fd < 0) {
+            error = "cannot create " + to.string() + ": " + std::strerror(errno);
+            return {};
+        }
+        ::close(fd);
+        // VACUUM INTO accepts an empty file: it keeps the mode just set.
+        const int rc = query(db, "VACUUM INTO ?1", [&](sqlite3_stmt* st) { sqlite3_bind_text(st, 1, to.c_str(), -1, SQLITE_TRANSIENT); },
+                             [](sqlite3_stmt*) {});
+        if (rc == SQLITE_DONE) return to;
+        error = "writing " + to.string() + " failed: " + sqlite3_errmsg(db);
+        std::error_code ec;
+        fs::remove(to, ec);
+        return {};
+    }
+    error = "no free file name for the saved copy in " + dir.string();
+    return {};
+}
+
 const char* kSelect = "SELECT id, created_ms, kiosk_id, event_id, lang, first_name, last_name, email, company, "
                       "job_title, phone, message, sectors, exhibitors, consent_version, consent_sha256, "
                       "consent_lang, consent_ms, newsletter, source, sync_state FROM leads";
@@ -142,6 +219,69 @@ StoreResult migrateTo(sqlite3* db, int version) {
     return {};
 }
 
+FileId fileId(const fs::path& p) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) return {};
+    return {static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino)};
+}
+
+void FileGuard::opened(sqlite3* db) {
+    exec(db, "SELECT count(*) FROM sqlite_master");
+    std::lock_guard lock(g_filesMutex);
+    m_db = fileId(m_path);
+    m_wal = fileId(walPath(m_path));
+    m_generation = shared(m_path).generation;
+}
+
+std::string FileGuard::refusal(const fs::path& dbPath) {
+    std::lock_guard lock(g_filesMutex);
+    return shared(dbPath).refusal;
+}
+
+std::string FileGuard::notice(const fs::path& dbPath) {
+    std::lock_guard lock(g_filesMutex);
+    return shared(dbPath).notice;
+}
+
+StoreResult FileGuard::check(sqlite3* db, bool& reopen) {
+    reopen = false;
+    std::lock_guard lock(g_filesMutex);
+    SharedFiles& sh = shared(m_path);
+    if (!sh.refusal.empty()) return {false, sh.refusal};
+    if (m_generation != sh.generation) {
+        reopen = true; // another connection of this process already rescued the WAL
+        return {};
+    }
+    const FileId dbNow = fileId(m_path), walNow = fileId(walPath(m_path));
+    if (dbNow == m_db && walNow == m_wal) return {};
+    if (dbNow == m_db) {
+        // Only the WAL went. This connection still has the old one open, with every lead
+        // committed since the last checkpoint: copy them into leads.db before letting go.
+        const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+        if (rc != SQLITE_OK)
+            return {false, walPath(m_path).string() + " was removed or replaced while the kiosk ran, and copying its leads into " +
+                               m_path.string() + " failed: " + sqlite3_errmsg(db) + "; the kiosk tries again with the next lead"};
+        ++sh.generation;
+        sh.notice = walPath(m_path).string() + " was removed or replaced while the kiosk ran (" + utcStamp() +
+                    "): the leads in it were copied into " + m_path.filename().string() +
+                    " and the kiosk carries on with a new WAL file. Nothing was lost; leave the -wal file alone.";
+        reopen = true;
+        return {};
+    }
+    // leads.db itself was removed or replaced: this connection writes into a file nobody will
+    // read, and opening the new one beside it in this process would mix its WAL with ours.
+    std::string error;
+    const fs::path saved = saveAside(db, m_path, error);
+    const std::string what = m_path.string() + (dbNow == FileId{} ? " was removed" : " was replaced by another file") +
+                             " while the kiosk ran";
+    if (saved.empty()) return {false, what + "; saving the leads the kiosk held failed (" + error + "), it tries again with the next lead"};
+    ++sh.generation;
+    sh.refusal = what + ": the leads the kiosk held are saved in " + saved.string() +
+                 ". No new leads are stored until the kiosk is restarted (it then uses the file at " + m_path.string() + ").";
+    sh.notice = sh.refusal;
+    return {false, sh.refusal};
+}
+
 LeadStore::~LeadStore() { close(); }
 
 void LeadStore::close() {
@@ -158,7 +298,9 @@ StoreResult LeadStore::fail(const std::string& what) {
 }
 
 StoreResult LeadStore::open() {
+    if (m_readOnly) return openReadOnly();
     if (m_db) return {};
+    if (auto why = FileGuard::refusal(m_path); !why.empty()) return {false, why};
     std::error_code ec;
     const fs::path dir = m_path.parent_path().empty() ? fs::path(".") : m_path.parent_path();
     if (!fs::exists(dir, ec)) {
@@ -167,20 +309,20 @@ StoreResult LeadStore::open() {
         ::chmod(dir.c_str(), 0700);
     }
     // Leads are personal data: the file is created readable by the kiosk's user only
-    // (SQLite gives the -wal and -shm files the same mode).
-    const int fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return {false, "cannot open " + m_path.string() + ": " + std::strerror(errno)};
-    ::close(fd);
+    // (SQLite gives the -wal and -shm files the same mode). Only a new file is opened here:
+    // closing any descriptor of leads.db drops every POSIX lock this process holds on it,
+    // those of the connections already open too, and another process (sqlite3, a backup)
+    // then thinks it is the last one and deletes the -wal file they use.
+    if (const int fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0)
+        ::close(fd);
+    else if (errno != EEXIST)
+        return {false, "cannot open " + m_path.string() + ": " + std::strerror(errno)};
     if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
         return fail("cannot open the lead database");
     sqlite3_busy_timeout(m_db, 5000);
     // A file from a newer kiosk is refused before anything writes to it.
     {
-        sqlite3_stmt* st = nullptr;
-        int version = 0;
-        if (sqlite3_prepare_v2(m_db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-            version = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
+        const int version = userVersion(m_db);
         if (version > kSchemaVersion) {
             close();
             return {false, m_path.string() + " is from a newer kiosk version (schema " + std::to_string(version) +
@@ -195,7 +337,56 @@ StoreResult LeadStore::open() {
         close();
         return r;
     }
+    m_guard.opened(m_db);
     return {};
+}
+
+StoreResult LeadStore::present(const fs::path& dbPath) {
+    std::error_code ec;
+    if (fs::is_regular_file(dbPath, ec)) return {};
+    const fs::path dir = dbPath.parent_path().empty() ? fs::path(".") : dbPath.parent_path();
+    return {false, "no lead database at " + dbPath.string() +
+                       (fs::is_directory(dir, ec) ? "" : " (the folder " + dir.string() + " does not exist)") +
+                       " — check --data-dir"};
+}
+
+StoreResult LeadStore::openReadOnly() {
+    m_readOnly = true;
+    if (m_db) return {};
+    if (auto r = present(m_path); !r) return r;
+    if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
+        return fail("cannot open the lead database");
+    sqlite3_busy_timeout(m_db, 5000);
+    const int version = userVersion(m_db);
+    if (version < 0) return fail("cannot read the lead database");
+    if (version == kSchemaVersion) return {};
+    close();
+    if (version > kSchemaVersion)
+        return {false, m_path.string() + " is from a newer kiosk version (schema " + std::to_string(version) +
+                           "); install that version or newer"};
+    if (version == 0) return {false, m_path.string() + " holds no leads (an empty file or not a lead database)"};
+    return {false, m_path.string() + " is from an older kiosk version (schema " + std::to_string(version) +
+                       "); start the kiosk once (it updates the file), then try again"};
+}
+
+StoreResult LeadStore::ready() {
+    if (auto r = open(); !r) return r;
+    if (m_readOnly) return {};
+    bool reopen = false;
+    if (auto r = m_guard.check(m_db, reopen); !r) {
+        // Keep the connection while its leads are not saved anywhere else.
+        if (!FileGuard::refusal(m_path).empty()) close();
+        return r;
+    }
+    if (!reopen) return {};
+    close();
+    return open();
+}
+
+template <class T> StoreRead<T> LeadStore::failRead(const std::string& what) {
+    StoreRead<T> r;
+    static_cast<StoreResult&>(r) = fail(what);
+    return r;
 }
 
 namespace {
@@ -229,7 +420,7 @@ int insertRow(sqlite3_stmt* st, const Lead& l) {
 } // namespace
 
 StoreResult LeadStore::insert(const Lead& l) {
-    if (auto r = open(); !r) return r;
+    if (auto r = ready(); !r) return r;
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(m_db, kInsertSql, -1, &st, nullptr) != SQLITE_OK) return fail("cannot prepare the insert");
     // A single statement in autocommit mode is its own transaction: when step()
@@ -241,7 +432,7 @@ StoreResult LeadStore::insert(const Lead& l) {
 }
 
 StoreResult LeadStore::insertBatch(const std::vector<Lead>& leads) {
-    if (auto r = open(); !r) return r;
+    if (auto r = ready(); !r) return r;
     if (exec(m_db, "BEGIN IMMEDIATE") != SQLITE_OK) return fail("cannot start a transaction");
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(m_db, kInsertSql, -1, &st, nullptr) != SQLITE_OK) return fail("cannot prepare the insert");
@@ -257,15 +448,18 @@ StoreResult LeadStore::insertBatch(const std::vector<Lead>& leads) {
 
 StoreResult LeadStore::eraseByEmail(const std::string& email, std::int64_t nowMs, std::vector<ErasedLead>& erased) {
     erased.clear();
-    if (auto r = open(); !r) return r;
+    if (auto r = ready(); !r) return r;
     if (exec(m_db, "BEGIN IMMEDIATE") != SQLITE_OK) return fail("cannot start a transaction");
     // Compared in C++: SQLite's lower() folds ASCII only, and ZOË@… is zoë@….
     const std::string wanted = foldCase(email);
+    // A damaged page must fail the withdrawal, not erase some of the visitor's leads and report done.
+    if (query(m_db, "SELECT id, sync_state = 'synced', email FROM leads", noBind, [&](sqlite3_stmt* st) {
+            if (foldCase(text(st, 2)) == wanted) erased.push_back({text(st, 0), sqlite3_column_int(st, 1) != 0});
+        }) != SQLITE_DONE) {
+        erased.clear();
+        return fail("reading the leads to erase failed");
+    }
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(m_db, "SELECT id, sync_state = 'synced', email FROM leads", -1, &st, nullptr);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        if (foldCase(text(st, 2)) == wanted) erased.push_back({text(st, 0), sqlite3_column_int(st, 1) != 0});
-    sqlite3_finalize(st);
     for (const auto& e : erased) {
         sqlite3_prepare_v2(m_db, "INSERT INTO erasures (lead_id, erased_ms, was_synced) VALUES (?1, ?2, ?3)", -1, &st, nullptr);
         sqlite3_bind_text(st, 1, e.id.c_str(), -1, SQLITE_TRANSIENT);
@@ -286,7 +480,7 @@ StoreResult LeadStore::eraseByEmail(const std::string& email, std::int64_t nowMs
 
 StoreResult LeadStore::purgeSynced(std::int64_t beforeMs, long long& removed) {
     removed = 0;
-    if (auto r = open(); !r) return r;
+    if (auto r = ready(); !r) return r;
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(m_db, "DELETE FROM leads WHERE sync_state = 'synced' AND created_ms < ?1", -1, &st, nullptr);
     sqlite3_bind_int64(st, 1, beforeMs);
@@ -297,92 +491,121 @@ StoreResult LeadStore::purgeSynced(std::int64_t beforeMs, long long& removed) {
     return {};
 }
 
-LeadStats LeadStore::stats(std::int64_t dayStartMs, std::int64_t utcOffsetMs) {
-    LeadStats s;
-    if (!open()) return s;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m_db, "SELECT count(*), coalesce(sum(created_ms >= ?1), 0), coalesce(sum(sync_state = 'pending'), 0), "
-                                 "coalesce(sum(sync_state = 'synced'), 0), coalesce(sum(sync_state = 'failed'), 0) FROM leads",
-                           -1, &st, nullptr) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, dayStartMs);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            s.total = sqlite3_column_int64(st, 0);
-            s.today = sqlite3_column_int64(st, 1);
-            s.pending = sqlite3_column_int64(st, 2);
-            s.synced = sqlite3_column_int64(st, 3);
-            s.failed = sqlite3_column_int64(st, 4);
-        }
-    }
-    sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(m_db, "SELECT j.value, count(*) FROM leads, json_each(leads.exhibitors) AS j GROUP BY j.value ORDER BY j.value",
-                           -1, &st, nullptr) == SQLITE_OK)
-        while (sqlite3_step(st) == SQLITE_ROW) s.perExhibitor.emplace_back(text(st, 0), sqlite3_column_int64(st, 1));
-    sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(m_db, "SELECT ((created_ms + ?2) / 3600000) % 24, count(*) FROM leads WHERE created_ms >= ?1 GROUP BY 1",
-                           -1, &st, nullptr) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, dayStartMs);
-        sqlite3_bind_int64(st, 2, utcOffsetMs);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const int h = sqlite3_column_int(st, 0);
-            if (h >= 0 && h < 24) s.perHourToday[static_cast<size_t>(h)] = sqlite3_column_int64(st, 1);
-        }
-    }
-    sqlite3_finalize(st);
-    return s;
-}
-
-std::optional<Lead> LeadStore::get(const std::string& id) {
-    if (!open()) return std::nullopt;
-    sqlite3_stmt* st = nullptr;
-    std::optional<Lead> out;
-    if (sqlite3_prepare_v2(m_db, (std::string(kSelect) + " WHERE id = ?").c_str(), -1, &st, nullptr) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW) out = readLead(st);
-    }
-    sqlite3_finalize(st);
+StoreRead<LeadStats> LeadStore::stats(std::int64_t dayStartMs, std::int64_t utcOffsetMs) {
+    if (auto r = ready(); !r) return {r};
+    StoreRead<LeadStats> out;
+    LeadStats& s = out.value;
+    int rc = query(
+            m_db,
+            "SELECT count(*), coalesce(sum(created_ms >= ?1), 0), coalesce(sum(sync_state = 'pending'), 0), "
+            "coalesce(sum(sync_state = 'synced'), 0), coalesce(sum(sync_state = 'failed'), 0) FROM leads",
+            [&](sqlite3_stmt* st) { sqlite3_bind_int64(st, 1, dayStartMs); },
+            [&](sqlite3_stmt* st) {
+                s.total = sqlite3_column_int64(st, 0);
+                s.today = sqlite3_column_int64(st, 1);
+                s.pending = sqlite3_column_int64(st, 2);
+                s.synced = sqlite3_column_int64(st, 3);
+                s.failed = sqlite3_column_int64(st, 4);
+            });
+    if (rc == SQLITE_DONE)
+        rc = query(m_db, "SELECT j.value, count(*) FROM leads, json_each(leads.exhibitors) AS j GROUP BY j.value ORDER BY j.value",
+                   noBind, [&](sqlite3_stmt* st) { s.perExhibitor.emplace_back(text(st, 0), sqlite3_column_int64(st, 1)); });
+    if (rc == SQLITE_DONE)
+        rc = query(
+                m_db, "SELECT ((created_ms + ?2) / 3600000) % 24, count(*) FROM leads WHERE created_ms >= ?1 GROUP BY 1",
+                [&](sqlite3_stmt* st) {
+                    sqlite3_bind_int64(st, 1, dayStartMs);
+                    sqlite3_bind_int64(st, 2, utcOffsetMs);
+                },
+                [&](sqlite3_stmt* st) {
+                    const int h = sqlite3_column_int(st, 0);
+                    if (h >= 0 && h < 24) s.perHourToday[static_cast<size_t>(h)] = sqlite3_column_int64(st, 1);
+                });
+    if (rc != SQLITE_DONE) return failRead<LeadStats>("reading the lead counts failed");
     return out;
 }
 
-std::vector<Lead> LeadStore::all() {
-    std::vector<Lead> out;
-    if (!open()) return out;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m_db, (std::string(kSelect) + " ORDER BY created_ms, id").c_str(), -1, &st, nullptr) ==
-        SQLITE_OK)
-        while (sqlite3_step(st) == SQLITE_ROW) out.push_back(readLead(st));
-    sqlite3_finalize(st);
+StoreRead<std::optional<Lead>> LeadStore::get(const std::string& id) {
+    if (auto r = ready(); !r) return {r};
+    StoreRead<std::optional<Lead>> out;
+    const int rc = query(
+            m_db, std::string(kSelect) + " WHERE id = ?",
+            [&](sqlite3_stmt* st) { sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT); },
+            [&](sqlite3_stmt* st) { out.value = readLead(st); });
+    if (rc != SQLITE_DONE) return failRead<std::optional<Lead>>("reading lead " + id + " failed");
     return out;
 }
 
-long long LeadStore::count() {
-    if (!open()) return -1;
-    sqlite3_stmt* st = nullptr;
-    long long n = -1;
-    if (sqlite3_prepare_v2(m_db, "SELECT count(*) FROM leads", -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
+StoreRead<std::vector<Lead>> LeadStore::all() {
+    if (auto r = ready(); !r) return {r};
+    StoreRead<std::vector<Lead>> out;
+    const int rc = query(m_db, std::string(kSelect) + " ORDER BY created_ms, id", noBind,
+                         [&](sqlite3_stmt* st) { out.value.push_back(readLead(st)); });
+    if (rc != SQLITE_DONE) {
+        // The leads read before the damaged page stay in `value`: the caller may show them.
+        auto partial = std::move(out.value);
+        out = failRead<std::vector<Lead>>("reading the leads failed after " + std::to_string(partial.size()) + " of them");
+        out.value = std::move(partial);
+    }
+    return out;
+}
+
+StoreRead<long long> LeadStore::count() {
+    if (auto r = ready(); !r) return {r};
+    StoreRead<long long> out;
+    const int rc = query(m_db, "SELECT count(*) FROM leads", noBind, [&](sqlite3_stmt* st) { out.value = sqlite3_column_int64(st, 0); });
+    if (rc != SQLITE_DONE) return failRead<long long>("counting the leads failed");
+    return out;
+}
+
+StoreResult LeadStore::quickCheck() {
+    if (auto r = ready(); !r) return r;
+    std::string found;
+    int lines = 0;
+    // A few findings say enough to staff; the full list is for sqlite3 and a technician.
+    const int rc = query(m_db, "PRAGMA quick_check(3)", noBind, [&](sqlite3_stmt* st) {
+        std::string finding = text(st, 0);
+        std::replace(finding.begin(), finding.end(), '\n', ' ');
+        found += (lines++ ? "; " : "") + finding;
+    });
+    if (rc != SQLITE_DONE) return fail("the lead database is damaged (PRAGMA quick_check stopped)");
+    if (found == "ok") return {};
+    return {false, m_path.string() + " is damaged (PRAGMA quick_check: " + found + ")"};
+}
+
+StoreResult LeadStore::probeWrite(std::int64_t nowMs) {
+    if (auto r = ready(); !r) return r;
+    const int rc = query(
+            m_db,
+            "INSERT INTO sync_status(key, value) VALUES('store_probe_ms', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [&](sqlite3_stmt* st) { sqlite3_bind_text(st, 1, std::to_string(nowMs).c_str(), -1, SQLITE_TRANSIENT); },
+            [](sqlite3_stmt*) {});
+    if (rc != SQLITE_DONE) return fail("storing into the lead database failed");
+    return {};
+}
+
+StoreResult LeadStore::checkpoint() {
+    if (auto r = ready(); !r) return r;
+    // PASSIVE first: it copies without blocking anyone. TRUNCATE then empties the WAL; it
+    // holds back writers while it waits for readers, so it waits briefly and tries later.
+    sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    sqlite3_busy_timeout(m_db, 100);
+    const int rc = sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3_busy_timeout(m_db, 5000);
+    if (rc == SQLITE_BUSY) return {false, "the lead database is busy; checkpoint postponed"};
+    if (rc != SQLITE_OK) return fail("checkpointing the lead database failed");
+    return {};
 }
 
 std::string LeadStore::integrityCheck() {
-    if (auto r = open(); !r) return r.error;
-    sqlite3_stmt* st = nullptr;
+    if (auto r = ready(); !r) return r.error;
     std::string out;
-    if (sqlite3_prepare_v2(m_db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK)
-        while (sqlite3_step(st) == SQLITE_ROW) out += (out.empty() ? "" : "\n") + text(st, 0);
-    sqlite3_finalize(st);
+    const int rc = query(m_db, "PRAGMA integrity_check", noBind,
+                         [&](sqlite3_stmt* st) { out += (out.empty() ? "" : "\n") + text(st, 0); });
+    if (rc != SQLITE_DONE) out += (out.empty() ? "" : "\n") + std::string("stopped: ") + sqlite3_errmsg(m_db);
     return out;
 }
 
-int LeadStore::schemaVersion() {
-    if (!open()) return -1;
-    sqlite3_stmt* st = nullptr;
-    int v = -1;
-    if (sqlite3_prepare_v2(m_db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
+int LeadStore::schemaVersion() { return ready() ? userVersion(m_db) : -1; }
 
 } // namespace kiosk::core

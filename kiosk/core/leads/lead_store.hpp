@@ -20,6 +20,44 @@ struct StoreResult {
     explicit operator bool() const { return ok; }
 };
 
+/// A read that either succeeded (`value`) or says why not: a damaged page is an error,
+/// never a shorter list or a zero.
+template <class T> struct StoreRead : StoreResult {
+    T value{};
+};
+
+/// The device and inode of a file; both 0 when it does not exist.
+struct FileId {
+    unsigned long long dev = 0, ino = 0;
+    bool operator==(const FileId&) const = default;
+};
+FileId fileId(const std::filesystem::path& p);
+
+/// Notices that leads.db or its -wal file was removed or replaced under an open
+/// connection (docs/deploy.md, "Files changed under the kiosk"). Every connection of
+/// the process to the same file shares one record, so that only the first to notice
+/// rescues the WAL and the others just reopen.
+class FileGuard {
+public:
+    explicit FileGuard(std::filesystem::path dbPath) : m_path(std::move(dbPath)) {}
+    /// Call right after opening `db`: reads from it once (so its WAL is open), notes the files.
+    void opened(sqlite3* db);
+    /// Before using `db`: ok and !reopen: go on. ok and reopen: the WAL was removed or
+    /// replaced (its leads are now in leads.db): close, open again, go on. Not ok: leads.db
+    /// itself was removed or replaced; what this connection held was saved beside it and
+    /// every connection of the process refuses from now on.
+    StoreResult check(sqlite3* db, bool& reopen);
+    /// Set when leads.db was removed or replaced under this process: why nothing is stored.
+    static std::string refusal(const std::filesystem::path& dbPath);
+    /// The last thing a guard did about changed files (for staff), empty if nothing.
+    static std::string notice(const std::filesystem::path& dbPath);
+
+private:
+    std::filesystem::path m_path;
+    FileId m_db, m_wal;
+    int m_generation = 0;
+};
+
 /// A lead removed on the visitor's request (the erasure log keeps no personal data).
 struct ErasedLead {
     std::string id;
@@ -47,6 +85,12 @@ public:
     /// Creates the folder (0700) and file (0600) if needed, sets WAL + FULL sync,
     /// migrates. Safe to call again after a failure.
     StoreResult open();
+    /// For commands that only read: never creates a folder or file, never migrates or
+    /// writes; a missing file, an older or a newer schema is an error naming the path.
+    StoreResult openReadOnly();
+    /// Is there a lead database at `dbPath`? Else an error naming it (and a missing folder)
+    /// for commands that must not start a new, empty one on a mistyped --data-dir.
+    static StoreResult present(const std::filesystem::path& dbPath);
     /// Stores the lead in one transaction. The same id twice stores it once (and is ok).
     /// On failure nothing is stored and the next call reopens the database.
     StoreResult insert(const Lead& lead);
@@ -59,13 +103,21 @@ public:
     /// Retention: removes synced leads created before `beforeMs`; `removed` gets the count.
     StoreResult purgeSynced(std::int64_t beforeMs, long long& removed);
     /// Counts for the staff panel; `dayStartMs` is local midnight, `utcOffsetMs` the local offset.
-    LeadStats stats(std::int64_t dayStartMs, std::int64_t utcOffsetMs);
+    StoreRead<LeadStats> stats(std::int64_t dayStartMs, std::int64_t utcOffsetMs);
 
-    std::optional<Lead> get(const std::string& id);
-    std::vector<Lead> all();
-    long long count();
+    StoreRead<std::optional<Lead>> get(const std::string& id);
+    StoreRead<std::vector<Lead>> all();
+    StoreRead<long long> count();
     /// "ok" when PRAGMA integrity_check finds nothing.
     std::string integrityCheck();
+    /// PRAGMA quick_check (a quarter of a second on 100,000 leads): ok, or the damage
+    /// found (at most a few lines) in plain words with the path.
+    StoreResult quickCheck();
+    /// A small real write (a row in sync_status): can SQLite still store into this file?
+    StoreResult probeWrite(std::int64_t nowMs);
+    /// Copies the WAL into leads.db and empties it (wal_checkpoint(TRUNCATE)), so that
+    /// leads.db alone holds every lead. Not ok while a reader keeps it from finishing.
+    StoreResult checkpoint();
     int schemaVersion();
     const std::filesystem::path& path() const { return m_path; }
     sqlite3* handle() { return m_db; }
@@ -74,8 +126,13 @@ private:
     StoreResult fail(const std::string& what);
     void close();
 
+    StoreResult ready(); ///< open, and the files are still the ones opened
+    template <class T> StoreRead<T> failRead(const std::string& what);
+
     std::filesystem::path m_path;
     sqlite3* m_db = nullptr;
+    bool m_readOnly = false;
+    FileGuard m_guard{m_path};
 };
 
 /// Applies the migrations up to `version` only (tests build old files with it).

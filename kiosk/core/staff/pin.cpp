@@ -122,10 +122,11 @@ void PinGuard::load() {
     std::ifstream in(m_file);
     std::string first;
     in >> first;
-    m_failures = 0; // missing or damaged: start clean
+    m_failures = 0; // missing: start clean
     m_lastFailure = {};
     m_lockMs = m_lockEndBootMs = 0;
     m_lockBootId.clear();
+    bool understood = false;
     if (first == "v2") {
         // v2 failures lastWallMs lastBootMs lastBootId lockMs lockEndBootMs lockBootId
         int failures = 0;
@@ -139,6 +140,7 @@ void PinGuard::load() {
             m_lockMs = lockMs;
             m_lockEndBootMs = lockEnd;
             m_lockBootId = undash(lockBoot);
+            understood = true;
         }
     } else {
         // The first format, "failures lockedUntilWallMs": the count stays, and a lock
@@ -150,7 +152,17 @@ void PinGuard::load() {
             m_failures = failures;
             m_lastFailure = t;
             if (until != 0 && failures >= kLockAfter) m_lockMs = stepMs(failures);
+            understood = true;
         }
+    }
+    // A file that is there but cannot be read or understood (damaged, a folder in its place)
+    // may have held a lock: fail closed with the first step rather than forget every try.
+    std::error_code ec;
+    if (!understood && (std::filesystem::exists(m_file, ec) || ec)) {
+        m_failures = kLockAfter;
+        m_lastFailure = t;
+        m_lockMs = stepMs(kLockAfter);
+        m_lockBootId.clear(); // armed from now, below
     }
     // A lock from another boot (or the old format): its end on the boot clock means
     // nothing now, so it runs again for its full step from here.

@@ -7,11 +7,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstring>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <mutex>
 #include <pthread.h>
+#include <strings.h>
 
 namespace kiosk::core::sync {
 
@@ -98,6 +99,9 @@ HttpResponse HttpClient::post(const HttpRequest& rq) {
     const long connectMs = std::min(timeoutMs, 10'000L);
     curl_easy_setopt(c, CURLOPT_URL, rq.url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    // Plain http:// is only allowed to a receiver on this PC (config.cpp): a proxy from the
+    // environment (http_proxy, all_proxy) would get the token and the leads in clear.
+    if (strncasecmp(rq.url.c_str(), "https:", 6) != 0) curl_easy_setopt(c, CURLOPT_PROXY, "");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_POST, 1L);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq.body.data());

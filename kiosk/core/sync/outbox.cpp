@@ -56,7 +56,15 @@ std::string Outbox::fail(const std::string& what) {
 }
 
 std::string Outbox::open() {
-    if (m_db) return {};
+    if (m_db) {
+        bool reopen = false;
+        if (auto r = m_guard.check(m_db, reopen); !r) {
+            if (!FileGuard::refusal(m_path).empty()) close();
+            return r.error;
+        }
+        if (!reopen) return {};
+        close();
+    }
     {
         // Creates the file with the right mode and brings the schema up to date.
         LeadStore store(m_path);
@@ -67,6 +75,7 @@ std::string Outbox::open() {
     // The UI thread writes on its own connection: wait for its lock rather than fail.
     sqlite3_busy_timeout(m_db, 5000);
     if (!exec(m_db, "PRAGMA synchronous=FULL")) return fail("Cannot set synchronous=FULL on the lead database");
+    m_guard.opened(m_db);
     return {};
 }
 

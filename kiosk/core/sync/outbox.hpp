@@ -2,6 +2,7 @@
 /// thread inserts concurrently on another), the pending queue, the marking of answers
 /// and the persisted status in sync_status.
 #pragma once
+#include "../leads/lead_store.hpp"
 #include "protocol.hpp"
 
 #include <cstdint>
@@ -63,6 +64,7 @@ private:
 
     std::filesystem::path m_path;
     sqlite3* m_db = nullptr;
+    FileGuard m_guard{m_path}; ///< leads.db or its WAL replaced under us: rescue or reopen first
 };
 
 struct FailedLead {

@@ -3,16 +3,12 @@
 // protocol (body, answer, statuses), http_client (libcurl), outbox (SQLite), engine (one step).
 #include "sync_worker.hpp"
 
+#include "../background.hpp"
 #include "engine.hpp"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
 #include <random>
-#include <thread>
 
 namespace kiosk::core {
 
@@ -23,12 +19,9 @@ struct SyncWorker::Impl {
     SyncConfig config;
     std::string kioskId, eventId;
 
-    std::thread thread;
-    std::atomic<bool> stopping{false}; ///< also aborts a request under way (libcurl's progress callback)
     mutable std::mutex mutex;
-    std::condition_variable cv;
-    bool woken = false;  ///< guarded by mutex
     SyncStatus snapshot; ///< guarded by mutex: what status() returns without touching SQLite
+    Background background; ///< last: stopped before the rest goes; stopping() also aborts a request under way
 
     void run();
     void publish(SyncStatus s) {
@@ -49,32 +42,16 @@ SyncWorker::SyncWorker(std::filesystem::path dbPath, SyncConfig config, std::str
 SyncWorker::~SyncWorker() { stop(); }
 
 void SyncWorker::start() {
-    if (m->thread.joinable() || m->config.endpoint.empty()) return;
-    m->stopping = false;
-    m->thread = std::thread([this] {
-        // Background work yields to the frame loop: on a 2-core stand PC with software GL
-        // every CPU cycle the uploader takes would come out of a frame.
-        ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
-        m->run();
-    });
+    if (m->config.endpoint.empty()) return;
+    m->background.start([this] { m->run(); });
 }
 
 void SyncWorker::stop() {
-    if (!m->thread.joinable()) return;
-    {
-        std::lock_guard lock(m->mutex);
-        m->stopping = true;
-    }
-    m->cv.notify_all();
-    m->thread.join();
+    m->background.stop();
 }
 
 void SyncWorker::wake() {
-    {
-        std::lock_guard lock(m->mutex);
-        m->woken = true;
-    }
-    m->cv.notify_all();
+    m->background.wake();
 }
 
 SyncStatus SyncWorker::status() const {
@@ -88,7 +65,7 @@ void SyncWorker::Impl::run() {
     // an import) may have added leads without a wake().
     constexpr auto kIdleRecheck = std::chrono::seconds(60);
     const SigpipeBlock noSigpipe;
-    Uploader up(dbPath, config, kioskId, eventId, &stopping);
+    Uploader up(dbPath, config, kioskId, eventId, &background.stopping());
     Backoff backoff{config.backoffBaseS, config.backoffCapS, 0};
     std::mt19937_64 rng(std::random_device{}());
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
@@ -110,17 +87,9 @@ void SyncWorker::Impl::run() {
     publishStatus();
 
     for (;;) {
-        bool woke = false;
-        {
-            std::unique_lock lock(mutex);
-            const auto ready = [&] { return stopping.load() || woken; };
-            if (!due) cv.wait(lock, ready);
-            else cv.wait_until(lock, *due, ready);
-            if (stopping) break;
-            woke = woken;
-            woken = false;
-        }
-        if (woke) {
+        const Background::Wait woke = background.waitUntil(due);
+        if (woke == Background::Wait::Stopping) break;
+        if (woke == Background::Wait::Woken) {
             // A new lead, or staff pressed "sync now": skip our own backoff (not the server's Retry-After),
             // and try again after 401/403 or another refusal.
             refused = false;
@@ -155,7 +124,7 @@ void SyncWorker::Impl::run() {
             break;
         case Attempt::Aborted: due.reset(); break;
         }
-        if (stopping) break;
+        if (background.stopping()) break;
         publishStatus();
     }
 }

@@ -1,4 +1,4 @@
-/// @brief The script player: replays touch actions against the real screens (AUTOMATION.md).
+/// @brief The script player: replays touch actions against the real screens (docs/automation.md).
 ///
 /// It pushes FingerEvents into the same path as the touch screen and checks the
 /// widget registry; one `step()` per frame, so the UI runs normally meanwhile.

@@ -234,7 +234,7 @@ Intent drawSignup(const ScreenCtx& ctx) {
     ImGui::SetCursorScreenPos(ImVec2(m, m));
     ImGui::BeginGroup(); // keeps the header's lines at the margin
     wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.title"), w);
-    // Say up front that the form clears itself (DESIGN.md 5).
+    // Say up front that the form clears itself (docs/design.md).
     wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("signup.reset_note"), w);
     if (f.storeFailed) {
         ImGui::Dummy(ImVec2(0, t.em(0.2f)));

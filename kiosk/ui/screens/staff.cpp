@@ -49,6 +49,24 @@ void hourChart(const std::vector<long long>& perHour, float w, float h) {
 }
 } // namespace
 
+ShownProblems showProblems(const std::vector<core::Problem>& problems, size_t max, size_t maxBytes) {
+    ShownProblems out;
+    for (const auto& p : problems) {
+        if (out.lines.size() == max || p.more > 0) {
+            out.more += p.more > 0 ? p.more : 1;
+            continue;
+        }
+        std::string text = p.format();
+        if (text.size() > maxBytes) {
+            size_t cut = maxBytes;
+            while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut; // a whole character
+            text = text.substr(0, cut) + "…";
+        }
+        out.lines.push_back({std::move(text), p.error});
+    }
+    return out;
+}
+
 Intent drawStaff(const ScreenCtx& ctx) {
     const Theme& t = theme();
     Intent out;
@@ -65,7 +83,15 @@ Intent drawStaff(const ScreenCtx& ctx) {
     line(t.fonts.heading, t.colors.text, ctx.tr("staff.title"), w);
     line(t.fonts.small, t.colors.textMuted, fmt(fmt(ctx.tr("staff.kiosk"), b.kioskId, "{id}"), b.version, "{v}"), w);
     if (b.demoPin) line(t.fonts.bold, t.colors.error, ctx.tr("staff.demo_pin"), w);
-    for (const auto& p : b.contentProblems) line(t.fonts.small, p.error ? t.colors.error : t.colors.textMuted, p.format(), w);
+    if (!s.store.ok) {
+        line(t.fonts.bold, t.colors.error, fmt(ctx.tr("staff.db_damaged"), s.store.problem, "{problem}"), w);
+        line(t.fonts.body, t.colors.error, ctx.tr(s.store.canStore ? "staff.db_still_storing" : "staff.db_not_storing"), w);
+    }
+    if (!s.store.files.empty()) line(t.fonts.bold, t.colors.error, s.store.files, w);
+    for (const auto& p : b.contentProblems.lines) line(t.fonts.small, p.error ? t.colors.error : t.colors.textMuted, p.text, w);
+    if (b.contentProblems.more > 0)
+        line(t.fonts.small, t.colors.textMuted,
+             "… and " + std::to_string(b.contentProblems.more) + " more problems: kiosk check-content lists them all", w);
     ImGui::EndGroup();
     const float top = ImGui::GetCursorScreenPos().y + t.em(0.5f);
     const float bodyH = ctx.size.y - top - btnH - 2 * m;

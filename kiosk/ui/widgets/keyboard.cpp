@@ -138,7 +138,7 @@ std::string label(const Key& k, const KeyboardState& s, const std::string& next,
 constexpr float kMaxUnits = 13.0f; // the widest row, in key units, with gaps
 
 float keyUnitPx(float width) {
-    // ~22 mm keys with 3 mm gaps (DESIGN.md 6), narrower only if the screen is.
+    // ~22 mm keys with 3 mm gaps (docs/design.md), narrower only if the screen is.
     return std::min(theme().mm(25), width / kMaxUnits);
 }
 

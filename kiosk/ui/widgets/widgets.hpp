@@ -1,6 +1,6 @@
 /// @brief Finger-sized widgets: buttons, chips, tags, logos, QR codes and the drag-to-scroll area.
 ///
-/// Every interactive widget takes a stable automation id (AUTOMATION.md) that is
+/// Every interactive widget takes a stable automation id (docs/automation.md) that is
 /// also its ImGui id, and records its rectangle in the widget registry.
 #pragma once
 #include "core/qr.hpp"
@@ -38,7 +38,7 @@ void logo(ImDrawList* dl, ImVec2 min, float size, const Texture& tex, const std:
 bool textField(const std::string& id, const std::string& label, const std::string& value, bool focused,
                const std::string& error, float width);
 
-/// A checkbox row: the whole row is the tap area (DESIGN.md 8). Returns true when tapped.
+/// A checkbox row: the whole row is the tap area (docs/design.md). Returns true when tapped.
 bool checkRow(const std::string& id, const std::string& label, bool checked, float width,
               const std::string& detail = {});
 
