@@ -27,7 +27,6 @@ struct RawPin {
 };
 
 RawPin scanPinHash(const std::filesystem::path& path) {
-    constexpr size_t kMaxBytes = 4u << 20;
     RawPin out;
     // O_NONBLOCK: a FIFO in the file's place must not hang the start.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -44,10 +43,10 @@ RawPin scanPinHash(const std::filesystem::path& path) {
     std::string text;
     char buf[65536];
     ssize_t n = 0;
-    while (text.size() <= kMaxBytes && (n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+    while (text.size() <= kMaxTomlBytes && (n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
     ::close(fd);
     // A NUL byte: saved as UTF-16 (Notepad's "Unicode"), so the words below cannot be seen.
-    if (n < 0 || text.size() > kMaxBytes || text.find('\0') != std::string::npos) {
+    if (n < 0 || text.size() > kMaxTomlBytes || text.find('\0') != std::string::npos) {
         out.unknown = true;
         return out;
     }
