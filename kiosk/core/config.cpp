@@ -132,7 +132,8 @@ std::optional<std::pair<std::string, std::string>> endpointProblem(const std::st
 }
 
 bool syncConfigBroken(const ConfigLoad& load) {
-    return !load.parsed || std::any_of(load.problems.begin(), load.problems.end(),
+    // syncRefused as well: a problem folded into "and N more" has lost its key.
+    return !load.parsed || load.syncRefused || std::any_of(load.problems.begin(), load.problems.end(),
                                        [](const Problem& p) { return p.error && p.key.rfind("sync.", 0) == 0; });
 }
 
@@ -204,11 +205,12 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
         TomlReader y(*t, path.string(), out.problems, "sync");
         // Any problem with where or how leads go leaves sync off: the defaults (no token,
         // no signature, the public CAs) would fail open.
+        // Counted, not sized: past kMaxProblemsPerFile a new problem only raises the "more" entry.
         bool refuse = false;
         auto checked = [&](const std::string& key) {
-            const size_t before = out.problems.size();
+            const long long before = problemCount(out.problems);
             std::string v = y.str(key, false, 500);
-            refuse = refuse || out.problems.size() > before;
+            refuse = refuse || problemCount(out.problems) > before;
             return v;
         };
         c.sync.endpoint = checked("endpoint");
@@ -225,6 +227,7 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
         }
         c.sync.caFile = checked("ca_file");
         if (refuse) c.sync.endpoint.clear();
+        out.syncRefused = refuse;
         c.sync.batchSize = static_cast<int>(y.number("batch_size", c.sync.batchSize, 1, 1000));
         c.sync.timeoutS = y.number("timeout_s", c.sync.timeoutS, 0.1, 300);
         c.sync.backoffBaseS = y.number("backoff_base_s", c.sync.backoffBaseS, 0.01, 600);
@@ -233,11 +236,11 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
     }
     if (const auto* t = r.table("staff", false)) {
         TomlReader st(*t, path.string(), out.problems, "staff");
-        const size_t before = out.problems.size();
+        const long long before = problemCount(out.problems);
         c.staff.pinHash = st.str("pin_hash", false, 300);
         if (!c.staff.pinHash.empty() && c.staff.pinHash.rfind("$argon2id$", 0) != 0)
             st.problem("pin_hash", "is not an Argon2id hash", "set the PIN with: kiosk set-pin --config FILE");
-        if (out.problems.size() > before) {
+        if (problemCount(out.problems) > before) {
             // A PIN was meant to be set: the demo PIN must not take its place.
             c.staff.pinBroken = true;
             c.staff.pinHash.clear();
