@@ -156,6 +156,45 @@ std::optional<Problem> staffLock(const ConfigLoad& load, bool pinWasSet) {
     return Problem{"", 0, "staff.pin_hash", "cannot be used", "fix the configuration"};
 }
 
+namespace {
+/// [sync] into out.config.sync. Any problem with where or how leads go leaves sync off
+/// (out.syncRefused): the defaults (no token, no signature, the public CAs) would fail open.
+void readSync(TomlReader& r, const std::string& file, ConfigLoad& out) {
+    SyncConfig& sync = out.config.sync;
+    const auto* t = r.table("sync", false);
+    if (!t) return;
+    TomlReader y(*t, file, out.problems, "sync");
+    // Counted, not sized: past kMaxProblemsPerFile a new problem only raises the "more" entry.
+    bool refuse = false;
+    auto checked = [&](const std::string& key) {
+        const long long before = problemCount(out.problems);
+        std::string v = y.str(key, false, 500);
+        refuse = refuse || problemCount(out.problems) > before;
+        return v;
+    };
+    sync.endpoint = checked("endpoint");
+    if (!sync.endpoint.empty())
+        if (const auto bad = endpointProblem(sync.endpoint)) {
+            y.problem("endpoint", bad->first, bad->second);
+            refuse = true;
+        }
+    sync.token = checked("token");
+    sync.secret = checked("secret");
+    if (!sync.secret.empty() && sync.secret.rfind("whsec_", 0) != 0) {
+        y.problem("secret", "does not start with whsec_", "paste the secret as the receiver shows it: whsec_ followed by base64");
+        refuse = true;
+    }
+    sync.caFile = checked("ca_file");
+    if (refuse) sync.endpoint.clear();
+    out.syncRefused = refuse;
+    sync.batchSize = static_cast<int>(y.number("batch_size", sync.batchSize, 1, 1000));
+    sync.timeoutS = y.number("timeout_s", sync.timeoutS, 0.1, 300);
+    sync.backoffBaseS = y.number("backoff_base_s", sync.backoffBaseS, 0.01, 600);
+    sync.backoffCapS = y.number("backoff_cap_s", sync.backoffCapS, 0.01, 86400);
+    y.finish();
+}
+} // namespace
+
 ConfigLoad loadConfig(const std::filesystem::path& path) {
     ConfigLoad out;
     if (path.empty()) return out;
@@ -201,39 +240,7 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
         }
         s.finish();
     }
-    if (const auto* t = r.table("sync", false)) {
-        TomlReader y(*t, path.string(), out.problems, "sync");
-        // Any problem with where or how leads go leaves sync off: the defaults (no token,
-        // no signature, the public CAs) would fail open.
-        // Counted, not sized: past kMaxProblemsPerFile a new problem only raises the "more" entry.
-        bool refuse = false;
-        auto checked = [&](const std::string& key) {
-            const long long before = problemCount(out.problems);
-            std::string v = y.str(key, false, 500);
-            refuse = refuse || problemCount(out.problems) > before;
-            return v;
-        };
-        c.sync.endpoint = checked("endpoint");
-        if (!c.sync.endpoint.empty())
-            if (const auto bad = endpointProblem(c.sync.endpoint)) {
-                y.problem("endpoint", bad->first, bad->second);
-                refuse = true;
-            }
-        c.sync.token = checked("token");
-        c.sync.secret = checked("secret");
-        if (!c.sync.secret.empty() && c.sync.secret.rfind("whsec_", 0) != 0) {
-            y.problem("secret", "does not start with whsec_", "paste the secret as the receiver shows it: whsec_ followed by base64");
-            refuse = true;
-        }
-        c.sync.caFile = checked("ca_file");
-        if (refuse) c.sync.endpoint.clear();
-        out.syncRefused = refuse;
-        c.sync.batchSize = static_cast<int>(y.number("batch_size", c.sync.batchSize, 1, 1000));
-        c.sync.timeoutS = y.number("timeout_s", c.sync.timeoutS, 0.1, 300);
-        c.sync.backoffBaseS = y.number("backoff_base_s", c.sync.backoffBaseS, 0.01, 600);
-        c.sync.backoffCapS = y.number("backoff_cap_s", c.sync.backoffCapS, 0.01, 86400);
-        y.finish();
-    }
+    readSync(r, path.string(), out);
     if (const auto* t = r.table("staff", false)) {
         TomlReader st(*t, path.string(), out.problems, "staff");
         const long long before = problemCount(out.problems);
