@@ -33,8 +33,6 @@ std::int64_t nowMs() {
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-/// The lead database a command works on, which must exist: with a mistyped --data-dir an
-/// erase would make an empty one and report "0 erased" while the visitor's data stays.
 /// `text` with its pin_hash line replaced by `line`, or `line` added below [staff] (a new
 /// [staff] at the end when there is none). Line by line, not std::regex: libstdc++'s regex
 /// recurses per character, and a megabyte-long line would overflow the stack.

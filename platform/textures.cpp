@@ -23,7 +23,7 @@ void TextureCache::preload(const std::vector<std::filesystem::path>& paths) {
 }
 
 void TextureCache::queue(const std::filesystem::path& path) {
-    if (path.empty() || !m_seen.emplace(path, true).second) return;
+    if (path.empty() || !m_seen.insert(path).second) return;
     std::lock_guard lock(m_mutex);
     if (m_stop) return;
     m_todo.push_back(path);
@@ -35,7 +35,7 @@ void TextureCache::work() {
     pthread_setname_np(pthread_self(), "kiosk-logos");
     // Below the frame loop: on a busy two-core stand PC a decode takes only what frames leave.
     setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
-    const auto start = std::chrono::steady_clock::now();
+    auto start = std::chrono::steady_clock::now();
     int count = 0;
     for (;;) {
         std::filesystem::path path;
@@ -48,6 +48,7 @@ void TextureCache::work() {
             }
             m_cv.wait(lock, [this] { return m_stop || !m_todo.empty(); });
             if (m_stop) return;
+            if (count == 0) start = std::chrono::steady_clock::now(); // a batch's time, not since the first one
             path = std::move(m_todo.front());
             m_todo.pop_front();
         }

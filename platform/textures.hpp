@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -54,7 +55,7 @@ private:
     std::function<void()> m_wake;
     bool m_waitForDecode = false;
     std::map<std::filesystem::path, ui::Texture> m_cache; ///< frame loop only
-    std::map<std::filesystem::path, bool> m_seen;         ///< frame loop only: queued or done
+    std::set<std::filesystem::path> m_seen;               ///< frame loop only: queued or done
 
     std::mutex m_mutex; // guards what follows
     std::condition_variable m_cv, m_doneCv;

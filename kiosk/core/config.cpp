@@ -27,7 +27,6 @@ struct RawPin {
 };
 
 RawPin scanPinHash(const std::filesystem::path& path) {
-    constexpr size_t kMaxBytes = 4u << 20;
     RawPin out;
     // O_NONBLOCK: a FIFO in the file's place must not hang the start.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -44,10 +43,10 @@ RawPin scanPinHash(const std::filesystem::path& path) {
     std::string text;
     char buf[65536];
     ssize_t n = 0;
-    while (text.size() <= kMaxBytes && (n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+    while (text.size() <= kMaxTomlBytes && (n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
     ::close(fd);
     // A NUL byte: saved as UTF-16 (Notepad's "Unicode"), so the words below cannot be seen.
-    if (n < 0 || text.size() > kMaxBytes || text.find('\0') != std::string::npos) {
+    if (n < 0 || text.size() > kMaxTomlBytes || text.find('\0') != std::string::npos) {
         out.unknown = true;
         return out;
     }
@@ -133,7 +132,8 @@ std::optional<std::pair<std::string, std::string>> endpointProblem(const std::st
 }
 
 bool syncConfigBroken(const ConfigLoad& load) {
-    return !load.parsed || std::any_of(load.problems.begin(), load.problems.end(),
+    // syncRefused as well: a problem folded into "and N more" has lost its key.
+    return !load.parsed || load.syncRefused || std::any_of(load.problems.begin(), load.problems.end(),
                                        [](const Problem& p) { return p.error && p.key.rfind("sync.", 0) == 0; });
 }
 
@@ -155,6 +155,45 @@ std::optional<Problem> staffLock(const ConfigLoad& load, bool pinWasSet) {
     if (it != ps.end()) return *it;
     return Problem{"", 0, "staff.pin_hash", "cannot be used", "fix the configuration"};
 }
+
+namespace {
+/// [sync] into out.config.sync. Any problem with where or how leads go leaves sync off
+/// (out.syncRefused): the defaults (no token, no signature, the public CAs) would fail open.
+void readSync(TomlReader& r, const std::string& file, ConfigLoad& out) {
+    SyncConfig& sync = out.config.sync;
+    const auto* t = r.table("sync", false);
+    if (!t) return;
+    TomlReader y(*t, file, out.problems, "sync");
+    // Counted, not sized: past kMaxProblemsPerFile a new problem only raises the "more" entry.
+    bool refuse = false;
+    auto checked = [&](const std::string& key) {
+        const long long before = problemCount(out.problems);
+        std::string v = y.str(key, false, 500);
+        refuse = refuse || problemCount(out.problems) > before;
+        return v;
+    };
+    sync.endpoint = checked("endpoint");
+    if (!sync.endpoint.empty())
+        if (const auto bad = endpointProblem(sync.endpoint)) {
+            y.problem("endpoint", bad->first, bad->second);
+            refuse = true;
+        }
+    sync.token = checked("token");
+    sync.secret = checked("secret");
+    if (!sync.secret.empty() && sync.secret.rfind("whsec_", 0) != 0) {
+        y.problem("secret", "does not start with whsec_", "paste the secret as the receiver shows it: whsec_ followed by base64");
+        refuse = true;
+    }
+    sync.caFile = checked("ca_file");
+    if (refuse) sync.endpoint.clear();
+    out.syncRefused = refuse;
+    sync.batchSize = static_cast<int>(y.number("batch_size", sync.batchSize, 1, 1000));
+    sync.timeoutS = y.number("timeout_s", sync.timeoutS, 0.1, 300);
+    sync.backoffBaseS = y.number("backoff_base_s", sync.backoffBaseS, 0.01, 600);
+    sync.backoffCapS = y.number("backoff_cap_s", sync.backoffCapS, 0.01, 86400);
+    y.finish();
+}
+} // namespace
 
 ConfigLoad loadConfig(const std::filesystem::path& path) {
     ConfigLoad out;
@@ -201,44 +240,14 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
         }
         s.finish();
     }
-    if (const auto* t = r.table("sync", false)) {
-        TomlReader y(*t, path.string(), out.problems, "sync");
-        // Any problem with where or how leads go leaves sync off: the defaults (no token,
-        // no signature, the public CAs) would fail open.
-        bool refuse = false;
-        auto checked = [&](const std::string& key) {
-            const size_t before = out.problems.size();
-            std::string v = y.str(key, false, 500);
-            refuse = refuse || out.problems.size() > before;
-            return v;
-        };
-        c.sync.endpoint = checked("endpoint");
-        if (!c.sync.endpoint.empty())
-            if (const auto bad = endpointProblem(c.sync.endpoint)) {
-                y.problem("endpoint", bad->first, bad->second);
-                refuse = true;
-            }
-        c.sync.token = checked("token");
-        c.sync.secret = checked("secret");
-        if (!c.sync.secret.empty() && c.sync.secret.rfind("whsec_", 0) != 0) {
-            y.problem("secret", "does not start with whsec_", "paste the secret as the receiver shows it: whsec_ followed by base64");
-            refuse = true;
-        }
-        c.sync.caFile = checked("ca_file");
-        if (refuse) c.sync.endpoint.clear();
-        c.sync.batchSize = static_cast<int>(y.number("batch_size", c.sync.batchSize, 1, 1000));
-        c.sync.timeoutS = y.number("timeout_s", c.sync.timeoutS, 0.1, 300);
-        c.sync.backoffBaseS = y.number("backoff_base_s", c.sync.backoffBaseS, 0.01, 600);
-        c.sync.backoffCapS = y.number("backoff_cap_s", c.sync.backoffCapS, 0.01, 86400);
-        y.finish();
-    }
+    readSync(r, path.string(), out);
     if (const auto* t = r.table("staff", false)) {
         TomlReader st(*t, path.string(), out.problems, "staff");
-        const size_t before = out.problems.size();
+        const long long before = problemCount(out.problems);
         c.staff.pinHash = st.str("pin_hash", false, 300);
         if (!c.staff.pinHash.empty() && c.staff.pinHash.rfind("$argon2id$", 0) != 0)
             st.problem("pin_hash", "is not an Argon2id hash", "set the PIN with: kiosk set-pin --config FILE");
-        if (out.problems.size() > before) {
+        if (problemCount(out.problems) > before) {
             // A PIN was meant to be set: the demo PIN must not take its place.
             c.staff.pinBroken = true;
             c.staff.pinHash.clear();

@@ -46,6 +46,8 @@ struct ConfigLoad {
     std::vector<Problem> problems;
     /// false: the file could not be read or is not valid TOML, so every setting is its default.
     bool parsed = true;
+    /// A problem with where or how leads go turned sync off (see loadConfig).
+    bool syncRefused = false;
 };
 
 /// Reads `path`; an empty path gives the defaults. Unknown keys and bad values are

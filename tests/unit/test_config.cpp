@@ -590,6 +590,20 @@ TEST_CASE("fail closed: a bad sync token, secret or CA file leaves sync off inst
     CHECK(fine.load().config.sync.endpoint == "https://hub.example/leads"); // a bad batch size: default, still on
 }
 
+TEST_CASE("fail closed: a bad sync token or pin_hash still counts after a thousand other problems in the file") {
+    // Past kMaxProblemsPerFile problems are folded into one "and N more" entry: the list
+    // stops growing, and a check that only compared its size let these through.
+    std::string text = "[kiosk]\n";
+    for (size_t i = 0; i < kMaxProblemsPerFile + 5; ++i) text += "unknown_" + std::to_string(i) + " = 1\n";
+    text += "[sync]\nendpoint = \"https://hub.example/leads\"\ntoken = 7\n[staff]\npin_hash = \"1234\"\n";
+    TempConfig f(text);
+    auto loaded = f.load();
+    CHECK(loaded.config.sync.endpoint.empty());
+    CHECK(syncConfigBroken(loaded));
+    CHECK(loaded.config.staff.pinBroken);
+    CHECK(loaded.config.staff.pinHash.empty());
+}
+
 TEST_CASE("fail closed: a config that does not parse reports parsed = false, so staff are told why sync is off") {
     TempConfig f("[sync]\nendpoint = \"https://hub.example/leads\"\n[kiosk]\nidle_timeout_s = 60s\n");
     auto loaded = f.load();

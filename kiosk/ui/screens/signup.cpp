@@ -50,20 +50,6 @@ std::string errorFor(const ScreenCtx& ctx, const std::string& field) {
 
 bool contains(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
-/// Lower case for matching: ASCII and the Latin-1 capitals (Ä → ä, É → é), as UTF-8.
-std::string folded(const std::string& s) {
-    std::string out = s;
-    for (size_t i = 0; i < out.size(); ++i) {
-        auto& c = reinterpret_cast<unsigned char&>(out[i]);
-        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c + 32);
-        else if (c == 0xC3 && i + 1 < out.size()) {
-            auto& d = reinterpret_cast<unsigned char&>(out[++i]);
-            if (d >= 0x80 && d <= 0x9E && d != 0x97) d = static_cast<unsigned char>(d + 0x20); // not ×
-        }
-    }
-    return out;
-}
-
 /// From this many exhibitors on, the list gets a search field and shows at most this many
 /// rows besides the chosen ones, so consent and submit stay a short scroll away.
 constexpr size_t kListRows = 12;
@@ -77,7 +63,7 @@ Intent exhibitorList(const ScreenCtx& ctx, float w) {
     const size_t total = size_t(std::count_if(ctx.content.companies.begin(), ctx.content.companies.end(),
                                               [](const core::Company& c) { return c.exhibitor; }));
     const bool searchable = total > kListRows;
-    const std::string search = searchable ? folded(f.input.exhibitorSearch) : std::string();
+    const std::string search = searchable ? core::foldCase(f.input.exhibitorSearch) : std::string();
     if (searchable) {
         if (f.scrollTo == kExhibitorSearch) ImGui::SetScrollHereY(0.2f);
         if (textField(std::string("signup.") + kExhibitorSearch, ctx.tr("signup.label.exhibitor_search"),
@@ -90,7 +76,7 @@ Intent exhibitorList(const ScreenCtx& ctx, float w) {
         if (!c.exhibitor) continue;
         const bool chosen = contains(f.input.exhibitors, c.id);
         if (!chosen && searchable) {
-            if (!search.empty() && folded(c.name).find(search) == std::string::npos) continue;
+            if (!search.empty() && core::foldCase(c.name).find(search) == std::string::npos) continue;
             if (listed == kListRows) {
                 ++hidden;
                 continue;
