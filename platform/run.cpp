@@ -236,12 +236,17 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     // Logos are decoded on a loader thread (right after the first frame, so start-up does not
     // share the CPU with it); the first tap never waits for a decode. A ready logo wakes the
     // loop with this event.
+    // Without a free user event type (SDL has 32,767) the loop still uploads ready logos on
+    // its next wake-up; it just is not woken for them.
     const Uint32 logoReady = SDL_RegisterEvents(1);
-    TextureCache textures(*renderer, static_cast<int>(ui::em(10.0f)), [logoReady] {
-        SDL_Event ev{};
-        ev.type = logoReady;
-        SDL_PushEvent(&ev);
-    });
+    std::function<void()> wake;
+    if (logoReady != static_cast<Uint32>(-1))
+        wake = [logoReady] {
+            SDL_Event ev{};
+            ev.type = logoReady;
+            SDL_PushEvent(&ev);
+        };
+    TextureCache textures(*renderer, static_cast<int>(ui::em(10.0f)), std::move(wake));
     textures.waitForDecode(o.virtualClock);
     ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); },
                 std::move(leads));
