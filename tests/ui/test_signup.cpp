@@ -394,6 +394,13 @@ TEST_CASE("every EuroLatin letter has its own glyph in the keyboard's fonts: non
     MESSAGE("EuroLatin letters: " << glyphs << ", font atlas " << atlas->TexWidth << "x" << atlas->TexHeight);
 }
 
+TEST_CASE("the font atlas of a 4K screen stays small with the EuroLatin letters") {
+    Headless h(ImVec2(3840, 2160));
+    const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    MESSAGE("font atlas at 3840x2160: " << atlas->TexWidth << "x" << atlas->TexHeight);
+    CHECK(atlas->TexWidth * atlas->TexHeight <= 2048 * 2048);
+}
+
 TEST_CASE("a name typed by long presses is stored byte for byte (NFC) in the real lead store") {
     Headless h;
     std::string fill = kFill;
