@@ -320,6 +320,9 @@ TEST_CASE("shift gives the upper case of every accented key: Łukasz Źródło i
     Headless h;
     REQUIRE(h.play("tap attract.start\ntap browse.signup\ntap signup.first_name\ntype Łukasz\ntap kbd.next\ntype Źródło-Żak\n") == 0);
     CHECK(h.play("expect-text signup.first_name Łukasz\nexpect-text signup.last_name Źródło-Żak\n") == 0);
+    // The accent layer's keys themselves, with shift (on in an empty company field): the capital on the key.
+    CHECK(h.play("tap signup.company\ntap kbd.layer.accents\nexpect-visible kbd.char.Ł\nexpect-visible kbd.char.Ź\n"
+                 "tap kbd.char.Ł\nexpect-text signup.company Ł\n") == 0);
 }
 
 TEST_CASE("every EuroLatin letter, lower and upper case, is typed through the keyboard and read back NFC") {
