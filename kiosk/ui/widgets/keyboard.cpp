@@ -4,6 +4,7 @@
 #include "../theme.hpp"
 #include "widgets.hpp"
 
+#include "core/leads/validation.hpp"
 #include "core/letters.hpp"
 
 #include <imgui_internal.h>
@@ -257,7 +258,7 @@ KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double n
                 dl->AddRectFilled(ImVec2(c.x - a * 0.5f, c.y - a * 0.35f), ImVec2(c.x + a * 1.4f, c.y + a * 0.35f), fg);
             } else {
                 const std::string text = label(k, s, nextLabel, doneLabel);
-                centeredText(dl, k.special == Special::Char && text.size() <= 2 ? t.fonts.bold : t.fonts.small, fg, c, text);
+                centeredText(dl, k.special == Special::Char && core::charCount(text) == 1 ? t.fonts.bold : t.fonts.small, fg, c, text);
             }
             if (ignoreKeys && k.special != Special::Shift) {
                 s.backspaceDownAt = -1;
