@@ -113,6 +113,7 @@ void App::apply(const Intent& i) {
                 m_state.lang = v.lang;
                 // The keyboard follows the language (QWERTZ for German); kbd.layout still switches.
                 m_keyboard.german = v.lang == core::Lang::De;
+                m_keyboard.lang = v.lang;
             } else if constexpr (std::is_same_v<T, intent::OpenProfile>) {
                 if (m_content.company(v.companyId)) {
                     m_state.companyId = v.companyId;
@@ -125,6 +126,7 @@ void App::apply(const Intent& i) {
                 wipeForm();
                 core::reserveFields(m_state.signup.input);
                 m_keyboard.german = m_state.lang == core::Lang::De;
+                m_keyboard.lang = m_state.lang;
                 m_state.signup.leadId = core::newUuid();
                 const core::Company* c = m_content.company(v.companyId);
                 if (c && c->exhibitor) m_state.signup.input.exhibitors.push_back(c->id);
@@ -162,7 +164,7 @@ void eraseLastChar(std::string& s) {
 }
 } // namespace
 
-std::vector<std::string> App::keyPlan(const std::string& ch) const {
+std::vector<KeyStep> App::keyPlan(const std::string& ch) const {
     if (m_state.screen != Screen::Signup || m_state.signup.focused.empty()) return {};
     return ui::keyPlan(m_keyboard, keyboardModeFor(m_state.signup.focused), ch);
 }
@@ -176,6 +178,7 @@ void App::applyForm(const intent::Form& f) {
         // Names start with a capital: shift is on at the start of an empty name field.
         std::string* v = formField(s.input, field);
         m_keyboard.layer = 0;
+        m_keyboard.popup.clear();
         m_keyboard.shift = v && v->empty() && keyboardModeFor(field) == KeyboardMode::Name;
     };
     switch (f.op) {

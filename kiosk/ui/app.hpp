@@ -33,7 +33,7 @@ public:
 
     const UiState& state() const { return m_state; }
     /// The keys to tap to type `ch` into the focused field (empty: no field focused or no key).
-    std::vector<std::string> keyPlan(const std::string& ch) const;
+    std::vector<KeyStep> keyPlan(const std::string& ch) const;
     /// The back office for the staff screens (without it the PIN pad never opens).
     void setStaffBackend(StaffBackend backend) { m_backend = std::move(backend); m_hasBackend = true; }
     /// Staff chose "exit" on the panel: the only way out of kiosk mode.

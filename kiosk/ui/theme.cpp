@@ -13,8 +13,12 @@ namespace {
 Theme g_theme;
 
 // ImGui's default range stops at U+00FF: add Latin Extended-A (Łukasz, Zoë's
-// neighbours) and German typography – „ “ ” ‘ ’ • … €.
-const ImWchar kBodyRanges[] = {0x0020, 0x017F, 0x2013, 0x2014, 0x2018, 0x201E, 0x2022, 0x2022,
+// neighbours), the few Latin Extended-B and IPA letters Europe's languages use
+// (core::letterGroups: Ə Ʒ, Livonian Ǟ Ȫ Ȭ Ȱ, Sámi Ǥ Ǧ Ǩ Ǯ, Romanian Ș Ț, ə ʒ), ẞ, and German
+// typography – „ “ ” ‘ ’ • … €. Single code points, not the whole blocks: the atlas stays small.
+const ImWchar kBodyRanges[] = {0x0020, 0x017F, 0x018F, 0x018F, 0x01B7, 0x01B7, 0x01DE, 0x01DF, 0x01E4, 0x01E9,
+                               0x01EE, 0x01EF, 0x0218, 0x021B, 0x022A, 0x022D, 0x0230, 0x0231, 0x0259, 0x0259,
+                               0x0292, 0x0292, 0x1E9E, 0x1E9E, 0x2013, 0x2014, 0x2018, 0x201E, 0x2022, 0x2022,
                                0x2026, 0x2026, 0x20AC, 0x20AC, 0};
 // Big sizes only need what titles use; keeps the atlas small at 4K.
 const ImWchar kTitleRanges[] = {0x0020, 0x00FF, 0x2013, 0x2014, 0x2018, 0x201E, 0x2026, 0x2026, 0};

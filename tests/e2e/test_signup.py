@@ -268,7 +268,8 @@ def main() -> int:
         r.check("a new visit's form starts scrolled to the top",
                 "signup.exhibitor.ancoats-code-assurance" in kiosk.ids())
         en = {
-            "first_name": "Seán", "last_name": "O'Connor-Smith", "email": "Sean.OConnor@Mail.Example.CO.UK  ",
+            # Letters on no layer of the keyboard: typed by long presses (ș ă), stored NFC as typed.
+            "first_name": "Łukasz", "last_name": "Żółć-Ștefănescu O'Connor", "email": "Sean.OConnor@Mail.Example.CO.UK  ",
             "company": "Smith & Jones Ltd", "job_title": "CTO", "phone": "+44 (0)161 555 0199",
             "message": "Hello from Manchester; café, naïve façade?",
         }

@@ -1,7 +1,12 @@
 // Headless UI tests of the sign-up: the whole form filled by keyboard taps, every
 // validation error, double submit, store failure, idle wipe — against a real SQLite store.
 #include "core/leads/lead.hpp"
+#include "core/leads/validation.hpp"
+#include "core/letters.hpp"
 #include "headless.hpp"
+#include "ui/theme.hpp"
+
+#include <imgui_internal.h>
 
 #include <doctest/doctest.h>
 
@@ -309,4 +314,106 @@ TEST_CASE("the 9-company demo lists every exhibitor without a search field") {
     size_t exhibitors = 0;
     for (const auto& c : h.content.content.companies) exhibitors += c.exhibitor;
     CHECK(exhibitorRows() == exhibitors);
+}
+
+TEST_CASE("shift gives the upper case of every accented key: Łukasz Źródło is typed and kept") {
+    Headless h;
+    REQUIRE(h.play("tap attract.start\ntap browse.signup\ntap signup.first_name\ntype Łukasz\ntap kbd.next\ntype Źródło-Żak\n") == 0);
+    CHECK(h.play("expect-text signup.first_name Łukasz\nexpect-text signup.last_name Źródło-Żak\n") == 0);
+    // The accent layer's keys themselves, with shift (on in an empty company field): the capital on the key.
+    CHECK(h.play("tap signup.company\ntap kbd.layer.accents\nexpect-visible kbd.char.Ł\nexpect-visible kbd.char.Ź\n"
+                 "tap kbd.char.Ł\nexpect-text signup.company Ł\n") == 0);
+}
+
+TEST_CASE("every EuroLatin letter, lower and upper case, is typed through the keyboard and read back NFC") {
+    Headless h;
+    std::string all;
+    for (const auto& c : kiosk::core::euroLatinLetters()) all += c;
+    // The message field holds 500 characters: the list fits.
+    REQUIRE(kiosk::core::charCount(all) < kiosk::core::FieldLimits::message);
+    REQUIRE(h.play("tap attract.start\ntap browse.signup\ntap signup.message\ntype " + all + "\n") == 0);
+    CHECK(h.play("expect-text signup.message " + all + "\n") == 0);
+    CHECK(h.app().state().signup.input.message == kiosk::core::nfc(all));
+}
+
+TEST_CASE("a long press shows the variants above the key; tap one, or tap elsewhere to close") {
+    Headless h;
+    REQUIRE(h.play("tap attract.start\ntap browse.signup\ntap signup.first_name\n") == 0);
+    // Shift is on in an empty name field: the popup is upper case, German letters first.
+    REQUIRE(h.play("longpress kbd.char.L 700\nexpect-visible kbd.alt.Ł\n") == 0);
+    const auto* key = h.widget("kbd.char.L");
+    const auto* alt = h.widget("kbd.alt.Ł");
+    REQUIRE(key);
+    REQUIRE(alt);
+    CHECK(alt->max.y <= key->min.y); // above the finger
+    CHECK(alt->max.x - alt->min.x >= kiosk::ui::theme().mm(20) - 1);
+    CHECK(h.app().state().signup.input.firstName.empty()); // the long press itself typed nothing
+    CHECK(h.play("tap kbd.alt.Ł\nexpect-text signup.first_name Ł\n") == 0);
+    CHECK_FALSE(h.widget("kbd.alt.ł"));
+    // Tapping elsewhere closes it and types nothing; shift switches its case.
+    REQUIRE(h.play("longpress kbd.char.a 700\nexpect-visible kbd.alt.ä\ntap kbd.shift\nexpect-visible kbd.alt.Ä\n") == 0);
+    CHECK(h.play("tap kbd.shift\ntap kbd.char.m\nexpect-text signup.first_name Ł\n") == 0);
+    CHECK_FALSE(h.widget("kbd.alt.ä"));
+    CHECK(h.play("type ukasz\nexpect-text signup.first_name Łukasz\n") == 0);
+}
+
+TEST_CASE("sliding from the held key to a variant and lifting there types it") {
+    Headless h;
+    REQUIRE(h.play("tap attract.start\ntap browse.signup\ntap signup.last_name\ntap kbd.shift\n") == 0);
+    const auto* z = h.widget("kbd.char.z");
+    REQUIRE(z);
+    const ImVec2 at = z->center();
+    h.app().pushFinger({kiosk::ui::FingerEvent::Type::Down, at});
+    for (int i = 0; i < 40; ++i) h.frames(1); // 40 frames: past the long press
+    const auto* alt = h.widget("kbd.alt.ż");
+    REQUIRE(alt);
+    const ImVec2 to = alt->center();
+    for (int i = 1; i <= 5; ++i) {
+        h.app().pushFinger({kiosk::ui::FingerEvent::Type::Move, ImVec2(at.x + (to.x - at.x) * i / 5, at.y + (to.y - at.y) * i / 5)});
+        h.frames(1);
+    }
+    h.app().pushFinger({kiosk::ui::FingerEvent::Type::Up, to});
+    h.frames(4);
+    CHECK(h.app().state().signup.input.lastName == "ż");
+    CHECK_FALSE(h.widget("kbd.alt.ż"));
+}
+
+TEST_CASE("every EuroLatin letter has its own glyph in the keyboard's fonts: none falls back to '?'") {
+    Headless h;
+    const auto& f = kiosk::ui::theme().fonts;
+    std::string all;
+    int glyphs = 0;
+    for (const auto& c : kiosk::core::euroLatinLetters()) {
+        unsigned cp = 0;
+        ImTextCharFromUtf8(&cp, c.c_str(), nullptr);
+        CAPTURE(c);
+        for (ImFont* font : {f.body, f.bold, f.small}) CHECK(font->FindGlyphNoFallback(static_cast<ImWchar>(cp)));
+        all += c;
+        ++glyphs;
+    }
+    // The list drawn as the keys draw it; the atlas is what a renderer uploads.
+    REQUIRE(h.play("tap attract.start\ntap browse.signup\ntap signup.message\ntype " + all + "\n") == 0);
+    const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    MESSAGE("EuroLatin letters: " << glyphs << ", font atlas " << atlas->TexWidth << "x" << atlas->TexHeight);
+}
+
+TEST_CASE("the font atlas of a 4K screen stays small with the EuroLatin letters") {
+    Headless h(ImVec2(3840, 2160));
+    const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    MESSAGE("font atlas at 3840x2160: " << atlas->TexWidth << "x" << atlas->TexHeight);
+    CHECK(atlas->TexWidth * atlas->TexHeight <= 2048 * 2048);
+}
+
+TEST_CASE("a name typed by long presses is stored byte for byte (NFC) in the real lead store") {
+    Headless h;
+    std::string fill = kFill;
+    const std::string first = "type Zoë\n", last = "type Müller-Lüdenscheidt\n";
+    fill.replace(fill.find(first), first.size(), "type Łukasz\n");
+    fill.replace(fill.find(last), last.size(), "type Żółć-Ștefănescu Ǧǩǯ Əliyev\n");
+    REQUIRE(h.play(fill + "tap signup.submit\nexpect-screen thanks\n") == 0);
+    REQUIRE(h.store->count().value == 1);
+    const auto l = h.store->all().value.front();
+    CHECK(l.firstName == "Łukasz");
+    CHECK(l.lastName == "Żółć-Ștefănescu Ǧǩǯ Əliyev");
+    CHECK(l.lastName == kiosk::core::nfc(l.lastName));
 }

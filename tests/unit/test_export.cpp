@@ -6,6 +6,7 @@
 // Golden files: tests/fixtures/export/. After a deliberate format change, regenerate them
 // with KIOSK_UPDATE_GOLDEN=1 ./build/ci/bin/unit_tests -tc='export: golden*', review the
 // diff by eye (BOM, header, CRLF, quoting, the leading ', umlauts), and commit them.
+#include "core/letters.hpp"
 #include "core/content/content.hpp"
 #include "core/export/export.hpp"
 #include "core/leads/lead.hpp"
@@ -1607,3 +1608,25 @@ TEST_CASE("leads stats: totals, today, sync states, per exhibitor and per hour")
 }
 
 } // TEST_SUITE export
+
+TEST_CASE("export: every EuroLatin letter, both cases, comes out of CSV and JSON Lines byte for byte") {
+    TempDir t;
+    const fs::path db = t / "data" / "leads.db";
+    std::string all;
+    for (const auto& c : kiosk::core::euroLatinLetters()) all += c;
+    {
+        LeadStore store(db);
+        Lead l = baseLead(1);
+        l.firstName = "Łukasz";
+        l.lastName = "Żółć-Ștefănescu";
+        l.message = all;
+        REQUIRE(store.insert(l));
+    }
+    for (const bool jsonl : {false, true}) {
+        const std::string text = readFile(exportTo(db, jsonl ? jsonlOptions() : csvOptions(';', Lang::De),
+                                                   t / (jsonl ? "out.jsonl" : "out.csv")));
+        CHECK(contains(text, "Łukasz"));
+        CHECK(contains(text, "Żółć-Ștefănescu"));
+        CHECK(contains(text, all));
+    }
+}

@@ -2,6 +2,8 @@
 
 #include "lead.hpp"
 
+#include "../letters.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -115,7 +117,10 @@ std::string cleanText(const std::string& s, bool multiline) {
     }
     out.erase(out.find_last_not_of(" \n") + 1);
     out.erase(0, a);
-    return out;
+    // Stored composed: "e" + U+0301 from a pasted or scanned name equals the é of the key.
+    std::string composed = nfc(out);
+    wipe(out);
+    return composed;
 }
 
 std::string foldCase(const std::string& s) {

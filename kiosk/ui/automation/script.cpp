@@ -226,6 +226,13 @@ std::optional<int> ScriptPlayer::run(ScriptHost& host, Command& c) {
             --c.frames;
             return std::nullopt;
         }
+        if (c.phase == 1) { // a long press: held past the keyboard's delay, then lifted
+            if (!waitUntil(host, c.until)) return std::nullopt;
+            app.pushFinger({FingerEvent::Type::Up, c.pos});
+            c.phase = 0;
+            c.frames = kSettleFrames - 1;
+            return std::nullopt;
+        }
         if (c.typed >= c.arg.size()) {
             ok(c);
             return std::nullopt;
@@ -237,10 +244,16 @@ std::optional<int> ScriptPlayer::run(ScriptHost& host, Command& c) {
             return fail(c, "no text field has the focus");
         const auto plan = app.keyPlan(ch);
         if (plan.empty()) return fail(c, "no key types '" + ch + "'");
-        if (++c.taps > 4) return fail(c, "cannot reach the key for '" + ch + "'");
-        const WidgetInfo* w = widget(plan.front());
-        if (!w) return fail(c, "key '" + plan.front() + "' is not on screen");
+        if (++c.taps > 6) return fail(c, "cannot reach the key for '" + ch + "'");
+        const WidgetInfo* w = widget(plan.front().id);
+        if (!w) return fail(c, "key '" + plan.front().id + "' is not on screen");
         app.pushFinger({FingerEvent::Type::Down, w->center()});
+        if (plan.front().hold) {
+            c.phase = 1;
+            c.pos = w->center();
+            c.until = host.now() + kLongPressS + 0.1;
+            return std::nullopt;
+        }
         app.pushFinger({FingerEvent::Type::Up, w->center()});
         c.frames = kSettleFrames - 1;
         if (plan.size() == 1) {

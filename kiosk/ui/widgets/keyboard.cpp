@@ -4,6 +4,9 @@
 #include "../theme.hpp"
 #include "widgets.hpp"
 
+#include "core/leads/validation.hpp"
+#include "core/letters.hpp"
+
 #include <imgui_internal.h>
 
 #include <algorithm>
@@ -30,21 +33,7 @@ Row chars(const char* const* list, size_t n) {
 }
 template <size_t N> Row chars(const char* const (&list)[N]) { return chars(list, N); }
 
-/// Upper case for the letters on our keys (ASCII, Latin-1, Latin Extended-A).
-std::string upper(const std::string& s) {
-    if (s.size() == 1) return std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(s[0]))));
-    if (s.size() != 2) return s;
-    const unsigned cp = ((static_cast<unsigned char>(s[0]) & 0x1Fu) << 6) | (static_cast<unsigned char>(s[1]) & 0x3Fu);
-    unsigned up = cp;
-    if (cp == 0xDF) return s;                                   // ß stays ß
-    if (cp == 0xFF) up = 0x178;                                 // ÿ -> Ÿ
-    else if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7) up = cp - 0x20; // à..þ
-    else if (cp >= 0x100 && cp <= 0x17F && (cp & 1u)) up = cp - 1;   // Latin Extended-A pairs
-    std::string o;
-    o += static_cast<char>(0xC0 | (up >> 6));
-    o += static_cast<char>(0x80 | (up & 0x3F));
-    return o;
-}
+std::string upper(const std::string& s) { return core::upperChar(s); }
 
 bool isLetterKey(const Key& k) {
     return k.special == Special::Char && k.out.size() <= 2 && upper(k.out) != k.out;
@@ -142,6 +131,80 @@ float keyUnitPx(float width) {
     return std::min(theme().mm(25), width / kMaxUnits);
 }
 
+struct AltKey {
+    std::string text;
+    ImVec2 min, max;
+};
+
+/// The popup's keys: rows of up to seven above the held key, the first row nearest the
+/// finger, kept inside the keyboard's width.
+std::vector<AltKey> popupKeys(const KeyboardState& s, float unit, float gap, float left, float right) {
+    std::vector<AltKey> out;
+    if (s.popup.empty()) return out;
+    const auto variants = core::letterVariants(s.popup, s.shift, s.lang);
+    constexpr size_t kPerRow = 7;
+    const float rowW = static_cast<float>(std::min(variants.size(), kPerRow)) * unit;
+    const float x0 = std::clamp(s.popupAnchor.x - rowW * 0.5f, left, std::max(left, right - rowW));
+    for (size_t i = 0; i < variants.size(); ++i) {
+        const ImVec2 a(x0 + static_cast<float>(i % kPerRow) * unit,
+                       s.popupAnchor.y - gap - static_cast<float>(i / kPerRow + 1) * unit);
+        out.push_back({variants[i], a, ImVec2(a.x + unit - gap, a.y + unit - gap)});
+    }
+    return out;
+}
+
+bool inside(ImVec2 p, ImVec2 a, ImVec2 b) { return p.x >= a.x && p.x < b.x && p.y >= a.y && p.y < b.y; }
+
+/// Chooses from the popup on a release over one of its keys (a tap, or the end of a slide
+/// from the held key); a new touch outside it closes it. Its keys sit in a window of their
+/// own on top, so a tap on one never reaches the form or a key below.
+KeyPress drawPopup(KeyboardState& s, float unit, float gap, float left, float right, bool outsideCloses, KeyPress press) {
+    const Theme& t = theme();
+    const ImGuiIO& io = ImGui::GetIO();
+    const auto alts = popupKeys(s, unit, gap, left, right);
+    const AltKey* over = nullptr;
+    for (const auto& a : alts)
+        if (inside(io.MousePos, a.min, a.max)) over = &a;
+    if (io.MouseReleased[0] && over) {
+        press = {KeyPress::Kind::Text, over->text};
+        s.popup.clear();
+        s.shift = false; // one-shot, as for a letter key
+        return press;
+    }
+    if (io.MouseClicked[0] && !over && outsideCloses) {
+        s.popup.clear();
+        s.swallow = true;
+        return press;
+    }
+    ImVec2 a = alts.front().min, b = alts.front().max;
+    for (const auto& k : alts) {
+        a = ImVec2(std::min(a.x, k.min.x), std::min(a.y, k.min.y));
+        b = ImVec2(std::max(b.x, k.max.x), std::max(b.y, k.max.y));
+    }
+    const float pad = gap;
+    a = ImVec2(a.x - pad, a.y - pad);
+    b = ImVec2(b.x + pad, b.y + pad);
+    ImGui::SetNextWindowPos(a);
+    ImGui::SetNextWindowSize(ImVec2(b.x - a.x, b.y - a.y));
+    ImGui::Begin("##kbd.popup", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(a, b, t.colors.surfaceAlt, t.em(0.3f));
+    dl->AddRect(a, b, t.colors.border, t.em(0.3f), 0, 2.0f);
+    for (const auto& k : alts) {
+        const bool hot = io.MouseDown[0] && &k == over;
+        dl->AddRectFilled(k.min, k.max, hot ? t.colors.primary : t.colors.button, t.em(0.25f));
+        dl->AddRect(k.min, k.max, t.colors.border, t.em(0.25f));
+        centeredText(dl, t.fonts.bold, hot ? t.colors.onPrimary : t.colors.onButton,
+                     ImVec2((k.min.x + k.max.x) * 0.5f, (k.min.y + k.max.y) * 0.5f), k.text);
+        registry().add("kbd.alt." + k.text, k.min, k.max);
+    }
+    ImGui::End();
+    return press;
+}
+
 } // namespace
 
 float keyboardHeight(KeyboardMode mode) {
@@ -159,6 +222,11 @@ KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double n
     dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + keyboardHeight(mode)), t.colors.surfaceAlt);
 
     KeyPress press;
+    ImGuiIO& io = ImGui::GetIO();
+    // While the popup is open (and for the touch that opened or closed it) only shift
+    // works: a tap elsewhere closes the popup and types nothing.
+    const bool popupWasOpen = !s.popup.empty(), ignoreKeys = popupWasOpen || s.swallow;
+    bool onShift = false, letterHeld = false;
     std::string preview;
     ImVec2 previewAt;
     float y = origin.y + t.em(0.4f);
@@ -183,15 +251,18 @@ KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double n
             dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + h), bg, t.em(0.25f));
             dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + h), t.colors.border, t.em(0.25f));
             const ImVec2 c(x + w * 0.5f, y + h * 0.5f);
+            if (k.special == Special::Shift && inside(io.MousePos, ImVec2(x, y), ImVec2(x + w, y + h))) onShift = true;
             if (k.special == Special::Backspace) { // an arrow with a tail, no glyph needed
                 const float a = h * 0.22f;
                 dl->AddTriangleFilled(ImVec2(c.x - a * 1.6f, c.y), ImVec2(c.x - a * 0.4f, c.y - a), ImVec2(c.x - a * 0.4f, c.y + a), fg);
                 dl->AddRectFilled(ImVec2(c.x - a * 0.5f, c.y - a * 0.35f), ImVec2(c.x + a * 1.4f, c.y + a * 0.35f), fg);
             } else {
                 const std::string text = label(k, s, nextLabel, doneLabel);
-                centeredText(dl, k.special == Special::Char && text.size() <= 2 ? t.fonts.bold : t.fonts.small, fg, c, text);
+                centeredText(dl, k.special == Special::Char && core::charCount(text) == 1 ? t.fonts.bold : t.fonts.small, fg, c, text);
             }
-            if (k.special == Special::Backspace) {
+            if (ignoreKeys && k.special != Special::Shift) {
+                s.backspaceDownAt = -1;
+            } else if (k.special == Special::Backspace) {
                 // Delete on touch-down, then repeat while held: after 0.5 s, 12 a second.
                 // Counted from the clock, not from frames, so a slow frame deletes as many.
                 constexpr double kDelay = 0.5, kEvery = 1.0 / 12.0;
@@ -214,6 +285,20 @@ KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double n
             } else if (held && k.special == Special::Char) {
                 preview = output(k, s);
                 previewAt = ImVec2(c.x, y);
+                // Held long enough, a letter with variants shows them above the finger.
+                if (s.layer == 0 && !core::letterVariants(k.out, false, s.lang).empty()) {
+                    letterHeld = true;
+                    animating = true;
+                    if (s.heldKey != id) {
+                        s.heldKey = id;
+                        s.heldSince = now;
+                    } else if (now - s.heldSince >= kLongPressS) {
+                        s.popup = k.out;
+                        s.popupAnchor = ImVec2(c.x, y);
+                        s.swallow = true; // lifting the finger here keeps the popup and types nothing
+                        preview.clear();
+                    }
+                }
             } else if (released) {
                 switch (k.special) {
                 case Special::Char: press = {KeyPress::Kind::Text, output(k, s)}; break;
@@ -234,20 +319,44 @@ KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double n
         ImGui::PopID();
         y += unit;
     }
+    if (!letterHeld) s.heldKey.clear();
+    if (!s.popup.empty()) press = drawPopup(s, unit, gap, origin.x, origin.x + width, popupWasOpen && !onShift, press);
+    if (!io.MouseDown[0]) s.swallow = false;
     // The pressed key, magnified above the finger: the finger hides the key itself.
     if (!preview.empty()) {
         const float bw = unit * 1.3f, bh = unit * 1.3f;
         ImDrawList* fg = ImGui::GetForegroundDrawList();
         const ImVec2 a(previewAt.x - bw * 0.5f, previewAt.y - bh - gap);
         fg->AddRectFilled(a, ImVec2(a.x + bw, a.y + bh), t.colors.primary, t.em(0.3f));
-        centeredText(fg, t.fonts.heading, t.colors.onPrimary, ImVec2(previewAt.x, a.y + bh * 0.5f), preview);
+        // The big font has Latin-1 only (a small atlas): ł and the like are magnified in bold.
+        unsigned cp = 0;
+        ImTextCharFromUtf8(&cp, preview.c_str(), nullptr);
+        ImFont* font = t.fonts.heading->FindGlyphNoFallback(static_cast<ImWchar>(cp)) ? t.fonts.heading : t.fonts.bold;
+        centeredText(fg, font, t.colors.onPrimary, ImVec2(previewAt.x, a.y + bh * 0.5f), preview);
     }
     ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + keyboardHeight(mode)));
     return press;
 }
 
-std::vector<std::string> keyPlan(const KeyboardState& state, KeyboardMode mode, const std::string& ch) {
-    if (ch == " ") return {"kbd.space"};
+namespace {
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+} // namespace
+
+std::vector<KeyStep> keyPlan(const KeyboardState& state, KeyboardMode mode, const std::string& ch) {
+    if (!state.popup.empty()) {
+        for (bool shift : {state.shift, !state.shift})
+            if (has(core::letterVariants(state.popup, shift, state.lang), ch)) {
+                if (shift == state.shift) return {{"kbd.alt." + ch}};
+                return {{"kbd.shift"}, {"kbd.alt." + ch}};
+            }
+        // Elsewhere: a tap on the held key closes the popup (and types nothing).
+        KeyboardState closed = state;
+        closed.popup.clear();
+        auto rest = keyPlan(closed, mode, ch);
+        if (!rest.empty()) rest.insert(rest.begin(), {"kbd.char." + (state.shift ? upper(state.popup) : state.popup)});
+        return rest;
+    }
+    if (ch == " ") return {{"kbd.space"}};
     // Try the current layer first, then the others; shift toggled when needed.
     const int order[3] = {state.layer, (state.layer + 1) % 3, (state.layer + 2) % 3};
     for (int layer : order) {
@@ -258,15 +367,26 @@ std::vector<std::string> keyPlan(const KeyboardState& state, KeyboardMode mode, 
             for (const auto& row : layout(s, mode))
                 for (const auto& k : row) {
                     if (k.special != Special::Char || output(k, s) != ch) continue;
-                    std::vector<std::string> plan;
+                    std::vector<KeyStep> plan;
                     if (layer != state.layer)
-                        plan.push_back(layer == 0 ? "kbd.layer.letters" : layer == 1 ? "kbd.layer.symbols" : "kbd.layer.accents");
-                    if (shift != state.shift && isLetterKey(k)) plan.push_back("kbd.shift");
-                    plan.push_back("kbd.char." + ch);
+                        plan.push_back({layer == 0 ? "kbd.layer.letters" : layer == 1 ? "kbd.layer.symbols" : "kbd.layer.accents"});
+                    if (shift != state.shift && isLetterKey(k)) plan.push_back({"kbd.shift"});
+                    plan.push_back({"kbd.char." + ch});
                     return plan;
                 }
         }
     }
+    // Then as a finger finds the others: a long press of the base letter, then its variant.
+    for (bool shift : {state.shift, !state.shift})
+        for (const auto& g : core::letterGroups()) {
+            if (!has(core::letterVariants(g.base, shift, state.lang), ch)) continue;
+            std::vector<KeyStep> plan;
+            if (state.layer != 0) plan.push_back({"kbd.layer.letters"});
+            if (shift != state.shift) plan.push_back({"kbd.shift"});
+            plan.push_back({"kbd.char." + (shift ? upper(g.base) : g.base), true});
+            plan.push_back({"kbd.alt." + ch});
+            return plan;
+        }
     return {};
 }
 
