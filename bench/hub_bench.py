@@ -30,7 +30,8 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests", "support"))
 sys.dont_write_bytecode = True
-from hub_support import RoundRobin, free_port, start_postgres  # noqa: E402
+import harness  # noqa: E402
+from hub_support import RoundRobin, start_postgres  # noqa: E402
 
 TARGET_LEADS_S = 5000
 TARGET_P99_MS = 250
@@ -66,7 +67,7 @@ def run_setup(args, name, work):
         databases, instances = url, 2 if name == "pg2" else 1
     configs, ports = [], []
     for n in range(instances):
-        port = free_port()
+        port = harness.free_port()
         cfg = os.path.join(work, f"hub-{n}.toml")
         with open(cfg, "w") as f:
             f.write(f'[hub]\nlisten = "127.0.0.1:{port}"\ndatabase = "{databases}"\nthreads = 8\n')

@@ -47,7 +47,7 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness  # noqa: E402
-from hub_support import RoundRobin, free_port, start_postgres  # noqa: E402
+from hub_support import RoundRobin, start_postgres  # noqa: E402
 
 MAX_BODY_KIB = 512
 READ_TIMEOUT_S = 2
@@ -64,7 +64,7 @@ class Env:
         self.hub = os.path.abspath(args.hub)
         self.out = harness.fresh_dir(args.out)
         self.log = open(os.path.join(self.out, "commands.log"), "w")
-        self.port = free_port()
+        self.port = harness.free_port()
         self.config = os.path.join(self.out, "hub.toml")
         with open(self.config, "w") as f:
             f.write(f'[hub]\nlisten = "127.0.0.1:{self.port}"\ndatabase = "sqlite:state/hub.db"\n'
@@ -227,7 +227,7 @@ def phase_tls(env, r):
         f.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
     ossl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
          "server.pem", "-days", "2", "-extfile", "ext.cnf")
-    port = free_port()
+    port = harness.free_port()
     config = os.path.join(env.out, "hub-tls.toml")
     with open(config, "w") as f:
         f.write(f'[hub]\nlisten = "127.0.0.1:{port}"\ndatabase = "sqlite:state/hub.db"\n'
@@ -269,7 +269,7 @@ def phase_postgres(env, r):
         for n in range(2):
             cfg = os.path.join(env.out, f"hub-pg-{n}.toml")
             with open(cfg, "w") as f:
-                f.write(f'[hub]\nlisten = "127.0.0.1:{free_port()}"\ndatabase = "{url}"\nthreads = 4\n')
+                f.write(f'[hub]\nlisten = "127.0.0.1:{harness.free_port()}"\ndatabase = "{url}"\nthreads = 4\n')
             configs.append(cfg)
         hubs = [env.start(cfg, f"hub-pg-{n}") for n, cfg in enumerate(configs)]  # both migrate at once
         ports = [int(re.search(r"listen = \"127.0.0.1:(\d+)\"", open(c).read()).group(1)) for c in configs]

@@ -67,14 +67,6 @@ def sign(secret, msg_id, ts, body):
     return "v1," + base64.b64encode(hmac.new(key, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class Receiver:
     def __init__(self, script, out, name, *args, ca=None):
         self.name = name
@@ -453,7 +445,7 @@ def phase_offline(env, r):
     if not generate(env, r, d, 2000, seed=6):
         return
     before = rows(d)
-    port = free_port()  # closed: nothing listens there
+    port = harness.free_port()  # closed: nothing listens there
     cfg = env.config("offline", f"http://127.0.0.1:{port}/leads")
 
     p, dt = env.run("sync", "--once", "--config", cfg, "--data-dir", d, timeout=120)

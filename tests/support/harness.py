@@ -23,6 +23,7 @@ import queue
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -154,6 +155,15 @@ def start_xvfb(size="1920x1080"):
         xvfb.kill()
         xvfb.wait()
     raise RuntimeError("no free X display")
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def display_env(display, **extra):

@@ -1,5 +1,5 @@
-"""Pieces the hub's end-to-end test and benchmark share (standard library only): a free
-loopback port, a round-robin TCP balancer, a PostgreSQL server of the test's own.
+"""Pieces the hub's end-to-end test and benchmark share (standard library only): a
+round-robin TCP balancer, a PostgreSQL server of the test's own.
 
     sys.path.insert(0, os.path.join(REPO, "tests", "support"))
     import hub_support
@@ -10,14 +10,6 @@ import pwd
 import socket
 import subprocess
 import threading
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class RoundRobin:
