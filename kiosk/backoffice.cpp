@@ -96,7 +96,8 @@ void Backoffice::startExport(const ui::ExportRequest& r) {
     // On its own thread: a slow USB stick must not freeze the panel.
     m_exporter = std::thread([this, r, exhibitors, db = m_store.path(), event = m_content.event.id] {
         core::ExportOptions o;
-        o.format = r.jsonl ? core::ExportOptions::Format::Jsonl : core::ExportOptions::Format::Csv;
+        o.format = core::exportFormatNamed(r.format);
+        o.form = m_content.form;
         o.delimiter = r.delimiter;
         o.headerLang = r.english ? core::Lang::En : core::Lang::De;
         // The choice was made on an earlier frame: the stick may have been pulled since.

@@ -74,6 +74,7 @@ int leadsGenerate(const Paths& p, long long count, unsigned long long seed) {
     auto config = core::loadConfig(p.config);
     printProblems(config.problems);
     core::LeadStore store(p.dataDir / "leads.db");
+    store.useForm(content.content.form);
     std::mt19937_64 rng(seed);
     const auto now = nowMs();
     // In batches: one transaction (and one fsync) per 5,000 leads.
@@ -185,7 +186,9 @@ int exportLeads(const Paths& p, const std::string& format, const std::string& ou
         return 1;
     }
     core::ExportOptions o;
-    o.format = format == "jsonl" ? core::ExportOptions::Format::Jsonl : core::ExportOptions::Format::Csv;
+    o.format = core::exportFormatNamed(format);
+    // The columns of the form on screen now; leads.db adds those of every earlier form.
+    o.form = core::loadContent(p.content, {core::shippedAssetsDir(), false}).content.form;
     o.delimiter = delimiter.empty() ? ';' : delimiter[0];
     o.headerLang = lang == "en" ? core::Lang::En : core::Lang::De;
     o.company = company;

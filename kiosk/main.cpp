@@ -63,6 +63,7 @@ int runKiosk(const CommonOptions& common, const std::string& windowed, const std
     // The lead store opens lazily on the first lead, and again after a failure:
     // a full disk at start-up must not keep visitors from browsing.
     core::LeadStore store(where.dataDir / "leads.db");
+    store.useForm(loaded.content.form);
     if (auto r = store.open(); !r) std::cerr << "kiosk: " << r.error << " (will retry on the next lead)\n";
     // The uploader has its own connection and thread; a new lead wakes it.
     core::SyncWorker sync(store.path(), config.sync, config.kioskId, loaded.content.event.id);
@@ -130,7 +131,7 @@ int main(int argc, char** argv) {
 
     auto* exp = app.add_subcommand("export", "write leads to a CSV or JSON Lines file");
     std::string format = "csv", out, company, delimiter = ";", exportLang = "de";
-    exp->add_option("--format", format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
+    exp->add_option("--format", format, "csv, jsonl or xlsx")->check(CLI::IsMember({"csv", "jsonl", "xlsx"}));
     exp->add_option("--out", out, "the file to write")->required();
     exp->add_option("--company", company, "only the leads that chose this exhibitor (its id)");
     exp->add_option("--delimiter", delimiter, "CSV delimiter: ';' (German Excel) or ','")->check(CLI::IsMember({";", ","}));

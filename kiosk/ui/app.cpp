@@ -76,7 +76,10 @@ void App::wipeForm() {
     core::wipe(s.input);
     for (std::string* x : {&s.focused, &s.scrollTo, &s.leadId})
         core::wipe(*x);
+    // The fields' buffers, zeroed above, stay for the next visitor: they are reserved once.
+    auto values = std::move(s.input.values);
     m_state.signup = SignupState{};
+    m_state.signup.input.values = std::move(values);
     m_keyboard = KeyboardState{};
     if (ImGui::GetCurrentContext()) wipeImGuiTextState();
 }
@@ -96,7 +99,9 @@ void App::go(Screen s) {
 void App::resetForNextVisitor() {
     wipeForm();
     core::wipe(m_state.pinEntry);
+    SignupState emptyForm = std::move(m_state.signup); // keeps the zeroed buffers (wipeForm)
     m_state = UiState{};
+    m_state.signup = std::move(emptyForm);
     m_state.screenSince = m_clock.now();
     resetTouchScrolls();
     m_settleFrames = 3;
@@ -124,7 +129,7 @@ void App::apply(const Intent& i) {
             } else if constexpr (std::is_same_v<T, intent::OpenSignup>) {
                 go(Screen::Signup);
                 wipeForm();
-                core::reserveFields(m_state.signup.input);
+                core::reserveFields(m_state.signup.input, m_content.form);
                 m_keyboard.german = m_state.lang == core::Lang::De;
                 m_keyboard.lang = m_state.lang;
                 m_state.signup.leadId = core::newUuid();
@@ -140,16 +145,6 @@ void App::apply(const Intent& i) {
 }
 
 namespace {
-size_t fieldLimit(const std::string& field) {
-    using L = core::FieldLimits;
-    if (field == "email") return L::email;
-    if (field == "company") return L::company;
-    if (field == "job_title") return L::jobTitle;
-    if (field == "phone") return L::phone;
-    if (field == "message") return L::message;
-    return L::name;
-}
-
 void toggle(std::vector<std::string>& v, const std::string& x) {
     auto it = std::find(v.begin(), v.end(), x);
     if (it == v.end()) v.push_back(x);
@@ -166,7 +161,7 @@ void eraseLastChar(std::string& s) {
 
 std::vector<KeyStep> App::keyPlan(const std::string& ch) const {
     if (m_state.screen != Screen::Signup || m_state.signup.focused.empty()) return {};
-    return ui::keyPlan(m_keyboard, keyboardModeFor(m_state.signup.focused), ch);
+    return ui::keyPlan(m_keyboard, keyboardModeFor(m_content.form, m_state.signup.focused), ch);
 }
 
 void App::applyForm(const intent::Form& f) {
@@ -176,37 +171,44 @@ void App::applyForm(const intent::Form& f) {
         s.focused = field;
         s.scrollTo = field;
         // Names start with a capital: shift is on at the start of an empty name field.
-        std::string* v = formField(s.input, field);
+        std::string* v = typedText(s.input, m_content.form, field);
         m_keyboard.layer = 0;
         m_keyboard.popup.clear();
-        m_keyboard.shift = v && v->empty() && keyboardModeFor(field) == KeyboardMode::Name;
+        m_keyboard.shift = v && v->empty() && keyboardModeFor(m_content.form, field) == KeyboardMode::Name;
     };
     switch (f.op) {
     case Op::Focus: focus(f.arg); break;
     case Op::Type:
-        if (std::string* v = formField(s.input, s.focused)) {
+        if (std::string* v = typedText(s.input, m_content.form, s.focused)) {
             // Past the limit nothing is added, so what is shown is what is stored.
             for (size_t i = 0; i < f.arg.size();) {
                 size_t n = 1;
                 while (i + n < f.arg.size() && (static_cast<unsigned char>(f.arg[i + n]) & 0xC0) == 0x80) ++n;
-                if (core::charCount(*v) >= fieldLimit(s.focused)) break;
+                if (core::charCount(*v) >= typedLimit(m_content.form, s.focused)) break;
                 v->append(f.arg, i, n);
                 i += n;
             }
         }
         break;
     case Op::Backspace:
-        if (std::string* v = formField(s.input, s.focused))
+        if (std::string* v = typedText(s.input, m_content.form, s.focused))
             for (int n = f.arg.empty() ? 1 : std::max(1, std::atoi(f.arg.c_str())); n > 0; --n) eraseLastChar(*v);
         break;
-    case Op::Next: {
-        const auto& fields = signupFields();
-        auto it = std::find(fields.begin(), fields.end(), s.focused);
-        if (it == fields.end() || it + 1 == fields.end()) s.focused.clear();
-        else focus(*(it + 1));
+    case Op::Next:
+        if (const std::string next = nextTypedField(m_content.form, s.focused); next.empty()) s.focused.clear();
+        else focus(next);
         break;
-    }
     case Op::HideKeyboard: s.focused.clear(); break;
+    case Op::Pick:
+        if (const core::FormField* field = m_content.form.field(f.arg)) {
+            core::Answer& a = s.input.values[field->id];
+            if (field->kind == core::FieldKind::YesNo) a.yes = !a.yes;
+            else if (!field->option(f.option)) break;
+            else if (field->kind == core::FieldKind::Multi) toggle(a.options, f.option);
+            else a.text = a.text == f.option ? std::string() : f.option; // a second tap takes the answer back
+            s.focused.clear();
+        }
+        break;
     case Op::ToggleSector: toggle(s.input.sectors, f.arg); break;
     case Op::ToggleExhibitor: toggle(s.input.exhibitors, f.arg); break;
     case Op::ToggleConsent:
@@ -236,14 +238,12 @@ void App::submit() {
             core::wipe(lead);
         }
     } wipeCopies{clean, lead};
-    s.errors = core::validateForm(clean);
+    s.errors = core::validateForm(clean, m_content.form);
     s.storeFailed = false;
     if (!s.errors.empty()) {
         // Focus the first problem: a text field opens with its keyboard.
         const auto& first = s.errors.front().field;
-        const auto& fields = signupFields();
-        const bool textField = std::find(fields.begin(), fields.end(), first) != fields.end();
-        s.focused = textField ? first : std::string();
+        s.focused = typedText(clean, m_content.form, first) ? first : std::string();
         s.scrollTo = first;
         return;
     }
@@ -252,18 +252,9 @@ void App::submit() {
     lead.kioskId = m_config.kioskId;
     lead.eventId = m_content.event.id;
     lead.lang = core::langCode(m_state.lang);
-    lead.firstName = clean.firstName;
-    lead.lastName = clean.lastName;
-    lead.email = clean.email;
-    lead.company = clean.company;
-    lead.jobTitle = clean.jobTitle;
-    lead.phone = clean.phone;
-    lead.message = clean.message;
-    lead.sectors = clean.sectors;
-    lead.exhibitors = clean.exhibitors;
+    core::fillLead(lead, clean, m_content.form);
     lead.consent = {m_content.consent.version, core::sha256Hex(m_content.consent.shown(s.consentLang)),
                     core::langCode(s.consentLang), s.consentAtMs};
-    lead.newsletter = clean.newsletter;
     const core::StoreResult r = m_leads ? m_leads(lead) : core::StoreResult{false, "no lead store configured"};
     if (!r) {
         // The visitor keeps the form and is asked to fetch staff; staff see the cause.
@@ -322,7 +313,9 @@ void App::applyStaff(const intent::Staff& s) {
         break;
     case Op::Exit: m_quit = true; break;
     case Op::Destination: m_state.exportChoice.destination = s.arg; break;
-    case Op::Format: m_state.exportChoice.jsonl = s.arg == "jsonl"; break;
+    case Op::Format:
+        if (s.arg == "csv" || s.arg == "jsonl" || s.arg == "xlsx") m_state.exportChoice.format = s.arg;
+        break;
     case Op::Delimiter: m_state.exportChoice.delimiter = s.arg.empty() ? ';' : s.arg[0]; break;
     case Op::HeaderLang: m_state.exportChoice.english = s.arg == "en"; break;
     }

@@ -28,9 +28,10 @@ struct StayActive {};                        ///< "Continue" on the idle warning
 struct OpenSignup { std::string companyId; }; ///< preselects that exhibitor (may be empty)
 /// Everything the sign-up form does, as one intent with an operation.
 struct Form {
-    enum class Op { Focus, Type, Backspace, Next, HideKeyboard, ToggleSector, ToggleExhibitor, ToggleConsent,
+    enum class Op { Focus, Type, Backspace, Next, HideKeyboard, Pick, ToggleSector, ToggleExhibitor, ToggleConsent,
                     ToggleNewsletter, ShowPrivacy, HidePrivacy, Submit } op;
-    std::string arg; ///< field id, text, sector or company id
+    std::string arg;    ///< field id, text, sector or company id
+    std::string option = {}; ///< Pick: the option of field `arg` (empty: a yes/no toggle)
 };
 /// The staff PIN pad and panel.
 struct Staff {
@@ -56,12 +57,13 @@ struct SignupState {
 
 /// The exhibitor list's search field (more than 12 exhibitors): a text field, not walked by "next".
 inline constexpr const char* kExhibitorSearch = "exhibitor_search";
-/// The form's text fields, in order ("next" walks them).
-const std::vector<std::string>& signupFields();
-/// The member of FormInput behind a field id, also kExhibitorSearch (nullptr for an unknown id).
-std::string* formField(core::FormInput& in, const std::string& field);
-/// Which keyboard a field gets.
-KeyboardMode keyboardModeFor(const std::string& field);
+/// The typed text of a field (one filled with the keyboard, or kExhibitorSearch), nullptr otherwise.
+std::string* typedText(core::FormInput& in, const core::FormDef& form, const std::string& field);
+/// The typed field after `field` in form order ("next"), empty after the last.
+std::string nextTypedField(const core::FormDef& form, const std::string& field);
+/// Which keyboard a field gets, and how many characters it takes.
+KeyboardMode keyboardModeFor(const core::FormDef& form, const std::string& field);
+size_t typedLimit(const core::FormDef& form, const std::string& field);
 
 /// The UI state a screen may read.
 struct UiState {

@@ -15,7 +15,7 @@ namespace kiosk::ui {
 
 struct ExportRequest {
     std::string destination;
-    bool jsonl = false;
+    std::string format = "csv"; ///< csv, jsonl or xlsx
     char delimiter = ';';
     bool english = false;
 };

@@ -36,6 +36,21 @@ HEADER_DE = ["ID", "Erstellt (UTC)", "Sprache", "Vorname", "Nachname", "E-Mail",
 HEADER_EN = ["ID", "Created (UTC)", "Language", "First name", "Last name", "Email", "Company", "Job title", "Phone",
              "Message", "Sectors", "Exhibitors", "Newsletter", "Consent version", "Consent SHA-256",
              "Consent language", "Consent given (UTC)", "Source", "Sync state"]
+# The shipped form adds its own question after the job title; capture and form version come last.
+FORM_HEADER = {"de": ("Was suchen Sie?", ["Erfassung", "Formular"]),
+               "en": ("What are you looking for?", ["Capture", "Form version"])}
+
+
+def with_form(header, lang):
+    question, tail = FORM_HEADER[lang]
+    return header[:8] + [question] + header[8:] + tail
+
+
+def legacy(row):
+    """A row without the form question and the last two columns: the cells the indices below name."""
+    return row[:8] + row[9:-2]
+
+
 # CSV column -> leads table column, for the cells that are the stored text as it is.
 TEXT_COLUMNS = {0: "id", 2: "lang", 3: "first_name", 4: "last_name", 5: "email", 6: "company", 7: "job_title",
                 8: "phone", 9: "message", 13: "consent_version", 14: "consent_sha256", 15: "consent_lang",
@@ -213,11 +228,21 @@ def main() -> int:
         except csv.Error as err:
             r.check(f"{name}: parses with Python's csv module (strict)", False, str(err))
             continue
-        r.check(f"{name}: the header is the {lang} one", table[0] == (HEADER_DE if lang == "de" else HEADER_EN), table[0])
-        body = table[1:]
+        r.check(f"{name}: the header is the {lang} one",
+                table[0] == with_form(HEADER_DE if lang == "de" else HEADER_EN, lang), table[0])
+        labels = {"de": {"pilot": "Ein Pilotprojekt", "investment": "Investition", "partnership": "Partnerschaft"},
+                  "en": {"pilot": "A pilot project", "investment": "Investment", "partnership": "A partnership"}}[lang]
+        wrong_form = [row[0] for row in table[1:] if row[0] in by_id and (
+            row[8] != labels.get(json.loads(by_id[row[0]]["answers"]).get("interest", ""), "")
+            or row[-2:] != [by_id[row[0]]["capture"], by_id[row[0]]["form_version"]])]
+        r.check(f"{name}: the form's question in the export language, capture and form version as stored",
+                not wrong_form, repr(wrong_form[:3]))
+        r.check(f"{name}: some generated leads answered the question",
+                any(row[8] in labels.values() for row in table[1:]))
+        body = [legacy(row) for row in table[1:]]
         r.check(f"{name}: one row per lead, in storage order", [row[0] for row in body] == [x["id"] for x in rows])
         r.check(f"{name}: every record ends with CRLF", raw.endswith(b"\r\n") and raw.count(b"\r\n") >= len(table))
-        r.check(f"{name}: every row has 19 cells", all(len(row) == 19 for row in body))
+        r.check(f"{name}: every row has 22 cells", all(len(row) == 22 for row in table[1:]))
         bad = [(row[0], i, cell) for row in body for i, cell in enumerate(row) if cell.startswith(DANGEROUS)]
         r.check(f"{name}: no cell starts with = + - @ tab CR LF", not bad, repr(bad[:3]))
         # Opened with the other delimiter (a ',' file in a German Excel, or the reverse).

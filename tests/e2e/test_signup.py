@@ -168,7 +168,10 @@ def check_lead(r, row, want, consent, event_id, window_ms):
         "consent": {"version": row["consent_version"], "text_sha256": row["consent_sha256"],
                     "language": row["consent_lang"], "given_at": iso(row["consent_ms"])},
         "newsletter": bool(row["newsletter"]), "source": row["source"],
+        "answers": want["answers"], "capture": "typed", "form_version": row["form_version"],
     }
+    r.equal(f"{tag} answers column", json.loads(row["answers"]), want["answers"])
+    r.check(f"{tag} form_version is the form's hash", len(row["form_version"]) == 16, row["form_version"])
     for key, value in expected.items():
         r.equal(f"{tag} payload.{key}", p.get(key, "<missing>"), value)
     extra = sorted(set(p) - set(expected))
@@ -274,6 +277,9 @@ def main() -> int:
             "message": "Hello from Manchester; café, naïve façade?",
         }
         fill_form(d, en, ["cybersecurity", "hydrogen"], ["ancoats-code-assurance"], newsletter=False)
+        # The shipped form's own question (content/form.toml): a choice, answered by a chip.
+        d.tap("signup.interest.partnership")
+        d.do("expect-text signup.interest.partnership true")
         d.quiet("shot signup-en.png")
         d.quiet("tap signup.submit")
         d.do("expect-screen thanks")
@@ -288,9 +294,10 @@ def main() -> int:
         window = (wall_start, wall_end + 30 * 60 * 1000)
         for want in (
             dict(de, lang="de", email="Zoe.Mueller@example.de", sectors=["hydrogen", "digital-health"],
-                 exhibitors=["irk-valley-hydrogen", "etherow-health-link"], newsletter=True),
+                 exhibitors=["irk-valley-hydrogen", "etherow-health-link"], newsletter=True, answers={}),
             dict(en, lang="en", email="Sean.OConnor@mail.example.co.uk", sectors=["cybersecurity", "hydrogen"],
-                 exhibitors=["medlock-gas-sensing", "ancoats-code-assurance"], newsletter=False),
+                 exhibitors=["medlock-gas-sensing", "ancoats-code-assurance"], newsletter=False,
+                 answers={"interest": "partnership"}),
         ):
             mine = [x for x in rows if x["lang"] == want["lang"]]
             if not r.check(f"one {want['lang']} lead stored", len(mine) == 1, f"{len(mine)} found"):

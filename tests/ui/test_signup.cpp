@@ -68,7 +68,7 @@ TEST_CASE("the whole form filled by keyboard taps is stored exactly, after which
     CHECK(h.store->integrityCheck() == "ok");
     // Thanks goes back to the attract loop, and the form is gone.
     CHECK(h.play("tap thanks.done\nexpect-screen attract\n") == 0);
-    CHECK(h.app().state().signup.input.firstName.empty());
+    CHECK(textOf(h.app().state().signup.input, "first_name").empty());
 }
 
 TEST_CASE("every validation error is shown, the first problem gets the focus, nothing is stored") {
@@ -148,7 +148,7 @@ TEST_CASE("backspace deletes on touch and repeats while held") {
     CHECK(h.play("tap attract.start\ntap browse.signup\ntap signup.message\ntype abcdefghijklmnopqrstuvwxyz\n") == 0);
     CHECK(h.play("tap kbd.backspace\nexpect-text signup.message abcdefghijklmnopqrstuvwxy\n") == 0);
     CHECK(h.play("longpress kbd.backspace 2000\n") == 0);
-    CHECK(kiosk::core::charCount(h.app().state().signup.input.message) < 10);
+    CHECK(kiosk::core::charCount(textOf(h.app().state().signup.input, "message")) < 10);
 }
 
 TEST_CASE("a physical keyboard or badge scanner types into the focused field") {
@@ -226,18 +226,17 @@ TEST_CASE("the idle wipe, cancel and a sign-up zero the form's buffers, not only
     Headless h;
     const auto& in = h.app().state().signup.input;
     auto allZeroed = [&] {
-        for (const std::string* s :
-             {&in.firstName, &in.lastName, &in.email, &in.company, &in.jobTitle, &in.phone, &in.message,
-              &in.exhibitorSearch})
-            if (!s->empty() || !zeroed(*s)) return false;
-        return true;
+        if (in.values.size() < kiosk::core::defaultForm().fields.size()) return false; // buffers kept, not freed
+        for (const auto& [id, a] : in.values)
+            if (!a.text.empty() || !zeroed(a.text)) return false;
+        return in.exhibitorSearch.empty() && zeroed(in.exhibitorSearch);
     };
     // Typed, partly deleted, then left alone.
     REQUIRE(h.play(kRequired) == 0);
     REQUIRE(h.play("tap signup.message\ntype Grüße\ntap kbd.backspace\ntap kbd.backspace\ntap kbd.backspace\n") == 0);
     REQUIRE(h.play("expect-text signup.message Gr\n") == 0);
-    CHECK(std::all_of(in.message.data() + in.message.size(), in.message.data() + in.message.capacity(),
-                      [](char c) { return c == 0; })); // what backspace deleted is gone at once (ü and ß are 2 bytes)
+    const std::string& message = textOf(in, "message");
+    CHECK(std::all_of(message.data() + message.size(), message.data() + message.capacity(), [](char c) { return c == 0; })); // what backspace deleted is gone at once (ü and ß are 2 bytes)
     REQUIRE(h.play("wait 61000\nexpect-screen attract\n") == 0);
     CHECK(allZeroed());
     // Cancel.
@@ -330,10 +329,10 @@ TEST_CASE("every EuroLatin letter, lower and upper case, is typed through the ke
     std::string all;
     for (const auto& c : kiosk::core::euroLatinLetters()) all += c;
     // The message field holds 500 characters: the list fits.
-    REQUIRE(kiosk::core::charCount(all) < kiosk::core::FieldLimits::message);
+    REQUIRE(kiosk::core::charCount(all) < kiosk::core::defaultForm().field("message")->maxChars);
     REQUIRE(h.play("tap attract.start\ntap browse.signup\ntap signup.message\ntype " + all + "\n") == 0);
     CHECK(h.play("expect-text signup.message " + all + "\n") == 0);
-    CHECK(h.app().state().signup.input.message == kiosk::core::nfc(all));
+    CHECK(textOf(h.app().state().signup.input, "message") == kiosk::core::nfc(all));
 }
 
 TEST_CASE("a long press shows the variants above the key; tap one, or tap elsewhere to close") {
@@ -347,7 +346,7 @@ TEST_CASE("a long press shows the variants above the key; tap one, or tap elsewh
     REQUIRE(alt);
     CHECK(alt->max.y <= key->min.y); // above the finger
     CHECK(alt->max.x - alt->min.x >= kiosk::ui::theme().mm(20) - 1);
-    CHECK(h.app().state().signup.input.firstName.empty()); // the long press itself typed nothing
+    CHECK(textOf(h.app().state().signup.input, "first_name").empty()); // the long press itself typed nothing
     CHECK(h.play("tap kbd.alt.Ł\nexpect-text signup.first_name Ł\n") == 0);
     CHECK_FALSE(h.widget("kbd.alt.ł"));
     // Tapping elsewhere closes it and types nothing; shift switches its case.
@@ -374,7 +373,7 @@ TEST_CASE("sliding from the held key to a variant and lifting there types it") {
     }
     h.app().pushFinger({kiosk::ui::FingerEvent::Type::Up, to});
     h.frames(4);
-    CHECK(h.app().state().signup.input.lastName == "ż");
+    CHECK(textOf(h.app().state().signup.input, "last_name") == "ż");
     CHECK_FALSE(h.widget("kbd.alt.ż"));
 }
 

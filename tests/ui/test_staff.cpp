@@ -212,7 +212,7 @@ struct Office final : core::PinClock {
                 return;
             }
             core::ExportOptions o;
-            o.format = r.jsonl ? core::ExportOptions::Format::Jsonl : core::ExportOptions::Format::Csv;
+            o.format = core::exportFormatNamed(r.format);
             o.delimiter = r.delimiter;
             o.headerLang = r.english ? core::Lang::En : core::Lang::De;
             lastResult = core::exportForStand(dbPath, exhibitors(), h->content.content.event.id, o, r.destination, wall());
@@ -539,7 +539,7 @@ TEST_CASE("staff panel: the right PIN opens it and it shows today's and all coun
     REQUIRE(h.play(kOpenPad) == 0);
     REQUIRE(h.play(std::string(kEnter1234) + "expect-screen staff\n") == 0);
     CHECK(office.snapshots >= 1);
-    for (const char* id : {"staff.export", "staff.sync", "staff.close", "staff.exit", "staff.format.csv", "staff.format.jsonl",
+    for (const char* id : {"staff.export", "staff.sync", "staff.close", "staff.exit", "staff.format.csv", "staff.format.xlsx", "staff.format.jsonl",
                            "staff.delimiter.semicolon", "staff.delimiter.comma", "staff.header.de", "staff.header.en"}) {
         CAPTURE(id);
         CHECK(h.widget(id));
@@ -637,7 +637,7 @@ TEST_CASE("staff panel: export to the configured folder writes all-leads and one
     CHECK(h.play("tap " + dest + "\ntap staff.format.csv\ntap staff.delimiter.comma\ntap staff.header.en\ntap staff.export\n") == 0);
     REQUIRE(office.exports == 1);
     CHECK(office.lastRequest.destination == office.exportDir.string());
-    CHECK_FALSE(office.lastRequest.jsonl);
+    CHECK(office.lastRequest.format == "csv");
     CHECK(office.lastRequest.delimiter == ',');
     CHECK(office.lastRequest.english);
     INFO(office.lastResult.error);
@@ -696,12 +696,22 @@ TEST_CASE("staff panel: export to the configured folder writes all-leads and one
     // JSON Lines with the same choice of folder: the same set of files, as .jsonl.
     CHECK(h.play("tap staff.format.jsonl\ntap staff.export\n") == 0);
     REQUIRE(office.exports == 2);
-    CHECK(office.lastRequest.jsonl);
+    CHECK(office.lastRequest.format == "jsonl");
     REQUIRE(office.lastResult.ok);
     const fs::path jsonlDir = office.lastResult.files.front().path.parent_path();
     for (const auto& id : office.exhibitors()) CHECK(fs::exists(jsonlDir / ("exhibitor-" + id + ".jsonl")));
     CHECK(fs::exists(jsonlDir / "all-leads.jsonl"));
     CHECK(fs::exists(jsonlDir / "erasures.csv"));
+
+    // Excel: the same files as .xlsx, each counted by the rows written.
+    CHECK(h.play("tap staff.format.xlsx\ntap staff.export\n") == 0);
+    REQUIRE(office.exports == 3);
+    CHECK(office.lastRequest.format == "xlsx");
+    REQUIRE(office.lastResult.ok);
+    const fs::path xlsxDir = office.lastResult.files.front().path.parent_path();
+    for (const auto& id : office.exhibitors()) CHECK(fs::exists(xlsxDir / ("exhibitor-" + id + ".xlsx")));
+    CHECK(office.lastResult.files.front().path == xlsxDir / "all-leads.xlsx");
+    CHECK(office.lastResult.files.front().leads == (long long)all.size());
 }
 
 TEST_CASE("staff panel: the export button does nothing while an export runs and a failure is shown with its path") {

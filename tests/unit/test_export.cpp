@@ -158,13 +158,13 @@ std::string guarded(const std::string& v) {
 const char* const kHeaderDe[] = {"ID", "Erstellt (UTC)", "Sprache", "Vorname", "Nachname", "E-Mail", "Firma",
                                  "Funktion", "Telefon", "Nachricht", "Branchen", "Aussteller", "Newsletter",
                                  "Einwilligung Fassung", "Einwilligung SHA-256", "Einwilligung Sprache",
-                                 "Einwilligung Zeitpunkt (UTC)", "Quelle", "Sync-Status"};
+                                 "Einwilligung Zeitpunkt (UTC)", "Quelle", "Sync-Status", "Erfassung", "Formular"};
 const char* const kHeaderEn[] = {"ID", "Created (UTC)", "Language", "First name", "Last name", "Email", "Company",
                                  "Job title", "Phone", "Message", "Sectors", "Exhibitors", "Newsletter",
                                  "Consent version", "Consent SHA-256", "Consent language", "Consent given (UTC)",
-                                 "Source", "Sync state"};
+                                 "Source", "Sync state", "Capture", "Form version"};
 enum Col { cId, cCreated, cLang, cFirst, cLast, cEmail, cCompany, cJob, cPhone, cMessage, cSectors, cExhibitors,
-           cNewsletter, cConsentVersion, cConsentSha, cConsentLang, cConsentAt, cSource, cSync, kCols };
+           cNewsletter, cConsentVersion, cConsentSha, cConsentLang, cConsentAt, cSource, cSync, cCapture, cForm, kCols };
 
 std::string joined(const std::vector<std::string>& v) {
     std::string s;
@@ -177,7 +177,8 @@ std::vector<std::string> expectedRow(const Lead& l, const std::string& syncState
     return {guarded(l.id), isoUtc(l.createdMs), guarded(l.lang), guarded(l.firstName), guarded(l.lastName),
             guarded(l.email), guarded(l.company), guarded(l.jobTitle), guarded(l.phone), guarded(l.message),
             joined(l.sectors), joined(l.exhibitors), l.newsletter ? "1" : "0", guarded(l.consent.version),
-            guarded(l.consent.sha256), guarded(l.consent.lang), isoUtc(l.consent.atMs), guarded(l.source), syncState};
+            guarded(l.consent.sha256), guarded(l.consent.lang), isoUtc(l.consent.atMs), guarded(l.source), syncState,
+            guarded(l.capture), guarded(l.formVersion)};
 }
 
 // ---------------------------------------------------------------------------------------------

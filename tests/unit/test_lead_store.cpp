@@ -246,8 +246,8 @@ TEST_CASE("leadJson is valid JSON with sorted keys and every stored field") {
     std::vector<std::string> keys;
     for (const auto& item : ordered.items()) keys.push_back(item.key());
     CHECK(std::is_sorted(keys.begin(), keys.end()));
-    CHECK(keys == std::vector<std::string>{"company", "consent", "created_at", "email", "event_id", "exhibitors",
-                                           "first_name", "id", "job_title", "kiosk_id", "language", "last_name",
+    CHECK(keys == std::vector<std::string>{"answers", "capture", "company", "consent", "created_at", "email", "event_id", "exhibitors",
+                                           "first_name", "form_version", "id", "job_title", "kiosk_id", "language", "last_name",
                                            "message", "newsletter", "phone", "sectors", "source"});
     std::vector<std::string> consentKeys;
     for (const auto& item : ordered["consent"].items()) consentKeys.push_back(item.key());
@@ -302,7 +302,7 @@ TEST_CASE("leadJson of an empty lead is still valid and complete") {
     const std::string text = leadJson(l);
     REQUIRE(nlohmann::json::accept(text));
     const auto j = nlohmann::json::parse(text);
-    CHECK(j.size() == 17);
+    CHECK(j.size() == 20);
     CHECK(j["sectors"].is_array());
     CHECK(j["exhibitors"].is_array());
     CHECK(j["created_at"] == "1970-01-01T00:00:00.000Z");

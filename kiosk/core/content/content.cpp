@@ -299,6 +299,16 @@ void loadConsent(const fs::path& dir, Content& c, std::vector<Problem>& problems
     r.finish();
 }
 
+/// form.toml is optional: without it the kiosk asks what it always asked. A form with
+/// errors is not used (the built-in one stays), and check-content names every problem.
+void loadForm(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
+    const fs::path path = dir / "form.toml";
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(path, ec))) return;
+    const std::string name = shortName(dir, path);
+    if (auto form = loadFormFile(path.string(), name, problems)) c.form = std::move(*form);
+}
+
 void loadStrings(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
     const fs::path path = dir / "strings.toml";
     const std::string name = shortName(dir, path);
@@ -345,6 +355,7 @@ ContentLoad loadContent(const fs::path& dir, const LoadOptions& options) {
     loadSectors(dir, out.content, out.problems);
     loadStrings(dir, out.content, out.problems);
     loadConsent(dir, out.content, out.problems);
+    loadForm(dir, out.content, out.problems);
 
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir / "companies", ec))

@@ -1,5 +1,6 @@
 /// @brief The kiosk's content (event, sectors, companies, UI strings), loaded from TOML and validated.
 #pragma once
+#include "../leads/form.hpp"
 #include "../problem.hpp"
 #include "../text.hpp"
 
@@ -64,6 +65,7 @@ struct ConsentText {
 struct Content {
     Event event;
     ConsentText consent;
+    FormDef form = defaultForm(); ///< form.toml, or the built-in form when the folder has none
     std::vector<Sector> sectors;
     std::vector<Company> companies; ///< sorted: exhibitors first, then by name
     std::map<std::string, Text> strings;

@@ -1,11 +1,14 @@
 #include "export.hpp"
 
-#include "../leads/lead.hpp"
+#include "../leads/lead_store.hpp"
+#include "../leads/validation.hpp"
 
 #include <sqlite3.h>
+#include <xlsxwriter.h>
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +19,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 namespace kiosk::core {
 
@@ -83,55 +87,46 @@ std::string csvCell(const std::string& v, char /*delimiter*/) {
 
 namespace {
 
-const char* const kColumns[] = {"id", "created_at", "language", "first_name", "last_name", "email", "company",
-                                "job_title", "phone", "message", "sectors", "exhibitors", "newsletter",
-                                "consent_version", "consent_text_sha256", "consent_language", "consent_given_at",
-                                "source", "sync_state"};
-const char* const kColumnsDe[] = {"ID", "Erstellt (UTC)", "Sprache", "Vorname", "Nachname", "E-Mail", "Firma",
-                                  "Funktion", "Telefon", "Nachricht", "Branchen", "Aussteller", "Newsletter",
-                                  "Einwilligung Fassung", "Einwilligung SHA-256", "Einwilligung Sprache",
-                                  "Einwilligung Zeitpunkt (UTC)", "Quelle", "Sync-Status"};
-const char* const kColumnsEn[] = {"ID", "Created (UTC)", "Language", "First name", "Last name", "Email", "Company",
-                                  "Job title", "Phone", "Message", "Sectors", "Exhibitors", "Newsletter",
-                                  "Consent version", "Consent SHA-256", "Consent language", "Consent given (UTC)",
-                                  "Source", "Sync state"};
-
 std::string col(sqlite3_stmt* st, int i) {
     const auto* p = sqlite3_column_text(st, i);
     return p ? reinterpret_cast<const char*>(p) : "";
 }
 
-/// isoUtc without snprintf: the date is formatted once per day, the time by hand
-/// (an export formats two timestamps per lead).
-class IsoFormatter {
-public:
-    void append(std::string& out, std::int64_t ms) {
-        const std::int64_t day = ms >= 0 ? ms / 86'400'000 : (ms - 86'399'999) / 86'400'000;
-        if (day != m_day) {
-            m_day = day;
-            m_date = isoUtc(day * 86'400'000).substr(0, 11); // "YYYY-MM-DDT"
-        }
-        std::int64_t rest = ms - day * 86'400'000;
-        const int h = int(rest / 3'600'000), m = int(rest / 60'000 % 60), sec = int(rest / 1000 % 60), milli = int(rest % 1000);
-        out += m_date;
-        char t[13] = {char('0' + h / 10), char('0' + h % 10), ':', char('0' + m / 10), char('0' + m % 10), ':',
-                      char('0' + sec / 10), char('0' + sec % 10), '.', char('0' + milli / 100), char('0' + milli / 10 % 10),
-                      char('0' + milli % 10), 'Z'};
-        out.append(t, sizeof t);
-    }
-
-private:
-    std::int64_t m_day = INT64_MIN;
-    std::string m_date;
-};
-
-/// ["a","b"] -> "a, b" (ids are plain tokens: no escapes to undo).
-std::string listCell(const std::string& json) {
+std::string joinedIds(const std::vector<std::string>& ids) {
     std::string out;
-    for (char c : json)
-        if (c == ',') out += ", ";
-        else if (c != '[' && c != ']' && c != '"') out += c;
+    for (const auto& id : ids) (out += out.empty() ? "" : ", ") += id;
     return out;
+}
+
+/// A choice's option (or a multi field's options) in the export's language; an id the
+/// definition no longer lists is written as it is.
+std::string optionLabels(const FormField& f, const std::vector<std::string>& ids, Lang lang) {
+    std::string out;
+    for (const auto& id : ids) {
+        const FieldOption* o = f.option(id);
+        (out += out.empty() ? "" : ", ") += o ? o->label.in(lang) : id;
+    }
+    return out;
+}
+
+/// The cell of one form field. `versions`: the forms that had the field, so that an
+/// untouched yes/no toggle reads "no" for them and stays blank for leads of other forms.
+ExportColumn fieldColumn(const FormField& f, std::vector<std::string> versions) {
+    if (const StandardField* s = standardField(f.id))
+        return {f.id, f.label, [m = s->member](const Lead& l, Lang) { return l.*m; }};
+    return {f.id, f.label, [f, versions = std::move(versions)](const Lead& l, Lang lang) -> std::string {
+                const auto it = l.answers.find(f.id);
+                const Answer* a = it == l.answers.end() ? nullptr : &it->second;
+                switch (f.kind) {
+                case FieldKind::Choice: return a ? optionLabels(f, {a->text}, lang) : "";
+                case FieldKind::Multi: return a ? optionLabels(f, a->options, lang) : "";
+                case FieldKind::YesNo:
+                    if (a && a->yes) return lang == Lang::De ? "ja" : "yes";
+                    if (std::find(versions.begin(), versions.end(), l.formVersion) == versions.end()) return "";
+                    return lang == Lang::De ? "nein" : "no";
+                default: return a ? a->text : "";
+                }
+            }};
 }
 
 bool writeAll(int fd, const std::string& s) {
@@ -181,7 +176,10 @@ using Produce = std::function<bool(const std::function<bool(const std::string&)>
 
 /// Writes `produce`'s output as `name` in the open folder `dir` atomically (a .part file,
 /// fsync, rename, fsync of the folder) and reads it back. `shown`: the folder's path, for messages.
-ExportResult writeFile(int dir, const fs::path& shown, const std::string& name, bool csv, const Produce& produce) {
+/// `csv`: the file is counted as CSV rows, else as lines; `produced`, when given, is the count
+/// instead (an XLSX file is a zip: its rows are the ones written).
+ExportResult writeFile(int dir, const fs::path& shown, const std::string& name, bool csv, const Produce& produce,
+                       const long long* produced = nullptr) {
     const fs::path out = shown / name;
     const std::string tmp = name + ".part";
     // A .part left behind, or put there (a symlink to some other file), is ours to replace, never to write through.
@@ -207,7 +205,7 @@ ExportResult writeFile(int dir, const fs::path& shown, const std::string& name, 
         return failed("cannot read back " + out.string() + ": " + std::strerror(why));
     }
     ExportResult r;
-    r.files.push_back({out, countRecords(rfd, csv), static_cast<long long>(st.st_size)});
+    r.files.push_back({out, produced ? *produced : countRecords(rfd, csv), static_cast<long long>(st.st_size)});
     ::close(rfd);
     return r;
 }
@@ -277,6 +275,205 @@ bool removeTemp(int dir, const std::string& name) {
     return ::unlinkat(dir, name.c_str(), AT_REMOVEDIR) == 0;
 }
 
+/// The leads of one export, read in rowid order from a read-only connection.
+class LeadRows {
+public:
+    LeadRows(const fs::path& dbPath, const ExportOptions& o) : m_path(dbPath) {
+        if (sqlite3_open_v2(dbPath.c_str(), &m_db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+            m_error = "cannot read " + dbPath.string() + ": " + (m_db ? sqlite3_errmsg(m_db) : "cannot open");
+            return;
+        }
+        sqlite3_busy_timeout(m_db, 5000);
+        // Progress by rowid: counting first would read the whole table twice.
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(m_db, "SELECT coalesce(max(rowid), 0) FROM leads", -1, &st, nullptr) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            m_maxRowid = sqlite3_column_int64(st, 0);
+        else
+            m_error = "cannot read the leads from " + dbPath.string() + ": " + sqlite3_errmsg(m_db);
+        sqlite3_finalize(st);
+        if (!m_error.empty()) return;
+        if (o.format != ExportOptions::Format::Jsonl) {
+            auto stored = storedForms(m_db);
+            if (!stored) {
+                m_error = stored.error + " (" + dbPath.string() + ")";
+                return;
+            }
+            std::vector<FormDef> forms = {o.form};
+            forms.insert(forms.end(), stored.value.begin(), stored.value.end());
+            forms.push_back(defaultForm()); // leads from before forms came from content
+            columns = exportColumns(forms);
+        }
+        // The filter matches the id between quotes in the stored JSON list (checked to be a plain id).
+        const std::string where = o.company.empty() ? "" : " WHERE instr(exhibitors, '\"' || ?1 || '\"') > 0";
+        // Rowid order is the order leads were stored in, and a plain table scan (fast).
+        const std::string sql = (o.format == ExportOptions::Format::Jsonl ? std::string("SELECT payload, rowid FROM leads")
+                                                                          : leadSelectSql(", rowid")) +
+                                where + " ORDER BY rowid";
+        m_rowidCol = o.format == ExportOptions::Format::Jsonl ? 1 : leadSelectColumns();
+        if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &m_st, nullptr) != SQLITE_OK) {
+            m_error = "cannot read the leads from " + dbPath.string() + ": " + sqlite3_errmsg(m_db);
+            return;
+        }
+        if (!o.company.empty()) sqlite3_bind_text(m_st, 1, o.company.c_str(), -1, SQLITE_TRANSIENT);
+    }
+    ~LeadRows() {
+        sqlite3_finalize(m_st);
+        sqlite3_close(m_db);
+    }
+    LeadRows(const LeadRows&) = delete;
+    LeadRows& operator=(const LeadRows&) = delete;
+
+    const std::string& error() const { return m_error; }
+    /// The next row, or false at the end or on an error (then error() says which).
+    bool next() {
+        const int rc = sqlite3_step(m_st);
+        if (rc != SQLITE_ROW) {
+            // A damaged or unreadable database must not pass for a complete export.
+            if (rc != SQLITE_DONE) m_error = "reading the leads from " + m_path.string() + " failed: " + sqlite3_errmsg(m_db);
+            return false;
+        }
+        // A table scan yields rising rowids. A page overwritten with another valid page
+        // does not make SQLite fail, but shows as rowids out of order.
+        const std::int64_t rowid = sqlite3_column_int64(m_st, m_rowidCol);
+        if (rowid <= m_lastRowid) {
+            m_error = "reading the leads from " + m_path.string() + " failed: the lead database is damaged (rowid " +
+                      std::to_string(rowid) + " after " + std::to_string(m_lastRowid) +
+                      "): run kiosk status, and restore leads.db from a copy";
+            return false;
+        }
+        m_lastRowid = rowid;
+        return true;
+    }
+    Lead lead() const { return readLead(m_st); }
+    std::string payload() const { return col(m_st, 0); }
+    double done() const { return m_maxRowid > 0 ? double(m_lastRowid) / double(m_maxRowid) : 1.0; }
+
+    std::vector<ExportColumn> columns; ///< CSV and XLSX
+
+private:
+    fs::path m_path;
+    sqlite3* m_db = nullptr;
+    sqlite3_stmt* m_st = nullptr;
+    std::string m_error;
+    std::int64_t m_maxRowid = 0, m_lastRowid = INT64_MIN;
+    int m_rowidCol = 0;
+};
+
+using Write = std::function<bool(const std::string&)>;
+
+/// Buffers output and hands it on in chunks of about a MiB.
+class Chunked {
+public:
+    explicit Chunked(const Write& write) : m_write(write) { m_buf.reserve(1 << 20); }
+    std::string& buf() { return m_buf; }
+    bool flush(bool always = false) {
+        if (!always && m_buf.size() < (1 << 20) - 4096) return true;
+        const bool ok = m_write(m_buf);
+        m_buf.clear();
+        return ok;
+    }
+
+private:
+    const Write& m_write;
+    std::string m_buf;
+};
+
+void appendCsv(std::string& buf, const std::string& v, char delimiter) {
+    // Most cells need neither quotes nor a guard: copy them straight through.
+    if (!needsCare(v.data(), v.size())) buf += v;
+    else buf += csvCell(v, delimiter);
+}
+
+bool produceCsv(LeadRows& rows, const ExportOptions& o, const Write& write, const std::function<void(double)>& progress) {
+    Chunked out(write);
+    std::string& buf = out.buf();
+    buf += "\xEF\xBB\xBF"; // UTF-8 BOM: Excel then reads umlauts right
+    for (size_t i = 0; i < rows.columns.size(); ++i) {
+        if (i) buf += o.delimiter;
+        appendCsv(buf, rows.columns[i].header.in(o.headerLang), o.delimiter);
+    }
+    buf += "\r\n";
+    for (long long n = 1; rows.next(); ++n) {
+        const Lead l = rows.lead();
+        for (size_t i = 0; i < rows.columns.size(); ++i) {
+            if (i) buf += o.delimiter;
+            appendCsv(buf, rows.columns[i].cell(l, o.headerLang), o.delimiter);
+        }
+        buf += "\r\n"; // RFC 4180 line ends
+        if (!out.flush()) return false;
+        if (progress && n % 2000 == 0) progress(rows.done());
+    }
+    return rows.error().empty() && out.flush(true);
+}
+
+bool produceJsonl(LeadRows& rows, const Write& write, const std::function<void(double)>& progress) {
+    Chunked out(write);
+    for (long long n = 1; rows.next(); ++n) {
+        out.buf() += rows.payload(); // the exact bytes sync sends
+        out.buf() += '\n';
+        if (!out.flush()) return false;
+        if (progress && n % 2000 == 0) progress(rows.done());
+    }
+    return rows.error().empty() && out.flush(true);
+}
+
+/// XLSX through libxlsxwriter, which writes to a path: a memory file (memfd), so the leads
+/// touch no disk but the destination, and reach it through the same checked descriptor as
+/// every other export. Every cell is a string: no cell can be a formula.
+bool produceXlsx(LeadRows& rows, const ExportOptions& o, const Write& write, const std::function<void(double)>& progress,
+                 long long& count, std::string& error) {
+    const int mem = ::memfd_create("lead-export.xlsx", MFD_CLOEXEC);
+    if (mem < 0) {
+        error = std::string("cannot make the XLSX file: ") + std::strerror(errno);
+        return false;
+    }
+    const std::string path = "/proc/self/fd/" + std::to_string(mem);
+    lxw_workbook_options options{};
+    options.constant_memory = LXW_TRUE; // rows go out as they are written
+    lxw_workbook* book = workbook_new_opt(path.c_str(), &options);
+    lxw_worksheet* sheet = book ? workbook_add_worksheet(book, "Leads") : nullptr;
+    lxw_format* bold = book ? workbook_add_format(book) : nullptr;
+    if (!sheet || !bold) {
+        if (book) workbook_close(book);
+        ::close(mem);
+        error = "cannot make the XLSX file";
+        return false;
+    }
+    format_set_bold(bold);
+    worksheet_freeze_panes(sheet, 1, 0);
+    for (size_t i = 0; i < rows.columns.size(); ++i) {
+        const std::string& h = rows.columns[i].header.in(o.headerLang);
+        // Wide enough for the header, and for an email or a sentence without being a wall.
+        const double width = std::clamp(double(charCount(h)) + 2, rows.columns[i].key == "id" ? 38.0 : 12.0, 40.0);
+        worksheet_set_column(sheet, lxw_col_t(i), lxw_col_t(i), width, nullptr);
+        worksheet_write_string(sheet, 0, lxw_col_t(i), h.c_str(), bold);
+    }
+    lxw_row_t row = 0;
+    lxw_error rc = LXW_NO_ERROR;
+    while (rc == LXW_NO_ERROR && rows.next()) {
+        const Lead l = rows.lead();
+        ++row;
+        for (size_t i = 0; i < rows.columns.size() && rc == LXW_NO_ERROR; ++i) {
+            const std::string v = rows.columns[i].cell(l, o.headerLang);
+            if (!v.empty()) rc = worksheet_write_string(sheet, row, lxw_col_t(i), v.c_str(), nullptr);
+        }
+        if (progress && row % 2000 == 0) progress(rows.done());
+    }
+    const lxw_error closed = workbook_close(book);
+    count = row;
+    bool ok = rc == LXW_NO_ERROR && closed == LXW_NO_ERROR && rows.error().empty();
+    if (!ok && rows.error().empty())
+        error = std::string("writing the XLSX file failed: ") + lxw_strerror(rc != LXW_NO_ERROR ? rc : closed);
+    if (ok && ::lseek(mem, 0, SEEK_SET) == 0) {
+        std::string chunk(1 << 16, '\0');
+        for (ssize_t got; ok && (got = ::read(mem, chunk.data(), chunk.size())) > 0;)
+            ok = write(std::string(chunk.data(), size_t(got)));
+    }
+    ::close(mem);
+    return ok;
+}
+
 /// The export of the leads as `name` in the open folder `dir` (`shown` is its path, for messages).
 ExportResult exportLeadsAt(const fs::path& dbPath, const ExportOptions& o, int dir, const fs::path& shown,
                            const std::string& name, const std::function<void(double)>& progress) {
@@ -284,111 +481,20 @@ ExportResult exportLeadsAt(const fs::path& dbPath, const ExportOptions& o, int d
     // (a ',' or a '"') would match leads that chose other exhibitors.
     if (!o.company.empty() && !safeFileName(o.company))
         return failed("'" + o.company + "' is not a company id (lower-case letters, digits, '-'): nothing exported");
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-        std::string e = db ? sqlite3_errmsg(db) : "cannot open";
-        sqlite3_close(db);
-        return {false, "cannot read " + dbPath.string() + ": " + e, {}};
-    }
-    sqlite3_busy_timeout(db, 5000);
-    const bool csv = o.format == ExportOptions::Format::Csv;
-    const std::string where = o.company.empty() ? "" : " WHERE instr(exhibitors, '\"' || ?1 || '\"') > 0";
-    // Progress by rowid: counting first would read the whole table twice.
-    long long maxRowid = 0;
-    {
-        sqlite3_stmt* st = nullptr;
-        const bool ok = sqlite3_prepare_v2(db, "SELECT coalesce(max(rowid), 0) FROM leads", -1, &st, nullptr) == SQLITE_OK &&
-                        sqlite3_step(st) == SQLITE_ROW;
-        if (ok) maxRowid = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        if (!ok) {
-            std::string e = sqlite3_errmsg(db);
-            sqlite3_close(db);
-            return failed("cannot read the leads from " + dbPath.string() + ": " + e);
-        }
-    }
-    // Rowid order is the order leads were stored in, and a plain table scan (fast).
-    const std::string sql = std::string(csv ? "SELECT id, created_ms, lang, first_name, last_name, email, company, job_title, "
-                                              "phone, message, sectors, exhibitors, newsletter, consent_version, "
-                                              "consent_sha256, consent_lang, consent_ms, source, sync_state, rowid"
-                                            : "SELECT payload, rowid") +
-                            " FROM leads" + where + " ORDER BY rowid";
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-        std::string e = sqlite3_errmsg(db);
-        sqlite3_close(db);
-        return failed("cannot read the leads from " + dbPath.string() + ": " + e);
-    }
-    if (!o.company.empty()) sqlite3_bind_text(st, 1, o.company.c_str(), -1, SQLITE_TRANSIENT);
-
-    std::string readError;
-    auto result = writeFile(dir, shown, name, csv, [&](const std::function<bool(const std::string&)>& write) {
-        std::string buf;
-        buf.reserve(1 << 20);
-        if (csv) {
-            buf += "\xEF\xBB\xBF"; // UTF-8 BOM: Excel then reads umlauts right
-            const char* const* names = o.headerLang == Lang::De ? kColumnsDe : kColumnsEn;
-            for (size_t i = 0; i < std::size(kColumns); ++i) (buf += i ? std::string(1, o.delimiter) : "") += csvCell(names[i], o.delimiter);
-            buf += "\r\n";
-        }
-        long long n = 0;
-        std::string v;
-        IsoFormatter iso;
-        int rc;
-        std::int64_t lastRowid = INT64_MIN;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            // A table scan yields rising rowids. A page overwritten with another valid page
-            // does not make SQLite fail, but shows as rowids out of order.
-            const std::int64_t rowid = sqlite3_column_int64(st, csv ? 19 : 1);
-            if (rowid <= lastRowid) {
-                readError = "the lead database is damaged (rowid " + std::to_string(rowid) + " after " +
-                            std::to_string(lastRowid) + "): run kiosk status, and restore leads.db from a copy";
-                return false;
-            }
-            lastRowid = rowid;
-            if (csv) {
-                for (int i = 0; i < 19; ++i) {
-                    if (i) buf += o.delimiter;
-                    if (i == 1 || i == 16) {
-                        iso.append(buf, sqlite3_column_int64(st, i));
-                        continue;
-                    } else if (i == 10 || i == 11) v = listCell(col(st, i));
-                    else if (i == 12) v = sqlite3_column_int(st, i) ? "1" : "0";
-                    else {
-                        // Most cells need neither quotes nor a guard: copy them straight through.
-                        const char* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-                        const int len = sqlite3_column_bytes(st, i);
-                        if (!p || len == 0) continue;
-                        if (!needsCare(p, size_t(len))) {
-                            buf.append(p, size_t(len));
-                            continue;
-                        }
-                        v.assign(p, size_t(len));
-                    }
-                    buf += csvCell(v, o.delimiter);
-                }
-                buf += "\r\n"; // RFC 4180 line ends
-            } else {
-                buf += col(st, 0);
-                buf += '\n';
-            }
-            if (buf.size() > (1 << 20) - 4096) {
-                if (!write(buf)) return false;
-                buf.clear();
-            }
-            if (progress && (++n % 2000 == 0) && maxRowid > 0)
-                progress(double(rowid) / double(maxRowid));
-        }
-        // A damaged or unreadable database must not pass for a complete export.
-        if (rc != SQLITE_DONE) {
-            readError = sqlite3_errmsg(db);
-            return false;
-        }
-        return write(buf);
-    });
-    if (!readError.empty()) result = {false, "reading the leads from " + dbPath.string() + " failed: " + readError, {}};
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    LeadRows rows(dbPath, o);
+    if (!rows.error().empty()) return failed(rows.error());
+    std::string error;
+    long long count = 0;
+    const bool csv = o.format == ExportOptions::Format::Csv, xlsx = o.format == ExportOptions::Format::Xlsx;
+    auto result = writeFile(
+            dir, shown, name, csv,
+            [&](const Write& write) {
+                if (xlsx) return produceXlsx(rows, o, write, progress, count, error);
+                return csv ? produceCsv(rows, o, write, progress) : produceJsonl(rows, write, progress);
+            },
+            xlsx ? &count : nullptr);
+    if (!rows.error().empty()) result = failed(rows.error());
+    else if (!error.empty()) result = failed(error + " (" + (shown / name).string() + ")");
     if (progress) progress(1.0);
     return result;
 }
@@ -409,6 +515,56 @@ std::string unescapeMountPath(const std::string& s) {
 }
 
 } // namespace
+
+const char* exportExtension(ExportOptions::Format format) {
+    switch (format) {
+    case ExportOptions::Format::Csv: return ".csv";
+    case ExportOptions::Format::Jsonl: return ".jsonl";
+    case ExportOptions::Format::Xlsx: return ".xlsx";
+    }
+    return ".csv";
+}
+
+ExportOptions::Format exportFormatNamed(const std::string& name) {
+    if (name == "jsonl") return ExportOptions::Format::Jsonl;
+    if (name == "xlsx") return ExportOptions::Format::Xlsx;
+    return ExportOptions::Format::Csv;
+}
+
+std::vector<ExportColumn> exportColumns(const std::vector<FormDef>& forms) {
+    using L = const Lead&;
+    std::vector<ExportColumn> cols = {
+        {"id", {"ID", "ID"}, [](L l, Lang) { return l.id; }},
+        {"created_at", {"Erstellt (UTC)", "Created (UTC)"}, [](L l, Lang) { return isoUtc(l.createdMs); }},
+        {"language", {"Sprache", "Language"}, [](L l, Lang) { return l.lang; }},
+    };
+    // One column per field id, in the first form's order, then what only other forms had.
+    std::vector<const FormField*> fields;
+    std::map<std::string, std::vector<std::string>> versions;
+    for (const auto& form : forms)
+        for (const auto& f : form.fields) {
+            auto& v = versions[f.id];
+            if (v.empty()) fields.push_back(&f);
+            v.push_back(form.version);
+        }
+    for (const FormField* f : fields) cols.push_back(fieldColumn(*f, versions[f->id]));
+    const std::vector<ExportColumn> rest = {
+        {"sectors", {"Branchen", "Sectors"}, [](L l, Lang) { return joinedIds(l.sectors); }},
+        {"exhibitors", {"Aussteller", "Exhibitors"}, [](L l, Lang) { return joinedIds(l.exhibitors); }},
+        {"newsletter", {"Newsletter", "Newsletter"}, [](L l, Lang) { return std::string(l.newsletter ? "1" : "0"); }},
+        {"consent_version", {"Einwilligung Fassung", "Consent version"}, [](L l, Lang) { return l.consent.version; }},
+        {"consent_text_sha256", {"Einwilligung SHA-256", "Consent SHA-256"}, [](L l, Lang) { return l.consent.sha256; }},
+        {"consent_language", {"Einwilligung Sprache", "Consent language"}, [](L l, Lang) { return l.consent.lang; }},
+        {"consent_given_at", {"Einwilligung Zeitpunkt (UTC)", "Consent given (UTC)"},
+         [](L l, Lang) { return isoUtc(l.consent.atMs); }},
+        {"source", {"Quelle", "Source"}, [](L l, Lang) { return l.source; }},
+        {"sync_state", {"Sync-Status", "Sync state"}, [](L l, Lang) { return l.syncState; }},
+        {"capture", {"Erfassung", "Capture"}, [](L l, Lang) { return l.capture; }},
+        {"form_version", {"Formular", "Form version"}, [](L l, Lang) { return l.formVersion; }},
+    };
+    cols.insert(cols.end(), rest.begin(), rest.end());
+    return cols;
+}
 
 ExportResult exportLeads(const fs::path& dbPath, const ExportOptions& o, const fs::path& out,
                          const std::function<void(double)>& progress) {
@@ -453,7 +609,7 @@ ExportResult exportForStand(const fs::path& dbPath, const std::vector<std::strin
     };
     if (!tmp) return abandon("cannot open " + (destination / tmpName).string() + ": " + std::strerror(errno));
 
-    const std::string ext = options.format == ExportOptions::Format::Csv ? ".csv" : ".jsonl";
+    const std::string ext = exportExtension(options.format);
     const size_t steps = exhibitorIds.size() + 1;
     size_t step = 0;
     auto part = [&](double f) { if (progress) progress((double(step) + f) / double(steps + 1)); };

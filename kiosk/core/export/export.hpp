@@ -1,5 +1,6 @@
 /// @brief Lead exports for staff: CSV that is safe to open in any spreadsheet, and JSON Lines.
 #pragma once
+#include "../leads/form.hpp"
 #include "../text.hpp"
 
 #include <filesystem>
@@ -9,12 +10,32 @@
 
 namespace kiosk::core {
 
+struct Lead;
+
 struct ExportOptions {
-    enum class Format { Csv, Jsonl } format = Format::Csv;
+    enum class Format { Csv, Jsonl, Xlsx } format = Format::Csv;
     char delimiter = ';';      ///< German Excel expects ';'
-    Lang headerLang = Lang::De; ///< the CSV header row's language
+    Lang headerLang = Lang::De; ///< the header row's language (CSV, XLSX), and of choice labels in cells
     std::string company;       ///< only the leads that chose this exhibitor; empty: all
+    FormDef form = defaultForm(); ///< the form on screen now; the forms kept in leads.db add their columns
 };
+
+/// One column of a CSV or XLSX export: its header in both languages and its cell.
+struct ExportColumn {
+    std::string key; ///< the lead JSON's name for it (an answer: its field id)
+    Text header;
+    std::function<std::string(const Lead&, Lang)> cell;
+};
+
+/// The columns for leads captured with any of `forms` (the first one's order first): the
+/// lead's own columns, one per form field, then consent and bookkeeping. Every export
+/// format and the hub's exports are made from these.
+std::vector<ExportColumn> exportColumns(const std::vector<FormDef>& forms);
+
+/// The file name ending of a format: ".csv", ".jsonl", ".xlsx"; and a format by its name
+/// (csv, jsonl, xlsx; anything else is CSV).
+const char* exportExtension(ExportOptions::Format format);
+ExportOptions::Format exportFormatNamed(const std::string& name);
 
 struct ExportedFile {
     std::filesystem::path path;

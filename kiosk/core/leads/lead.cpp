@@ -22,8 +22,12 @@ void wipe(std::string& s, size_t from) {
 }
 
 void wipe(Lead& l) {
-    for (std::string* s : {&l.firstName, &l.lastName, &l.email, &l.company, &l.jobTitle, &l.phone, &l.message})
-        wipe(*s);
+    for (const auto& f : standardFields()) wipe(l.*f.member);
+    for (auto& [id, a] : l.answers) {
+        wipe(a.text);
+        for (auto& o : a.options) wipe(o);
+    }
+    l.answers.clear();
     for (auto* list : {&l.sectors, &l.exhibitors}) {
         for (auto& s : *list)
             wipe(s);
@@ -62,6 +66,44 @@ std::string isoUtc(std::int64_t ms) {
     return buf;
 }
 
+namespace {
+nlohmann::json toJson(const std::map<std::string, Answer>& answers) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [id, a] : answers) {
+        if (a.kind == FieldKind::Multi) j[id] = a.options;
+        else if (a.kind == FieldKind::YesNo) j[id] = a.yes;
+        else j[id] = a.text;
+    }
+    return j;
+}
+} // namespace
+
+std::string answersJson(const std::map<std::string, Answer>& answers) {
+    return toJson(answers).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::map<std::string, Answer> answersFromJson(const std::string& json) {
+    std::map<std::string, Answer> out;
+    const auto j = nlohmann::json::parse(json.empty() ? "{}" : json, nullptr, false);
+    if (!j.is_object()) return out;
+    for (const auto& [id, v] : j.items()) {
+        Answer a;
+        if (v.is_string()) a.text = v.get<std::string>();
+        else if (v.is_boolean()) {
+            a.kind = FieldKind::YesNo;
+            a.yes = v.get<bool>();
+        } else if (v.is_array()) {
+            a.kind = FieldKind::Multi;
+            for (const auto& o : v)
+                if (o.is_string()) a.options.push_back(o.get<std::string>());
+        } else {
+            continue;
+        }
+        out[id] = std::move(a);
+    }
+    return out;
+}
+
 std::string leadJson(const Lead& l) {
     // nlohmann::json objects keep keys sorted: the serialisation is stable.
     nlohmann::json j = {
@@ -70,13 +112,6 @@ std::string leadJson(const Lead& l) {
         {"kiosk_id", l.kioskId},
         {"event_id", l.eventId},
         {"language", l.lang},
-        {"first_name", l.firstName},
-        {"last_name", l.lastName},
-        {"email", l.email},
-        {"company", l.company},
-        {"job_title", l.jobTitle},
-        {"phone", l.phone},
-        {"message", l.message},
         {"sectors", l.sectors},
         {"exhibitors", l.exhibitors},
         {"consent",
@@ -86,7 +121,11 @@ std::string leadJson(const Lead& l) {
           {"given_at", isoUtc(l.consent.atMs)}}},
         {"newsletter", l.newsletter},
         {"source", l.source},
+        {"answers", toJson(l.answers)},
+        {"form_version", l.formVersion},
+        {"capture", l.capture},
     };
+    for (const auto& f : standardFields()) j[std::string(f.id)] = l.*f.member;
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

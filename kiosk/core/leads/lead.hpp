@@ -1,6 +1,9 @@
 /// @brief A lead: one visitor's contact, the exhibitors they chose and the consent they gave.
 #pragma once
+#include "form.hpp"
+
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,6 +16,17 @@ struct Consent {
     std::int64_t atMs = 0;
 };
 
+/// The value of one form field: typed text (a choice: the option id), the options of a
+/// multi field, or a yes/no toggle. Which part counts follows the field's kind.
+struct Answer {
+    FieldKind kind = FieldKind::Text;
+    std::string text;
+    std::vector<std::string> options;
+    bool yes = false;
+
+    bool empty() const { return text.empty() && options.empty() && !yes; }
+};
+
 struct Lead {
     std::string id; ///< random UUID: the idempotency key for sync
     std::int64_t createdMs = 0;
@@ -20,6 +34,9 @@ struct Lead {
     std::string firstName, lastName, email, company, jobTitle, phone, message;
     std::vector<std::string> sectors;
     std::vector<std::string> exhibitors; ///< company ids that may contact the visitor
+    std::map<std::string, Answer> answers; ///< the form's fields without a column of their own, by field id
+    std::string formVersion;               ///< FormDef::version of the form it was captured with
+    std::string capture = "typed";         ///< "typed", or "scan" when a badge scan filled the form
     Consent consent;
     bool newsletter = false;
     std::string source = "kiosk"; ///< "kiosk", or "synthetic" for generated data
@@ -37,6 +54,11 @@ std::string newUuid();
 
 /// Hex SHA-256 of `text` (the consent text's fingerprint).
 std::string sha256Hex(const std::string& text);
+
+/// An answer as it travels in the lead's "answers" object: a string, a list of option
+/// ids (multi) or true/false (yesno); and back (a string reads as Text).
+std::string answersJson(const std::map<std::string, Answer>& answers);
+std::map<std::string, Answer> answersFromJson(const std::string& json);
 
 /// The lead as JSON, the same bytes every time (keys sorted): the sync payload and
 /// the JSON Lines export. Sync state is not part of it.

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <sys/stat.h>
@@ -68,6 +69,20 @@ const char* const kMigrations[] = {
     CREATE TABLE sync_status (
         key TEXT PRIMARY KEY NOT NULL,
         value TEXT NOT NULL
+    );
+    )sql",
+    // 4: forms from content. The answers to the form's own fields travel with the lead as one
+    // JSON object in its row (written in the same INSERT, read back whole, queried with
+    // json_each when needed); every form version a lead was captured with is kept, so an
+    // export across a mid-fair change of form.toml still names every column.
+    R"sql(
+    ALTER TABLE leads ADD COLUMN answers TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE leads ADD COLUMN form_version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE leads ADD COLUMN capture TEXT NOT NULL DEFAULT 'typed';
+    CREATE TABLE forms (
+        version TEXT PRIMARY KEY NOT NULL,
+        definition TEXT NOT NULL,
+        first_ms INTEGER NOT NULL
     );
     )sql",
 };
@@ -163,36 +178,98 @@ fs::path saveAside(sqlite3* db, const fs::path& dbPath, std::string& error) {
     return {};
 }
 
-const char* kSelect = "SELECT id, created_ms, kiosk_id, event_id, lang, first_name, last_name, email, company, "
-                      "job_title, phone, message, sectors, exhibitors, consent_version, consent_sha256, "
-                      "consent_lang, consent_ms, newsletter, source, sync_state FROM leads";
+/// One column of a lead row: how it is written from a Lead and read back into one.
+struct LeadColumn {
+    std::string name;
+    std::function<void(sqlite3_stmt*, int, const Lead&)> bind; ///< empty: written by SQLite, never inserted
+    std::function<void(sqlite3_stmt*, int, Lead&)> read;
+};
+
+LeadColumn textColumn(std::string name, std::string Lead::*m) {
+    return {std::move(name),
+            [m](sqlite3_stmt* st, int i, const Lead& l) {
+                sqlite3_bind_text(st, i, (l.*m).c_str(), static_cast<int>((l.*m).size()), SQLITE_TRANSIENT);
+            },
+            [m](sqlite3_stmt* st, int i, Lead& l) { l.*m = text(st, i); }};
+}
+
+LeadColumn textColumn(std::string name, std::string (*get)(const Lead&), void (*set)(Lead&, std::string)) {
+    return {std::move(name),
+            [get](sqlite3_stmt* st, int i, const Lead& l) {
+                const std::string v = get(l);
+                sqlite3_bind_text(st, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+            },
+            [set](sqlite3_stmt* st, int i, Lead& l) { set(l, text(st, i)); }};
+}
+
+LeadColumn intColumn(std::string name, std::int64_t (*get)(const Lead&), void (*set)(Lead&, std::int64_t)) {
+    return {std::move(name), [get](sqlite3_stmt* st, int i, const Lead& l) { sqlite3_bind_int64(st, i, get(l)); },
+            [set](sqlite3_stmt* st, int i, Lead& l) { set(l, sqlite3_column_int64(st, i)); }};
+}
+
+/// Every column of the leads table, in one list: the INSERT, the SELECT and readLead are made from it.
+const std::vector<LeadColumn>& leadColumns() {
+    static const std::vector<LeadColumn> cols = [] {
+        std::vector<LeadColumn> c = {
+            textColumn("id", &Lead::id),
+            intColumn("created_ms", [](const Lead& l) { return l.createdMs; }, [](Lead& l, std::int64_t v) { l.createdMs = v; }),
+            textColumn("kiosk_id", &Lead::kioskId),
+            textColumn("event_id", &Lead::eventId),
+            textColumn("lang", &Lead::lang),
+        };
+        for (const auto& f : standardFields()) c.push_back(textColumn(std::string(f.id), f.member));
+        const std::vector<LeadColumn> rest = {
+            textColumn("sectors", [](const Lead& l) { return jsonArray(l.sectors); },
+                       [](Lead& l, std::string v) { l.sectors = fromJsonArray(v.c_str()); }),
+            textColumn("exhibitors", [](const Lead& l) { return jsonArray(l.exhibitors); },
+                       [](Lead& l, std::string v) { l.exhibitors = fromJsonArray(v.c_str()); }),
+            textColumn("answers", [](const Lead& l) { return answersJson(l.answers); },
+                       [](Lead& l, std::string v) { l.answers = answersFromJson(v); }),
+            textColumn("form_version", &Lead::formVersion),
+            textColumn("capture", &Lead::capture),
+            textColumn("consent_version", [](const Lead& l) { return l.consent.version; },
+                       [](Lead& l, std::string v) { l.consent.version = std::move(v); }),
+            textColumn("consent_sha256", [](const Lead& l) { return l.consent.sha256; },
+                       [](Lead& l, std::string v) { l.consent.sha256 = std::move(v); }),
+            textColumn("consent_lang", [](const Lead& l) { return l.consent.lang; },
+                       [](Lead& l, std::string v) { l.consent.lang = std::move(v); }),
+            intColumn("consent_ms", [](const Lead& l) { return l.consent.atMs; }, [](Lead& l, std::int64_t v) { l.consent.atMs = v; }),
+            intColumn("newsletter", [](const Lead& l) { return std::int64_t(l.newsletter); },
+                      [](Lead& l, std::int64_t v) { l.newsletter = v != 0; }),
+            textColumn("source", &Lead::source),
+            textColumn("payload", [](const Lead& l) { return leadJson(l); }, [](Lead&, std::string) {}),
+            {"sync_state", {}, [](sqlite3_stmt* st, int i, Lead& l) { l.syncState = text(st, i); }},
+        };
+        c.insert(c.end(), rest.begin(), rest.end());
+        return c;
+    }();
+    return cols;
+}
+
+std::string joined(bool inserted, const char* sep) {
+    std::string out;
+    for (const auto& c : leadColumns())
+        if (!inserted || c.bind) out += (out.empty() ? "" : sep) + c.name;
+    return out;
+}
+
+} // namespace
+
+std::string leadSelectSql(std::string_view extraColumns) {
+    static const std::string columns = joined(false, ", ");
+    return "SELECT " + columns + std::string(extraColumns) + " FROM leads";
+}
+
+int leadSelectColumns() { return static_cast<int>(leadColumns().size()); }
 
 Lead readLead(sqlite3_stmt* st) {
     Lead l;
-    l.id = text(st, 0);
-    l.createdMs = sqlite3_column_int64(st, 1);
-    l.kioskId = text(st, 2);
-    l.eventId = text(st, 3);
-    l.lang = text(st, 4);
-    l.firstName = text(st, 5);
-    l.lastName = text(st, 6);
-    l.email = text(st, 7);
-    l.company = text(st, 8);
-    l.jobTitle = text(st, 9);
-    l.phone = text(st, 10);
-    l.message = text(st, 11);
-    l.sectors = fromJsonArray(reinterpret_cast<const char*>(sqlite3_column_text(st, 12)));
-    l.exhibitors = fromJsonArray(reinterpret_cast<const char*>(sqlite3_column_text(st, 13)));
-    l.consent.version = text(st, 14);
-    l.consent.sha256 = text(st, 15);
-    l.consent.lang = text(st, 16);
-    l.consent.atMs = sqlite3_column_int64(st, 17);
-    l.newsletter = sqlite3_column_int(st, 18) != 0;
-    l.source = text(st, 19);
-    l.syncState = text(st, 20);
+    int i = 0;
+    for (const auto& c : leadColumns()) c.read(st, i++, l);
     return l;
 }
 
+namespace {
 } // namespace
 
 StoreResult migrateTo(sqlite3* db, int version) {
@@ -337,6 +414,18 @@ StoreResult LeadStore::open() {
         close();
         return r;
     }
+    if (m_form) {
+        const std::string def = m_form->json();
+        const int rc = query(
+                m_db, "INSERT OR IGNORE INTO forms (version, definition, first_ms) VALUES (?1, ?2, ?3)",
+                [&](sqlite3_stmt* st) {
+                    sqlite3_bind_text(st, 1, m_form->version.c_str(), -1, SQLITE_TRANSIENT);
+                    sqlite3_bind_text(st, 2, def.c_str(), -1, SQLITE_TRANSIENT);
+                    sqlite3_bind_int64(st, 3, static_cast<std::int64_t>(std::time(nullptr)) * 1000);
+                },
+                [](sqlite3_stmt*) {});
+        if (rc != SQLITE_DONE) return fail("keeping the form definition failed");
+    }
     m_guard.opened(m_db);
     return {};
 }
@@ -390,31 +479,23 @@ template <class T> StoreRead<T> LeadStore::failRead(const std::string& what) {
 }
 
 namespace {
-const char* kInsertSql =
-        "INSERT OR IGNORE INTO leads (id, created_ms, kiosk_id, event_id, lang, first_name, last_name, email, "
-        "company, job_title, phone, message, sectors, exhibitors, consent_version, consent_sha256, consent_lang, "
-        "consent_ms, newsletter, source, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+const std::string& insertSql() {
+    static const std::string sql = [] {
+        std::string marks;
+        for (const auto& c : leadColumns())
+            if (c.bind) marks += marks.empty() ? "?" : ",?";
+        return "INSERT OR IGNORE INTO leads (" + joined(true, ", ") + ") VALUES (" + marks + ")";
+    }();
+    return sql;
+}
 
 /// Binds every column of `l` to the insert statement and runs it.
 int insertRow(sqlite3_stmt* st, const Lead& l) {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     int i = 0;
-    auto bind = [&](const std::string& s) { sqlite3_bind_text(st, ++i, s.c_str(), static_cast<int>(s.size()), SQLITE_TRANSIENT); };
-    bind(l.id);
-    sqlite3_bind_int64(st, ++i, l.createdMs);
-    for (const auto* s : {&l.kioskId, &l.eventId, &l.lang, &l.firstName, &l.lastName, &l.email, &l.company,
-                          &l.jobTitle, &l.phone, &l.message})
-        bind(*s);
-    bind(jsonArray(l.sectors));
-    bind(jsonArray(l.exhibitors));
-    bind(l.consent.version);
-    bind(l.consent.sha256);
-    bind(l.consent.lang);
-    sqlite3_bind_int64(st, ++i, l.consent.atMs);
-    sqlite3_bind_int(st, ++i, l.newsletter ? 1 : 0);
-    bind(l.source);
-    bind(leadJson(l));
+    for (const auto& c : leadColumns())
+        if (c.bind) c.bind(st, ++i, l);
     return sqlite3_step(st);
 }
 } // namespace
@@ -422,7 +503,7 @@ int insertRow(sqlite3_stmt* st, const Lead& l) {
 StoreResult LeadStore::insert(const Lead& l) {
     if (auto r = ready(); !r) return r;
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m_db, kInsertSql, -1, &st, nullptr) != SQLITE_OK) return fail("cannot prepare the insert");
+    if (sqlite3_prepare_v2(m_db, insertSql().c_str(), -1, &st, nullptr) != SQLITE_OK) return fail("cannot prepare the insert");
     // A single statement in autocommit mode is its own transaction: when step()
     // returns SQLITE_DONE the COMMIT (and its fsync) has happened.
     const int rc = insertRow(st, l);
@@ -435,7 +516,7 @@ StoreResult LeadStore::insertBatch(const std::vector<Lead>& leads) {
     if (auto r = ready(); !r) return r;
     if (exec(m_db, "BEGIN IMMEDIATE") != SQLITE_OK) return fail("cannot start a transaction");
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m_db, kInsertSql, -1, &st, nullptr) != SQLITE_OK) return fail("cannot prepare the insert");
+    if (sqlite3_prepare_v2(m_db, insertSql().c_str(), -1, &st, nullptr) != SQLITE_OK) return fail("cannot prepare the insert");
     for (const auto& l : leads)
         if (insertRow(st, l) != SQLITE_DONE) {
             sqlite3_finalize(st);
@@ -444,6 +525,25 @@ StoreResult LeadStore::insertBatch(const std::vector<Lead>& leads) {
     sqlite3_finalize(st);
     if (exec(m_db, "COMMIT") != SQLITE_OK) return fail("committing the leads failed");
     return {};
+}
+
+StoreRead<std::vector<FormDef>> storedForms(sqlite3* db) {
+    StoreRead<std::vector<FormDef>> out;
+    const int rc = query(db, "SELECT version, definition FROM forms ORDER BY first_ms, version", noBind, [&](sqlite3_stmt* st) {
+        if (auto f = formFromJson(text(st, 1))) out.value.push_back(std::move(*f));
+    });
+    if (rc != SQLITE_DONE) {
+        out.ok = false;
+        out.error = std::string("reading the form definitions failed: ") + sqlite3_errmsg(db);
+    }
+    return out;
+}
+
+StoreRead<std::vector<FormDef>> LeadStore::forms() {
+    if (auto r = ready(); !r) return {r};
+    auto out = storedForms(m_db);
+    if (!out) return failRead<std::vector<FormDef>>("reading the form definitions failed");
+    return out;
 }
 
 StoreResult LeadStore::eraseByEmail(const std::string& email, std::int64_t nowMs, std::vector<ErasedLead>& erased) {
@@ -529,7 +629,7 @@ StoreRead<std::optional<Lead>> LeadStore::get(const std::string& id) {
     if (auto r = ready(); !r) return {r};
     StoreRead<std::optional<Lead>> out;
     const int rc = query(
-            m_db, std::string(kSelect) + " WHERE id = ?",
+            m_db, leadSelectSql() + " WHERE id = ?",
             [&](sqlite3_stmt* st) { sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT); },
             [&](sqlite3_stmt* st) { out.value = readLead(st); });
     if (rc != SQLITE_DONE) return failRead<std::optional<Lead>>("reading lead " + id + " failed");
@@ -539,7 +639,7 @@ StoreRead<std::optional<Lead>> LeadStore::get(const std::string& id) {
 StoreRead<std::vector<Lead>> LeadStore::all() {
     if (auto r = ready(); !r) return {r};
     StoreRead<std::vector<Lead>> out;
-    const int rc = query(m_db, std::string(kSelect) + " ORDER BY created_ms, id", noBind,
+    const int rc = query(m_db, leadSelectSql() + " ORDER BY created_ms, id", noBind,
                          [&](sqlite3_stmt* st) { out.value.push_back(readLead(st)); });
     if (rc != SQLITE_DONE) {
         // The leads read before the damaged page stay in `value`: the caller may show them.

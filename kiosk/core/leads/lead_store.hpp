@@ -7,10 +7,12 @@
 
 #include <filesystem>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace kiosk::core {
 
@@ -75,7 +77,7 @@ struct LeadStats {
 class LeadStore {
 public:
     /// The schema version this build writes; older files are migrated forward on open.
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     explicit LeadStore(std::filesystem::path dbPath) : m_path(std::move(dbPath)) {}
     ~LeadStore();
@@ -96,6 +98,12 @@ public:
     StoreResult insert(const Lead& lead);
     /// Many leads in one transaction (generated data, imports): all or none.
     StoreResult insertBatch(const std::vector<Lead>& leads);
+    /// The form leads are captured with from now on: open() keeps its definition beside the
+    /// leads (once per version), so that exports name the columns of every form a lead
+    /// was captured with. Call before open().
+    void useForm(FormDef form) { m_form = std::move(form); }
+    /// Every form definition kept, oldest first.
+    StoreRead<std::vector<FormDef>> forms();
 
     /// Withdrawal: removes every lead with this email (case-insensitive) and logs each
     /// erasure (lead id, time, whether it had been synced) in one transaction.
@@ -132,8 +140,17 @@ private:
     std::filesystem::path m_path;
     sqlite3* m_db = nullptr;
     bool m_readOnly = false;
+    std::optional<FormDef> m_form;
     FileGuard m_guard{m_path};
 };
+
+/// The SELECT of every lead column (no WHERE), for readers outside LeadStore (the export),
+/// how many columns it has, and the Lead of one of its rows.
+std::string leadSelectSql(std::string_view extraColumns = {});
+int leadSelectColumns();
+Lead readLead(sqlite3_stmt* st);
+/// The form definitions kept in an open database (see LeadStore::rememberForm).
+StoreRead<std::vector<FormDef>> storedForms(sqlite3* db);
 
 /// Applies the migrations up to `version` only (tests build old files with it).
 StoreResult migrateTo(sqlite3* db, int version);

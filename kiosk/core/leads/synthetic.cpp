@@ -26,6 +26,28 @@ std::string asciiLower(std::string s) {
         if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
     return out.empty() ? "guest" : out;
 }
+/// The form's own questions answered at random; standard fields the form leaves out stay empty.
+void fillAnswers(std::mt19937_64& rng, const FormDef& form, Lead& l) {
+    for (const auto& f : standardFields())
+        if (!form.field(f.id)) l.*f.member = std::string();
+    for (const auto& f : form.fields) {
+        if (f.standard()) continue;
+        Answer a;
+        a.kind = f.kind;
+        if (f.kind == FieldKind::Choice && !f.options.empty()) {
+            a.text = f.options[rng() % f.options.size()].id;
+        } else if (f.kind == FieldKind::Multi) {
+            for (const auto& o : f.options)
+                if (std::bernoulli_distribution(0.4)(rng)) a.options.push_back(o.id);
+        } else if (f.kind == FieldKind::YesNo) {
+            a.yes = f.required || std::bernoulli_distribution(0.5)(rng);
+        } else if (f.required || std::bernoulli_distribution(0.5)(rng)) {
+            a.text = f.kind == FieldKind::Email ? l.email : "Synthetic " + f.id;
+        }
+        if (!a.empty()) l.answers[f.id] = std::move(a);
+    }
+    l.formVersion = form.version;
+}
 } // namespace
 
 Lead syntheticLead(std::mt19937_64& rng, const Content& content, const std::string& kioskId, std::int64_t nowMs) {
@@ -57,6 +79,7 @@ Lead syntheticLead(std::mt19937_64& rng, const Content& content, const std::stri
     l.consent = {content.consent.version, sha256Hex(content.consent.shown(lang)), l.lang, l.createdMs};
     l.newsletter = std::bernoulli_distribution(0.25)(rng);
     l.source = "synthetic";
+    fillAnswers(rng, content.form, l);
     return l;
 }
 

@@ -1,7 +1,5 @@
 #include "validation.hpp"
 
-#include "lead.hpp"
-
 #include "../letters.hpp"
 
 #include <algorithm>
@@ -66,16 +64,6 @@ bool hasLetter(const std::string& s) {
         i += n;
     }
     return false;
-}
-
-void checkName(std::vector<FieldError>& out, const std::string& field, const std::string& v, bool required) {
-    if (v.empty()) {
-        if (required) out.push_back({field, "required"});
-    } else if (charCount(v) > FieldLimits::name) {
-        out.push_back({field, "too_long"});
-    } else if (!hasLetter(v)) {
-        out.push_back({field, "name"});
-    }
 }
 
 } // namespace
@@ -166,24 +154,27 @@ bool normalizeEmail(std::string& email) {
     return true;
 }
 
-void reserveFields(FormInput& f) {
-    using L = FieldLimits;
+void reserveFields(FormInput& input, const FormDef& form) {
     constexpr size_t kMaxUtf8 = 4; // bytes per character
-    const std::pair<std::string*, size_t> fields[] = {
-        {&f.firstName, L::name},    {&f.lastName, L::name}, {&f.email, L::email},    {&f.company, L::company},
-        {&f.jobTitle, L::jobTitle}, {&f.phone, L::phone},   {&f.message, L::message},
-        {&f.exhibitorSearch, L::name}};
-    for (const auto& [s, chars] : fields)
-        s->reserve(chars * kMaxUtf8);
+    for (const auto& f : form.fields) {
+        Answer& a = input.values[f.id];
+        a.kind = f.kind;
+        if (isTyped(f.kind)) a.text.reserve(f.maxChars * kMaxUtf8);
+    }
+    input.exhibitorSearch.reserve(kSearchMaxChars * kMaxUtf8);
 }
 
 void wipe(FormInput& f) {
-    for (std::string* s : {&f.firstName, &f.lastName, &f.email, &f.company, &f.jobTitle, &f.phone, &f.message,
-                           &f.exhibitorSearch})
-        wipe(*s);
+    for (auto& [id, a] : f.values) {
+        wipe(a.text);
+        for (auto& o : a.options) wipe(o);
+        a.options.clear();
+        a.yes = false;
+    }
+    wipe(f.exhibitorSearch);
     f.sectors.clear();
     f.exhibitors.clear();
-    f.consent = f.newsletter = false;
+    f.consent = f.newsletter = f.scanned = false;
 }
 
 namespace {
@@ -194,32 +185,65 @@ void replaceWiped(std::string& field, std::string cleaned) {
     field = std::move(cleaned);
     wipe(cleaned);
 }
+
+bool plausiblePhone(const std::string& p) {
+    return std::all_of(p.begin(), p.end(), [](unsigned char c) {
+               return std::isdigit(c) || c == '+' || c == ' ' || c == '-' || c == '(' || c == ')' || c == '/' || c == '.';
+           }) && std::count_if(p.begin(), p.end(), [](unsigned char c) { return std::isdigit(c); }) >= 5;
+}
+
+/// The error code for one cleaned value of `f`, or "" when it is fine. The system's rules
+/// per kind live here: a new kind is one case.
+std::string check(const FormField& f, Answer& a) {
+    switch (f.kind) {
+    case FieldKind::Name:
+    case FieldKind::Email:
+    case FieldKind::Phone:
+    case FieldKind::Text:
+    case FieldKind::Multiline:
+        replaceWiped(a.text, cleanText(a.text, f.kind == FieldKind::Multiline));
+        if (a.text.empty()) return f.required ? "required" : "";
+        if (charCount(a.text) > f.maxChars) return "too_long";
+        if (f.kind == FieldKind::Name && !hasLetter(a.text)) return "name";
+        if (f.kind == FieldKind::Email && !normalizeEmail(a.text)) return "email";
+        if (f.kind == FieldKind::Phone && !plausiblePhone(a.text)) return "phone";
+        return "";
+    case FieldKind::Choice:
+        if (!f.option(a.text)) a.text.clear();
+        return a.text.empty() && f.required ? "choose" : "";
+    case FieldKind::Multi:
+        std::erase_if(a.options, [&](const std::string& o) { return !f.option(o); });
+        return a.options.empty() && f.required ? "choose" : "";
+    case FieldKind::YesNo: return !a.yes && f.required ? "required" : "";
+    }
+    return "";
+}
 } // namespace
 
-std::vector<FieldError> validateForm(FormInput& f) {
-    for (std::string* s : {&f.firstName, &f.lastName, &f.email, &f.company, &f.jobTitle, &f.phone})
-        replaceWiped(*s, cleanText(*s));
-    replaceWiped(f.message, cleanText(f.message, true));
-
+std::vector<FieldError> validateForm(FormInput& input, const FormDef& form) {
     std::vector<FieldError> out;
-    checkName(out, "first_name", f.firstName, true);
-    checkName(out, "last_name", f.lastName, true);
-    if (f.email.empty()) out.push_back({"email", "required"});
-    else if (charCount(f.email) > FieldLimits::email) out.push_back({"email", "too_long"});
-    else if (!normalizeEmail(f.email)) out.push_back({"email", "email"});
-    if (charCount(f.company) > FieldLimits::company) out.push_back({"company", "too_long"});
-    if (charCount(f.jobTitle) > FieldLimits::jobTitle) out.push_back({"job_title", "too_long"});
-    if (!f.phone.empty()) {
-        const bool plausible = std::all_of(f.phone.begin(), f.phone.end(), [](unsigned char c) {
-            return std::isdigit(c) || c == '+' || c == ' ' || c == '-' || c == '(' || c == ')' || c == '/' || c == '.';
-        }) && std::count_if(f.phone.begin(), f.phone.end(), [](unsigned char c) { return std::isdigit(c); }) >= 5;
-        if (charCount(f.phone) > FieldLimits::phone) out.push_back({"phone", "too_long"});
-        else if (!plausible) out.push_back({"phone", "phone"});
+    for (const auto& f : form.fields) {
+        Answer& a = input.values[f.id];
+        a.kind = f.kind;
+        if (auto code = check(f, a); !code.empty()) out.push_back({f.id, std::move(code)});
     }
-    if (charCount(f.message) > FieldLimits::message) out.push_back({"message", "too_long"});
-    if (f.exhibitors.empty()) out.push_back({"exhibitors", "exhibitor"});
-    if (!f.consent) out.push_back({"consent", "consent"});
+    if (input.exhibitors.empty()) out.push_back({"exhibitors", "exhibitor"});
+    if (!input.consent) out.push_back({"consent", "consent"});
     return out;
+}
+
+void fillLead(Lead& lead, const FormInput& in, const FormDef& form) {
+    for (const auto& f : form.fields) {
+        const auto it = in.values.find(f.id);
+        if (it == in.values.end() || it->second.empty()) continue;
+        if (const StandardField* s = standardField(f.id)) lead.*s->member = it->second.text;
+        else lead.answers[f.id] = it->second;
+    }
+    lead.sectors = in.sectors;
+    lead.exhibitors = in.exhibitors;
+    lead.newsletter = in.newsletter;
+    lead.formVersion = form.version;
+    lead.capture = in.scanned ? "scan" : "typed";
 }
 
 } // namespace kiosk::core

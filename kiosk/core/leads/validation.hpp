@@ -1,5 +1,8 @@
 /// @brief The sign-up form's rules: what is required, what a plausible email is, how input is cleaned.
 #pragma once
+#include "lead.hpp"
+
+#include <map>
 #include <string>
 #include <vector>
 
@@ -7,16 +10,26 @@ namespace kiosk::core {
 
 /// The form as the visitor filled it in (before cleaning).
 struct FormInput {
-    std::string firstName, lastName, email, company, jobTitle, phone, message;
+    std::map<std::string, Answer> values; ///< every field of the form by id (reserveFields makes them)
     std::string exhibitorSearch; ///< what the visitor typed to find exhibitors: wiped with the form, never stored
     std::vector<std::string> sectors, exhibitors;
     bool consent = false;
     bool newsletter = false;
+    bool scanned = false; ///< a badge scan filled fields of it (the lead's capture = "scan")
 };
 
-/// Room for the longest value of every text field, so that typing never moves a field
-/// to a bigger buffer (the old one would be freed with the text still in it).
-void reserveFields(FormInput& form);
+/// The typed text of field `id` (made empty when the form has no value for it yet).
+inline std::string& textOf(FormInput& in, const std::string& id) { return in.values[id].text; }
+inline const std::string& textOf(const FormInput& in, const std::string& id) {
+    static const std::string none;
+    const auto it = in.values.find(id);
+    return it == in.values.end() ? none : it->second.text;
+}
+
+/// Makes an empty value for every field of `form`, each typed one with room for its longest
+/// text, so that typing never moves a field to a bigger buffer (the old one would be freed
+/// with the text still in it).
+void reserveFields(FormInput& input, const FormDef& form);
 /// Zeros every text field's buffer and empties the form (core::wipe on each field).
 void wipe(FormInput& form);
 
@@ -27,10 +40,8 @@ struct FieldError {
     std::string code;
 };
 
-/// Field limits, in characters.
-struct FieldLimits {
-    static constexpr size_t name = 60, email = 254, company = 100, jobTitle = 80, phone = 30, message = 500;
-};
+/// The exhibitor search field's limit, in characters (the form's own fields have max_chars).
+inline constexpr size_t kSearchMaxChars = 60;
 
 /// Removes control characters (keeps line breaks in `multiline`), trims white
 /// space and folds runs of spaces. Invalid UTF-8 bytes are dropped.
@@ -40,8 +51,12 @@ std::string cleanText(const std::string& s, bool multiline = false);
 size_t charCount(const std::string& s);
 
 /// Cleans every field in place and returns the problems in form order
-/// (first problem first: the UI focuses it).
-std::vector<FieldError> validateForm(FormInput& form);
+/// (first problem first: the UI focuses it). Options that are not the field's are dropped.
+std::vector<FieldError> validateForm(FormInput& input, const FormDef& form);
+
+/// The cleaned form into the lead: standard fields to their members, the others to
+/// `answers` (empty ones left out), and the form's version.
+void fillLead(Lead& lead, const FormInput& cleaned, const FormDef& form);
 
 /// Lower case for comparing (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic):
 /// "ZOË.MÜLLER@X.DE" and "zoë.müller@x.de" fold the same.

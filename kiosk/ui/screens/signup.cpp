@@ -8,39 +8,52 @@
 
 namespace kiosk::ui {
 
-const std::vector<std::string>& signupFields() {
-    static const std::vector<std::string> f = {"first_name", "last_name", "email", "company", "job_title", "phone", "message"};
-    return f;
-}
-
-std::string* formField(core::FormInput& in, const std::string& field) {
-    if (field == "first_name") return &in.firstName;
-    if (field == "last_name") return &in.lastName;
-    if (field == "email") return &in.email;
-    if (field == "company") return &in.company;
-    if (field == "job_title") return &in.jobTitle;
-    if (field == "phone") return &in.phone;
-    if (field == "message") return &in.message;
+std::string* typedText(core::FormInput& in, const core::FormDef& form, const std::string& field) {
     if (field == kExhibitorSearch) return &in.exhibitorSearch;
-    return nullptr;
+    const core::FormField* f = form.field(field);
+    if (!f || !core::isTyped(f->kind)) return nullptr;
+    return &in.values[field].text;
 }
 
-KeyboardMode keyboardModeFor(const std::string& field) {
-    if (field == "email") return KeyboardMode::Email;
-    if (field == "phone") return KeyboardMode::Phone;
-    if (field == "first_name" || field == "last_name" || field == "company" || field == "job_title") return KeyboardMode::Name;
-    return KeyboardMode::Text;
+std::string nextTypedField(const core::FormDef& form, const std::string& field) {
+    bool after = false;
+    for (const auto& f : form.fields) {
+        if (after && core::isTyped(f.kind)) return f.id;
+        after = after || f.id == field;
+    }
+    return {};
+}
+
+KeyboardMode keyboardModeFor(const core::FormDef& form, const std::string& field) {
+    const core::FormField* f = form.field(field);
+    switch (f ? f->kind : core::FieldKind::Multiline) {
+    case core::FieldKind::Email: return KeyboardMode::Email;
+    case core::FieldKind::Phone: return KeyboardMode::Phone;
+    case core::FieldKind::Name:
+    case core::FieldKind::Text: return KeyboardMode::Name; // a capital at the start
+    default: return KeyboardMode::Text;
+    }
+}
+
+size_t typedLimit(const core::FormDef& form, const std::string& field) {
+    const core::FormField* f = form.field(field);
+    return f ? f->maxChars : core::kSearchMaxChars;
 }
 
 namespace {
 
 using Op = intent::Form::Op;
 
-const std::string& value(const core::FormInput& in, const std::string& field) {
-    return *formField(const_cast<core::FormInput&>(in), field); // fields come from signupFields()
+const core::Answer& answer(const core::FormInput& in, const std::string& field) {
+    static const core::Answer none;
+    const auto it = in.values.find(field);
+    return it == in.values.end() ? none : it->second;
 }
 
-bool optionalField(const std::string& f) { return f == "company" || f == "job_title" || f == "phone" || f == "message"; }
+/// A field's label, with "(optional)" when the visitor may leave it out.
+std::string labelOf(const ScreenCtx& ctx, const core::FormField& f) {
+    return ctx.in(f.label) + (f.required ? "" : " " + ctx.tr("signup.optional"));
+}
 
 std::string errorFor(const ScreenCtx& ctx, const std::string& field) {
     for (const auto& e : ctx.state.signup.errors)
@@ -117,17 +130,61 @@ Intent physicalKeys() {
     return {};
 }
 
+/// A wrapping row of chips at the cursor; returns the index of the one tapped, or -1.
+int chipRow(const std::string& idPrefix, const std::vector<std::string>& ids, const std::vector<std::string>& labels,
+            const std::vector<bool>& selected, const std::vector<ImU32>& colours, float w) {
+    const Theme& t = theme();
+    const float chipH = std::max(t.mm(20), t.em(1.8f)), gap = t.em(0.4f);
+    const float x0 = ImGui::GetCursorScreenPos().x;
+    ImVec2 at = ImGui::GetCursorScreenPos();
+    int tapped = -1;
+    for (size_t i = 0; i < ids.size(); ++i) {
+        const float cw = chipWidth(labels[i]);
+        if (at.x > x0 && at.x + cw > x0 + w) at = ImVec2(x0, at.y + chipH + gap);
+        ImGui::SetCursorScreenPos(at);
+        if (chip(idPrefix + ids[i], labels[i], selected[i], colours[i], chipH)) tapped = int(i);
+        at.x += cw + gap;
+    }
+    ImGui::SetCursorScreenPos(ImVec2(x0, at.y + chipH + gap));
+    return tapped;
+}
+
+/// One field of the form, drawn by its kind.
+Intent field(const ScreenCtx& ctx, const core::FormField& f, float w) {
+    const Theme& t = theme();
+    const auto& s = ctx.state.signup;
+    const core::Answer& a = answer(s.input, f.id);
+    const std::string id = "signup." + f.id;
+    if (s.scrollTo == f.id) ImGui::SetScrollHereY(0.2f);
+    if (core::isTyped(f.kind)) {
+        if (textField(id, labelOf(ctx, f), a.text, s.focused == f.id, errorFor(ctx, f.id), w))
+            return intent::Form{Op::Focus, f.id};
+        return {};
+    }
+    if (f.kind == core::FieldKind::YesNo) {
+        if (auto e = errorFor(ctx, f.id); !e.empty()) wrappedText(t.fonts.bold, t.colors.error, e, w);
+        if (checkRow(id, labelOf(ctx, f), a.yes, w)) return intent::Form{Op::Pick, f.id, {}};
+        return {};
+    }
+    wrappedText(t.fonts.bold, t.colors.text, labelOf(ctx, f), w);
+    if (auto e = errorFor(ctx, f.id); !e.empty()) wrappedText(t.fonts.bold, t.colors.error, e, w);
+    std::vector<std::string> ids, labels;
+    std::vector<bool> selected;
+    for (const auto& o : f.options) {
+        ids.push_back(o.id);
+        labels.push_back(ctx.in(o.label));
+        selected.push_back(f.kind == core::FieldKind::Choice ? a.text == o.id : contains(a.options, o.id));
+    }
+    const int tapped = chipRow(id + ".", ids, labels, selected, std::vector<ImU32>(ids.size(), t.colors.primary), w);
+    if (tapped >= 0) return intent::Form{Op::Pick, f.id, ids[size_t(tapped)]};
+    return {};
+}
+
 Intent fields(const ScreenCtx& ctx, float w) {
     const Theme& t = theme();
-    const auto& f = ctx.state.signup;
     Intent out;
-    for (const auto& field : signupFields()) {
-        std::string label = ctx.tr("signup.label." + field);
-        if (optionalField(field)) label += " " + ctx.tr("signup.optional");
-        const bool focused = f.focused == field;
-        if (f.scrollTo == field) ImGui::SetScrollHereY(0.2f);
-        if (textField("signup." + field, label, value(f.input, field), focused, errorFor(ctx, field), w))
-            out = intent::Form{Op::Focus, field};
+    for (const auto& f : ctx.content.form.fields) {
+        if (auto i = field(ctx, f, w); !std::holds_alternative<std::monostate>(i)) out = std::move(i);
         ImGui::Dummy(ImVec2(0, t.em(0.2f)));
     }
     return out;
@@ -144,19 +201,17 @@ Intent choices(const ScreenCtx& ctx, float w) {
 
     ImGui::Dummy(ImVec2(0, t.em(0.4f)));
     wrappedText(t.fonts.bold, t.colors.text, ctx.tr("signup.sectors") + " " + ctx.tr("signup.optional"), w);
-    const float chipH = std::max(t.mm(20), t.em(1.8f)), gap = t.em(0.4f);
-    const float x0 = ImGui::GetCursorScreenPos().x;
-    ImVec2 at = ImGui::GetCursorScreenPos();
+    std::vector<std::string> ids, names;
+    std::vector<bool> chosen;
+    std::vector<ImU32> colours;
     for (const auto& s : ctx.content.sectors) {
-        const std::string& name = ctx.in(s.name);
-        if (at.x > x0 && at.x + chipWidth(name) > x0 + w) at = ImVec2(x0, at.y + chipH + gap);
-        ImGui::SetCursorScreenPos(at);
-        const ImU32 col = IM_COL32((s.rgb >> 16) & 0xFF, (s.rgb >> 8) & 0xFF, s.rgb & 0xFF, 255);
-        if (chip("signup.sector." + s.id, name, contains(f.input.sectors, s.id), col, chipH))
-            out = intent::Form{Op::ToggleSector, s.id};
-        at.x += chipWidth(name) + gap;
+        ids.push_back(s.id);
+        names.push_back(ctx.in(s.name));
+        chosen.push_back(contains(f.input.sectors, s.id));
+        colours.push_back(IM_COL32((s.rgb >> 16) & 0xFF, (s.rgb >> 8) & 0xFF, s.rgb & 0xFF, 255));
     }
-    ImGui::SetCursorScreenPos(ImVec2(x0, at.y + chipH + gap));
+    if (const int i = chipRow("signup.sector.", ids, names, chosen, colours, w); i >= 0)
+        out = intent::Form{Op::ToggleSector, ids[size_t(i)]};
 
     // Consent: never pre-ticked, one box per purpose, the short first layer under it.
     ImGui::Dummy(ImVec2(0, t.em(0.4f)));
@@ -228,13 +283,16 @@ Intent drawSignup(const ScreenCtx& ctx) {
     } else if (!f.errors.empty()) {
         // A summary at the top, and each error next to its field (GOV.UK pattern).
         std::string list;
-        for (const auto& e : f.errors) list += (list.empty() ? "" : ", ") + ctx.tr("signup.label." + e.field);
+        for (const auto& e : f.errors) {
+            const core::FormField* field = ctx.content.form.field(e.field);
+            list += (list.empty() ? "" : ", ") + (field ? ctx.in(field->label) : ctx.tr("signup.label." + e.field));
+        }
         ImGui::Dummy(ImVec2(0, t.em(0.2f)));
         wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.error_summary") + " " + list, w);
     }
     ImGui::EndGroup();
 
-    const KeyboardMode mode = keyboardModeFor(f.focused);
+    const KeyboardMode mode = keyboardModeFor(ctx.content.form, f.focused);
     const float kbH = f.focused.empty() ? 0.0f : keyboardHeight(mode);
     const float btnH = std::max(t.mm(30), t.em(2.5f));
     const float top = ImGui::GetCursorScreenPos().y + t.em(0.4f);
@@ -270,8 +328,7 @@ Intent drawSignup(const ScreenCtx& ctx) {
     if (!f.focused.empty() && ctx.keyboard) {
         ImGui::SetCursorScreenPos(ImVec2(0, ctx.size.y - kbH));
         const KeyPress k = drawKeyboard(*ctx.keyboard, mode, ctx.size.x, ctx.now, ctx.animating,
-                                        ctx.tr(f.focused == signupFields().back() || f.focused == kExhibitorSearch
-                                                   ? "kbd.done" : "kbd.next"),
+                                        ctx.tr(nextTypedField(ctx.content.form, f.focused).empty() ? "kbd.done" : "kbd.next"),
                                         ctx.tr("kbd.done"));
         switch (k.kind) {
         case KeyPress::Kind::Text: out = intent::Form{Op::Type, k.text}; break;

@@ -141,8 +141,9 @@ Intent drawStaff(const ScreenCtx& ctx) {
     };
     ImGui::Dummy(ImVec2(0, t.em(0.2f)));
     ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y));
-    chipAt("staff.format.csv", "CSV", !choice.jsonl, Op::Format, "csv");
-    chipAt("staff.format.jsonl", "JSON Lines", choice.jsonl, Op::Format, "jsonl");
+    chipAt("staff.format.csv", "CSV", choice.format == "csv", Op::Format, "csv");
+    chipAt("staff.format.xlsx", "Excel (XLSX)", choice.format == "xlsx", Op::Format, "xlsx");
+    chipAt("staff.format.jsonl", "JSON Lines", choice.format == "jsonl", Op::Format, "jsonl");
     ImGui::NewLine();
     ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y));
     chipAt("staff.delimiter.semicolon", "; (Excel DE)", choice.delimiter == ';', Op::Delimiter, ";");

@@ -64,6 +64,14 @@ bool button(const std::string& id, const std::string& label, ImVec2 size, Button
     return clicked;
 }
 
+namespace {
+/// What expect-text reads of a toggle.
+const std::string* boolText(bool on) {
+    static const std::string yes = "true", no = "false";
+    return on ? &yes : &no;
+}
+} // namespace
+
 float chipWidth(const std::string& label) {
     ImFont* f = theme().fonts.bold;
     return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, label.c_str()).x + em(2.5f);
@@ -77,7 +85,7 @@ bool chip(const std::string& id, const std::string& label, bool selected, ImU32 
     bool clicked = ImGui::InvisibleButton(id.c_str(), ImVec2(w, height));
     bool held = ImGui::IsItemActive();
     ImVec2 max(pos.x + w, pos.y + height);
-    registry().add(id, pos, max);
+    registry().add(id, pos, max, boolText(selected));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImU32 bg = selected ? selectedColor : (held ? t.colors.buttonPressed : t.colors.button);
     ImU32 fg = selected ? IM_COL32_WHITE : t.colors.onButton;
@@ -136,8 +144,7 @@ bool checkRow(const std::string& id, const std::string& label, bool checked, flo
     const bool tapped = ImGui::InvisibleButton(id.c_str(), ImVec2(width, h));
     const bool held = ImGui::IsItemActive();
     ImVec2 q(p.x + width, p.y + h);
-    static const std::string yes = "true", no = "false";
-    registry().add(id, p, q, checked ? &yes : &no);
+    registry().add(id, p, q, boolText(checked));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, q, held ? t.colors.buttonPressed : t.colors.surface, t.em(0.3f));
     const ImVec2 b0(p.x + pad, p.y + pad), b1(b0.x + box, b0.y + box);
