@@ -346,6 +346,8 @@ std::optional<StatusReport> parseStatus(std::string_view body, std::string* why)
             for (const auto& [lang, t] : texts.items()) {
                 if (!t.is_string()) return fail("consent " + cleanText(version, 64) + " " + cleanText(lang, 16) + " is not a text");
                 if (++n > kMaxConsentTexts) return fail("more than " + std::to_string(kMaxConsentTexts) + " consent texts");
+                if (t.get_ref<const std::string&>().find('\0') != std::string::npos)
+                    return fail("a consent text holds a NUL character");
                 if (t.get_ref<const std::string&>().size() > kMaxConsentBytes)
                     return fail("a consent text is longer than " + std::to_string(kMaxConsentBytes) + " bytes");
                 r.consent[version][lang] = t.get<std::string>();
