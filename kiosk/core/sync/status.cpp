@@ -74,7 +74,7 @@ std::string StatusSender::send(const StatusReport& report) {
     if (r.aborted) return {};
     if (r.status == 0) return transportMessage(r, m_url, m_config.timeoutS);
     if (classifyStatus(r.status) == Verdict::Ok) return {};
-    return "the hub answered HTTP " + std::to_string(r.status) + " to " + m_url;
+    return "the server answered HTTP " + std::to_string(r.status) + " to " + m_url + " (sync.status_endpoint)";
 }
 
 } // namespace kiosk::core::sync
