@@ -50,31 +50,36 @@ std::string kioskTable(const std::vector<KioskRecord>& kiosks, std::int64_t nowM
         const bool silent = !k.status || static_cast<double>(nowMs - k.status->receivedMs) > silentAfterS * 1000.0;
         const auto dash = [&](auto f) { return report ? f(*report) : std::string("-"); };
         char offset[32] = "-";
-        if (k.status) std::snprintf(offset, sizeof offset, "%+.1fs", static_cast<double>(k.status->clockOffsetMs) / 1000.0);
-        out += line(kRow, k.id.c_str(), k.revoked ? "revoked" : "active", core::isoUtc(k.createdMs).c_str(),
-                    std::to_string(k.leads).c_str(), std::to_string(k.conflicts).c_str(), std::to_string(k.rejected).c_str(),
-                    k.status ? shortAge(nowMs - k.status->receivedMs).c_str() : "never",
-                    // A revoked kiosk is expected to be silent.
-                    k.revoked ? "-" : silent ? "SILENT" : "ok",
-                    dash([](const auto& r) { return cell(r.appVersion, 12); }).c_str(),
-                    dash([](const auto& r) { return cell(r.contentVersion, 16); }).c_str(),
-                    dash([](const auto& r) { return cell(r.formVersion, 16); }).c_str(),
-                    dash([](const auto& r) { return std::to_string(r.total); }).c_str(),
-                    dash([](const auto& r) { return std::to_string(r.pending); }).c_str(),
-                    dash([](const auto& r) { return std::to_string(r.failed); }).c_str(), offset,
-                    report && !report->lastSyncError.empty() ? sync::cleanText(report->lastSyncError, 160).c_str() : "-");
+        if (k.status)
+            std::snprintf(offset, sizeof offset, "%+.1fs", static_cast<double>(k.status->clockOffsetMs) / 1000.0);
+        out += line(
+            kRow, k.id.c_str(), k.revoked ? "revoked" : "active", core::isoUtc(k.createdMs).c_str(),
+            std::to_string(k.leads).c_str(), std::to_string(k.conflicts).c_str(), std::to_string(k.rejected).c_str(),
+            k.status ? shortAge(nowMs - k.status->receivedMs).c_str() : "never",
+            // A revoked kiosk is expected to be silent.
+            k.revoked ? "-"
+            : silent  ? "SILENT"
+                      : "ok",
+            dash([](const auto& r) { return cell(r.appVersion, 12); }).c_str(),
+            dash([](const auto& r) { return cell(r.contentVersion, 16); }).c_str(),
+            dash([](const auto& r) { return cell(r.formVersion, 16); }).c_str(),
+            dash([](const auto& r) { return std::to_string(r.total); }).c_str(),
+            dash([](const auto& r) { return std::to_string(r.pending); }).c_str(),
+            dash([](const auto& r) { return std::to_string(r.failed); }).c_str(), offset,
+            report && !report->lastSyncError.empty() ? sync::cleanText(report->lastSyncError, 160).c_str() : "-");
     }
     return out;
 }
 
 std::string consentWarnings(const std::vector<ConsentTextRow>& texts) {
     std::map<std::pair<std::string, std::string>, long long> variants;
-    for (const auto& t : texts) ++variants[{t.version, t.language}];
+    for (const auto& t : texts)
+        ++variants[{t.version, t.language}];
     std::string out;
     for (const auto& [key, n] : variants)
         if (n > 1)
-            out += "warning: consent version " + sync::cleanText(key.first, 64) + " (" + sync::cleanText(key.second, 16) +
-                   ") arrived with " + std::to_string(n) +
+            out += "warning: consent version " + sync::cleanText(key.first, 64) + " (" +
+                   sync::cleanText(key.second, 16) + ") arrived with " + std::to_string(n) +
                    " different texts: the first is kept, the others beside it — give a changed text a new version\n";
     return out;
 }

@@ -81,10 +81,13 @@ std::string Metrics::render(std::int64_t nowMs) const {
            "# TYPE kiosk_hub_status_requests_total counter\n";
     for (const auto& [status, n] : m_statusRequests)
         out += "kiosk_hub_status_requests_total{status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
-    out += "# HELP kiosk_hub_consent_text_variants_total Consent texts received that differ from the first one seen for their version and language.\n"
+    out += "# HELP kiosk_hub_consent_text_variants_total Consent texts received that differ from the first one seen "
+           "for their version and language.\n"
            "# TYPE kiosk_hub_consent_text_variants_total counter\n"
-           "kiosk_hub_consent_text_variants_total " + std::to_string(m_consentVariants) + "\n";
-    out += "# HELP kiosk_hub_kiosk_last_seen_age_seconds Seconds since this instance last answered the kiosk (an upload or a heartbeat).\n"
+           "kiosk_hub_consent_text_variants_total " +
+           std::to_string(m_consentVariants) + "\n";
+    out += "# HELP kiosk_hub_kiosk_last_seen_age_seconds Seconds since this instance last answered the kiosk (an "
+           "upload or a heartbeat).\n"
            "# TYPE kiosk_hub_kiosk_last_seen_age_seconds gauge\n";
     for (const auto& [id, k] : m_kiosks)
         out += "kiosk_hub_kiosk_last_seen_age_seconds{kiosk=\"" + label(id) + "\"} " +

@@ -1,6 +1,7 @@
 /// @brief GET /metrics: this instance's counters in the Prometheus text format (leads per
 /// kiosk and outcome, upload and heartbeat requests per status, upload latency, each kiosk's
-/// last-seen age, consent texts that changed under one version). In memory, since the start of the process: Prometheus adds up the instances.
+/// last-seen age, consent texts that changed under one version). In memory, since the start of the process: Prometheus
+/// adds up the instances.
 #pragma once
 #include <cstdint>
 #include <map>

@@ -328,22 +328,25 @@ StorageResult PgStorage::recordStatus(const std::string& kioskId, const KioskSta
     auto r = run("cannot store the heartbeat", [&](PgConnection& pc) {
         newVariants = 0; // a retry after a reconnect starts afresh
         pqxx::work w(pc.c);
-        w.exec_params("INSERT INTO kiosk_status(kiosk_id, body, received_ms, clock_offset_ms) VALUES($1, $2, $3, $4)"
-                      " ON CONFLICT(kiosk_id) DO UPDATE SET body = excluded.body, received_ms = excluded.received_ms,"
-                      " clock_offset_ms = excluded.clock_offset_ms WHERE excluded.received_ms >= kiosk_status.received_ms",
-                      kioskId, status.body, status.receivedMs, status.clockOffsetMs);
+        w.exec_params(
+            "INSERT INTO kiosk_status(kiosk_id, body, received_ms, clock_offset_ms) VALUES($1, $2, $3, $4)"
+            " ON CONFLICT(kiosk_id) DO UPDATE SET body = excluded.body, received_ms = excluded.received_ms,"
+            " clock_offset_ms = excluded.clock_offset_ms WHERE excluded.received_ms >= kiosk_status.received_ms",
+            kioskId, status.body, status.receivedMs, status.clockOffsetMs);
         for (const auto& [version, texts] : report.consent)
             for (const auto& [language, text] : texts) {
                 const std::string hash = core::sha256Hex(text);
                 bool seen = false, others = false;
-                for (const auto& row : w.exec_params("SELECT text_sha256 FROM consent_texts WHERE version = $1 AND language = $2",
-                                                     version, language))
+                for (const auto& row :
+                     w.exec_params("SELECT text_sha256 FROM consent_texts WHERE version = $1 AND language = $2",
+                                   version, language))
                     (row[0].as<std::string>() == hash ? seen : others) = true;
                 newVariants += !seen && others;
-                w.exec_params("INSERT INTO consent_texts(version, language, text_sha256, text, first_kiosk_id, first_ms, last_ms)"
-                              " VALUES($1, $2, $3, $4, $5, $6, $6) ON CONFLICT(version, language, text_sha256)"
-                              " DO UPDATE SET times = consent_texts.times + 1, last_ms = excluded.last_ms",
-                              version, language, hash, text, kioskId, status.receivedMs);
+                w.exec_params(
+                    "INSERT INTO consent_texts(version, language, text_sha256, text, first_kiosk_id, first_ms, last_ms)"
+                    " VALUES($1, $2, $3, $4, $5, $6, $6) ON CONFLICT(version, language, text_sha256)"
+                    " DO UPDATE SET times = consent_texts.times + 1, last_ms = excluded.last_ms",
+                    version, language, hash, text, kioskId, status.receivedMs);
             }
         w.commit();
     });
@@ -356,8 +359,9 @@ StorageResult PgStorage::consentTexts(std::vector<ConsentTextRow>& out) {
     return run("cannot read the consent texts", [&](PgConnection& pc) {
         out.clear();
         pqxx::work w(pc.c);
-        for (const auto& row : w.exec("SELECT version, language, text_sha256, text, first_kiosk_id, first_ms, last_ms, times"
-                                      " FROM consent_texts ORDER BY version, language, first_ms, text_sha256"))
+        for (const auto& row :
+             w.exec("SELECT version, language, text_sha256, text, first_kiosk_id, first_ms, last_ms, times"
+                    " FROM consent_texts ORDER BY version, language, first_ms, text_sha256"))
             out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                            row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::int64_t>(),
                            row[6].as<std::int64_t>(), row[7].as<long long>()});

@@ -132,8 +132,8 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
         }
         setJson(res, a.status, a.body);
         metrics.recordStatus(a.kioskId, a.status, a.consentVariants, nowMs());
-        logLine("POST /kiosk/v1/status " + std::to_string(a.status) + " kiosk=" + (a.kioskId.empty() ? "-" : a.kioskId) +
-                " from=" + req.remote_addr + " " + a.note);
+        logLine("POST /kiosk/v1/status " + std::to_string(a.status) +
+                " kiosk=" + (a.kioskId.empty() ? "-" : a.kioskId) + " from=" + req.remote_addr + " " + a.note);
     });
     server->Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
         const StorageResult r = storage.ping();

@@ -334,9 +334,10 @@ StorageResult SqliteStorage::recordStatus(const std::string& kioskId, const Kios
                                           const core::sync::StatusReport& report, long long& newVariants) {
     std::lock_guard lock(m_mutex);
     newVariants = 0;
-    Stmt latest(m_db, "INSERT INTO kiosk_status(kiosk_id, body, received_ms, clock_offset_ms) VALUES(?, ?, ?, ?)"
-                      " ON CONFLICT(kiosk_id) DO UPDATE SET body = excluded.body, received_ms = excluded.received_ms,"
-                      " clock_offset_ms = excluded.clock_offset_ms WHERE excluded.received_ms >= kiosk_status.received_ms");
+    Stmt latest(m_db,
+                "INSERT INTO kiosk_status(kiosk_id, body, received_ms, clock_offset_ms) VALUES(?, ?, ?, ?)"
+                " ON CONFLICT(kiosk_id) DO UPDATE SET body = excluded.body, received_ms = excluded.received_ms,"
+                " clock_offset_ms = excluded.clock_offset_ms WHERE excluded.received_ms >= kiosk_status.received_ms");
     Stmt known(m_db, "SELECT text_sha256 FROM consent_texts WHERE version = ? AND language = ?");
     Stmt keep(m_db, "INSERT INTO consent_texts(version, language, text_sha256, text, first_kiosk_id, first_ms, last_ms)"
                     " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(version, language, text_sha256)"
@@ -358,7 +359,8 @@ StorageResult SqliteStorage::recordStatus(const std::string& kioskId, const Kios
             known.bind(1, version).bind(2, language);
             bool seen = false, others = false;
             int rc;
-            while ((rc = known.step()) == SQLITE_ROW) (known.text(0) == hash ? seen : others) = true;
+            while ((rc = known.step()) == SQLITE_ROW)
+                (known.text(0) == hash ? seen : others) = true;
             if (rc != SQLITE_DONE) return abort();
             newVariants += !seen && others;
             keep.reset();
@@ -382,7 +384,8 @@ StorageResult SqliteStorage::consentTexts(std::vector<ConsentTextRow>& out) {
     if (!st.ok()) return fail("cannot read the consent texts");
     int rc;
     while ((rc = st.step()) == SQLITE_ROW)
-        out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.integer(5), st.integer(6), st.integer(7)});
+        out.push_back(
+            {st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.integer(5), st.integer(6), st.integer(7)});
     return rc == SQLITE_DONE ? StorageResult{} : fail("cannot read the consent texts");
 }
 

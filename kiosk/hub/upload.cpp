@@ -61,7 +61,7 @@ std::optional<KioskRecord> authenticate(Storage& storage, const UploadRequest& r
     const std::int64_t nowS = nowMs / 1000;
     if (*ts < nowS - kToleranceS || *ts > nowS + kToleranceS)
         return no(refuse(403, "webhook-timestamp is more than 5 minutes from the hub's clock — check the kiosk's clock",
-                      kiosk->id));
+                         kiosk->id));
     const sync::SigningKey key = sync::decodeSecret(kiosk->secret);
     if (!key) return no(refuse(500, "the hub cannot use this kiosk's secret", kiosk->id));
     if (!sync::verifySignature(key.bytes, req.webhookId, *ts, req.body, req.webhookSignature))
@@ -137,8 +137,8 @@ UploadAnswer handleStatus(Storage& storage, const UploadRequest& req, std::int64
     long long variants = 0;
     if (auto r = storage.recordStatus(kiosk->id, status, *report, variants); !r)
         return unavailable("the hub could not store the heartbeat", r, kiosk->id);
-    const nlohmann::json ack = {{"status", "ok"}, {"received_at", core::isoUtc(nowMs)},
-                                {"clock_offset_ms", status.clockOffsetMs}};
+    const nlohmann::json ack = {
+        {"status", "ok"}, {"received_at", core::isoUtc(nowMs)}, {"clock_offset_ms", status.clockOffsetMs}};
     UploadAnswer a{200, ack.dump(), kiosk->id, "clock offset " + std::to_string(status.clockOffsetMs) + " ms", {}};
     a.consentVariants = variants;
     if (variants)

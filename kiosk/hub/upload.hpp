@@ -1,6 +1,6 @@
-/// @brief POST /kiosk/v1/leads (and /status, the heartbeat) without HTTP: who sent it (token, signature, replay, clock),
-/// what is in it, what happened to each lead. A pure function of the request, the storage
-/// and the time, so that it is tested without a socket.
+/// @brief POST /kiosk/v1/leads (and /status, the heartbeat) without HTTP: who sent it (token, signature, replay,
+/// clock), what is in it, what happened to each lead. A pure function of the request, the storage and the time, so that
+/// it is tested without a socket.
 #pragma once
 #include "metrics.hpp"
 #include "storage.hpp"

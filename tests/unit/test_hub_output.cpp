@@ -88,7 +88,8 @@ TEST_CASE("hub metrics: the Prometheus text format") {
     CHECK(contains(text, "kiosk_hub_kiosk_last_seen_age_seconds{kiosk=\"k1\"} 3.5\n"));
 }
 
-TEST_CASE("hub kiosks: versions, counts and clock offset from the last heartbeat; SILENT after silent_after_s or never") {
+TEST_CASE(
+    "hub kiosks: versions, counts and clock offset from the last heartbeat; SILENT after silent_after_s or never") {
     constexpr std::int64_t now = 1'780'000'000'000;
     kiosk::core::sync::StatusReport r;
     r.kioskId = "stand-1";
@@ -109,7 +110,8 @@ TEST_CASE("hub kiosks: versions, counts and clock offset from the last heartbeat
     const std::string table = kioskTable({fresh, stale, never, gone}, now, 300);
     INFO(table);
     std::vector<std::string> lines;
-    for (size_t at = 0, nl; (nl = table.find('\n', at)) != std::string::npos; at = nl + 1) lines.push_back(table.substr(at, nl - at));
+    for (size_t at = 0, nl; (nl = table.find('\n', at)) != std::string::npos; at = nl + 1)
+        lines.push_back(table.substr(at, nl - at));
     REQUIRE(lines.size() == 5);
     CHECK(contains(lines[0], "SEEN   FLAG   APP"));
     const auto fields = [](const std::string& l) {
@@ -126,8 +128,9 @@ TEST_CASE("hub kiosks: versions, counts and clock offset from the last heartbeat
     const auto f1 = fields(lines[1]);
     REQUIRE(f1.size() >= 16);
     CHECK(std::vector<std::string>(f1.begin(), f1.begin() + 16) ==
-          std::vector<std::string>{"stand-1", "active", kiosk::core::isoUtc(now - 86'400'000), "9", "0", "0", "30s", "ok",
-                                   "1.4.0", "0123456789abcdef", "fedcba9876543210", "12", "2", "1", "-2.5s", "Connection"});
+          std::vector<std::string>{"stand-1", "active", kiosk::core::isoUtc(now - 86'400'000), "9", "0", "0", "30s",
+                                   "ok", "1.4.0", "0123456789abcdef", "fedcba9876543210", "12", "2", "1", "-2.5s",
+                                   "Connection"});
     CHECK(contains(lines[1], "Connection refused [31m by hub")); // no escape reaches the terminal
     CHECK_FALSE(contains(table, "\x1b"));
     CHECK(fields(lines[2])[6] == "5m");
@@ -143,7 +146,8 @@ TEST_CASE("hub kiosks: versions, counts and clock offset from the last heartbeat
 
 TEST_CASE("hub kiosks: a consent version that arrived with two texts is a warning") {
     CHECK(consentWarnings({{"v1", "de", "a", "Ja", "k1", 1, 1, 1}, {"v1", "en", "b", "Yes", "k1", 1, 1, 1}}).empty());
-    const std::string w = consentWarnings({{"v1", "de", "a", "Ja", "k1", 1, 1, 1}, {"v1", "de", "c", "Nein", "k2", 2, 2, 1}});
+    const std::string w =
+        consentWarnings({{"v1", "de", "a", "Ja", "k1", 1, 1, 1}, {"v1", "de", "c", "Nein", "k2", 2, 2, 1}});
     CHECK(contains(w, "consent version v1 (de) arrived with 2 different texts"));
 }
 

@@ -186,7 +186,8 @@ bool nothingKept(Storage& s) {
     std::vector<ConsentTextRow> texts;
     REQUIRE(s.kiosks(kiosks));
     REQUIRE(s.consentTexts(texts));
-    return texts.empty() && std::none_of(kiosks.begin(), kiosks.end(), [](const KioskRecord& k) { return bool(k.status); });
+    return texts.empty() &&
+           std::none_of(kiosks.begin(), kiosks.end(), [](const KioskRecord& k) { return bool(k.status); });
 }
 } // namespace
 
@@ -195,9 +196,8 @@ TEST_CASE("hub status: a heartbeat is kept as the kiosk's latest, with its clock
     const std::string body = buildStatusBody(heartbeat());
     const auto a = hub.post(hub.sign(body, hub.k1), true);
     REQUIRE(a.status == 200);
-    CHECK(answerOf(a) == nlohmann::json({{"status", "ok"},
-                                         {"received_at", kiosk::core::isoUtc(kNowMs)},
-                                         {"clock_offset_ms", 1500}}));
+    CHECK(answerOf(a) ==
+          nlohmann::json({{"status", "ok"}, {"received_at", kiosk::core::isoUtc(kNowMs)}, {"clock_offset_ms", 1500}}));
     std::vector<KioskRecord> kiosks;
     REQUIRE(hub.storage->kiosks(kiosks));
     REQUIRE(kiosks.size() == 2);

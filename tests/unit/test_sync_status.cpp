@@ -42,8 +42,9 @@ StatusReport sample() {
 } // namespace
 
 TEST_CASE("sync heartbeat: the body, byte for byte, as docs/sync-protocol.md shows it") {
-    CHECK(buildStatusBody(sample()) ==
-          R"({"app_version":"1.2.3","clock":"2026-05-27T09:30:00.123Z","consent":{"v1":{"de":"Ich stimme zu\n\nZusammenfassung","en":"I agree\n\nSummary"}},"content_version":"0123456789abcdef","counts":{"failed":1,"pending":2,"synced":7,"total":10},"event_id":"expo","form_version":"0123456789abcdef","free_disk_bytes":123456789,"kiosk_id":"stand-1","last_lead_at":"2026-05-27T09:29:52.812Z","last_sync_error":"Connection refused by „hub“","renderer":"software","schema":1,"uptime_s":3600})");
+    CHECK(
+        buildStatusBody(sample()) ==
+        R"({"app_version":"1.2.3","clock":"2026-05-27T09:30:00.123Z","consent":{"v1":{"de":"Ich stimme zu\n\nZusammenfassung","en":"I agree\n\nSummary"}},"content_version":"0123456789abcdef","counts":{"failed":1,"pending":2,"synced":7,"total":10},"event_id":"expo","form_version":"0123456789abcdef","free_disk_bytes":123456789,"kiosk_id":"stand-1","last_lead_at":"2026-05-27T09:29:52.812Z","last_sync_error":"Connection refused by „hub“","renderer":"software","schema":1,"uptime_s":3600})");
     StatusReport empty = sample();
     empty.lastLeadAt.clear();
     empty.freeDiskBytes = -1;
@@ -98,11 +99,14 @@ TEST_CASE("sync heartbeat: parseStatus refuses what is not a heartbeat, and says
     CHECK(contains(why(R"({"schema":1,"kiosk_id":"k","clock":"yesterday"})"), "clock"));
     CHECK(contains(why(R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","uptime_s":"1"})"), "uptime_s"));
     CHECK(contains(why(R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","counts":[]})"), "counts"));
-    CHECK(contains(why(R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","consent":{"v1":"x"}})"), "consent"));
-    CHECK(contains(why(R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","consent":{"v1":{"de":"a\u0000b"}}})"),
-                   "NUL"));
+    CHECK(
+        contains(why(R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","consent":{"v1":"x"}})"), "consent"));
+    CHECK(contains(
+        why(R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","consent":{"v1":{"de":"a\u0000b"}}})"),
+        "NUL"));
     nlohmann::json many = nlohmann::json::parse(good);
-    for (size_t i = 0; i <= kMaxConsentTexts; ++i) many["consent"]["v" + std::to_string(i)]["de"] = "t";
+    for (size_t i = 0; i <= kMaxConsentTexts; ++i)
+        many["consent"]["v" + std::to_string(i)]["de"] = "t";
     CHECK(contains(why(many.dump()), "more than"));
     // The minimum: schema, kiosk_id, clock; unknown fields are ignored.
     const auto minimal = parseStatus(R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","later":{"x":1}})");
@@ -126,8 +130,9 @@ TEST_CASE("sync heartbeat: parseUtcMs reads isoUtc's form and nothing looser") {
         CHECK(parseUtcMs(isoUtc(ms)) == ms);
     CHECK(parseUtcMs("2026-05-27T09:30:00Z") == 1'779'874'200'000);
     CHECK(parseUtcMs("2026-05-27T09:30:00.5Z") == 1'779'874'200'500);
-    for (const char* bad : {"", "2026-05-27", "2026-05-27T09:30:00", "2026-05-27T09:30:00+02:00", "2026-02-30T00:00:00Z",
-                            "2026-05-27T24:00:00Z", "2026-05-27T09:30:00.Z", " 2026-05-27T09:30:00Z", "2026-05-27T09:30:00Zx"})
+    for (const char* bad :
+         {"", "2026-05-27", "2026-05-27T09:30:00", "2026-05-27T09:30:00+02:00", "2026-02-30T00:00:00Z",
+          "2026-05-27T24:00:00Z", "2026-05-27T09:30:00.Z", " 2026-05-27T09:30:00Z", "2026-05-27T09:30:00Zx"})
         CHECK_MESSAGE(!parseUtcMs(bad), bad);
 }
 
@@ -153,8 +158,9 @@ TEST_CASE("sync heartbeat config: status_interval_s and status_endpoint, checked
     {
         const auto c = load("[sync]\nendpoint = \"https://h.example/kiosk/v1/leads\"\nstatus_interval_s = 0\n");
         REQUIRE(c.problems.size() == 1);
-        CHECK(c.problems[0].format() == (dir / "kiosk.toml").string() +
-                                            ":3: sync.status_interval_s: is out of range — use a value from 1 to 86400");
+        CHECK(c.problems[0].format() ==
+              (dir / "kiosk.toml").string() +
+                  ":3: sync.status_interval_s: is out of range — use a value from 1 to 86400");
         CHECK(c.config.sync.statusIntervalS == 60);
     }
     {

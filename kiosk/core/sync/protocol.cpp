@@ -271,22 +271,24 @@ std::optional<Ack> parseAck(std::string_view body, const std::vector<std::string
 
 std::string buildStatusBody(const StatusReport& r) {
     json consent = json::object();
-    for (const auto& [version, texts] : r.consent) consent[version] = texts;
+    for (const auto& [version, texts] : r.consent)
+        consent[version] = texts;
     // Sorted keys (nlohmann's object order), no spaces: the same report gives the same bytes.
-    const json j = {{"schema", kSchemaVersion},
-                    {"kiosk_id", r.kioskId},
-                    {"event_id", r.eventId},
-                    {"app_version", r.appVersion},
-                    {"content_version", r.contentVersion},
-                    {"form_version", r.formVersion},
-                    {"counts", {{"pending", r.pending}, {"failed", r.failed}, {"synced", r.synced}, {"total", r.total}}},
-                    {"last_lead_at", r.lastLeadAt.empty() ? json() : json(r.lastLeadAt)},
-                    {"uptime_s", r.uptimeS},
-                    {"renderer", r.renderer},
-                    {"free_disk_bytes", r.freeDiskBytes < 0 ? json() : json(r.freeDiskBytes)},
-                    {"clock", r.clock},
-                    {"last_sync_error", r.lastSyncError},
-                    {"consent", consent}};
+    const json j = {
+        {"schema", kSchemaVersion},
+        {"kiosk_id", r.kioskId},
+        {"event_id", r.eventId},
+        {"app_version", r.appVersion},
+        {"content_version", r.contentVersion},
+        {"form_version", r.formVersion},
+        {"counts", {{"pending", r.pending}, {"failed", r.failed}, {"synced", r.synced}, {"total", r.total}}},
+        {"last_lead_at", r.lastLeadAt.empty() ? json() : json(r.lastLeadAt)},
+        {"uptime_s", r.uptimeS},
+        {"renderer", r.renderer},
+        {"free_disk_bytes", r.freeDiskBytes < 0 ? json() : json(r.freeDiskBytes)},
+        {"clock", r.clock},
+        {"last_sync_error", r.lastSyncError},
+        {"consent", consent}};
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -299,8 +301,9 @@ std::optional<StatusReport> parseStatus(std::string_view body, std::string* why)
     const size_t start = skipSpace(body, 0);
     const size_t end = valueEnd(body, start, 0);
     if (end == kBad || skipSpace(body, end) != body.size())
-        return fail(body.empty() ? "the body is empty"
-                                 : "the body is not valid JSON (or nested deeper than " + std::to_string(kMaxJsonDepth) + ")");
+        return fail(body.empty()
+                        ? "the body is empty"
+                        : "the body is not valid JSON (or nested deeper than " + std::to_string(kMaxJsonDepth) + ")");
     const json j = json::parse(body.begin(), body.end(), nullptr, false);
     if (j.is_discarded()) return fail("the body is not valid JSON");
     if (!j.is_object()) return fail("the body is not a JSON object");
@@ -308,14 +311,18 @@ std::optional<StatusReport> parseStatus(std::string_view body, std::string* why)
     const auto text = [&](const json& o, const char* key, std::string& out) {
         const auto it = o.find(key);
         if (it == o.end() || it->is_null()) return;
-        if (it->is_string()) out = it->get<std::string>();
-        else bad = std::string(key) + " has the wrong type";
+        if (it->is_string())
+            out = it->get<std::string>();
+        else
+            bad = std::string(key) + " has the wrong type";
     };
     const auto number = [&](const json& o, const char* key, auto& out) {
         const auto it = o.find(key);
         if (it == o.end() || it->is_null()) return;
-        if (it->is_number_integer()) out = it->get<std::int64_t>();
-        else bad = std::string(key) + " has the wrong type";
+        if (it->is_number_integer())
+            out = it->get<std::int64_t>();
+        else
+            bad = std::string(key) + " has the wrong type";
     };
     if (!j.contains("schema") || !j.at("schema").is_number_integer() || j.at("schema").get<int>() != kSchemaVersion)
         return fail("schema must be " + std::to_string(kSchemaVersion));
@@ -342,10 +349,13 @@ std::optional<StatusReport> parseStatus(std::string_view body, std::string* why)
         if (!c->is_object()) return fail("consent is not an object of version -> {language: text}");
         size_t n = 0;
         for (const auto& [version, texts] : c->items()) {
-            if (!texts.is_object()) return fail("consent " + cleanText(version, 64) + " is not an object of language -> text");
+            if (!texts.is_object())
+                return fail("consent " + cleanText(version, 64) + " is not an object of language -> text");
             for (const auto& [lang, t] : texts.items()) {
-                if (!t.is_string()) return fail("consent " + cleanText(version, 64) + " " + cleanText(lang, 16) + " is not a text");
-                if (++n > kMaxConsentTexts) return fail("more than " + std::to_string(kMaxConsentTexts) + " consent texts");
+                if (!t.is_string())
+                    return fail("consent " + cleanText(version, 64) + " " + cleanText(lang, 16) + " is not a text");
+                if (++n > kMaxConsentTexts)
+                    return fail("more than " + std::to_string(kMaxConsentTexts) + " consent texts");
                 if (t.get_ref<const std::string&>().find('\0') != std::string::npos)
                     return fail("a consent text holds a NUL character");
                 if (t.get_ref<const std::string&>().size() > kMaxConsentBytes)
@@ -371,8 +381,8 @@ std::string statusUrl(const std::string& endpoint, const std::string& statusEndp
         std::string p = path;
         p = p.substr(0, p.rfind('/') + 1) + "status"; // a path always starts with '/'
         char* url = nullptr;
-        if (curl_url_set(u, CURLUPART_PATH, p.c_str(), 0) == CURLUE_OK && curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK &&
-            url)
+        if (curl_url_set(u, CURLUPART_PATH, p.c_str(), 0) == CURLUE_OK &&
+            curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK && url)
             out = url;
         curl_free(url);
     }
@@ -400,7 +410,8 @@ std::optional<std::int64_t> parseUtcMs(std::string_view t) {
     int ms = 0, scale = 100;
     if (t[i] == '.') {
         const size_t first = ++i;
-        for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, scale /= 10) ms += (t[i] - '0') * scale;
+        for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, scale /= 10)
+            ms += (t[i] - '0') * scale;
         if (i == first) return std::nullopt;
     }
     if (i + 1 != t.size() || (t[i] != 'Z' && t[i] != 'z')) return std::nullopt;

@@ -69,12 +69,12 @@ std::optional<Ack> parseAck(std::string_view body, const std::vector<std::string
 struct StatusReport {
     std::string kioskId, eventId, appVersion, contentVersion, formVersion;
     long long pending = 0, failed = 0, synced = 0, total = 0;
-    std::string lastLeadAt;        ///< ISO 8601 UTC of the newest lead; empty: none yet (null)
+    std::string lastLeadAt; ///< ISO 8601 UTC of the newest lead; empty: none yet (null)
     std::int64_t uptimeS = 0;
     std::string renderer;
     std::int64_t freeDiskBytes = -1; ///< on the data folder's file system; -1: unknown (null)
-    std::string clock;             ///< the kiosk's UTC time when it sent this, RFC 3339 with ms
-    std::string lastSyncError;     ///< empty: the last upload went fine
+    std::string clock;               ///< the kiosk's UTC time when it sent this, RFC 3339 with ms
+    std::string lastSyncError;       ///< empty: the last upload went fine
     /// consent version -> language -> the exact text shown (ConsentText::shown).
     std::map<std::string, std::map<std::string, std::string>> consent;
 };

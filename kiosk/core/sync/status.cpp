@@ -40,7 +40,8 @@ StatusReport statusBase(const KioskConfig& config, const Content& content, const
     r.formVersion = r.contentVersion; // form version: filled once the form definition lands
     r.renderer = config.renderer;
     if (!content.consent.version.empty())
-        for (const Lang lang : {Lang::De, Lang::En}) r.consent[content.consent.version][langCode(lang)] = content.consent.shown(lang);
+        for (const Lang lang : {Lang::De, Lang::En})
+            r.consent[content.consent.version][langCode(lang)] = content.consent.shown(lang);
     return r;
 }
 

@@ -27,7 +27,7 @@ struct SyncWorker::Impl {
 
     mutable std::mutex mutex;
     SyncStatus snapshot; ///< guarded by mutex: what status() returns without touching SQLite
-    std::string renderer; ///< guarded by mutex; empty: the configured one
+    std::string renderer;  ///< guarded by mutex; empty: the configured one
     Background background; ///< last: stopped before the rest goes; stopping() also aborts a request under way
     Background heartbeat;  ///< its own thread: a heartbeat never delays an upload, nor the reverse
 
@@ -154,8 +154,8 @@ void SyncWorker::Impl::heartbeatLoop() {
     const StatusReport base = statusBase();
     Outbox outbox(dbPath);
     StatusSender sender(config, &heartbeat.stopping());
-    const auto interval = std::chrono::duration_cast<Background::Clock::duration>(
-        std::chrono::duration<double>(config.statusIntervalS));
+    const auto interval =
+        std::chrono::duration_cast<Background::Clock::duration>(std::chrono::duration<double>(config.statusIntervalS));
     std::string lastProblem;
     for (;;) {
         StatusReport r = base;
