@@ -3,6 +3,7 @@
 #include "core/config.hpp"
 #include "core/content/content.hpp"
 #include "core/leads/lead_store.hpp"
+#include "core/sync/status.hpp"
 #include "core/sync/sync_worker.hpp"
 #include "core/paths.hpp"
 #include "backoffice.hpp"
@@ -67,7 +68,9 @@ int runKiosk(const CommonOptions& common, const std::string& windowed, const std
     if (auto r = store.open(); !r) std::cerr << "kiosk: " << r.error << " (will retry on the next lead)\n";
     // The uploader has its own connection and thread; a new lead wakes it.
     core::SyncWorker sync(store.path(), config.sync, config.kioskId, loaded.content.event.id);
+    sync.enableHeartbeat([&] { return core::sync::statusBase(config, loaded.content, where.content, KIOSK_VERSION); });
     if (!config.sync.endpoint.empty()) sync.start();
+    o.onRenderer = [&](const std::string& renderer) { sync.setRenderer(renderer); };
     auto problems = loaded.problems;
     problems.insert(problems.end(), loadedConfig.problems.begin(), loadedConfig.problems.end());
     Backoffice office(store, sync, loadedConfig, loaded.content, std::move(problems), KIOSK_VERSION);

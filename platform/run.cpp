@@ -215,6 +215,7 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         return 2;
     }
     std::fprintf(stderr, "kiosk: renderer: %s\n", renderer->describe().c_str());
+    if (o.onRenderer) o.onRenderer(renderer->describe());
     SDL_Window* window = renderer->window();
     if (kioskMode) {
         SDL_ShowCursor(SDL_DISABLE);

@@ -4,6 +4,7 @@
 #include "core/content/content.hpp"
 #include "ui/app.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,7 @@ struct RunOptions {
     std::optional<std::pair<int, int>> windowed; ///< WxH; full screen (kiosk mode) when absent
     std::string script;                          ///< file, "-" for stdin, empty for none
     bool virtualClock = false;
+    std::function<void(const std::string&)> onRenderer; ///< told the renderer opened (Renderer::describe), once
 };
 
 /// Runs until quit (script end, staff exit, SIGTERM). Returns the exit code.

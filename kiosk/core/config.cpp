@@ -172,12 +172,16 @@ void readSync(TomlReader& r, const std::string& file, ConfigLoad& out) {
         refuse = refuse || problemCount(out.problems) > before;
         return v;
     };
-    sync.endpoint = checked("endpoint");
-    if (!sync.endpoint.empty())
-        if (const auto bad = endpointProblem(sync.endpoint)) {
-            y.problem("endpoint", bad->first, bad->second);
-            refuse = true;
-        }
+    auto checkedUrl = [&](const std::string& key) {
+        std::string v = checked(key);
+        if (!v.empty())
+            if (const auto bad = endpointProblem(v)) {
+                y.problem(key, bad->first, bad->second);
+                refuse = true;
+            }
+        return v;
+    };
+    sync.endpoint = checkedUrl("endpoint");
     sync.token = checked("token");
     sync.secret = checked("secret");
     if (!sync.secret.empty() && sync.secret.rfind("whsec_", 0) != 0) {
@@ -185,12 +189,15 @@ void readSync(TomlReader& r, const std::string& file, ConfigLoad& out) {
         refuse = true;
     }
     sync.caFile = checked("ca_file");
+    // Heartbeats carry the same token and signature: an address that would leak them turns sync off too.
+    sync.statusEndpoint = checkedUrl("status_endpoint");
     if (refuse) sync.endpoint.clear();
     out.syncRefused = refuse;
     sync.batchSize = static_cast<int>(y.number("batch_size", sync.batchSize, 1, 1000));
     sync.timeoutS = y.number("timeout_s", sync.timeoutS, 0.1, 300);
     sync.backoffBaseS = y.number("backoff_base_s", sync.backoffBaseS, 0.01, 600);
     sync.backoffCapS = y.number("backoff_cap_s", sync.backoffCapS, 0.01, 86400);
+    sync.statusIntervalS = y.number("status_interval_s", sync.statusIntervalS, 1, 86400);
     y.finish();
 }
 } // namespace

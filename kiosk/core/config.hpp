@@ -18,6 +18,8 @@ struct SyncConfig {
     int batchSize = 100;
     double timeoutS = 30.0;
     double backoffBaseS = 2.0, backoffCapS = 300.0;
+    double statusIntervalS = 60.0; ///< a heartbeat (POST …/status) this often while sync is on
+    std::string statusEndpoint; ///< where heartbeats go; empty: the endpoint's last segment replaced (sync::statusUrl)
 };
 
 /// [staff]: the PIN and where exports go.

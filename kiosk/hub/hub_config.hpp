@@ -17,6 +17,7 @@ struct HubConfig {
     std::string tlsCert, tlsKey;     ///< both set: HTTPS; neither: plain HTTP
     int threads = 8;                 ///< request workers
     double readTimeoutS = 10;        ///< one read on a connection may wait this long
+    double silentAfterS = 300;       ///< `kiosks` flags a kiosk SILENT when not heard from for longer
 
     bool tls() const { return !tlsCert.empty(); }
 };

@@ -4,6 +4,7 @@
 #include "credentials.hpp"
 #include "lead_output.hpp"
 #include "hub_config.hpp"
+#include "kiosk_list.hpp"
 #include "server.hpp"
 #include "storage.hpp"
 #include "core/leads/lead.hpp"
@@ -113,10 +114,13 @@ int main(int argc, char** argv) {
             std::cerr << "kiosk-hub: " << r.error << '\n';
             return 1;
         }
-        std::printf("%-24s %-8s %-24s %8s %9s %8s\n", "KIOSK", "STATE", "ADDED", "LEADS", "CONFLICTS", "REJECTED");
-        for (const auto& k : list)
-            std::printf("%-24s %-8s %-24s %8lld %9lld %8lld\n", k.id.c_str(), k.revoked ? "revoked" : "active",
-                        kiosk::core::isoUtc(k.createdMs).c_str(), k.leads, k.conflicts, k.rejected);
+        std::vector<ConsentTextRow> consent;
+        if (auto r = storage->consentTexts(consent); !r) {
+            std::cerr << "kiosk-hub: " << r.error << '\n';
+            return 1;
+        }
+        std::fputs(kioskTable(list, nowMs(), config.silentAfterS).c_str(), stdout);
+        std::fputs(consentWarnings(consent).c_str(), stderr);
         return 0;
     }
     if (*leadsCmd) {

@@ -45,6 +45,14 @@ void Metrics::record(const std::string& kioskId, int status, const UploadCounts&
     k.lastSeenMs = nowMs;
 }
 
+void Metrics::recordStatus(const std::string& kioskId, int status, long long consentVariants, std::int64_t nowMs) {
+    std::lock_guard lock(m_mutex);
+    ++m_statusRequests[status];
+    m_consentVariants += consentVariants;
+    // Only an accepted heartbeat says the kiosk is there: a refused one may come from anyone with its token.
+    if (!kioskId.empty() && status == 200) m_kiosks[kioskId].lastSeenMs = nowMs;
+}
+
 std::string Metrics::render(std::int64_t nowMs) const {
     std::lock_guard lock(m_mutex);
     std::string out = "# HELP kiosk_hub_leads_total Leads received by this instance, by kiosk and outcome.\n"
@@ -69,7 +77,17 @@ std::string Metrics::render(std::int64_t nowMs) const {
     out += "kiosk_hub_upload_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(m_count) + "\n";
     out += "kiosk_hub_upload_duration_seconds_sum " + number(m_sum) + "\n";
     out += "kiosk_hub_upload_duration_seconds_count " + std::to_string(m_count) + "\n";
-    out += "# HELP kiosk_hub_kiosk_last_seen_age_seconds Seconds since this instance last answered the kiosk.\n"
+    out += "# HELP kiosk_hub_status_requests_total Heartbeats (POST /kiosk/v1/status) answered, by HTTP status.\n"
+           "# TYPE kiosk_hub_status_requests_total counter\n";
+    for (const auto& [status, n] : m_statusRequests)
+        out += "kiosk_hub_status_requests_total{status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
+    out += "# HELP kiosk_hub_consent_text_variants_total Consent texts received that differ from the first one seen "
+           "for their version and language.\n"
+           "# TYPE kiosk_hub_consent_text_variants_total counter\n"
+           "kiosk_hub_consent_text_variants_total " +
+           std::to_string(m_consentVariants) + "\n";
+    out += "# HELP kiosk_hub_kiosk_last_seen_age_seconds Seconds since this instance last answered the kiosk (an "
+           "upload or a heartbeat).\n"
            "# TYPE kiosk_hub_kiosk_last_seen_age_seconds gauge\n";
     for (const auto& [id, k] : m_kiosks)
         out += "kiosk_hub_kiosk_last_seen_age_seconds{kiosk=\"" + label(id) + "\"} " +

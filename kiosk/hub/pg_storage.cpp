@@ -55,6 +55,24 @@ CREATE TABLE webhook_ids(
   PRIMARY KEY(kiosk_id, msg_id));
 CREATE INDEX webhook_ids_seen ON webhook_ids(seen_s);
 )sql",
+    // 2: heartbeats (POST /kiosk/v1/status).
+    R"sql(
+CREATE TABLE kiosk_status(
+  kiosk_id TEXT PRIMARY KEY,
+  body TEXT NOT NULL,
+  received_ms BIGINT NOT NULL,
+  clock_offset_ms BIGINT NOT NULL);
+CREATE TABLE consent_texts(
+  version TEXT NOT NULL,
+  language TEXT NOT NULL,
+  text_sha256 TEXT NOT NULL,
+  text TEXT NOT NULL,
+  first_kiosk_id TEXT NOT NULL,
+  first_ms BIGINT NOT NULL,
+  last_ms BIGINT NOT NULL,
+  times BIGINT NOT NULL DEFAULT 1,
+  PRIMARY KEY(version, language, text_sha256));
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == PgStorage::kSchemaVersion);
@@ -184,12 +202,15 @@ StorageResult PgStorage::kiosks(std::vector<KioskRecord>& out) {
         for (const auto& row : w.exec("SELECT id, revoked, created_ms,"
                                       " (SELECT count(*) FROM leads WHERE kiosk_id = k.id),"
                                       " (SELECT count(*) FROM conflicts WHERE kiosk_id = k.id),"
-                                      " (SELECT count(*) FROM rejected WHERE kiosk_id = k.id)"
-                                      " FROM kiosks k ORDER BY id")) {
+                                      " (SELECT count(*) FROM rejected WHERE kiosk_id = k.id),"
+                                      " s.body, s.received_ms, s.clock_offset_ms"
+                                      " FROM kiosks k LEFT JOIN kiosk_status s ON s.kiosk_id = k.id ORDER BY id")) {
             KioskRecord k{row[0].as<std::string>(), {}, row[1].as<bool>(), row[2].as<std::int64_t>()};
             k.leads = row[3].as<long long>();
             k.conflicts = row[4].as<long long>();
             k.rejected = row[5].as<long long>();
+            if (!row[6].is_null())
+                k.status = KioskStatus{row[6].as<std::string>(), row[7].as<std::int64_t>(), row[8].as<std::int64_t>()};
             out.push_back(std::move(k));
         }
     });
@@ -299,6 +320,51 @@ StorageResult PgStorage::recordRejected(const std::string& kioskId,
                           " DO UPDATE SET times = rejected.times + 1, last_ms = excluded.last_ms",
                           kioskId, id, reason, nowMs);
         w.commit();
+    });
+}
+
+StorageResult PgStorage::recordStatus(const std::string& kioskId, const KioskStatus& status,
+                                      const core::sync::StatusReport& report, long long& newVariants) {
+    auto r = run("cannot store the heartbeat", [&](PgConnection& pc) {
+        newVariants = 0; // a retry after a reconnect starts afresh
+        pqxx::work w(pc.c);
+        w.exec_params(
+            "INSERT INTO kiosk_status(kiosk_id, body, received_ms, clock_offset_ms) VALUES($1, $2, $3, $4)"
+            " ON CONFLICT(kiosk_id) DO UPDATE SET body = excluded.body, received_ms = excluded.received_ms,"
+            " clock_offset_ms = excluded.clock_offset_ms WHERE excluded.received_ms >= kiosk_status.received_ms",
+            kioskId, status.body, status.receivedMs, status.clockOffsetMs);
+        for (const auto& [version, texts] : report.consent)
+            for (const auto& [language, text] : texts) {
+                const std::string hash = core::sha256Hex(text);
+                bool seen = false, others = false;
+                for (const auto& row :
+                     w.exec_params("SELECT text_sha256 FROM consent_texts WHERE version = $1 AND language = $2",
+                                   version, language))
+                    (row[0].as<std::string>() == hash ? seen : others) = true;
+                newVariants += !seen && others;
+                w.exec_params(
+                    "INSERT INTO consent_texts(version, language, text_sha256, text, first_kiosk_id, first_ms, last_ms)"
+                    " VALUES($1, $2, $3, $4, $5, $6, $6) ON CONFLICT(version, language, text_sha256)"
+                    " DO UPDATE SET times = consent_texts.times + 1, last_ms = excluded.last_ms",
+                    version, language, hash, text, kioskId, status.receivedMs);
+            }
+        w.commit();
+    });
+    if (!r) newVariants = 0;
+    return r;
+}
+
+StorageResult PgStorage::consentTexts(std::vector<ConsentTextRow>& out) {
+    out.clear();
+    return run("cannot read the consent texts", [&](PgConnection& pc) {
+        out.clear();
+        pqxx::work w(pc.c);
+        for (const auto& row :
+             w.exec("SELECT version, language, text_sha256, text, first_kiosk_id, first_ms, last_ms, times"
+                    " FROM consent_texts ORDER BY version, language, first_ms, text_sha256"))
+            out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                           row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::int64_t>(),
+                           row[6].as<std::int64_t>(), row[7].as<long long>()});
     });
 }
 

@@ -15,7 +15,7 @@ struct PgConnection; // wraps pqxx::connection (a typedef in libpqxx 6: not forw
 
 class PgStorage final : public Storage {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     ~PgStorage() override;
     /// Connects to `url` (postgresql://…) and migrates, under an advisory lock so that two
@@ -34,6 +34,9 @@ public:
     StorageResult recordRejected(const std::string& kioskId,
                                  const std::vector<std::pair<std::string, std::string>>& rejected,
                                  std::int64_t nowMs) override;
+    StorageResult recordStatus(const std::string& kioskId, const KioskStatus& status,
+                               const core::sync::StatusReport& report, long long& newVariants) override;
+    StorageResult consentTexts(std::vector<ConsentTextRow>& out) override;
     StorageResult forEachLead(const std::function<void(const StoredLead&)>& each) override;
     StorageResult counts(HubCounts& out) override;
     StorageResult ping() override;

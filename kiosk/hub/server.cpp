@@ -71,6 +71,11 @@ std::int64_t nowMs() {
         .count();
 }
 
+UploadRequest uploadRequest(const httplib::Request& req) {
+    return {req.get_header_value("Authorization"), req.get_header_value("webhook-id"),
+            req.get_header_value("webhook-timestamp"), req.get_header_value("webhook-signature"), req.body};
+}
+
 void setJson(httplib::Response& res, int status, const std::string& body) {
     res.status = status;
     res.set_content(body, "application/json");
@@ -117,6 +122,18 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
         logLine("POST /kiosk/v1/leads " + std::to_string(a.status) + " kiosk=" + (a.kioskId.empty() ? "-" : a.kioskId) +
                 " from=" + req.remote_addr + " bytes=" + std::to_string(req.body.size()) + " " + a.note + " (" +
                 std::to_string(static_cast<long>(ms)) + " ms)");
+    });
+    server->Post("/kiosk/v1/status", [&](const httplib::Request& req, httplib::Response& res) {
+        UploadAnswer a;
+        try {
+            a = handleStatus(storage, uploadRequest(req), nowMs());
+        } catch (const std::exception& e) {
+            a = {500, errorBody("the hub failed on this request"), {}, std::string("exception: ") + e.what(), {}};
+        }
+        setJson(res, a.status, a.body);
+        metrics.recordStatus(a.kioskId, a.status, a.consentVariants, nowMs());
+        logLine("POST /kiosk/v1/status " + std::to_string(a.status) +
+                " kiosk=" + (a.kioskId.empty() ? "-" : a.kioskId) + " from=" + req.remote_addr + " " + a.note);
     });
     server->Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
         const StorageResult r = storage.ping();
@@ -165,7 +182,7 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
     });
     const std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
     logLine("kiosk-hub: listening on " + std::string(config.tls() ? "https" : "http") + "://" + host + ":" +
-            std::to_string(port) + " (POST /kiosk/v1/leads, GET /healthz, GET /metrics)");
+            std::to_string(port) + " (POST /kiosk/v1/leads, POST /kiosk/v1/status, GET /healthz, GET /metrics)");
     // Under systemd (Type=notify) it counts as started once the socket is bound; elsewhere a no-op.
     sd_notify(0, "READY=1");
     const bool ok = server->listen_after_bind();

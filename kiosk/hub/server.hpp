@@ -1,4 +1,4 @@
-/// @brief The hub's HTTP server (cpp-httplib): POST /kiosk/v1/leads, GET /healthz, GET /metrics.
+/// @brief The hub's HTTP server (cpp-httplib): POST /kiosk/v1/leads, POST /kiosk/v1/status, GET /healthz, GET /metrics.
 #pragma once
 #include "hub_config.hpp"
 #include "storage.hpp"

@@ -43,6 +43,7 @@ public:
         return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_st, col))) : std::string();
     }
     std::int64_t integer(int col) { return sqlite3_column_int64(m_st, col); }
+    bool null(int col) { return sqlite3_column_type(m_st, col) == SQLITE_NULL; }
 
 private:
     sqlite3_stmt* m_st = nullptr;
@@ -87,6 +88,24 @@ CREATE TABLE webhook_ids(
   seen_s INTEGER NOT NULL,
   PRIMARY KEY(kiosk_id, msg_id));
 CREATE INDEX webhook_ids_seen ON webhook_ids(seen_s);
+)sql",
+    // 2: heartbeats (POST /kiosk/v1/status).
+    R"sql(
+CREATE TABLE kiosk_status(
+  kiosk_id TEXT PRIMARY KEY,
+  body TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  clock_offset_ms INTEGER NOT NULL);
+CREATE TABLE consent_texts(
+  version TEXT NOT NULL,
+  language TEXT NOT NULL,
+  text_sha256 TEXT NOT NULL,
+  text TEXT NOT NULL,
+  first_kiosk_id TEXT NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
+  times INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY(version, language, text_sha256));
 )sql",
 };
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -211,8 +230,9 @@ StorageResult SqliteStorage::kiosks(std::vector<KioskRecord>& out) {
     Stmt st(m_db, "SELECT id, revoked, created_ms,"
                   " (SELECT count(*) FROM leads WHERE kiosk_id = k.id),"
                   " (SELECT count(*) FROM conflicts WHERE kiosk_id = k.id),"
-                  " (SELECT count(*) FROM rejected WHERE kiosk_id = k.id)"
-                  " FROM kiosks k ORDER BY id");
+                  " (SELECT count(*) FROM rejected WHERE kiosk_id = k.id),"
+                  " s.body, s.received_ms, s.clock_offset_ms"
+                  " FROM kiosks k LEFT JOIN kiosk_status s ON s.kiosk_id = k.id ORDER BY id");
     if (!st.ok()) return fail("cannot list the kiosks");
     int rc;
     while ((rc = st.step()) == SQLITE_ROW) {
@@ -220,6 +240,7 @@ StorageResult SqliteStorage::kiosks(std::vector<KioskRecord>& out) {
         k.leads = st.integer(3);
         k.conflicts = st.integer(4);
         k.rejected = st.integer(5);
+        if (!st.null(6)) k.status = KioskStatus{st.text(6), st.integer(7), st.integer(8)};
         out.push_back(std::move(k));
     }
     return rc == SQLITE_DONE ? StorageResult{} : fail("cannot list the kiosks");
@@ -307,6 +328,65 @@ StorageResult SqliteStorage::recordRejected(const std::string& kioskId,
         }
     }
     return exec("COMMIT");
+}
+
+StorageResult SqliteStorage::recordStatus(const std::string& kioskId, const KioskStatus& status,
+                                          const core::sync::StatusReport& report, long long& newVariants) {
+    std::lock_guard lock(m_mutex);
+    newVariants = 0;
+    Stmt latest(m_db,
+                "INSERT INTO kiosk_status(kiosk_id, body, received_ms, clock_offset_ms) VALUES(?, ?, ?, ?)"
+                " ON CONFLICT(kiosk_id) DO UPDATE SET body = excluded.body, received_ms = excluded.received_ms,"
+                " clock_offset_ms = excluded.clock_offset_ms WHERE excluded.received_ms >= kiosk_status.received_ms");
+    Stmt known(m_db, "SELECT text_sha256 FROM consent_texts WHERE version = ? AND language = ?");
+    Stmt keep(m_db, "INSERT INTO consent_texts(version, language, text_sha256, text, first_kiosk_id, first_ms, last_ms)"
+                    " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(version, language, text_sha256)"
+                    " DO UPDATE SET times = times + 1, last_ms = excluded.last_ms");
+    if (!latest.ok() || !known.ok() || !keep.ok()) return fail("cannot store the heartbeat");
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, "cannot store the heartbeat: " + r.error};
+    const auto abort = [&] {
+        StorageResult r = fail("cannot store the heartbeat");
+        exec("ROLLBACK");
+        newVariants = 0;
+        return r;
+    };
+    latest.bind(1, kioskId).bind(2, status.body).bind(3, status.receivedMs).bind(4, status.clockOffsetMs);
+    if (latest.step() != SQLITE_DONE) return abort();
+    for (const auto& [version, texts] : report.consent)
+        for (const auto& [language, text] : texts) {
+            const std::string hash = core::sha256Hex(text);
+            known.reset();
+            known.bind(1, version).bind(2, language);
+            bool seen = false, others = false;
+            int rc;
+            while ((rc = known.step()) == SQLITE_ROW)
+                (known.text(0) == hash ? seen : others) = true;
+            if (rc != SQLITE_DONE) return abort();
+            newVariants += !seen && others;
+            keep.reset();
+            keep.bind(1, version).bind(2, language).bind(3, hash).bind(4, text).bind(5, kioskId);
+            keep.bind(6, status.receivedMs).bind(7, status.receivedMs);
+            if (keep.step() != SQLITE_DONE) return abort();
+        }
+    if (auto r = exec("COMMIT"); !r) {
+        exec("ROLLBACK");
+        newVariants = 0;
+        return {false, "cannot store the heartbeat: " + r.error};
+    }
+    return {};
+}
+
+StorageResult SqliteStorage::consentTexts(std::vector<ConsentTextRow>& out) {
+    std::lock_guard lock(m_mutex);
+    out.clear();
+    Stmt st(m_db, "SELECT version, language, text_sha256, text, first_kiosk_id, first_ms, last_ms, times"
+                  " FROM consent_texts ORDER BY version, language, first_ms, text_sha256");
+    if (!st.ok()) return fail("cannot read the consent texts");
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW)
+        out.push_back(
+            {st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.integer(5), st.integer(6), st.integer(7)});
+    return rc == SQLITE_DONE ? StorageResult{} : fail("cannot read the consent texts");
 }
 
 StorageResult SqliteStorage::forEachLead(const std::function<void(const StoredLead&)>& each) {

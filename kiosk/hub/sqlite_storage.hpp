@@ -12,7 +12,7 @@ namespace kiosk::hub {
 
 class SqliteStorage final : public Storage {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     ~SqliteStorage() override;
     /// Creates the folder (0700) and the file (0600) if needed, and migrates.
@@ -30,6 +30,9 @@ public:
     StorageResult recordRejected(const std::string& kioskId,
                                  const std::vector<std::pair<std::string, std::string>>& rejected,
                                  std::int64_t nowMs) override;
+    StorageResult recordStatus(const std::string& kioskId, const KioskStatus& status,
+                               const core::sync::StatusReport& report, long long& newVariants) override;
+    StorageResult consentTexts(std::vector<ConsentTextRow>& out) override;
     StorageResult forEachLead(const std::function<void(const StoredLead&)>& each) override;
     StorageResult counts(HubCounts& out) override;
     StorageResult ping() override;

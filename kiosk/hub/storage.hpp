@@ -3,6 +3,8 @@
 /// beside SQLite. Every implementation is safe to call from several threads, and several
 /// instances (processes) may share one database: uniqueness is the database's job.
 #pragma once
+#include "core/sync/protocol.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -20,12 +22,29 @@ struct StorageResult {
     explicit operator bool() const { return ok; }
 };
 
+/// A kiosk's latest heartbeat as the hub keeps it.
+struct KioskStatus {
+    std::string body;               ///< the heartbeat's JSON exactly as received (sync::parseStatus reads it)
+    std::int64_t receivedMs = 0;    ///< the hub's clock when it arrived
+    std::int64_t clockOffsetMs = 0; ///< the kiosk's clock minus receivedMs: > 0 the kiosk is ahead
+};
+
 struct KioskRecord {
     std::string id;
     std::string secret; ///< whsec_…: needed to verify signatures, so kept as is
     bool revoked = false;
     std::int64_t createdMs = 0;
     long long leads = 0, conflicts = 0, rejected = 0; ///< filled by kiosks() only
+    std::optional<KioskStatus> status = std::nullopt; ///< filled by kiosks() only; none: never heard from
+};
+
+/// One consent text seen in heartbeats, keyed by version, language and the text's SHA-256: a
+/// version that arrives with another text gets a second row, it never replaces the first.
+struct ConsentTextRow {
+    std::string version, language, textSha256, text;
+    std::string firstKioskId; ///< the kiosk that sent it first
+    std::int64_t firstMs = 0, lastMs = 0;
+    long long times = 0; ///< heartbeats that carried it
 };
 
 /// A lead as it came in: its id and the exact bytes the kiosk sent.
@@ -74,6 +93,15 @@ public:
     virtual StorageResult recordRejected(const std::string& kioskId,
                                          const std::vector<std::pair<std::string, std::string>>& rejected,
                                          std::int64_t nowMs) = 0;
+
+    /// Keeps `status` as the kiosk's latest (unless a later one is stored already: several hub
+    /// instances), and every consent text in `report` by (version, language, SHA-256), the first
+    /// seen kept, in one transaction. `newVariants`: texts stored now for a version and language
+    /// that had another text before (for the organiser to look at).
+    virtual StorageResult recordStatus(const std::string& kioskId, const KioskStatus& status,
+                                       const core::sync::StatusReport& report, long long& newVariants) = 0;
+    /// Every consent text, by version, language, first seen.
+    virtual StorageResult consentTexts(std::vector<ConsentTextRow>& out) = 0;
 
     /// Every stored lead, in the order they arrived.
     virtual StorageResult forEachLead(const std::function<void(const StoredLead&)>& each) = 0;

@@ -1,6 +1,7 @@
 #include "upload.hpp"
 
 #include "credentials.hpp"
+#include "core/leads/lead.hpp"
 #include "core/sync/protocol.hpp"
 #include "core/sync/signing.hpp"
 
@@ -36,42 +37,58 @@ std::optional<std::int64_t> parseSeconds(const std::string& s) {
 }
 } // namespace
 
-UploadAnswer handleUpload(Storage& storage, const UploadRequest& req, std::int64_t nowMs) {
-    // Who it is first, then whether the signature is theirs, and only then what it says.
+std::optional<KioskRecord> authenticate(Storage& storage, const UploadRequest& req, std::int64_t nowMs,
+                                        UploadAnswer& refusal) {
+    const auto no = [&](UploadAnswer a) -> std::optional<KioskRecord> {
+        refusal = std::move(a);
+        return std::nullopt;
+    };
+    // Who it is first, then whether the signature is theirs; what it says is the caller's.
     constexpr std::string_view kBearer = "Bearer ";
     if (req.authorization.rfind(kBearer, 0) != 0 || req.authorization.size() == kBearer.size())
-        return refuse(401, "a bearer token is needed (Authorization: Bearer …)");
+        return no(refuse(401, "a bearer token is needed (Authorization: Bearer …)"));
     std::optional<KioskRecord> kiosk;
     if (auto r = storage.kioskByToken(tokenHash(req.authorization.substr(kBearer.size())), kiosk); !r)
-        return unavailable("the hub's database is not available", r);
-    if (!kiosk) return refuse(401, "unknown token");
-    if (kiosk->revoked) return refuse(401, "this kiosk's credentials were revoked", kiosk->id);
+        return no(unavailable("the hub's database is not available", r));
+    if (!kiosk) return no(refuse(401, "unknown token"));
+    if (kiosk->revoked) return no(refuse(401, "this kiosk's credentials were revoked", kiosk->id));
 
     if (req.webhookId.empty() || req.webhookTimestamp.empty() || req.webhookSignature.empty())
-        return refuse(403, "webhook-id, webhook-timestamp and webhook-signature are needed", kiosk->id);
-    if (req.webhookId.size() > 128) return refuse(403, "webhook-id is longer than 128 characters", kiosk->id);
+        return no(refuse(403, "webhook-id, webhook-timestamp and webhook-signature are needed", kiosk->id));
+    if (req.webhookId.size() > 128) return no(refuse(403, "webhook-id is longer than 128 characters", kiosk->id));
     const auto ts = parseSeconds(req.webhookTimestamp);
-    if (!ts) return refuse(403, "webhook-timestamp is not a number of seconds", kiosk->id);
+    if (!ts) return no(refuse(403, "webhook-timestamp is not a number of seconds", kiosk->id));
     const std::int64_t nowS = nowMs / 1000;
     if (*ts < nowS - kToleranceS || *ts > nowS + kToleranceS)
-        return refuse(403, "webhook-timestamp is more than 5 minutes from the hub's clock — check the kiosk's clock",
-                      kiosk->id);
+        return no(refuse(403, "webhook-timestamp is more than 5 minutes from the hub's clock — check the kiosk's clock",
+                         kiosk->id));
     const sync::SigningKey key = sync::decodeSecret(kiosk->secret);
-    if (!key) return refuse(500, "the hub cannot use this kiosk's secret", kiosk->id);
+    if (!key) return no(refuse(500, "the hub cannot use this kiosk's secret", kiosk->id));
     if (!sync::verifySignature(key.bytes, req.webhookId, *ts, req.body, req.webhookSignature))
-        return refuse(403, "the signature does not match", kiosk->id);
+        return no(refuse(403, "the signature does not match", kiosk->id));
     // Ids are kept twice the tolerance: a replay with a timestamp still inside the window finds its id.
     bool fresh = false;
     if (auto r = storage.claimWebhookId(kiosk->id, req.webhookId, nowS, nowS - 2 * kToleranceS, fresh); !r)
-        return unavailable("the hub's database is not available", r, kiosk->id);
-    if (!fresh) return refuse(409, "this webhook-id was used before (a replayed request)", kiosk->id);
+        return no(unavailable("the hub's database is not available", r, kiosk->id));
+    if (!fresh) return no(refuse(409, "this webhook-id was used before (a replayed request)", kiosk->id));
+    return kiosk;
+}
+
+std::optional<UploadAnswer> refuseOtherKiosk(const std::string& bodyKioskId, const KioskRecord& kiosk) {
+    if (bodyKioskId == kiosk.id) return std::nullopt;
+    return refuse(403, "kiosk_id " + sync::cleanText(bodyKioskId, 64) + " is not the kiosk these credentials belong to",
+                  kiosk.id);
+}
+
+UploadAnswer handleUpload(Storage& storage, const UploadRequest& req, std::int64_t nowMs) {
+    UploadAnswer refusal;
+    const auto kiosk = authenticate(storage, req, nowMs, refusal);
+    if (!kiosk) return refusal;
 
     std::string why;
     const auto up = sync::parseUpload(req.body, &why);
     if (!up) return refuse(400, why, kiosk->id);
-    if (up->kioskId != kiosk->id)
-        return refuse(403, "kiosk_id " + sync::cleanText(up->kioskId, 64) + " is not the kiosk these credentials belong to",
-                      kiosk->id);
+    if (auto other = refuseOtherKiosk(up->kioskId, *kiosk)) return *other;
     if (up->leads.empty()) return refuse(400, "leads is empty", kiosk->id);
     // Refused as a whole (not each lead rejected): the kiosk keeps them and tells staff to
     // lower sync.batch_size, instead of marking them failed for good.
@@ -104,6 +121,28 @@ UploadAnswer handleUpload(Storage& storage, const UploadRequest& req, std::int64
                     conflicts, static_cast<long long>(rejected.size())}};
     a.note = std::to_string(accepted.size()) + " accepted, " + std::to_string(duplicates.size() - conflicts) +
              " duplicates, " + std::to_string(conflicts) + " conflicts, " + std::to_string(rejected.size()) + " rejected";
+    return a;
+}
+
+UploadAnswer handleStatus(Storage& storage, const UploadRequest& req, std::int64_t nowMs) {
+    UploadAnswer refusal;
+    const auto kiosk = authenticate(storage, req, nowMs, refusal);
+    if (!kiosk) return refusal;
+    std::string why;
+    const auto report = sync::parseStatus(req.body, &why);
+    if (!report) return refuse(400, why, kiosk->id);
+    if (auto other = refuseOtherKiosk(report->kioskId, *kiosk)) return *other;
+
+    const KioskStatus status{req.body, nowMs, *sync::parseUtcMs(report->clock) - nowMs};
+    long long variants = 0;
+    if (auto r = storage.recordStatus(kiosk->id, status, *report, variants); !r)
+        return unavailable("the hub could not store the heartbeat", r, kiosk->id);
+    const nlohmann::json ack = {
+        {"status", "ok"}, {"received_at", core::isoUtc(nowMs)}, {"clock_offset_ms", status.clockOffsetMs}};
+    UploadAnswer a{200, ack.dump(), kiosk->id, "clock offset " + std::to_string(status.clockOffsetMs) + " ms", {}};
+    a.consentVariants = variants;
+    if (variants)
+        a.note += ", " + std::to_string(variants) + " consent text(s) differ from the one first seen for that version";
     return a;
 }
 

@@ -3,7 +3,8 @@
 // pg_server.hpp). The same suite runs on each: kiosks, the exactly-once semantics of leads
 // (accepted, duplicate: same id, same bytes; conflict: same id, other bytes, the first stays,
 // the other is kept aside), rejected counts, two connections inserting the same ids at once,
-// replayed webhook ids, the schema version. Then what only SQLite has: the file's mode, WAL.
+// replayed webhook ids, the schema version; heartbeats (the latest kept per kiosk) and consent
+// texts (never replaced). Then what only SQLite has: the file's mode, WAL.
 #include "hub/pg_storage.hpp"
 #include "hub/sqlite_storage.hpp"
 
@@ -267,7 +268,123 @@ void reopenKeepsEverything(const Backend& b) {
     CHECK(c.leads == 1);
     CHECK(c.kiosks == 1);
 }
+KioskStatus heartbeatAt(std::int64_t receivedMs, std::int64_t offsetMs) {
+    return {"{\"at\":" + std::to_string(receivedMs) + "}", receivedMs, offsetMs};
+}
+
+kiosk::core::sync::StatusReport withConsent(const std::string& version, const std::string& de, const std::string& en) {
+    kiosk::core::sync::StatusReport r;
+    r.consent[version]["de"] = de;
+    r.consent[version]["en"] = en;
+    return r;
+}
+
+long long recordStatus(Storage& s, const std::string& kiosk, const KioskStatus& st,
+                       const kiosk::core::sync::StatusReport& report) {
+    long long variants = -1;
+    const auto r = s.recordStatus(kiosk, st, report, variants);
+    INFO(r.error);
+    REQUIRE(r);
+    return variants;
+}
+
+void statusKeptLatest(const Backend& b) {
+    auto s = b.connect();
+    REQUIRE(s->addKiosk("k1", "hash1", "whsec_a", 5));
+    REQUIRE(s->addKiosk("k2", "hash2", "whsec_b", 5));
+    CHECK(recordStatus(*s, "k1", heartbeatAt(1000, -250), {}) == 0);
+    std::vector<KioskRecord> list;
+    REQUIRE(s->kiosks(list));
+    REQUIRE(list.size() == 2);
+    REQUIRE(list[0].status);
+    CHECK(list[0].status->body == "{\"at\":1000}");
+    CHECK(list[0].status->receivedMs == 1000);
+    CHECK(list[0].status->clockOffsetMs == -250);
+    CHECK_FALSE(list[1].status);
+    // A newer one replaces it; an older one (another instance, slower) does not, on another connection too.
+    recordStatus(*s, "k1", heartbeatAt(3000, 40), {});
+    recordStatus(*b.connect(), "k1", heartbeatAt(2000, 7), {});
+    REQUIRE(s->kiosks(list));
+    CHECK(list[0].status->receivedMs == 3000);
+    CHECK(list[0].status->clockOffsetMs == 40);
+    CHECK(list[0].status->body == "{\"at\":3000}");
+}
+
+void consentTextsNeverReplaced(const Backend& b) {
+    auto s = b.connect();
+    REQUIRE(s->addKiosk("k1", "hash1", "whsec_a", 5));
+    const std::string umlauts = "Ich stimme zu, dass … mich kontaktieren darf\n\nZusammenfassung: „Daten“";
+    CHECK(recordStatus(*s, "k1", heartbeatAt(1000, 0), withConsent("v1", umlauts, "I agree")) == 0);
+    CHECK(recordStatus(*s, "k1", heartbeatAt(2000, 0), withConsent("v1", umlauts, "I agree")) == 0);
+    // The same version with another German text: kept beside the first, counted.
+    CHECK(recordStatus(*b.connect(), "k2", heartbeatAt(3000, 0), withConsent("v1", "Anders", "I agree")) == 1);
+    // A new version is not a variant.
+    CHECK(recordStatus(*s, "k1", heartbeatAt(4000, 0), withConsent("v2", "Neu", "New")) == 0);
+    std::vector<ConsentTextRow> rows;
+    REQUIRE(s->consentTexts(rows));
+    REQUIRE(rows.size() == 5);
+    CHECK(rows[0].version == "v1");
+    CHECK(rows[0].language == "de");
+    CHECK(rows[0].text == umlauts); // the first seen, first
+    CHECK(rows[0].textSha256 == kiosk::core::sha256Hex(umlauts));
+    CHECK(rows[0].firstKioskId == "k1");
+    CHECK(rows[0].firstMs == 1000);
+    CHECK(rows[0].lastMs == 2000);
+    CHECK(rows[0].times == 2);
+    CHECK(rows[1].text == "Anders");
+    CHECK(rows[1].firstKioskId == "k2");
+    CHECK(rows[2].language == "en");
+    CHECK(rows[2].times == 3);
+    CHECK(rows[3].version == "v2");
+}
 } // namespace
+
+HUB_STORAGE_CASE("a heartbeat is kept as the kiosk's latest; an older one does not replace it", statusKeptLatest)
+HUB_STORAGE_CASE("consent texts are kept by version, language and hash; a changed text never replaces the first",
+                 consentTextsNeverReplaced)
+
+TEST_CASE("hub storage [sqlite]: a schema 1 file is migrated to 2 and keeps its leads") {
+    TempDir dir("hub-storage");
+    const auto path = dir / "hub.db";
+    {
+        auto s = openOk(path);
+        REQUIRE(s->addKiosk("k1", "hash1", "whsec_a", 5));
+        store(*s, "k1", {{uuid(1), "{}"}});
+    }
+    {
+        RawDb raw(path);
+        raw.exec("DROP TABLE kiosk_status; DROP TABLE consent_texts; PRAGMA user_version = 1");
+    }
+    auto s = openOk(path);
+    CHECK(s->schemaVersion() == 2);
+    recordStatus(*s, "k1", heartbeatAt(1000, 0), withConsent("v1", "Ja", "Yes"));
+    HubCounts c;
+    REQUIRE(s->counts(c));
+    CHECK(c.leads == 1);
+}
+
+TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to 2 and keeps its leads") {
+    const auto b = pgBackend();
+    if (!b) return;
+    auto& server = kiosk::test::PgServer::instance();
+    const std::string url = server.freshDatabase();
+    StorageResult r;
+    {
+        auto s = PgStorage::open(url, r);
+        REQUIRE(s);
+        REQUIRE(s->addKiosk("k1", "hash1", "whsec_a", 5));
+        store(*s, "k1", {{uuid(1), "{}"}});
+    }
+    REQUIRE(server.exec(url, "DROP TABLE kiosk_status; DROP TABLE consent_texts; UPDATE hub_schema SET version = 1"));
+    auto s = PgStorage::open(url, r);
+    INFO(r.error);
+    REQUIRE(s);
+    CHECK(s->schemaVersion() == 2);
+    recordStatus(*s, "k1", heartbeatAt(1000, 0), withConsent("v1", "Ja", "Yes"));
+    HubCounts c;
+    REQUIRE(s->counts(c));
+    CHECK(c.leads == 1);
+}
 
 HUB_STORAGE_CASE("kiosks are added once, found by token hash, revoked", kiosksAddedFoundRevoked)
 HUB_STORAGE_CASE("accepted, duplicate, conflict; the bytes are kept exactly", acceptedDuplicateConflict)

@@ -1,7 +1,7 @@
 // POST /kiosk/v1/leads without the socket (kiosk/hub/upload.*): the kiosk's own body
 // builder and signer against the hub's checks, on a real SQLite file. Who may post
 // (token, revoked, signature, clock, replay, kiosk_id), what is answered per lead, and that
-// no answer carries a secret.
+// no answer carries a secret. POST /kiosk/v1/status (heartbeats) passes the same checks.
 #include "hub/credentials.hpp"
 #include "hub/sqlite_storage.hpp"
 #include "hub/upload.hpp"
@@ -15,6 +15,8 @@
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 using namespace kiosk::hub;
 using namespace kiosk::core::sync;
@@ -40,8 +42,13 @@ struct Hub {
     /// A request as the kiosk's engine makes it (buildBody, signPayload), with a new webhook id.
     UploadRequest request(const std::vector<OutboxLead>& leads, const KioskCredentials& c, const std::string& kioskId = "k1",
                           std::int64_t tsS = kNowMs / 1000) {
+        return sign(buildBody(kioskId, "event", "2026-05-27T09:30:00.123Z", leads), c, tsS);
+    }
+
+    /// A request carrying `body` as the kiosk's signedRequest makes it, with a new webhook id.
+    UploadRequest sign(std::string body, const KioskCredentials& c, std::int64_t tsS = kNowMs / 1000) {
         UploadRequest q;
-        q.body = buildBody(kioskId, "event", "2026-05-27T09:30:00.123Z", leads);
+        q.body = std::move(body);
         q.authorization = "Bearer " + c.token;
         q.webhookId = kiosk::core::newUuid();
         q.webhookTimestamp = std::to_string(tsS);
@@ -49,8 +56,8 @@ struct Hub {
         return q;
     }
 
-    UploadAnswer post(const UploadRequest& q) {
-        UploadAnswer a = handleUpload(*storage, q, kNowMs);
+    UploadAnswer post(const UploadRequest& q, bool status = false) {
+        UploadAnswer a = status ? handleStatus(*storage, q, kNowMs) : handleUpload(*storage, q, kNowMs);
         for (const auto* secret : {&k1.token, &k1.secret, &k2.token, &k2.secret}) CHECK_FALSE(contains(a.body, *secret));
         return a;
     }
@@ -160,4 +167,99 @@ TEST_CASE("hub upload: refused requests store nothing") {
     CHECK(revoked.status == 401);
     CHECK(contains(revoked.body, "revoked"));
     CHECK(hub.stored() == 1);
+}
+
+namespace {
+StatusReport heartbeat(const std::string& kioskId = "k1", std::int64_t clockMs = kNowMs + 1500) {
+    StatusReport r;
+    r.kioskId = kioskId;
+    r.appVersion = "1.0";
+    r.total = 3;
+    r.clock = kiosk::core::isoUtc(clockMs);
+    r.consent["v1"]["de"] = "Ja";
+    return r;
+}
+
+/// Nothing of a heartbeat was kept: no kiosk has a status, no consent text is stored.
+bool nothingKept(Storage& s) {
+    std::vector<KioskRecord> kiosks;
+    std::vector<ConsentTextRow> texts;
+    REQUIRE(s.kiosks(kiosks));
+    REQUIRE(s.consentTexts(texts));
+    return texts.empty() &&
+           std::none_of(kiosks.begin(), kiosks.end(), [](const KioskRecord& k) { return bool(k.status); });
+}
+} // namespace
+
+TEST_CASE("hub status: a heartbeat is kept as the kiosk's latest, with its clock offset and consent texts") {
+    Hub hub;
+    const std::string body = buildStatusBody(heartbeat());
+    const auto a = hub.post(hub.sign(body, hub.k1), true);
+    REQUIRE(a.status == 200);
+    CHECK(answerOf(a) ==
+          nlohmann::json({{"status", "ok"}, {"received_at", kiosk::core::isoUtc(kNowMs)}, {"clock_offset_ms", 1500}}));
+    std::vector<KioskRecord> kiosks;
+    REQUIRE(hub.storage->kiosks(kiosks));
+    REQUIRE(kiosks.size() == 2);
+    REQUIRE(kiosks[0].status);
+    CHECK(kiosks[0].status->body == body);
+    CHECK(kiosks[0].status->receivedMs == kNowMs);
+    CHECK(kiosks[0].status->clockOffsetMs == 1500);
+    CHECK_FALSE(kiosks[1].status);
+    std::vector<ConsentTextRow> texts;
+    REQUIRE(hub.storage->consentTexts(texts));
+    REQUIRE(texts.size() == 1);
+    CHECK(texts[0].text == "Ja");
+    CHECK(texts[0].firstKioskId == "k1");
+
+    // A kiosk whose clock is behind: a negative offset. Another text for v1: kept beside, counted.
+    StatusReport later = heartbeat("k1", kNowMs - 90'000);
+    later.consent["v1"]["de"] = "Ja, aber anders";
+    const auto b = hub.post(hub.sign(buildStatusBody(later), hub.k1), true);
+    REQUIRE(b.status == 200);
+    CHECK(answerOf(b)["clock_offset_ms"] == -90'000);
+    CHECK(b.consentVariants == 1);
+    REQUIRE(hub.storage->consentTexts(texts));
+    CHECK(texts.size() == 2);
+    CHECK(hub.stored() == 0); // a heartbeat is not a lead
+}
+
+TEST_CASE("hub status: refused heartbeats store nothing") {
+    Hub hub;
+    const std::string body = buildStatusBody(heartbeat());
+    const auto expect = [&](const UploadRequest& q, int status, const std::string& why) {
+        const auto a = hub.post(q, true);
+        INFO(why, ": ", a.status, " ", a.body);
+        CHECK(a.status == status);
+        CHECK(contains(a.body, "\"error\""));
+        CHECK(nothingKept(*hub.storage));
+    };
+    auto q = hub.sign(body, hub.k1);
+    q.authorization.clear();
+    expect(q, 401, "no token");
+    q.authorization = "Bearer khub_not-a-token";
+    expect(q, 401, "an unknown token");
+    q = hub.sign(body, hub.k1);
+    q.authorization = "Bearer " + hub.k2.token;
+    expect(q, 403, "k2's token with k1's signature");
+    q = hub.sign(body, hub.k1);
+    q.body.replace(q.body.find("\"1.0\""), 4, "\"6.6");
+    expect(q, 403, "a tampered body");
+    expect(hub.sign(body, hub.k1, kNowMs / 1000 - kToleranceS - 1), 403, "a timestamp 5 min + 1 s old");
+    expect(hub.sign(body, hub.k2), 403, "k2 posting k1's heartbeat");
+    expect(hub.sign("{not json", hub.k1), 400, "a signed body that is not JSON");
+    expect(hub.sign(R"({"schema":1,"kiosk_id":"k1","clock":"soon"})", hub.k1), 400, "no clock it can read");
+
+    q = hub.sign(body, hub.k1);
+    CHECK(hub.post(q, true).status == 200);
+    CHECK_FALSE(nothingKept(*hub.storage));
+    const auto replay = hub.post(q, true);
+    CHECK(replay.status == 409);
+
+    REQUIRE(hub.storage->revokeKiosk("k2"));
+    const auto revoked = hub.post(hub.sign(buildStatusBody(heartbeat("k2")), hub.k2), true);
+    CHECK(revoked.status == 401);
+    std::vector<KioskRecord> kiosks;
+    REQUIRE(hub.storage->kiosks(kiosks));
+    CHECK_FALSE(kiosks[1].status);
 }

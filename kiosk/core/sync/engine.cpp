@@ -15,6 +15,26 @@ std::int64_t unixMs() {
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+HttpRequest signedRequest(const std::string& url, const SyncConfig& config, const std::optional<SigningKey>& key,
+                          std::string body, std::int64_t nowMs) {
+    HttpRequest rq;
+    rq.url = url;
+    rq.timeoutS = config.timeoutS;
+    rq.caFile = config.caFile;
+    rq.body = std::move(body);
+    rq.headers.push_back("Content-Type: application/json");
+    rq.headers.push_back("Accept: application/json");
+    if (!config.token.empty()) rq.headers.push_back("Authorization: Bearer " + config.token);
+    if (key) {
+        const std::string msgId = newUuid();
+        const std::int64_t ts = nowMs / 1000;
+        rq.headers.push_back("webhook-id: " + msgId);
+        rq.headers.push_back("webhook-timestamp: " + std::to_string(ts));
+        rq.headers.push_back("webhook-signature: " + signPayload(key->bytes, msgId, ts, rq.body));
+    }
+    return rq;
+}
+
 Uploader::Uploader(std::filesystem::path dbPath, SyncConfig config, std::string kioskId, std::string eventId,
                    const std::atomic<bool>* abort)
     : m_config(std::move(config)), m_kioskId(std::move(kioskId)), m_eventId(std::move(eventId)),
@@ -72,21 +92,8 @@ Attempt Uploader::attempt() {
     for (const auto& l : *batch) ids.push_back(l.id);
     const std::int64_t now = unixMs();
 
-    HttpRequest rq;
-    rq.url = m_config.endpoint;
-    rq.timeoutS = m_config.timeoutS;
-    rq.caFile = m_config.caFile;
-    rq.body = buildBody(m_kioskId, m_eventId, isoUtc(now), *batch);
-    rq.headers.push_back("Content-Type: application/json");
-    rq.headers.push_back("Accept: application/json");
-    if (!m_config.token.empty()) rq.headers.push_back("Authorization: Bearer " + m_config.token);
-    if (m_key) {
-        const std::string msgId = newUuid();
-        const std::int64_t ts = now / 1000;
-        rq.headers.push_back("webhook-id: " + msgId);
-        rq.headers.push_back("webhook-timestamp: " + std::to_string(ts));
-        rq.headers.push_back("webhook-signature: " + signPayload(m_key->bytes, msgId, ts, rq.body));
-    }
+    const HttpRequest rq =
+        signedRequest(m_config.endpoint, m_config, m_key, buildBody(m_kioskId, m_eventId, isoUtc(now), *batch), now);
     a.sent = static_cast<int>(batch->size());
 
     const HttpResponse r = m_http.post(rq);

@@ -54,6 +54,11 @@ private:
     std::optional<SigningKey> m_key;
 };
 
+/// A POST of `body` to `url` as every kiosk request is made (docs/sync-protocol.md): JSON, the
+/// config's timeout and CA, the bearer token, and signed when `key` is set (a new webhook-id).
+HttpRequest signedRequest(const std::string& url, const SyncConfig& config, const std::optional<SigningKey>& key,
+                          std::string body, std::int64_t nowMs);
+
 /// Seconds and milliseconds since the Unix epoch (wall clock).
 std::int64_t unixMs();
 

@@ -195,6 +195,13 @@ std::optional<Counts> Outbox::counts() {
     return c;
 }
 
+std::optional<std::int64_t> Outbox::lastLeadMs() {
+    if (!open().empty()) return std::nullopt;
+    Stmt st(m_db, "SELECT coalesce(max(created_ms), 0) FROM leads");
+    if (!st || sqlite3_step(st.st) != SQLITE_ROW) return std::nullopt;
+    return sqlite3_column_int64(st.st, 0);
+}
+
 std::optional<std::string> Outbox::status(const char* k) {
     if (!open().empty()) return std::nullopt;
     Stmt st(m_db, "SELECT value FROM sync_status WHERE key = ?");

@@ -54,6 +54,8 @@ public:
     void recordError(const std::string& message, bool credentialsRefused, std::int64_t nowMs);
 
     std::optional<Counts> counts();
+    /// created_ms of the newest lead; 0 when there is none.
+    std::optional<std::int64_t> lastLeadMs();
     std::optional<std::string> status(const char* key);
 
     sqlite3* handle() { return m_db; }

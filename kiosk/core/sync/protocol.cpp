@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <unordered_set>
@@ -266,6 +267,159 @@ std::optional<Ack> parseAck(std::string_view body, const std::vector<std::string
         }
     }
     return ack;
+}
+
+std::string buildStatusBody(const StatusReport& r) {
+    json consent = json::object();
+    for (const auto& [version, texts] : r.consent)
+        consent[version] = texts;
+    // Sorted keys (nlohmann's object order), no spaces: the same report gives the same bytes.
+    const json j = {
+        {"schema", kSchemaVersion},
+        {"kiosk_id", r.kioskId},
+        {"event_id", r.eventId},
+        {"app_version", r.appVersion},
+        {"content_version", r.contentVersion},
+        {"form_version", r.formVersion},
+        {"counts", {{"pending", r.pending}, {"failed", r.failed}, {"synced", r.synced}, {"total", r.total}}},
+        {"last_lead_at", r.lastLeadAt.empty() ? json() : json(r.lastLeadAt)},
+        {"uptime_s", r.uptimeS},
+        {"renderer", r.renderer},
+        {"free_disk_bytes", r.freeDiskBytes < 0 ? json() : json(r.freeDiskBytes)},
+        {"clock", r.clock},
+        {"last_sync_error", r.lastSyncError},
+        {"consent", consent}};
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<StatusReport> parseStatus(std::string_view body, std::string* why) {
+    const auto fail = [&](const std::string& w) -> std::optional<StatusReport> {
+        if (why) *why = w;
+        return std::nullopt;
+    };
+    // The structure (and its depth) first, so that nlohmann never recurses deeper than kMaxJsonDepth.
+    const size_t start = skipSpace(body, 0);
+    const size_t end = valueEnd(body, start, 0);
+    if (end == kBad || skipSpace(body, end) != body.size())
+        return fail(body.empty()
+                        ? "the body is empty"
+                        : "the body is not valid JSON (or nested deeper than " + std::to_string(kMaxJsonDepth) + ")");
+    const json j = json::parse(body.begin(), body.end(), nullptr, false);
+    if (j.is_discarded()) return fail("the body is not valid JSON");
+    if (!j.is_object()) return fail("the body is not a JSON object");
+    std::string bad;
+    const auto text = [&](const json& o, const char* key, std::string& out) {
+        const auto it = o.find(key);
+        if (it == o.end() || it->is_null()) return;
+        if (it->is_string())
+            out = it->get<std::string>();
+        else
+            bad = std::string(key) + " has the wrong type";
+    };
+    const auto number = [&](const json& o, const char* key, auto& out) {
+        const auto it = o.find(key);
+        if (it == o.end() || it->is_null()) return;
+        if (it->is_number_integer())
+            out = it->get<std::int64_t>();
+        else
+            bad = std::string(key) + " has the wrong type";
+    };
+    if (!j.contains("schema") || !j.at("schema").is_number_integer() || j.at("schema").get<int>() != kSchemaVersion)
+        return fail("schema must be " + std::to_string(kSchemaVersion));
+    StatusReport r;
+    text(j, "kiosk_id", r.kioskId);
+    text(j, "event_id", r.eventId);
+    text(j, "app_version", r.appVersion);
+    text(j, "content_version", r.contentVersion);
+    text(j, "form_version", r.formVersion);
+    text(j, "last_lead_at", r.lastLeadAt);
+    text(j, "renderer", r.renderer);
+    text(j, "clock", r.clock);
+    text(j, "last_sync_error", r.lastSyncError);
+    number(j, "uptime_s", r.uptimeS);
+    number(j, "free_disk_bytes", r.freeDiskBytes);
+    if (const auto c = j.find("counts"); c != j.end()) {
+        if (!c->is_object()) return fail("counts is not an object");
+        number(*c, "pending", r.pending);
+        number(*c, "failed", r.failed);
+        number(*c, "synced", r.synced);
+        number(*c, "total", r.total);
+    }
+    if (const auto c = j.find("consent"); c != j.end()) {
+        if (!c->is_object()) return fail("consent is not an object of version -> {language: text}");
+        size_t n = 0;
+        for (const auto& [version, texts] : c->items()) {
+            if (!texts.is_object())
+                return fail("consent " + cleanText(version, 64) + " is not an object of language -> text");
+            for (const auto& [lang, t] : texts.items()) {
+                if (!t.is_string())
+                    return fail("consent " + cleanText(version, 64) + " " + cleanText(lang, 16) + " is not a text");
+                if (++n > kMaxConsentTexts)
+                    return fail("more than " + std::to_string(kMaxConsentTexts) + " consent texts");
+                if (t.get_ref<const std::string&>().find('\0') != std::string::npos)
+                    return fail("a consent text holds a NUL character");
+                if (t.get_ref<const std::string&>().size() > kMaxConsentBytes)
+                    return fail("a consent text is longer than " + std::to_string(kMaxConsentBytes) + " bytes");
+                r.consent[version][lang] = t.get<std::string>();
+            }
+        }
+    }
+    if (!bad.empty()) return fail(bad);
+    if (r.kioskId.empty()) return fail("kiosk_id is missing");
+    if (!parseUtcMs(r.clock)) return fail("clock is not a UTC time like 2026-05-27T09:30:00.123Z");
+    return r;
+}
+
+std::string statusUrl(const std::string& endpoint, const std::string& statusEndpoint) {
+    if (!statusEndpoint.empty()) return statusEndpoint;
+    CURLU* u = curl_url();
+    if (!u) return {};
+    std::string out;
+    char* path = nullptr;
+    if (curl_url_set(u, CURLUPART_URL, endpoint.c_str(), 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && path) {
+        std::string p = path;
+        p = p.substr(0, p.rfind('/') + 1) + "status"; // a path always starts with '/'
+        char* url = nullptr;
+        if (curl_url_set(u, CURLUPART_PATH, p.c_str(), 0) == CURLUE_OK &&
+            curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK && url)
+            out = url;
+        curl_free(url);
+    }
+    curl_free(path);
+    curl_url_cleanup(u);
+    return out;
+}
+
+std::optional<std::int64_t> parseUtcMs(std::string_view t) {
+    const auto digits = [&](size_t at, size_t n, int& out) {
+        if (at + n > t.size()) return false;
+        out = 0;
+        for (size_t i = at; i < at + n; ++i) {
+            if (t[i] < '0' || t[i] > '9') return false;
+            out = out * 10 + (t[i] - '0');
+        }
+        return true;
+    };
+    int y, mo, d, h, mi, s;
+    if (t.size() < 20 || !digits(0, 4, y) || t[4] != '-' || !digits(5, 2, mo) || t[7] != '-' || !digits(8, 2, d) ||
+        (t[10] != 'T' && t[10] != 't') || !digits(11, 2, h) || t[13] != ':' || !digits(14, 2, mi) || t[16] != ':' ||
+        !digits(17, 2, s))
+        return std::nullopt;
+    size_t i = 19;
+    int ms = 0, scale = 100;
+    if (t[i] == '.') {
+        const size_t first = ++i;
+        for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, scale /= 10)
+            ms += (t[i] - '0') * scale;
+        if (i == first) return std::nullopt;
+    }
+    if (i + 1 != t.size() || (t[i] != 'Z' && t[i] != 'z')) return std::nullopt;
+    using namespace std::chrono;
+    const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
+    if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
+    const auto at = sys_days(ymd) + hours(h) + minutes(mi) + seconds(s) + milliseconds(ms);
+    return duration_cast<milliseconds>(at.time_since_epoch()).count();
 }
 
 Verdict classifyStatus(long status) {

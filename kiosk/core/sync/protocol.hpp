@@ -2,6 +2,7 @@
 /// answer, how HTTP statuses are treated and the plain words staff see. Pure functions.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,42 @@ struct Ack {
 /// not sent are ignored; an id both accepted and rejected counts as accepted. nullopt (with
 /// `why`) when the body is not such an object: then nothing may be marked.
 std::optional<Ack> parseAck(std::string_view body, const std::vector<std::string>& sentIds, std::string* why = nullptr);
+
+/// A heartbeat (POST …/status, docs/sync-protocol.md "Heartbeats"): what the kiosk runs and
+/// how it is doing. Filled by sync::gatherStatus on the kiosk, by parseStatus on the hub.
+struct StatusReport {
+    std::string kioskId, eventId, appVersion, contentVersion, formVersion;
+    long long pending = 0, failed = 0, synced = 0, total = 0;
+    std::string lastLeadAt; ///< ISO 8601 UTC of the newest lead; empty: none yet (null)
+    std::int64_t uptimeS = 0;
+    std::string renderer;
+    std::int64_t freeDiskBytes = -1; ///< on the data folder's file system; -1: unknown (null)
+    std::string clock;               ///< the kiosk's UTC time when it sent this, RFC 3339 with ms
+    std::string lastSyncError;       ///< empty: the last upload went fine
+    /// consent version -> language -> the exact text shown (ConsentText::shown).
+    std::map<std::string, std::map<std::string, std::string>> consent;
+};
+
+/// {"schema":1,"kiosk_id":…,…,"counts":{…},"consent":{version:{lang:text}}}, one line.
+std::string buildStatusBody(const StatusReport& report);
+
+/// At most this many consent texts (version × language) in one heartbeat, each at most kMaxConsentBytes.
+constexpr size_t kMaxConsentTexts = 64;
+constexpr size_t kMaxConsentBytes = 64 * 1024;
+
+/// The hub's side of buildStatusBody. nullopt (with `why`) when the body is not one JSON object
+/// of this schema with a kiosk_id and a clock it can read, or a field has the wrong type.
+/// Fields it does not know are ignored.
+std::optional<StatusReport> parseStatus(std::string_view body, std::string* why = nullptr);
+
+/// Where heartbeats go: `statusEndpoint` when set, else `endpoint` with its last path segment
+/// replaced by "status" (…/kiosk/v1/leads -> …/kiosk/v1/status; the query string is kept).
+/// Empty when `endpoint` is not a URL.
+std::string statusUrl(const std::string& endpoint, const std::string& statusEndpoint = {});
+
+/// Milliseconds since the epoch of "YYYY-MM-DDTHH:MM:SS[.fff]Z" (isoUtc's form, RFC 3339 in UTC);
+/// nullopt for anything else.
+std::optional<std::int64_t> parseUtcMs(std::string_view text);
 
 /// How the uploader treats an HTTP status.
 enum class Verdict {

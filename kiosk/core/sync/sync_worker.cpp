@@ -5,6 +5,9 @@
 
 #include "../background.hpp"
 #include "engine.hpp"
+#include "status.hpp"
+
+#include <cstdio>
 
 #include <chrono>
 #include <mutex>
@@ -19,11 +22,17 @@ struct SyncWorker::Impl {
     SyncConfig config;
     std::string kioskId, eventId;
 
+    std::function<sync::StatusReport()> statusBase; ///< set: heartbeats are on
+    Background::Clock::time_point started = Background::Clock::now();
+
     mutable std::mutex mutex;
     SyncStatus snapshot; ///< guarded by mutex: what status() returns without touching SQLite
+    std::string renderer;  ///< guarded by mutex; empty: the configured one
     Background background; ///< last: stopped before the rest goes; stopping() also aborts a request under way
+    Background heartbeat;  ///< its own thread: a heartbeat never delays an upload, nor the reverse
 
     void run();
+    void heartbeatLoop();
     void publish(SyncStatus s) {
         std::lock_guard lock(mutex);
         snapshot = std::move(s);
@@ -41,12 +50,23 @@ SyncWorker::SyncWorker(std::filesystem::path dbPath, SyncConfig config, std::str
 
 SyncWorker::~SyncWorker() { stop(); }
 
+void SyncWorker::enableHeartbeat(std::function<sync::StatusReport()> base) {
+    m->statusBase = std::move(base);
+}
+
+void SyncWorker::setRenderer(std::string renderer) {
+    std::lock_guard lock(m->mutex);
+    m->renderer = std::move(renderer);
+}
+
 void SyncWorker::start() {
     if (m->config.endpoint.empty()) return;
     m->background.start([this] { m->run(); });
+    if (m->statusBase) m->heartbeat.start([this] { m->heartbeatLoop(); });
 }
 
 void SyncWorker::stop() {
+    m->heartbeat.stop();
     m->background.stop();
 }
 
@@ -126,6 +146,31 @@ void SyncWorker::Impl::run() {
         }
         if (background.stopping()) break;
         publishStatus();
+    }
+}
+
+void SyncWorker::Impl::heartbeatLoop() {
+    const SigpipeBlock noSigpipe;
+    const StatusReport base = statusBase();
+    Outbox outbox(dbPath);
+    StatusSender sender(config, &heartbeat.stopping());
+    const auto interval =
+        std::chrono::duration_cast<Background::Clock::duration>(std::chrono::duration<double>(config.statusIntervalS));
+    std::string lastProblem;
+    for (;;) {
+        StatusReport r = base;
+        {
+            std::lock_guard lock(mutex);
+            if (!renderer.empty()) r.renderer = renderer;
+        }
+        const auto up = std::chrono::duration_cast<std::chrono::seconds>(Background::Clock::now() - started).count();
+        const std::string problem = sender.send(gatherStatus(std::move(r), outbox, dbPath.parent_path(), up, unixMs()));
+        // Once per change, not every interval: the journal should not fill with one outage.
+        if (problem != lastProblem && !heartbeat.stopping())
+            std::fprintf(stderr, "kiosk: heartbeat: %s\n", problem.empty() ? "sent again" : problem.c_str());
+        lastProblem = problem;
+        // A failed heartbeat is not retried sooner: the next one, an interval later, is the retry.
+        if (heartbeat.waitFor(interval) == Background::Wait::Stopping) return;
     }
 }
 

@@ -2,9 +2,11 @@
 /// background thread, exactly once as far as the receiver can tell (docs/sync-protocol.md).
 #pragma once
 #include "../config.hpp"
+#include "protocol.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,6 +29,13 @@ public:
     ~SyncWorker(); ///< stops the thread (an upload under way is abandoned; its leads stay pending)
     SyncWorker(const SyncWorker&) = delete;
     SyncWorker& operator=(const SyncWorker&) = delete;
+
+    /// Before start(): also post a heartbeat every sync.status_interval_s, on a thread of its own
+    /// (a heartbeat waiting for a timeout never holds an upload back). `base` is called once, on
+    /// that thread, for the parts that do not change (sync::statusBase).
+    void enableHeartbeat(std::function<sync::StatusReport()> base);
+    /// The renderer actually opened, for the heartbeats from now on.
+    void setRenderer(std::string renderer);
 
     void start();
     void stop();

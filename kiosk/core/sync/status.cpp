@@ -1,0 +1,81 @@
+#include "status.hpp"
+
+#include "../leads/lead.hpp"
+#include "engine.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace kiosk::core::sync {
+
+namespace fs = std::filesystem;
+
+std::string contentVersion(const fs::path& dir) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_regular_file(ec)) files.push_back(it->path());
+    if (ec || files.empty()) return {};
+    std::sort(files.begin(), files.end());
+    // A hash of per-file hashes: no file needs to be in memory with another.
+    std::string index;
+    for (const auto& f : files) {
+        std::ifstream in(f, std::ios::binary);
+        std::ostringstream bytes;
+        bytes << in.rdbuf();
+        index += f.lexically_relative(dir).generic_string() + '\0' + sha256Hex(bytes.str()) + '\n';
+    }
+    return sha256Hex(index).substr(0, 16);
+}
+
+StatusReport statusBase(const KioskConfig& config, const Content& content, const fs::path& contentDir,
+                        const std::string& appVersion) {
+    StatusReport r;
+    r.kioskId = config.kioskId;
+    r.eventId = content.event.id;
+    r.appVersion = appVersion;
+    r.contentVersion = contentVersion(contentDir);
+    r.formVersion = r.contentVersion; // form version: filled once the form definition lands
+    r.renderer = config.renderer;
+    if (!content.consent.version.empty())
+        for (const Lang lang : {Lang::De, Lang::En})
+            r.consent[content.consent.version][langCode(lang)] = content.consent.shown(lang);
+    return r;
+}
+
+StatusReport gatherStatus(StatusReport r, Outbox& outbox, const fs::path& dataDir, std::int64_t uptimeS,
+                          std::int64_t nowMs) {
+    if (const auto c = outbox.counts()) {
+        r.pending = c->pending;
+        r.failed = c->failed;
+        r.synced = c->synced;
+        r.total = c->pending + c->failed + c->synced;
+    }
+    if (const auto ms = outbox.lastLeadMs(); ms && *ms > 0) r.lastLeadAt = isoUtc(*ms);
+    if (const auto e = outbox.status(key::kLastError)) r.lastSyncError = *e;
+    std::error_code ec;
+    const fs::space_info space = fs::space(dataDir, ec);
+    if (!ec) r.freeDiskBytes = static_cast<std::int64_t>(space.available);
+    r.uptimeS = uptimeS;
+    r.clock = isoUtc(nowMs);
+    return r;
+}
+
+StatusSender::StatusSender(SyncConfig config, const std::atomic<bool>* abort)
+    : m_config(std::move(config)), m_url(statusUrl(m_config.endpoint, m_config.statusEndpoint)), m_http(abort) {
+    if (!m_config.secret.empty()) m_key = decodeSecret(m_config.secret);
+}
+
+std::string StatusSender::send(const StatusReport& report) {
+    if (m_url.empty()) return "no address for heartbeats (sync.endpoint is not a URL)";
+    if (m_key && !*m_key) return "sync.secret cannot be used: " + m_key->error; // unsigned would fail open
+    const HttpResponse r = m_http.post(signedRequest(m_url, m_config, m_key, buildStatusBody(report), unixMs()));
+    if (r.aborted) return {};
+    if (r.status == 0) return transportMessage(r, m_url, m_config.timeoutS);
+    if (classifyStatus(r.status) == Verdict::Ok) return {};
+    return "the server answered HTTP " + std::to_string(r.status) + " to " + m_url + " (sync.status_endpoint)";
+}
+
+} // namespace kiosk::core::sync
