@@ -225,7 +225,7 @@ TEST_CASE("sync heartbeat: gatherStatus counts a real lead database; statusBase 
     CHECK(s.consent.at("v1").at("de") == "Ja\n\nKurz");
     CHECK(s.consent.at("v1").at("en") == "Yes\n\nShort");
     CHECK(s.contentVersion.size() == 16);
-    CHECK(s.formVersion == s.contentVersion);
+    CHECK(s.formVersion == content.form.version); // the form the kiosk shows
     CHECK(s.renderer == "auto");
     const std::string before = s.contentVersion;
     TempDir::write(dir / "content/companies/x.toml", "c");

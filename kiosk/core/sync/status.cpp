@@ -37,7 +37,7 @@ StatusReport statusBase(const KioskConfig& config, const Content& content, const
     r.eventId = content.event.id;
     r.appVersion = appVersion;
     r.contentVersion = contentVersion(contentDir);
-    r.formVersion = r.contentVersion; // form version: filled once the form definition lands
+    r.formVersion = content.form.version;
     r.renderer = config.renderer;
     if (!content.consent.version.empty())
         for (const Lang lang : {Lang::De, Lang::En})
