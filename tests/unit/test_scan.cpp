@@ -1,6 +1,9 @@
 // Badge and phone codes (kiosk/core/scan): contacts in vCard 2.1/3.0/4.0, MeCard, mailto: and
 // plain addresses as field values; the keyboard-wedge burst decoder; the serial reader on a pty.
 #include "core/scan/contact.hpp"
+#include "core/scan/wedge.hpp"
+#include "core/config.hpp"
+#include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -103,4 +106,155 @@ TEST_CASE("10 KB of noise and long inputs return nothing, fast") {
     MESSAGE("noise parsed in " << ms << " ms");
     CHECK(ms < 50);
     CHECK(!parseContact(std::string(kMaxCodeBytes + 1, 'a') + "@example.de"));
+}
+
+// ---- keyboard wedge -------------------------------------------------------------------------
+
+namespace {
+/// The key events a scanner set to `layout` sends for `text` (down and up, Shift or AltGr around
+/// a key that needs it), `dt` apart: found through the layout table itself.
+std::vector<WedgeKey> scannerKeys(ScannerLayout layout, const std::string& text, double t0, double dt) {
+    std::vector<WedgeKey> out;
+    double t = t0;
+    auto add = [&](int usage, bool down, bool shift, bool altGr) {
+        out.push_back({usage, down, shift, altGr, false, false, t});
+        t += dt;
+    };
+    for (size_t i = 0; i < text.size();) {
+        size_t n = 1;
+        while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
+        const std::string ch = text.substr(i, n);
+        i += n;
+        bool found = false;
+        for (int level = 0; level < 3 && !found; ++level)
+            for (int usage = 4; usage <= 0x64 && !found; ++usage) {
+                const bool shift = level == 1, altGr = level == 2;
+                if (scannerChar(layout, usage, shift, altGr) != ch) continue;
+                found = true;
+                const int mod = shift ? 0xE1 : 0xE6;
+                if (shift || altGr) add(mod, true, shift, altGr);
+                add(usage, true, shift, altGr);
+                add(usage, false, shift, altGr);
+                if (shift || altGr) add(mod, false, false, false);
+            }
+        REQUIRE_MESSAGE(found, "no key for " << ch);
+    }
+    return out;
+}
+
+struct Fed {
+    int released = 0, scans = 0;
+    std::string code;
+};
+
+/// Feeds events as the platform does (idle before each key, then once after the last).
+Fed feed(WedgeDecoder& d, const std::vector<WedgeKey>& keys) {
+    Fed f;
+    int held = 0;
+    auto verdict = [&](WedgeDecoder::Verdict v) {
+        if (v == WedgeDecoder::Verdict::Release) f.released += held, held = 0;
+        if (v == WedgeDecoder::Verdict::Scan) ++f.scans, held = 0, f.code = d.takeScan();
+    };
+    for (const auto& k : keys) {
+        verdict(d.idle(k.t));
+        ++held;
+        verdict(d.key(k));
+    }
+    verdict(d.idle(keys.back().t + 1.0));
+    return f;
+}
+} // namespace
+
+TEST_CASE("a US scanner's burst is decoded from key positions, not from the PC's layout") {
+    // What a German layout would make of it: "BEGIN:VCARD" fine, but y/z swapped and no @.
+    const std::string vcard = "BEGIN:VCARD\nVERSION:2.1\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;Zo=C3=AB\n"
+                              "EMAIL:zoe.yz@example.de\nEND:VCARD\n";
+    WedgeDecoder d(ScannerLayout::Us);
+    const auto keys = scannerKeys(ScannerLayout::Us, vcard, 10.0, 0.004);
+    const Fed f = feed(d, keys);
+    CHECK(f.scans == 1);
+    CHECK(f.released == 0);
+    CHECK(f.code == vcard.substr(0, vcard.size() - 1)); // the closing Enter is the end, not the code
+    CHECK(fields(f.code) == "first_name=Zoë|last_name=Müller|email=zoe.yz@example.de");
+    // The @ is Shift + the 2 key on US, AltGr + Q on a scanner set to German.
+    CHECK(scannerChar(ScannerLayout::Us, 0x1F, true, false) == "@");
+    CHECK(scannerChar(ScannerLayout::De, 0x14, false, true) == "@");
+    CHECK(scannerChar(ScannerLayout::De, 0x1D, false, false) == "y");
+    CHECK(scannerChar(ScannerLayout::Us, 0x1D, false, false) == "z");
+}
+
+TEST_CASE("a scanner set to German: the same code through the German table") {
+    WedgeDecoder d(ScannerLayout::De);
+    const Fed f = feed(d, scannerKeys(ScannerLayout::De, "MECARD:N:Müller,Zoe;EMAIL:zoe@example.de;;\t", 0, 0.002));
+    CHECK(f.scans == 1);
+    CHECK(f.code == "MECARD:N:Müller,Zoe;EMAIL:zoe@example.de;;");
+}
+
+TEST_CASE("a person's typing passes through: slow keys, short bursts, no Enter at the end, Ctrl") {
+    WedgeDecoder d;
+    // 80 ms apart: every key is released once the gap has passed, at most kMaxScanKeyGapS late.
+    const auto slow = scannerKeys(ScannerLayout::Us, "zoe@example.de\n", 0, 0.08);
+    Fed f = feed(d, slow);
+    CHECK(f.scans == 0);
+    CHECK(f.released == int(slow.size()));
+    WedgeDecoder d1;
+    CHECK(d1.key({0x1D, true, false, false, false, false, 5.0}) == WedgeDecoder::Verdict::Hold);
+    CHECK(d1.deadline() == doctest::Approx(5.0 + kMaxScanKeyGapS));
+    CHECK(d1.idle(5.0 + kMaxScanKeyGapS / 2) == WedgeDecoder::Verdict::Hold);
+    CHECK(d1.idle(5.0 + kMaxScanKeyGapS + 0.001) == WedgeDecoder::Verdict::Release);
+    CHECK(!d1.holding());
+    // Fast but short, or fast without Enter/Tab: typing (a person's rollover, a paste).
+    WedgeDecoder d2;
+    f = feed(d2, scannerKeys(ScannerLayout::Us, "abc\n", 0, 0.005));
+    CHECK((f.scans == 0 && f.released == 8));
+    WedgeDecoder d3;
+    f = feed(d3, scannerKeys(ScannerLayout::Us, "abcdefghij", 0, 0.005));
+    CHECK(f.scans == 0);
+    // Enter or Backspace alone is never held.
+    WedgeDecoder d4;
+    CHECK(d4.key({0x28, true, false, false, false, false, 0}) == WedgeDecoder::Verdict::Release);
+    CHECK(d4.key({0x2A, true, false, false, false, false, 0}) == WedgeDecoder::Verdict::Release);
+    // Ctrl in the middle: a person (Ctrl+V), everything goes through.
+    WedgeDecoder d5;
+    auto keys = scannerKeys(ScannerLayout::Us, "abcdefgh\n", 0, 0.005);
+    for (size_t i = 4; i < keys.size(); ++i) keys[i].other = true; // Ctrl held from here on
+    keys.insert(keys.begin() + 4, WedgeKey{0xE0, true, false, false, false, false, keys[3].t});
+    f = feed(d5, keys);
+    CHECK(f.scans == 0);
+    CHECK(f.released == int(keys.size()));
+}
+
+TEST_CASE("a burst with a key the scanner's layout has no character for is a scan that cannot be read") {
+    WedgeDecoder d(ScannerLayout::De);
+    auto keys = scannerKeys(ScannerLayout::De, "TKT12345\n", 0, 0.003);
+    keys.insert(keys.begin() + 2, WedgeKey{0x2E, true, false, false, false, false, keys[1].t}); // ´, a dead key
+    const Fed f = feed(d, keys);
+    CHECK(f.scans == 1);
+    CHECK(f.code.empty());
+}
+
+TEST_CASE("[scanner] in kiosk.toml: layout and device, every mistake with file, line and fix") {
+    kiosk::test::TempDir dir("scanner");
+    const auto file = dir.path() / "kiosk.toml";
+    kiosk::test::TempDir::write(file, "[scanner]\nlayout = \"de\"\ndevice = \"auto\"\n");
+    ConfigLoad ok = loadConfig(file);
+    CHECK(ok.problems.empty());
+    CHECK(ok.config.scanner.layout == ScannerLayout::De);
+    CHECK(ok.config.scanner.device == "auto");
+    CHECK(loadConfig({}).config.scanner.layout == ScannerLayout::Us);
+    CHECK(loadConfig({}).config.scanner.device.empty());
+
+    kiosk::test::TempDir::write(file, "[scanner]\nlayout = \"fr\"\ndevice = \"ttyACM0\"\nlayuot = \"us\"\n");
+    const ConfigLoad bad = loadConfig(file);
+    std::string all;
+    for (const auto& p : bad.problems) all += p.format() + "\n";
+    CAPTURE(all);
+    REQUIRE(bad.problems.size() == 3);
+    CHECK(bad.problems[0].format() == file.string() + ":2: scanner.layout: unknown layout 'fr' \u2014 use \"us\" or \"de\", "
+                                      "as the scanner is set (most are set to \"us\")");
+    CHECK(bad.problems[1].line == 3);
+    CHECK(bad.problems[1].key == "scanner.device");
+    CHECK(bad.problems[2].key.find("layuot") != std::string::npos);
+    CHECK(bad.config.scanner.layout == ScannerLayout::Us); // the default stays
+    CHECK(bad.config.scanner.device.empty());
 }
