@@ -3,11 +3,19 @@
 #include "core/scan/contact.hpp"
 #include "core/scan/wedge.hpp"
 #include "core/config.hpp"
+#include "core/scan/serial_scanner.hpp"
 #include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <fcntl.h>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+#include <vector>
 #include <random>
 
 using namespace kiosk::core;
@@ -257,4 +265,88 @@ TEST_CASE("[scanner] in kiosk.toml: layout and device, every mistake with file, 
     CHECK(bad.problems[2].key.find("layuot") != std::string::npos);
     CHECK(bad.config.scanner.layout == ScannerLayout::Us); // the default stays
     CHECK(bad.config.scanner.device.empty());
+}
+
+// ---- serial -----------------------------------------------------------------------------------
+
+namespace {
+/// A pseudo-terminal standing in for a USB CDC-ACM scanner, reachable under `link`.
+struct FakeScanner {
+    int master = -1;
+    std::filesystem::path link;
+    explicit FakeScanner(std::filesystem::path at) : link(std::move(at)) {
+        master = ::posix_openpt(O_RDWR | O_NOCTTY);
+        REQUIRE(master >= 0);
+        REQUIRE(::grantpt(master) == 0);
+        REQUIRE(::unlockpt(master) == 0);
+        std::filesystem::create_symlink(::ptsname(master), link);
+    }
+    void send(std::string_view bytes) const { REQUIRE(::write(master, bytes.data(), bytes.size()) == ssize_t(bytes.size())); }
+    ~FakeScanner() { unplug(); }
+    void unplug() {
+        if (master < 0) return;
+        ::close(master);
+        master = -1;
+        std::filesystem::remove(link);
+    }
+};
+
+struct Codes {
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::vector<std::string> got;
+    void add(std::string c) {
+        std::lock_guard lock(mutex);
+        got.push_back(std::move(c));
+        cv.notify_all();
+    }
+    /// The n-th code (from 0), waiting up to 3 s for it.
+    std::string wait(size_t n) {
+        std::unique_lock lock(mutex);
+        cv.wait_for(lock, std::chrono::seconds(3), [&] { return got.size() > n; });
+        return got.size() > n ? got[n] : "(none)";
+    }
+};
+
+bool waitFor(const std::function<bool()>& ready) {
+    for (int i = 0; i < 300 && !ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return ready();
+}
+} // namespace
+
+TEST_CASE("serial scanner on a pseudo-terminal: one code per scan, line breaks inside a vCard, replugged") {
+    kiosk::test::TempDir dir("serial");
+    const auto device = dir.path() / "ttyACM0";
+    Codes codes;
+    auto fake = std::make_unique<FakeScanner>(device);
+    SerialScanner reader(device.string(), [&](std::string c) { codes.add(std::move(c)); });
+    reader.start();
+    REQUIRE(waitFor([&] { return reader.connected(); }));
+
+    fake->send("MECARD:N:M\xC3\xBCller,Zo\xC3\xAB;EMAIL:zoe@example.de;;\r\n");
+    CHECK(codes.wait(0) == "MECARD:N:Müller,Zoë;EMAIL:zoe@example.de;;");
+    // A vCard arrives in pieces with CR LF inside: one code, after the last line's CR LF.
+    fake->send("BEGIN:VCARD\r\nVERSION:3.0\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    fake->send("N:Doe;Jane\r\nEND:VCARD\r\n");
+    CHECK(codes.wait(1) == "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Doe;Jane\r\nEND:VCARD");
+    // No suffix: the quiet gap ends it.
+    fake->send("TKT-2026-000123");
+    CHECK(codes.wait(2) == "TKT-2026-000123");
+    // More than a code can be: reported as nothing readable, not cut.
+    fake->send(std::string(kMaxCodeBytes + 10, 'x') + "\r");
+    CHECK(codes.wait(3).empty());
+
+    // Unplugged, and back (a new pseudo-terminal under the same name).
+    fake->unplug();
+    REQUIRE(waitFor([&] { return !reader.connected(); }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    fake = std::make_unique<FakeScanner>(device);
+    REQUIRE(waitFor([&] { return reader.connected(); }));
+    fake->send("zoe@example.de\r");
+    CHECK(codes.wait(4) == "zoe@example.de");
+    const auto t0 = std::chrono::steady_clock::now();
+    reader.stop();
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(500));
+    CHECK(codes.got.size() == 5);
 }
