@@ -5,6 +5,7 @@
 #pragma once
 #include "core/content/content.hpp"
 #include "core/leads/validation.hpp"
+#include "core/scan/contact.hpp"
 #include "staff.hpp"
 #include "theme.hpp"
 #include "widgets/keyboard.hpp"
@@ -37,9 +38,13 @@ struct Staff {
     enum class Op { OpenPin, Digit, Back, Ok, SyncNow, Export, Exit, Destination, Format, Delimiter, HeaderLang } op;
     std::string arg;
 };
+/// A badge or phone code was scanned (App::scan): its contact, or none when it cannot fill the form.
+struct Scan {
+    std::optional<core::Contact> contact;
+};
 } // namespace intent
 using Intent = std::variant<std::monostate, intent::Goto, intent::SetLang, intent::OpenProfile, intent::SetFilter,
-                            intent::StayActive, intent::OpenSignup, intent::Form, intent::Staff>;
+                            intent::StayActive, intent::OpenSignup, intent::Form, intent::Staff, intent::Scan>;
 
 /// The sign-up form while a visitor fills it in. Wiped with the visit.
 struct SignupState {
@@ -52,6 +57,14 @@ struct SignupState {
     bool privacyOpen = false;
     bool storeFailed = false;             ///< the last submit could not be stored
     std::string scrollTo;                 ///< a field or row to bring into view on the next frame
+    bool filledByScan = false;            ///< a badge scan filled at least one field (the lead's capture)
+};
+
+/// What the last scan did, shown briefly on top of the screen (App::drawScanNote).
+struct ScanNote {
+    enum class Kind { None, Filled, NothingNew, Unreadable } kind = Kind::None;
+    std::vector<std::string> fields; ///< Filled: the field ids, in form order
+    double at = 0;                   ///< when (the UI clock)
 };
 
 /// The exhibitor list's search field (more than 12 exhibitors): a text field, not walked by "next".
@@ -60,6 +73,12 @@ inline constexpr const char* kExhibitorSearch = "exhibitor_search";
 const std::vector<std::string>& signupFields();
 /// The member of FormInput behind a field id, also kExhibitorSearch (nullptr for an unknown id).
 std::string* formField(core::FormInput& in, const std::string& field);
+/// The most characters field `field` takes (FieldLimits).
+size_t fieldLimit(const std::string& field);
+/// Writes (field id, value) pairs into the form's empty fields, cut to each field's limit;
+/// a field the visitor already filled, or an id the form does not have, is left alone. Sets
+/// filledByScan when anything was filled. Returns the ids it filled.
+std::vector<std::string> prefillForm(SignupState& form, const core::FieldValues& values);
 /// Which keyboard a field gets.
 KeyboardMode keyboardModeFor(const std::string& field);
 
@@ -75,6 +94,7 @@ struct UiState {
     bool pinWrong = false;   ///< the last PIN was wrong
     ExportRequest exportChoice;
     std::vector<std::string> thanksExhibitors; ///< thanks: who will get in touch (names)
+    ScanNote scanNote;
 };
 
 using TextureLoader = std::function<Texture(const std::filesystem::path&)>;

@@ -1,0 +1,27 @@
+// A scanned contact into the sign-up form: the one place that writes scan values into the
+// form state, so the form's field table can take it over by id.
+#include "screen.hpp"
+
+
+namespace kiosk::ui {
+
+std::vector<std::string> prefillForm(SignupState& form, const core::FieldValues& values) {
+    std::vector<std::string> filled;
+    for (const auto& [id, value] : values) {
+        std::string* field = formField(form.input, id);
+        if (!field || !field->empty() || id == kExhibitorSearch) continue;
+        // Whole characters up to the limit, into the buffer reserved for the field (no reallocation).
+        size_t end = 0, chars = 0;
+        while (end < value.size() && chars < fieldLimit(id)) {
+            ++end;
+            while (end < value.size() && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) ++end;
+            ++chars;
+        }
+        field->append(value, 0, end);
+        filled.push_back(id);
+    }
+    if (!filled.empty()) form.filledByScan = true;
+    return filled;
+}
+
+} // namespace kiosk::ui
