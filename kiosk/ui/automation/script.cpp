@@ -262,6 +262,15 @@ std::optional<int> ScriptPlayer::run(ScriptHost& host, Command& c) {
         }
         return std::nullopt;
     }
+    if (c.verb == "value") {
+        // Reads without judging (a test polling for something that happens outside the script,
+        // such as a scan): "= TEXT" before the ok when ID is a field or note, nothing when not.
+        std::string id;
+        args >> id;
+        if (const WidgetInfo* w = registry().find(id); w && w->text) m_out << "= " << *w->text << '\n';
+        ok(c);
+        return std::nullopt;
+    }
     if (c.verb == "scan") {
         // As if a badge scanner had read TEXT (\n, \r, \t and \\ are a line break, CR, tab, backslash: a
         // vCard's line breaks fit on one script line).
