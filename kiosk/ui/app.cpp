@@ -328,14 +328,18 @@ void App::drawScanNote(float height) {
     }
     const Theme& t = theme();
     const ImVec2 disp = ImGui::GetIO().DisplaySize;
-    // On top of the screen's title, and not in the way: taps go through to the screen below.
+    const float pad = t.em(0.6f);
+    // As tall as its text needs (a portrait screen wraps it), on top of the screen's title,
+    // and not in the way: taps go through to the screen below.
+    const float textH = t.fonts.bold->CalcTextSizeA(t.fonts.bold->FontSize, FLT_MAX, disp.x - pad * 4,
+                                                    m_scanNoteText.c_str()).y;
+    height = std::max(height, textH + pad * 2);
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(disp.x, height));
     ImGui::Begin("##scan", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoInputs |
                                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
     const bool warn = note.kind == ScanNote::Kind::Unreadable;
     ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(0, 0), ImVec2(disp.x, height), warn ? t.colors.warning : t.colors.surfaceAlt);
-    const float pad = t.em(0.6f);
     ImGui::SetCursorScreenPos(ImVec2(pad * 2, pad));
     wrappedText(t.fonts.bold, warn ? t.colors.onWarning : t.colors.text, m_scanNoteText, disp.x - pad * 4);
     registry().add("scan.note", ImVec2(0, 0), ImVec2(disp.x, height), &m_scanNoteText);
