@@ -199,7 +199,7 @@ private:
     void settle(core::WedgeDecoder::Verdict v, ui::App& app, std::vector<SDL_Event>& out) {
         if (v == core::WedgeDecoder::Verdict::Release) {
             out.insert(out.end(), m_held.begin(), m_held.end());
-            m_held.clear();
+            drop();
         } else if (v == core::WedgeDecoder::Verdict::Scan) {
             drop();
             scanAtMs = std::max<Uint32>(1, static_cast<Uint32>(m_decoder.lastKeyAt() * 1000.0));
@@ -207,7 +207,7 @@ private:
             scanFilled = app.scan(code);
         }
     }
-    /// The held text events carry what was scanned: zeroed, not just forgotten.
+    /// Held text events carry what was scanned or typed: zeroed, not just forgotten.
     void drop() {
         for (auto& e : m_held)
             if (e.type == SDL_TEXTINPUT) std::memset(e.text.text, 0, sizeof e.text.text);
@@ -409,9 +409,10 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         // ---- wait: block until input or the UI's next timed change; render nothing meanwhile.
         SDL_Event e;
         bool gotEvent = false;
-        auto deliver = [&](const std::vector<SDL_Event>& keys) {
-            for (const SDL_Event& k : keys) {
+        auto deliver = [&](std::vector<SDL_Event>&& keys) {
+            for (SDL_Event& k : keys) {
                 ImGui_ImplSDL2_ProcessEvent(&k);
+                if (k.type == SDL_TEXTINPUT) std::memset(k.text.text, 0, sizeof k.text.text); // a copy of what was typed
                 app.noteActivity();
                 gotEvent = true;
             }

@@ -239,6 +239,11 @@ TEST_CASE("a burst with a key the scanner's layout has no character for is a sca
     const Fed f = feed(d, keys);
     CHECK(f.scans == 1);
     CHECK(f.code.empty());
+    // Longer than any code (a stuck key, a scanner gone wild): a scan that cannot be read, not typing.
+    WedgeDecoder d2;
+    const Fed g = feed(d2, scannerKeys(ScannerLayout::Us, std::string(kMaxCodeBytes + 1, 'x') + "\n", 0, 0.001));
+    CHECK(g.scans == 1);
+    CHECK(g.code.empty());
 }
 
 TEST_CASE("[scanner] in kiosk.toml: layout and device, every mistake with file, line and fix") {

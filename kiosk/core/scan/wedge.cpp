@@ -1,5 +1,6 @@
 #include "wedge.hpp"
 
+#include "contact.hpp"
 #include "core/leads/lead.hpp"
 
 #include <limits>
@@ -76,6 +77,10 @@ std::string scannerChar(ScannerLayout layout, int usage, bool shift, bool altGr)
     return "";
 }
 
+WedgeDecoder::WedgeDecoder(ScannerLayout layout) : m_layout(layout) {
+    reset();
+}
+
 WedgeDecoder::~WedgeDecoder() {
     reset();
     wipe(m_scan);
@@ -83,6 +88,7 @@ WedgeDecoder::~WedgeDecoder() {
 
 void WedgeDecoder::reset() {
     wipe(m_text);
+    m_text.reserve(kMaxCodeBytes + 4); // typed into one buffer: growing it would leave copies behind
     m_held = false;
     m_valid = true;
     m_endsWithTerminator = false;
@@ -107,8 +113,8 @@ WedgeDecoder::Verdict WedgeDecoder::key(const WedgeKey& k) {
     if (!m_held && (ch.empty() || terminator)) return Verdict::Release; // Enter, Backspace, arrows alone
     m_held = true;
     m_last = k.t;
-    if (ch.empty()) {
-        m_valid = false; // a key the layout has no character for: the code cannot be read
+    if (ch.empty() || m_text.size() + ch.size() > kMaxCodeBytes) {
+        m_valid = false; // a key the layout has no character for, or longer than any code: cannot be read
     } else if (terminator) {
         m_endsWithTerminator = true;
         m_text += ch;

@@ -47,7 +47,7 @@ std::string scannerChar(ScannerLayout layout, int usage, bool shift, bool altGr)
 class WedgeDecoder {
 public:
     enum class Verdict { Hold, Release, Scan };
-    explicit WedgeDecoder(ScannerLayout layout = ScannerLayout::Us) : m_layout(layout) {}
+    explicit WedgeDecoder(ScannerLayout layout = ScannerLayout::Us);
     ~WedgeDecoder();
 
     /// A key event. Call idle(k.t) first so a gap before it ends the burst in front of it.
