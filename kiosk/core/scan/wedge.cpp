@@ -113,16 +113,14 @@ WedgeDecoder::Verdict WedgeDecoder::key(const WedgeKey& k) {
     if (!m_held && (ch.empty() || terminator)) return Verdict::Release; // Enter, Backspace, arrows alone
     m_held = true;
     m_last = k.t;
-    if (ch.empty() || m_text.size() + ch.size() > kMaxCodeBytes) {
-        m_valid = false; // a key the layout has no character for, or longer than any code: cannot be read
-    } else if (terminator) {
-        m_endsWithTerminator = true;
-        m_text += ch;
-    } else {
-        m_endsWithTerminator = false;
-        m_text += ch;
-        ++m_chars;
+    if (ch.empty()) {
+        m_valid = false; // a key the layout has no character for: the code cannot be read
+        return Verdict::Hold;
     }
+    m_endsWithTerminator = terminator;
+    if (!terminator) ++m_chars;
+    if (m_text.size() + ch.size() > kMaxCodeBytes) m_valid = false; // longer than any code
+    else m_text += ch;
     return Verdict::Hold;
 }
 
