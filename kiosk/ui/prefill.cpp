@@ -2,7 +2,6 @@
 // form state, so the form's field table can take it over by id.
 #include "screen.hpp"
 
-
 namespace kiosk::ui {
 
 std::vector<std::string> prefillForm(SignupState& form, const core::FieldValues& values) {
@@ -14,7 +13,8 @@ std::vector<std::string> prefillForm(SignupState& form, const core::FieldValues&
         size_t end = 0, chars = 0;
         while (end < value.size() && chars < fieldLimit(id)) {
             ++end;
-            while (end < value.size() && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) ++end;
+            while (end < value.size() && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80)
+                ++end;
             ++chars;
         }
         field->append(value, 0, end);

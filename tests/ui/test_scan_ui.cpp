@@ -9,9 +9,10 @@ using kiosk::ui::Screen;
 using Kind = kiosk::ui::ScanNote::Kind;
 
 namespace {
-const std::string kVCard = "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;Zo=C3=AB\r\n"
-                           "EMAIL;INTERNET:zoe@work.example\r\nEMAIL;PREF;INTERNET:Zoe.Mueller@Ruhr.Example.DE\r\n"
-                           "ORG:Ruhr Wasserstoff GmbH\r\nTITLE:Leiterin Forschung\r\nTEL;CELL:+49 170 1234567\r\nEND:VCARD\r\n";
+const std::string kVCard =
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;Zo=C3=AB\r\n"
+    "EMAIL;INTERNET:zoe@work.example\r\nEMAIL;PREF;INTERNET:Zoe.Mueller@Ruhr.Example.DE\r\n"
+    "ORG:Ruhr Wasserstoff GmbH\r\nTITLE:Leiterin Forschung\r\nTEL;CELL:+49 170 1234567\r\nEND:VCARD\r\n";
 
 int scan(Headless& h, std::string code) {
     const int n = h.app().scan(code);
@@ -36,12 +37,14 @@ TEST_CASE("a scan on the attract screen opens the sign-up filled in; consent sta
     CHECK(s.signup.input.exhibitors.empty());
     CHECK_FALSE(s.signup.input.consent);
     CHECK(s.signup.filledByScan);
-    CHECK(h.play("expect-text signup.first_name Zoë\nexpect-text scan.note Aus Ihrem Code übernommen: Vorname, Nachname, "
-                 "E-Mail, Firma, Funktion, Telefon. Bitte prüfen Sie die Angaben.\n") == 0);
+    CHECK(
+        h.play("expect-text signup.first_name Zoë\nexpect-text scan.note Aus Ihrem Code übernommen: Vorname, Nachname, "
+               "E-Mail, Firma, Funktion, Telefon. Bitte prüfen Sie die Angaben.\n") == 0);
     // Sending it needs what a scan never gives: an exhibitor and the visitor's consent.
     CHECK(h.play("tap signup.submit\n") == 0);
     CHECK(h.store->count().value == 0);
-    CHECK(h.play("tap signup.exhibitor.medlock-gas-sensing\ntap signup.consent\ntap signup.submit\nexpect-screen thanks\n") == 0);
+    CHECK(h.play("tap signup.exhibitor.medlock-gas-sensing\ntap signup.consent\ntap signup.submit\nexpect-screen "
+                 "thanks\n") == 0);
     REQUIRE(h.store->count().value == 1);
     CHECK(h.store->all().value.front().lastName == "Müller");
     // The note is gone after a while.
@@ -99,8 +102,10 @@ TEST_CASE("a code that is no contact: a friendly note in the visitor's language,
 
 TEST_CASE("the script's scan command feeds a code as if scanned, line breaks written as \\n") {
     Headless h;
-    CHECK(h.play("scan BEGIN:VCARD\\nVERSION:3.0\\nN:Doe;Jane\\nEMAIL:jane@doe.example\\nEND:VCARD\n"
-                 "expect-screen signup\nexpect-text signup.last_name Doe\nexpect-text signup.email jane@doe.example\n") == 0);
+    CHECK(
+        h.play("scan BEGIN:VCARD\\nVERSION:3.0\\nN:Doe;Jane\\nEMAIL:jane@doe.example\\nEND:VCARD\n"
+               "expect-screen signup\nexpect-text signup.last_name Doe\nexpect-text signup.email jane@doe.example\n") ==
+        0);
     CHECK(h.out.str().find("scan 1 3 filled") != std::string::npos);
     CHECK(h.play("scan 4006381333931\n") == 0);
     CHECK(h.out.str().find("scan 1 nothing") != std::string::npos);

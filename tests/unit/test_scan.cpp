@@ -1,10 +1,10 @@
 // Badge and phone codes (kiosk/core/scan): contacts in vCard 2.1/3.0/4.0, MeCard, mailto: and
 // plain addresses as field values; the keyboard-wedge burst decoder; the serial reader on a pty.
-#include "core/scan/contact.hpp"
-#include "core/scan/wedge.hpp"
-#include "core/config.hpp"
-#include "core/scan/serial_scanner.hpp"
 #include "../support/test_support.hpp"
+#include "core/config.hpp"
+#include "core/scan/contact.hpp"
+#include "core/scan/serial_scanner.hpp"
+#include "core/scan/wedge.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,10 +13,10 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <mutex>
+#include <random>
 #include <thread>
 #include <unistd.h>
 #include <vector>
-#include <random>
 
 using namespace kiosk::core;
 
@@ -26,16 +26,18 @@ std::string fields(std::string_view code) {
     const auto c = parseContact(code);
     if (!c) return "-";
     std::string out;
-    for (const auto& [id, v] : c->fields) out += (out.empty() ? "" : "|") + id + "=" + v;
+    for (const auto& [id, v] : c->fields)
+        out += (out.empty() ? "" : "|") + id + "=" + v;
     return out;
 }
 } // namespace
 
 TEST_CASE("vCard 3.0 and 4.0: name, several emails (the preferred one), organisation, title, phone") {
-    CHECK(fields("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Müller;Zoë;;Dr.;\r\nFN:Dr. Zoë Müller\r\n"
-                 "EMAIL;TYPE=INTERNET,WORK:zoe@work.example.de\r\nEMAIL;TYPE=INTERNET,PREF:Zoe.Mueller@Home.Example.DE\r\n"
-                 "ORG:Ruhr Wasserstoff GmbH;Forschung\r\nTITLE:Leiterin Forschung\r\nTEL;TYPE=CELL:+49 170 1234567\r\n"
-                 "END:VCARD\r\n") ==
+    CHECK(fields(
+              "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Müller;Zoë;;Dr.;\r\nFN:Dr. Zoë Müller\r\n"
+              "EMAIL;TYPE=INTERNET,WORK:zoe@work.example.de\r\nEMAIL;TYPE=INTERNET,PREF:Zoe.Mueller@Home.Example.DE\r\n"
+              "ORG:Ruhr Wasserstoff GmbH;Forschung\r\nTITLE:Leiterin Forschung\r\nTEL;TYPE=CELL:+49 170 1234567\r\n"
+              "END:VCARD\r\n") ==
           "first_name=Zoë|last_name=Müller|email=Zoe.Mueller@home.example.de|company=Ruhr Wasserstoff GmbH|"
           "job_title=Leiterin Forschung|phone=+49 170 1234567");
     // 4.0: PREF=1 beats PREF=2 whatever the order; tel: URIs; groups (item1.); LF line ends.
@@ -54,17 +56,19 @@ TEST_CASE("vCard 2.1: quoted-printable umlauts with soft line breaks, CHARSET=UT
           "first_name=Zoë|last_name=Müller|email=zoe@example.de|company=Straßen- und Brückenbau Gelsenkirchen GmbH");
     // Latin-1, quoted-printable and raw bytes; the bare QUOTED-PRINTABLE parameter of 2.1.
     CHECK(fields("BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=ISO-8859-1;QUOTED-PRINTABLE:J=F6rg;M=FC=DFig\r\n"
-                 "TITLE;CHARSET=ISO-8859-1:Gesch\xE4" "ftsf\xFChrer\r\nEND:VCARD") ==
-          "first_name=Müßig|last_name=Jörg|job_title=Geschäftsführer");
+                 "TITLE;CHARSET=ISO-8859-1:Gesch\xE4"
+                 "ftsf\xFChrer\r\nEND:VCARD") == "first_name=Müßig|last_name=Jörg|job_title=Geschäftsführer");
 }
 
 TEST_CASE("vCard: folded lines, escapes, decomposed input becomes NFC, only the first card") {
     CHECK(fields("BEGIN:VCARD\r\nVERSION:3.0\r\nN:O'Brien\\, Jr.;Se\r\n \xC3\xA1n\r\nORG:Smith \\; Sons\\\\Partners\r\n"
                  "TITLE:Head of\\nSales\r\nEND:VCARD\r\nBEGIN:VCARD\r\nN:Other;Person\r\nEND:VCARD\r\n") ==
           "first_name=Seán|last_name=O'Brien, Jr.|company=Smith ; Sons\\Partners|job_title=Head of Sales");
-    CHECK(fields("BEGIN:VCARD\nVERSION:3.0\nN:Zo\xCC\x88" "e;Ana\nEND:VCARD") == "first_name=Ana|last_name=Zöe");
+    CHECK(fields("BEGIN:VCARD\nVERSION:3.0\nN:Zo\xCC\x88"
+                 "e;Ana\nEND:VCARD") == "first_name=Ana|last_name=Zöe");
     // Several given names in one component.
-    CHECK(fields("BEGIN:VCARD\nVERSION:3.0\nN:Schmidt;Anna,Maria\nEND:VCARD") == "first_name=Anna Maria|last_name=Schmidt");
+    CHECK(fields("BEGIN:VCARD\nVERSION:3.0\nN:Schmidt;Anna,Maria\nEND:VCARD") ==
+          "first_name=Anna Maria|last_name=Schmidt");
 }
 
 TEST_CASE("MeCard with its escapes, N as last,first") {
@@ -86,11 +90,12 @@ TEST_CASE("mailto: URIs and plain addresses") {
 }
 
 TEST_CASE("codes that cannot fill the form give nothing") {
-    for (const char* code : {"", "   ", "TKT-2026-000123", "4006381333931", "https://messe.example/t/8f3a2c",
-                             "WIFI:S:Stand;T:WPA;P:secret;;", "BEGIN:VCARD\r\nVERSION:3.0\r\nURL:https://x.example\r\nEND:VCARD",
-                             "BEGIN:VCARD\r\nEND:VCARD", "MECARD:;;", "MECARD:URL:https://x.example;;", "a@b", "two words@x.de",
-                             "@example.de", "BEGIN:VCARD\nN:Zo\xC3", "MECARD:N:M\xFCller,Zo\xEB;;", "zo\xEB@example.de",
-                             "BEGIN:VCARD\nN;CHARSET=UTF-8:M\xFCller;Zo\xEB\nEND:VCARD"}) {
+    for (const char* code :
+         {"", "   ", "TKT-2026-000123", "4006381333931", "https://messe.example/t/8f3a2c",
+          "WIFI:S:Stand;T:WPA;P:secret;;", "BEGIN:VCARD\r\nVERSION:3.0\r\nURL:https://x.example\r\nEND:VCARD",
+          "BEGIN:VCARD\r\nEND:VCARD", "MECARD:;;", "MECARD:URL:https://x.example;;", "a@b", "two words@x.de",
+          "@example.de", "BEGIN:VCARD\nN:Zo\xC3", "MECARD:N:M\xFCller,Zo\xEB;;", "zo\xEB@example.de",
+          "BEGIN:VCARD\nN;CHARSET=UTF-8:M\xFCller;Zo\xEB\nEND:VCARD"}) {
         CAPTURE(code);
         CHECK(fields(code) == "-");
     }
@@ -100,12 +105,14 @@ TEST_CASE("codes that cannot fill the form give nothing") {
 TEST_CASE("10 KB of noise and long inputs return nothing, fast") {
     std::mt19937 rng(12);
     std::string noise(10 * 1024, '\0');
-    for (auto& ch : noise) ch = static_cast<char>(rng());
+    for (auto& ch : noise)
+        ch = static_cast<char>(rng());
     const auto t0 = std::chrono::steady_clock::now();
     CHECK(!parseContact(noise));
     // Within the limit: a vCard of 4 KB folded lines and escapes, and 4 KB of noise behind BEGIN:VCARD.
     std::string folded = "BEGIN:VCARD\nN:";
-    while (folded.size() < kMaxCodeBytes - 20) folded += "\n \\;\\,=";
+    while (folded.size() < kMaxCodeBytes - 20)
+        folded += "\n \\;\\,=";
     CHECK(parseContact(folded + "\nEND:VCARD")->value("last_name")->size() > 1500); // ";,=" hundreds of times
     std::string vnoise = "BEGIN:VCARD\n" + noise.substr(0, kMaxCodeBytes - 12);
     (void)parseContact(vnoise);
@@ -130,7 +137,8 @@ std::vector<WedgeKey> scannerKeys(ScannerLayout layout, const std::string& text,
     };
     for (size_t i = 0; i < text.size();) {
         size_t n = 1;
-        while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
+        while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80)
+            ++n;
         const std::string ch = text.substr(i, n);
         i += n;
         bool found = false;
@@ -175,8 +183,9 @@ Fed feed(WedgeDecoder& d, const std::vector<WedgeKey>& keys) {
 
 TEST_CASE("a US scanner's burst is decoded from key positions, not from the PC's layout") {
     // What a German layout would make of it: "BEGIN:VCARD" fine, but y/z swapped and no @.
-    const std::string vcard = "BEGIN:VCARD\nVERSION:2.1\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;Zo=C3=AB\n"
-                              "EMAIL:zoe.yz@example.de\nEND:VCARD\n";
+    const std::string vcard =
+        "BEGIN:VCARD\nVERSION:2.1\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;Zo=C3=AB\n"
+        "EMAIL:zoe.yz@example.de\nEND:VCARD\n";
     WedgeDecoder d(ScannerLayout::Us);
     const auto keys = scannerKeys(ScannerLayout::Us, vcard, 10.0, 0.004);
     const Fed f = feed(d, keys);
@@ -225,7 +234,8 @@ TEST_CASE("a person's typing passes through: slow keys, short bursts, no Enter a
     // Ctrl in the middle: a person (Ctrl+V), everything goes through.
     WedgeDecoder d5;
     auto keys = scannerKeys(ScannerLayout::Us, "abcdefgh\n", 0, 0.005);
-    for (size_t i = 4; i < keys.size(); ++i) keys[i].other = true; // Ctrl held from here on
+    for (size_t i = 4; i < keys.size(); ++i)
+        keys[i].other = true; // Ctrl held from here on
     keys.insert(keys.begin() + 4, WedgeKey{0xE0, true, false, false, false, false, keys[3].t});
     f = feed(d5, keys);
     CHECK(f.scans == 0);
@@ -260,11 +270,13 @@ TEST_CASE("[scanner] in kiosk.toml: layout and device, every mistake with file, 
     kiosk::test::TempDir::write(file, "[scanner]\nlayout = \"fr\"\ndevice = \"ttyACM0\"\nlayuot = \"us\"\n");
     const ConfigLoad bad = loadConfig(file);
     std::string all;
-    for (const auto& p : bad.problems) all += p.format() + "\n";
+    for (const auto& p : bad.problems)
+        all += p.format() + "\n";
     CAPTURE(all);
     REQUIRE(bad.problems.size() == 3);
-    CHECK(bad.problems[0].format() == file.string() + ":2: scanner.layout: unknown layout 'fr' \u2014 use \"us\" or \"de\", "
-                                      "as the scanner is set (most are set to \"us\")");
+    CHECK(bad.problems[0].format() == file.string() +
+                                          ":2: scanner.layout: unknown layout 'fr' \u2014 use \"us\" or \"de\", "
+                                          "as the scanner is set (most are set to \"us\")");
     CHECK(bad.problems[1].line == 3);
     CHECK(bad.problems[1].key == "scanner.device");
     CHECK(bad.problems[2].key.find("layuot") != std::string::npos);
@@ -286,7 +298,9 @@ struct FakeScanner {
         REQUIRE(::unlockpt(master) == 0);
         std::filesystem::create_symlink(::ptsname(master), link);
     }
-    void send(std::string_view bytes) const { REQUIRE(::write(master, bytes.data(), bytes.size()) == ssize_t(bytes.size())); }
+    void send(std::string_view bytes) const {
+        REQUIRE(::write(master, bytes.data(), bytes.size()) == ssize_t(bytes.size()));
+    }
     ~FakeScanner() { unplug(); }
     void unplug() {
         if (master < 0) return;
@@ -314,7 +328,8 @@ struct Codes {
 };
 
 bool waitFor(const std::function<bool()>& ready) {
-    for (int i = 0; i < 300 && !ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 300 && !ready(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return ready();
 }
 } // namespace

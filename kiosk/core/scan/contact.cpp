@@ -19,17 +19,20 @@ const std::string* Contact::value(std::string_view id) const {
 }
 
 void wipe(FieldValues& values) {
-    for (auto& [k, v] : values) wipe(v);
+    for (auto& [k, v] : values)
+        wipe(v);
     values.clear();
 }
 
 namespace {
 
-char upperAscii(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+char upperAscii(char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+}
 
 bool startsWithNoCase(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() &&
-           std::equal(prefix.begin(), prefix.end(), s.begin(), [](char a, char b) { return upperAscii(a) == upperAscii(b); });
+    return s.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), s.begin(),
+                                                   [](char a, char b) { return upperAscii(a) == upperAscii(b); });
 }
 
 std::string upper(std::string_view s) {
@@ -75,7 +78,8 @@ std::string unhex(std::string_view s, char mark) {
 std::string latin1ToUtf8(std::string_view s) {
     std::string out;
     for (unsigned char c : s) {
-        if (c < 0x80) out += static_cast<char>(c);
+        if (c < 0x80)
+            out += static_cast<char>(c);
         else {
             out += static_cast<char>(0xC0 | (c >> 6));
             out += static_cast<char>(0x80 | (c & 0x3F));
@@ -89,7 +93,8 @@ std::vector<std::string_view> splitUnescaped(std::string_view s, char sep) {
     std::vector<std::string_view> out;
     size_t from = 0;
     for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\\') ++i;
+        if (s[i] == '\\')
+            ++i;
         else if (s[i] == sep) {
             out.push_back(s.substr(from, i - from));
             from = i + 1;
@@ -124,7 +129,9 @@ std::string joinValues(std::string_view component) {
 }
 
 /// A value as the form takes it: cleaned like typed text, NFC.
-std::string tidy(const std::string& s) { return nfc(cleanText(s)); }
+std::string tidy(const std::string& s) {
+    return nfc(cleanText(s));
+}
 
 std::optional<std::string> plausibleEmail(std::string_view raw) {
     std::string e = tidy(std::string(raw));
@@ -145,22 +152,29 @@ struct Draft {
     void offerPhone(std::string_view raw, int rank) {
         std::string p = tidy(std::string(raw));
         if (startsWithNoCase(p, "tel:")) p = tidy(p.substr(4));
-        if (rank >= phoneRank || std::none_of(p.begin(), p.end(), [](unsigned char c) { return std::isdigit(c); })) return;
+        if (rank >= phoneRank || std::none_of(p.begin(), p.end(), [](unsigned char c) { return std::isdigit(c); }))
+            return;
         phone = p, phoneRank = rank;
     }
     /// "Zoë Anna Müller": the last word is the last name.
     void splitFullName() {
         if (!first.empty() || !last.empty() || fullName.empty()) return;
         const auto sp = fullName.rfind(' ');
-        if (sp == std::string::npos) first = fullName;
-        else first = fullName.substr(0, sp), last = fullName.substr(sp + 1);
+        if (sp == std::string::npos)
+            first = fullName;
+        else
+            first = fullName.substr(0, sp), last = fullName.substr(sp + 1);
     }
     std::optional<Contact> finish(Contact::Format format) {
         splitFullName();
         Contact c;
         c.format = format;
-        for (auto [id, v] : {std::pair{field::firstName, &first}, {field::lastName, &last}, {field::email, &email},
-                             {field::company, &company}, {field::jobTitle, &title}, {field::phone, &phone}})
+        for (auto [id, v] : {std::pair{field::firstName, &first},
+                             {field::lastName, &last},
+                             {field::email, &email},
+                             {field::company, &company},
+                             {field::jobTitle, &title},
+                             {field::phone, &phone}})
             if (!v->empty()) c.fields.emplace_back(id, std::move(*v));
         wipe(fullName);
         if (c.fields.empty()) return std::nullopt;
@@ -206,15 +220,18 @@ std::optional<Property> property(const std::string& line) {
     bool quoted = false;
     size_t colon = std::string::npos;
     for (size_t i = 0; i < line.size() && colon == std::string::npos; ++i) {
-        if (line[i] == '"') quoted = !quoted;
-        else if (line[i] == ':' && !quoted) colon = i;
+        if (line[i] == '"')
+            quoted = !quoted;
+        else if (line[i] == ':' && !quoted)
+            colon = i;
     }
     if (colon == std::string::npos) return std::nullopt;
     Property p;
     const auto head = splitUnescaped(std::string_view(line).substr(0, colon), ';');
     p.name = upper(head.front());
     if (const auto dot = p.name.rfind('.'); dot != std::string::npos) p.name.erase(0, dot + 1); // item1.EMAIL
-    for (size_t i = 1; i < head.size(); ++i) p.params.push_back(upper(head[i]));
+    for (size_t i = 1; i < head.size(); ++i)
+        p.params.push_back(upper(head[i]));
     p.value = line.substr(colon + 1);
     return p;
 }
@@ -239,9 +256,12 @@ std::optional<std::string> decodedValue(const Property& p, bool& invalid) {
     bool qp = false;
     std::string charset = "UTF-8";
     for (const auto& param : p.params) {
-        if (param == "QUOTED-PRINTABLE" || param == "ENCODING=QUOTED-PRINTABLE") qp = true;
-        else if (param == "BASE64" || param == "ENCODING=BASE64" || param == "ENCODING=B") return std::nullopt;
-        else if (param.rfind("CHARSET=", 0) == 0) charset = param.substr(8);
+        if (param == "QUOTED-PRINTABLE" || param == "ENCODING=QUOTED-PRINTABLE")
+            qp = true;
+        else if (param == "BASE64" || param == "ENCODING=BASE64" || param == "ENCODING=B")
+            return std::nullopt;
+        else if (param.rfind("CHARSET=", 0) == 0)
+            charset = param.substr(8);
     }
     std::string v = qp ? unhex(p.value, '=') : p.value;
     charset.erase(std::remove(charset.begin(), charset.end(), '"'), charset.end());
@@ -351,8 +371,10 @@ std::optional<Contact> parseMailto(std::string_view uri) {
 
 std::string_view trimmed(std::string_view s) {
     if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -367,7 +389,8 @@ std::optional<Contact> parseContact(std::string_view code) {
     if (!validUtf8(s)) return std::nullopt;
     if (startsWithNoCase(s, "MECARD:")) return parseMeCard(s.substr(7));
     if (startsWithNoCase(s, "mailto:")) return parseMailto(s.substr(7));
-    if (s.size() > FieldLimits::email || std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); }))
+    if (s.size() > FieldLimits::email ||
+        std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); }))
         return std::nullopt;
     Draft d;
     d.offerEmail(s, 0);

@@ -54,7 +54,8 @@ void SerialScanner::start() {
 
 void SerialScanner::loop() {
     std::string missing; // logged once per absence, not every retry
-    const auto retry = std::chrono::duration_cast<Background::Clock::duration>(std::chrono::duration<double>(kSerialRetryS));
+    const auto retry =
+        std::chrono::duration_cast<Background::Clock::duration>(std::chrono::duration<double>(kSerialRetryS));
     while (!m_bg.stopping()) {
         const std::string path = m_device == "auto" ? firstAcm() : m_device;
         const int fd = path.empty() ? -1 : ::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
@@ -66,13 +67,15 @@ void SerialScanner::loop() {
             m_connected = false;
             ::close(fd);
             if (stopped) return;
-            std::fprintf(stderr, "kiosk: scanner: %s is gone; looking for it every %.1f s\n", path.c_str(), kSerialRetryS);
+            std::fprintf(stderr, "kiosk: scanner: %s is gone; looking for it every %.1f s\n", path.c_str(),
+                         kSerialRetryS);
         } else {
             const std::string why = path.empty() ? "no /dev/ttyACM* yet"
                                     : fd >= 0    ? path + " is not a serial device"
                                                  : path + ": " + std::strerror(errno);
             if (fd >= 0) ::close(fd);
-            if (why != missing) std::fprintf(stderr, "kiosk: scanner: %s; looking again every %.1f s\n", why.c_str(), kSerialRetryS);
+            if (why != missing)
+                std::fprintf(stderr, "kiosk: scanner: %s; looking again every %.1f s\n", why.c_str(), kSerialRetryS);
             missing = why;
         }
         if (m_bg.waitFor(retry) == Background::Wait::Stopping) return;
@@ -85,7 +88,8 @@ bool SerialScanner::readFrom(int fd) {
     double lastByte = 0;
     char buf[512];
     auto deliver = [&] {
-        while (!code.empty() && (code.back() == '\r' || code.back() == '\n')) code.pop_back();
+        while (!code.empty() && (code.back() == '\r' || code.back() == '\n'))
+            code.pop_back();
         std::string out;
         if (!overflow) out.swap(code);
         wipe(code);
@@ -101,7 +105,8 @@ bool SerialScanner::readFrom(int fd) {
             deliver();
             continue;
         }
-        const int timeoutMs = pending ? std::max(1, static_cast<int>((due - now) * 1000.0) + 1) : 200; // 200: stop is noticed
+        const int timeoutMs =
+            pending ? std::max(1, static_cast<int>((due - now) * 1000.0) + 1) : 200; // 200: stop is noticed
         pollfd p{fd, POLLIN, 0};
         const int r = ::poll(&p, 1, timeoutMs);
         if (r < 0 && errno == EINTR) continue;

@@ -28,13 +28,13 @@ struct Key {
 };
 
 // From "-" (0x2D) to "/" (0x38): the punctuation keys right of the letters, by position.
-constexpr Key kUsPunct[] = {{"-", "_", ""}, {"=", "+", ""}, {"[", "{", ""}, {"]", "}", ""}, {"\\", "|", ""},
-                            {"\\", "|", ""}, {";", ":", ""}, {"'", "\"", ""}, {"`", "~", ""}, {",", "<", ""},
-                            {".", ">", ""}, {"/", "?", ""}};
+constexpr Key kUsPunct[] = {{"-", "_", ""},  {"=", "+", ""},  {"[", "{", ""}, {"]", "}", ""},
+                            {"\\", "|", ""}, {"\\", "|", ""}, {";", ":", ""}, {"'", "\"", ""},
+                            {"`", "~", ""},  {",", "<", ""},  {".", ">", ""}, {"/", "?", ""}};
 // German: ´ and ^ are dead keys (they type nothing by themselves), so a code holding them cannot be read.
-constexpr Key kDePunct[] = {{"ß", "?", "\\"}, {"", "", ""}, {"ü", "Ü", ""}, {"+", "*", "~"}, {"#", "'", ""},
-                            {"#", "'", ""}, {"ö", "Ö", ""}, {"ä", "Ä", ""}, {"", "°", ""}, {",", ";", ""},
-                            {".", ":", ""}, {"-", "_", ""}};
+constexpr Key kDePunct[] = {{"ß", "?", "\\"}, {"", "", ""},   {"ü", "Ü", ""}, {"+", "*", "~"},
+                            {"#", "'", ""},   {"#", "'", ""}, {"ö", "Ö", ""}, {"ä", "Ä", ""},
+                            {"", "°", ""},    {",", ";", ""}, {".", ":", ""}, {"-", "_", ""}};
 constexpr const char* kUsShiftDigits[] = {"!", "@", "#", "$", "%", "^", "&", "*", "(", ")"};
 constexpr const char* kDeShiftDigits[] = {"!", "\"", "§", "$", "%", "&", "/", "(", ")", "="};
 constexpr const char* kDeAltGrDigits[] = {"", "²", "³", "", "", "", "{", "[", "]", "}"};
@@ -119,8 +119,10 @@ WedgeDecoder::Verdict WedgeDecoder::key(const WedgeKey& k) {
     }
     m_endsWithTerminator = terminator;
     if (!terminator) ++m_chars;
-    if (m_text.size() + ch.size() > kMaxCodeBytes) m_valid = false; // longer than any code
-    else m_text += ch;
+    if (m_text.size() + ch.size() > kMaxCodeBytes)
+        m_valid = false; // longer than any code
+    else
+        m_text += ch;
     return Verdict::Hold;
 }
 
@@ -130,7 +132,8 @@ WedgeDecoder::Verdict WedgeDecoder::idle(double now) {
     const bool scan = m_endsWithTerminator && m_chars >= kMinScanKeys;
     if (scan) {
         wipe(m_scan);
-        while (!m_text.empty() && (m_text.back() == '\n' || m_text.back() == '\t')) m_text.pop_back();
+        while (!m_text.empty() && (m_text.back() == '\n' || m_text.back() == '\t'))
+            m_text.pop_back();
         if (m_valid) m_scan.swap(m_text);
     }
     reset();
