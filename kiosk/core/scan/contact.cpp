@@ -145,6 +145,14 @@ struct Draft {
     std::string first, last, fullName, email, company, title, phone;
     int emailRank = 1 << 30, phoneRank = 1 << 30;
 
+    Draft() = default;
+    Draft(const Draft&) = delete;
+    Draft& operator=(const Draft&) = delete;
+    ~Draft() { // what was not handed on (an email passed over, a code refused) is a visitor's data still
+        for (std::string* s : {&first, &last, &fullName, &email, &company, &title, &phone})
+            wipe(*s);
+    }
+
     void offerEmail(std::string_view raw, int rank) {
         if (rank >= emailRank) return;
         if (auto e = plausibleEmail(raw)) email = *e, emailRank = rank;
@@ -278,7 +286,7 @@ std::optional<std::string> decodedValue(const Property& p, bool& invalid) {
 std::optional<Contact> parseVCard(std::string_view text) {
     Draft d;
     bool invalid = false, ended = false;
-    const auto lines = logicalLines(text);
+    auto lines = logicalLines(text);
     for (size_t i = 1; i < lines.size() && !ended && !invalid; ++i) {
         const auto p = property(lines[i]);
         if (!p) continue;
@@ -308,10 +316,9 @@ std::optional<Contact> parseVCard(std::string_view text) {
         }
         wipe(*v);
     }
-    if (invalid) {
-        d.finish(Contact::Format::VCard); // only to wipe what was gathered
-        return std::nullopt;
-    }
+    for (auto& l : lines)
+        wipe(l);
+    if (invalid) return std::nullopt;
     return d.finish(Contact::Format::VCard);
 }
 
