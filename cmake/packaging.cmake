@@ -9,7 +9,7 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/ DESTINATION ${CMAKE_INSTALL_DATADI
 install(FILES ${CMAKE_SOURCE_DIR}/platform/linux/kiosk.toml DESTINATION /etc/stand-kiosk)
 install(FILES ${CMAKE_SOURCE_DIR}/platform/linux/stand-kiosk.service DESTINATION /lib/systemd/system)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/deploy.md ${CMAKE_SOURCE_DIR}/docs/content.md
-              ${CMAKE_SOURCE_DIR}/docs/automation.md
+              ${CMAKE_SOURCE_DIR}/docs/automation.md ${CMAKE_SOURCE_DIR}/docs/scanner.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR} OPTIONAL)
 
 set(CPACK_PACKAGE_NAME stand-kiosk)

@@ -5,6 +5,9 @@
 
 #include "renderer.hpp"
 #include "textures.hpp"
+#include "core/leads/lead.hpp"
+#include "core/scan/serial_scanner.hpp"
+#include "core/scan/wedge.hpp"
 #include "ui/app.hpp"
 #include "ui/automation/script.hpp"
 #include "ui/theme.hpp"
@@ -21,7 +24,10 @@
 #include <cstdlib>
 #include <unistd.h>
 #include <cstdio>
+#include <cstring>
+#include <deque>
 #include <fstream>
+#include <mutex>
 #include <iostream>
 #include <map>
 #include <string>
@@ -142,6 +148,113 @@ struct FingerInput {
     }
 };
 
+// ---- badge scanner ---------------------------------------------------------------------
+/// A keyboard-wedge scanner types its code. While a burst of keys may be one (core::WedgeDecoder),
+/// its key and text events are held back here, so a scan never reaches the focused field as
+/// typing; a person's key press is delivered at most kMaxScanKeyGapS late.
+class WedgeInput {
+public:
+    explicit WedgeInput(core::ScannerLayout layout) : m_decoder(layout) {}
+    ~WedgeInput() { drop(); }
+
+    /// A key or text event: the events to deliver now (none while a burst is held).
+    std::vector<SDL_Event> feed(const SDL_Event& e, ui::App& app) {
+        std::vector<SDL_Event> out;
+        if (e.type == SDL_TEXTINPUT) {
+            if (m_decoder.holding()) m_held.push_back(e);
+            else out.push_back(e);
+            return out;
+        }
+        const SDL_Keymod mod = static_cast<SDL_Keymod>(e.key.keysym.mod);
+        core::WedgeKey k;
+        k.usage = e.key.keysym.scancode; // SDL_Scancode values are USB HID usages
+        k.down = e.type == SDL_KEYDOWN;
+        k.shift = (mod & KMOD_SHIFT) != 0;
+        k.altGr = (mod & (KMOD_RALT | KMOD_MODE)) != 0;
+        k.other = (mod & (KMOD_CTRL | KMOD_LALT | KMOD_GUI)) != 0;
+        k.repeat = e.key.repeat != 0;
+        k.t = e.key.timestamp / 1000.0;
+        settle(m_decoder.idle(k.t), app, out); // a gap before this key ends what came before
+        m_held.push_back(e);
+        settle(m_decoder.key(k), app, out);
+        return out;
+    }
+    /// Called every loop turn: what is held once the gap has passed.
+    std::vector<SDL_Event> tick(ui::App& app) {
+        std::vector<SDL_Event> out;
+        settle(m_decoder.idle(SDL_GetTicks() / 1000.0), app, out);
+        return out;
+    }
+    bool holding() const { return m_decoder.holding(); }
+    /// How long the loop may wait before tick() is due (ms).
+    int waitMs() const {
+        if (!holding()) return 1 << 20;
+        return std::max(1, static_cast<int>(std::ceil((m_decoder.deadline() - SDL_GetTicks() / 1000.0) * 1000.0)) + 1);
+    }
+    /// SDL_GetTicks() at the last scan's last key, 0 when that was reported.
+    Uint32 scanAtMs = 0;
+    int scanFilled = 0;
+
+private:
+    void settle(core::WedgeDecoder::Verdict v, ui::App& app, std::vector<SDL_Event>& out) {
+        if (v == core::WedgeDecoder::Verdict::Release) {
+            out.insert(out.end(), m_held.begin(), m_held.end());
+            drop();
+        } else if (v == core::WedgeDecoder::Verdict::Scan) {
+            drop();
+            scanAtMs = std::max<Uint32>(1, static_cast<Uint32>(m_decoder.lastKeyAt() * 1000.0));
+            std::string code = m_decoder.takeScan();
+            scanFilled = app.scan(code);
+        }
+    }
+    /// Held text events carry what was scanned or typed: zeroed, not just forgotten.
+    void drop() {
+        for (auto& e : m_held)
+            if (e.type == SDL_TEXTINPUT) std::memset(e.text.text, 0, sizeof e.text.text);
+        m_held.clear();
+    }
+    core::WedgeDecoder m_decoder;
+    std::deque<SDL_Event> m_held;
+};
+
+/// Codes from a serial scanner's thread, for the frame loop; `wake` brings the loop round.
+class SerialInput {
+public:
+    SerialInput(const std::string& device, std::function<void()> wake)
+        : m_reader(device, [this, wake = std::move(wake)](std::string code) {
+              {
+                  std::lock_guard lock(m_mutex);
+                  m_codes.emplace_back(std::move(code), SDL_GetTicks());
+              }
+              if (wake) wake();
+          }) {
+        m_reader.start();
+    }
+    ~SerialInput() {
+        m_reader.stop();
+        for (auto& c : m_codes) core::wipe(c.first);
+    }
+    /// Applies the codes that arrived; returns SDL_GetTicks() of the last one's arrival (0: none).
+    Uint32 apply(ui::App& app, int& filled) {
+        std::deque<std::pair<std::string, Uint32>> codes;
+        {
+            std::lock_guard lock(m_mutex);
+            codes.swap(m_codes);
+        }
+        Uint32 at = 0;
+        for (auto& [code, t] : codes) {
+            filled = app.scan(code);
+            at = t;
+        }
+        return at;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::deque<std::pair<std::string, Uint32>> m_codes;
+    core::SerialScanner m_reader; // last: its thread stops before the queue goes
+};
+
 // ---- frame statistics ------------------------------------------------------------------
 /// KIOSK_FRAME_STATS=1 (benchmarks): frame times, printed to stderr at exit for the whole
 /// run and per screen. The first frame (fonts, first textures) is shown apart: after it
@@ -248,6 +361,8 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
             SDL_PushEvent(&ev);
         };
     TextureCache textures(*renderer, static_cast<int>(ui::em(10.0f)), std::move(wake));
+    // A serial scanner's code wakes the loop the same way.
+    const Uint32 scanReady = SDL_RegisterEvents(1);
     textures.waitForDecode(o.virtualClock);
     ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); },
                 std::move(leads));
@@ -271,6 +386,17 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     }
     Host host(app, clock, o.virtualClock ? &virt : nullptr);
     FingerInput input;
+    WedgeInput wedge(config.scanner.layout);
+    std::optional<SerialInput> serial;
+    if (!config.scanner.device.empty())
+        serial.emplace(config.scanner.device, [scanReady] {
+            if (scanReady == static_cast<Uint32>(-1)) return; // the loop still finds the code within 250 ms
+            SDL_Event ev{};
+            ev.type = scanReady;
+            SDL_PushEvent(&ev);
+        });
+    Uint32 scanAtMs = 0; // a scan was applied: its time-to-screen is logged after the next frame
+    int scanFilled = 0;
 
     int exitCode = 0;
     bool needFrame = true, firstFrame = true;
@@ -284,13 +410,26 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         // ---- wait: block until input or the UI's next timed change; render nothing meanwhile.
         SDL_Event e;
         bool gotEvent = false;
+        auto deliver = [&](std::vector<SDL_Event>&& keys) {
+            for (SDL_Event& k : keys) {
+                ImGui_ImplSDL2_ProcessEvent(&k);
+                if (k.type == SDL_TEXTINPUT) std::memset(k.text.text, 0, sizeof k.text.text); // a copy of what was typed
+                app.noteActivity();
+                gotEvent = true;
+            }
+        };
+        auto scanned = [&] {
+            if (!wedge.scanAtMs) return;
+            scanAtMs = std::exchange(wedge.scanAtMs, 0);
+            scanFilled = wedge.scanFilled;
+            gotEvent = true;
+        };
         auto handle = [&](const SDL_Event& ev) {
             if (input.handle(ev, app, w, h)) gotEvent = true;
             else if (ev.type == SDL_KEYDOWN || ev.type == SDL_KEYUP || ev.type == SDL_TEXTINPUT) {
-                ImGui_ImplSDL2_ProcessEvent(&ev);
-                app.noteActivity();
-                gotEvent = true;
-            } else if (ev.type == SDL_WINDOWEVENT || ev.type == logoReady) {
+                deliver(wedge.feed(ev, app));
+                scanned();
+            } else if (ev.type == SDL_WINDOWEVENT || ev.type == logoReady || ev.type == scanReady) {
                 gotEvent = true; // exposed, resized, focus, a logo decoded: draw again
             } else if (ev.type == SDL_QUIT && !kioskMode) {
                 g_terminate = true; // a developer's window may close; a kiosk's may not
@@ -299,11 +438,21 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         if (!player && !needFrame) {
             const double wait = app.wakeIn();
             // Cap the wait so a SIGTERM is noticed soon and the watchdog is fed.
-            const int ms = static_cast<int>(std::min(double(watchdog.maxWaitMs()), std::ceil(wait * 1000.0)));
+            const int ms = static_cast<int>(std::min({double(watchdog.maxWaitMs()), std::ceil(wait * 1000.0), double(wedge.waitMs())}));
             if (ms > 0 && SDL_WaitEventTimeout(&e, ms)) handle(e);
         }
         while (SDL_PollEvent(&e)) handle(e);
+        deliver(wedge.tick(app));
+        scanned();
+        if (serial)
+            if (const Uint32 at = serial->apply(app, scanFilled)) scanAtMs = at, gotEvent = true;
         if (g_terminate) break;
+        // A burst that may be a scan: no frame meanwhile (nothing of it is shown yet), so its
+        // keys are read, and stamped, as they come.
+        if (wedge.holding()) {
+            if (SDL_WaitEventTimeout(&e, wedge.waitMs())) handle(e);
+            continue;
+        }
         if (textures.upload()) needFrame = true;
         if (!(needFrame || gotEvent || player || app.wakeIn() <= 0.0)) continue;
 
@@ -335,6 +484,13 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
             shotTicks = SDL_GetPerformanceCounter() - shotStart;
         }
         renderer->present();
+        if (scanAtMs) {
+            // From the scan's last key (or the serial code's arrival) to the filled form on screen.
+            if (scanFilled < 0) std::fprintf(stderr, "kiosk: scan: no contact, said so %u ms after the scan\n", SDL_GetTicks() - scanAtMs);
+            else std::fprintf(stderr, "kiosk: scan: %d fields filled, on screen %u ms after the scan\n", scanFilled,
+                              SDL_GetTicks() - scanAtMs);
+            scanAtMs = 0;
+        }
         if (frameStats)
             stats.add(drawn, 1000.0 * double(SDL_GetPerformanceCounter() - frameStart - shotTicks) /
                                  double(SDL_GetPerformanceFrequency()));

@@ -200,6 +200,24 @@ void readSync(TomlReader& r, const std::string& file, ConfigLoad& out) {
     sync.statusIntervalS = y.number("status_interval_s", sync.statusIntervalS, 1, 86400);
     y.finish();
 }
+
+void readScanner(TomlReader& r, const std::string& file, ConfigLoad& out) {
+    const auto* t = r.table("scanner", false);
+    if (!t) return;
+    TomlReader s(*t, file, out.problems, "scanner");
+    ScannerConfig& sc = out.config.scanner;
+    if (const std::string layout = s.str("layout", false, 10); !layout.empty()) {
+        if (const auto l = scannerLayout(layout)) sc.layout = *l;
+        else s.problem("layout", "unknown layout '" + layout + "'", "use \"us\" or \"de\", as the scanner is set (most are set to \"us\")");
+    }
+    sc.device = s.str("device", false, 200);
+    if (!sc.device.empty() && sc.device != "auto" && sc.device.front() != '/') {
+        s.problem("device", "is not a device path ('" + sc.device + "')",
+                  "use \"auto\" (the first /dev/ttyACM*) or a path like \"/dev/ttyACM0\"; leave it out for a scanner that types");
+        sc.device.clear();
+    }
+    s.finish();
+}
 } // namespace
 
 ConfigLoad loadConfig(const std::filesystem::path& path) {
@@ -248,6 +266,7 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
         s.finish();
     }
     readSync(r, path.string(), out);
+    readScanner(r, path.string(), out);
     if (const auto* t = r.table("staff", false)) {
         TomlReader st(*t, path.string(), out.problems, "staff");
         const long long before = problemCount(out.problems);

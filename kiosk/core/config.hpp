@@ -1,6 +1,7 @@
 /// @brief KioskConfig: the one plain struct of settings, loaded from TOML and validated once.
 #pragma once
 #include "problem.hpp"
+#include "scan/wedge.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -31,6 +32,12 @@ struct StaffConfig {
     std::string exportDir; ///< offered next to removable media
 };
 
+/// [scanner]: a badge scanner (docs/scanner.md).
+struct ScannerConfig {
+    ScannerLayout layout = ScannerLayout::Us; ///< the layout a keyboard-wedge scanner types in
+    std::string device; ///< a serial scanner: a path, or "auto" (the first /dev/ttyACM*); empty: none
+};
+
 struct KioskConfig {
     std::string kioskId = "kiosk-1";
     double idleTimeoutS = 60.0; ///< total idle time on browse/profile before returning to attract
@@ -41,6 +48,7 @@ struct KioskConfig {
     std::string renderer = "auto"; ///< "auto", "gl" or "software" (platform/renderer.hpp)
     SyncConfig sync;
     StaffConfig staff;
+    ScannerConfig scanner;
 };
 
 struct ConfigLoad {

@@ -90,6 +90,7 @@ void App::go(Screen s) {
     if (m_state.screen == Screen::Signup) {
         wipeForm();
         resetTouchScrolls();
+        if (m_state.scanNote.kind != ScanNote::Kind::Unreadable) m_state.scanNote = ScanNote{};
     }
     m_state.screen = s;
     m_state.screenSince = m_clock.now();
@@ -139,6 +140,8 @@ void App::apply(const Intent& i) {
                 applyForm(v);
             } else if constexpr (std::is_same_v<T, intent::Staff>) {
                 applyStaff(v);
+            } else if constexpr (std::is_same_v<T, intent::Scan>) {
+                applyScan(v);
             }
         },
         i);
@@ -270,6 +273,67 @@ void App::submit() {
         if (const core::Company* c = m_content.company(id)) names.push_back(c->name);
     go(Screen::Thanks);
     m_state.thanksExhibitors = std::move(names);
+}
+
+int App::scan(std::string& code) {
+    intent::Scan s{core::parseContact(code)};
+    core::wipe(code);
+    const int filled = applyScan(s);
+    if (s.contact) core::wipe(s.contact->fields);
+    return filled;
+}
+
+int App::applyScan(const intent::Scan& s) {
+    const double now = m_clock.now();
+    m_lastActivity = now; // someone is at the kiosk
+    // Staff at work on the PIN pad or the panel: a scan is not for them.
+    if (m_state.screen == Screen::Pin || m_state.screen == Screen::Staff) return -1;
+    m_settleFrames = std::max(m_settleFrames, 2);
+    if (!s.contact) { // nothing of the code is kept: only that it could not be used
+        m_state.scanNote = {ScanNote::Kind::Unreadable, {}, now};
+        return -1;
+    }
+    // A scan is never consent: the form opens (or stays) with consent as the visitor left it.
+    if (m_state.screen != Screen::Signup)
+        apply(intent::OpenSignup{m_state.screen == Screen::Profile ? m_state.companyId : std::string()});
+    std::vector<std::string> filled = prefillForm(m_state.signup, m_content.form, s.contact->fields);
+    const auto kind = filled.empty() ? ScanNote::Kind::NothingNew : ScanNote::Kind::Filled;
+    const int n = static_cast<int>(filled.size());
+    m_state.scanNote = {kind, std::move(filled), now};
+    return n;
+}
+
+void App::drawScanNote(float height) {
+    const ScanNote& note = m_state.scanNote;
+    const ScreenCtx ctx{m_content, m_state, 0, m_textures, {}}; // for tr()
+    if (note.kind == ScanNote::Kind::Unreadable) {
+        m_scanNoteText = ctx.tr("scan.unreadable");
+    } else if (note.kind == ScanNote::Kind::NothingNew) {
+        m_scanNoteText = ctx.tr("scan.nothing_new");
+    } else {
+        std::string list;
+        for (const auto& id : note.fields) list += (list.empty() ? "" : ", ") + fieldLabel(ctx, id);
+        m_scanNoteText = ctx.tr("scan.filled");
+        if (auto p = m_scanNoteText.find("{fields}"); p != std::string::npos) m_scanNoteText.replace(p, 8, list);
+    }
+    const Theme& t = theme();
+    const ImVec2 disp = ImGui::GetIO().DisplaySize;
+    const float pad = t.em(0.6f);
+    // As tall as its text needs (a portrait screen wraps it), on top of the screen's title,
+    // and not in the way: taps go through to the screen below.
+    const float textH = t.fonts.bold->CalcTextSizeA(t.fonts.bold->FontSize, FLT_MAX, disp.x - pad * 4,
+                                                    m_scanNoteText.c_str()).y;
+    height = std::max(height, textH + pad * 2);
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(disp.x, height));
+    ImGui::Begin("##scan", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoInputs |
+                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
+    const bool warn = note.kind == ScanNote::Kind::Unreadable;
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(0, 0), ImVec2(disp.x, height), warn ? t.colors.warning : t.colors.surfaceAlt);
+    ImGui::SetCursorScreenPos(ImVec2(pad * 2, pad));
+    wrappedText(t.fonts.bold, warn ? t.colors.onWarning : t.colors.text, m_scanNoteText, disp.x - pad * 4);
+    registry().add("scan.note", ImVec2(0, 0), ImVec2(disp.x, height), &m_scanNoteText);
+    ImGui::End();
 }
 
 void App::applyStaff(const intent::Staff& s) {
@@ -456,6 +520,11 @@ void App::frame(ImVec2 displaySize) {
     ImGui::End();
     Intent warnIntent;
     if (m_warning) warnIntent = drawIdleWarning(displaySize.y - navH - t.em(4.2f), t.em(4.2f));
+    // What a scan did, for a few seconds.
+    constexpr double kScanNoteS = 6.0;
+    if (m_state.scanNote.kind != ScanNote::Kind::None && now - m_state.scanNote.at >= kScanNoteS)
+        m_state.scanNote = ScanNote{};
+    if (m_state.scanNote.kind != ScanNote::Kind::None) drawScanNote(t.em(3.2f));
     Intent cornerIntent = m_hasBackend ? drawStaffCorner() : Intent{};
     ImGui::Render();
     registry().endFrame();
@@ -478,6 +547,7 @@ void App::frame(ImVec2 displaySize) {
     m_wakeAt = ctx.wakeAt;
     if (m_state.screen == Screen::Staff) m_wakeAt = std::min(m_wakeAt, m_snapshotAt + (m_snapshot.job.running ? 0.25 : 2.0));
     if (m_state.screen == Screen::Pin) m_wakeAt = std::min(m_wakeAt, now + 1.0); // the lock countdown
+    if (m_state.scanNote.kind != ScanNote::Kind::None) m_wakeAt = std::min(m_wakeAt, m_state.scanNote.at + kScanNoteS);
     if (m_state.screen != Screen::Attract) {
         const double warnAt = m_lastActivity + m_config.idleTimeoutS - m_config.idleWarningS;
         const double resetAt = m_lastActivity + m_config.idleTimeoutS;

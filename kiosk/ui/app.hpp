@@ -19,6 +19,10 @@ public:
 
     /// Input from the touch screen, the mouse or a script.
     void pushFinger(const FingerEvent& e) { m_touch.push(e); }
+    /// A code from a badge scanner (typed by a keyboard wedge, read from a serial one) or from a
+    /// script's `scan`: opens or fills the sign-up (intent::Scan). The code is zeroed afterwards.
+    /// Returns how many fields it filled, or -1 when it is no contact (or was not for this screen).
+    int scan(std::string& code);
     /// A physical key was pressed: counts as activity for the idle timeout.
     void noteActivity() { m_lastActivity = m_clock.now(); }
 
@@ -55,6 +59,8 @@ private:
     void submit();
     Intent drawNavBar(float height);
     Intent drawIdleWarning(float y, float height);
+    int applyScan(const intent::Scan& s);
+    void drawScanNote(float height);
 
     const core::Content& m_content;
     const core::KioskConfig& m_config;
@@ -76,6 +82,7 @@ private:
     double m_wakeAt = 0;
     bool m_animating = true;
     bool m_warning = false;
+    std::string m_scanNoteText; ///< what the scan note says this frame (expect-text scan.note)
     int m_settleFrames = 3;
 };
 

@@ -5,6 +5,7 @@
 #pragma once
 #include "core/content/content.hpp"
 #include "core/leads/validation.hpp"
+#include "core/scan/contact.hpp"
 #include "staff.hpp"
 #include "theme.hpp"
 #include "widgets/keyboard.hpp"
@@ -38,9 +39,13 @@ struct Staff {
     enum class Op { OpenPin, Digit, Back, Ok, SyncNow, Export, Exit, Destination, Format, Delimiter, HeaderLang } op;
     std::string arg;
 };
+/// A badge or phone code was scanned (App::scan): its contact, or none when it cannot fill the form.
+struct Scan {
+    std::optional<core::Contact> contact;
+};
 } // namespace intent
 using Intent = std::variant<std::monostate, intent::Goto, intent::SetLang, intent::OpenProfile, intent::SetFilter,
-                            intent::StayActive, intent::OpenSignup, intent::Form, intent::Staff>;
+                            intent::StayActive, intent::OpenSignup, intent::Form, intent::Staff, intent::Scan>;
 
 /// The sign-up form while a visitor fills it in. Wiped with the visit.
 struct SignupState {
@@ -55,6 +60,13 @@ struct SignupState {
     std::string scrollTo;                 ///< a field or row to bring into view on the next frame
 };
 
+/// What the last scan did, shown briefly on top of the screen (App::drawScanNote).
+struct ScanNote {
+    enum class Kind { None, Filled, NothingNew, Unreadable } kind = Kind::None;
+    std::vector<std::string> fields; ///< Filled: the field ids, in form order
+    double at = 0;                   ///< when (the UI clock)
+};
+
 /// The exhibitor list's search field (more than 12 exhibitors): a text field, not walked by "next".
 inline constexpr const char* kExhibitorSearch = "exhibitor_search";
 /// The typed text of a field (one filled with the keyboard, or kExhibitorSearch), nullptr otherwise.
@@ -64,6 +76,10 @@ std::string nextTypedField(const core::FormDef& form, const std::string& field);
 /// Which keyboard a field gets, and how many characters it takes.
 KeyboardMode keyboardModeFor(const core::FormDef& form, const std::string& field);
 size_t typedLimit(const core::FormDef& form, const std::string& field);
+/// Writes (field id, value) pairs into the form's empty typed fields, cut to each field's
+/// limit; a field the visitor already filled, or an id the form does not have, is left alone.
+/// Marks the form as scanned when anything was filled. Returns the ids it filled.
+std::vector<std::string> prefillForm(SignupState& signup, const core::FormDef& form, const core::FieldValues& values);
 
 /// The UI state a screen may read.
 struct UiState {
@@ -77,6 +93,7 @@ struct UiState {
     bool pinWrong = false;   ///< the last PIN was wrong
     ExportRequest exportChoice;
     std::vector<std::string> thanksExhibitors; ///< thanks: who will get in touch (names)
+    ScanNote scanNote;
 };
 
 using TextureLoader = std::function<Texture(const std::filesystem::path&)>;
@@ -98,6 +115,9 @@ struct ScreenCtx {
     const std::string& tr(const std::string& key) const;
     const std::string& in(const core::Text& t) const { return t.in(state.lang); }
 };
+
+/// What a field is called on screen: its label in the form, or signup.label.<field>.
+std::string fieldLabel(const ScreenCtx& ctx, const std::string& field);
 
 // One function per screen, each in screens/<name>.cpp.
 Intent drawAttract(const ScreenCtx& ctx);

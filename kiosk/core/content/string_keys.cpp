@@ -21,6 +21,7 @@ const std::vector<std::string>& requiredStringKeys() {
         "signup.error.required", "signup.error.too_long", "signup.error.name", "signup.error.email",
         "signup.error.phone", "signup.error.exhibitor", "signup.error.consent", "signup.error.choose",
         "kbd.next", "kbd.done",
+        "scan.unreadable", "scan.filled", "scan.nothing_new",
         "thanks.title", "thanks.text", "thanks.done",
         "pin.title", "pin.prompt", "pin.wrong", "pin.locked", "pin.back", "pin.cancel", "pin.config_locked",
         "staff.title", "staff.kiosk", "staff.demo_pin", "staff.leads", "staff.per_hour", "staff.sync_title",

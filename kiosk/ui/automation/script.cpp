@@ -112,7 +112,7 @@ std::optional<int> ScriptPlayer::step(ScriptHost& host) {
         c.verb = text.substr(0, sp);
         // The argument is the rest of the line as written (type and expect-text keep spaces).
         c.arg = sp == std::string::npos ? "" : text.substr(sp + 1);
-        if (c.verb == "type" || c.verb == "expect-text") {
+        if (c.verb == "type" || c.verb == "expect-text" || c.verb == "scan") {
             const auto raw = line.find(c.verb) + c.verb.size();
             c.arg = raw < line.size() ? line.substr(raw + 1) : "";
             if (!c.arg.empty() && c.arg.back() == '\r') c.arg.pop_back();
@@ -260,6 +260,38 @@ std::optional<int> ScriptPlayer::run(ScriptHost& host, Command& c) {
             c.typed += n;
             c.taps = 0;
         }
+        return std::nullopt;
+    }
+    if (c.verb == "value") {
+        // Reads without judging (a test polling for something that happens outside the script,
+        // such as a scan): "= TEXT" before the ok when ID is a field or note, nothing when not.
+        std::string id;
+        args >> id;
+        if (const WidgetInfo* w = registry().find(id); w && w->text) m_out << "= " << *w->text << '\n';
+        ok(c);
+        return std::nullopt;
+    }
+    if (c.verb == "scan") {
+        // As if a badge scanner had read TEXT (\n, \r, \t and \\ are a line break, CR, tab, backslash: a
+        // vCard's line breaks fit on one script line).
+        if (c.phase == 0) {
+            std::string code;
+            for (size_t i = 0; i < c.arg.size(); ++i) {
+                const char n = i + 1 < c.arg.size() ? c.arg[i + 1] : '\0';
+                if (c.arg[i] == '\\' && (n == 'n' || n == 'r' || n == 't' || n == '\\')) {
+                    code += n == 'n' ? '\n' : n == 'r' ? '\r' : n == 't' ? '\t' : '\\';
+                    ++i;
+                } else {
+                    code += c.arg[i];
+                }
+            }
+            const int filled = app.scan(code);
+            m_out << "scan " << c.line << ' ' << (filled < 0 ? "nothing" : std::to_string(filled) + " filled") << '\n';
+            c.phase = 1;
+            return std::nullopt;
+        }
+        if (++c.frames < kSettleFrames) return std::nullopt;
+        ok(c);
         return std::nullopt;
     }
     if (c.verb == "ids") {

@@ -35,6 +35,11 @@ KeyboardMode keyboardModeFor(const core::FormDef& form, const std::string& field
     }
 }
 
+std::string fieldLabel(const ScreenCtx& ctx, const std::string& field) {
+    const core::FormField* f = ctx.content.form.field(field);
+    return f ? ctx.in(f->label) : ctx.tr("signup.label." + field); // exhibitors, consent
+}
+
 size_t typedLimit(const core::FormDef& form, const std::string& field) {
     const core::FormField* f = form.field(field);
     return f ? f->maxChars : core::kSearchMaxChars;
@@ -284,8 +289,7 @@ Intent drawSignup(const ScreenCtx& ctx) {
         // A summary at the top, and each error next to its field (GOV.UK pattern).
         std::string list;
         for (const auto& e : f.errors) {
-            const core::FormField* field = ctx.content.form.field(e.field);
-            list += (list.empty() ? "" : ", ") + (field ? ctx.in(field->label) : ctx.tr("signup.label." + e.field));
+            list += (list.empty() ? "" : ", ") + fieldLabel(ctx, e.field);
         }
         ImGui::Dummy(ImVec2(0, t.em(0.2f)));
         wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.error_summary") + " " + list, w);
