@@ -66,6 +66,7 @@ HubConfigLoad loadHubConfig(const fs::path& path) {
         c.maxBodyKib = static_cast<int>(h.number("max_body_kib", c.maxBodyKib, 16, 65536));
         c.threads = static_cast<int>(h.number("threads", c.threads, 1, 256));
         c.readTimeoutS = h.number("read_timeout_s", c.readTimeoutS, 1, 300);
+        c.requestTimeoutS = h.number("request_timeout_s", c.requestTimeoutS, 1, 3600);
         c.tlsCert = h.str("tls_cert", false, 1000);
         c.tlsKey = h.str("tls_key", false, 1000);
         if (c.tlsCert.empty() != c.tlsKey.empty())

@@ -17,6 +17,7 @@ struct HubConfig {
     std::string tlsCert, tlsKey;     ///< both set: HTTPS; neither: plain HTTP
     int threads = 8;                 ///< request workers
     double readTimeoutS = 10;        ///< one read on a connection may wait this long
+    double requestTimeoutS = 30;     ///< a whole request, first byte to answer sent, may take this long
 
     bool tls() const { return !tlsCert.empty(); }
 };

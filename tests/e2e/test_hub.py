@@ -15,6 +15,8 @@ the kiosk allows http only to a loopback address).
 3. HTTPS: a second `kiosk-hub serve` on the same database with tls_cert/tls_key from a private
    CA made here; a kiosk trusts it only with sync.ca_file, and then sends its leads.
 4. A client that stops half-way is disconnected (within 3 × read_timeout_s: 4 s with 2 s).
+   A slowloris (one byte a second, over plain HTTP and over TLS) is disconnected after
+   request_timeout_s, and a hub with one worker serves another client meanwhile.
 5. PostgreSQL: two `kiosk-hub serve` instances on one database (a real server started here)
    behind a round-robin TCP balancer; two kiosks sync 300 leads each through it at once, then
    resend everything: each id stored once, byte for byte; both instances served.
@@ -37,6 +39,7 @@ import select
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import threading
@@ -211,6 +214,73 @@ def phase_slow_client(env, r):
     r.check("… nothing stored", env.hub_rows() == before)
 
 
+REQUEST_TIMEOUT_S = 3
+
+
+def slowloris(port, seconds, wrap=None):
+    """A client that sends a request one byte per second (each byte well within read_timeout_s)
+    for up to `seconds`; returns how long until the hub closed the connection (None: it never did)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if wrap:
+        s = wrap(s)
+    s.settimeout(0.2)
+    t0 = time.monotonic()
+    data = b"POST /kiosk/v1/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 1000
+    try:
+        for byte in data:
+            if time.monotonic() - t0 > seconds:
+                return None
+            readable, _, _ = select.select([s], [], [], 1.0)
+            if readable:
+                try:
+                    if not s.recv(4096):
+                        return time.monotonic() - t0
+                except (socket.timeout, ssl.SSLWantReadError):
+                    pass  # TLS: a session ticket, no application data
+            s.sendall(bytes([byte]))
+        return None
+    except (OSError, ValueError):
+        return time.monotonic() - t0
+    finally:
+        s.close()
+
+
+def phase_slowloris(env, r):
+    """A hub with one worker: a client trickling one byte a second is cut off after
+    request_timeout_s, and a second client is served meanwhile, not only after it."""
+    port = harness.free_port()
+    config = os.path.join(env.out, "hub-slowloris.toml")
+    with open(config, "w") as f:
+        f.write(f'[hub]\nlisten = "127.0.0.1:{port}"\ndatabase = "sqlite:state/hub.db"\nthreads = 1\n'
+                f"read_timeout_s = {READ_TIMEOUT_S}\nrequest_timeout_s = {REQUEST_TIMEOUT_S}\n")
+    slow_hub = env.start(config, "hub-slowloris")
+    try:
+        closed = {}
+        t = threading.Thread(target=lambda: closed.__setitem__("after", slowloris(port, 20)))
+        t.start()
+        time.sleep(0.5)  # the slowloris holds the only worker now
+        t0 = time.monotonic()
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            c.request("GET", "/healthz")
+            status = c.getresponse().status
+            c.close()
+        except (OSError, http.client.HTTPException) as e:
+            status = str(e)
+        waited = time.monotonic() - t0
+        t.join()
+        after = closed.get("after")
+        r.check(f"a slowloris (1 byte/s) is disconnected after request_timeout_s = {REQUEST_TIMEOUT_S} "
+                f"({after if after is None else round(after, 1)} s)",
+                after is not None and REQUEST_TIMEOUT_S - 0.5 < after < REQUEST_TIMEOUT_S + 2, str(after))
+        r.check(f"… and a second client is served meanwhile by the hub's only worker ({waited:.1f} s)",
+                status == 200 and waited < REQUEST_TIMEOUT_S + 2, f"{status} after {waited:.1f} s")
+    finally:
+        rc, log = slow_hub.stop()
+    r.check("… the hub logs the cut-off connection",
+            "closed: its request took longer than request_timeout_s" in log, log[-1000:])
+
+
 def phase_tls(env, r):
     """A second hub on the same database serving HTTPS itself, with a certificate from a
     private CA made here: a kiosk with that CA in sync.ca_file sends to it; without, it does not."""
@@ -231,9 +301,14 @@ def phase_tls(env, r):
     config = os.path.join(env.out, "hub-tls.toml")
     with open(config, "w") as f:
         f.write(f'[hub]\nlisten = "127.0.0.1:{port}"\ndatabase = "sqlite:state/hub.db"\n'
-                f'tls_cert = "{t}/server.pem"\ntls_key = "{t}/server.key"\n')
+                f'tls_cert = "{t}/server.pem"\ntls_key = "{t}/server.key"\nrequest_timeout_s = {REQUEST_TIMEOUT_S}\n')
     tls_hub = env.start(config, "hub-tls")
     try:
+        ctx = ssl.create_default_context(cafile=os.path.join(t, "ca.pem"))
+        after = slowloris(port, 20, wrap=lambda s: ctx.wrap_socket(s, server_hostname="127.0.0.1"))
+        r.check(f"over TLS too, a slowloris is disconnected after request_timeout_s "
+                f"({after if after is None else round(after, 1)} s)",
+                after is not None and REQUEST_TIMEOUT_S - 0.5 < after < REQUEST_TIMEOUT_S + 2, str(after))
         p, _ = env.run(env.hub, "add-kiosk", "kiosk-tls", "--config", config)
         r.check("add-kiosk on a TLS hub prints an https:// endpoint",
                 f'endpoint = "https://127.0.0.1:{port}/kiosk/v1/leads"' in p.stdout, p.stdout)
@@ -479,6 +554,7 @@ def main():
                 'kiosk_hub_kiosk_last_seen_age_seconds{kiosk="kiosk-a"}' in metrics and
                 not any(x in metrics for cr in creds.values() for x in (cr["token"], cr["secret"])), metrics[:1500])
         phase_slow_client(env, r)
+        phase_slowloris(env, r)
         phase_tls(env, r)
         phase_postgres(env, r)
     finally:
