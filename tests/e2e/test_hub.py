@@ -53,7 +53,7 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness  # noqa: E402
-from hub_support import RoundRobin, start_postgres  # noqa: E402
+from hub_support import RoundRobin, make_private_ca, start_postgres  # noqa: E402
 
 MAX_BODY_KIB = 512
 READ_TIMEOUT_S = 2
@@ -288,18 +288,7 @@ def phase_tls(env, r):
     """A second hub on the same database serving HTTPS itself, with a certificate from a
     private CA made here: a kiosk with that CA in sync.ca_file sends to it; without, it does not."""
     t = os.path.join(env.out, "tls")
-    os.makedirs(t, exist_ok=True)
-
-    def ossl(*a):
-        subprocess.run(["openssl", *a], cwd=t, check=True, capture_output=True)
-
-    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-         "-subj", "/CN=kiosk-hub e2e test CA")
-    ossl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
-    with open(os.path.join(t, "ext.cnf"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
-    ossl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-         "server.pem", "-days", "2", "-extfile", "ext.cnf")
+    make_private_ca(t)
     port = harness.free_port()
     config = os.path.join(env.out, "hub-tls.toml")
     with open(config, "w") as f:

@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """Two stands sync into a real kiosk-hub through a network that fails: the real `kiosk-hub
-serve` (SQLite) behind a fault proxy (tests/support/hub_support.py: FaultProxy, seeded) that
-drops connections before forwarding a request, drops them after forwarding it but before
-the answer (the hub stored the leads, the kiosk never hears so), and answers 503 itself.
+serve` (SQLite, HTTPS with a certificate from a private CA made here) behind a fault proxy
+(tests/support/hub_support.py: FaultProxy, seeded, HTTPS on both sides) that drops
+connections before forwarding a request, drops them after forwarding it but before the
+answer (the hub stored the leads, the kiosk never hears so), and answers 503 itself.
 
-1. `kiosk-hub add-kiosk` for two kiosks, whose endpoint is the proxy; each gets
+1. `kiosk-hub add-kiosk` for two kiosks, whose endpoint is the proxy (https://, the CA in
+   sync.ca_file); each gets
    `kiosk leads generate` leads (batch size 10, so that there are many requests).
 2. Both real kiosks run at once under one Xvfb (`--script -`), and visitors sign up on each
    through the on-screen keyboard (umlauts, ß, accents, an apostrophe); the kiosks' own
    background sync sends everything through the proxy while the screens are used.
 3. The end: every kiosk's leads.db has every lead synced, and `kiosk status` says so; the
    hub holds exactly the kiosks' lead ids, one payload each, byte-identical to the kiosks';
-   no conflicts, no rejections; each kind of fault happened.
+   no conflicts, no rejections; the hub answered every request that reached it with 200 (none
+   refused as a replayed webhook-id); each kind of fault happened.
 
 Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
 """
@@ -31,7 +34,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "support"))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness  # noqa: E402
-from hub_support import FaultProxy  # noqa: E402
+from hub_support import FaultProxy, make_private_ca  # noqa: E402
 from test_hub import HubProcess  # noqa: E402
 from test_signup import Driver, fill_form  # noqa: E402
 
@@ -59,15 +62,16 @@ def kiosk_rows(data_dir):
 class Stand:
     """One kiosk: its credentials from add-kiosk (endpoint: the proxy), its data folder."""
 
-    def __init__(self, out, hub, hub_config, kiosk, name, proxy_port, log):
+    def __init__(self, out, hub, hub_config, kiosk, name, proxy_port, ca, log):
         self.name, self.kiosk, self.out, self.log = name, kiosk, out, log
         self.data = os.path.join(out, f"data-{name}")
         p = self.run(hub, "add-kiosk", name, "--config", hub_config, "--endpoint",
-                     f"http://127.0.0.1:{proxy_port}/kiosk/v1/leads")
+                     f"https://127.0.0.1:{proxy_port}/kiosk/v1/leads")
         self.added = p.returncode == 0 and "[sync]" in p.stdout
         self.config = os.path.join(out, f"{name}.toml")
         with open(self.config, "w") as f:
-            f.write(p.stdout + "batch_size = 10\ntimeout_s = 5\nbackoff_base_s = 0.05\nbackoff_cap_s = 0.3\n")
+            f.write(p.stdout + f'batch_size = 10\ntimeout_s = 5\nbackoff_base_s = 0.05\nbackoff_cap_s = 0.3\n'
+                    f'ca_file = "{ca}"\n')
         self.ui = None
 
     def run(self, binary, *argv, timeout=120):
@@ -107,10 +111,12 @@ def main():
 
     hub_config = os.path.join(out, "hub.toml")
     hub_port = harness.free_port()
+    tls = make_private_ca(os.path.join(out, "tls"))
     with open(hub_config, "w") as f:
-        f.write(f'[hub]\nlisten = "127.0.0.1:{hub_port}"\ndatabase = "sqlite:state/hub.db"\nthreads = 4\n')
-    proxy = FaultProxy(hub_port, SEED)
-    stands = [Stand(out, hub_bin, hub_config, kiosk, name, proxy.port, log) for name in VISITORS]
+        f.write(f'[hub]\nlisten = "127.0.0.1:{hub_port}"\ndatabase = "sqlite:state/hub.db"\nthreads = 4\n'
+                f'tls_cert = "{tls[1]}"\ntls_key = "{tls[2]}"\n')
+    proxy = FaultProxy(hub_port, SEED, tls=tls)
+    stands = [Stand(out, hub_bin, hub_config, kiosk, name, proxy.port, tls[0], log) for name in VISITORS]
     r.check("add-kiosk for both kiosks, endpoint the fault proxy", all(s.added for s in stands))
     for n, s in enumerate(stands):
         p = s.run(kiosk, "leads", "generate", "--count", str(GENERATED), "--seed", str(SEED + n), "--config",
@@ -161,6 +167,13 @@ def main():
         rc, hub_log = hub.stop()
         proxy.close()
     r.check("kiosk-hub stops with exit 0", rc == 0, f"exit {rc}")
+    # The faults are the network's: the hub itself refuses nothing. A kiosk that resent a
+    # request with its webhook-id (libcurl does so by itself on a kept-alive connection that
+    # closed before the answer) would be refused as a replay (409), and its upload would stop.
+    statuses = re.findall(r"^(?:POST|GET) \S+ (\d{3}) ", hub_log, re.M)
+    refused = [x for x in statuses if x != "200"]
+    r.check(f"the hub answered all {len(statuses)} requests that reached it with 200 (no replay refused)",
+            statuses and not refused, f"refused: {sorted(set(refused))}, {len(refused)} times")
 
     p = stands[0].run(hub_bin, "leads", "--format", "jsonl", "--config", hub_config)
     lines = p.stdout.splitlines()
