@@ -76,8 +76,10 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({';', ',', '\t'}))
         ->capture_default_str();
     std::string from;
-    auto* migrateCmd = withConfig(app.add_subcommand("migrate", "Copy another hub's database into the one of --config"));
-    migrateCmd->add_option("--from", from, "the database to copy: sqlite:PATH (e.g. sqlite:/var/lib/stand-kiosk-hub/hub.db)")
+    auto* migrateCmd =
+        withConfig(app.add_subcommand("migrate", "Copy another hub's database into the one of --config"));
+    migrateCmd
+        ->add_option("--from", from, "the database to copy: sqlite:PATH (e.g. sqlite:/var/lib/stand-kiosk-hub/hub.db)")
         ->required();
     CLI11_PARSE(app, argc, argv);
 

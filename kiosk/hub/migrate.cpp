@@ -12,17 +12,33 @@ const std::vector<TableSpec>& migratedTables() {
     static const std::vector<TableSpec> tables = {
         // A revocation must survive a second run after the kiosk was revoked in the source.
         {"kiosks",
-         {{"id", T::Text}, {"token_hash", T::Text}, {"secret", T::Text}, {"revoked", T::Boolean}, {"created_ms", T::Integer}},
+         {{"id", T::Text},
+          {"token_hash", T::Text},
+          {"secret", T::Text},
+          {"revoked", T::Boolean},
+          {"created_ms", T::Integer}},
          "ON CONFLICT(id) DO UPDATE SET revoked = excluded.revoked WHERE excluded.revoked AND NOT kiosks.revoked"},
         {"leads",
-         {{"id", T::Text}, {"kiosk_id", T::Text}, {"payload", T::Bytes}, {"payload_sha256", T::Text},
+         {{"id", T::Text},
+          {"kiosk_id", T::Text},
+          {"payload", T::Bytes},
+          {"payload_sha256", T::Text},
           {"received_ms", T::Integer}}},
         {"conflicts",
-         {{"id", T::Text}, {"kiosk_id", T::Text}, {"payload", T::Bytes}, {"payload_sha256", T::Text},
-          {"first_ms", T::Integer}, {"last_ms", T::Integer}, {"times", T::Integer}}},
+         {{"id", T::Text},
+          {"kiosk_id", T::Text},
+          {"payload", T::Bytes},
+          {"payload_sha256", T::Text},
+          {"first_ms", T::Integer},
+          {"last_ms", T::Integer},
+          {"times", T::Integer}}},
         {"rejected",
-         {{"kiosk_id", T::Text}, {"lead_id", T::Text}, {"reason", T::Text}, {"first_ms", T::Integer},
-          {"last_ms", T::Integer}, {"times", T::Integer}}},
+         {{"kiosk_id", T::Text},
+          {"lead_id", T::Text},
+          {"reason", T::Text},
+          {"first_ms", T::Integer},
+          {"last_ms", T::Integer},
+          {"times", T::Integer}}},
         // The last 10 minutes of webhook ids: a replay right after the move is still refused.
         {"webhook_ids", {{"kiosk_id", T::Text}, {"msg_id", T::Text}, {"seen_s", T::Integer}}},
     };
@@ -31,7 +47,8 @@ const std::vector<TableSpec>& migratedTables() {
 
 std::string columnList(const TableSpec& table) {
     std::string out;
-    for (const auto& c : table.columns) out += (out.empty() ? "" : ", ") + std::string(c.name);
+    for (const auto& c : table.columns)
+        out += (out.empty() ? "" : ", ") + std::string(c.name);
     return out;
 }
 

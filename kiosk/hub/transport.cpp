@@ -51,9 +51,7 @@ public:
         return more;
     }
 
-    bool is_readable() const override {
-        return m_pos < m_len || (m_ssl && SSL_pending(m_ssl) > 0) || wait(POLLIN);
-    }
+    bool is_readable() const override { return m_pos < m_len || (m_ssl && SSL_pending(m_ssl) > 0) || wait(POLLIN); }
     bool is_writable() const override { return wait(POLLOUT); }
 
     ssize_t read(char* ptr, size_t size) override {
@@ -129,7 +127,8 @@ private:
             if (n > 0) return n;
             const int e = SSL_get_error(m_ssl, n);
             if (e == SSL_ERROR_ZERO_RETURN) return 0;
-            const bool again = (e == SSL_ERROR_WANT_READ && wait(POLLIN)) || (e == SSL_ERROR_WANT_WRITE && wait(POLLOUT));
+            const bool again =
+                (e == SSL_ERROR_WANT_READ && wait(POLLIN)) || (e == SSL_ERROR_WANT_WRITE && wait(POLLOUT));
             if (!again) return -1;
         }
     }
@@ -141,7 +140,8 @@ private:
         if ((remote ? ::getpeername(m_fd, sa, &len) : ::getsockname(m_fd, sa, &len)) != 0) return;
         std::array<char, NI_MAXHOST> host{};
         std::array<char, NI_MAXSERV> serv{};
-        if (::getnameinfo(sa, len, host.data(), host.size(), serv.data(), serv.size(), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        if (::getnameinfo(sa, len, host.data(), host.size(), serv.data(), serv.size(),
+                          NI_NUMERICHOST | NI_NUMERICSERV) != 0)
             return;
         ip = host.data();
         port = std::atoi(serv.data());

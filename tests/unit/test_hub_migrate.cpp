@@ -52,7 +52,8 @@ void fill(Storage& s) {
                                        {uuid(3), " {\"spaces\" : 1 } "}};
     REQUIRE(s.storeLeads("k1", first, 1000, out));
     std::vector<IncomingLead> second;
-    for (int i = 0; i < 1500; ++i) second.push_back({uuid(1000 + (i * 7919) % 1500), "{\"n\":" + std::to_string(i) + "}"});
+    for (int i = 0; i < 1500; ++i)
+        second.push_back({uuid(1000 + (i * 7919) % 1500), "{\"n\":" + std::to_string(i) + "}"});
     REQUIRE(s.storeLeads("k2", second, 2000, out));
     REQUIRE(s.storeLeads("k2", {{uuid(1), "{\"other\":\"bytes\"}"}}, 3000, out));
     REQUIRE(s.storeLeads("k2", {{uuid(1), "{\"other\":\"bytes\"}"}}, 4000, out));
@@ -79,7 +80,8 @@ std::map<std::string, long long> copyOk(Storage& from, Storage& to) {
     REQUIRE(r);
     REQUIRE(copies.size() == migratedTables().size());
     std::map<std::string, long long> changed;
-    for (const auto& c : copies) changed[c.table] = c.changed;
+    for (const auto& c : copies)
+        changed[c.table] = c.changed;
     return changed;
 }
 
@@ -177,7 +179,8 @@ TEST_CASE("hub migrate: every table of the schema is in the list it copies") {
     RawDb raw(dir / "hub.db");
     std::vector<std::string> tables = raw.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     std::vector<std::string> listed;
-    for (const auto& t : migratedTables()) listed.push_back(t.name);
+    for (const auto& t : migratedTables())
+        listed.push_back(t.name);
     std::sort(listed.begin(), listed.end());
     // A table added to the schema but not to migratedTables() (kiosk/hub/migrate.cpp) would be lost in a move.
     CHECK(tables == listed);
@@ -202,6 +205,8 @@ TEST_CASE("hub migrate: the command refuses a missing file and the config's own 
     errors.str("");
     CHECK(migrateCommand("sqlite:" + (dir / "old.db").string(), config, *target, report, errors) == 0);
     INFO(report.str() << errors.str());
-    CHECK(kiosk::test::contains(report.str(), "leads             1503 rows,      1503 copied,         0 there already"));
-    CHECK(kiosk::test::contains(report.str(), "Done: it now holds 3 kiosks, 1503 leads, 1 conflicts and 2 rejections."));
+    CHECK(
+        kiosk::test::contains(report.str(), "leads             1503 rows,      1503 copied,         0 there already"));
+    CHECK(
+        kiosk::test::contains(report.str(), "Done: it now holds 3 kiosks, 1503 leads, 1 conflicts and 2 rejections."));
 }
