@@ -10,6 +10,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -186,6 +188,10 @@ bool HubHttpServer::useTls(const std::string& certChainFile, const std::string& 
 bool HubHttpServer::process_and_close_socket(socket_t sock) {
     // httplib hands the socket over blocking; here every wait is a poll with its own bound.
     ::fcntl(sock, F_SETFL, ::fcntl(sock, F_GETFL) | O_NONBLOCK);
+    // httplib writes an answer's head and body separately: without this, Nagle holds the body
+    // back until the client acknowledges the head, which it delays (40 ms a request).
+    const int one = 1;
+    ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     Connection c(sock, m_io);
     std::unique_ptr<SSL, SslFree> ssl;
     bool ok = true;
