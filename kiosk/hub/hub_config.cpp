@@ -67,6 +67,7 @@ HubConfigLoad loadHubConfig(const fs::path& path) {
         c.threads = static_cast<int>(h.number("threads", c.threads, 1, 256));
         c.readTimeoutS = h.number("read_timeout_s", c.readTimeoutS, 1, 300);
         c.silentAfterS = h.number("silent_after_s", c.silentAfterS, 1, 86400);
+        c.requestTimeoutS = h.number("request_timeout_s", c.requestTimeoutS, 1, 3600);
         c.tlsCert = h.str("tls_cert", false, 1000);
         c.tlsKey = h.str("tls_key", false, 1000);
         if (c.tlsCert.empty() != c.tlsKey.empty())

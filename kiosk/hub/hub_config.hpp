@@ -18,6 +18,7 @@ struct HubConfig {
     int threads = 8;                 ///< request workers
     double readTimeoutS = 10;        ///< one read on a connection may wait this long
     double silentAfterS = 300;       ///< `kiosks` flags a kiosk SILENT when not heard from for longer
+    double requestTimeoutS = 30;     ///< a whole request, first byte to answer sent, may take this long
 
     bool tls() const { return !tlsCert.empty(); }
 };

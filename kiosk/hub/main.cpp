@@ -1,10 +1,11 @@
 // kiosk-hub: the organiser's end of the kiosks' sync (docs/hub.md). Commands: serve,
-// add-kiosk, revoke-kiosk, kiosks, leads; each reads --config hub.toml first and stops
+// add-kiosk, revoke-kiosk, kiosks, leads, migrate; each reads --config hub.toml first and stops
 // when it has an error (fail closed: no server, no database, on a config it cannot trust).
 #include "credentials.hpp"
 #include "lead_output.hpp"
 #include "hub_config.hpp"
 #include "kiosk_list.hpp"
+#include "migrate.hpp"
 #include "server.hpp"
 #include "storage.hpp"
 #include "core/leads/lead.hpp"
@@ -75,6 +76,12 @@ int main(int argc, char** argv) {
     leadsCmd->add_option("--delimiter", delimiter, "CSV delimiter (; for German Excel)")
         ->check(CLI::IsMember({';', ',', '\t'}))
         ->capture_default_str();
+    std::string from;
+    auto* migrateCmd =
+        withConfig(app.add_subcommand("migrate", "Copy another hub's database into the one of --config"));
+    migrateCmd
+        ->add_option("--from", from, "the database to copy: sqlite:PATH (e.g. sqlite:/var/lib/stand-kiosk-hub/hub.db)")
+        ->required();
     CLI11_PARSE(app, argc, argv);
 
     HubConfig config;
@@ -82,6 +89,7 @@ int main(int argc, char** argv) {
     if (!storage) return 2;
 
     if (*serveCmd) return serve(config, *storage, std::cerr);
+    if (*migrateCmd) return migrateCommand(from, config, *storage, std::cout, std::cerr);
     if (*addCmd) {
         if (!validKioskId(kioskId)) {
             std::cerr << "kiosk-hub: '" << kioskId << "' cannot be a kiosk id — use 1 to 64 letters, digits, '.', '_', '-'\n";

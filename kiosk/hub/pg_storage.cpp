@@ -1,5 +1,6 @@
 #include "pg_storage.hpp"
 
+#include "migrate.hpp"
 #include "core/leads/lead.hpp"
 
 #include <pqxx/pqxx>
@@ -400,6 +401,101 @@ StorageResult PgStorage::ping() {
         auto& c = pc.c;
         pqxx::work w(c);
         w.exec1("SELECT 1");
+    });
+}
+
+namespace {
+/// One column of `rows` as a PostgreSQL text[] literal (NULL unquoted; bytes as hex, for decode()).
+std::string columnArray(const std::vector<Row>& rows, size_t col, bool bytes) {
+    std::string out = "{";
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (i) out += ',';
+        const auto& v = rows[i][col];
+        if (!v) {
+            out += "NULL";
+            continue;
+        }
+        out += '"';
+        for (char ch : bytes ? hex(*v) : *v) {
+            if (ch == '"' || ch == '\\') out += '\\';
+            out += ch;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+/// How a column is read for a Row (see Row: booleans as 0/1, numbers as text).
+std::string selectExpr(const Column& c) {
+    const std::string n = c.name;
+    switch (c.type) {
+    case ColumnType::Boolean: return n + "::int::text";
+    case ColumnType::Bytes: return n;
+    default: return n + "::text";
+    }
+}
+
+/// The text[] element cast back to the column's type.
+std::string insertExpr(const Column& c) {
+    const std::string n = std::string("u.") + c.name;
+    switch (c.type) {
+    case ColumnType::Integer: return n + "::bigint";
+    case ColumnType::Boolean: return n + "::int::boolean";
+    case ColumnType::Real: return n + "::double precision";
+    case ColumnType::Bytes: return "decode(" + n + ", 'hex')";
+    default: return n;
+    }
+}
+} // namespace
+
+StorageResult PgStorage::exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) {
+    return run("cannot read a table", [&](PgConnection& pc) {
+        pqxx::work w(pc.c);
+        std::string sql = "SELECT ";
+        for (size_t i = 0; i < table.columns.size(); ++i) sql += (i ? ", " : "") + selectExpr(table.columns[i]);
+        // Only leads keep their arrival order (seq); the other tables have none to keep.
+        sql += std::string(" FROM ") + table.name + (std::string(table.name) == "leads" ? " ORDER BY seq" : "");
+        pqxx::stateless_cursor<pqxx::cursor_base::read_only, pqxx::cursor_base::owned> cur(w, sql, "rows", false);
+        Row row(table.columns.size());
+        for (size_t at = 0;; at += 1000) {
+            const pqxx::result rows = cur.retrieve(static_cast<pqxx::result::difference_type>(at),
+                                                   static_cast<pqxx::result::difference_type>(at + 1000));
+            for (const auto& r : rows) {
+                for (size_t i = 0; i < row.size(); ++i) {
+                    const auto f = r[static_cast<pqxx::row::size_type>(i)];
+                    if (f.is_null()) row[i].reset();
+                    else row[i] = table.columns[i].type == ColumnType::Bytes ? bytes(f) : f.as<std::string>();
+                }
+                each(row);
+            }
+            if (rows.size() < 1000) break;
+        }
+    });
+}
+
+StorageResult PgStorage::importRows(const TableSpec& table, const std::vector<Row>& rows, long long& changed) {
+    changed = 0;
+    if (rows.empty()) return {};
+    // All rows in one statement: each column a text[] parameter, unnested in order (so that
+    // the leads' seq follows their order in the source).
+    std::vector<std::string> arrays;
+    std::string names, params, exprs;
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+        const Column& c = table.columns[i];
+        arrays.push_back(columnArray(rows, i, c.type == ColumnType::Bytes));
+        const std::string sep = i ? ", " : "";
+        names += sep + c.name;
+        params += sep + "$" + std::to_string(i + 1) + "::text[]";
+        exprs += sep + insertExpr(c);
+    }
+    const std::string sql = std::string("INSERT INTO ") + table.name + "(" + names + ") SELECT " + exprs +
+                            " FROM unnest(" + params + ") WITH ORDINALITY AS u(" + names + ", n) ORDER BY u.n " +
+                            (*table.onConflict ? table.onConflict : "ON CONFLICT DO NOTHING");
+    return run("cannot copy into a table", [&](PgConnection& pc) {
+        pqxx::work w(pc.c);
+        const pqxx::result r = w.exec_params(sql, pqxx::prepare::make_dynamic_params(arrays));
+        w.commit();
+        changed = static_cast<long long>(r.affected_rows());
     });
 }
 

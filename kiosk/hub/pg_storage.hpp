@@ -40,6 +40,8 @@ public:
     StorageResult forEachLead(const std::function<void(const StoredLead&)>& each) override;
     StorageResult counts(HubCounts& out) override;
     StorageResult ping() override;
+    StorageResult exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) override;
+    StorageResult importRows(const TableSpec& table, const std::vector<Row>& rows, long long& changed) override;
 
     int schemaVersion();
 

@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include "transport.hpp"
 #include "upload.hpp"
 
 #include <httplib.h>
@@ -90,18 +91,18 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
     };
 
     Metrics metrics;
-    std::unique_ptr<httplib::Server> server;
-    if (config.tls()) server = std::make_unique<httplib::SSLServer>(config.tlsCert.c_str(), config.tlsKey.c_str());
-    else server = std::make_unique<httplib::Server>();
-    if (!server->is_valid()) {
+    const auto timeout = std::chrono::milliseconds(static_cast<long>(config.readTimeoutS * 1000));
+    auto server = std::make_unique<HubHttpServer>(
+        timeout, std::chrono::milliseconds(static_cast<long>(config.requestTimeoutS * 1000)));
+    if (config.tls() && !server->useTls(config.tlsCert, config.tlsKey)) {
         logLine("kiosk-hub: tls_cert / tls_key cannot be used (not a PEM certificate and its key?)");
         return 1;
     }
+    server->onDeadline = [&](const std::string& from) {
+        logLine("connection from=" + from + " closed: its request took longer than request_timeout_s");
+    };
     const size_t threads = static_cast<size_t>(config.threads);
     server->new_task_queue = [threads] { return new BoundedPool(threads, threads * 4); };
-    const auto timeout = std::chrono::milliseconds(static_cast<long>(config.readTimeoutS * 1000));
-    server->set_read_timeout(timeout);
-    server->set_write_timeout(timeout);
     server->set_keep_alive_timeout(static_cast<time_t>(config.readTimeoutS));
     server->set_payload_max_length(static_cast<size_t>(config.maxBodyKib) * 1024);
 

@@ -1,5 +1,6 @@
 #include "sqlite_storage.hpp"
 
+#include "migrate.hpp"
 #include "core/leads/lead.hpp"
 
 #include <sqlite3.h>
@@ -30,6 +31,15 @@ public:
     }
     Stmt& bind(int i, std::int64_t v) {
         sqlite3_bind_int64(m_st, i, v);
+        return *this;
+    }
+    /// A value of `kiosk-hub migrate` (text form, see Row) bound as its column's type.
+    Stmt& value(int i, ColumnType type, const std::optional<std::string>& v) {
+        if (!v) sqlite3_bind_null(m_st, i);
+        else if (type == ColumnType::Bytes) blob(i, *v);
+        else if (type == ColumnType::Integer || type == ColumnType::Boolean) bind(i, std::int64_t(std::stoll(*v)));
+        else if (type == ColumnType::Real) sqlite3_bind_double(m_st, i, std::stod(*v));
+        else bind(i, *v);
         return *this;
     }
     /// SQLITE_ROW, SQLITE_DONE or an error code.
@@ -411,6 +421,53 @@ StorageResult SqliteStorage::ping() {
     std::lock_guard lock(m_mutex);
     Stmt st(m_db, "SELECT count(*) FROM kiosks");
     if (!st.ok() || st.step() != SQLITE_ROW) return fail("the database does not answer");
+    return {};
+}
+
+StorageResult SqliteStorage::exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) {
+    std::lock_guard lock(m_mutex);
+    const std::string sql = "SELECT " + columnList(table) + " FROM " + table.name + " ORDER BY rowid";
+    Stmt st(m_db, sql.c_str());
+    if (!st.ok()) return fail(std::string("cannot read the table ") + table.name);
+    Row row(table.columns.size());
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+        for (size_t i = 0; i < row.size(); ++i) {
+            const int col = static_cast<int>(i);
+            row[i] = st.null(col) ? std::nullopt : std::optional<std::string>(st.text(col));
+        }
+        each(row);
+    }
+    return rc == SQLITE_DONE ? StorageResult{} : fail(std::string("cannot read the table ") + table.name);
+}
+
+StorageResult SqliteStorage::importRows(const TableSpec& table, const std::vector<Row>& rows, long long& changed) {
+    std::lock_guard lock(m_mutex);
+    changed = 0;
+    std::string marks;
+    for (size_t i = 0; i < table.columns.size(); ++i) marks += i ? ", ?" : "?";
+    const std::string sql = std::string("INSERT INTO ") + table.name + "(" + columnList(table) + ") VALUES(" + marks +
+                            ") " + (*table.onConflict ? table.onConflict : "ON CONFLICT DO NOTHING");
+    Stmt insert(m_db, sql.c_str());
+    const std::string what = std::string("cannot copy into the table ") + table.name;
+    if (!insert.ok()) return fail(what);
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, what + ": " + r.error};
+    for (const auto& row : rows) {
+        insert.reset();
+        for (size_t i = 0; i < row.size(); ++i) insert.value(static_cast<int>(i) + 1, table.columns[i].type, row[i]);
+        if (insert.step() != SQLITE_DONE) {
+            StorageResult r = fail(what);
+            exec("ROLLBACK");
+            changed = 0;
+            return r;
+        }
+        changed += sqlite3_changes(m_db);
+    }
+    if (auto r = exec("COMMIT"); !r) {
+        exec("ROLLBACK");
+        changed = 0;
+        return {false, what + ": " + r.error};
+    }
     return {};
 }
 

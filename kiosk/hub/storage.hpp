@@ -68,6 +68,22 @@ struct HubCounts {
     long long leads = 0, conflicts = 0, rejected = 0, kiosks = 0;
 };
 
+/// How `kiosk-hub migrate` moves a column's values (Row holds them as text: Integer in
+/// decimal, Boolean as 0 or 1, Real as written, Text and Bytes as they are).
+enum class ColumnType { Text, Integer, Boolean, Real, Bytes };
+struct Column {
+    const char* name;
+    ColumnType type;
+};
+/// A table `kiosk-hub migrate` copies, the same in every backend (migrate.cpp lists them).
+struct TableSpec {
+    const char* name;
+    std::vector<Column> columns;
+    /// What an insert does with a row whose key is there already; empty: ON CONFLICT DO NOTHING.
+    const char* onConflict = "";
+};
+using Row = std::vector<std::optional<std::string>>; ///< one value per column, nullopt: NULL
+
 class Storage {
 public:
     virtual ~Storage() = default;
@@ -108,6 +124,13 @@ public:
     virtual StorageResult counts(HubCounts& out) = 0;
     /// A cheap query: the database is reachable and answers.
     virtual StorageResult ping() = 0;
+
+    /// For `kiosk-hub migrate`: every row of `table`, in the order they arrived where the
+    /// backend keeps one (leads), with the columns of the spec.
+    virtual StorageResult exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) = 0;
+    /// Inserts `rows` in one transaction; a row whose key is there already is handled by the
+    /// spec's onConflict (by default left alone). `changed` counts the rows inserted or updated.
+    virtual StorageResult importRows(const TableSpec& table, const std::vector<Row>& rows, long long& changed) = 0;
 };
 
 /// Opens (creates, migrates) the database named by hub.toml's `database` value.

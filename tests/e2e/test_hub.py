@@ -15,9 +15,14 @@ the kiosk allows http only to a loopback address).
 3. HTTPS: a second `kiosk-hub serve` on the same database with tls_cert/tls_key from a private
    CA made here; a kiosk trusts it only with sync.ca_file, and then sends its leads.
 4. A client that stops half-way is disconnected (within 3 × read_timeout_s: 4 s with 2 s).
+   A slowloris (one byte a second, over plain HTTP and over TLS) is disconnected after
+   request_timeout_s, and a hub with one worker serves another client meanwhile.
 5. PostgreSQL: two `kiosk-hub serve` instances on one database (a real server started here)
    behind a round-robin TCP balancer; two kiosks sync 300 leads each through it at once, then
    resend everything: each id stored once, byte for byte; both instances served.
+   kiosk-hub migrate copies the SQLite hub into a second, empty PostgreSQL database: the
+   same leads byte for byte and in order, the same kiosks, whose credentials work there; a
+   second run copies nothing.
 6. GET /healthz, GET /metrics; no token or secret in the hub's log; `kiosk-hub kiosks` lists them;
    a config with a typo does not start the hub; SIGTERM stops it with exit 0.
 
@@ -37,6 +42,7 @@ import select
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import threading
@@ -47,7 +53,7 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness  # noqa: E402
-from hub_support import RoundRobin, start_postgres  # noqa: E402
+from hub_support import RoundRobin, make_private_ca, start_postgres  # noqa: E402
 
 MAX_BODY_KIB = 512
 READ_TIMEOUT_S = 2
@@ -95,12 +101,12 @@ class Env:
         finally:
             db.close()
 
-    def post(self, body, token, secret, msg_id=None, ts=None, path="/kiosk/v1/leads"):
+    def post(self, body, token, secret, msg_id=None, ts=None, path="/kiosk/v1/leads", port=None):
         msg_id = msg_id or str(uuid.uuid4())
         ts = int(time.time()) if ts is None else ts
         h = {"Content-Type": "application/json", "Authorization": f"Bearer {token}", "webhook-id": msg_id,
              "webhook-timestamp": str(ts), "webhook-signature": sign(secret, msg_id, ts, body)}
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=30)
         try:
             c.request("POST", path, body=body, headers=h)
             resp = c.getresponse()
@@ -211,29 +217,90 @@ def phase_slow_client(env, r):
     r.check("… nothing stored", env.hub_rows() == before)
 
 
+REQUEST_TIMEOUT_S = 3
+
+
+def slowloris(port, seconds, wrap=None):
+    """A client that sends a request one byte per second (each byte well within read_timeout_s)
+    for up to `seconds`; returns how long until the hub closed the connection (None: it never did)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if wrap:
+        s = wrap(s)
+    s.settimeout(0.2)
+    t0 = time.monotonic()
+    data = b"POST /kiosk/v1/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 1000
+    try:
+        for byte in data:
+            if time.monotonic() - t0 > seconds:
+                return None
+            readable, _, _ = select.select([s], [], [], 1.0)
+            if readable:
+                try:
+                    if not s.recv(4096):
+                        return time.monotonic() - t0
+                except (socket.timeout, ssl.SSLWantReadError):
+                    pass  # TLS: a session ticket, no application data
+            s.sendall(bytes([byte]))
+        return None
+    except (OSError, ValueError):
+        return time.monotonic() - t0
+    finally:
+        s.close()
+
+
+def phase_slowloris(env, r):
+    """A hub with one worker: a client trickling one byte a second is cut off after
+    request_timeout_s, and a second client is served meanwhile, not only after it."""
+    port = harness.free_port()
+    config = os.path.join(env.out, "hub-slowloris.toml")
+    with open(config, "w") as f:
+        f.write(f'[hub]\nlisten = "127.0.0.1:{port}"\ndatabase = "sqlite:state/hub.db"\nthreads = 1\n'
+                f"read_timeout_s = {READ_TIMEOUT_S}\nrequest_timeout_s = {REQUEST_TIMEOUT_S}\n")
+    slow_hub = env.start(config, "hub-slowloris")
+    try:
+        closed = {}
+        t = threading.Thread(target=lambda: closed.__setitem__("after", slowloris(port, 20)))
+        t.start()
+        time.sleep(0.5)  # the slowloris holds the only worker now
+        t0 = time.monotonic()
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            c.request("GET", "/healthz")
+            status = c.getresponse().status
+            c.close()
+        except (OSError, http.client.HTTPException) as e:
+            status = str(e)
+        waited = time.monotonic() - t0
+        t.join()
+        after = closed.get("after")
+        r.check(f"a slowloris (1 byte/s) is disconnected after request_timeout_s = {REQUEST_TIMEOUT_S} "
+                f"({after if after is None else round(after, 1)} s)",
+                after is not None and REQUEST_TIMEOUT_S - 0.5 < after < REQUEST_TIMEOUT_S + 2, str(after))
+        r.check(f"… and a second client is served meanwhile by the hub's only worker ({waited:.1f} s)",
+                status == 200 and waited < REQUEST_TIMEOUT_S + 2, f"{status} after {waited:.1f} s")
+    finally:
+        rc, log = slow_hub.stop()
+    r.check("… the hub logs the cut-off connection",
+            "closed: its request took longer than request_timeout_s" in log, log[-1000:])
+
+
 def phase_tls(env, r):
     """A second hub on the same database serving HTTPS itself, with a certificate from a
     private CA made here: a kiosk with that CA in sync.ca_file sends to it; without, it does not."""
     t = os.path.join(env.out, "tls")
-    os.makedirs(t, exist_ok=True)
-
-    def ossl(*a):
-        subprocess.run(["openssl", *a], cwd=t, check=True, capture_output=True)
-
-    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-         "-subj", "/CN=kiosk-hub e2e test CA")
-    ossl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
-    with open(os.path.join(t, "ext.cnf"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
-    ossl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-         "server.pem", "-days", "2", "-extfile", "ext.cnf")
+    make_private_ca(t)
     port = harness.free_port()
     config = os.path.join(env.out, "hub-tls.toml")
     with open(config, "w") as f:
         f.write(f'[hub]\nlisten = "127.0.0.1:{port}"\ndatabase = "sqlite:state/hub.db"\n'
-                f'tls_cert = "{t}/server.pem"\ntls_key = "{t}/server.key"\n')
+                f'tls_cert = "{t}/server.pem"\ntls_key = "{t}/server.key"\nrequest_timeout_s = {REQUEST_TIMEOUT_S}\n')
     tls_hub = env.start(config, "hub-tls")
     try:
+        ctx = ssl.create_default_context(cafile=os.path.join(t, "ca.pem"))
+        after = slowloris(port, 20, wrap=lambda s: ctx.wrap_socket(s, server_hostname="127.0.0.1"))
+        r.check(f"over TLS too, a slowloris is disconnected after request_timeout_s "
+                f"({after if after is None else round(after, 1)} s)",
+                after is not None and REQUEST_TIMEOUT_S - 0.5 < after < REQUEST_TIMEOUT_S + 2, str(after))
         p, _ = env.run(env.hub, "add-kiosk", "kiosk-tls", "--config", config)
         r.check("add-kiosk on a TLS hub prints an https:// endpoint",
                 f'endpoint = "https://127.0.0.1:{port}/kiosk/v1/leads"' in p.stdout, p.stdout)
@@ -323,11 +390,48 @@ def phase_postgres(env, r):
         r.check("postgres: everything resent at once through both instances: duplicates, still 600 rows",
                 ok and len(p.stdout.splitlines()) == 600, f"{len(p.stdout.splitlines())} rows")
         lb.close()
+        phase_migrate(env, r, url)
     finally:
         for h in hubs:
             rc, _ = h.stop()
             r.check("postgres: a hub instance stops with exit 0", rc == 0, f"exit {rc}")
         stop_pg()
+
+
+def phase_migrate(env, r, url):
+    """kiosk-hub migrate copies the SQLite hub into an empty PostgreSQL database: the same leads
+    byte for byte in the same order, the same kiosks, whose credentials work there; a second
+    run copies nothing."""
+    pg_dir = os.path.join(env.out, "pg")
+    subprocess.run(["psql", "-h", pg_dir, "-U", "postgres", "-q", "-c", "CREATE DATABASE moved"], check=True,
+                   capture_output=True)
+    port = harness.free_port()
+    config = os.path.join(env.out, "hub-moved.toml")
+    with open(config, "w") as f:
+        f.write(f'[hub]\nlisten = "127.0.0.1:{port}"\ndatabase = "{url.replace("/hub?", "/moved?")}"\n')
+    p, dt = env.run(env.hub, "migrate", "--from", "sqlite:state/hub.db", "--config", config)
+    rows = env.hub_rows()
+    r.check(f"migrate: the SQLite hub's {rows} leads copied into PostgreSQL ({dt:.1f} s), counts reported",
+            p.returncode == 0 and re.search(rf"leads\s+{rows} rows,\s+{rows} copied", p.stdout) and
+            re.search(r"kiosks\s+\d+ rows", p.stdout), p.stdout + p.stderr)
+    old = env.hub_cmd("leads", "--format", "jsonl").stdout
+    new, _ = env.run(env.hub, "leads", "--format", "jsonl", "--config", config)
+    r.check("migrate: kiosk-hub leads prints the same bytes in the same order from both",
+            new.returncode == 0 and new.stdout == old and len(old) > 0, f"{len(new.stdout)} vs {len(old)} bytes")
+    old_kiosks = env.hub_cmd("kiosks").stdout
+    new_kiosks, _ = env.run(env.hub, "kiosks", "--config", config)
+    r.check("migrate: the same kiosks, states and counts", new_kiosks.stdout == old_kiosks, new_kiosks.stdout)
+    p, _ = env.run(env.hub, "migrate", "--from", "sqlite:state/hub.db", "--config", config)
+    copied = [int(n) for n in re.findall(r"(\d+) copied", p.stdout)]
+    r.check("migrate: a second run copies nothing", p.returncode == 0 and copied and not any(copied), p.stdout)
+    moved = env.start(config, "hub-moved")
+    try:
+        a = tomllib.loads(open(os.path.join(env.out, "kiosk-a.toml")).read())["sync"]
+        status, answer = env.post(body_for("kiosk-a", [new_lead()]), a["token"], a["secret"], port=port)
+        r.check("migrate: kiosk-a's token and secret are accepted by the hub on PostgreSQL",
+                status == 200 and len(json.loads(answer)["accepted"]) == 1, f"{status} {answer!r}")
+    finally:
+        moved.stop()
 
 
 def main():
@@ -466,6 +570,17 @@ def main():
         resp = c2.getresponse()
         r.check("GET /healthz answers 200 ok", resp.status == 200 and b"ok" in resp.read())
         c2.close()
+        # Requests one after the other on one kept-alive connection: no stall between them
+        # (an answer's head and body are two writes; with Nagle the body waited for the
+        # client's delayed ACK, 40 ms each time).
+        c2 = http.client.HTTPConnection("127.0.0.1", env.port, timeout=10)
+        t0 = time.monotonic()
+        for _ in range(40):
+            c2.request("GET", "/healthz")
+            c2.getresponse().read()
+        per = (time.monotonic() - t0) / 40 * 1000
+        c2.close()
+        r.check(f"40 requests on kept-alive connections: {per:.1f} ms each (under 10 ms: no Nagle stall)", per < 10)
         c2 = http.client.HTTPConnection("127.0.0.1", env.port, timeout=10)
         c2.request("GET", "/metrics")
         resp = c2.getresponse()
@@ -479,6 +594,7 @@ def main():
                 'kiosk_hub_kiosk_last_seen_age_seconds{kiosk="kiosk-a"}' in metrics and
                 not any(x in metrics for cr in creds.values() for x in (cr["token"], cr["secret"])), metrics[:1500])
         phase_slow_client(env, r)
+        phase_slowloris(env, r)
         phase_tls(env, r)
         phase_postgres(env, r)
     finally:

@@ -2,7 +2,8 @@
 """The .deb, end to end: built by cpack from the CI build tree (no extra configure), then
 inspected, its files run, its unit verified and its maintainer scripts run.
 
-1. `cpack --config <build-dir>/CPackConfig.cmake -G DEB -B <tmp>` makes one .deb.
+1. `cpack --config <build-dir>/CPackConfig.cmake -G DEB -B <tmp>` makes two .debs, one per
+   component: stand-kiosk (checked here) and stand-kiosk-hub (tests/e2e/test_package_hub.py).
 2. Control fields (dpkg-deb -f): Package, Version (= the project's), Architecture (= dpkg's),
    Depends names cage, fonts-noto-core, libsdl2, libsqlite3, libcurl, libsodium, systemd,
    adduser, and libgl1 + libegl1 (SDL dlopens libGL.so.1 / libEGL.so.1, which shlibdeps
@@ -71,14 +72,19 @@ def run(args, **kw):
 
 # ---- 1-4: build and inspect ----------------------------------------------------------------
 
-def build_deb(res, build_dir, out):
+PACKAGES = ("stand-kiosk", "stand-kiosk-hub")
+
+
+def build_deb(res, build_dir, out, package="stand-kiosk"):
+    """cpack makes one .deb per component (the kiosk's and the hub's); returns `package`'s."""
     t0 = time.monotonic()
     r = run(["cpack", "--config", os.path.join(build_dir, "CPackConfig.cmake"), "-G", "DEB", "-B", out])
-    debs = glob.glob(os.path.join(out, "*.deb"))
-    res.check(f"cpack -G DEB from {build_dir} makes one .deb", r.returncode == 0 and len(debs) == 1,
-              f"{time.monotonic() - t0:.1f} s, {[os.path.basename(d) for d in debs]}"
+    debs = {run(["dpkg-deb", "-f", d, "Package"]).stdout.strip(): d for d in glob.glob(os.path.join(out, "*.deb"))}
+    res.check(f"cpack -G DEB from {build_dir} makes the two .debs {', '.join(PACKAGES)}",
+              r.returncode == 0 and sorted(debs) == sorted(PACKAGES),
+              f"{time.monotonic() - t0:.1f} s, {[os.path.basename(d) for d in debs.values()]}"
               + ("" if r.returncode == 0 else ": " + (r.stdout + r.stderr)[-500:]))
-    return debs[0] if len(debs) == 1 else None
+    return debs.get(package)
 
 
 def project_version(source_dir):

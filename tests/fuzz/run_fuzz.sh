@@ -21,11 +21,12 @@ bin=build/fuzz/bin
 artifacts=build/fuzz/artifacts
 mkdir -p "$artifacts"
 failed=0
-for t in content strings config sync_answer sync_status contact; do
+for t in content strings config sync_answer sync_status contact upload; do
   dict=(); max_len=8192
   case $t in
     sync_answer | sync_status) max_len=4096 ;;
     contact) max_len=4200; dict=(-dict=tests/fuzz/contact.dict) ;;
+    upload) max_len=16384; dict=(-dict=tests/fuzz/json.dict) ;;
     *) dict=(-dict=tests/fuzz/toml.dict) ;;
   esac
   corpora=("$work/$t" "tests/fuzz/corpus/$t")

@@ -28,7 +28,7 @@ TEST_CASE("hub config: every key") {
     TempDir::write(dir / "cert.pem", "x");
     TempDir::write(dir / "key.pem", "x");
     const auto l = loadText(dir, "[hub]\nlisten = \"[::1]:9000\"\ndatabase = \"sqlite:data/hub.db\"\nmax_body_kib = 512\n"
-                                 "threads = 4\nread_timeout_s = 3\ntls_cert = \"" +
+                                 "threads = 4\nread_timeout_s = 3\nrequest_timeout_s = 20\ntls_cert = \"" +
                                      (dir / "cert.pem").string() + "\"\ntls_key = \"" + (dir / "key.pem").string() + "\"\n");
     INFO(allProblems(l));
     CHECK(l.usable());
@@ -39,6 +39,7 @@ TEST_CASE("hub config: every key") {
     CHECK(l.config.maxBodyKib == 512);
     CHECK(l.config.threads == 4);
     CHECK(l.config.readTimeoutS == 3);
+    CHECK(l.config.requestTimeoutS == 20);
     CHECK(l.config.tls());
 }
 
@@ -109,5 +110,6 @@ TEST_CASE("hub config: the shipped platform/linux/hub.toml loads without a probl
     CHECK(l.config.maxBodyKib == d.maxBodyKib);
     CHECK(l.config.threads == d.threads);
     CHECK(l.config.readTimeoutS == d.readTimeoutS);
+    CHECK(l.config.requestTimeoutS == d.requestTimeoutS);
     CHECK_FALSE(l.config.tls());
 }

@@ -86,7 +86,7 @@ HttpResponse HttpClient::post(const HttpRequest& rq) {
         r.curlCode = CURLE_ABORTED_BY_CALLBACK;
         return r;
     }
-    // Options persist on the handle: reset them, but keep its connection cache.
+    // Options persist on the handle: reset them.
     curl_easy_reset(c);
     Transfer t{&r, m_abort};
     char err[CURL_ERROR_SIZE] = {0};
@@ -112,6 +112,11 @@ HttpResponse HttpClient::post(const HttpRequest& rq) {
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+    // A new connection for every request: on a kept-alive connection that closes before the
+    // answer, libcurl sends the same request again by itself, the same webhook-id included, and
+    // a receiver that processed the first one (kiosk-hub) refuses that copy as a replay (409),
+    // which stops the upload. One connection per batch costs a handshake; a stop costs leads.
+    curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
     // TLS: always verified. A private CA is added with sync.ca_file, never by switching checks off.
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
