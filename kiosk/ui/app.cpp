@@ -14,21 +14,19 @@
 
 namespace kiosk::ui {
 
-const char* screenName(Screen s) {
-    switch (s) {
-    case Screen::Attract: return "attract";
-    case Screen::Browse: return "browse";
-    case Screen::Profile: return "profile";
-    case Screen::Signup: return "signup";
-    case Screen::Thanks: return "thanks";
-    case Screen::Pin: return "pin";
-    case Screen::Staff: return "staff";
-    }
-    return "?";
+namespace {
+StringLookupObserver g_lookups;
+}
+
+void observeStringLookups(StringLookupObserver observer) { g_lookups = std::move(observer); }
+
+const core::Text* ScreenCtx::text(const std::string& key) const {
+    if (g_lookups) g_lookups(key);
+    return content.string(key);
 }
 
 const std::string& ScreenCtx::tr(const std::string& key) const {
-    if (const core::Text* t = content.string(key)) return t->in(state.lang);
+    if (const core::Text* t = text(key)) return t->in(state.lang);
     static thread_local std::string missing;
     missing = key; // check-content reports it; showing the key beats showing nothing
     return missing;
@@ -84,7 +82,7 @@ void App::wipeForm() {
 void App::go(Screen s) {
     if (s == m_state.screen) return;
     // Leaving the form (cancel, back, submitted) forgets what was typed, buffers and all.
-    if (m_state.screen == Screen::Signup) {
+    if (screenInfo(m_state.screen).wipeFormOnLeave) {
         wipeForm();
         resetTouchScrolls();
     }
@@ -423,8 +421,8 @@ void App::frame(ImVec2 displaySize) {
 
     // Idle: the whole visit is wiped when nobody touched the screen for the timeout.
     const double idle = now - m_lastActivity;
-    if (m_state.screen != Screen::Attract && idle >= m_config.idleTimeoutS) resetForNextVisitor();
-    m_warning = m_state.screen != Screen::Attract && idle >= m_config.idleTimeoutS - m_config.idleWarningS;
+    if (screenInfo(m_state.screen).idleTimeout && idle >= m_config.idleTimeoutS) resetForNextVisitor();
+    m_warning = screenInfo(m_state.screen).idleTimeout && idle >= m_config.idleTimeoutS - m_config.idleWarningS;
 
     registry().beginFrame();
     ImGui::NewFrame();
@@ -448,16 +446,7 @@ void App::frame(ImVec2 displaySize) {
     Intent screenIntent;
     ImGui::SetCursorScreenPos(ImVec2(0, 0));
     ImGui::BeginChild("screen", ctx.size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-    switch (m_state.screen) {
-    case Screen::Attract: screenIntent = drawAttract(ctx); break;
-    case Screen::Browse: screenIntent = drawBrowse(ctx); break;
-    case Screen::Profile: screenIntent = drawProfile(ctx); break;
-    case Screen::Signup: screenIntent = drawSignup(ctx); break;
-    case Screen::Thanks: screenIntent = drawThanks(ctx); break;
-    case Screen::Pin: screenIntent = drawPin(ctx); break;
-    case Screen::Staff: screenIntent = drawStaff(ctx); break;
-    default: screenIntent = intent::Goto{Screen::Attract}; break;
-    }
+    screenIntent = screenInfo(m_state.screen).draw(ctx);
     ImGui::EndChild();
     Intent navIntent = drawNavBar(navH);
     ImGui::End();
@@ -484,8 +473,9 @@ void App::frame(ImVec2 displaySize) {
     if (m_settleFrames > 0) --m_settleFrames;
     m_wakeAt = ctx.wakeAt;
     if (m_state.screen == Screen::Staff) m_wakeAt = std::min(m_wakeAt, m_snapshotAt + (m_snapshot.job.running ? 0.25 : 2.0));
-    if (m_state.screen == Screen::Pin) m_wakeAt = std::min(m_wakeAt, now + 1.0); // the lock countdown
-    if (m_state.screen != Screen::Attract) {
+    const ScreenInfo& shown = screenInfo(m_state.screen);
+    if (shown.tickSeconds > 0) m_wakeAt = std::min(m_wakeAt, now + shown.tickSeconds);
+    if (shown.idleTimeout) {
         const double warnAt = m_lastActivity + m_config.idleTimeoutS - m_config.idleWarningS;
         const double resetAt = m_lastActivity + m_config.idleTimeoutS;
         const double nextTick = m_lastActivity + std::floor(now - m_lastActivity) + 1.0; // countdown digits

@@ -27,9 +27,9 @@ public:
 
     /// Seconds until the UI needs its next frame (0: now; large: nothing to do).
     double wakeIn() const;
-    /// The frame interval while animating: 1/60 s under a finger, 1/30 s for the
-    /// attract loop's gentle fades (on software GL each frame costs ~25 ms of CPU).
-    double frameInterval() const { return m_touch.busy() || m_state.screen != Screen::Attract ? 1.0 / 60.0 : 1.0 / 30.0; }
+    /// The frame interval while animating: 1/60 s under a finger, else the screen's own
+    /// (1/30 s for the attract loop's gentle fades: on software GL a frame costs ~25 ms of CPU).
+    double frameInterval() const { return m_touch.busy() ? 1.0 / 60.0 : screenInfo(m_state.screen).frameInterval; }
 
     const UiState& state() const { return m_state; }
     /// The keys to tap to type `ch` into the focused field (empty: no field focused or no key).

@@ -197,6 +197,11 @@ std::optional<int> ScriptPlayer::run(ScriptHost& host, Command& c) {
     if (c.verb == "expect-screen") {
         std::string name;
         args >> name;
+        if (!findScreen(name)) {
+            std::string known;
+            for (const auto& s : screens()) known += std::string(known.empty() ? "" : ", ") + s.name;
+            return fail(c, "no screen is called '" + name + "' (" + known + ")");
+        }
         if (name == screenName(app.screen())) ok(c);
         else return fail(c, std::string("screen is '") + screenName(app.screen()) + "'");
         return std::nullopt;

@@ -144,7 +144,7 @@ Intent drawAttract(const ScreenCtx& ctx) {
     // The start button first: it wins the touch over the full-screen target below.
     ImGui::SetCursorScreenPos(ImVec2((size.x - btnW) * 0.5f, size.y - btnH - margin));
     const core::Lang other = ctx.state.lang == core::Lang::De ? core::Lang::En : core::Lang::De;
-    const core::Text* start = ctx.content.string("attract.start");
+    const core::Text* start = ctx.text("attract.start");
     const std::string label = start ? start->in(ctx.state.lang) + "\n" + start->in(other) : "attract.start";
     if (button("attract.start", label, ImVec2(btnW, btnH), ButtonKind::Primary)) out = intent::Goto{Screen::Browse};
 
