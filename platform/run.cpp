@@ -227,7 +227,7 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     int w = 0, h = 0;
     renderer->drawableSize(w, h);
     ImGui::CreateContext();
-    ui::setupTheme(ui::pixelsPerMm(float(w), float(h), config.diagonalInch, config.pixelPitchMm), config.theme);
+    const ui::Theme theme = ui::setupTheme(ui::pixelsPerMm(float(w), float(h), config.diagonalInch, config.pixelPitchMm), config.theme);
     renderer->attachImGui();
 
     core::SteadyClock steady;
@@ -246,10 +246,11 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
             ev.type = logoReady;
             SDL_PushEvent(&ev);
         };
-    TextureCache textures(*renderer, static_cast<int>(ui::em(10.0f)), std::move(wake));
+    TextureCache textures(*renderer, static_cast<int>(theme.em(10.0f)), std::move(wake));
     textures.waitForDecode(o.virtualClock);
     ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); },
                 std::move(leads));
+    app.setTheme(theme);
     app.setStaffBackend(std::move(staff));
 
     std::optional<ui::ScriptPlayer> player;
@@ -325,7 +326,7 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         renderer->newFrame();
         const ui::Screen drawn = app.screen(); // the frame may switch it
         app.frame(ImVec2(float(w), float(h)));
-        renderer->render(ImGui::GetDrawData(), ui::theme().colors.bg);
+        renderer->render(ImGui::GetDrawData(), theme.colors.bg);
         Uint64 shotTicks = 0; // a script's screenshot (PNG encoding) is not the frame's time
         if (!host.m_shotPath.empty()) {
             const Uint64 shotStart = SDL_GetPerformanceCounter();

@@ -14,20 +14,14 @@
 
 namespace kiosk::ui {
 
-namespace {
-StringLookupObserver g_lookups;
-}
-
-void observeStringLookups(StringLookupObserver observer) { g_lookups = std::move(observer); }
-
 const core::Text* ScreenCtx::text(const std::string& key) const {
-    if (g_lookups) g_lookups(key);
+    if (const auto& observe = uiContext().lookups) observe(key);
     return content.string(key);
 }
 
 const std::string& ScreenCtx::tr(const std::string& key) const {
     if (const core::Text* t = text(key)) return t->in(state.lang);
-    static thread_local std::string missing;
+    std::string& missing = uiContext().missingString;
     missing = key; // check-content reports it; showing the key beats showing nothing
     return missing;
 }
@@ -36,6 +30,11 @@ App::App(const core::Content& content, const core::KioskConfig& config, const co
          LeadSink leads)
     : m_content(content), m_config(config), m_clock(clock), m_textures(std::move(textures)), m_leads(std::move(leads)) {
     m_lastActivity = m_state.screenSince = clock.now();
+    setUiContext(&m_ui);
+}
+
+App::~App() {
+    if (&uiContext() == &m_ui) setUiContext(nullptr);
 }
 
 namespace {
@@ -84,7 +83,7 @@ void App::go(Screen s) {
     // Leaving the form (cancel, back, submitted) forgets what was typed, buffers and all.
     if (screenInfo(m_state.screen).wipeFormOnLeave) {
         wipeForm();
-        resetTouchScrolls();
+        m_ui.scrolls.clear();
     }
     m_state.screen = s;
     m_state.screenSince = m_clock.now();
@@ -96,7 +95,7 @@ void App::resetForNextVisitor() {
     core::wipe(m_state.pinEntry);
     m_state = UiState{};
     m_state.screenSince = m_clock.now();
-    resetTouchScrolls();
+    m_ui.scrolls.clear();
     m_settleFrames = 3;
 }
 
@@ -337,7 +336,7 @@ Intent App::drawStaffCorner() {
                                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
     ImGui::SetCursorScreenPos(ImVec2(0, 0));
     ImGui::InvisibleButton("staff.corner", ImVec2(size, size));
-    registry().add("staff.corner", ImVec2(0, 0), ImVec2(size, size));
+    m_ui.registry.add("staff.corner", ImVec2(0, 0), ImVec2(size, size));
     Intent out;
     const double now = m_clock.now();
     if (ImGui::IsItemActive()) {
@@ -411,6 +410,7 @@ Intent App::drawIdleWarning(float y, float height) {
 }
 
 void App::frame(ImVec2 displaySize) {
+    setUiContext(&m_ui); // widgets and screens draw into this App's context
     ImGuiIO& io = ImGui::GetIO();
     const double now = m_clock.now();
     io.DeltaTime = m_lastFrame < 0 ? 1.0f / 60.0f : std::clamp(static_cast<float>(now - m_lastFrame), 1e-4f, 0.1f);
@@ -424,7 +424,7 @@ void App::frame(ImVec2 displaySize) {
     if (screenInfo(m_state.screen).idleTimeout && idle >= m_config.idleTimeoutS) resetForNextVisitor();
     m_warning = screenInfo(m_state.screen).idleTimeout && idle >= m_config.idleTimeoutS - m_config.idleWarningS;
 
-    registry().beginFrame();
+    m_ui.registry.beginFrame();
     ImGui::NewFrame();
     const Theme& t = theme();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -454,7 +454,7 @@ void App::frame(ImVec2 displaySize) {
     if (m_warning) warnIntent = drawIdleWarning(displaySize.y - navH - t.em(4.2f), t.em(4.2f));
     Intent cornerIntent = m_hasBackend ? drawStaffCorner() : Intent{};
     ImGui::Render();
-    registry().endFrame();
+    m_ui.registry.endFrame();
 
     m_state.signup.scrollTo.clear(); // it was drawn once
     for (const Intent* i : {&cornerIntent, &warnIntent, &navIntent, &screenIntent})

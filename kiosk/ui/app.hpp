@@ -4,6 +4,7 @@
 #include "core/config.hpp"
 #include "core/content/content.hpp"
 #include "core/leads/lead_store.hpp"
+#include "context.hpp"
 #include "screen.hpp"
 #include "touch.hpp"
 
@@ -16,6 +17,15 @@ class App {
 public:
     App(const core::Content& content, const core::KioskConfig& config, const core::Clock& clock,
         TextureLoader textures = {}, LeadSink leads = {});
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    /// The theme from setupTheme (fonts in the current ImGui context).
+    void setTheme(const Theme& t) { m_ui.theme = t; }
+    /// What the UI keeps between frames: theme, widget registry, scrolls, caches.
+    UiContext& context() { return m_ui; }
+    const UiContext& context() const { return m_ui; }
 
     /// Input from the touch screen, the mouse or a script.
     void pushFinger(const FingerEvent& e) { m_touch.push(e); }
@@ -56,6 +66,7 @@ private:
     Intent drawNavBar(float height);
     Intent drawIdleWarning(float y, float height);
 
+    UiContext m_ui;
     const core::Content& m_content;
     const core::KioskConfig& m_config;
     const core::Clock& m_clock;

@@ -120,9 +120,4 @@ inline const char* screenName(Screen s) { return screenInfo(s).name; }
 /// The screen called `name`, or nullptr.
 const ScreenInfo* findScreen(const std::string& name);
 
-/// Every UI string key looked up through ScreenCtx is passed here (tests: which keys a tour
-/// used); empty in the kiosk.
-using StringLookupObserver = std::function<void(const std::string& key)>;
-void observeStringLookups(StringLookupObserver observer);
-
 } // namespace kiosk::ui

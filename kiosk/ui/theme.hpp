@@ -42,10 +42,10 @@ private:
 float pixelsPerMm(float widthPx, float heightPx, double diagonalInch, double pixelPitchMm);
 
 /// Builds the font atlas (Noto Sans, German typography included) for this pixel density and
-/// sets the ImGui style. Returns the theme. Needs a current ImGui context.
+/// sets the ImGui style. Returns the theme, for App::setTheme. Needs a current ImGui context.
 Theme setupTheme(float pxPerMm, const std::string& themeName);
 
-/// The theme in use (set once at start-up; screens read it).
+/// The theme of the running App (its UiContext; context.hpp).
 const Theme& theme();
 inline float em(float n = 1.0f) { return theme().em(n); }
 

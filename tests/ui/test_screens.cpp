@@ -176,3 +176,22 @@ TEST_CASE("500 companies: the browse grid draws only the rows in view, and a car
     CHECK(h.play("tap attract.start\ntap browse.card.big-480\nexpect-screen profile\n") == 0);
     CHECK(h.app().state().companyId == "big-480");
 }
+
+TEST_CASE("two kiosks in one process keep their own widgets, scrolls and theme") {
+    // Each App owns its UI context: nothing of one leaks into the other, so no test resets anything.
+    Headless a;
+    Headless b(ImVec2(1080, 1920), [] {
+        kiosk::core::KioskConfig c;
+        c.pixelPitchMm = 0.25; // a different density: other fonts, other sizes
+        return c;
+    }());
+    CHECK(b.play("tap attract.start\nexpect-screen browse\n") == 0);
+    CHECK(a.app().screen() == Screen::Attract);
+    CHECK(a.widget("attract.start"));
+    CHECK_FALSE(a.widget("browse.signup"));
+    CHECK(b.widget("browse.signup"));
+    CHECK(a.app().context().theme.pxPerMm != b.app().context().theme.pxPerMm);
+    a.frames(3);
+    CHECK(a.play("tap attract.start\nexpect-screen browse\ntap browse.card.gdata\nexpect-screen profile\n") == 0);
+    CHECK(b.play("tap browse.card.gdata\nexpect-screen profile\n") == 0);
+}

@@ -1,5 +1,7 @@
 #include "registry.hpp"
 
+#include "../context.hpp"
+
 #include <imgui_internal.h>
 
 #include <algorithm>
@@ -30,9 +32,6 @@ const WidgetInfo* WidgetRegistry::find(const std::string& id) const {
     return nullptr;
 }
 
-WidgetRegistry& registry() {
-    static WidgetRegistry r;
-    return r;
-}
+WidgetRegistry& registry() { return uiContext().registry; }
 
 } // namespace kiosk::ui

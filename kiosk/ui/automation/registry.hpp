@@ -45,7 +45,7 @@ private:
     std::vector<WidgetInfo> m_current, m_last;
 };
 
-/// The registry of the running UI (one kiosk per process).
+/// The registry of the running App (its UiContext).
 WidgetRegistry& registry();
 
 } // namespace kiosk::ui

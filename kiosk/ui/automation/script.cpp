@@ -124,7 +124,8 @@ std::optional<int> ScriptPlayer::step(ScriptHost& host) {
 
 std::optional<int> ScriptPlayer::run(ScriptHost& host, Command& c) {
     App& app = host.app();
-    auto widget = [&](const std::string& id) { return registry().findVisible(id); };
+    const WidgetRegistry& registry = app.context().registry;
+    auto widget = [&](const std::string& id) { return registry.findVisible(id); };
     std::istringstream args(c.arg);
 
     if (c.verb == "tap" || c.verb == "longpress" || c.verb == "drag") {
@@ -139,7 +140,7 @@ std::optional<int> ScriptPlayer::run(ScriptHost& host, Command& c) {
             if (!w) {
                 // In a scrolled list but out of view: scroll it in first, as a finger
                 // would (and as browser automation does), then try again.
-                const WidgetInfo* hidden = registry().find(id);
+                const WidgetInfo* hidden = registry.find(id);
                 if (!hidden || !hidden->list || c.frames == 1) return fail(c, "widget '" + id + "' is not on screen");
                 scrollListTo(hidden->list, hidden->listY, hidden->height);
                 c.frames = 3;
@@ -217,7 +218,7 @@ std::optional<int> ScriptPlayer::run(ScriptHost& host, Command& c) {
         const auto sp = c.arg.find(' ');
         const std::string id = c.arg.substr(0, sp);
         const std::string want = sp == std::string::npos ? "" : c.arg.substr(sp + 1);
-        const WidgetInfo* w = registry().find(id); // a value can be read while scrolled out of view
+        const WidgetInfo* w = registry.find(id); // a value can be read while scrolled out of view
         if (!w) return fail(c, "widget '" + id + "' is not on screen");
         if (!w->text) return fail(c, "widget '" + id + "' is not a text field");
         if (*w->text != want) return fail(c, "field holds '" + *w->text + "'");
@@ -268,7 +269,7 @@ std::optional<int> ScriptPlayer::run(ScriptHost& host, Command& c) {
         return std::nullopt;
     }
     if (c.verb == "ids") {
-        for (const auto& w : registry().widgets())
+        for (const auto& w : registry.widgets())
             if (w.visible)
                 m_out << "id " << w.id << ' ' << std::lround(w.min.x) << ' ' << std::lround(w.min.y) << ' '
                       << std::lround(w.max.x - w.min.x) << ' ' << std::lround(w.max.y - w.min.y) << '\n';

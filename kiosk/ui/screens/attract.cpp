@@ -1,5 +1,6 @@
 // The attract loop: rotating scenes that say what a visitor gets here, and one
 // big bilingual start button. Any touch on the scene starts too.
+#include "../context.hpp"
 #include "../screen.hpp"
 
 #include <algorithm>
@@ -156,8 +157,9 @@ Intent drawAttract(const ScreenCtx& ctx) {
     const float w = size.x - 2 * margin;
     // Centred in the space above the button; a scene's height is known from its
     // previous frame (the first frame of a scene is invisible: it fades in).
-    static float heights[scenes] = {};
-    const float top = std::max(margin, (sceneH + margin - heights[scene]) * 0.5f);
+    auto& heights = uiContext().sceneHeights;
+    static_assert(scenes <= std::tuple_size_v<std::decay_t<decltype(heights)>>);
+    const float top = std::max(margin, (sceneH + margin - heights[size_t(scene)]) * 0.5f);
     ImGui::SetCursorScreenPos(ImVec2(margin, top));
     ImGui::BeginGroup();
     switch (scene) {
@@ -168,7 +170,7 @@ Intent drawAttract(const ScreenCtx& ctx) {
     default: sceneSummit(ctx, w, sceneH); break;
     }
     ImGui::EndGroup();
-    heights[scene] = ImGui::GetItemRectSize().y;
+    heights[size_t(scene)] = ImGui::GetItemRectSize().y;
     ImGui::PopStyleVar();
     return out;
 }

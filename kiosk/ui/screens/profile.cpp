@@ -1,19 +1,11 @@
 // Profile: one company — logo, tagline, description, what it is looking for,
 // its website as a QR code, and the way back.
+#include "../context.hpp"
 #include "../screen.hpp"
-
-#include <map>
 
 namespace kiosk::ui {
 
 namespace {
-
-const core::QrCode& cachedQr(const std::string& url) {
-    static std::map<std::string, core::QrCode> cache; // a handful of URLs; encoded once each
-    auto it = cache.find(url);
-    if (it == cache.end()) it = cache.emplace(url, core::makeQr(url)).first;
-    return it->second;
-}
 
 std::string withoutScheme(const std::string& url) {
     const auto p = url.find("://");
@@ -36,7 +28,7 @@ void qrPanel(const ScreenCtx& ctx, const core::Company& c, float w) {
     wrappedText(t.fonts.bold, t.colors.text, own ? ctx.tr("profile.website") : ctx.tr("profile.organiser"), w);
     const float qs = std::min(w, std::max(t.em(7.5f), t.mm(35))); // ~35 mm scans from a phone at arm's length
     ImVec2 p = ImGui::GetCursorScreenPos();
-    qrCode(ImGui::GetWindowDrawList(), p, qs, cachedQr(url));
+    qrCode(ImGui::GetWindowDrawList(), p, qs, uiContext().qr(url));
     ImGui::Dummy(ImVec2(qs, qs));
     wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("profile.scan"), w);
     wrappedText(t.fonts.body, t.colors.text, withoutScheme(url), w);
