@@ -329,7 +329,7 @@ Intent App::drawStaffCorner() {
     // An unmarked corner: a 3 s press opens the PIN pad. Its own window, on top,
     // so the screen below never sees the press.
     const Theme& t = theme();
-    const float size = std::max(t.mm(20), t.em(2));
+    const float size = t.smallButton();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(size, size));
     ImGui::Begin("##corner", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |

@@ -123,8 +123,8 @@ void sceneSummit(const ScreenCtx& ctx, float w, float h) {
 Intent drawAttract(const ScreenCtx& ctx) {
     const Theme& t = theme();
     const ImVec2 size = ctx.size;
-    const float margin = t.em(2.0f);
-    const float btnH = std::max(t.mm(40), t.em(3.5f));
+    const float margin = t.wideMargin();
+    const float btnH = t.startButton();
     const float btnW = std::min(size.x - 2 * margin, t.em(26));
     const float sceneH = size.y - btnH - 3 * margin;
 

@@ -73,10 +73,10 @@ Intent drawStaff(const ScreenCtx& ctx) {
     if (!ctx.staff || !ctx.backend) return intent::Goto{Screen::Attract};
     const StaffSnapshot& s = *ctx.staff;
     const StaffBackend& b = *ctx.backend;
-    const float m = t.em(1.2f), w = ctx.size.x - 2 * m;
+    const float m = t.tightMargin(), w = ctx.size.x - 2 * m;
     const bool wide = ctx.size.x > ctx.size.y;
     const float colW = wide ? (w - t.em(2)) * 0.5f : w;
-    const float btnH = std::max(t.mm(25), t.em(2.2f));
+    const float btnH = t.button();
 
     ImGui::SetCursorScreenPos(ImVec2(m, m));
     ImGui::BeginGroup();
@@ -127,7 +127,7 @@ Intent drawStaff(const ScreenCtx& ctx) {
     ImGui::Dummy(ImVec2(0, t.em(0.6f)));
     line(t.fonts.bold, t.colors.text, ctx.tr("staff.export_title"), colW);
     line(t.fonts.small, t.colors.textMuted, ctx.tr("staff.export_where"), colW);
-    const float chipH = std::max(t.mm(20), t.em(1.8f));
+    const float chipH = t.chip();
     if (s.destinations.empty()) line(t.fonts.body, t.colors.error, ctx.tr("staff.no_destination"), colW);
     for (size_t i = 0; i < s.destinations.size(); ++i) {
         if (checkRow("staff.dest." + std::to_string(i), s.destinations[i], ctx.state.exportChoice.destination == s.destinations[i], colW))

@@ -128,7 +128,7 @@ constexpr float kMaxUnits = 13.0f; // the widest row, in key units, with gaps
 
 float keyUnitPx(float width) {
     // ~22 mm keys with 3 mm gaps (docs/design.md), narrower only if the screen is.
-    return std::min(theme().mm(25), width / kMaxUnits);
+    return std::min(theme().keyPitch(), width / kMaxUnits);
 }
 
 struct AltKey {
@@ -209,7 +209,7 @@ KeyPress drawPopup(KeyboardState& s, float unit, float gap, float left, float ri
 
 float keyboardHeight(KeyboardMode mode) {
     const float rows = mode == KeyboardMode::Email ? 6.0f : 5.0f;
-    return rows * theme().mm(25) + theme().em(0.8f);
+    return rows * theme().keyPitch() + theme().em(0.8f);
 }
 
 KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double now, bool& animating,

@@ -93,7 +93,7 @@ bool textField(const std::string& id, const std::string& label, const std::strin
                const std::string& error, float width) {
     const Theme& t = theme();
     wrappedText(t.fonts.bold, t.colors.text, label, width);
-    const float h = std::max(t.mm(20), t.em(1.9f));
+    const float h = t.field();
     ImVec2 p = ImGui::GetCursorScreenPos();
     const bool tapped = ImGui::InvisibleButton(id.c_str(), ImVec2(width, h));
     ImVec2 q(p.x + width, p.y + h);
@@ -131,7 +131,7 @@ bool checkRow(const std::string& id, const std::string& label, bool checked, flo
     const float labelH = f->CalcTextSizeA(f->FontSize, FLT_MAX, textW, label.c_str()).y;
     const float detailH = detail.empty() ? 0.0f
         : t.fonts.small->CalcTextSizeA(t.fonts.small->FontSize, FLT_MAX, textW, detail.c_str()).y + t.em(0.3f);
-    const float h = std::max(t.mm(20), labelH + detailH + 2 * pad);
+    const float h = std::max(t.touch(), labelH + detailH + 2 * pad);
     ImVec2 p = ImGui::GetCursorScreenPos();
     const bool tapped = ImGui::InvisibleButton(id.c_str(), ImVec2(width, h));
     const bool held = ImGui::IsItemActive();
