@@ -14,13 +14,13 @@ Intent drawStaff(const ScreenCtx& ctx);
 
 const std::vector<ScreenInfo>& screens() {
     static const std::vector<ScreenInfo> table = {
-        {Screen::Attract, "attract", drawAttract, 1.0 / 30.0, 0, false, false},
-        {Screen::Browse, "browse", drawBrowse},
-        {Screen::Profile, "profile", drawProfile},
-        {Screen::Signup, "signup", drawSignup, 1.0 / 60.0, 0, true, true},
-        {Screen::Thanks, "thanks", drawThanks},
-        {Screen::Pin, "pin", drawPin, 1.0 / 60.0, 1.0}, // the lock countdown
-        {Screen::Staff, "staff", drawStaff},
+        {.id = Screen::Attract, .name = "attract", .draw = drawAttract, .frameInterval = 1.0 / 30.0, .idleTimeout = false},
+        {.id = Screen::Browse, .name = "browse", .draw = drawBrowse},
+        {.id = Screen::Profile, .name = "profile", .draw = drawProfile},
+        {.id = Screen::Signup, .name = "signup", .draw = drawSignup, .wipeFormOnLeave = true},
+        {.id = Screen::Thanks, .name = "thanks", .draw = drawThanks},
+        {.id = Screen::Pin, .name = "pin", .draw = drawPin, .tickSeconds = 1.0}, // the lock countdown
+        {.id = Screen::Staff, .name = "staff", .draw = drawStaff},
     };
     return table;
 }
