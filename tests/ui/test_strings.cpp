@@ -40,7 +40,7 @@ void draw(Headless& h, const ui::ScreenInfo& screen, const Situation& s) {
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = h.size;
     io.DeltaTime = 1.0f / 60.0f;
-    ui::registry().beginFrame();
+    h.app().context().registry.beginFrame();
     ImGui::NewFrame();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(h.size);
@@ -51,7 +51,7 @@ void draw(Headless& h, const ui::ScreenInfo& screen, const Situation& s) {
     (void)screen.draw(ctx);
     ImGui::End();
     ImGui::Render();
-    ui::registry().endFrame();
+    h.app().context().registry.endFrame();
 }
 
 std::vector<Situation> situations(const core::Content& content) {
