@@ -1,7 +1,5 @@
 #include "backoffice.hpp"
 
-#include "core/export/export.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -11,7 +9,7 @@
 namespace kiosk {
 
 namespace {
-std::int64_t wallMs() {
+std::int64_t systemWallMs() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
@@ -27,10 +25,34 @@ std::pair<std::int64_t, std::int64_t> localDay(std::int64_t nowMs) {
 }
 } // namespace
 
+core::ExportOptions exportOptions(const ui::ExportRequest& r, const core::FormDef& form) {
+    core::ExportOptions o;
+    o.format = core::exportFormatNamed(r.format);
+    o.form = form;
+    o.delimiter = r.delimiter;
+    o.headerLang = r.english ? core::Lang::En : core::Lang::De;
+    return o;
+}
+
+ui::ExportJob finishedJob(const core::ExportResult& res, const std::string& destination) {
+    ui::ExportJob job;
+    job.done = true;
+    job.ok = res.ok;
+    job.error = res.error;
+    job.files = static_cast<long long>(res.files.size());
+    for (const auto& f : res.files)
+        if (f.path.filename().string().rfind("all-leads", 0) == 0) job.leads = f.leads;
+    job.bytes = res.bytes();
+    job.folder = res.files.empty() ? destination : res.files.front().path.parent_path().string();
+    return job;
+}
+
 Backoffice::Backoffice(core::LeadStore& store, core::SyncWorker& sync, const core::ConfigLoad& config,
-                       const core::Content& content, std::vector<core::Problem> contentProblems, std::string version)
+                       const core::Content& content, std::vector<core::Problem> contentProblems, std::string version,
+                       BackofficeClocks clocks)
     : m_store(store), m_sync(sync), m_config(config.config), m_content(content), m_problems(std::move(contentProblems)),
-      m_version(std::move(version)), m_pin(store.path().parent_path() / "pin_attempts"),
+      m_version(std::move(version)), m_wallMs(clocks.wallMs ? std::move(clocks.wallMs) : systemWallMs),
+      m_pin(store.path().parent_path() / "pin_attempts", clocks.pin ? *clocks.pin : core::systemPinClock()),
       m_keeper(store.path(), {.log = [](const std::string& m) { std::cerr << "kiosk: " << m << '\n'; }}) {
     m_keeper.start(); // its first quick_check runs now, beside the first frames
     const auto dataDir = store.path().parent_path();
@@ -64,7 +86,7 @@ ui::StaffBackend Backoffice::backend() {
 
 ui::StaffSnapshot Backoffice::snapshot() {
     ui::StaffSnapshot s;
-    const auto [dayStart, offset] = localDay(wallMs());
+    const auto [dayStart, offset] = localDay(m_wallMs());
     auto stats = m_store.stats(dayStart, offset);
     s.stats = std::move(stats.value);
     m_keeper.requestCheck(); // the panel is open: a check unless one ran in the last minute
@@ -95,31 +117,18 @@ void Backoffice::startExport(const ui::ExportRequest& r) {
         if (c.exhibitor) exhibitors.push_back(c.id);
     // On its own thread: a slow USB stick must not freeze the panel.
     m_exporter = std::thread([this, r, exhibitors, db = m_store.path(), event = m_content.event.id] {
-        core::ExportOptions o;
-        o.format = core::exportFormatNamed(r.format);
-        o.form = m_content.form;
-        o.delimiter = r.delimiter;
-        o.headerLang = r.english ? core::Lang::En : core::Lang::De;
+        const core::ExportOptions o = exportOptions(r, m_content.form);
         // The choice was made on an earlier frame: the stick may have been pulled since.
         const auto now = core::exportDestinations(m_config.staff.exportDir);
         core::ExportResult res;
         if (std::find(now.begin(), now.end(), std::filesystem::path(r.destination)) == now.end())
             res = {false, "the USB stick " + r.destination + " is not mounted any more: plug it in again and choose it", {}};
         else
-            res = core::exportForStand(db, exhibitors, event, o, r.destination, wallMs(), [this](double p) { m_progress = p; });
+            res = core::exportForStand(db, exhibitors, event, o, r.destination, m_wallMs(), [this](double p) { m_progress = p; });
         // The journal keeps what the panel shows only until the next export.
         if (!res.ok) std::fprintf(stderr, "kiosk: export to %s failed: %s\n", r.destination.c_str(), res.error.c_str());
         std::lock_guard lock(m_jobMutex);
-        m_job.running = false;
-        m_job.done = true;
-        m_job.ok = res.ok;
-        m_job.error = res.error;
-        m_job.files = static_cast<long long>(res.files.size());
-        m_job.leads = 0;
-        for (const auto& f : res.files)
-            if (f.path.filename().string().rfind("all-leads", 0) == 0) m_job.leads = f.leads;
-        m_job.bytes = res.bytes();
-        m_job.folder = res.files.empty() ? r.destination : res.files.front().path.parent_path().string();
+        m_job = finishedJob(res, r.destination);
     });
 }
 

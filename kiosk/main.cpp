@@ -49,7 +49,7 @@ int runKiosk(const CommonOptions& common, const std::string& windowed, const std
     auto loaded = core::loadContent(where.content, {core::shippedAssetsDir(), false});
     printProblems(loaded.problems);
 
-    platform::RunOptions o;
+    platform::RunOptions o = platform::RunOptions::fromEnvironment();
     o.script = script;
     o.virtualClock = virtualClock;
     if (!windowed.empty()) {

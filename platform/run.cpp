@@ -1,6 +1,6 @@
 // The frame loop. Thin on purpose: SDL events become FingerEvents for the UI,
 // the UI draws, the renderer (OpenGL or software, renderer.hpp) puts it on screen.
-// [SECTIONS] signals, watchdog, script host, input, loop.
+// [SECTIONS] signals, watchdog, script host, input, frame statistics, window, loop.
 #include "run.hpp"
 
 #include "renderer.hpp"
@@ -57,10 +57,10 @@ void installSignalHandlers() {
 // (no NOTIFY_SOCKET) every call is a cheap no-op.
 class Watchdog {
 public:
-    Watchdog() {
+    /// `hangAfterS` > 0: the test-only hang (RunOptions::hangAfterS).
+    explicit Watchdog(double hangAfterS) : m_hangAfter(hangAfterS) {
         std::uint64_t usec = 0;
         if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) m_interval = double(usec) / 1e6 / 2.0; // ping at half
-        if (const char* h = std::getenv("KIOSK_TEST_HANG_AFTER_MS")) m_hangAfter = std::atof(h) / 1000.0; // tests only
     }
     void ready() { sd_notify(0, "READY=1\nSTATUS=showing the attract loop"); }
     /// Called every loop turn; `now` in seconds.
@@ -286,11 +286,8 @@ private:
     std::map<std::string, std::vector<double>> m_byScreen;
 };
 
-} // namespace
-
-int run(const RunOptions& o, const core::Content& content, const core::KioskConfig& config, ui::LeadSink leads,
-        ui::StaffBackend staff) {
-    const bool kioskMode = !o.windowed;
+/// SDL, the window and its renderer, set up for a kiosk; nullptr (after saying why) without a display.
+std::unique_ptr<Renderer> openWindow(const RunOptions& o, const core::KioskConfig& config) {
     // No synthetic mouse from touches (we track the finger ourselves, kiosk/ui/touch.hpp),
     // no mouse capture (after SDL_CaptureMouse, SDL on X11 can stop delivering touches:
     // SDL issue 11469), stay visible on focus loss, our own signal handling.
@@ -302,7 +299,7 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         std::fprintf(stderr, "kiosk: cannot open the display: %s\n", SDL_GetError());
-        return 2;
+        return nullptr;
     }
     installSignalHandlers();
     WindowSpec spec;
@@ -318,30 +315,243 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         SDL_DisplayMode desktop{};
         if (SDL_GetDesktopDisplayMode(0, &desktop) == 0) spec.w = desktop.w, spec.h = desktop.h;
     }
-    const bool fastScript = !o.script.empty() && o.virtualClock;
-    spec.vsync = !fastScript;
+    spec.vsync = !o.fastScript();
     std::string error;
     std::unique_ptr<Renderer> renderer = openRenderer(config.renderer, spec, error);
     if (!renderer) {
         std::fprintf(stderr, "kiosk: %s\n", error.c_str());
         SDL_Quit();
-        return 2;
+        return nullptr;
     }
     std::fprintf(stderr, "kiosk: renderer: %s\n", renderer->describe().c_str());
     if (o.onRenderer) o.onRenderer(renderer->describe());
-    SDL_Window* window = renderer->window();
-    if (kioskMode) {
+    if (!o.windowed) {
         SDL_ShowCursor(SDL_DISABLE);
         // Keys like Alt+Tab and Super go to us, not to a window manager (X11); under
         // cage there is nothing else to switch to, and VT switching is off.
-        SDL_SetWindowKeyboardGrab(window, SDL_TRUE);
+        SDL_SetWindowKeyboardGrab(renderer->window(), SDL_TRUE);
     }
     SDL_DisableScreenSaver();
+    return renderer;
+}
 
+/// The script player for `script` ("-": stdin), none for an empty name; false when unreadable.
+bool openScript(const std::string& script, std::optional<ui::ScriptPlayer>& player) {
+    if (script.empty()) return true;
+    if (script == "-") {
+        player.emplace(ui::LineSource::fromStream(std::cin), std::cout);
+        return true;
+    }
+    std::ifstream in(script);
+    if (!in) {
+        std::fprintf(stderr, "kiosk: cannot read script %s\n", script.c_str());
+        return false;
+    }
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    player.emplace(ui::LineSource::fromLines(std::move(lines)), std::cout);
+    return true;
+}
+
+// ---- loop ------------------------------------------------------------------------------
+/// The frame loop: wait for input or the UI's next timed change, draw a frame, repeat.
+class FrameLoop {
+public:
+    FrameLoop(const RunOptions& o, const core::Content& content, const core::ScannerConfig& scanner, Renderer& renderer,
+              ui::App& app, TextureCache& textures, Uint32 logoReady, std::optional<ui::ScriptPlayer>& player, Host& host,
+              core::VirtualClock& virt)
+        : m_o(o), m_content(content), m_renderer(renderer), m_app(app), m_textures(textures), m_logoReady(logoReady),
+          m_player(player), m_host(host), m_virt(virt), m_watchdog(o.hangAfterS), m_wedge(scanner.layout) {
+        m_renderer.drawableSize(m_w, m_h);
+        // A serial scanner's code wakes the loop like a decoded logo.
+        if (!scanner.device.empty())
+            m_serial.emplace(scanner.device, [scanReady = m_scanReady] {
+                if (scanReady == static_cast<Uint32>(-1)) return; // the loop still finds the code within 250 ms
+                SDL_Event ev{};
+                ev.type = scanReady;
+                SDL_PushEvent(&ev);
+            });
+    }
+
+    /// Until quit (script end, staff exit, SIGTERM); returns the exit code.
+    int run() {
+        while (!g_terminate && !m_app.quitRequested()) {
+            m_watchdog.tick(m_loopClock.now());
+            if (!waitForWork()) continue;
+            if (g_terminate) break;
+            if (auto code = frame()) return *code;
+        }
+        return 0;
+    }
+
+    ~FrameLoop() {
+        if (m_o.frameStats) m_stats.print();
+    }
+
+private:
+    void handle(const SDL_Event& ev) {
+        if (m_input.handle(ev, m_app, m_w, m_h)) m_gotEvent = true;
+        else if (ev.type == SDL_KEYDOWN || ev.type == SDL_KEYUP || ev.type == SDL_TEXTINPUT) {
+            deliver(m_wedge.feed(ev, m_app));
+            scanned();
+        } else if (ev.type == SDL_WINDOWEVENT || ev.type == m_logoReady || ev.type == m_scanReady) {
+            m_gotEvent = true; // exposed, resized, focus, a logo decoded: draw again
+        } else if (ev.type == SDL_QUIT && m_o.windowed) {
+            g_terminate = true; // a developer's window may close; a kiosk's may not
+        }
+    }
+
+    /// Key events the wedge scanner's decoder let through, to ImGui.
+    void deliver(std::vector<SDL_Event>&& keys) {
+        for (SDL_Event& k : keys) {
+            ImGui_ImplSDL2_ProcessEvent(&k);
+            if (k.type == SDL_TEXTINPUT) std::memset(k.text.text, 0, sizeof k.text.text); // a copy of what was typed
+            m_app.noteActivity();
+            m_gotEvent = true;
+        }
+    }
+    /// A wedge scan was applied: its time-to-screen is logged after the next frame.
+    void scanned() {
+        if (!m_wedge.scanAtMs) return;
+        m_scanAtMs = std::exchange(m_wedge.scanAtMs, 0);
+        m_scanFilled = m_wedge.scanFilled;
+        m_gotEvent = true;
+    }
+
+    /// Blocks until input or the UI's next timed change; renders nothing meanwhile. True: draw a frame.
+    bool waitForWork() {
+        SDL_Event e;
+        m_gotEvent = false;
+        if (!m_player && !m_needFrame) {
+            const double wait = m_app.wakeIn();
+            // Cap the wait so a SIGTERM is noticed soon and the watchdog is fed.
+            const int ms = static_cast<int>(
+                    std::min({double(m_watchdog.maxWaitMs()), std::ceil(wait * 1000.0), double(m_wedge.waitMs())}));
+            if (ms > 0 && SDL_WaitEventTimeout(&e, ms)) handle(e);
+        }
+        while (SDL_PollEvent(&e)) handle(e);
+        deliver(m_wedge.tick(m_app));
+        scanned();
+        if (m_serial)
+            if (const Uint32 at = m_serial->apply(m_app, m_scanFilled)) m_scanAtMs = at, m_gotEvent = true;
+        if (g_terminate) return true;
+        // A burst that may be a scan: no frame meanwhile (nothing of it is shown yet), so its
+        // keys are read, and stamped, as they come.
+        if (m_wedge.holding()) {
+            if (SDL_WaitEventTimeout(&e, m_wedge.waitMs())) handle(e);
+            return false;
+        }
+        if (m_textures.upload()) m_needFrame = true;
+        return m_needFrame || m_gotEvent || m_player || m_app.wakeIn() <= 0.0;
+    }
+
+    /// One frame (after the script's step); the exit code once the script ended.
+    std::optional<int> frame() {
+        const Uint64 frameStart = SDL_GetPerformanceCounter();
+        if (m_player) {
+            if (auto code = m_player->step(m_host)) return code;
+            // Waiting for the next stdin line: no frame, and virtual time stands still,
+            // so a slow driver never lets the idle timeout run out by accident.
+            if (m_player->waitingForInput() && !m_needFrame && m_app.wakeIn() > 0.0) {
+                SDL_WaitEventTimeout(nullptr, 5);
+                return std::nullopt;
+            }
+        }
+        if (m_o.virtualClock) m_virt.advance(1.0 / 60.0);
+        m_renderer.drawableSize(m_w, m_h);
+        m_renderer.newFrame();
+        const ui::Screen drawn = m_app.screen(); // the frame may switch it
+        m_app.frame(ImVec2(float(m_w), float(m_h)));
+        m_renderer.render(ImGui::GetDrawData(), m_app.context().theme.colors.bg);
+        Uint64 shotTicks = 0; // a script's screenshot (PNG encoding) is not the frame's time
+        if (!m_host.m_shotPath.empty()) {
+            const Uint64 shotStart = SDL_GetPerformanceCounter();
+            m_host.m_shotResult = m_renderer.screenshot(m_host.m_shotPath);
+            m_host.m_shotPath.clear();
+            shotTicks = SDL_GetPerformanceCounter() - shotStart;
+        }
+        m_renderer.present();
+        if (m_scanAtMs) {
+            // From the scan's last key (or the serial code's arrival) to the filled form on screen.
+            if (m_scanFilled < 0) std::fprintf(stderr, "kiosk: scan: no contact, said so %u ms after the scan\n", SDL_GetTicks() - m_scanAtMs);
+            else std::fprintf(stderr, "kiosk: scan: %d fields filled, on screen %u ms after the scan\n", m_scanFilled,
+                              SDL_GetTicks() - m_scanAtMs);
+            m_scanAtMs = 0;
+        }
+        if (m_o.frameStats)
+            m_stats.add(drawn, 1000.0 * double(SDL_GetPerformanceCounter() - frameStart - shotTicks) /
+                                   double(SDL_GetPerformanceFrequency()));
+        if (m_firstFrame) afterFirstFrame();
+        m_needFrame = m_app.wakeIn() <= 0.0;
+        // Animations and drags: at most 60 frames a second (30 for the attract loop's
+        // fades), even without vsync (Xvfb).
+        if (m_needFrame && !m_o.fastScript()) {
+            const double spent = double(SDL_GetPerformanceCounter() - frameStart) / double(SDL_GetPerformanceFrequency());
+            const int rest = static_cast<int>((m_app.frameInterval() - spent) * 1000.0);
+            SDL_Event e;
+            if (rest > 0 && SDL_WaitEventTimeout(&e, rest)) handle(e);
+        }
+        return std::nullopt;
+    }
+
+    void afterFirstFrame() {
+        m_firstFrame = false;
+        m_watchdog.ready();
+        if (m_o.exitAfterFirstFrame) { // kiosk-bench: the time to the first frame, not to shut-down
+            m_renderer.finish();
+            std::fflush(nullptr);
+            std::_Exit(0);
+        }
+        if (!m_o.windowed) SDL_SetWindowFullscreen(m_renderer.window(), SDL_WINDOW_FULLSCREEN_DESKTOP);
+        // The font atlas now lives in the renderer's texture: the CPU copies are not needed any more,
+        // and start-up's freed memory goes back to the system.
+        ImGui::GetIO().Fonts->ClearTexData();
+        std::vector<std::filesystem::path> logos;
+        for (const auto& c : m_content.companies) logos.push_back(c.logo);
+        m_textures.preload(logos);
+    }
+
+    const RunOptions& m_o;
+    const core::Content& m_content;
+    Renderer& m_renderer;
+    ui::App& m_app;
+    TextureCache& m_textures;
+    const Uint32 m_logoReady;
+    std::optional<ui::ScriptPlayer>& m_player;
+    Host& m_host;
+    core::VirtualClock& m_virt;
+    Watchdog m_watchdog;
+    core::SteadyClock m_loopClock;
+    FingerInput m_input;
+    FrameStats m_stats;
+    int m_w = 0, m_h = 0;
+    bool m_needFrame = true, m_firstFrame = true, m_gotEvent = false;
+    const Uint32 m_scanReady = SDL_RegisterEvents(1);
+    WedgeInput m_wedge;
+    std::optional<SerialInput> m_serial;
+    Uint32 m_scanAtMs = 0; // a scan was applied (SDL_GetTicks() of its last key or arrival)
+    int m_scanFilled = 0;
+};
+
+} // namespace
+
+RunOptions RunOptions::fromEnvironment() {
+    RunOptions o;
+    o.frameStats = std::getenv("KIOSK_FRAME_STATS") != nullptr;
+    o.exitAfterFirstFrame = std::getenv("KIOSK_EXIT_AFTER_FIRST_FRAME") != nullptr;
+    if (const char* h = std::getenv("KIOSK_TEST_HANG_AFTER_MS")) o.hangAfterS = std::atof(h) / 1000.0;
+    return o;
+}
+
+int run(const RunOptions& o, const core::Content& content, const core::KioskConfig& config, ui::LeadSink leads,
+        ui::StaffBackend staff) {
+    std::unique_ptr<Renderer> renderer = openWindow(o, config);
+    if (!renderer) return 2;
     int w = 0, h = 0;
     renderer->drawableSize(w, h);
     ImGui::CreateContext();
-    ui::setupTheme(ui::pixelsPerMm(float(w), float(h), config.diagonalInch, config.pixelPitchMm), config.theme);
+    const ui::Theme theme =
+        ui::setupTheme(ui::pixelsPerMm(float(w), float(h), config.diagonalInch, config.pixelPitchMm), config.theme);
     renderer->attachImGui();
 
     core::SteadyClock steady;
@@ -360,167 +570,21 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
             ev.type = logoReady;
             SDL_PushEvent(&ev);
         };
-    TextureCache textures(*renderer, static_cast<int>(ui::em(10.0f)), std::move(wake));
-    // A serial scanner's code wakes the loop the same way.
-    const Uint32 scanReady = SDL_RegisterEvents(1);
+    TextureCache textures(*renderer, static_cast<int>(theme.em(10.0f)), std::move(wake));
     textures.waitForDecode(o.virtualClock);
     ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); },
                 std::move(leads));
+    app.setTheme(theme);
     app.setStaffBackend(std::move(staff));
 
     std::optional<ui::ScriptPlayer> player;
-    std::ifstream scriptFile;
-    if (!o.script.empty()) {
-        if (o.script == "-") {
-            player.emplace(ui::LineSource::fromStream(std::cin), std::cout);
-        } else {
-            std::ifstream in(o.script);
-            if (!in) {
-                std::fprintf(stderr, "kiosk: cannot read script %s\n", o.script.c_str());
-                return 2;
-            }
-            std::vector<std::string> lines;
-            for (std::string l; std::getline(in, l);) lines.push_back(l);
-            player.emplace(ui::LineSource::fromLines(std::move(lines)), std::cout);
-        }
-    }
+    if (!openScript(o.script, player)) return 2;
     Host host(app, clock, o.virtualClock ? &virt : nullptr);
-    FingerInput input;
-    WedgeInput wedge(config.scanner.layout);
-    std::optional<SerialInput> serial;
-    if (!config.scanner.device.empty())
-        serial.emplace(config.scanner.device, [scanReady] {
-            if (scanReady == static_cast<Uint32>(-1)) return; // the loop still finds the code within 250 ms
-            SDL_Event ev{};
-            ev.type = scanReady;
-            SDL_PushEvent(&ev);
-        });
-    Uint32 scanAtMs = 0; // a scan was applied: its time-to-screen is logged after the next frame
-    int scanFilled = 0;
-
     int exitCode = 0;
-    bool needFrame = true, firstFrame = true;
-    Watchdog watchdog;
-    core::SteadyClock loopClock;
-    const bool frameStats = std::getenv("KIOSK_FRAME_STATS") != nullptr;
-    FrameStats stats;
-    const bool exitAfterFirstFrame = std::getenv("KIOSK_EXIT_AFTER_FIRST_FRAME") != nullptr; // kiosk-bench
-    while (!g_terminate && !app.quitRequested()) {
-        watchdog.tick(loopClock.now());
-        // ---- wait: block until input or the UI's next timed change; render nothing meanwhile.
-        SDL_Event e;
-        bool gotEvent = false;
-        auto deliver = [&](std::vector<SDL_Event>&& keys) {
-            for (SDL_Event& k : keys) {
-                ImGui_ImplSDL2_ProcessEvent(&k);
-                if (k.type == SDL_TEXTINPUT) std::memset(k.text.text, 0, sizeof k.text.text); // a copy of what was typed
-                app.noteActivity();
-                gotEvent = true;
-            }
-        };
-        auto scanned = [&] {
-            if (!wedge.scanAtMs) return;
-            scanAtMs = std::exchange(wedge.scanAtMs, 0);
-            scanFilled = wedge.scanFilled;
-            gotEvent = true;
-        };
-        auto handle = [&](const SDL_Event& ev) {
-            if (input.handle(ev, app, w, h)) gotEvent = true;
-            else if (ev.type == SDL_KEYDOWN || ev.type == SDL_KEYUP || ev.type == SDL_TEXTINPUT) {
-                deliver(wedge.feed(ev, app));
-                scanned();
-            } else if (ev.type == SDL_WINDOWEVENT || ev.type == logoReady || ev.type == scanReady) {
-                gotEvent = true; // exposed, resized, focus, a logo decoded: draw again
-            } else if (ev.type == SDL_QUIT && !kioskMode) {
-                g_terminate = true; // a developer's window may close; a kiosk's may not
-            }
-        };
-        if (!player && !needFrame) {
-            const double wait = app.wakeIn();
-            // Cap the wait so a SIGTERM is noticed soon and the watchdog is fed.
-            const int ms = static_cast<int>(std::min({double(watchdog.maxWaitMs()), std::ceil(wait * 1000.0), double(wedge.waitMs())}));
-            if (ms > 0 && SDL_WaitEventTimeout(&e, ms)) handle(e);
-        }
-        while (SDL_PollEvent(&e)) handle(e);
-        deliver(wedge.tick(app));
-        scanned();
-        if (serial)
-            if (const Uint32 at = serial->apply(app, scanFilled)) scanAtMs = at, gotEvent = true;
-        if (g_terminate) break;
-        // A burst that may be a scan: no frame meanwhile (nothing of it is shown yet), so its
-        // keys are read, and stamped, as they come.
-        if (wedge.holding()) {
-            if (SDL_WaitEventTimeout(&e, wedge.waitMs())) handle(e);
-            continue;
-        }
-        if (textures.upload()) needFrame = true;
-        if (!(needFrame || gotEvent || player || app.wakeIn() <= 0.0)) continue;
-
-        // ---- one frame
-        const Uint64 frameStart = SDL_GetPerformanceCounter();
-        if (player) {
-            if (auto code = player->step(host)) {
-                exitCode = *code;
-                break;
-            }
-            // Waiting for the next stdin line: no frame, and virtual time stands still,
-            // so a slow driver never lets the idle timeout run out by accident.
-            if (player->waitingForInput() && !needFrame && app.wakeIn() > 0.0) {
-                SDL_WaitEventTimeout(nullptr, 5);
-                continue;
-            }
-        }
-        if (o.virtualClock) virt.advance(1.0 / 60.0);
-        renderer->drawableSize(w, h);
-        renderer->newFrame();
-        const ui::Screen drawn = app.screen(); // the frame may switch it
-        app.frame(ImVec2(float(w), float(h)));
-        renderer->render(ImGui::GetDrawData(), ui::theme().colors.bg);
-        Uint64 shotTicks = 0; // a script's screenshot (PNG encoding) is not the frame's time
-        if (!host.m_shotPath.empty()) {
-            const Uint64 shotStart = SDL_GetPerformanceCounter();
-            host.m_shotResult = renderer->screenshot(host.m_shotPath);
-            host.m_shotPath.clear();
-            shotTicks = SDL_GetPerformanceCounter() - shotStart;
-        }
-        renderer->present();
-        if (scanAtMs) {
-            // From the scan's last key (or the serial code's arrival) to the filled form on screen.
-            if (scanFilled < 0) std::fprintf(stderr, "kiosk: scan: no contact, said so %u ms after the scan\n", SDL_GetTicks() - scanAtMs);
-            else std::fprintf(stderr, "kiosk: scan: %d fields filled, on screen %u ms after the scan\n", scanFilled,
-                              SDL_GetTicks() - scanAtMs);
-            scanAtMs = 0;
-        }
-        if (frameStats)
-            stats.add(drawn, 1000.0 * double(SDL_GetPerformanceCounter() - frameStart - shotTicks) /
-                                 double(SDL_GetPerformanceFrequency()));
-        if (firstFrame) {
-            firstFrame = false;
-            watchdog.ready();
-            if (exitAfterFirstFrame) { // kiosk-bench: the time to the first frame, not to shut-down
-                renderer->finish();
-                std::fflush(nullptr);
-                std::_Exit(0);
-            }
-            if (kioskMode) SDL_SetWindowFullscreen(window, SDL_WINDOW_FULLSCREEN_DESKTOP);
-            // The font atlas now lives in the renderer's texture: the CPU copies are not needed any more,
-            // and start-up's freed memory goes back to the system.
-            ImGui::GetIO().Fonts->ClearTexData();
-            std::vector<std::filesystem::path> logos;
-            for (const auto& c : content.companies) logos.push_back(c.logo);
-            textures.preload(logos);
-        }
-        needFrame = app.wakeIn() <= 0.0;
-        // Animations and drags: at most 60 frames a second (30 for the attract loop's
-        // fades), even without vsync (Xvfb).
-        if (needFrame && !fastScript) {
-            const double spent = double(SDL_GetPerformanceCounter() - frameStart) / double(SDL_GetPerformanceFrequency());
-            const int rest = static_cast<int>((app.frameInterval() - spent) * 1000.0);
-            if (rest > 0 && SDL_WaitEventTimeout(&e, rest)) handle(e);
-        }
+    {
+        FrameLoop loop(o, content, config.scanner, *renderer, app, textures, logoReady, player, host, virt);
+        exitCode = loop.run();
     }
-
-    if (frameStats) stats.print();
     textures.clear();
     renderer.reset();
     ImGui::DestroyContext();

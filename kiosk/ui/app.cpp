@@ -14,22 +14,14 @@
 
 namespace kiosk::ui {
 
-const char* screenName(Screen s) {
-    switch (s) {
-    case Screen::Attract: return "attract";
-    case Screen::Browse: return "browse";
-    case Screen::Profile: return "profile";
-    case Screen::Signup: return "signup";
-    case Screen::Thanks: return "thanks";
-    case Screen::Pin: return "pin";
-    case Screen::Staff: return "staff";
-    }
-    return "?";
+const core::Text* ScreenCtx::text(const std::string& key) const {
+    if (const auto& observe = uiContext().lookups) observe(key);
+    return content.string(key);
 }
 
 const std::string& ScreenCtx::tr(const std::string& key) const {
-    if (const core::Text* t = content.string(key)) return t->in(state.lang);
-    static thread_local std::string missing;
+    if (const core::Text* t = text(key)) return t->in(state.lang);
+    std::string& missing = uiContext().missingString;
     missing = key; // check-content reports it; showing the key beats showing nothing
     return missing;
 }
@@ -38,6 +30,11 @@ App::App(const core::Content& content, const core::KioskConfig& config, const co
          LeadSink leads)
     : m_content(content), m_config(config), m_clock(clock), m_textures(std::move(textures)), m_leads(std::move(leads)) {
     m_lastActivity = m_state.screenSince = clock.now();
+    setUiContext(&m_ui);
+}
+
+App::~App() {
+    if (&uiContext() == &m_ui) setUiContext(nullptr);
 }
 
 namespace {
@@ -87,9 +84,9 @@ void App::wipeForm() {
 void App::go(Screen s) {
     if (s == m_state.screen) return;
     // Leaving the form (cancel, back, submitted) forgets what was typed, buffers and all.
-    if (m_state.screen == Screen::Signup) {
+    if (screenInfo(m_state.screen).wipeFormOnLeave) {
         wipeForm();
-        resetTouchScrolls();
+        m_ui.scrolls.clear();
         if (m_state.scanNote.kind != ScanNote::Kind::Unreadable) m_state.scanNote = ScanNote{};
     }
     m_state.screen = s;
@@ -104,7 +101,7 @@ void App::resetForNextVisitor() {
     m_state = UiState{};
     m_state.signup = std::move(emptyForm);
     m_state.screenSince = m_clock.now();
-    resetTouchScrolls();
+    m_ui.scrolls.clear();
     m_settleFrames = 3;
 }
 
@@ -389,14 +386,14 @@ Intent App::drawStaffCorner() {
     // An unmarked corner: a 3 s press opens the PIN pad. Its own window, on top,
     // so the screen below never sees the press.
     const Theme& t = theme();
-    const float size = std::max(t.mm(20), t.em(2));
+    const float size = t.smallButton();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(size, size));
     ImGui::Begin("##corner", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
     ImGui::SetCursorScreenPos(ImVec2(0, 0));
     ImGui::InvisibleButton("staff.corner", ImVec2(size, size));
-    registry().add("staff.corner", ImVec2(0, 0), ImVec2(size, size));
+    m_ui.registry.add("staff.corner", ImVec2(0, 0), ImVec2(size, size));
     Intent out;
     const double now = m_clock.now();
     if (ImGui::IsItemActive()) {
@@ -470,6 +467,7 @@ Intent App::drawIdleWarning(float y, float height) {
 }
 
 void App::frame(ImVec2 displaySize) {
+    setUiContext(&m_ui); // widgets and screens draw into this App's context
     ImGuiIO& io = ImGui::GetIO();
     const double now = m_clock.now();
     io.DeltaTime = m_lastFrame < 0 ? 1.0f / 60.0f : std::clamp(static_cast<float>(now - m_lastFrame), 1e-4f, 0.1f);
@@ -480,10 +478,10 @@ void App::frame(ImVec2 displaySize) {
 
     // Idle: the whole visit is wiped when nobody touched the screen for the timeout.
     const double idle = now - m_lastActivity;
-    if (m_state.screen != Screen::Attract && idle >= m_config.idleTimeoutS) resetForNextVisitor();
-    m_warning = m_state.screen != Screen::Attract && idle >= m_config.idleTimeoutS - m_config.idleWarningS;
+    if (screenInfo(m_state.screen).idleTimeout && idle >= m_config.idleTimeoutS) resetForNextVisitor();
+    m_warning = screenInfo(m_state.screen).idleTimeout && idle >= m_config.idleTimeoutS - m_config.idleWarningS;
 
-    registry().beginFrame();
+    m_ui.registry.beginFrame();
     ImGui::NewFrame();
     const Theme& t = theme();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -505,16 +503,7 @@ void App::frame(ImVec2 displaySize) {
     Intent screenIntent;
     ImGui::SetCursorScreenPos(ImVec2(0, 0));
     ImGui::BeginChild("screen", ctx.size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-    switch (m_state.screen) {
-    case Screen::Attract: screenIntent = drawAttract(ctx); break;
-    case Screen::Browse: screenIntent = drawBrowse(ctx); break;
-    case Screen::Profile: screenIntent = drawProfile(ctx); break;
-    case Screen::Signup: screenIntent = drawSignup(ctx); break;
-    case Screen::Thanks: screenIntent = drawThanks(ctx); break;
-    case Screen::Pin: screenIntent = drawPin(ctx); break;
-    case Screen::Staff: screenIntent = drawStaff(ctx); break;
-    default: screenIntent = intent::Goto{Screen::Attract}; break;
-    }
+    screenIntent = screenInfo(m_state.screen).draw(ctx);
     ImGui::EndChild();
     Intent navIntent = drawNavBar(navH);
     ImGui::End();
@@ -527,7 +516,7 @@ void App::frame(ImVec2 displaySize) {
     if (m_state.scanNote.kind != ScanNote::Kind::None) drawScanNote(t.em(3.2f));
     Intent cornerIntent = m_hasBackend ? drawStaffCorner() : Intent{};
     ImGui::Render();
-    registry().endFrame();
+    m_ui.registry.endFrame();
 
     m_state.signup.scrollTo.clear(); // it was drawn once
     for (const Intent* i : {&cornerIntent, &warnIntent, &navIntent, &screenIntent})
@@ -546,9 +535,10 @@ void App::frame(ImVec2 displaySize) {
     if (m_settleFrames > 0) --m_settleFrames;
     m_wakeAt = ctx.wakeAt;
     if (m_state.screen == Screen::Staff) m_wakeAt = std::min(m_wakeAt, m_snapshotAt + (m_snapshot.job.running ? 0.25 : 2.0));
-    if (m_state.screen == Screen::Pin) m_wakeAt = std::min(m_wakeAt, now + 1.0); // the lock countdown
+    const ScreenInfo& shown = screenInfo(m_state.screen);
+    if (shown.tickSeconds > 0) m_wakeAt = std::min(m_wakeAt, now + shown.tickSeconds);
     if (m_state.scanNote.kind != ScanNote::Kind::None) m_wakeAt = std::min(m_wakeAt, m_state.scanNote.at + kScanNoteS);
-    if (m_state.screen != Screen::Attract) {
+    if (shown.idleTimeout) {
         const double warnAt = m_lastActivity + m_config.idleTimeoutS - m_config.idleWarningS;
         const double resetAt = m_lastActivity + m_config.idleTimeoutS;
         const double nextTick = m_lastActivity + std::floor(now - m_lastActivity) + 1.0; // countdown digits

@@ -4,6 +4,7 @@
 #include "core/config.hpp"
 #include "core/content/content.hpp"
 #include "core/leads/lead_store.hpp"
+#include "context.hpp"
 #include "screen.hpp"
 #include "touch.hpp"
 
@@ -16,6 +17,15 @@ class App {
 public:
     App(const core::Content& content, const core::KioskConfig& config, const core::Clock& clock,
         TextureLoader textures = {}, LeadSink leads = {});
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    /// The theme from setupTheme (fonts in the current ImGui context).
+    void setTheme(const Theme& t) { m_ui.theme = t; }
+    /// What the UI keeps between frames: theme, widget registry, scrolls, caches.
+    UiContext& context() { return m_ui; }
+    const UiContext& context() const { return m_ui; }
 
     /// Input from the touch screen, the mouse or a script.
     void pushFinger(const FingerEvent& e) { m_touch.push(e); }
@@ -31,9 +41,9 @@ public:
 
     /// Seconds until the UI needs its next frame (0: now; large: nothing to do).
     double wakeIn() const;
-    /// The frame interval while animating: 1/60 s under a finger, 1/30 s for the
-    /// attract loop's gentle fades (on software GL each frame costs ~25 ms of CPU).
-    double frameInterval() const { return m_touch.busy() || m_state.screen != Screen::Attract ? 1.0 / 60.0 : 1.0 / 30.0; }
+    /// The frame interval while animating: 1/60 s under a finger, else the screen's own
+    /// (1/30 s for the attract loop's gentle fades: on software GL a frame costs ~25 ms of CPU).
+    double frameInterval() const { return m_touch.busy() ? 1.0 / 60.0 : screenInfo(m_state.screen).frameInterval; }
 
     const UiState& state() const { return m_state; }
     /// The keys to tap to type `ch` into the focused field (empty: no field focused or no key).
@@ -62,6 +72,7 @@ private:
     int applyScan(const intent::Scan& s);
     void drawScanNote(float height);
 
+    UiContext m_ui;
     const core::Content& m_content;
     const core::KioskConfig& m_config;
     const core::Clock& m_clock;

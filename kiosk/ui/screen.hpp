@@ -17,8 +17,8 @@
 
 namespace kiosk::ui {
 
+/// The screens; what each one is and does is its row in screens() (screens/screens.cpp).
 enum class Screen { Attract, Browse, Profile, Signup, Thanks, Pin, Staff };
-const char* screenName(Screen s);
 
 namespace intent {
 struct Goto { Screen screen; };
@@ -113,19 +113,33 @@ struct ScreenCtx {
 
     /// The UI string `key` in the visitor's language (the key itself when missing).
     const std::string& tr(const std::string& key) const;
+    /// The UI string `key` in both languages, or nullptr when the content lacks it.
+    const core::Text* text(const std::string& key) const;
     const std::string& in(const core::Text& t) const { return t.in(state.lang); }
 };
 
 /// What a field is called on screen: its label in the form, or signup.label.<field>.
 std::string fieldLabel(const ScreenCtx& ctx, const std::string& field);
 
-// One function per screen, each in screens/<name>.cpp.
-Intent drawAttract(const ScreenCtx& ctx);
-Intent drawBrowse(const ScreenCtx& ctx);
-Intent drawProfile(const ScreenCtx& ctx);
-Intent drawSignup(const ScreenCtx& ctx);
-Intent drawThanks(const ScreenCtx& ctx);
-Intent drawPin(const ScreenCtx& ctx);
-Intent drawStaff(const ScreenCtx& ctx);
+/// One row per screen: everything the router, the frame loop and scripts know about it.
+struct ScreenInfo {
+    Screen id;
+    const char* name;                      ///< for expect-screen, frame statistics and logs
+    Intent (*draw)(const ScreenCtx& ctx); ///< in screens/<name>.cpp
+    /// Frame pacing while it animates and no finger is down (1/30 s: gentle fades cost
+    /// half the CPU of 1/60 s on software GL).
+    double frameInterval = 1.0 / 60.0;
+    /// > 0: it shows something that changes by the second (a countdown) and wakes that often.
+    double tickSeconds = 0;
+    bool idleTimeout = true; ///< the idle warning and the wipe back to attract apply on it
+    bool wipeFormOnLeave = false; ///< leaving it forgets the form and every scroll position
+};
+
+/// Every screen, in the order of the enum.
+const std::vector<ScreenInfo>& screens();
+const ScreenInfo& screenInfo(Screen s);
+inline const char* screenName(Screen s) { return screenInfo(s).name; }
+/// The screen called `name`, or nullptr.
+const ScreenInfo* findScreen(const std::string& name);
 
 } // namespace kiosk::ui

@@ -1,5 +1,6 @@
 #include "theme.hpp"
 
+#include "context.hpp"
 #include "core/paths.hpp"
 
 #include <imgui_freetype.h>
@@ -10,8 +11,6 @@
 namespace kiosk::ui {
 
 namespace {
-Theme g_theme;
-
 // ImGui's default range stops at U+00FF: add Latin Extended-A (Łukasz, Zoë's
 // neighbours), the few Latin Extended-B and IPA letters Europe's languages use
 // (core::letterGroups: Ə Ʒ, Livonian Ǟ Ȫ Ȭ Ȱ, Sámi Ǥ Ǧ Ǩ Ǯ, Romanian Ș Ț, ə ʒ), ẞ, and German
@@ -132,10 +131,9 @@ Theme setupTheme(float pxPerMm, const std::string& themeName) {
     io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
     io.IniFilename = nullptr; // no imgui.ini written into the kiosk's working directory
     io.LogFilename = nullptr;
-    g_theme = t;
     return t;
 }
 
-const Theme& theme() { return g_theme; }
+const Theme& theme() { return uiContext().theme; }
 
 } // namespace kiosk::ui

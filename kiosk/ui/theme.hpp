@@ -2,6 +2,7 @@
 #pragma once
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 namespace kiosk::ui {
@@ -33,7 +34,26 @@ struct Theme {
 
     void setEm(float px) { m_em = px; }
 
+    // The size vocabulary (docs/design.md). Each is at least a physical size for the finger or
+    // the eye, and at least so many font units, so text always fits what holds it.
+    float touch() const { return atLeast(20, 1.8f); }       ///< the smallest target: chips, small links, check rows
+    float chip() const { return touch(); }                  ///< a toggle chip (staff choices, sectors on the form)
+    float field() const { return atLeast(20, 1.9f); }       ///< a text field; the browse filter chips, as tall
+    float smallButton() const { return atLeast(22, 2.0f); } ///< beside its kind (PIN cancel); the staff corner
+    float button() const { return atLeast(25, 2.2f); }      ///< back, close, sync, export, contact
+    float largeButton() const { return atLeast(30, 2.5f); } ///< the one action of a screen: submit, done
+    float startButton() const { return atLeast(40, 3.5f); } ///< the attract loop's start, read from afar
+    float padKeyHeight() const { return atLeast(25, 2.4f); } ///< a PIN pad key
+    float padKeyWidth() const { return atLeast(32, 4.5f); }
+    float keyPitch() const { return mm(25); }               ///< the on-screen keyboard's key, at most
+    float card() const { return atLeast(45, 6.5f); }        ///< a company card on browse
+    float qr() const { return atLeast(35, 7.5f); }          ///< a QR code: ~35 mm scans from a phone at arm's length
+    float margin() const { return em(1.5f); }               ///< the screen's edge (browse, profile, privacy)
+    float tightMargin() const { return em(1.2f); }          ///< dense screens: the form, the staff panel
+    float wideMargin() const { return em(2.0f); }           ///< calm screens: attract, thanks
+
 private:
+    float atLeast(float millimetres, float fontUnits) const { return std::max(mm(millimetres), em(fontUnits)); }
     float m_em = 24.0f;
 };
 
@@ -42,10 +62,10 @@ private:
 float pixelsPerMm(float widthPx, float heightPx, double diagonalInch, double pixelPitchMm);
 
 /// Builds the font atlas (Noto Sans, German typography included) for this pixel density and
-/// sets the ImGui style. Returns the theme. Needs a current ImGui context.
+/// sets the ImGui style. Returns the theme, for App::setTheme. Needs a current ImGui context.
 Theme setupTheme(float pxPerMm, const std::string& themeName);
 
-/// The theme in use (set once at start-up; screens read it).
+/// The theme of the running App (its UiContext; context.hpp).
 const Theme& theme();
 inline float em(float n = 1.0f) { return theme().em(n); }
 

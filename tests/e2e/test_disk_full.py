@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A full disk: the kiosk never thanks a visitor for a lead it could not store.
 
-Needs root: the data dir is a 1 MiB tmpfs (otherwise prints "skipped: <why>" and passes).
+Needs root: the data dir is a 1 MiB tmpfs (otherwise prints "skipped: <why>" and exits 77: CTest reports it skipped).
 A filler file leaves only --free-kb of it; short sign-ups are then submitted one by one
 through `--script -` until one does not reach `thanks`. Checked then:
   - the screen stays `signup`, with what the visitor typed, and the "please ask our staff"
@@ -76,14 +76,10 @@ def main() -> int:
     os.makedirs(mnt)
 
     if os.geteuid() != 0:
-        print("skipped: not root (mounting a tmpfs needs root)")
-        print("0 passed, 0 failed")
-        return 0
+        return harness.skip_script("not root (mounting a tmpfs needs root)")
     m = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", mnt], capture_output=True, text=True)
     if m.returncode != 0:
-        print(f"skipped: mount -t tmpfs -o size=1m tmpfs {mnt} failed: {' '.join((m.stderr or m.stdout).split())}")
-        print("0 passed, 0 failed")
-        return 0
+        return harness.skip_script(f"mount -t tmpfs -o size=1m tmpfs {mnt} failed: {' '.join((m.stderr or m.stdout).split())}")
 
     r = harness.Results()
     check = r.check

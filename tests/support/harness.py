@@ -46,6 +46,17 @@ def kiosk_and_out():
 
 # ---- results --------------------------------------------------------------------------------
 
+# The exit status of a script that could not run here (CTest's SKIP_RETURN_CODE in
+# tests/CMakeLists.txt): reported as skipped, never as passed.
+SKIPPED = 77
+
+
+def skip_script(why):
+    """Says why the whole script cannot run here; returns SKIPPED for main() to return."""
+    print(f"skipped: {why}", flush=True)
+    return SKIPPED
+
+
 class Results:
     """Counts checks and prints one line for each; summary() prints `N passed, M failed`.
 
@@ -89,9 +100,12 @@ class Results:
 
     def summary(self):
         """Prints the last line, `N passed, M failed` (`, K skipped` when any were);
-        returns the exit status: 1 when anything failed, else 0."""
+        returns the exit status: 1 when anything failed, SKIPPED when nothing could run
+        here (everything was skipped), else 0."""
         print(f"{self.passed} passed, {self.failed} failed" + (f", {self.skipped} skipped" if self.skipped else ""))
-        return 1 if self.failed else 0
+        if self.failed:
+            return 1
+        return SKIPPED if self.skipped and not self.passed else 0
 
 
 # ---- files ----------------------------------------------------------------------------------

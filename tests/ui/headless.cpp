@@ -13,12 +13,12 @@ namespace kiosk::test {
 
 Headless::Headless(ImVec2 sz, core::KioskConfig cfg, const std::string& contentDir) : config(std::move(cfg)), size(sz) {
     content = core::loadContent(contentDir, {KIOSK_SOURCE_DIR "/assets", false});
-    ImGui::CreateContext();
-    ui::setupTheme(ui::pixelsPerMm(size.x, size.y, config.diagonalInch, config.pixelPitchMm), config.theme);
+    m_imgui = ImGui::CreateContext();
+    ImGui::SetCurrentContext(m_imgui); // CreateContext makes only the first one current
+    const ui::Theme theme = ui::setupTheme(ui::pixelsPerMm(size.x, size.y, config.diagonalInch, config.pixelPitchMm), config.theme);
     unsigned char* px = nullptr;
     int w = 0, h = 0;
     ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h); // what a renderer would upload
-    ui::resetTouchScrolls();
     static int instance = 0;
     dataDir = std::filesystem::temp_directory_path() /
               ("kiosk-ui-test-" + std::to_string(::getpid()) + "-" + std::to_string(++instance));
@@ -27,6 +27,7 @@ Headless::Headless(ImVec2 sz, core::KioskConfig cfg, const std::string& contentD
         if (failWrites) return core::StoreResult{false, "database or disk is full (test)"};
         return store->insert(l);
     });
+    m_app->setTheme(theme);
     frames(2);
 }
 
@@ -35,10 +36,11 @@ Headless::~Headless() {
     store.reset();
     std::error_code ec;
     std::filesystem::remove_all(dataDir, ec);
-    ImGui::DestroyContext();
+    ImGui::DestroyContext(m_imgui);
 }
 
 void Headless::frames(int n) {
+    ImGui::SetCurrentContext(m_imgui); // another kiosk of the test may have drawn meanwhile
     for (int i = 0; i < n; ++i) {
         clock.advance(1.0 / 60.0);
         m_app->frame(size);

@@ -26,7 +26,7 @@ public:
     int play(const std::string& script);
 
     void tap(ImVec2 p);
-    const ui::WidgetInfo* widget(const std::string& id) const { return ui::registry().find(id); }
+    const ui::WidgetInfo* widget(const std::string& id) const { return m_app->context().registry.find(id); }
 
     ui::App& app() override { return *m_app; }
     double now() const override { return clock.now(); }
@@ -48,6 +48,7 @@ public:
     std::ostringstream out;
 
 private:
+    ImGuiContext* m_imgui = nullptr;
     std::unique_ptr<ui::App> m_app;
 };
 

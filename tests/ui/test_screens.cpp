@@ -144,12 +144,18 @@ TEST_CASE("portrait and 4K layouts keep every control on screen") {
         Headless h(size);
         CHECK(h.play("expect-visible attract.start\ntap attract.start\nexpect-visible browse.filter.digital-health\n"
                      "tap browse.card.gdata\nexpect-visible profile.back\nexpect-visible lang.en\n") == 0);
-        for (const auto& w : kiosk::ui::registry().widgets()) {
+        // The rectangles as laid out, not as clipped: a clipped one always fits the screen.
+        const float mm = h.app().context().theme.pxPerMm;
+        for (const auto& w : h.app().context().registry.widgets()) {
             CAPTURE(w.id);
-            CHECK(w.max.x <= size.x);
-            CHECK(w.max.y <= size.y);
+            CHECK(w.fullMin.x >= 0.0f);
+            CHECK(w.fullMax.x <= size.x);
+            if (!w.list) { // in a scrolled list it may lie below the fold: scrolling brings it in
+                CHECK(w.fullMin.y >= 0.0f);
+                CHECK(w.fullMax.y <= size.y);
+            }
             // docs/design.md: touch targets at least 20 mm (the theme's px per mm at 43")
-            CHECK(w.max.y - w.min.y >= 20.0f * kiosk::ui::theme().pxPerMm - 1.0f);
+            CHECK(w.fullMax.y - w.fullMin.y >= 20.0f * mm - 1.0f);
         }
     }
 }
@@ -175,4 +181,23 @@ TEST_CASE("500 companies: the browse grid draws only the rows in view, and a car
     Headless h(ImVec2(1920, 1080), {}, kiosk::test::bigContent());
     CHECK(h.play("tap attract.start\ntap browse.card.big-480\nexpect-screen profile\n") == 0);
     CHECK(h.app().state().companyId == "big-480");
+}
+
+TEST_CASE("two kiosks in one process keep their own widgets, scrolls and theme") {
+    // Each App owns its UI context: nothing of one leaks into the other, so no test resets anything.
+    Headless a;
+    Headless b(ImVec2(1080, 1920), [] {
+        kiosk::core::KioskConfig c;
+        c.pixelPitchMm = 0.25; // a different density: other fonts, other sizes
+        return c;
+    }());
+    CHECK(b.play("tap attract.start\nexpect-screen browse\n") == 0);
+    CHECK(a.app().screen() == Screen::Attract);
+    CHECK(a.widget("attract.start"));
+    CHECK_FALSE(a.widget("browse.signup"));
+    CHECK(b.widget("browse.signup"));
+    CHECK(a.app().context().theme.pxPerMm != b.app().context().theme.pxPerMm);
+    a.frames(3);
+    CHECK(a.play("tap attract.start\nexpect-screen browse\ntap browse.card.gdata\nexpect-screen profile\n") == 0);
+    CHECK(b.play("tap browse.card.gdata\nexpect-screen profile\n") == 0);
 }

@@ -13,6 +13,7 @@
 #include "core/leads/store_keeper.hpp"
 #include "core/staff/pin.hpp"
 #include "ui/staff.hpp"
+#include "backoffice.hpp"
 #include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -211,18 +212,10 @@ struct Office final : core::PinClock {
                 job.progress = 0.4;
                 return;
             }
-            core::ExportOptions o;
-            o.format = core::exportFormatNamed(r.format);
-            o.delimiter = r.delimiter;
-            o.headerLang = r.english ? core::Lang::En : core::Lang::De;
-            lastResult = core::exportForStand(dbPath, exhibitors(), h->content.content.event.id, o, r.destination, wall());
-            job.done = true;
-            job.ok = lastResult.ok;
-            job.error = lastResult.error;
-            job.files = static_cast<long long>(lastResult.files.size());
-            job.leads = lastResult.files.empty() ? 0 : lastResult.files.front().leads;
-            job.bytes = lastResult.bytes();
-            job.folder = lastResult.files.empty() ? r.destination : lastResult.files.front().path.parent_path().string();
+            // The kiosk's own mapping of the panel's choices, run synchronously here.
+            lastResult = core::exportForStand(dbPath, exhibitors(), h->content.content.event.id, kiosk::exportOptions(r, h->content.content.form),
+                                              r.destination, wall());
+            job = kiosk::finishedJob(lastResult, r.destination);
         };
         b.contentProblems = problems;
         b.kioskId = "kiosk-test";

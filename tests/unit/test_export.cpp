@@ -384,13 +384,6 @@ std::vector<std::string> fixedIdsFor(const std::string& company) {
 
 const char* kAllLeadRows = "SELECT * FROM leads ORDER BY id";
 
-/// Ends a test case that cannot run here (not root, no mount); CTest reports it as skipped
-/// (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt). Only before the first check.
-#define SKIP_TEST(why)                                                                                                 \
-    do {                                                                                                               \
-        MESSAGE("[test skipped] " << why);                                                                             \
-        return;                                                                                                        \
-    } while (0)
 
 
 /// leads.db in `t` with 3000 leads whose messages ("MARKER-<n>-" and 300 x) show which page

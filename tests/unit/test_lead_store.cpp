@@ -681,10 +681,7 @@ TEST_CASE("a data folder that cannot be created is reported with its name") {
 }
 
 TEST_CASE("a read-only database file and folder fail the insert and the store recovers") {
-    if (::geteuid() == 0) {
-        MESSAGE("skipped: running as root, chmod does not stop root (the query_only and folder tests cover this)");
-        return;
-    }
+    if (::geteuid() == 0) SKIP_TEST("running as root, chmod does not stop root (the query_only and folder tests cover this)");
     TempDir t;
     const fs::path dir = t / "data";
     const fs::path db = dir / "leads.db";
@@ -771,18 +768,12 @@ TEST_CASE("2000 leads are inserted, counted and read back") {
 }
 
 TEST_CASE("a full disk (1 MiB tmpfs) fails the insert, keeps every acknowledged lead and recovers") {
-    if (::geteuid() != 0) {
-        MESSAGE("skipped: not root, cannot mount a tmpfs");
-        return;
-    }
+    if (::geteuid() != 0) SKIP_TEST("not root, cannot mount a tmpfs");
     TempDir t;
     const fs::path mnt = t / "tmpfs";
     fs::create_directory(mnt);
     TmpfsMount mount(mnt, "size=1m,mode=0700");
-    if (!mount.mounted()) {
-        MESSAGE("skipped: mount -t tmpfs failed: " << mount.error());
-        return;
-    }
+    if (!mount.mounted()) SKIP_TEST("mount -t tmpfs failed: " << mount.error());
     // A filler written first, to free space later.
     const fs::path filler = mnt / "filler.bin";
     {

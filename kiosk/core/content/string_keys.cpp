@@ -11,7 +11,7 @@ const std::vector<std::string>& requiredStringKeys() {
         "region.ruhr", "region.greater-manchester", "common.sample", "common.not_at_stand",
         "attract.start", "attract.exhibitors", "attract.sectors", "attract.summit",
         "browse.title", "browse.filter_all", "browse.count", "browse.empty",
-        "profile.about", "profile.looking_for", "profile.website", "profile.scan", "profile.contact_person",
+        "profile.looking_for", "profile.website", "profile.scan", "profile.contact_person",
         "profile.organiser", "profile.contact", "browse.signup",
         "signup.title", "signup.reset_note", "signup.optional", "signup.exhibitors", "signup.sectors",
         "signup.privacy", "signup.privacy_title", "signup.privacy_close", "signup.submit", "signup.cancel",

@@ -1,5 +1,7 @@
 #include "registry.hpp"
 
+#include "../context.hpp"
+
 #include <imgui_internal.h>
 
 #include <algorithm>
@@ -11,7 +13,7 @@ void WidgetRegistry::add(const std::string& id, ImVec2 min, ImVec2 max, const st
     ImRect clip = win->ClipRect;
     ImVec2 a(std::max(min.x, clip.Min.x), std::max(min.y, clip.Min.y));
     ImVec2 b(std::min(max.x, clip.Max.x), std::min(max.y, clip.Max.y));
-    WidgetInfo w{id, a, b, text};
+    WidgetInfo w{id, a, b, min, max, text};
     w.visible = b.x - a.x >= 1.0f && b.y - a.y >= 1.0f;
     // Inside a scrolled list: remember where, so a script can scroll it into view.
     if (win->ScrollMax.y > 0.0f) {
@@ -30,9 +32,6 @@ const WidgetInfo* WidgetRegistry::find(const std::string& id) const {
     return nullptr;
 }
 
-WidgetRegistry& registry() {
-    static WidgetRegistry r;
-    return r;
-}
+WidgetRegistry& registry() { return uiContext().registry; }
 
 } // namespace kiosk::ui

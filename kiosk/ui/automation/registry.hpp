@@ -14,6 +14,7 @@ namespace kiosk::ui {
 struct WidgetInfo {
     std::string id;
     ImVec2 min, max;       ///< visible part, pixels (when visible)
+    ImVec2 fullMin, fullMax; ///< the whole widget as laid out, before clipping (layout checks)
     /// A field's value (for expect-text): the UI state's own string, not a copy, so that no
     /// copy of what a visitor typed is left in freed memory. Valid while the App lives.
     const std::string* text = nullptr;
@@ -45,7 +46,7 @@ private:
     std::vector<WidgetInfo> m_current, m_last;
 };
 
-/// The registry of the running UI (one kiosk per process).
+/// The registry of the running App (its UiContext).
 WidgetRegistry& registry();
 
 } // namespace kiosk::ui

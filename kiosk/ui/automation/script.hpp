@@ -68,8 +68,29 @@ private:
         size_t typed = 0; ///< type: bytes of the text done
         int taps = 0;     ///< type: taps spent on the current character
     };
+    using Handler = std::optional<int> (ScriptPlayer::*)(ScriptHost& host, Command& c);
+    struct Verb {
+        const char* name;
+        Handler run;
+        bool rawArg; ///< the argument is the rest of the line as written
+    };
+    static const Verb* verb(const std::string& name);
     std::optional<int> run(ScriptHost& host, Command& c);
-    bool ok(const Command& c);
+    // One per command; nullopt while it runs, else the exit code.
+    std::optional<int> touch(ScriptHost& host, Command& c); ///< tap, longpress, drag
+    std::optional<int> wait(ScriptHost& host, Command& c);
+    std::optional<int> expectScreen(ScriptHost& host, Command& c);
+    std::optional<int> expectVisible(ScriptHost& host, Command& c);
+    std::optional<int> expectText(ScriptHost& host, Command& c);
+    std::optional<int> type(ScriptHost& host, Command& c);
+    std::optional<int> ids(ScriptHost& host, Command& c);
+    std::optional<int> value(ScriptHost& host, Command& c); ///< prints a field or note, judges nothing
+    std::optional<int> scan(ScriptHost& host, Command& c);  ///< as if a badge scanner read the argument
+    std::optional<int> shot(ScriptHost& host, Command& c);
+    std::optional<int> quit(ScriptHost& host, Command& c);
+    static const WidgetInfo* visible(ScriptHost& host, const std::string& id);
+    /// Reports the command done; nullopt: the script goes on.
+    std::optional<int> ok(const Command& c);
     int fail(const Command& c, const std::string& reason);
     /// Lets time pass; true once `until` is reached.
     bool waitUntil(ScriptHost& host, double until);

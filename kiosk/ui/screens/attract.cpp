@@ -1,5 +1,6 @@
 // The attract loop: rotating scenes that say what a visitor gets here, and one
 // big bilingual start button. Any touch on the scene starts too.
+#include "../context.hpp"
 #include "../screen.hpp"
 
 #include <algorithm>
@@ -122,8 +123,8 @@ void sceneSummit(const ScreenCtx& ctx, float w, float h) {
 Intent drawAttract(const ScreenCtx& ctx) {
     const Theme& t = theme();
     const ImVec2 size = ctx.size;
-    const float margin = t.em(2.0f);
-    const float btnH = std::max(t.mm(40), t.em(3.5f));
+    const float margin = t.wideMargin();
+    const float btnH = t.startButton();
     const float btnW = std::min(size.x - 2 * margin, t.em(26));
     const float sceneH = size.y - btnH - 3 * margin;
 
@@ -144,7 +145,7 @@ Intent drawAttract(const ScreenCtx& ctx) {
     // The start button first: it wins the touch over the full-screen target below.
     ImGui::SetCursorScreenPos(ImVec2((size.x - btnW) * 0.5f, size.y - btnH - margin));
     const core::Lang other = ctx.state.lang == core::Lang::De ? core::Lang::En : core::Lang::De;
-    const core::Text* start = ctx.content.string("attract.start");
+    const core::Text* start = ctx.text("attract.start");
     const std::string label = start ? start->in(ctx.state.lang) + "\n" + start->in(other) : "attract.start";
     if (button("attract.start", label, ImVec2(btnW, btnH), ButtonKind::Primary)) out = intent::Goto{Screen::Browse};
 
@@ -156,8 +157,9 @@ Intent drawAttract(const ScreenCtx& ctx) {
     const float w = size.x - 2 * margin;
     // Centred in the space above the button; a scene's height is known from its
     // previous frame (the first frame of a scene is invisible: it fades in).
-    static float heights[scenes] = {};
-    const float top = std::max(margin, (sceneH + margin - heights[scene]) * 0.5f);
+    auto& heights = uiContext().sceneHeights;
+    static_assert(scenes <= std::tuple_size_v<std::decay_t<decltype(heights)>>);
+    const float top = std::max(margin, (sceneH + margin - heights[size_t(scene)]) * 0.5f);
     ImGui::SetCursorScreenPos(ImVec2(margin, top));
     ImGui::BeginGroup();
     switch (scene) {
@@ -168,7 +170,7 @@ Intent drawAttract(const ScreenCtx& ctx) {
     default: sceneSummit(ctx, w, sceneH); break;
     }
     ImGui::EndGroup();
-    heights[scene] = ImGui::GetItemRectSize().y;
+    heights[size_t(scene)] = ImGui::GetItemRectSize().y;
     ImGui::PopStyleVar();
     return out;
 }

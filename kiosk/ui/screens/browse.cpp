@@ -59,19 +59,19 @@ bool card(const ScreenCtx& ctx, const core::Company& c, ImVec2 size) {
 
 Intent drawBrowse(const ScreenCtx& ctx) {
     const Theme& t = theme();
-    const float margin = t.em(1.5f);
+    const float margin = t.margin();
     const float w = ctx.size.x - 2 * margin;
     Intent out;
 
     // "Stay in touch" without choosing a company first.
-    const float sw = std::min(t.em(13), w * 0.45f), sh = std::max(t.mm(25), t.em(2.2f));
+    const float sw = std::min(t.em(13), w * 0.45f), sh = t.button();
     ImGui::SetCursorScreenPos(ImVec2(margin + w - sw, margin));
     if (button("browse.signup", ctx.tr("browse.signup"), ImVec2(sw, sh), ButtonKind::Primary)) out = intent::OpenSignup{};
     ImGui::SetCursorScreenPos(ImVec2(margin, margin));
     wrappedText(t.fonts.heading, t.colors.text, ctx.tr("browse.title"), w - sw - t.em(1));
 
     // Filter chips: "All" and one per sector.
-    const float chipH = std::max(t.mm(22), t.em(1.9f));
+    const float chipH = t.field();
     ImGui::SetCursorScreenPos(ImVec2(margin, ImGui::GetCursorScreenPos().y + t.em(0.3f)));
     // Chips flow left to right and wrap on a narrow (portrait) screen.
     const float chipGap = t.em(0.5f);
@@ -103,7 +103,7 @@ Intent drawBrowse(const ScreenCtx& ctx) {
     // The grid: as many columns of at least 17 em as fit.
     const float gap = t.em(0.8f);
     const int cols = std::max(1, static_cast<int>((w + gap) / (t.em(17) + gap)));
-    const float cw = (w - gap * float(cols - 1)) / float(cols), ch = std::max(t.em(6.5f), t.mm(45));
+    const float cw = (w - gap * float(cols - 1)) / float(cols), ch = t.card();
     const float top = ImGui::GetCursorScreenPos().y + t.em(0.3f);
     ImGui::SetCursorScreenPos(ImVec2(margin, top));
     beginTouchScroll("browse.grid", ImVec2(w + margin * 0.5f, ctx.size.y - top - t.em(0.5f)));

@@ -11,7 +11,7 @@ namespace kiosk::ui {
 Intent drawPin(const ScreenCtx& ctx) {
     using Op = intent::Staff::Op;
     const Theme& t = theme();
-    const float key = std::max(t.mm(25), t.em(2.4f)), keyW = std::max(t.mm(32), t.em(4.5f)), gap = t.mm(3);
+    const float key = t.padKeyHeight(), keyW = t.padKeyWidth(), gap = t.mm(3);
     const float padW = 3 * keyW + 2 * gap;
     const float x0 = (ctx.size.x - padW) * 0.5f;
     float y = std::max(t.em(1.5f), (ctx.size.y - (4 * key + 3 * gap) - t.em(9)) * 0.5f);
@@ -67,7 +67,7 @@ Intent drawPin(const ScreenCtx& ctx) {
         }
     }
     ImGui::SetCursorScreenPos(ImVec2(x0, y + 4 * (key + gap) + t.em(0.5f)));
-    if (button("pin.cancel", ctx.tr("pin.cancel"), ImVec2(padW, std::max(t.mm(22), t.em(2.0f)))))
+    if (button("pin.cancel", ctx.tr("pin.cancel"), ImVec2(padW, t.smallButton())))
         out = intent::Goto{Screen::Attract};
     return out;
 }

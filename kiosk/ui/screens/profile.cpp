@@ -1,19 +1,11 @@
 // Profile: one company — logo, tagline, description, what it is looking for,
 // its website as a QR code, and the way back.
+#include "../context.hpp"
 #include "../screen.hpp"
-
-#include <map>
 
 namespace kiosk::ui {
 
 namespace {
-
-const core::QrCode& cachedQr(const std::string& url) {
-    static std::map<std::string, core::QrCode> cache; // a handful of URLs; encoded once each
-    auto it = cache.find(url);
-    if (it == cache.end()) it = cache.emplace(url, core::makeQr(url)).first;
-    return it->second;
-}
 
 std::string withoutScheme(const std::string& url) {
     const auto p = url.find("://");
@@ -34,9 +26,9 @@ void qrPanel(const ScreenCtx& ctx, const core::Company& c, float w) {
     const std::string& url = own ? c.website : ctx.content.event.organiserWebsite;
     if (url.empty()) return;
     wrappedText(t.fonts.bold, t.colors.text, own ? ctx.tr("profile.website") : ctx.tr("profile.organiser"), w);
-    const float qs = std::min(w, std::max(t.em(7.5f), t.mm(35))); // ~35 mm scans from a phone at arm's length
+    const float qs = std::min(w, t.qr());
     ImVec2 p = ImGui::GetCursorScreenPos();
-    qrCode(ImGui::GetWindowDrawList(), p, qs, cachedQr(url));
+    qrCode(ImGui::GetWindowDrawList(), p, qs, uiContext().qr(url));
     ImGui::Dummy(ImVec2(qs, qs));
     wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("profile.scan"), w);
     wrappedText(t.fonts.body, t.colors.text, withoutScheme(url), w);
@@ -56,7 +48,7 @@ Intent drawProfile(const ScreenCtx& ctx) {
     const core::Company* c = ctx.content.company(ctx.state.companyId);
     if (!c) return intent::Goto{Screen::Browse};
     Intent out;
-    const float margin = t.em(1.5f);
+    const float margin = t.margin();
     const bool landscape = ctx.size.x > ctx.size.y;
     const float w = ctx.size.x - 2 * margin;
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -81,7 +73,7 @@ Intent drawProfile(const ScreenCtx& ctx) {
 
     // Body: scrolled text on the left (or everything, in portrait), QR panel on the right.
     const float bodyTop = std::max(h0.y + ls, ty + t.fonts.small->FontSize * 1.5f) + t.em(1);
-    const float btnH = std::max(t.mm(25), t.em(2.2f));
+    const float btnH = t.button();
     const float bodyH = ctx.size.y - bodyTop - btnH - 2 * margin;
     const float qrW = landscape ? std::min(t.em(14), w * 0.35f) : 0.0f;
     // ~70 characters a line: longer lines are hard to follow standing at a screen.

@@ -2,6 +2,7 @@
 // exhibitors who may get in touch, sectors, consent and newsletter. Everything
 // it does is returned as an intent::Form; App applies it and stores the lead.
 #include "../automation/registry.hpp"
+#include "../context.hpp"
 #include "../screen.hpp"
 
 #include <algorithm>
@@ -139,7 +140,7 @@ Intent physicalKeys() {
 int chipRow(const std::string& idPrefix, const std::vector<std::string>& ids, const std::vector<std::string>& labels,
             const std::vector<bool>& selected, const std::vector<ImU32>& colours, float w) {
     const Theme& t = theme();
-    const float chipH = std::max(t.mm(20), t.em(1.8f)), gap = t.em(0.4f);
+    const float chipH = t.chip(), gap = t.em(0.4f);
     const float x0 = ImGui::GetCursorScreenPos().x;
     ImVec2 at = ImGui::GetCursorScreenPos();
     int tapped = -1;
@@ -226,7 +227,7 @@ Intent choices(const ScreenCtx& ctx, float w) {
     if (checkRow("signup.consent", ctx.in(consent.label), f.input.consent, w, ctx.in(consent.summary)))
         out = intent::Form{Op::ToggleConsent, {}};
     ImGui::Dummy(ImVec2(0, t.em(0.1f)));
-    if (button("signup.privacy", ctx.tr("signup.privacy"), ImVec2(std::min(w, t.em(14)), std::max(t.mm(20), t.em(1.8f)))))
+    if (button("signup.privacy", ctx.tr("signup.privacy"), ImVec2(std::min(w, t.em(14)), t.touch())))
         out = intent::Form{Op::ShowPrivacy, {}};
     ImGui::Dummy(ImVec2(0, t.em(0.3f)));
     if (checkRow("signup.newsletter", ctx.in(consent.newsletter), f.input.newsletter, w))
@@ -240,13 +241,13 @@ Intent privacyOverlay(const ScreenCtx& ctx) {
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(disp.x, ctx.size.y));
     ImGui::Begin("##privacy", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-    const float m = t.em(1.5f), w = disp.x - 2 * m;
+    const float m = t.margin(), w = disp.x - 2 * m;
     ImGui::SetCursorScreenPos(ImVec2(m, m));
     wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.privacy_title"), w);
-    const float btnH = std::max(t.mm(25), t.em(2.2f));
+    const float btnH = t.button();
     const float top = ImGui::GetCursorScreenPos().y + t.em(0.5f);
     const bool wide = disp.x > disp.y;
-    const float qr = std::max(t.mm(35), t.em(7.5f));
+    const float qr = t.qr();
     const float textW = wide ? std::min(t.em(40), w - qr - t.em(2)) : w;
     ImGui::SetCursorScreenPos(ImVec2(m, top));
     const float textH = ctx.size.y - top - btnH - 2 * m - (wide ? 0.0f : qr + t.em(2.5f));
@@ -255,10 +256,7 @@ Intent privacyOverlay(const ScreenCtx& ctx) {
     if (endTouchScroll()) ctx.animating = true;
     // The online policy as a QR code, to read it later on a phone.
     const ImVec2 q = wide ? ImVec2(m + textW + t.em(2), top) : ImVec2(m, top + textH + t.em(0.5f));
-    static core::QrCode code;
-    static std::string codeUrl;
-    if (codeUrl != ctx.content.consent.policyUrl) code = core::makeQr(codeUrl = ctx.content.consent.policyUrl);
-    qrCode(ImGui::GetWindowDrawList(), q, qr, code);
+    qrCode(ImGui::GetWindowDrawList(), q, qr, uiContext().qr(ctx.content.consent.policyUrl));
     ImGui::SetCursorScreenPos(ImVec2(q.x, q.y + qr + t.em(0.3f)));
     wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("profile.scan"), qr * 1.6f);
     Intent out;
@@ -274,7 +272,7 @@ Intent privacyOverlay(const ScreenCtx& ctx) {
 Intent drawSignup(const ScreenCtx& ctx) {
     const Theme& t = theme();
     const auto& f = ctx.state.signup;
-    const float m = t.em(1.2f), w = ctx.size.x - 2 * m;
+    const float m = t.tightMargin(), w = ctx.size.x - 2 * m;
     Intent out;
 
     ImGui::SetCursorScreenPos(ImVec2(m, m));
@@ -298,7 +296,7 @@ Intent drawSignup(const ScreenCtx& ctx) {
 
     const KeyboardMode mode = keyboardModeFor(ctx.content.form, f.focused);
     const float kbH = f.focused.empty() ? 0.0f : keyboardHeight(mode);
-    const float btnH = std::max(t.mm(30), t.em(2.5f));
+    const float btnH = t.largeButton();
     const float top = ImGui::GetCursorScreenPos().y + t.em(0.4f);
     const float footerY = ctx.size.y - kbH - btnH - m * 0.6f;
     const float bodyH = std::max(t.em(3), footerY - top - t.em(0.4f));
@@ -349,7 +347,7 @@ Intent drawSignup(const ScreenCtx& ctx) {
 
 Intent drawThanks(const ScreenCtx& ctx) {
     const Theme& t = theme();
-    const float m = t.em(2), w = std::min(ctx.size.x - 2 * m, t.em(40));
+    const float m = t.wideMargin(), w = std::min(ctx.size.x - 2 * m, t.em(40));
     const float x = (ctx.size.x - w) * 0.5f;
     ImGui::SetCursorScreenPos(ImVec2(x, ctx.size.y * 0.2f));
     wrappedText(t.fonts.display, t.colors.text, ctx.tr("thanks.title"), w);
@@ -363,7 +361,7 @@ Intent drawThanks(const ScreenCtx& ctx) {
     constexpr double kShowSeconds = 15.0;
     ctx.wakeAt = ctx.state.screenSince + kShowSeconds;
     if (ctx.now - ctx.state.screenSince >= kShowSeconds) return intent::Goto{Screen::Attract};
-    const float btnH = std::max(t.mm(30), t.em(2.5f));
+    const float btnH = t.largeButton();
     ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y + t.em(1.5f)));
     if (button("thanks.done", ctx.tr("thanks.done"), ImVec2(std::min(w, t.em(14)), btnH), ButtonKind::Primary))
         return intent::Goto{Screen::Attract};

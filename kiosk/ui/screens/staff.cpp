@@ -67,19 +67,12 @@ ShownProblems showProblems(const std::vector<core::Problem>& problems, size_t ma
     return out;
 }
 
-Intent drawStaff(const ScreenCtx& ctx) {
+namespace {
+/// Title and kiosk, then what staff must see first: the demo PIN, a damaged database, content problems.
+void header(const ScreenCtx& ctx, float w) {
     const Theme& t = theme();
-    Intent out;
-    if (!ctx.staff || !ctx.backend) return intent::Goto{Screen::Attract};
     const StaffSnapshot& s = *ctx.staff;
     const StaffBackend& b = *ctx.backend;
-    const float m = t.em(1.2f), w = ctx.size.x - 2 * m;
-    const bool wide = ctx.size.x > ctx.size.y;
-    const float colW = wide ? (w - t.em(2)) * 0.5f : w;
-    const float btnH = std::max(t.mm(25), t.em(2.2f));
-
-    ImGui::SetCursorScreenPos(ImVec2(m, m));
-    ImGui::BeginGroup();
     line(t.fonts.heading, t.colors.text, ctx.tr("staff.title"), w);
     line(t.fonts.small, t.colors.textMuted, fmt(fmt(ctx.tr("staff.kiosk"), b.kioskId, "{id}"), b.version, "{v}"), w);
     if (b.demoPin) line(t.fonts.bold, t.colors.error, ctx.tr("staff.demo_pin"), w);
@@ -92,13 +85,12 @@ Intent drawStaff(const ScreenCtx& ctx) {
     if (b.contentProblems.more > 0)
         line(t.fonts.small, t.colors.textMuted,
              "… and " + std::to_string(b.contentProblems.more) + " more problems: kiosk check-content lists them all", w);
-    ImGui::EndGroup();
-    const float top = ImGui::GetCursorScreenPos().y + t.em(0.5f);
-    const float bodyH = ctx.size.y - top - btnH - 2 * m;
+}
 
-    // Left: the day in figures.
-    ImGui::SetCursorScreenPos(ImVec2(m, top));
-    beginTouchScroll("staff.figures", ImVec2(colW + t.em(0.8f), wide ? bodyH : bodyH * 0.45f));
+/// The day in figures: leads today and in all, per exhibitor, per hour.
+void figures(const ScreenCtx& ctx, float colW) {
+    const Theme& t = theme();
+    const StaffSnapshot& s = *ctx.staff;
     line(t.fonts.bold, t.colors.text, fmt(fmt(ctx.tr("staff.leads"), std::to_string(s.stats.today)), std::to_string(s.stats.total), "{t}"), colW);
     for (const auto& [id, n] : s.stats.perExhibitor) {
         const core::Company* c = ctx.content.company(id);
@@ -107,27 +99,34 @@ Intent drawStaff(const ScreenCtx& ctx) {
     ImGui::Dummy(ImVec2(0, t.em(0.4f)));
     line(t.fonts.bold, t.colors.text, ctx.tr("staff.per_hour"), colW);
     hourChart(s.stats.perHourToday, colW - t.em(0.5f), t.em(6));
-    if (endTouchScroll()) ctx.animating = true;
+}
 
-    // Right: sync and export.
-    ImGui::SetCursorScreenPos(wide ? ImVec2(m + colW + t.em(2), top) : ImVec2(m, top + bodyH * 0.45f + t.em(0.5f)));
-    beginTouchScroll("staff.actions", ImVec2(colW + t.em(0.8f), wide ? bodyH : bodyH * 0.55f - t.em(0.5f)));
+/// What the uploader has done, and "sync now".
+Intent sync(const ScreenCtx& ctx, float colW, float btnH) {
+    const Theme& t = theme();
+    const StaffSnapshot& s = *ctx.staff;
     line(t.fonts.bold, t.colors.text, ctx.tr("staff.sync_title"), colW);
     std::string counts = fmt(fmt(fmt(ctx.tr("staff.sync_counts"), std::to_string(s.stats.pending)), std::to_string(s.stats.synced), "{s}"),
                              std::to_string(s.stats.failed), "{f}");
     line(t.fonts.body, t.colors.text, counts, colW);
-    if (!s.sync.enabled && b.syncConfigBroken) line(t.fonts.bold, t.colors.error, ctx.tr("staff.sync_off_config"), colW);
+    if (!s.sync.enabled && ctx.backend->syncConfigBroken) line(t.fonts.bold, t.colors.error, ctx.tr("staff.sync_off_config"), colW);
     else if (!s.sync.enabled) line(t.fonts.body, t.colors.textMuted, ctx.tr("staff.sync_off"), colW);
     else {
         line(t.fonts.body, t.colors.text, ctx.tr("staff.last_sync") + " " + (s.sync.lastSuccessMs ? core::isoUtc(s.sync.lastSuccessMs).substr(0, 19) + " UTC" : ctx.tr("staff.never")), colW);
         if (!s.sync.lastError.empty()) line(t.fonts.bold, t.colors.error, s.sync.lastError, colW);
     }
-    if (button("staff.sync", ctx.tr("staff.sync"), ImVec2(std::min(colW, t.em(12)), btnH))) out = intent::Staff{Op::SyncNow, {}};
+    if (button("staff.sync", ctx.tr("staff.sync"), ImVec2(std::min(colW, t.em(12)), btnH))) return intent::Staff{Op::SyncNow, {}};
+    return {};
+}
 
-    ImGui::Dummy(ImVec2(0, t.em(0.6f)));
+/// The export: where to, which format, delimiter and header language, the button and its progress.
+Intent exportChoices(const ScreenCtx& ctx, float colW, float btnH) {
+    const Theme& t = theme();
+    const StaffSnapshot& s = *ctx.staff;
+    Intent out;
     line(t.fonts.bold, t.colors.text, ctx.tr("staff.export_title"), colW);
     line(t.fonts.small, t.colors.textMuted, ctx.tr("staff.export_where"), colW);
-    const float chipH = std::max(t.mm(20), t.em(1.8f));
+    const float chipH = t.chip();
     if (s.destinations.empty()) line(t.fonts.body, t.colors.error, ctx.tr("staff.no_destination"), colW);
     for (size_t i = 0; i < s.destinations.size(); ++i) {
         if (checkRow("staff.dest." + std::to_string(i), s.destinations[i], ctx.state.exportChoice.destination == s.destinations[i], colW))
@@ -171,7 +170,42 @@ Intent drawStaff(const ScreenCtx& ctx) {
                      bytesText(s.job.bytes), "{b}") + "\n" + s.job.folder, colW);
         else line(t.fonts.bold, t.colors.error, s.job.error, colW);
     }
+    return out;
+}
+} // namespace
+
+Intent drawStaff(const ScreenCtx& ctx) {
+    const Theme& t = theme();
+    Intent out;
+    if (!ctx.staff || !ctx.backend) return intent::Goto{Screen::Attract};
+    const float m = t.tightMargin(), w = ctx.size.x - 2 * m;
+    const bool wide = ctx.size.x > ctx.size.y;
+    const float colW = wide ? (w - t.em(2)) * 0.5f : w;
+    const float btnH = t.button();
+
+    ImGui::SetCursorScreenPos(ImVec2(m, m));
+    ImGui::BeginGroup();
+    header(ctx, w);
+    ImGui::EndGroup();
+    const float top = ImGui::GetCursorScreenPos().y + t.em(0.5f);
+    const float bodyH = ctx.size.y - top - btnH - 2 * m;
+
+    // Left: the day in figures.
+    ImGui::SetCursorScreenPos(ImVec2(m, top));
+    beginTouchScroll("staff.figures", ImVec2(colW + t.em(0.8f), wide ? bodyH : bodyH * 0.45f));
+    figures(ctx, colW);
     if (endTouchScroll()) ctx.animating = true;
+
+    // Right: sync and export.
+    ImGui::SetCursorScreenPos(wide ? ImVec2(m + colW + t.em(2), top) : ImVec2(m, top + bodyH * 0.45f + t.em(0.5f)));
+    beginTouchScroll("staff.actions", ImVec2(colW + t.em(0.8f), wide ? bodyH : bodyH * 0.55f - t.em(0.5f)));
+    Intent syncIntent = sync(ctx, colW, btnH);
+    ImGui::Dummy(ImVec2(0, t.em(0.6f)));
+    Intent exportIntent = exportChoices(ctx, colW, btnH);
+    if (endTouchScroll()) ctx.animating = true;
+    // As before the split: the last control drawn that fired wins.
+    if (!std::holds_alternative<std::monostate>(exportIntent)) out = exportIntent;
+    else if (!std::holds_alternative<std::monostate>(syncIntent)) out = syncIntent;
 
     ImGui::SetCursorScreenPos(ImVec2(m, ctx.size.y - btnH - m));
     if (button("staff.close", ctx.tr("staff.close"), ImVec2(t.em(10), btnH), ButtonKind::Primary)) out = intent::Goto{Screen::Attract};

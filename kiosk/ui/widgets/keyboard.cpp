@@ -128,7 +128,7 @@ constexpr float kMaxUnits = 13.0f; // the widest row, in key units, with gaps
 
 float keyUnitPx(float width) {
     // ~22 mm keys with 3 mm gaps (docs/design.md), narrower only if the screen is.
-    return std::min(theme().mm(25), width / kMaxUnits);
+    return std::min(theme().keyPitch(), width / kMaxUnits);
 }
 
 struct AltKey {
@@ -209,8 +209,115 @@ KeyPress drawPopup(KeyboardState& s, float unit, float gap, float left, float ri
 
 float keyboardHeight(KeyboardMode mode) {
     const float rows = mode == KeyboardMode::Email ? 6.0f : 5.0f;
-    return rows * theme().mm(25) + theme().em(0.8f);
+    return rows * theme().keyPitch() + theme().em(0.8f);
 }
+
+namespace {
+/// What one pass over the keys found: the press to report, and what the finger is on.
+struct KeysPass {
+    KeyboardState& s;
+    double now;
+    bool& animating;
+    bool ignoreKeys; ///< only shift works (the popup is open, or this touch opened or closed it)
+    KeyPress press;
+    bool onShift = false, letterHeld = false;
+    std::string preview; ///< the character under the finger, to magnify
+    ImVec2 previewAt;
+};
+
+void paintKey(ImDrawList* dl, const Key& k, const KeyboardState& s, ImVec2 a, ImVec2 b, bool held,
+              const std::string& nextLabel, const std::string& doneLabel) {
+    const Theme& t = theme();
+    const bool active = (k.special == Special::Shift && s.shift) || k.special == Special::Next;
+    const ImU32 bg = held ? t.colors.buttonPressed : active ? t.colors.primary : t.colors.button;
+    const ImU32 fg = active && !held ? t.colors.onPrimary : t.colors.onButton;
+    dl->AddRectFilled(a, b, bg, t.em(0.25f));
+    dl->AddRect(a, b, t.colors.border, t.em(0.25f));
+    const ImVec2 c((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
+    if (k.special == Special::Backspace) { // an arrow with a tail, no glyph needed
+        const float r = (b.y - a.y) * 0.22f;
+        dl->AddTriangleFilled(ImVec2(c.x - r * 1.6f, c.y), ImVec2(c.x - r * 0.4f, c.y - r), ImVec2(c.x - r * 0.4f, c.y + r), fg);
+        dl->AddRectFilled(ImVec2(c.x - r * 0.5f, c.y - r * 0.35f), ImVec2(c.x + r * 1.4f, c.y + r * 0.35f), fg);
+    } else {
+        const std::string text = label(k, s, nextLabel, doneLabel);
+        centeredText(dl, k.special == Special::Char && core::charCount(text) == 1 ? t.fonts.bold : t.fonts.small, fg, c, text);
+    }
+}
+
+/// Delete on touch-down, then repeat while held: after 0.5 s, 12 a second. Counted from
+/// the clock, not from frames, so a slow frame deletes as many.
+void backspace(KeysPass& p, bool held) {
+    constexpr double kDelay = 0.5, kEvery = 1.0 / 12.0;
+    KeyboardState& s = p.s;
+    if (!held) {
+        s.backspaceDownAt = -1;
+        return;
+    }
+    p.animating = true;
+    if (s.backspaceDownAt < 0) {
+        s.backspaceDownAt = p.now;
+        s.backspaceRepeats = 0;
+        p.press.kind = KeyPress::Kind::Backspace;
+    } else if (p.now - s.backspaceDownAt > kDelay) {
+        const int due = static_cast<int>((p.now - s.backspaceDownAt - kDelay) / kEvery);
+        if (due > s.backspaceRepeats) {
+            p.press = {KeyPress::Kind::Backspace, {}, due - s.backspaceRepeats};
+            s.backspaceRepeats = due;
+        }
+    }
+}
+
+/// A character key under the finger: magnified; held long enough, a letter with variants
+/// shows them above the finger.
+void holdChar(KeysPass& p, const Key& k, const std::string& id, ImVec2 top) {
+    KeyboardState& s = p.s;
+    p.preview = output(k, s);
+    p.previewAt = top;
+    if (s.layer != 0 || core::letterVariants(k.out, false, s.lang).empty()) return;
+    p.letterHeld = true;
+    p.animating = true;
+    if (s.heldKey != id) {
+        s.heldKey = id;
+        s.heldSince = p.now;
+    } else if (p.now - s.heldSince >= kLongPressS) {
+        s.popup = k.out;
+        s.popupAnchor = top;
+        s.swallow = true; // lifting the finger here keeps the popup and types nothing
+        p.preview.clear();
+    }
+}
+
+void release(KeysPass& p, const Key& k) {
+    KeyboardState& s = p.s;
+    switch (k.special) {
+    case Special::Char: p.press = {KeyPress::Kind::Text, output(k, s)}; break;
+    case Special::Space: p.press = {KeyPress::Kind::Text, " "}; break;
+    case Special::Shift: s.shift = !s.shift; break;
+    case Special::Symbols: s.layer = 1; s.shift = false; break;
+    case Special::Letters: s.layer = 0; break;
+    case Special::Accents: s.layer = 2; break;
+    case Special::Layout: s.german = !s.german; break;
+    case Special::Next: p.press.kind = KeyPress::Kind::Next; break;
+    case Special::Done: p.press.kind = KeyPress::Kind::Done; break;
+    default: break;
+    }
+    if (k.special == Special::Char && isLetterKey(k)) s.shift = false; // one-shot shift
+}
+
+/// The pressed key, magnified above the finger: the finger hides the key itself.
+void magnify(const std::string& preview, ImVec2 at, float unit, float gap) {
+    const Theme& t = theme();
+    const float bw = unit * 1.3f, bh = unit * 1.3f;
+    ImDrawList* fg = ImGui::GetForegroundDrawList();
+    const ImVec2 a(at.x - bw * 0.5f, at.y - bh - gap);
+    fg->AddRectFilled(a, ImVec2(a.x + bw, a.y + bh), t.colors.primary, t.em(0.3f));
+    // The big font has Latin-1 only (a small atlas): ł and the like are magnified in bold.
+    unsigned cp = 0;
+    ImTextCharFromUtf8(&cp, preview.c_str(), nullptr);
+    ImFont* font = t.fonts.heading->FindGlyphNoFallback(static_cast<ImWchar>(cp)) ? t.fonts.heading : t.fonts.bold;
+    centeredText(fg, font, t.colors.onPrimary, ImVec2(at.x, a.y + bh * 0.5f), preview);
+}
+} // namespace
 
 KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double now, bool& animating,
                       const std::string& nextLabel, const std::string& doneLabel) {
@@ -221,14 +328,11 @@ KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double n
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + keyboardHeight(mode)), t.colors.surfaceAlt);
 
-    KeyPress press;
     ImGuiIO& io = ImGui::GetIO();
     // While the popup is open (and for the touch that opened or closed it) only shift
     // works: a tap elsewhere closes the popup and types nothing.
-    const bool popupWasOpen = !s.popup.empty(), ignoreKeys = popupWasOpen || s.swallow;
-    bool onShift = false, letterHeld = false;
-    std::string preview;
-    ImVec2 previewAt;
+    const bool popupWasOpen = !s.popup.empty();
+    KeysPass p{s, now, animating, popupWasOpen || s.swallow, {}, false, false, {}, {}};
     float y = origin.y + t.em(0.4f);
     for (size_t r = 0; r < rows.size(); ++r) {
         float rowUnits = 0;
@@ -237,105 +341,31 @@ KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double n
         ImGui::PushID(static_cast<int>(r));
         for (size_t i = 0; i < rows[r].size(); ++i) {
             const Key& k = rows[r][i];
-            const float w = k.units * unit - gap, h = unit - gap;
+            const ImVec2 a(x, y), b(x + k.units * unit - gap, y + unit - gap);
             const std::string id = keyId(k, s);
-            ImGui::SetCursorScreenPos(ImVec2(x, y));
+            ImGui::SetCursorScreenPos(a);
             ImGui::PushID(static_cast<int>(i));
-            const bool released = ImGui::InvisibleButton(id.c_str(), ImVec2(w, h));
+            const bool released = ImGui::InvisibleButton(id.c_str(), ImVec2(b.x - a.x, b.y - a.y));
             const bool held = ImGui::IsItemActive();
             ImGui::PopID();
-            registry().add(id, ImVec2(x, y), ImVec2(x + w, y + h));
-            const bool active = (k.special == Special::Shift && s.shift) || k.special == Special::Next;
-            const ImU32 bg = held ? t.colors.buttonPressed : active ? t.colors.primary : t.colors.button;
-            const ImU32 fg = active && !held ? t.colors.onPrimary : t.colors.onButton;
-            dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + h), bg, t.em(0.25f));
-            dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + h), t.colors.border, t.em(0.25f));
-            const ImVec2 c(x + w * 0.5f, y + h * 0.5f);
-            if (k.special == Special::Shift && inside(io.MousePos, ImVec2(x, y), ImVec2(x + w, y + h))) onShift = true;
-            if (k.special == Special::Backspace) { // an arrow with a tail, no glyph needed
-                const float a = h * 0.22f;
-                dl->AddTriangleFilled(ImVec2(c.x - a * 1.6f, c.y), ImVec2(c.x - a * 0.4f, c.y - a), ImVec2(c.x - a * 0.4f, c.y + a), fg);
-                dl->AddRectFilled(ImVec2(c.x - a * 0.5f, c.y - a * 0.35f), ImVec2(c.x + a * 1.4f, c.y + a * 0.35f), fg);
-            } else {
-                const std::string text = label(k, s, nextLabel, doneLabel);
-                centeredText(dl, k.special == Special::Char && core::charCount(text) == 1 ? t.fonts.bold : t.fonts.small, fg, c, text);
-            }
-            if (ignoreKeys && k.special != Special::Shift) {
-                s.backspaceDownAt = -1;
-            } else if (k.special == Special::Backspace) {
-                // Delete on touch-down, then repeat while held: after 0.5 s, 12 a second.
-                // Counted from the clock, not from frames, so a slow frame deletes as many.
-                constexpr double kDelay = 0.5, kEvery = 1.0 / 12.0;
-                if (held) {
-                    animating = true;
-                    if (s.backspaceDownAt < 0) {
-                        s.backspaceDownAt = now;
-                        s.backspaceRepeats = 0;
-                        press.kind = KeyPress::Kind::Backspace;
-                    } else if (now - s.backspaceDownAt > kDelay) {
-                        const int due = static_cast<int>((now - s.backspaceDownAt - kDelay) / kEvery);
-                        if (due > s.backspaceRepeats) {
-                            press = {KeyPress::Kind::Backspace, {}, due - s.backspaceRepeats};
-                            s.backspaceRepeats = due;
-                        }
-                    }
-                } else {
-                    s.backspaceDownAt = -1;
-                }
-            } else if (held && k.special == Special::Char) {
-                preview = output(k, s);
-                previewAt = ImVec2(c.x, y);
-                // Held long enough, a letter with variants shows them above the finger.
-                if (s.layer == 0 && !core::letterVariants(k.out, false, s.lang).empty()) {
-                    letterHeld = true;
-                    animating = true;
-                    if (s.heldKey != id) {
-                        s.heldKey = id;
-                        s.heldSince = now;
-                    } else if (now - s.heldSince >= kLongPressS) {
-                        s.popup = k.out;
-                        s.popupAnchor = ImVec2(c.x, y);
-                        s.swallow = true; // lifting the finger here keeps the popup and types nothing
-                        preview.clear();
-                    }
-                }
-            } else if (released) {
-                switch (k.special) {
-                case Special::Char: press = {KeyPress::Kind::Text, output(k, s)}; break;
-                case Special::Space: press = {KeyPress::Kind::Text, " "}; break;
-                case Special::Shift: s.shift = !s.shift; break;
-                case Special::Symbols: s.layer = 1; s.shift = false; break;
-                case Special::Letters: s.layer = 0; break;
-                case Special::Accents: s.layer = 2; break;
-                case Special::Layout: s.german = !s.german; break;
-                case Special::Next: press.kind = KeyPress::Kind::Next; break;
-                case Special::Done: press.kind = KeyPress::Kind::Done; break;
-                default: break;
-                }
-                if (k.special == Special::Char && isLetterKey(k)) s.shift = false; // one-shot shift
-            }
+            registry().add(id, a, b);
+            paintKey(dl, k, s, a, b, held, nextLabel, doneLabel);
+            if (k.special == Special::Shift && inside(io.MousePos, a, b)) p.onShift = true;
+            if (p.ignoreKeys && k.special != Special::Shift) s.backspaceDownAt = -1;
+            else if (k.special == Special::Backspace) backspace(p, held);
+            else if (held && k.special == Special::Char) holdChar(p, k, id, ImVec2((a.x + b.x) * 0.5f, y));
+            else if (released) release(p, k);
             x += k.units * unit;
         }
         ImGui::PopID();
         y += unit;
     }
-    if (!letterHeld) s.heldKey.clear();
-    if (!s.popup.empty()) press = drawPopup(s, unit, gap, origin.x, origin.x + width, popupWasOpen && !onShift, press);
+    if (!p.letterHeld) s.heldKey.clear();
+    if (!s.popup.empty()) p.press = drawPopup(s, unit, gap, origin.x, origin.x + width, popupWasOpen && !p.onShift, p.press);
     if (!io.MouseDown[0]) s.swallow = false;
-    // The pressed key, magnified above the finger: the finger hides the key itself.
-    if (!preview.empty()) {
-        const float bw = unit * 1.3f, bh = unit * 1.3f;
-        ImDrawList* fg = ImGui::GetForegroundDrawList();
-        const ImVec2 a(previewAt.x - bw * 0.5f, previewAt.y - bh - gap);
-        fg->AddRectFilled(a, ImVec2(a.x + bw, a.y + bh), t.colors.primary, t.em(0.3f));
-        // The big font has Latin-1 only (a small atlas): ł and the like are magnified in bold.
-        unsigned cp = 0;
-        ImTextCharFromUtf8(&cp, preview.c_str(), nullptr);
-        ImFont* font = t.fonts.heading->FindGlyphNoFallback(static_cast<ImWchar>(cp)) ? t.fonts.heading : t.fonts.bold;
-        centeredText(fg, font, t.colors.onPrimary, ImVec2(previewAt.x, a.y + bh * 0.5f), preview);
-    }
+    if (!p.preview.empty()) magnify(p.preview, p.previewAt, unit, gap);
     ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + keyboardHeight(mode)));
-    return press;
+    return p.press;
 }
 
 namespace {

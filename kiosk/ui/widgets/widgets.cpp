@@ -1,13 +1,13 @@
 #include "widgets.hpp"
 
 #include "../automation/registry.hpp"
+#include "../context.hpp"
 #include "../theme.hpp"
 
 #include <imgui_internal.h>
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 namespace kiosk::ui {
 
@@ -101,7 +101,7 @@ bool textField(const std::string& id, const std::string& label, const std::strin
                const std::string& error, float width) {
     const Theme& t = theme();
     wrappedText(t.fonts.bold, t.colors.text, label, width);
-    const float h = std::max(t.mm(20), t.em(1.9f));
+    const float h = t.field();
     ImVec2 p = ImGui::GetCursorScreenPos();
     const bool tapped = ImGui::InvisibleButton(id.c_str(), ImVec2(width, h));
     ImVec2 q(p.x + width, p.y + h);
@@ -139,7 +139,7 @@ bool checkRow(const std::string& id, const std::string& label, bool checked, flo
     const float labelH = f->CalcTextSizeA(f->FontSize, FLT_MAX, textW, label.c_str()).y;
     const float detailH = detail.empty() ? 0.0f
         : t.fonts.small->CalcTextSizeA(t.fonts.small->FontSize, FLT_MAX, textW, detail.c_str()).y + t.em(0.3f);
-    const float h = std::max(t.mm(20), labelH + detailH + 2 * pad);
+    const float h = std::max(t.touch(), labelH + detailH + 2 * pad);
     ImVec2 p = ImGui::GetCursorScreenPos();
     const bool tapped = ImGui::InvisibleButton(id.c_str(), ImVec2(width, h));
     const bool held = ImGui::IsItemActive();
@@ -227,37 +227,26 @@ void wrappedText(ImFont* font, ImU32 color, const std::string& text, float width
 
 // ---- drag to scroll -------------------------------------------------------------
 
-namespace {
-struct ScrollState {
-    float velocity = 0.0f; ///< px/s, after release
-    bool dragging = false;
-};
-std::unordered_map<ImGuiID, ScrollState> g_scrolls;
-ImGuiID g_currentScroll = 0;
-struct ScrollRequest {
-    ImGuiID list = 0;
-    float y = 0, height = 0;
-} g_scrollRequest;
-} // namespace
-
 void beginTouchScroll(const char* id, ImVec2 size) {
+    UiContext& ui = uiContext();
     ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
-    g_currentScroll = ImGui::GetCurrentWindow()->ID;
+    ui.currentScroll = ImGui::GetCurrentWindow()->ID;
     // First use since a reset (a new visitor): start at the top, not where the last one left it.
-    if (g_scrolls.try_emplace(g_currentScroll).second) ImGui::SetScrollY(0.0f);
-    if (g_scrollRequest.list == g_currentScroll) {
+    if (ui.scrolls.try_emplace(ui.currentScroll).second) ImGui::SetScrollY(0.0f);
+    if (ui.scrollRequest.list == ui.currentScroll) {
         const float view = ImGui::GetWindowHeight();
-        ImGui::SetScrollY(std::max(0.0f, g_scrollRequest.y - (view - g_scrollRequest.height) * 0.5f));
-        g_scrolls[g_currentScroll] = ScrollState{};
-        g_scrollRequest = {};
+        ImGui::SetScrollY(std::max(0.0f, ui.scrollRequest.y - (view - ui.scrollRequest.height) * 0.5f));
+        ui.scrolls[ui.currentScroll] = ScrollState{};
+        ui.scrollRequest = {};
     }
 }
 
-void scrollListTo(ImGuiID list, float y, float height) { g_scrollRequest = {list, y, height}; }
+void scrollListTo(ImGuiID list, float y, float height) { uiContext().scrollRequest = {list, y, height}; }
 
 bool endTouchScroll() {
     ImGuiIO& io = ImGui::GetIO();
-    ScrollState& s = g_scrolls[g_currentScroll];
+    UiContext& ui = uiContext();
+    ScrollState& s = ui.scrolls[ui.currentScroll];
     const float dt = std::clamp(io.DeltaTime, 1e-4f, 0.1f);
     const bool hovered = ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem |
                                                 ImGuiHoveredFlags_ChildWindows);
@@ -300,6 +289,6 @@ bool endTouchScroll() {
     return moving;
 }
 
-void resetTouchScrolls() { g_scrolls.clear(); }
+void resetTouchScrolls() { uiContext().scrolls.clear(); }
 
 } // namespace kiosk::ui

@@ -1,0 +1,58 @@
+/// @brief Everything the UI remembers between frames besides UiState: the theme, the widget
+/// registry, scroll positions and flings, QR codes, measured heights. One per App.
+///
+/// Widgets and screens reach it through uiContext(), the context of the App whose frame is
+/// running (as ImGui reaches its own context), so that no widget signature carries it; a new
+/// App starts from an empty one, and tests need no resets.
+#pragma once
+#include "automation/registry.hpp"
+#include "core/qr.hpp"
+#include "theme.hpp"
+
+#include <array>
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+
+namespace kiosk::ui {
+
+/// Every UI string key looked up through ScreenCtx is passed here (tests: which keys a tour
+/// used); empty in the kiosk.
+using StringLookupObserver = std::function<void(const std::string& key)>;
+
+struct ScrollState {
+    float velocity = 0.0f; ///< px/s, after release
+    bool dragging = false;
+};
+
+struct UiContext {
+    Theme theme;
+    WidgetRegistry registry;
+
+    std::unordered_map<ImGuiID, ScrollState> scrolls; ///< per drag-to-scroll list
+    ImGuiID currentScroll = 0;                        ///< the list being drawn
+    struct ScrollRequest {
+        ImGuiID list = 0;
+        float y = 0, height = 0;
+    } scrollRequest; ///< a script asked to bring this into view
+
+    /// The attract loop's scenes, as tall as in their last frame (to centre them).
+    std::array<float, 8> sceneHeights{};
+    StringLookupObserver lookups;
+    std::string missingString; ///< what tr() shows for a key the content lacks: the key
+
+    /// The QR code of `url`, encoded once (a handful of URLs: websites, the privacy policy).
+    const core::QrCode& qr(const std::string& url);
+
+private:
+    std::map<std::string, core::QrCode> m_qrCodes;
+};
+
+/// The context of the App whose frame runs (or that was made last); outside any App an
+/// empty one with the default theme.
+UiContext& uiContext();
+/// Makes `c` current (nullptr: none). App does this.
+void setUiContext(UiContext* c);
+
+} // namespace kiosk::ui
