@@ -12,6 +12,7 @@
 #include "core/sync/signing.hpp"
 #include "core/sync/sync_worker.hpp"
 
+#include <fstream>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -381,9 +382,9 @@ TEST_CASE("sync outbox: accepted and duplicates become synced, rejected failed, 
     CHECK(row(t.db(), leads[3].id)->state == "pending");
     const auto c = box.counts();
     REQUIRE(c);
-    CHECK(c->pending == 3);
-    CHECK(c->synced == 2);
-    CHECK(c->failed == 1);
+    CHECK(c.value.pending == 3);
+    CHECK(c.value.synced == 2);
+    CHECK(c.value.failed == 1);
 
     // The next batch starts with the unmentioned lead; the failed one never comes back.
     const auto next = box.nextBatch(10);
@@ -436,7 +437,7 @@ TEST_CASE("sync outbox: a lead erased while its batch was on the way does not br
     CHECK(row(t.db(), leads[0].id)->state == "synced");
     CHECK(row(t.db(), leads[2].id)->state == "failed");
     const auto c = box.counts();
-    CHECK(c->pending + c->synced + c->failed == 2);
+    CHECK(c.value.pending + c.value.synced + c.value.failed == 2);
 }
 
 TEST_CASE("sync outbox: errors are persisted for staff and cleared by the next success") {
@@ -454,6 +455,21 @@ TEST_CASE("sync outbox: errors are persisted for staff and cleared by the next s
     CHECK(s.lastError.empty());
     CHECK_FALSE(s.credentialsRefused);
     CHECK(s.lastSuccessMs == 1'790'000'000'000);
+}
+
+TEST_CASE("sync outbox: counts that cannot be read are an error, never zeros") {
+    SyncTempDir t;
+    {
+        std::ofstream garbage(t.db(), std::ios::binary);
+        garbage << std::string(8192, 'x'); // not a database
+    }
+    Outbox box(t.db());
+    const auto c = box.counts();
+    CHECK_FALSE(c);
+    CHECK_FALSE(c.error.empty());
+    const auto last = box.lastLeadMs();
+    CHECK_FALSE(last);
+    CHECK_FALSE(last.error.empty());
 }
 
 TEST_CASE("sync outbox: readSyncStatus of a data folder without a database creates nothing") {

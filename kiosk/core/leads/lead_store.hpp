@@ -3,6 +3,7 @@
 /// A lead is acknowledged to the visitor only after insert() returned ok, that
 /// is after COMMIT returned: SQLite then promises it survives a crash.
 #pragma once
+#include "../result.hpp"
 #include "lead.hpp"
 
 #include <filesystem>
@@ -16,17 +17,9 @@ struct sqlite3_stmt;
 
 namespace kiosk::core {
 
-struct StoreResult {
-    bool ok = true;
-    std::string error; ///< for staff: what failed, in plain words, with SQLite's message
-    explicit operator bool() const { return ok; }
-};
-
-/// A read that either succeeded (`value`) or says why not: a damaged page is an error,
-/// never a shorter list or a zero.
-template <class T> struct StoreRead : StoreResult {
-    T value{};
-};
+/// The store's results are the core's (result.hpp); SQLite's message is in the error.
+using StoreResult = Status;
+template <class T> using StoreRead = Result<T>;
 
 /// The device and inode of a file; both 0 when it does not exist.
 struct FileId {

@@ -158,12 +158,11 @@ SyncStatus Uploader::status() {
     SyncStatus s;
     s.enabled = !m_config.endpoint.empty();
     if (auto c = m_outbox.counts()) {
-        s.pending = c->pending;
-        s.synced = c->synced;
-        s.failed = c->failed;
+        s.pending = c.value.pending;
+        s.synced = c.value.synced;
+        s.failed = c.value.failed;
     } else {
-        const std::string e = m_outbox.open();
-        s.lastError = e.empty() ? "Cannot count the leads in the lead database" : e;
+        s.lastError = c.error;
         return s;
     }
     if (auto v = m_outbox.status(key::kLastSuccessMs); v && !v->empty()) s.lastSuccessMs = std::stoll(*v);

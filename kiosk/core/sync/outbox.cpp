@@ -178,11 +178,12 @@ void Outbox::recordError(const std::string& message, bool credentialsRefused, st
     exec(m_db, ok ? "COMMIT" : "ROLLBACK");
 }
 
-std::optional<Counts> Outbox::counts() {
-    if (!open().empty()) return std::nullopt;
+Result<Counts> Outbox::counts() {
+    Result<Counts> out;
+    if (auto e = open(); !e.empty()) return {Status::failed(e)};
     Stmt st(m_db, "SELECT sync_state, count(*) FROM leads GROUP BY sync_state");
-    if (!st) return std::nullopt;
-    Counts c;
+    if (!st) return {Status::failed(std::string("cannot count the leads: ") + sqlite3_errmsg(m_db))};
+    Counts& c = out.value;
     int rc;
     while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
         const std::string state = st.column(0);
@@ -191,15 +192,18 @@ std::optional<Counts> Outbox::counts() {
         else if (state == "synced") c.synced = n;
         else if (state == "failed") c.failed = n;
     }
-    if (rc != SQLITE_DONE) return std::nullopt;
-    return c;
+    if (rc != SQLITE_DONE) return {Status::failed(std::string("counting the leads failed: ") + sqlite3_errmsg(m_db))};
+    return out;
 }
 
-std::optional<std::int64_t> Outbox::lastLeadMs() {
-    if (!open().empty()) return std::nullopt;
+Result<std::int64_t> Outbox::lastLeadMs() {
+    if (auto e = open(); !e.empty()) return {Status::failed(e)};
     Stmt st(m_db, "SELECT coalesce(max(created_ms), 0) FROM leads");
-    if (!st || sqlite3_step(st.st) != SQLITE_ROW) return std::nullopt;
-    return sqlite3_column_int64(st.st, 0);
+    if (!st || sqlite3_step(st.st) != SQLITE_ROW)
+        return {Status::failed(std::string("reading the last lead's time failed: ") + sqlite3_errmsg(m_db))};
+    Result<std::int64_t> out;
+    out.value = sqlite3_column_int64(st.st, 0);
+    return out;
 }
 
 std::optional<std::string> Outbox::status(const char* k) {

@@ -53,9 +53,9 @@ public:
     /// Persists the last error (empty: none) and whether the credentials were refused.
     void recordError(const std::string& message, bool credentialsRefused, std::int64_t nowMs);
 
-    std::optional<Counts> counts();
+    Result<Counts> counts();
     /// created_ms of the newest lead; 0 when there is none.
-    std::optional<std::int64_t> lastLeadMs();
+    Result<std::int64_t> lastLeadMs();
     std::optional<std::string> status(const char* key);
 
     sqlite3* handle() { return m_db; }

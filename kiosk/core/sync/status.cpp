@@ -47,14 +47,17 @@ StatusReport statusBase(const KioskConfig& config, const Content& content, const
 
 StatusReport gatherStatus(StatusReport r, Outbox& outbox, const fs::path& dataDir, std::int64_t uptimeS,
                           std::int64_t nowMs) {
-    if (const auto c = outbox.counts()) {
-        r.pending = c->pending;
-        r.failed = c->failed;
-        r.synced = c->synced;
-        r.total = c->pending + c->failed + c->synced;
-    }
-    if (const auto ms = outbox.lastLeadMs(); ms && *ms > 0) r.lastLeadAt = isoUtc(*ms);
     if (const auto e = outbox.status(key::kLastError)) r.lastSyncError = *e;
+    // Counts that cannot be read are said so, not sent as zeros the hub would believe.
+    if (const auto c = outbox.counts()) {
+        r.pending = c.value.pending;
+        r.failed = c.value.failed;
+        r.synced = c.value.synced;
+        r.total = c.value.pending + c.value.failed + c.value.synced;
+    } else {
+        r.lastSyncError = c.error;
+    }
+    if (const auto ms = outbox.lastLeadMs(); ms && ms.value > 0) r.lastLeadAt = isoUtc(ms.value);
     std::error_code ec;
     const fs::space_info space = fs::space(dataDir, ec);
     if (!ec) r.freeDiskBytes = static_cast<std::int64_t>(space.available);
