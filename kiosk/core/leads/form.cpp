@@ -18,51 +18,16 @@ constexpr KindRules kKinds[] = {
     {FieldKind::Multi, "multi", 0, true},       {FieldKind::YesNo, "yesno", 0, false},
 };
 
+/// The standard fields, in the order of the built-in form (a folder without form.toml).
 const StandardField kStandard[] = {
-    {"first_name", FieldKind::Name, &Lead::firstName}, {"last_name", FieldKind::Name, &Lead::lastName},
-    {"email", FieldKind::Email, &Lead::email},         {"company", FieldKind::Text, &Lead::company},
-    {"job_title", FieldKind::Text, &Lead::jobTitle},   {"phone", FieldKind::Phone, &Lead::phone},
-    {"message", FieldKind::Multiline, &Lead::message},
+    {"first_name", FieldKind::Name, &Lead::firstName, {"Vorname", "First name"}, true, 60},
+    {"last_name", FieldKind::Name, &Lead::lastName, {"Nachname", "Last name"}, true, 60},
+    {"email", FieldKind::Email, &Lead::email, {"E-Mail", "Email"}, true, 254},
+    {"company", FieldKind::Text, &Lead::company, {"Firma", "Company"}, false, 100},
+    {"job_title", FieldKind::Text, &Lead::jobTitle, {"Funktion", "Job title"}, false, 80},
+    {"phone", FieldKind::Phone, &Lead::phone, {"Telefon", "Phone"}, false, 30},
+    {"message", FieldKind::Multiline, &Lead::message, {"Nachricht", "Message"}, false, 500},
 };
-
-/// The form of a content folder without form.toml: the fields every lead had before forms
-/// came from content. Read by the same parser as a folder's own file.
-constexpr const char* kDefaultForm = R"toml(
-[[field]]
-id = "first_name"
-kind = "name"
-required = true
-label = { de = "Vorname", en = "First name" }
-[[field]]
-id = "last_name"
-kind = "name"
-required = true
-label = { de = "Nachname", en = "Last name" }
-[[field]]
-id = "email"
-kind = "email"
-required = true
-label = { de = "E-Mail", en = "Email" }
-[[field]]
-id = "company"
-kind = "text"
-label = { de = "Firma", en = "Company" }
-max_chars = 100
-[[field]]
-id = "job_title"
-kind = "text"
-label = { de = "Funktion", en = "Job title" }
-max_chars = 80
-[[field]]
-id = "phone"
-kind = "phone"
-label = { de = "Telefon", en = "Phone" }
-[[field]]
-id = "message"
-kind = "multiline"
-label = { de = "Nachricht", en = "Message" }
-max_chars = 500
-)toml";
 
 /// Ids become widget ids, JSON keys and export column names: lower-case letters, digits, '_'.
 bool validFieldId(const std::string& id) {
@@ -251,9 +216,10 @@ std::optional<FormDef> formFromJson(std::string_view text) {
 
 const FormDef& defaultForm() {
     static const FormDef form = [] {
-        std::vector<Problem> problems;
-        auto f = parseForm(kDefaultForm, "built-in form", problems);
-        return f ? *f : FormDef{};
+        FormDef f;
+        for (const auto& s : kStandard) f.fields.push_back({std::string(s.id), s.kind, s.required, s.label, s.maxChars, {}});
+        stamp(f);
+        return f;
     }();
     return form;
 }

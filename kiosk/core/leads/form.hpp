@@ -38,6 +38,9 @@ struct StandardField {
     std::string_view id;
     FieldKind kind;
     std::string Lead::*member;
+    Text label;      ///< in the built-in form
+    bool required;   ///< in the built-in form
+    size_t maxChars; ///< in the built-in form
 };
 std::span<const StandardField> standardFields();
 const StandardField* standardField(std::string_view id);
