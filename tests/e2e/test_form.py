@@ -329,6 +329,22 @@ def main() -> int:
         except (ImportError, KeyError, OSError) as e:
             r.check("the label strip above the country field can be read", False, repr(e))
 
+        # Portrait (1080x1920, one column): the new widgets fit on screen in both languages.
+        with harness.KioskSession(harness.fresh_dir(os.path.join(out, "portrait")), "1080x1920") as session:
+            k = session.start(kiosk_bin, "--content", content, "--data-dir", os.path.join(out, "portrait", "data"))
+            d = Driver(k, r)
+            for lang in ("de", "en"):
+                start_signup(d, lang)
+                on = d.reveal("signup.callback", column)
+                for w in ("signup.country", "signup.budget.small", "signup.budget.large", "signup.topics.energy",
+                          "signup.callback"):
+                    x, y, w_, h = on.get(w, (0, 0, 0, 0))
+                    r.check(f"[{lang}, 1080x1920] {w} wholly on screen", w in on and x >= 0 and x + w_ <= 1080 and
+                            h > 0, repr(on.get(w)))
+                d.quiet(f"shot {os.path.join(out, f'signup-{lang}-1080x1920.png')}")
+                d.quiet("tap nav.home")
+            r.equal("kiosk exit status (portrait)", k.close(), 0)
+
         # -- 3: leads.db ---------------------------------------------------------------------
         rows = db_rows()
         r.equal("leads stored", len(rows), 2)
