@@ -120,14 +120,21 @@ class Driver:
         self.k = kiosk
         self.r = results
 
+    def send(self, line):
+        # A failing line ends the kiosk's script: one failure is reported, not every line after it.
+        if self.k.proc.poll() is not None:
+            return False, None
+        return self.k.cmd(line)
+
     def do(self, line):
-        ok, answer = self.k.cmd(line)
-        self.r.check(line, ok, answer)
+        ok, answer = self.send(line)
+        if answer is not None:
+            self.r.check(line, ok, answer)
         return ok
 
     def quiet(self, line):
-        ok, answer = self.k.cmd(line)
-        if not ok:
+        ok, answer = self.send(line)
+        if not ok and answer is not None:
             self.r.check(line, False, answer)
         return ok
 
