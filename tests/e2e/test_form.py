@@ -254,6 +254,21 @@ def main() -> int:
         f.write(shipped_form + CUSTOM_FIELDS)
     p = run(kiosk_bin, "check-content", content)
     r.check("kiosk check-content passes on the copy with the four new fields", p.returncode == 0, p.stderr)
+    # A broken definition is caught precisely: file:line: key of each mistake.
+    broken = os.path.join(out, "content-broken")
+    shutil.copytree(content, broken)
+    bad = (shipped_form + CUSTOM_FIELDS).replace('kind = "choice"\nrequired = true\nlabel = { de = "Budgetrahmen"',
+                                                  'kind = "choise"\nrequired = true\nlabel = { de = "Budgetrahmen"')
+    bad = bad.replace('id = "callback"', 'id = "consent"')
+    with open(os.path.join(broken, "form.toml"), "w", encoding="utf-8") as f:
+        f.write(bad)
+    line_of = lambda s: bad[:bad.index(s)].count("\n") + 1  # noqa: E731
+    p = run(kiosk_bin, "check-content", broken)
+    errors = [x for x in p.stderr.splitlines() if not x.startswith("warning:")]
+    kind_line, id_line = line_of('kind = "choise"'), line_of('id = "consent"')
+    want = [f"form.toml:{kind_line}: field.kind: unknown kind 'choise'", f"form.toml:{id_line}: field.id: 'consent' is taken"]
+    r.check("check-content: a misspelt kind and a field id the screen uses itself, each with file:line: key",
+            p.returncode == 1 and all(any(w in e for e in errors) for w in want), f"exit {p.returncode}: {errors}")
     with open(form_path, "rb") as f:
         form = tomllib.load(f)["field"]
     column = form_column(form)
