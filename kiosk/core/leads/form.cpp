@@ -35,6 +35,16 @@ bool validFieldId(const std::string& id) {
            std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
+/// What the sign-up screen itself names signup.<name> (docs/automation.md) or reports errors
+/// under: a field of that id would share a widget id (signup.consent, signup.sector.<id>) or
+/// an error with it, and a script or the visitor would get the other one.
+constexpr std::string_view kReservedIds[] = {"sector",  "exhibitor", "exhibitors", "exhibitor_search", "consent",
+                                             "newsletter", "privacy", "submit",  "cancel"};
+
+bool reservedId(const std::string& id) {
+    return std::find(std::begin(kReservedIds), std::end(kReservedIds), id) != std::end(kReservedIds);
+}
+
 std::string kindList() {
     std::string s;
     for (const auto& k : kKinds) s += (s.empty() ? "" : " | ") + std::string(k.name);
@@ -62,6 +72,9 @@ FormField readField(const toml::table& t, TomlReader& fr, std::vector<Problem>& 
     f.id = fr.str("id", true, 40);
     if (!f.id.empty() && !validFieldId(f.id))
         fr.problem("id", "'" + f.id + "' is not a field id", "use lower-case letters, digits and '_', starting with a letter");
+    else if (reservedId(f.id))
+        fr.problem("id", "'" + f.id + "' is taken by the sign-up screen's own " + f.id + " widget",
+                   "give the field another id, e.g. '" + f.id + "_answer'");
     const std::string kind = fr.str("kind", true, 20);
     const auto* rules = std::find_if(std::begin(kKinds), std::end(kKinds), [&](const KindRules& k) { return k.name == kind; });
     if (rules == std::end(kKinds)) {
