@@ -11,10 +11,12 @@ using nlohmann::json;
 
 namespace {
 /// Payload paths ("a.b" for nested fields), in column order; the header names them the same.
+/// `answers` (the form's own questions) is written as its JSON object: the hub does not
+/// know the forms the kiosks showed, so it cannot name a column per question.
 const char* const kColumns[] = {"id", "created_at", "kiosk_id", "event_id", "language", "first_name", "last_name",
                                 "email", "company", "job_title", "phone", "message", "sectors", "exhibitors",
                                 "newsletter", "consent.version", "consent.text_sha256", "consent.language",
-                                "consent.given_at", "source"};
+                                "consent.given_at", "source", "answers", "form_version", "capture"};
 
 std::string cellText(const json& v) {
     if (v.is_string()) return v.get<std::string>();

@@ -30,6 +30,9 @@ kiosk::core::Lead sample() {
     l.exhibitors = {"ancoats-code", "medlock-gas"};
     l.consent = {"v1", "abc", "en", 1'779'874'181'120};
     l.newsletter = true;
+    l.answers["interest"] = {kiosk::core::FieldKind::Choice, "pilot", {}, false};
+    l.formVersion = "f00d";
+    l.capture = "scan";
     return l;
 }
 } // namespace
@@ -46,7 +49,7 @@ TEST_CASE("hub leads: --exhibitor keeps the leads that chose the company") {
 TEST_CASE("hub leads: CSV header and rows") {
     const std::string header = csvHeader(';');
     CHECK(header.rfind("\xEF\xBB\xBFid;created_at;kiosk_id;", 0) == 0);
-    CHECK(contains(header, ";consent.given_at;source;received_at\r\n"));
+    CHECK(contains(header, ";consent.given_at;source;answers;form_version;capture;received_at\r\n"));
     const std::string row = csvRow({"fb41e8ec-8b20-4ed5-b34d-3b00906c3425", "stand-1",
                                     kiosk::core::leadJson(sample()), 1'779'874'200'000},
                                    ';');
@@ -55,7 +58,8 @@ TEST_CASE("hub leads: CSV header and rows") {
     CHECK(contains(row, ";\"'=HYPERLINK(\"\"x\"\")\";")); // no formula in a spreadsheet
     CHECK(contains(row, ";\"Müller; Sohn\";"));
     CHECK(contains(row, ";\"hydrogen, cybersecurity\";\"ancoats-code, medlock-gas\";1;v1;abc;en;"));
-    const std::string tail = ";2026-05-27T09:29:41.120Z;kiosk;2026-05-27T09:30:00.000Z\r\n";
+    // The form's own answers as their JSON object (quoted: it holds quotes), then its version and how it was captured.
+    const std::string tail = ";2026-05-27T09:29:41.120Z;kiosk;\"{\"\"interest\"\":\"\"pilot\"\"}\";f00d;scan;2026-05-27T09:30:00.000Z\r\n";
     REQUIRE(row.size() > tail.size());
     CHECK(row.substr(row.size() - tail.size()) == tail);
     // Fields the payload lacks (another client, an older kiosk) are empty cells, not an error.
