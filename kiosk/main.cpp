@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
     purge->add_option("--older-than", olderThan, "days")->required()->check(CLI::NonNegativeNumber);
     addCommon(purge);
 
-    auto* exp = app.add_subcommand("export", "write leads to a CSV or JSON Lines file");
+    auto* exp = app.add_subcommand("export", "write leads to a CSV, XLSX or JSON Lines file");
     std::string format = "csv", out, company, delimiter = ";", exportLang = "de";
     exp->add_option("--format", format, "csv, jsonl or xlsx")->check(CLI::IsMember({"csv", "jsonl", "xlsx"}));
     exp->add_option("--out", out, "the file to write")->required();
