@@ -45,109 +45,94 @@ Attempt Uploader::finish(Attempt a) {
     return a;
 }
 
-Attempt Uploader::attempt() {
-    Attempt a;
-    if (m_config.endpoint.empty()) {
-        a.kind = Attempt::Stop;
-        a.error = "No sync.endpoint is set: sync is off";
-        return a;
-    }
+namespace {
+Attempt ended(Attempt a, Attempt::Kind kind, std::string error) {
+    a.kind = kind;
+    a.error = std::move(error);
+    return a;
+}
+} // namespace
+
+std::optional<Attempt> Uploader::configProblem() {
+    if (m_config.endpoint.empty()) return ended({}, Attempt::Stop, "No sync.endpoint is set: sync is off");
     if (!m_config.secret.empty() && !m_key) m_key = decodeSecret(m_config.secret);
-    if (m_key && !*m_key) {
-        a.kind = Attempt::Stop;
-        a.error = "sync.secret cannot be used: " + m_key->error +
-                  " — paste the secret exactly as the receiver shows it (whsec_…)";
-        return finish(a);
-    }
+    if (m_key && !*m_key)
+        return finish(ended({}, Attempt::Stop,
+                            "sync.secret cannot be used: " + m_key->error +
+                                " — paste the secret exactly as the receiver shows it (whsec_…)"));
+    return std::nullopt;
+}
 
-    std::string dbError;
-    auto batch = m_outbox.nextBatch(std::max(1, m_config.batchSize), &dbError);
-    if (!batch) {
-        a.kind = Attempt::Retry;
-        a.error = dbError;
-        return finish(a);
-    }
-    if (batch->empty()) return a; // Idle
-
+bool Uploader::holdDamaged(std::vector<OutboxLead>& batch, Attempt& a) {
     // A payload that is not valid JSON would spoil the whole request: hold it for staff.
     std::vector<std::pair<std::string, std::string>> damaged;
-    std::erase_if(*batch, [&](const OutboxLead& l) {
+    std::erase_if(batch, [&](const OutboxLead& l) {
         if (nlohmann::json::accept(l.payload)) return false;
         damaged.emplace_back(l.id, "the stored copy of this lead is damaged (not valid JSON); it was not sent");
         return true;
     });
-    if (!damaged.empty()) {
-        if (!m_outbox.markFailed(damaged, &dbError)) {
-            a.kind = Attempt::Retry;
-            a.error = dbError;
-            return finish(a);
-        }
-        a.kind = Attempt::Progress;
-        a.rejected = static_cast<int>(damaged.size());
-        if (batch->empty()) return a;
+    if (damaged.empty()) return true;
+    std::string dbError;
+    if (!m_outbox.markFailed(damaged, &dbError)) {
+        a = finish(ended(a, Attempt::Retry, dbError));
+        return false;
     }
+    a.kind = Attempt::Progress;
+    a.rejected = static_cast<int>(damaged.size());
+    return true;
+}
+
+Attempt Uploader::attempt() {
+    if (auto stop = configProblem()) return *stop;
+    std::string dbError;
+    auto batch = m_outbox.nextBatch(std::max(1, m_config.batchSize), &dbError);
+    if (!batch) return finish(ended({}, Attempt::Retry, dbError));
+    if (batch->empty()) return {}; // Idle
+    Attempt a;
+    if (!holdDamaged(*batch, a)) return a;
+    if (batch->empty()) return a;
 
     std::vector<std::string> ids;
     ids.reserve(batch->size());
     for (const auto& l : *batch) ids.push_back(l.id);
     const std::int64_t now = unixMs();
-
     const HttpRequest rq =
         signedRequest(m_config.endpoint, m_config, m_key, buildBody(m_kioskId, m_eventId, isoUtc(now), *batch), now);
     a.sent = static_cast<int>(batch->size());
+    return answered(a, m_http.post(rq), ids);
+}
 
-    const HttpResponse r = m_http.post(rq);
+Attempt Uploader::answered(Attempt a, const HttpResponse& r, const std::vector<std::string>& ids) {
     a.httpStatus = r.status;
-    if (r.aborted) {
-        a.kind = Attempt::Aborted;
-        a.error = "The upload was stopped";
-        return a;
-    }
+    if (r.aborted) return ended(a, Attempt::Aborted, "The upload was stopped");
     const std::string host = hostOf(m_config.endpoint);
-    if (r.status == 0) {
-        a.kind = transportIsPermanent(r) ? Attempt::Stop : Attempt::Retry;
-        a.error = transportMessage(r, m_config.endpoint, m_config.timeoutS);
-        return finish(a);
-    }
+    if (r.status == 0)
+        return finish(ended(a, transportIsPermanent(r) ? Attempt::Stop : Attempt::Retry,
+                            transportMessage(r, m_config.endpoint, m_config.timeoutS)));
     switch (classifyStatus(r.status)) {
     case Verdict::Ok: break;
     case Verdict::Retry:
-        a.kind = Attempt::Retry;
-        a.error = statusMessage(r.status, host);
         a.retryAfterS = parseRetryAfter(r.retryAfter, unixMs() / 1000); // a date counts from the answer
-        return finish(a);
+        return finish(ended(a, Attempt::Retry, statusMessage(r.status, host)));
     case Verdict::Credentials:
-        a.kind = Attempt::Stop;
         a.credentials = true;
-        a.error = statusMessage(r.status, host);
-        return finish(a);
-    case Verdict::Stop:
-        a.kind = Attempt::Stop;
-        a.error = statusMessage(r.status, host);
-        return finish(a);
+        return finish(ended(a, Attempt::Stop, statusMessage(r.status, host)));
+    case Verdict::Stop: return finish(ended(a, Attempt::Stop, statusMessage(r.status, host)));
     }
 
     std::string why;
     const auto ack = parseAck(r.body, ids, &why);
-    if (!ack) {
-        // Nothing is marked: the leads go again, and the server answers "duplicates" for any it kept.
-        a.kind = Attempt::Retry;
-        a.error = "The server's answer was not understood (HTTP " + std::to_string(r.status) + ": " + why + ")";
-        return finish(a);
-    }
+    if (!ack) // Nothing is marked: the leads go again, and the server answers "duplicates" for any it kept.
+        return finish(ended(a, Attempt::Retry,
+                            "The server's answer was not understood (HTTP " + std::to_string(r.status) + ": " + why + ")"));
     if (ack->synced.empty() && ack->rejected.empty()) {
-        if (!damaged.empty()) return a; // Progress: the damaged ones were held
+        if (a.rejected > 0) return a; // Progress: the damaged ones were held
         // A 2xx that took nothing: without a pause this would loop as fast as the server answers.
-        a.kind = Attempt::Retry;
-        a.error = "The server took none of the " + std::to_string(a.sent) + " leads sent";
-        return finish(a);
+        return finish(ended(a, Attempt::Retry, "The server took none of the " + std::to_string(a.sent) + " leads sent"));
     }
-    if (!m_outbox.apply(*ack, unixMs(), &dbError)) {
-        // The server has them; the next try gets "duplicates" and marks them then.
-        a.kind = Attempt::Retry;
-        a.error = dbError;
-        return finish(a);
-    }
+    std::string dbError;
+    if (!m_outbox.apply(*ack, unixMs(), &dbError)) // the server has them; the next try gets "duplicates"
+        return finish(ended(a, Attempt::Retry, dbError));
     a.synced = static_cast<int>(ack->synced.size());
     a.rejected += static_cast<int>(ack->rejected.size());
     a.kind = Attempt::Progress;

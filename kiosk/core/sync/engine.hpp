@@ -46,6 +46,13 @@ public:
 
 private:
     Attempt finish(Attempt a);
+    /// Stop when the config cannot sync (no endpoint, an unusable secret).
+    std::optional<Attempt> configProblem();
+    /// Takes leads whose stored payload is damaged out of `batch` and marks them failed;
+    /// false (with `a` set to a retry) when that cannot be recorded.
+    bool holdDamaged(std::vector<OutboxLead>& batch, Attempt& a);
+    /// What the server's answer to the batch `ids` means, recorded.
+    Attempt answered(Attempt a, const HttpResponse& r, const std::vector<std::string>& ids);
 
     SyncConfig m_config;
     std::string m_kioskId, m_eventId;
