@@ -83,6 +83,61 @@ void setJson(httplib::Response& res, int status, const std::string& body) {
 }
 } // namespace
 
+/// A handler's answer, or a 500 (logged with the cause) when it threw.
+template <class Handle> UploadAnswer safely(Handle handle) {
+    try {
+        return handle();
+    } catch (const std::exception& e) {
+        return {500, errorBody("the hub failed on this request"), {}, std::string("exception: ") + e.what(), {}};
+    }
+}
+
+/// The hub's addresses: the kiosks' two POSTs, health and metrics, and the answers httplib gives itself.
+void addRoutes(HubHttpServer& server, Storage& storage, Metrics& metrics,
+               std::function<void(const std::string&)> logLine) {
+    // The routes outlive this call: they keep their own copy of logLine.
+    server.Post("/kiosk/v1/leads", [&, logLine](const httplib::Request& req, httplib::Response& res) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const UploadAnswer a = safely([&] { return handleUpload(storage, uploadRequest(req), nowMs()); });
+        setJson(res, a.status, a.body);
+        const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        metrics.record(a.kioskId, a.status, a.counts, ms / 1000.0, nowMs());
+        logLine("POST /kiosk/v1/leads " + std::to_string(a.status) + " kiosk=" + (a.kioskId.empty() ? "-" : a.kioskId) +
+                " from=" + req.remote_addr + " bytes=" + std::to_string(req.body.size()) + " " + a.note + " (" +
+                std::to_string(static_cast<long>(ms)) + " ms)");
+    });
+    server.Post("/kiosk/v1/status", [&, logLine](const httplib::Request& req, httplib::Response& res) {
+        const UploadAnswer a = safely([&] { return handleStatus(storage, uploadRequest(req), nowMs()); });
+        setJson(res, a.status, a.body);
+        metrics.recordStatus(a.kioskId, a.status, a.consentVariants, nowMs());
+        logLine("POST /kiosk/v1/status " + std::to_string(a.status) +
+                " kiosk=" + (a.kioskId.empty() ? "-" : a.kioskId) + " from=" + req.remote_addr + " " + a.note);
+    });
+    server.Get("/healthz", [&, logLine](const httplib::Request&, httplib::Response& res) {
+        const StorageResult r = storage.ping();
+        if (r) setJson(res, 200, "{\"status\":\"ok\"}");
+        else {
+            setJson(res, 503, errorBody("the database is not reachable"));
+            logLine("GET /healthz 503: " + r.error);
+        }
+    });
+    server.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
+        res.set_content(metrics.render(nowMs()), "text/plain; version=0.0.4");
+    });
+    // Statuses httplib answers itself (413 over max_body_kib, 404, 408…) get a JSON body and a log line.
+    server.set_error_handler([logLine](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return; // a refusal of ours, already answered and logged
+        std::string what = res.status == 413 ? "the upload is larger than the hub's max_body_kib" : "no such address";
+        if (res.status != 413 && res.status != 404) what = "the request could not be handled";
+        setJson(res, res.status, errorBody(what));
+        logLine(req.method + " " + req.path + " " + std::to_string(res.status) + " from=" + req.remote_addr + " " + what);
+    });
+    server.set_exception_handler([&](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        setJson(res, 500, errorBody("the hub failed on this request"));
+    });
+
+}
+
 int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
     std::mutex logMutex;
     const auto logLine = [&](const std::string& line) {
@@ -106,58 +161,7 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
     server->set_keep_alive_timeout(static_cast<time_t>(config.readTimeoutS));
     server->set_payload_max_length(static_cast<size_t>(config.maxBodyKib) * 1024);
 
-    server->Post("/kiosk/v1/leads", [&](const httplib::Request& req, httplib::Response& res) {
-        const auto t0 = std::chrono::steady_clock::now();
-        UploadAnswer a;
-        try {
-            UploadRequest u{req.get_header_value("Authorization"), req.get_header_value("webhook-id"),
-                            req.get_header_value("webhook-timestamp"), req.get_header_value("webhook-signature"),
-                            req.body};
-            a = handleUpload(storage, u, nowMs());
-        } catch (const std::exception& e) {
-            a = {500, errorBody("the hub failed on this request"), {}, std::string("exception: ") + e.what(), {}};
-        }
-        setJson(res, a.status, a.body);
-        const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        metrics.record(a.kioskId, a.status, a.counts, ms / 1000.0, nowMs());
-        logLine("POST /kiosk/v1/leads " + std::to_string(a.status) + " kiosk=" + (a.kioskId.empty() ? "-" : a.kioskId) +
-                " from=" + req.remote_addr + " bytes=" + std::to_string(req.body.size()) + " " + a.note + " (" +
-                std::to_string(static_cast<long>(ms)) + " ms)");
-    });
-    server->Post("/kiosk/v1/status", [&](const httplib::Request& req, httplib::Response& res) {
-        UploadAnswer a;
-        try {
-            a = handleStatus(storage, uploadRequest(req), nowMs());
-        } catch (const std::exception& e) {
-            a = {500, errorBody("the hub failed on this request"), {}, std::string("exception: ") + e.what(), {}};
-        }
-        setJson(res, a.status, a.body);
-        metrics.recordStatus(a.kioskId, a.status, a.consentVariants, nowMs());
-        logLine("POST /kiosk/v1/status " + std::to_string(a.status) +
-                " kiosk=" + (a.kioskId.empty() ? "-" : a.kioskId) + " from=" + req.remote_addr + " " + a.note);
-    });
-    server->Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
-        const StorageResult r = storage.ping();
-        if (r) setJson(res, 200, "{\"status\":\"ok\"}");
-        else {
-            setJson(res, 503, errorBody("the database is not reachable"));
-            logLine("GET /healthz 503: " + r.error);
-        }
-    });
-    server->Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
-        res.set_content(metrics.render(nowMs()), "text/plain; version=0.0.4");
-    });
-    // Statuses httplib answers itself (413 over max_body_kib, 404, 408…) get a JSON body and a log line.
-    server->set_error_handler([&](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) return; // a refusal of ours, already answered and logged
-        std::string what = res.status == 413 ? "the upload is larger than the hub's max_body_kib" : "no such address";
-        if (res.status != 413 && res.status != 404) what = "the request could not be handled";
-        setJson(res, res.status, errorBody(what));
-        logLine(req.method + " " + req.path + " " + std::to_string(res.status) + " from=" + req.remote_addr + " " + what);
-    });
-    server->set_exception_handler([&](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        setJson(res, 500, errorBody("the hub failed on this request"));
-    });
+    addRoutes(*server, storage, metrics, logLine);
 
     int port = config.port;
     if (port == 0) port = server->bind_to_any_port(config.host);
