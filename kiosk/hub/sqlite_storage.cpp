@@ -270,6 +270,21 @@ StorageResult SqliteStorage::claimWebhookId(const std::string& kioskId, const st
     return {};
 }
 
+StorageResult SqliteStorage::transaction(const std::string& what, const std::function<StorageResult()>& body) {
+    // IMMEDIATE: the write lock is taken at once, so a concurrent writer waits (busy_timeout)
+    // instead of failing half-way, and what the body reads stays settled until the commit.
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, what + ": " + r.error};
+    if (auto r = body(); !r) {
+        exec("ROLLBACK");
+        return r;
+    }
+    if (auto r = exec("COMMIT"); !r) {
+        exec("ROLLBACK");
+        return {false, what + ": " + r.error};
+    }
+    return {};
+}
+
 StorageResult SqliteStorage::storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads,
                                         std::int64_t nowMs, std::vector<LeadOutcome>& out) {
     std::lock_guard lock(m_mutex);
@@ -281,42 +296,33 @@ StorageResult SqliteStorage::storeLeads(const std::string& kioskId, const std::v
                         " VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(id, payload_sha256)"
                         " DO UPDATE SET times = times + 1, last_ms = excluded.last_ms");
     if (!insert.ok() || !stored.ok() || !conflict.ok()) return fail("cannot store the leads");
-    // IMMEDIATE: the write lock is taken at once, so a concurrent writer waits (busy_timeout)
-    // instead of failing half-way, and the insert-then-compare below sees a settled row.
-    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, "cannot store the leads: " + r.error};
-    const auto abort = [&](const char* what) {
-        StorageResult r = fail(what);
-        exec("ROLLBACK");
-        out.clear();
-        return r;
-    };
-    for (const auto& lead : leads) {
-        const std::string hash = core::sha256Hex(lead.payload);
-        insert.reset();
-        insert.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash).bind(5, nowMs);
-        if (insert.step() != SQLITE_DONE) return abort("cannot store a lead");
-        if (sqlite3_changes(m_db) == 1) {
-            out.push_back(LeadOutcome::Accepted);
-            continue;
+    // In one transaction, so the insert-then-compare below sees a settled row.
+    const StorageResult result = transaction("cannot store the leads", [&] {
+        for (const auto& lead : leads) {
+            const std::string hash = core::sha256Hex(lead.payload);
+            insert.reset();
+            insert.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash).bind(5, nowMs);
+            if (insert.step() != SQLITE_DONE) return fail("cannot store a lead");
+            if (sqlite3_changes(m_db) == 1) {
+                out.push_back(LeadOutcome::Accepted);
+                continue;
+            }
+            stored.reset();
+            stored.bind(1, lead.id);
+            if (stored.step() != SQLITE_ROW) return fail("cannot read a stored lead");
+            if (stored.text(0) == hash) {
+                out.push_back(LeadOutcome::Duplicate);
+                continue;
+            }
+            conflict.reset();
+            conflict.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash).bind(5, nowMs).bind(6, nowMs);
+            if (conflict.step() != SQLITE_DONE) return fail("cannot keep a conflicting lead");
+            out.push_back(LeadOutcome::Conflict);
         }
-        stored.reset();
-        stored.bind(1, lead.id);
-        if (stored.step() != SQLITE_ROW) return abort("cannot read a stored lead");
-        if (stored.text(0) == hash) {
-            out.push_back(LeadOutcome::Duplicate);
-            continue;
-        }
-        conflict.reset();
-        conflict.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash).bind(5, nowMs).bind(6, nowMs);
-        if (conflict.step() != SQLITE_DONE) return abort("cannot keep a conflicting lead");
-        out.push_back(LeadOutcome::Conflict);
-    }
-    if (auto r = exec("COMMIT"); !r) {
-        exec("ROLLBACK");
-        out.clear();
-        return {false, "cannot store the leads: " + r.error};
-    }
-    return {};
+        return StorageResult{};
+    });
+    if (!result) out.clear();
+    return result;
 }
 
 StorageResult SqliteStorage::recordRejected(const std::string& kioskId,
@@ -353,37 +359,29 @@ StorageResult SqliteStorage::recordStatus(const std::string& kioskId, const Kios
                     " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(version, language, text_sha256)"
                     " DO UPDATE SET times = times + 1, last_ms = excluded.last_ms");
     if (!latest.ok() || !known.ok() || !keep.ok()) return fail("cannot store the heartbeat");
-    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, "cannot store the heartbeat: " + r.error};
-    const auto abort = [&] {
-        StorageResult r = fail("cannot store the heartbeat");
-        exec("ROLLBACK");
-        newVariants = 0;
-        return r;
-    };
-    latest.bind(1, kioskId).bind(2, status.body).bind(3, status.receivedMs).bind(4, status.clockOffsetMs);
-    if (latest.step() != SQLITE_DONE) return abort();
-    for (const auto& [version, texts] : report.consent)
-        for (const auto& [language, text] : texts) {
-            const std::string hash = core::sha256Hex(text);
-            known.reset();
-            known.bind(1, version).bind(2, language);
-            bool seen = false, others = false;
-            int rc;
-            while ((rc = known.step()) == SQLITE_ROW)
-                (known.text(0) == hash ? seen : others) = true;
-            if (rc != SQLITE_DONE) return abort();
-            newVariants += !seen && others;
-            keep.reset();
-            keep.bind(1, version).bind(2, language).bind(3, hash).bind(4, text).bind(5, kioskId);
-            keep.bind(6, status.receivedMs).bind(7, status.receivedMs);
-            if (keep.step() != SQLITE_DONE) return abort();
-        }
-    if (auto r = exec("COMMIT"); !r) {
-        exec("ROLLBACK");
-        newVariants = 0;
-        return {false, "cannot store the heartbeat: " + r.error};
-    }
-    return {};
+    const StorageResult result = transaction("cannot store the heartbeat", [&] {
+        latest.bind(1, kioskId).bind(2, status.body).bind(3, status.receivedMs).bind(4, status.clockOffsetMs);
+        if (latest.step() != SQLITE_DONE) return fail("cannot store the heartbeat");
+        for (const auto& [version, texts] : report.consent)
+            for (const auto& [language, text] : texts) {
+                const std::string hash = core::sha256Hex(text);
+                known.reset();
+                known.bind(1, version).bind(2, language);
+                bool seen = false, others = false;
+                int rc;
+                while ((rc = known.step()) == SQLITE_ROW)
+                    (known.text(0) == hash ? seen : others) = true;
+                if (rc != SQLITE_DONE) return fail("cannot store the heartbeat");
+                newVariants += !seen && others;
+                keep.reset();
+                keep.bind(1, version).bind(2, language).bind(3, hash).bind(4, text).bind(5, kioskId);
+                keep.bind(6, status.receivedMs).bind(7, status.receivedMs);
+                if (keep.step() != SQLITE_DONE) return fail("cannot store the heartbeat");
+            }
+        return StorageResult{};
+    });
+    if (!result) newVariants = 0;
+    return result;
 }
 
 StorageResult SqliteStorage::consentTexts(std::vector<ConsentTextRow>& out) {
@@ -451,24 +449,17 @@ StorageResult SqliteStorage::importRows(const TableSpec& table, const std::vecto
     Stmt insert(m_db, sql.c_str());
     const std::string what = std::string("cannot copy into the table ") + table.name;
     if (!insert.ok()) return fail(what);
-    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, what + ": " + r.error};
-    for (const auto& row : rows) {
-        insert.reset();
-        for (size_t i = 0; i < row.size(); ++i) insert.value(static_cast<int>(i) + 1, table.columns[i].type, row[i]);
-        if (insert.step() != SQLITE_DONE) {
-            StorageResult r = fail(what);
-            exec("ROLLBACK");
-            changed = 0;
-            return r;
+    const StorageResult result = transaction(what, [&] {
+        for (const auto& row : rows) {
+            insert.reset();
+            for (size_t i = 0; i < row.size(); ++i) insert.value(static_cast<int>(i) + 1, table.columns[i].type, row[i]);
+            if (insert.step() != SQLITE_DONE) return fail(what);
+            changed += sqlite3_changes(m_db);
         }
-        changed += sqlite3_changes(m_db);
-    }
-    if (auto r = exec("COMMIT"); !r) {
-        exec("ROLLBACK");
-        changed = 0;
-        return {false, what + ": " + r.error};
-    }
-    return {};
+        return StorageResult{};
+    });
+    if (!result) changed = 0;
+    return result;
 }
 
 } // namespace kiosk::hub

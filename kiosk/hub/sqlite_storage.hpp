@@ -45,6 +45,9 @@ private:
     explicit SqliteStorage(sqlite3* db) : m_db(db) {}
     StorageResult fail(const std::string& what);
     StorageResult exec(const char* sql);
+    /// Runs `body` between BEGIN IMMEDIATE and COMMIT; when `body` fails (it returns what
+    /// failed, with SQLite's message) or the commit does, rolls back. `what` names the whole.
+    StorageResult transaction(const std::string& what, const std::function<StorageResult()>& body);
 
     sqlite3* m_db;
     std::mutex m_mutex;
