@@ -112,8 +112,7 @@ UploadAnswer handleUpload(Storage& storage, const UploadRequest& req, std::int64
     UploadAnswer refusal;
     const auto in = admit(storage, req, nowMs, sync::parseUpload, refusal);
     if (!in) return refusal;
-    const KioskRecord& kiosk = in->kiosk;
-    const sync::ReceivedUpload& up = in->body;
+    const auto& [kiosk, up] = *in;
     if (up.leads.empty()) return refuse(400, "leads is empty", kiosk.id);
     // Refused as a whole (not each lead rejected): the kiosk keeps them and tells staff to
     // lower sync.batch_size, instead of marking them failed for good.
@@ -153,8 +152,7 @@ UploadAnswer handleStatus(Storage& storage, const UploadRequest& req, std::int64
     UploadAnswer refusal;
     const auto in = admit(storage, req, nowMs, sync::parseStatus, refusal);
     if (!in) return refusal;
-    const KioskRecord& kiosk = in->kiosk;
-    const sync::StatusReport& report = in->body;
+    const auto& [kiosk, report] = *in;
 
     const KioskStatus status{req.body, nowMs, *sync::parseUtcMs(report.clock) - nowMs};
     long long variants = 0;
