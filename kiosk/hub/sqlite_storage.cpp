@@ -1,6 +1,7 @@
 #include "sqlite_storage.hpp"
 
 #include "migrate.hpp"
+#include "schema.hpp"
 #include "core/leads/lead.hpp"
 
 #include <sqlite3.h>
@@ -60,66 +61,8 @@ private:
     int m_rc;
 };
 
-/// Schema migrations: entry i takes the file from version i to i + 1 (PRAGMA user_version).
-const char* const kMigrations[] = {
-    R"sql(
-CREATE TABLE kiosks(
-  id TEXT PRIMARY KEY,
-  token_hash TEXT NOT NULL UNIQUE,
-  secret TEXT NOT NULL,
-  revoked INTEGER NOT NULL DEFAULT 0,
-  created_ms INTEGER NOT NULL);
-CREATE TABLE leads(
-  id TEXT PRIMARY KEY,
-  kiosk_id TEXT NOT NULL,
-  payload BLOB NOT NULL,
-  payload_sha256 TEXT NOT NULL,
-  received_ms INTEGER NOT NULL);
-CREATE TABLE conflicts(
-  id TEXT NOT NULL,
-  kiosk_id TEXT NOT NULL,
-  payload BLOB NOT NULL,
-  payload_sha256 TEXT NOT NULL,
-  first_ms INTEGER NOT NULL,
-  last_ms INTEGER NOT NULL,
-  times INTEGER NOT NULL DEFAULT 1,
-  PRIMARY KEY(id, payload_sha256));
-CREATE TABLE rejected(
-  kiosk_id TEXT NOT NULL,
-  lead_id TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  first_ms INTEGER NOT NULL,
-  last_ms INTEGER NOT NULL,
-  times INTEGER NOT NULL DEFAULT 1,
-  PRIMARY KEY(kiosk_id, lead_id, reason));
-CREATE TABLE webhook_ids(
-  kiosk_id TEXT NOT NULL,
-  msg_id TEXT NOT NULL,
-  seen_s INTEGER NOT NULL,
-  PRIMARY KEY(kiosk_id, msg_id));
-CREATE INDEX webhook_ids_seen ON webhook_ids(seen_s);
-)sql",
-    // 2: heartbeats (POST /kiosk/v1/status).
-    R"sql(
-CREATE TABLE kiosk_status(
-  kiosk_id TEXT PRIMARY KEY,
-  body TEXT NOT NULL,
-  received_ms INTEGER NOT NULL,
-  clock_offset_ms INTEGER NOT NULL);
-CREATE TABLE consent_texts(
-  version TEXT NOT NULL,
-  language TEXT NOT NULL,
-  text_sha256 TEXT NOT NULL,
-  text TEXT NOT NULL,
-  first_kiosk_id TEXT NOT NULL,
-  first_ms INTEGER NOT NULL,
-  last_ms INTEGER NOT NULL,
-  times INTEGER NOT NULL DEFAULT 1,
-  PRIMARY KEY(version, language, text_sha256));
-)sql",
-};
-constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
-static_assert(kMigrationCount == SqliteStorage::kSchemaVersion);
+// SQLite's INTEGER holds 64 bits; a boolean is 0 or 1; rowid orders the leads.
+const SqlDialect kSqliteDialect = {"INTEGER", "BLOB", "INTEGER", "0", ""};
 
 int userVersion(sqlite3* db) {
     Stmt st(db, "PRAGMA user_version");
@@ -179,8 +122,9 @@ std::unique_ptr<SqliteStorage> SqliteStorage::open(const fs::path& path, Storage
                              std::to_string(kSchemaVersion) + " — use the newer kiosk-hub that wrote it"};
         return nullptr;
     }
+    const auto migrations = hubMigrations(kSqliteDialect);
     for (int i = v; i < kSchemaVersion; ++i) {
-        auto r = s->exec(kMigrations[i]);
+        auto r = s->exec(migrations[i].c_str());
         if (r) r = s->exec(("PRAGMA user_version=" + std::to_string(i + 1)).c_str());
         if (!r) {
             s->exec("ROLLBACK");

@@ -2,6 +2,7 @@
 /// guarded by a mutex (SQLite serialises writers anyway); other processes may open the same
 /// file, each write waits for the others (busy_timeout) instead of failing.
 #pragma once
+#include "schema.hpp"
 #include "storage.hpp"
 
 #include <mutex>
@@ -12,7 +13,7 @@ namespace kiosk::hub {
 
 class SqliteStorage final : public Storage {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = kHubSchemaVersion;
 
     ~SqliteStorage() override;
     /// Creates the folder (0700) and the file (0600) if needed, and migrates.
