@@ -63,7 +63,8 @@ CREATE TABLE consent_texts(
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kHubSchemaVersion);
 
 void replaceAll(std::string& s, const std::string& from, const std::string& to) {
-    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+        s.replace(at, from.size(), to);
 }
 } // namespace
 

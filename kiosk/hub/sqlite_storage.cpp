@@ -259,7 +259,8 @@ StorageResult SqliteStorage::storeLeads(const std::string& kioskId, const std::v
                 continue;
             }
             conflict.reset();
-            conflict.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash).bind(5, nowMs).bind(6, nowMs);
+            conflict.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash);
+            conflict.bind(5, nowMs).bind(6, nowMs);
             if (conflict.step() != SQLITE_DONE) return fail("cannot keep a conflicting lead");
             out.push_back(LeadOutcome::Conflict);
         }
@@ -396,7 +397,8 @@ StorageResult SqliteStorage::importRows(const TableSpec& table, const std::vecto
     const StorageResult result = transaction(what, [&] {
         for (const auto& row : rows) {
             insert.reset();
-            for (size_t i = 0; i < row.size(); ++i) insert.value(static_cast<int>(i) + 1, table.columns[i].type, row[i]);
+            for (size_t i = 0; i < row.size(); ++i)
+                insert.value(static_cast<int>(i) + 1, table.columns[i].type, row[i]);
             if (insert.step() != SQLITE_DONE) return fail(what);
             changed += sqlite3_changes(m_db);
         }

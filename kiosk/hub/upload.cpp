@@ -91,7 +91,8 @@ struct Admitted {
 /// none, and `refusal` says why.
 template <class Body>
 std::optional<Admitted<Body>> admit(Storage& storage, const UploadRequest& req, std::int64_t nowMs,
-                                    std::optional<Body> (*parse)(std::string_view, std::string*), UploadAnswer& refusal) {
+                                    std::optional<Body> (*parse)(std::string_view, std::string*),
+                                    UploadAnswer& refusal) {
     auto kiosk = authenticate(storage, req, nowMs, refusal);
     if (!kiosk) return std::nullopt;
     std::string why;
