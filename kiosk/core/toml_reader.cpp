@@ -38,6 +38,12 @@ const toml::node* TomlReader::get(const std::string& key) {
     return m_table.get(key);
 }
 
+const toml::node* TomlReader::getOrMissing(const std::string& key, bool required, const std::string& fix) {
+    const toml::node* n = get(key);
+    if (!n && required) problem(key, "missing", fix);
+    return n;
+}
+
 int TomlReader::lineOf(const std::string& key) const {
     if (const auto* n = m_table.get(key)) return lineOfNode(*n);
     return static_cast<int>(m_table.source().begin.line);
@@ -48,11 +54,8 @@ void TomlReader::problem(const std::string& key, const std::string& what, const 
 }
 
 std::string TomlReader::str(const std::string& key, bool required, size_t maxLen) {
-    const toml::node* n = get(key);
-    if (!n) {
-        if (required) problem(key, "missing", "add " + key + " = \"…\"");
-        return {};
-    }
+    const toml::node* n = getOrMissing(key, required, "add " + key + " = \"…\"");
+    if (!n) return {};
     const auto* v = n->as_string();
     if (!v) {
         problem(key, "must be a string", "put the value in double quotes");
@@ -68,11 +71,8 @@ std::string TomlReader::str(const std::string& key, bool required, size_t maxLen
 }
 
 Text TomlReader::text(const std::string& key, bool required, size_t maxLen) {
-    const toml::node* n = get(key);
-    if (!n) {
-        if (required) problem(key, "missing", "add " + key + " = { de = \"…\", en = \"…\" }");
-        return {};
-    }
+    const toml::node* n = getOrMissing(key, required, "add " + key + " = { de = \"…\", en = \"…\" }");
+    if (!n) return {};
     const auto* t = n->as_table();
     if (!t) {
         problem(key, "must give both languages", "write " + key + " = { de = \"…\", en = \"…\" }");
@@ -114,12 +114,9 @@ double TomlReader::number(const std::string& key, double fallback, double min, d
 }
 
 std::vector<std::string> TomlReader::strings(const std::string& key, bool required) {
-    const toml::node* n = get(key);
+    const toml::node* n = getOrMissing(key, required, "add " + key + " = [\"…\"]");
     std::vector<std::string> out;
-    if (!n) {
-        if (required) problem(key, "missing", "add " + key + " = [\"…\"]");
-        return out;
-    }
+    if (!n) return out;
     const auto* arr = n->as_array();
     if (!arr) {
         problem(key, "must be a list", "write " + key + " = [\"a\", \"b\"]");
@@ -133,23 +130,17 @@ std::vector<std::string> TomlReader::strings(const std::string& key, bool requir
 }
 
 const toml::table* TomlReader::table(const std::string& key, bool required) {
-    const toml::node* n = get(key);
-    if (!n) {
-        if (required) problem(key, "missing", "add a [" + path(key) + "] section");
-        return nullptr;
-    }
+    const toml::node* n = getOrMissing(key, required, "add a [" + path(key) + "] section");
+    if (!n) return nullptr;
     if (const auto* t = n->as_table()) return t;
     problem(key, "must be a section", "write it as [" + path(key) + "] with keys below it");
     return nullptr;
 }
 
 std::vector<const toml::table*> TomlReader::tables(const std::string& key, bool required) {
-    const toml::node* n = get(key);
+    const toml::node* n = getOrMissing(key, required, "add at least one [[" + path(key) + "]] section");
     std::vector<const toml::table*> out;
-    if (!n) {
-        if (required) problem(key, "missing", "add at least one [[" + path(key) + "]] section");
-        return out;
-    }
+    if (!n) return out;
     const auto* arr = n->as_array();
     if (!arr) {
         problem(key, "must be a list of sections", "write each entry as [[" + path(key) + "]]");

@@ -40,6 +40,8 @@ public:
 
 private:
     const toml::node* get(const std::string& key);
+    /// The node at `key`, or nullptr when absent: then a problem with `fix` when required.
+    const toml::node* getOrMissing(const std::string& key, bool required, const std::string& fix);
 
     const toml::table& m_table;
     std::string m_file;

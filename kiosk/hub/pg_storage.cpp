@@ -1,6 +1,7 @@
 #include "pg_storage.hpp"
 
 #include "migrate.hpp"
+#include "schema.hpp"
 #include "core/leads/lead.hpp"
 
 #include <pqxx/pqxx>
@@ -16,67 +17,8 @@ struct PgConnection {
 };
 
 namespace {
-/// Schema migrations: entry i takes the database from version i to i + 1 (table hub_schema).
-const char* const kMigrations[] = {
-    R"sql(
-CREATE TABLE kiosks(
-  id TEXT PRIMARY KEY,
-  token_hash TEXT NOT NULL UNIQUE,
-  secret TEXT NOT NULL,
-  revoked BOOLEAN NOT NULL DEFAULT false,
-  created_ms BIGINT NOT NULL);
-CREATE TABLE leads(
-  seq BIGSERIAL UNIQUE,
-  id TEXT PRIMARY KEY,
-  kiosk_id TEXT NOT NULL,
-  payload BYTEA NOT NULL,
-  payload_sha256 TEXT NOT NULL,
-  received_ms BIGINT NOT NULL);
-CREATE TABLE conflicts(
-  id TEXT NOT NULL,
-  kiosk_id TEXT NOT NULL,
-  payload BYTEA NOT NULL,
-  payload_sha256 TEXT NOT NULL,
-  first_ms BIGINT NOT NULL,
-  last_ms BIGINT NOT NULL,
-  times BIGINT NOT NULL DEFAULT 1,
-  PRIMARY KEY(id, payload_sha256));
-CREATE TABLE rejected(
-  kiosk_id TEXT NOT NULL,
-  lead_id TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  first_ms BIGINT NOT NULL,
-  last_ms BIGINT NOT NULL,
-  times BIGINT NOT NULL DEFAULT 1,
-  PRIMARY KEY(kiosk_id, lead_id, reason));
-CREATE TABLE webhook_ids(
-  kiosk_id TEXT NOT NULL,
-  msg_id TEXT NOT NULL,
-  seen_s BIGINT NOT NULL,
-  PRIMARY KEY(kiosk_id, msg_id));
-CREATE INDEX webhook_ids_seen ON webhook_ids(seen_s);
-)sql",
-    // 2: heartbeats (POST /kiosk/v1/status).
-    R"sql(
-CREATE TABLE kiosk_status(
-  kiosk_id TEXT PRIMARY KEY,
-  body TEXT NOT NULL,
-  received_ms BIGINT NOT NULL,
-  clock_offset_ms BIGINT NOT NULL);
-CREATE TABLE consent_texts(
-  version TEXT NOT NULL,
-  language TEXT NOT NULL,
-  text_sha256 TEXT NOT NULL,
-  text TEXT NOT NULL,
-  first_kiosk_id TEXT NOT NULL,
-  first_ms BIGINT NOT NULL,
-  last_ms BIGINT NOT NULL,
-  times BIGINT NOT NULL DEFAULT 1,
-  PRIMARY KEY(version, language, text_sha256));
-)sql",
-};
-constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
-static_assert(kMigrationCount == PgStorage::kSchemaVersion);
+// BIGSERIAL: exportRows and forEachLead give leads in the order they arrived.
+const SqlDialect kPgDialect = {"BIGINT", "BYTEA", "BOOLEAN", "false", "  seq BIGSERIAL UNIQUE,\n"};
 // Any fixed number: every hub instance takes the same lock while it migrates.
 constexpr long long kMigrationLock = 0x6b696f736b687562; // "kioskhub"
 
@@ -133,7 +75,8 @@ std::unique_ptr<PgStorage> PgStorage::open(const std::string& url, StorageResult
         const pqxx::result v = w.exec("SELECT version FROM hub_schema");
         found = v.empty() ? 0 : v[0][0].as<int>();
         if (found > kSchemaVersion) return; // refused below, nothing changed
-        for (int i = found; i < kSchemaVersion; ++i) w.exec(kMigrations[i]);
+        const auto migrations = hubMigrations(kPgDialect);
+        for (int i = found; i < kSchemaVersion; ++i) w.exec(migrations[i]);
         w.exec("DELETE FROM hub_schema");
         w.exec_params("INSERT INTO hub_schema(version) VALUES($1)", std::max(found, kSchemaVersion));
         w.commit();

@@ -3,6 +3,7 @@
 /// statements; a broken one is dropped and the next call connects again); uniqueness is PostgreSQL's: the primary key on the lead id, INSERT … ON
 /// CONFLICT DO NOTHING, so that no instance needs to know about the others.
 #pragma once
+#include "schema.hpp"
 #include "storage.hpp"
 
 #include <condition_variable>
@@ -15,7 +16,7 @@ struct PgConnection; // wraps pqxx::connection (a typedef in libpqxx 6: not forw
 
 class PgStorage final : public Storage {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = kHubSchemaVersion;
 
     ~PgStorage() override;
     /// Connects to `url` (postgresql://…) and migrates, under an advisory lock so that two

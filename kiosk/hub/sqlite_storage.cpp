@@ -1,6 +1,7 @@
 #include "sqlite_storage.hpp"
 
 #include "migrate.hpp"
+#include "schema.hpp"
 #include "core/leads/lead.hpp"
 
 #include <sqlite3.h>
@@ -60,66 +61,8 @@ private:
     int m_rc;
 };
 
-/// Schema migrations: entry i takes the file from version i to i + 1 (PRAGMA user_version).
-const char* const kMigrations[] = {
-    R"sql(
-CREATE TABLE kiosks(
-  id TEXT PRIMARY KEY,
-  token_hash TEXT NOT NULL UNIQUE,
-  secret TEXT NOT NULL,
-  revoked INTEGER NOT NULL DEFAULT 0,
-  created_ms INTEGER NOT NULL);
-CREATE TABLE leads(
-  id TEXT PRIMARY KEY,
-  kiosk_id TEXT NOT NULL,
-  payload BLOB NOT NULL,
-  payload_sha256 TEXT NOT NULL,
-  received_ms INTEGER NOT NULL);
-CREATE TABLE conflicts(
-  id TEXT NOT NULL,
-  kiosk_id TEXT NOT NULL,
-  payload BLOB NOT NULL,
-  payload_sha256 TEXT NOT NULL,
-  first_ms INTEGER NOT NULL,
-  last_ms INTEGER NOT NULL,
-  times INTEGER NOT NULL DEFAULT 1,
-  PRIMARY KEY(id, payload_sha256));
-CREATE TABLE rejected(
-  kiosk_id TEXT NOT NULL,
-  lead_id TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  first_ms INTEGER NOT NULL,
-  last_ms INTEGER NOT NULL,
-  times INTEGER NOT NULL DEFAULT 1,
-  PRIMARY KEY(kiosk_id, lead_id, reason));
-CREATE TABLE webhook_ids(
-  kiosk_id TEXT NOT NULL,
-  msg_id TEXT NOT NULL,
-  seen_s INTEGER NOT NULL,
-  PRIMARY KEY(kiosk_id, msg_id));
-CREATE INDEX webhook_ids_seen ON webhook_ids(seen_s);
-)sql",
-    // 2: heartbeats (POST /kiosk/v1/status).
-    R"sql(
-CREATE TABLE kiosk_status(
-  kiosk_id TEXT PRIMARY KEY,
-  body TEXT NOT NULL,
-  received_ms INTEGER NOT NULL,
-  clock_offset_ms INTEGER NOT NULL);
-CREATE TABLE consent_texts(
-  version TEXT NOT NULL,
-  language TEXT NOT NULL,
-  text_sha256 TEXT NOT NULL,
-  text TEXT NOT NULL,
-  first_kiosk_id TEXT NOT NULL,
-  first_ms INTEGER NOT NULL,
-  last_ms INTEGER NOT NULL,
-  times INTEGER NOT NULL DEFAULT 1,
-  PRIMARY KEY(version, language, text_sha256));
-)sql",
-};
-constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
-static_assert(kMigrationCount == SqliteStorage::kSchemaVersion);
+// SQLite's INTEGER holds 64 bits; a boolean is 0 or 1; rowid orders the leads.
+const SqlDialect kSqliteDialect = {"INTEGER", "BLOB", "INTEGER", "0", ""};
 
 int userVersion(sqlite3* db) {
     Stmt st(db, "PRAGMA user_version");
@@ -179,8 +122,9 @@ std::unique_ptr<SqliteStorage> SqliteStorage::open(const fs::path& path, Storage
                              std::to_string(kSchemaVersion) + " — use the newer kiosk-hub that wrote it"};
         return nullptr;
     }
+    const auto migrations = hubMigrations(kSqliteDialect);
     for (int i = v; i < kSchemaVersion; ++i) {
-        auto r = s->exec(kMigrations[i]);
+        auto r = s->exec(migrations[i].c_str());
         if (r) r = s->exec(("PRAGMA user_version=" + std::to_string(i + 1)).c_str());
         if (!r) {
             s->exec("ROLLBACK");
@@ -270,6 +214,21 @@ StorageResult SqliteStorage::claimWebhookId(const std::string& kioskId, const st
     return {};
 }
 
+StorageResult SqliteStorage::transaction(const std::string& what, const std::function<StorageResult()>& body) {
+    // IMMEDIATE: the write lock is taken at once, so a concurrent writer waits (busy_timeout)
+    // instead of failing half-way, and what the body reads stays settled until the commit.
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, what + ": " + r.error};
+    if (auto r = body(); !r) {
+        exec("ROLLBACK");
+        return r;
+    }
+    if (auto r = exec("COMMIT"); !r) {
+        exec("ROLLBACK");
+        return {false, what + ": " + r.error};
+    }
+    return {};
+}
+
 StorageResult SqliteStorage::storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads,
                                         std::int64_t nowMs, std::vector<LeadOutcome>& out) {
     std::lock_guard lock(m_mutex);
@@ -281,42 +240,34 @@ StorageResult SqliteStorage::storeLeads(const std::string& kioskId, const std::v
                         " VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(id, payload_sha256)"
                         " DO UPDATE SET times = times + 1, last_ms = excluded.last_ms");
     if (!insert.ok() || !stored.ok() || !conflict.ok()) return fail("cannot store the leads");
-    // IMMEDIATE: the write lock is taken at once, so a concurrent writer waits (busy_timeout)
-    // instead of failing half-way, and the insert-then-compare below sees a settled row.
-    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, "cannot store the leads: " + r.error};
-    const auto abort = [&](const char* what) {
-        StorageResult r = fail(what);
-        exec("ROLLBACK");
-        out.clear();
-        return r;
-    };
-    for (const auto& lead : leads) {
-        const std::string hash = core::sha256Hex(lead.payload);
-        insert.reset();
-        insert.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash).bind(5, nowMs);
-        if (insert.step() != SQLITE_DONE) return abort("cannot store a lead");
-        if (sqlite3_changes(m_db) == 1) {
-            out.push_back(LeadOutcome::Accepted);
-            continue;
+    // In one transaction, so the insert-then-compare below sees a settled row.
+    const StorageResult result = transaction("cannot store the leads", [&] {
+        for (const auto& lead : leads) {
+            const std::string hash = core::sha256Hex(lead.payload);
+            insert.reset();
+            insert.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash).bind(5, nowMs);
+            if (insert.step() != SQLITE_DONE) return fail("cannot store a lead");
+            if (sqlite3_changes(m_db) == 1) {
+                out.push_back(LeadOutcome::Accepted);
+                continue;
+            }
+            stored.reset();
+            stored.bind(1, lead.id);
+            if (stored.step() != SQLITE_ROW) return fail("cannot read a stored lead");
+            if (stored.text(0) == hash) {
+                out.push_back(LeadOutcome::Duplicate);
+                continue;
+            }
+            conflict.reset();
+            conflict.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash);
+            conflict.bind(5, nowMs).bind(6, nowMs);
+            if (conflict.step() != SQLITE_DONE) return fail("cannot keep a conflicting lead");
+            out.push_back(LeadOutcome::Conflict);
         }
-        stored.reset();
-        stored.bind(1, lead.id);
-        if (stored.step() != SQLITE_ROW) return abort("cannot read a stored lead");
-        if (stored.text(0) == hash) {
-            out.push_back(LeadOutcome::Duplicate);
-            continue;
-        }
-        conflict.reset();
-        conflict.bind(1, lead.id).bind(2, kioskId).blob(3, lead.payload).bind(4, hash).bind(5, nowMs).bind(6, nowMs);
-        if (conflict.step() != SQLITE_DONE) return abort("cannot keep a conflicting lead");
-        out.push_back(LeadOutcome::Conflict);
-    }
-    if (auto r = exec("COMMIT"); !r) {
-        exec("ROLLBACK");
-        out.clear();
-        return {false, "cannot store the leads: " + r.error};
-    }
-    return {};
+        return StorageResult{};
+    });
+    if (!result) out.clear();
+    return result;
 }
 
 StorageResult SqliteStorage::recordRejected(const std::string& kioskId,
@@ -353,37 +304,29 @@ StorageResult SqliteStorage::recordStatus(const std::string& kioskId, const Kios
                     " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(version, language, text_sha256)"
                     " DO UPDATE SET times = times + 1, last_ms = excluded.last_ms");
     if (!latest.ok() || !known.ok() || !keep.ok()) return fail("cannot store the heartbeat");
-    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, "cannot store the heartbeat: " + r.error};
-    const auto abort = [&] {
-        StorageResult r = fail("cannot store the heartbeat");
-        exec("ROLLBACK");
-        newVariants = 0;
-        return r;
-    };
-    latest.bind(1, kioskId).bind(2, status.body).bind(3, status.receivedMs).bind(4, status.clockOffsetMs);
-    if (latest.step() != SQLITE_DONE) return abort();
-    for (const auto& [version, texts] : report.consent)
-        for (const auto& [language, text] : texts) {
-            const std::string hash = core::sha256Hex(text);
-            known.reset();
-            known.bind(1, version).bind(2, language);
-            bool seen = false, others = false;
-            int rc;
-            while ((rc = known.step()) == SQLITE_ROW)
-                (known.text(0) == hash ? seen : others) = true;
-            if (rc != SQLITE_DONE) return abort();
-            newVariants += !seen && others;
-            keep.reset();
-            keep.bind(1, version).bind(2, language).bind(3, hash).bind(4, text).bind(5, kioskId);
-            keep.bind(6, status.receivedMs).bind(7, status.receivedMs);
-            if (keep.step() != SQLITE_DONE) return abort();
-        }
-    if (auto r = exec("COMMIT"); !r) {
-        exec("ROLLBACK");
-        newVariants = 0;
-        return {false, "cannot store the heartbeat: " + r.error};
-    }
-    return {};
+    const StorageResult result = transaction("cannot store the heartbeat", [&] {
+        latest.bind(1, kioskId).bind(2, status.body).bind(3, status.receivedMs).bind(4, status.clockOffsetMs);
+        if (latest.step() != SQLITE_DONE) return fail("cannot store the heartbeat");
+        for (const auto& [version, texts] : report.consent)
+            for (const auto& [language, text] : texts) {
+                const std::string hash = core::sha256Hex(text);
+                known.reset();
+                known.bind(1, version).bind(2, language);
+                bool seen = false, others = false;
+                int rc;
+                while ((rc = known.step()) == SQLITE_ROW)
+                    (known.text(0) == hash ? seen : others) = true;
+                if (rc != SQLITE_DONE) return fail("cannot store the heartbeat");
+                newVariants += !seen && others;
+                keep.reset();
+                keep.bind(1, version).bind(2, language).bind(3, hash).bind(4, text).bind(5, kioskId);
+                keep.bind(6, status.receivedMs).bind(7, status.receivedMs);
+                if (keep.step() != SQLITE_DONE) return fail("cannot store the heartbeat");
+            }
+        return StorageResult{};
+    });
+    if (!result) newVariants = 0;
+    return result;
 }
 
 StorageResult SqliteStorage::consentTexts(std::vector<ConsentTextRow>& out) {
@@ -451,24 +394,18 @@ StorageResult SqliteStorage::importRows(const TableSpec& table, const std::vecto
     Stmt insert(m_db, sql.c_str());
     const std::string what = std::string("cannot copy into the table ") + table.name;
     if (!insert.ok()) return fail(what);
-    if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, what + ": " + r.error};
-    for (const auto& row : rows) {
-        insert.reset();
-        for (size_t i = 0; i < row.size(); ++i) insert.value(static_cast<int>(i) + 1, table.columns[i].type, row[i]);
-        if (insert.step() != SQLITE_DONE) {
-            StorageResult r = fail(what);
-            exec("ROLLBACK");
-            changed = 0;
-            return r;
+    const StorageResult result = transaction(what, [&] {
+        for (const auto& row : rows) {
+            insert.reset();
+            for (size_t i = 0; i < row.size(); ++i)
+                insert.value(static_cast<int>(i) + 1, table.columns[i].type, row[i]);
+            if (insert.step() != SQLITE_DONE) return fail(what);
+            changed += sqlite3_changes(m_db);
         }
-        changed += sqlite3_changes(m_db);
-    }
-    if (auto r = exec("COMMIT"); !r) {
-        exec("ROLLBACK");
-        changed = 0;
-        return {false, what + ": " + r.error};
-    }
-    return {};
+        return StorageResult{};
+    });
+    if (!result) changed = 0;
+    return result;
 }
 
 } // namespace kiosk::hub

@@ -2,6 +2,7 @@
 /// guarded by a mutex (SQLite serialises writers anyway); other processes may open the same
 /// file, each write waits for the others (busy_timeout) instead of failing.
 #pragma once
+#include "schema.hpp"
 #include "storage.hpp"
 
 #include <mutex>
@@ -12,7 +13,7 @@ namespace kiosk::hub {
 
 class SqliteStorage final : public Storage {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = kHubSchemaVersion;
 
     ~SqliteStorage() override;
     /// Creates the folder (0700) and the file (0600) if needed, and migrates.
@@ -45,6 +46,9 @@ private:
     explicit SqliteStorage(sqlite3* db) : m_db(db) {}
     StorageResult fail(const std::string& what);
     StorageResult exec(const char* sql);
+    /// Runs `body` between BEGIN IMMEDIATE and COMMIT; when `body` fails (it returns what
+    /// failed, with SQLite's message) or the commit does, rolls back. `what` names the whole.
+    StorageResult transaction(const std::string& what, const std::function<StorageResult()>& body);
 
     sqlite3* m_db;
     std::mutex m_mutex;

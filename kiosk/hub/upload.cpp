@@ -80,34 +80,59 @@ std::optional<UploadAnswer> refuseOtherKiosk(const std::string& bodyKioskId, con
                   kiosk.id);
 }
 
+namespace {
+template <class Body>
+struct Admitted {
+    KioskRecord kiosk;
+    Body body;
+};
+
+/// A request signed by a known kiosk, its body read by `parse` and naming that kiosk; else
+/// none, and `refusal` says why.
+template <class Body>
+std::optional<Admitted<Body>> admit(Storage& storage, const UploadRequest& req, std::int64_t nowMs,
+                                    std::optional<Body> (*parse)(std::string_view, std::string*),
+                                    UploadAnswer& refusal) {
+    auto kiosk = authenticate(storage, req, nowMs, refusal);
+    if (!kiosk) return std::nullopt;
+    std::string why;
+    auto body = parse(req.body, &why);
+    if (!body) {
+        refusal = refuse(400, why, kiosk->id);
+        return std::nullopt;
+    }
+    if (auto other = refuseOtherKiosk(body->kioskId, *kiosk)) {
+        refusal = std::move(*other);
+        return std::nullopt;
+    }
+    return Admitted<Body>{std::move(*kiosk), std::move(*body)};
+}
+} // namespace
+
 UploadAnswer handleUpload(Storage& storage, const UploadRequest& req, std::int64_t nowMs) {
     UploadAnswer refusal;
-    const auto kiosk = authenticate(storage, req, nowMs, refusal);
-    if (!kiosk) return refusal;
-
-    std::string why;
-    const auto up = sync::parseUpload(req.body, &why);
-    if (!up) return refuse(400, why, kiosk->id);
-    if (auto other = refuseOtherKiosk(up->kioskId, *kiosk)) return *other;
-    if (up->leads.empty()) return refuse(400, "leads is empty", kiosk->id);
+    const auto in = admit(storage, req, nowMs, sync::parseUpload, refusal);
+    if (!in) return refusal;
+    const auto& [kiosk, up] = *in;
+    if (up.leads.empty()) return refuse(400, "leads is empty", kiosk.id);
     // Refused as a whole (not each lead rejected): the kiosk keeps them and tells staff to
     // lower sync.batch_size, instead of marking them failed for good.
-    if (up->leads.size() > kMaxBatch)
-        return refuse(413, "the batch has " + std::to_string(up->leads.size()) + " leads, at most " +
+    if (up.leads.size() > kMaxBatch)
+        return refuse(413, "the batch has " + std::to_string(up.leads.size()) + " leads, at most " +
                                std::to_string(kMaxBatch) + " are taken",
-                      kiosk->id);
+                      kiosk.id);
 
     std::vector<IncomingLead> incoming;
     std::vector<std::pair<std::string, std::string>> rejected;
-    for (const auto& lead : up->leads) {
+    for (const auto& lead : up.leads) {
         if (lead.problem.empty()) incoming.push_back({lead.id, lead.payload});
         else rejected.emplace_back(lead.id, lead.problem);
     }
     std::vector<LeadOutcome> outcomes;
-    if (auto r = storage.storeLeads(kiosk->id, incoming, nowMs, outcomes); !r)
-        return unavailable("the hub could not store the leads", r, kiosk->id);
+    if (auto r = storage.storeLeads(kiosk.id, incoming, nowMs, outcomes); !r)
+        return unavailable("the hub could not store the leads", r, kiosk.id);
     // Counting them is for the organiser; the answer does not depend on it.
-    (void)storage.recordRejected(kiosk->id, rejected, nowMs);
+    (void)storage.recordRejected(kiosk.id, rejected, nowMs);
 
     std::vector<std::string> accepted, duplicates;
     long long conflicts = 0;
@@ -116,7 +141,7 @@ UploadAnswer handleUpload(Storage& storage, const UploadRequest& req, std::int64
         else duplicates.push_back(incoming[i].id);
         conflicts += outcomes[i] == LeadOutcome::Conflict;
     }
-    UploadAnswer a{200, sync::buildAck(accepted, duplicates, rejected), kiosk->id, {},
+    UploadAnswer a{200, sync::buildAck(accepted, duplicates, rejected), kiosk.id, {},
                    {static_cast<long long>(accepted.size()), static_cast<long long>(duplicates.size()) - conflicts,
                     conflicts, static_cast<long long>(rejected.size())}};
     a.note = std::to_string(accepted.size()) + " accepted, " + std::to_string(duplicates.size() - conflicts) +
@@ -126,20 +151,17 @@ UploadAnswer handleUpload(Storage& storage, const UploadRequest& req, std::int64
 
 UploadAnswer handleStatus(Storage& storage, const UploadRequest& req, std::int64_t nowMs) {
     UploadAnswer refusal;
-    const auto kiosk = authenticate(storage, req, nowMs, refusal);
-    if (!kiosk) return refusal;
-    std::string why;
-    const auto report = sync::parseStatus(req.body, &why);
-    if (!report) return refuse(400, why, kiosk->id);
-    if (auto other = refuseOtherKiosk(report->kioskId, *kiosk)) return *other;
+    const auto in = admit(storage, req, nowMs, sync::parseStatus, refusal);
+    if (!in) return refusal;
+    const auto& [kiosk, report] = *in;
 
-    const KioskStatus status{req.body, nowMs, *sync::parseUtcMs(report->clock) - nowMs};
+    const KioskStatus status{req.body, nowMs, *sync::parseUtcMs(report.clock) - nowMs};
     long long variants = 0;
-    if (auto r = storage.recordStatus(kiosk->id, status, *report, variants); !r)
-        return unavailable("the hub could not store the heartbeat", r, kiosk->id);
+    if (auto r = storage.recordStatus(kiosk.id, status, report, variants); !r)
+        return unavailable("the hub could not store the heartbeat", r, kiosk.id);
     const nlohmann::json ack = {
         {"status", "ok"}, {"received_at", core::isoUtc(nowMs)}, {"clock_offset_ms", status.clockOffsetMs}};
-    UploadAnswer a{200, ack.dump(), kiosk->id, "clock offset " + std::to_string(status.clockOffsetMs) + " ms", {}};
+    UploadAnswer a{200, ack.dump(), kiosk.id, "clock offset " + std::to_string(status.clockOffsetMs) + " ms", {}};
     a.consentVariants = variants;
     if (variants)
         a.note += ", " + std::to_string(variants) + " consent text(s) differ from the one first seen for that version";

@@ -41,6 +41,27 @@ std::string shortName(const fs::path& dir, const fs::path& file) {
     return ec || rel.empty() ? file.string() : rel.string();
 }
 
+/// A content file parsed, with the name its problems give; none when it cannot be read
+/// (a problem says why).
+struct ContentFile {
+    std::string name;
+    toml::table doc;
+};
+std::optional<ContentFile> openContentFile(const fs::path& dir, const fs::path& path, std::vector<Problem>& problems) {
+    std::string name = shortName(dir, path);
+    auto doc = parseTomlFile(path.string(), name, problems);
+    if (!doc) return std::nullopt;
+    return ContentFile{std::move(name), std::move(*doc)};
+}
+
+void checkId(TomlReader& r, const std::string& id) {
+    if (!id.empty() && !validId(id)) r.problem("id", "is not a valid id", "use lower-case letters, digits and '-'");
+}
+
+void checkUrl(TomlReader& r, const std::string& key, const std::string& url) {
+    if (!url.empty() && !validUrl(url)) r.problem(key, "is not a web address", "write it as https://…");
+}
+
 void flattenStrings(const toml::table& t, const std::string& prefix, const std::string& file,
                     std::map<std::string, Text>& out, std::vector<Problem>& problems, int depth = 1) {
     // parseToml already refuses deeper files; the limit keeps this recursion safe on its own.
@@ -74,14 +95,13 @@ void flattenStrings(const toml::table& t, const std::string& prefix, const std::
 }
 
 void loadEvent(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
-    const fs::path path = dir / "event.toml";
-    const std::string name = shortName(dir, path);
-    auto doc = parseTomlFile(path.string(), name, problems);
-    if (!doc) return;
-    TomlReader r(*doc, name, problems);
+    const auto file = openContentFile(dir, dir / "event.toml", problems);
+    if (!file) return;
+    const std::string& name = file->name;
+    TomlReader r(file->doc, name, problems);
     Event& e = c.event;
     e.id = r.str("id", true, 64);
-    if (!e.id.empty() && !validId(e.id)) r.problem("id", "is not a valid id", "use lower-case letters, digits and '-'");
+    checkId(r, e.id);
     e.title = r.text("title", true, 60);
     e.subtitle = r.text("subtitle", true, 90);
     e.venue = r.text("venue", true, 90);
@@ -93,13 +113,12 @@ void loadEvent(const fs::path& dir, Content& c, std::vector<Problem>& problems) 
         e.organiserAddress = o.str("address", true, 200);
         e.organiserPhone = o.str("phone", false, 40);
         e.organiserWebsite = o.str("website", true, 200);
-        if (!e.organiserWebsite.empty() && !validUrl(e.organiserWebsite))
-            o.problem("website", "is not a web address", "write it as https://…");
+        checkUrl(o, "website", e.organiserWebsite);
         o.finish();
     }
     auto highlights = r.tables("highlights", true);
     if (highlights.size() > 5) r.problem("highlights", "has more than 5 scenes", "keep 1 to 5 highlights");
-    if (highlights.empty() && doc->contains("highlights"))
+    if (highlights.empty() && file->doc.contains("highlights"))
         r.problem("highlights", "has no scenes", "add 1 to 5 [[highlights]] sections");
     for (const auto* h : highlights) {
         TomlReader hr(*h, name, problems, "highlights");
@@ -135,11 +154,10 @@ std::uint32_t parseColor(TomlReader& r, const std::string& key) {
 }
 
 void loadSectors(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
-    const fs::path path = dir / "sectors.toml";
-    const std::string name = shortName(dir, path);
-    auto doc = parseTomlFile(path.string(), name, problems);
-    if (!doc) return;
-    TomlReader r(*doc, name, problems);
+    const auto file = openContentFile(dir, dir / "sectors.toml", problems);
+    if (!file) return;
+    const std::string& name = file->name;
+    TomlReader r(file->doc, name, problems);
     for (const auto* t : r.tables("sector", true)) {
         TomlReader sr(*t, name, problems, "sector");
         Sector s;
@@ -230,14 +248,14 @@ void checkLogo(TomlReader& r, Company& co, const std::string& rel, const LoadOpt
 
 void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& opt, Content& c,
                  std::vector<Problem>& problems) {
-    const std::string name = shortName(dir, path);
     const size_t before = problems.size();
-    auto doc = parseTomlFile(path.string(), name, problems);
-    if (!doc) return;
-    TomlReader r(*doc, name, problems);
+    const auto file = openContentFile(dir, path, problems);
+    if (!file) return;
+    const std::string& name = file->name;
+    TomlReader r(file->doc, name, problems);
     Company co;
     co.id = r.str("id", true, 40);
-    if (!co.id.empty() && !validId(co.id)) r.problem("id", "is not a valid id", "use lower-case letters, digits and '-'");
+    checkId(r, co.id);
     if (!co.id.empty() && co.id != path.stem().string())
         r.problem("id", "'" + co.id + "' differs from the file name", "rename the file to " + co.id + ".toml");
     co.name = r.str("name", true, 40);
@@ -251,7 +269,7 @@ void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& o
     for (const auto& s : co.sectors)
         if (!c.sector(s)) r.problem("sectors", "unknown sector '" + s + "'", "use hydrogen, cybersecurity or digital-health");
     co.website = r.str("website", false, 200);
-    if (!co.website.empty() && !validUrl(co.website)) r.problem("website", "is not a web address", "write it as https://…");
+    checkUrl(r, "website", co.website);
     co.tagline = r.text("tagline", true, 90);
     co.description = r.text("description", true, 900);
     co.lookingFor = r.text("looking_for", true, 500);
@@ -283,15 +301,14 @@ void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& o
 }
 
 void loadConsent(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
-    const fs::path path = dir / "consent.toml";
-    const std::string name = shortName(dir, path);
-    auto doc = parseTomlFile(path.string(), name, problems);
-    if (!doc) return;
-    TomlReader r(*doc, name, problems);
+    const auto file = openContentFile(dir, dir / "consent.toml", problems);
+    if (!file) return;
+    const std::string& name = file->name;
+    TomlReader r(file->doc, name, problems);
     ConsentText& k = c.consent;
     k.version = r.str("version", true, 40);
     k.policyUrl = r.str("policy_url", true, 200);
-    if (!k.policyUrl.empty() && !validUrl(k.policyUrl)) r.problem("policy_url", "is not a web address", "write it as https://…");
+    checkUrl(r, "policy_url", k.policyUrl);
     k.label = r.text("label", true, 300);
     k.summary = r.text("summary", true, 700);
     k.notice = r.text("notice", true, 6000);
@@ -310,11 +327,10 @@ void loadForm(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
 }
 
 void loadStrings(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
-    const fs::path path = dir / "strings.toml";
-    const std::string name = shortName(dir, path);
-    auto doc = parseTomlFile(path.string(), name, problems);
-    if (!doc) return;
-    flattenStrings(*doc, "", name, c.strings, problems);
+    const auto file = openContentFile(dir, dir / "strings.toml", problems);
+    if (!file) return;
+    const std::string& name = file->name;
+    flattenStrings(file->doc, "", name, c.strings, problems);
     for (const auto& key : requiredStringKeys())
         if (!c.strings.count(key))
             addProblem(problems, {name, 0, key, "missing", "add [" + key + "] with de = \"…\" and en = \"…\""});

@@ -308,21 +308,19 @@ std::optional<StatusReport> parseStatus(std::string_view body, std::string* why)
     if (j.is_discarded()) return fail("the body is not valid JSON");
     if (!j.is_object()) return fail("the body is not a JSON object");
     std::string bad;
-    const auto text = [&](const json& o, const char* key, std::string& out) {
+    // An absent or null key leaves `out` as it is; a value of another type is `bad`.
+    const auto typed = [&](const json& o, const char* key, bool (json::*is)() const) -> const json* {
         const auto it = o.find(key);
-        if (it == o.end() || it->is_null()) return;
-        if (it->is_string())
-            out = it->get<std::string>();
-        else
-            bad = std::string(key) + " has the wrong type";
+        if (it == o.end() || it->is_null()) return nullptr;
+        if (((*it).*is)()) return &*it;
+        bad = std::string(key) + " has the wrong type";
+        return nullptr;
+    };
+    const auto text = [&](const json& o, const char* key, std::string& out) {
+        if (const json* v = typed(o, key, &json::is_string)) out = v->get<std::string>();
     };
     const auto number = [&](const json& o, const char* key, auto& out) {
-        const auto it = o.find(key);
-        if (it == o.end() || it->is_null()) return;
-        if (it->is_number_integer())
-            out = it->get<std::int64_t>();
-        else
-            bad = std::string(key) + " has the wrong type";
+        if (const json* v = typed(o, key, &json::is_number_integer)) out = v->get<std::int64_t>();
     };
     if (!j.contains("schema") || !j.at("schema").is_number_integer() || j.at("schema").get<int>() != kSchemaVersion)
         return fail("schema must be " + std::to_string(kSchemaVersion));

@@ -73,6 +73,21 @@ std::string firstWord(const std::string& arg) {
     in >> w;
     return w;
 }
+
+/// \n, \r, \t and \\ as a line break, CR, tab and backslash; any other character as it is.
+std::string unescape(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char n = i + 1 < s.size() ? s[i + 1] : '\0';
+        if (s[i] == '\\' && (n == 'n' || n == 'r' || n == 't' || n == '\\')) {
+            out += n == 'n' ? '\n' : n == 'r' ? '\r' : n == 't' ? '\t' : '\\';
+            ++i;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
 } // namespace
 
 std::optional<int> ScriptPlayer::ok(const Command& c) {
@@ -85,6 +100,11 @@ int ScriptPlayer::fail(const Command& c, const std::string& reason) {
     m_out << "fail " << c.line << ' ' << c.text << ": " << reason << std::endl;
     m_cmd.reset();
     return 1;
+}
+
+std::optional<int> ScriptPlayer::okWhenSettled(Command& c) {
+    if (++c.frames < kSettleFrames) return std::nullopt;
+    return ok(c);
 }
 
 bool ScriptPlayer::waitUntil(ScriptHost& host, double until) {
@@ -215,8 +235,7 @@ std::optional<int> ScriptPlayer::touch(ScriptHost& host, Command& c) {
         c.frames = 0;
         return std::nullopt;
     }
-    if (++c.frames < kSettleFrames) return std::nullopt;
-    return ok(c);
+    return okWhenSettled(c);
 }
 
 std::optional<int> ScriptPlayer::wait(ScriptHost& host, Command& c) {
@@ -324,23 +343,13 @@ std::optional<int> ScriptPlayer::scan(ScriptHost& host, Command& c) {
     // As if a badge scanner had read TEXT (\n, \r, \t and \\ are a line break, CR, tab, backslash: a
     // vCard's line breaks fit on one script line).
     if (c.phase == 0) {
-        std::string code;
-        for (size_t i = 0; i < c.arg.size(); ++i) {
-            const char n = i + 1 < c.arg.size() ? c.arg[i + 1] : '\0';
-            if (c.arg[i] == '\\' && (n == 'n' || n == 'r' || n == 't' || n == '\\')) {
-                code += n == 'n' ? '\n' : n == 'r' ? '\r' : n == 't' ? '\t' : '\\';
-                ++i;
-            } else {
-                code += c.arg[i];
-            }
-        }
+        std::string code = unescape(c.arg);
         const int filled = host.app().scan(code);
         m_out << "scan " << c.line << ' ' << (filled < 0 ? "nothing" : std::to_string(filled) + " filled") << '\n';
         c.phase = 1;
         return std::nullopt;
     }
-    if (++c.frames < kSettleFrames) return std::nullopt;
-    return ok(c);
+    return okWhenSettled(c);
 }
 
 std::optional<int> ScriptPlayer::shot(ScriptHost& host, Command& c) {

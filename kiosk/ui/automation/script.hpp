@@ -92,6 +92,8 @@ private:
     /// Reports the command done; nullopt: the script goes on.
     std::optional<int> ok(const Command& c);
     int fail(const Command& c, const std::string& reason);
+    /// Reports the command done once kSettleFrames frames have drawn what it did.
+    std::optional<int> okWhenSettled(Command& c);
     /// Lets time pass; true once `until` is reached.
     bool waitUntil(ScriptHost& host, double until);
 

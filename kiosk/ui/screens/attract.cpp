@@ -65,10 +65,15 @@ void sceneHighlights(const ScreenCtx& ctx, float w, float h) {
     });
 }
 
+void sceneHeading(const std::string& title, float w) {
+    const Theme& t = theme();
+    heading(t.fonts.heading, title, w);
+    ImGui::Dummy(ImVec2(0, t.em(0.5f)));
+}
+
 void sceneSectors(const ScreenCtx& ctx, float w, float h) {
     const Theme& t = theme();
-    heading(t.fonts.heading, ctx.tr("attract.sectors"), w);
-    ImGui::Dummy(ImVec2(0, t.em(0.5f)));
+    sceneHeading(ctx.tr("attract.sectors"), w);
     const auto& secs = ctx.content.sectors;
     if (secs.empty()) return;
     const float top = ImGui::GetCursorScreenPos().y;
@@ -80,8 +85,7 @@ void sceneSectors(const ScreenCtx& ctx, float w, float h) {
 
 void sceneExhibitors(const ScreenCtx& ctx, float w, float h) {
     const Theme& t = theme();
-    heading(t.fonts.heading, ctx.tr("attract.exhibitors"), w);
-    ImGui::Dummy(ImVec2(0, t.em(0.5f)));
+    sceneHeading(ctx.tr("attract.exhibitors"), w);
     const auto& cos = ctx.content.companies;
     if (cos.empty()) return;
     // One row when the companies fit, else as many rows as needed.

@@ -1,0 +1,85 @@
+#include "schema.hpp"
+
+namespace kiosk::hub {
+
+namespace {
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE kiosks(
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  secret TEXT NOT NULL,
+  revoked {bool} NOT NULL DEFAULT {false},
+  created_ms {int} NOT NULL);
+CREATE TABLE leads(
+{seq}  id TEXT PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  payload {bytes} NOT NULL,
+  payload_sha256 TEXT NOT NULL,
+  received_ms {int} NOT NULL);
+CREATE TABLE conflicts(
+  id TEXT NOT NULL,
+  kiosk_id TEXT NOT NULL,
+  payload {bytes} NOT NULL,
+  payload_sha256 TEXT NOT NULL,
+  first_ms {int} NOT NULL,
+  last_ms {int} NOT NULL,
+  times {int} NOT NULL DEFAULT 1,
+  PRIMARY KEY(id, payload_sha256));
+CREATE TABLE rejected(
+  kiosk_id TEXT NOT NULL,
+  lead_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  first_ms {int} NOT NULL,
+  last_ms {int} NOT NULL,
+  times {int} NOT NULL DEFAULT 1,
+  PRIMARY KEY(kiosk_id, lead_id, reason));
+CREATE TABLE webhook_ids(
+  kiosk_id TEXT NOT NULL,
+  msg_id TEXT NOT NULL,
+  seen_s {int} NOT NULL,
+  PRIMARY KEY(kiosk_id, msg_id));
+CREATE INDEX webhook_ids_seen ON webhook_ids(seen_s);
+)sql",
+    // 2: heartbeats (POST /kiosk/v1/status).
+    R"sql(
+CREATE TABLE kiosk_status(
+  kiosk_id TEXT PRIMARY KEY,
+  body TEXT NOT NULL,
+  received_ms {int} NOT NULL,
+  clock_offset_ms {int} NOT NULL);
+CREATE TABLE consent_texts(
+  version TEXT NOT NULL,
+  language TEXT NOT NULL,
+  text_sha256 TEXT NOT NULL,
+  text TEXT NOT NULL,
+  first_kiosk_id TEXT NOT NULL,
+  first_ms {int} NOT NULL,
+  last_ms {int} NOT NULL,
+  times {int} NOT NULL DEFAULT 1,
+  PRIMARY KEY(version, language, text_sha256));
+)sql",
+};
+static_assert(sizeof kMigrations / sizeof kMigrations[0] == kHubSchemaVersion);
+
+void replaceAll(std::string& s, const std::string& from, const std::string& to) {
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+        s.replace(at, from.size(), to);
+}
+} // namespace
+
+std::vector<std::string> hubMigrations(const SqlDialect& d) {
+    std::vector<std::string> out;
+    for (const char* m : kMigrations) {
+        std::string sql = m;
+        replaceAll(sql, "{int}", d.integer);
+        replaceAll(sql, "{bytes}", d.bytes);
+        replaceAll(sql, "{bool}", d.boolean);
+        replaceAll(sql, "{false}", d.falseValue);
+        replaceAll(sql, "{seq}", d.leadSeq);
+        out.push_back(std::move(sql));
+    }
+    return out;
+}
+
+} // namespace kiosk::hub
