@@ -1270,3 +1270,44 @@ TEST_CASE("leads.db replaced by a copy under the running store: nothing goes int
 }
 
 } // TEST_SUITE lead_store
+
+TEST_CASE("isoUtc agrees with gmtime for every kind of date") {
+    std::mt19937_64 rng(42);
+    std::vector<std::int64_t> times = {0, 1, 999, 86'399'999, 86'400'000, 951'782'400'000 /* 2000-02-29 */,
+                                       4'102'444'799'999 /* 2099-12-31T23:59:59.999 */, -1, -86'400'000};
+    for (int i = 0; i < 100'000; ++i) times.push_back(std::int64_t(rng() % 4'102'444'800'000ULL));
+    for (const std::int64_t ms : times) {
+        CAPTURE(ms);
+        const std::time_t s = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+        std::tm tm{};
+        gmtime_r(&s, &tm);
+        char want[96];
+        std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, int(((ms % 1000) + 1000) % 1000));
+        if (ms >= 0) CHECK(isoUtc(ms) == want);
+        else CHECK(isoUtc(ms).substr(0, 10) == std::string(want).substr(0, 10));
+    }
+}
+
+TEST_CASE("answers read back the same by the fast path and by the JSON parser") {
+    std::map<std::string, Answer> a;
+    a["budget"].text = "small";
+    a["country"].text = "Deutschland, \"Ruhr\" \\ Süd"; // quotes and a backslash: the parser's path
+    a["topics"] = {FieldKind::Multi, "", {"h2", "ot"}, false};
+    a["callback"] = {FieldKind::YesNo, "", {}, true};
+    const auto back = answersFromJson(answersJson(a));
+    REQUIRE(back.size() == 4);
+    CHECK(back.at("country").text == a["country"].text);
+    CHECK(back.at("topics").options == a["topics"].options);
+    CHECK(back.at("callback").yes);
+    std::map<std::string, Answer> plain;
+    plain["budget"].text = "small";
+    plain["interest"].text = "pilot";
+    const auto fast = answersFromJson(answersJson(plain)); // {"budget":"small","interest":"pilot"}
+    REQUIRE(fast.size() == 2);
+    CHECK(fast.at("interest").text == "pilot");
+    CHECK(fast.at("budget").kind == FieldKind::Text);
+    for (const char* damaged : {"{", "}", "{\"a\":", "{\"a\":\"b\"", "{\"a\":\"b\",}", "[]", "{\"a\":1}", "null", "{\"a\":\"b\"}x"})
+        CHECK_NOTHROW(answersFromJson(damaged));
+    CHECK(answersFromJson("{\"a\":\"b\"}x").empty());
+}

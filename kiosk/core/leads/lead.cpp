@@ -3,8 +3,6 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
-#include <cstdio>
-#include <ctime>
 
 namespace kiosk::core {
 
@@ -57,13 +55,26 @@ std::string sha256Hex(const std::string& text) {
 }
 
 std::string isoUtc(std::int64_t ms) {
-    const std::time_t s = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&s, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-    return buf;
+    // By hand (days to a civil date, H. Hinnant's algorithm) rather than gmtime + snprintf:
+    // an export writes two per lead.
+    std::int64_t days = ms >= 0 ? ms / 86'400'000 : (ms - 86'399'999) / 86'400'000;
+    const std::int64_t rest = ms - days * 86'400'000;
+    days += 719'468;
+    const std::int64_t era = (days >= 0 ? days : days - 146'096) / 146'097;
+    const std::int64_t doe = days - era * 146'097;
+    const std::int64_t yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
+    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const std::int64_t mp = (5 * doy + 2) / 153;
+    const int d = int(doy - (153 * mp + 2) / 5 + 1), m = int(mp < 10 ? mp + 3 : mp - 9);
+    const std::int64_t y = yoe + era * 400 + (m <= 2);
+    if (y < 0 || y > 9999) return "0000-00-00T00:00:00.000Z";
+    const int h = int(rest / 3'600'000), mi = int(rest / 60'000 % 60), sec = int(rest / 1000 % 60), milli = int(rest % 1000);
+    char b[24] = {char('0' + y / 1000), char('0' + y / 100 % 10), char('0' + y / 10 % 10), char('0' + y % 10), '-',
+                  char('0' + m / 10), char('0' + m % 10), '-', char('0' + d / 10), char('0' + d % 10), 'T',
+                  char('0' + h / 10), char('0' + h % 10), ':', char('0' + mi / 10), char('0' + mi % 10), ':',
+                  char('0' + sec / 10), char('0' + sec % 10), '.', char('0' + milli / 100), char('0' + milli / 10 % 10),
+                  char('0' + milli % 10), 'Z'};
+    return std::string(b, sizeof b);
 }
 
 namespace {
@@ -82,9 +93,33 @@ std::string answersJson(const std::map<std::string, Answer>& answers) {
     return toJson(answers).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+/// {"id":"text",…} without escapes, the common shape (choices and short texts), read without
+/// a JSON parser; false (and `out` empty) for anything else.
+bool flatStrings(const std::string& json, std::map<std::string, Answer>& out) {
+    if (json.find('\\') != std::string::npos || json.front() != '{' || json.back() != '}') return false;
+    size_t i = 1;
+    while (i < json.size() && json[i] == '"') {
+        const size_t keyEnd = json.find('"', i + 1);
+        if (keyEnd == std::string::npos || keyEnd + 2 >= json.size() || json[keyEnd + 1] != ':' || json[keyEnd + 2] != '"') break;
+        const size_t valueEnd = json.find('"', keyEnd + 3);
+        if (valueEnd == std::string::npos) break;
+        out[json.substr(i + 1, keyEnd - i - 1)].text = json.substr(keyEnd + 3, valueEnd - keyEnd - 3);
+        i = valueEnd + 1;
+        if (json[i] == ',') ++i;
+        else if (json[i] == '}' && i + 1 == json.size()) return true;
+        else break;
+    }
+    out.clear();
+    return false;
+}
+} // namespace
+
 std::map<std::string, Answer> answersFromJson(const std::string& json) {
     std::map<std::string, Answer> out;
-    const auto j = nlohmann::json::parse(json.empty() ? "{}" : json, nullptr, false);
+    if (json.empty() || json == "{}") return out; // no questions of its own answered
+    if (flatStrings(json, out)) return out;
+    const auto j = nlohmann::json::parse(json, nullptr, false);
     if (!j.is_object()) return out;
     for (const auto& [id, v] : j.items()) {
         Answer a;

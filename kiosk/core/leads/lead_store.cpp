@@ -91,6 +91,21 @@ static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == LeadStore::kSchema
 std::string jsonArray(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
 
 std::vector<std::string> fromJsonArray(const char* s) {
+    // The lists hold plain ids (["hydrogen","cybersecurity"]): read without a JSON parser
+    // (an export reads two per lead); anything with an escape goes through nlohmann.
+    std::vector<std::string> out;
+    const char* p = s ? s : "[]";
+    if (*p++ == '[' && !std::strchr(p, '\\')) {
+        while (*p == '"') {
+            const char* end = std::strchr(p + 1, '"');
+            if (!end) break;
+            out.emplace_back(p + 1, end);
+            p = end + 1;
+            if (*p == ',') ++p;
+        }
+        if (*p == ']' && p[1] == '\0') return out;
+        out.clear();
+    }
     try {
         return nlohmann::json::parse(s ? s : "[]").get<std::vector<std::string>>();
     } catch (...) {
