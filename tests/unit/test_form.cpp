@@ -250,6 +250,16 @@ TEST_CASE("a form's definition survives leads.db's forms table") {
         CAPTURE(damaged);
         CHECK_FALSE(formFromJson(damaged).has_value());
     }
+    // Before: a float or negative max_chars was converted (1e300: undefined behaviour) and kept.
+    const auto withMax = [](const std::string& max) {
+        return "{\"fields\":[{\"id\":\"a\",\"kind\":\"text\",\"required\":true,\"label\":{\"de\":\"x\",\"en\":\"y\"},"
+               "\"max_chars\":" + max + ",\"options\":[]}]}";
+    };
+    CHECK(formFromJson(withMax("200")).has_value());
+    for (const char* max : {"1e300", "-1", "1.5", "201", "\"9\""}) {
+        CAPTURE(max);
+        CHECK_FALSE(formFromJson(withMax(max)).has_value());
+    }
 }
 
 namespace {

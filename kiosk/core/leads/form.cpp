@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdint>
 
 namespace kiosk::core {
 
@@ -265,7 +266,10 @@ std::optional<FormDef> formFromJson(std::string_view text) {
             field.kind = k->kind;
             field.required = f.at("required").get<bool>();
             field.label = {f.at("label").at("de").get<std::string>(), f.at("label").at("en").get<std::string>()};
-            field.maxChars = f.at("max_chars").get<size_t>();
+            // Only what parseForm could have written: a float or a negative number would wrap.
+            const auto& maxChars = f.at("max_chars");
+            if (!maxChars.is_number_unsigned() || maxChars.get<std::uint64_t>() > k->maxChars) return std::nullopt;
+            field.maxChars = maxChars.get<size_t>();
             for (const auto& o : f.at("options"))
                 field.options.push_back({o.at("id").get<std::string>(), {o.at("de").get<std::string>(), o.at("en").get<std::string>()}});
             form.fields.push_back(std::move(field));
