@@ -1,6 +1,8 @@
-// libFuzzer target: a lead's stored answers (leads.db's answers column, answersFromJson), which
-// a damaged or hand-edited database can hold in any shape. It must never throw, and what it
-// reads must write back (answersJson) to JSON that reads to the same thing.
+// libFuzzer target: what leads.db holds beside each lead and could hold damaged (a disk error,
+// a hand edit): the answers column (answersFromJson) and a form definition of the forms table
+// (formFromJson), fed the same bytes. Neither may throw; what they read must write back
+// (answersJson, FormDef::json) to JSON that reads to the same thing.
+#include "core/leads/form.hpp"
 #include "core/leads/lead.hpp"
 
 #include <cstdlib>
@@ -15,5 +17,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
     const std::string once = answersJson(lead.answers);
     if (answersJson(answersFromJson(once)) != once) std::abort();
     (void)leadJson(lead);
+
+    if (const auto form = formFromJson(stored)) {
+        const std::string json = form->json();
+        const auto again = formFromJson(json);
+        if (!again || again->json() != json || again->version != form->version) std::abort();
+    }
     return 0;
 }

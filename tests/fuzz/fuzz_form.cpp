@@ -82,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     std::vector<Problem> problems;
     const auto form = parseForm(text, "form.toml", problems);
-    for (const auto& p : problems) (void)p.format();
+    for (const auto& p : problems) require(!p.file.empty() && !p.what.empty() && !p.fix.empty() && !p.format().empty());
     if (!form) {
         require(hasErrors(problems));
         return 0;
