@@ -4,7 +4,9 @@
 #include "core/content/content.hpp"
 #include "core/leads/form.hpp"
 #include "core/leads/lead.hpp"
+#include "core/leads/lead_store.hpp"
 #include "core/leads/validation.hpp"
+#include "../support/test_db.hpp"
 #include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -363,7 +365,7 @@ TEST_CASE("a custom field named like a standard one of its kind is the standard 
 }
 
 TEST_CASE("answersFromJson reads a damaged answers column without throwing") {
-    for (const char* damaged : {"", "[1,2]", "3", "\"x\"", "null", "{\"a\":", "{\"a\":\"\xff\"}", "{{{{", "true"}) {
+    for (const char* damaged : {"", "[1,2]", "3", "\"x\"", "null", "{\"a\":", "{{{{", "true", "[\"\xff\"]"}) {
         CAPTURE(damaged);
         CHECK(answersFromJson(damaged).empty());
     }
@@ -372,10 +374,48 @@ TEST_CASE("answersFromJson reads a damaged answers column without throwing") {
     CHECK(a.at("s").text == "ok");
     CHECK(a.at("m").options == std::vector<std::string>{"a", "d"});
     CHECK(a.at("y").yes);
+    // Before: one byte that is not UTF-8 (a Latin-1 hand edit) lost every answer of the lead.
+    const auto latin1 = answersFromJson("{\"country\":\"Espa\xf1" "a\",\"interest\":\"pilot\",\"topics\":[\"a\xff\",\"b\"]}");
+    CHECK(latin1.at("country").text == "Espa\uFFFDa");
+    CHECK(latin1.at("interest").text == "pilot");
+    CHECK(latin1.at("topics").options == std::vector<std::string>{"a\uFFFD", "b"});
+    CHECK(validUtf8("ok \xc3\xa4 \xc3 \xed\xa0\x80") == "ok \xc3\xa4 \uFFFD \uFFFD\uFFFD\uFFFD");
     std::string huge = "{\"m\":[";
     for (int i = 0; i < 200000; ++i) huge += "\"a\",";
     huge += "\"b\"], \"deep\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
     const auto h = answersFromJson(huge);
     CHECK(h.at("m").options.size() == 200001);
     CHECK(h.at("deep").options.empty());
+}
+
+TEST_CASE("a lead whose answers column was edited in Latin-1 keeps its answers") {
+    TempDir dir("form-db");
+    LeadStore store(dir / "leads.db");
+    REQUIRE(store.open());
+    Lead lead;
+    lead.id = newUuid();
+    lead.createdMs = 1779874200000;
+    lead.kioskId = "kiosk-01";
+    lead.eventId = "fair-2026";
+    lead.lang = "de";
+    lead.firstName = "Zo\xC3\xAB";
+    lead.email = "zoe@example.org";
+    lead.exhibitors = {"example-one"};
+    lead.consent = {"2026-05", sha256Hex("I agree"), "de", lead.createdMs};
+    lead.answers["country"].text = "Spain";
+    lead.answers["interest"].text = "pilot";
+    REQUIRE(store.insert(lead).ok);
+    {
+        kiosk::test::RawDb raw(dir / "leads.db");
+        // "España" as Latin-1: the byte 0xF1 alone is not UTF-8.
+        kiosk::test::execOk(raw.get(), "UPDATE leads SET answers = CAST(X'" // {"country":"Espa\xF1a","interest":"pilot"}
+                                       "7B22636F756E747279223A2245737061F161222C22696E746572657374223A2270696C6F74227D' AS TEXT)");
+    }
+    const auto all = store.all();
+    REQUIRE(all.ok);
+    REQUIRE(all.value.size() == 1);
+    const auto& answers = all.value[0].answers;
+    REQUIRE(answers.size() == 2);
+    CHECK(answers.at("country").text == "Espa\uFFFDa");
+    CHECK(answers.at("interest").text == "pilot");
 }

@@ -1,5 +1,7 @@
 #include "lead.hpp"
 
+#include "validation.hpp"
+
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
@@ -84,7 +86,9 @@ std::string answersJson(const std::map<std::string, Answer>& answers) {
 
 std::map<std::string, Answer> answersFromJson(const std::string& json) {
     std::map<std::string, Answer> out;
-    const auto j = nlohmann::json::parse(json.empty() ? "{}" : json, nullptr, false);
+    auto j = nlohmann::json::parse(json.empty() ? "{}" : json, nullptr, false);
+    // One damaged byte (a hand edit in Latin-1, say) must not cost the lead all its answers.
+    if (j.is_discarded()) j = nlohmann::json::parse(validUtf8(json), nullptr, false);
     if (!j.is_object()) return out;
     for (const auto& [id, v] : j.items()) {
         Answer a;

@@ -75,6 +75,18 @@ size_t charCount(const std::string& s) {
     return n;
 }
 
+std::string validUtf8(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        char32_t cp = 0;
+        const size_t n = utf8Len(s, i, cp);
+        if (n == 0) out += "\xEF\xBF\xBD", ++i;
+        else out.append(s, i, n), i += n;
+    }
+    return out;
+}
+
 std::string cleanText(const std::string& s, bool multiline) {
     std::string out;
     out.reserve(s.size());
