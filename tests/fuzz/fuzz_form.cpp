@@ -46,7 +46,8 @@ void checkForm(const FormDef& form) {
         require(isTyped(f.kind) ? f.maxChars >= 1 && f.maxChars <= k.maxChars : f.maxChars == 0);
         require(k.hasOptions ? f.options.size() >= 2 && f.options.size() <= 20 : f.options.empty());
         std::set<std::string> options;
-        for (const auto& o : f.options) require(idOk(o.id) && options.insert(o.id).second && !o.label.de.empty() && !o.label.en.empty());
+        for (const auto& o : f.options)
+            require(idOk(o.id) && options.insert(o.id).second && !o.label.de.empty() && !o.label.en.empty());
     }
     require(form.fields.size() <= 40);
     const FormField* email = form.field("email");
@@ -65,7 +66,8 @@ void checkValidated(const FormDef& form, FormInput& in) {
         if (f.kind == FieldKind::Multi) {
             const std::set<std::string> unique(a.options.begin(), a.options.end());
             require(unique.size() == a.options.size());
-            for (const auto& o : a.options) require(f.option(o) != nullptr);
+            for (const auto& o : a.options)
+                require(f.option(o) != nullptr);
         }
     }
     Lead lead;
@@ -82,7 +84,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     std::vector<Problem> problems;
     const auto form = parseForm(text, "form.toml", problems);
-    for (const auto& p : problems) require(!p.file.empty() && !p.what.empty() && !p.fix.empty() && !p.format().empty());
+    for (const auto& p : problems)
+        require(!p.file.empty() && !p.what.empty() && !p.fix.empty() && !p.format().empty());
     if (!form) {
         require(hasErrors(problems));
         return 0;

@@ -1,13 +1,13 @@
 // The form definition (content/form.toml): check-content's message for each way of getting it
 // wrong, the built-in form kept when it is broken, and the answers of choice, multi and yes/no
 // fields through validation and leads.db's answers column.
+#include "../support/test_db.hpp"
+#include "../support/test_support.hpp"
 #include "core/content/content.hpp"
 #include "core/leads/form.hpp"
 #include "core/leads/lead.hpp"
 #include "core/leads/lead_store.hpp"
 #include "core/leads/validation.hpp"
-#include "../support/test_db.hpp"
-#include "../support/test_support.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -37,10 +37,13 @@ required = true
 label = { de = "E-Mail", en = "Email" }
 )";
 
-std::string withField(const std::string& entry) { return kBase + "\n[[field]]\n" + entry; }
+std::string withField(const std::string& entry) {
+    return kBase + "\n[[field]]\n" + entry;
+}
 
 const std::string kLabel = "label = { de = \"Frage\", en = \"Question\" }\n";
-const std::string kTwoOptions = "options = [ { id = \"a\", de = \"A\", en = \"A\" }, { id = \"b\", de = \"B\", en = \"B\" } ]\n";
+const std::string kTwoOptions =
+    "options = [ { id = \"a\", de = \"A\", en = \"A\" }, { id = \"b\", de = \"B\", en = \"B\" } ]\n";
 
 /// Every problem parseForm reports, formatted; `accepted` tells whether it gave a form.
 std::vector<std::string> problemsOf(const std::string& toml, bool* accepted = nullptr) {
@@ -48,7 +51,8 @@ std::vector<std::string> problemsOf(const std::string& toml, bool* accepted = nu
     const auto form = parseForm(toml, "form.toml", problems);
     if (accepted) *accepted = form.has_value();
     std::vector<std::string> out;
-    for (const auto& p : problems) out.push_back(p.format());
+    for (const auto& p : problems)
+        out.push_back(p.format());
     return out;
 }
 
@@ -64,7 +68,8 @@ std::string onlyProblem(const std::string& toml) {
 FormDef formOf(const std::string& toml) {
     std::vector<Problem> problems;
     auto form = parseForm(toml, "form.toml", problems);
-    for (const auto& p : problems) CAPTURE(p.format());
+    for (const auto& p : problems)
+        CAPTURE(p.format());
     REQUIRE(form.has_value());
     return *form;
 }
@@ -103,16 +108,19 @@ TEST_CASE("check-content names a field or an option listed twice") {
     CHECK(onlyProblem(withField("id = \"email\"\nkind = \"email\"\n" + kLabel)) ==
           "form.toml:14: field.id: field 'email' is listed twice \u2014 give each field its own id");
     CHECK(onlyProblem(withField("id = \"interest\"\nkind = \"multi\"\n" + kLabel +
-                                "options = [\n  { id = \"a\", de = \"A\", en = \"A\" },\n  { id = \"a\", de = \"B\", en = \"B\" },\n]\n")) ==
+                                "options = [\n  { id = \"a\", de = \"A\", en = \"A\" },\n  { id = \"a\", de = \"B\", "
+                                "en = \"B\" },\n]\n")) ==
           "form.toml:19: field.options.id: option 'a' is listed twice \u2014 give each option its own id");
-    CHECK(onlyProblem(withField("id = \"interest\"\nkind = \"multi\"\n" + kLabel +
-                                "options = [ { id = \"A\", de = \"A\", en = \"A\" }, { id = \"b\", de = \"B\", en = \"B\" } ]\n")) ==
+    CHECK(onlyProblem(withField(
+              "id = \"interest\"\nkind = \"multi\"\n" + kLabel +
+              "options = [ { id = \"A\", de = \"A\", en = \"A\" }, { id = \"b\", de = \"B\", en = \"B\" } ]\n")) ==
           "form.toml:17: field.options.id: 'A' is not an option id" + kIdFix);
 }
 
 TEST_CASE("check-content wants at least two options on a choice, and none elsewhere") {
     CHECK(onlyProblem(withField("id = \"interest\"\nkind = \"choice\"\n" + kLabel)) ==
-          "form.toml:13: field.options: missing \u2014 add options = [ { id = \"\u2026\", de = \"\u2026\", en = \"\u2026\" }, "
+          "form.toml:13: field.options: missing \u2014 add options = [ { id = \"\u2026\", de = \"\u2026\", en = "
+          "\"\u2026\" }, "
           "\u2026 ] with at least two");
     CHECK(onlyProblem(withField("id = \"interest\"\nkind = \"choice\"\n" + kLabel +
                                 "options = [ { id = \"a\", de = \"A\", en = \"A\" } ]\n")) ==
@@ -121,50 +129,60 @@ TEST_CASE("check-content wants at least two options on a choice, and none elsewh
     CHECK(onlyProblem(withField("id = \"interest\"\nkind = \"multi\"\n" + kLabel + "options = []\n")) ==
           "form.toml:17: field.options: lists no option \u2014 give at least two options");
     CHECK(onlyProblem(withField("id = \"country\"\nkind = \"text\"\n" + kLabel + kTwoOptions)) ==
-          "form.toml:17: field.options: only choice and multi fields have options \u2014 remove options, or use kind = \"choice\"");
+          "form.toml:17: field.options: only choice and multi fields have options \u2014 remove options, or use kind = "
+          "\"choice\"");
 }
 
 TEST_CASE("check-content names max_chars where it does not belong or is out of range") {
-    CHECK(onlyProblem(withField("id = \"interest\"\nkind = \"choice\"\n" + kLabel + kTwoOptions + "max_chars = 20\n")) ==
-          "form.toml:18: field.max_chars: only typed fields have a length \u2014 remove max_chars from this choice field");
+    CHECK(onlyProblem(withField("id = \"interest\"\nkind = \"choice\"\n" + kLabel + kTwoOptions +
+                                "max_chars = 20\n")) == "form.toml:18: field.max_chars: only typed fields have a "
+                                                        "length \u2014 remove max_chars from this choice field");
     CHECK(onlyProblem(withField("id = \"country\"\nkind = \"text\"\n" + kLabel + "max_chars = 201\n")) ==
           "form.toml:17: field.max_chars: is out of range \u2014 use a value from 1 to 200");
     CHECK(onlyProblem(withField("id = \"country\"\nkind = \"text\"\n" + kLabel + "max_chars = 0\n")) ==
           "form.toml:17: field.max_chars: is out of range \u2014 use a value from 1 to 200");
     CHECK(onlyProblem(withField("id = \"notes\"\nkind = \"multiline\"\n" + kLabel + "max_chars = 1001\n")) ==
           "form.toml:17: field.max_chars: is out of range \u2014 use a value from 1 to 1000");
-    CHECK(formOf(withField("id = \"country\"\nkind = \"text\"\n" + kLabel + "max_chars = 200\n")).field("country")->maxChars == 200);
+    CHECK(formOf(withField("id = \"country\"\nkind = \"text\"\n" + kLabel + "max_chars = 200\n"))
+              .field("country")
+              ->maxChars == 200);
 }
 
 TEST_CASE("check-content keeps a lead contactable") {
     std::string emailAsText = kBase;
     emailAsText.replace(emailAsText.find("kind = \"email\""), 14, "kind = \"text\"");
-    CHECK(onlyProblem(emailAsText) == "form.toml:9: field.kind: the field email is always of kind email \u2014 write kind = \"email\"");
+    CHECK(onlyProblem(emailAsText) ==
+          "form.toml:9: field.kind: the field email is always of kind email \u2014 write kind = \"email\"");
 
     const std::string noEmail = kBase.substr(0, kBase.find("\n[[field]]") + 1);
-    CHECK(onlyProblem(noEmail) == "form.toml: field: the form has no email field: a lead could not be contacted \u2014 add a "
-                                  "[[field]] with id = \"email\", kind = \"email\", required = true");
+    CHECK(onlyProblem(noEmail) ==
+          "form.toml: field: the form has no email field: a lead could not be contacted \u2014 add a "
+          "[[field]] with id = \"email\", kind = \"email\", required = true");
 
     std::string optionalEmail = kBase;
     optionalEmail.replace(optionalEmail.rfind("required = true"), 15, "required = false");
-    CHECK(onlyProblem(optionalEmail) == "form.toml:10: field.required: the email field must be required: a lead could not be "
-                                        "contacted \u2014 write required = true in the email [[field]]");
+    CHECK(onlyProblem(optionalEmail) ==
+          "form.toml:10: field.required: the email field must be required: a lead could not be "
+          "contacted \u2014 write required = true in the email [[field]]");
     std::string unsaidEmail = kBase;
     unsaidEmail.erase(unsaidEmail.rfind("required = true"), 16);
     CHECK(onlyProblem(unsaidEmail).rfind("form.toml:7: field.required: the email field must be required", 0) == 0);
 
     std::string optionalName = kBase;
     optionalName.replace(optionalName.find("required = true"), 15, "required = false");
-    CHECK(onlyProblem(optionalName) == "form.toml: field: the form has no required name field \u2014 keep first_name or "
-                                       "last_name with required = true");
+    CHECK(onlyProblem(optionalName) ==
+          "form.toml: field: the form has no required name field \u2014 keep first_name or "
+          "last_name with required = true");
 }
 
 TEST_CASE("check-content keeps the form at 40 fields") {
     std::string toml = kBase;
-    for (int i = 0; i < 38; ++i) toml += "[[field]]\nid = \"q" + std::to_string(i) + "\"\nkind = \"yesno\"\n" + kLabel;
+    for (int i = 0; i < 38; ++i)
+        toml += "[[field]]\nid = \"q" + std::to_string(i) + "\"\nkind = \"yesno\"\n" + kLabel;
     CHECK(formOf(toml).fields.size() == 40);
     toml += "[[field]]\nid = \"one_more\"\nkind = \"yesno\"\n" + kLabel;
-    CHECK(onlyProblem(toml) == "form.toml:1: field: lists more than 40 fields \u2014 keep the form short: at most 40 fields");
+    CHECK(onlyProblem(toml) ==
+          "form.toml:1: field: lists more than 40 fields \u2014 keep the form short: at most 40 fields");
 }
 
 TEST_CASE("check-content names a label without both languages, a typo and a single-bracket [field]") {
@@ -198,7 +216,8 @@ TEST_CASE("a form.toml that cannot be read, or is a FIFO, is one problem and no 
         if (problems.size() != 1) return std::to_string(problems.size()) + " problems";
         return problems[0].format();
     });
-    CHECK(verdict == "form.toml: cannot be read: permission denied \u2014 let the kiosk's user read it (e.g. chmod a+r), or fix the path");
+    CHECK(verdict == "form.toml: cannot be read: permission denied \u2014 let the kiosk's user read it (e.g. chmod "
+                     "a+r), or fix the path");
 
     const auto fifo = dir / "fifo.toml";
     REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
@@ -237,7 +256,8 @@ TEST_CASE("a field id the sign-up screen uses itself is refused") {
               "form.toml:14: field.id: '" + std::string(id) + "' is used by the sign-up screen itself (signup." + id +
                   ") \u2014 give the field another id (the visitor reads the label, not the id)");
     }
-    CHECK(formOf(withField("id = \"newsletter_topics\"\nkind = \"multi\"\n" + kLabel + kTwoOptions)).fields.size() == 3);
+    CHECK(formOf(withField("id = \"newsletter_topics\"\nkind = \"multi\"\n" + kLabel + kTwoOptions)).fields.size() ==
+          3);
 }
 
 TEST_CASE("a form's definition survives leads.db's forms table") {
@@ -246,16 +266,18 @@ TEST_CASE("a form's definition survives leads.db's forms table") {
     REQUIRE(back.has_value());
     CHECK(back->json() == form.json());
     CHECK(back->version == form.version);
-    for (const char* damaged : {"", "[]", "{}", "{\"fields\":3}", "{\"fields\":[{\"id\":\"a\"}]}", "{\"fields\":[1]}",
-                                "{\"fields\":[{\"id\":\"a\",\"kind\":\"chioce\",\"required\":true,\"label\":{\"de\":\"x\",\"en\":\"y\"},"
-                                "\"max_chars\":0,\"options\":[]}]}"}) {
+    for (const char* damaged :
+         {"", "[]", "{}", "{\"fields\":3}", "{\"fields\":[{\"id\":\"a\"}]}", "{\"fields\":[1]}",
+          "{\"fields\":[{\"id\":\"a\",\"kind\":\"chioce\",\"required\":true,\"label\":{\"de\":\"x\",\"en\":\"y\"},"
+          "\"max_chars\":0,\"options\":[]}]}"}) {
         CAPTURE(damaged);
         CHECK_FALSE(formFromJson(damaged).has_value());
     }
     // Before: a float or negative max_chars was converted (1e300: undefined behaviour) and kept.
     const auto withMax = [](const std::string& max) {
         return "{\"fields\":[{\"id\":\"a\",\"kind\":\"text\",\"required\":true,\"label\":{\"de\":\"x\",\"en\":\"y\"},"
-               "\"max_chars\":" + max + ",\"options\":[]}]}";
+               "\"max_chars\":" +
+               max + ",\"options\":[]}]}";
     };
     CHECK(formFromJson(withMax("200")).has_value());
     for (const char* max : {"1e300", "-1", "1.5", "201", "\"9\""}) {
@@ -266,12 +288,12 @@ TEST_CASE("a form's definition survives leads.db's forms table") {
 
 namespace {
 const FormDef& questions() {
-    static const FormDef form = formOf(kBase +
-                                       "[[field]]\nid = \"interest\"\nkind = \"choice\"\nrequired = true\n" + kLabel + kTwoOptions +
-                                       "[[field]]\nid = \"topics\"\nkind = \"multi\"\nrequired = true\n" + kLabel + kTwoOptions +
-                                       "[[field]]\nid = \"demo\"\nkind = \"yesno\"\nrequired = true\n" + kLabel +
-                                       "[[field]]\nid = \"later\"\nkind = \"yesno\"\n" + kLabel +
-                                       "[[field]]\nid = \"country\"\nkind = \"text\"\n" + kLabel);
+    static const FormDef form =
+        formOf(kBase + "[[field]]\nid = \"interest\"\nkind = \"choice\"\nrequired = true\n" + kLabel + kTwoOptions +
+               "[[field]]\nid = \"topics\"\nkind = \"multi\"\nrequired = true\n" + kLabel + kTwoOptions +
+               "[[field]]\nid = \"demo\"\nkind = \"yesno\"\nrequired = true\n" + kLabel +
+               "[[field]]\nid = \"later\"\nkind = \"yesno\"\n" + kLabel +
+               "[[field]]\nid = \"country\"\nkind = \"text\"\n" + kLabel);
     return form;
 }
 
@@ -287,7 +309,8 @@ FormInput filled() {
 
 std::string codes(const std::vector<FieldError>& errors) {
     std::string s;
-    for (const auto& e : errors) s += e.field + "=" + e.code + " ";
+    for (const auto& e : errors)
+        s += e.field + "=" + e.code + " ";
     return s;
 }
 } // namespace
@@ -375,13 +398,15 @@ TEST_CASE("answersFromJson reads a damaged answers column without throwing") {
     CHECK(a.at("m").options == std::vector<std::string>{"a", "d"});
     CHECK(a.at("y").yes);
     // Before: one byte that is not UTF-8 (a Latin-1 hand edit) lost every answer of the lead.
-    const auto latin1 = answersFromJson("{\"country\":\"Espa\xf1" "a\",\"interest\":\"pilot\",\"topics\":[\"a\xff\",\"b\"]}");
+    const auto latin1 = answersFromJson("{\"country\":\"Espa\xf1"
+                                        "a\",\"interest\":\"pilot\",\"topics\":[\"a\xff\",\"b\"]}");
     CHECK(latin1.at("country").text == "Espa\uFFFDa");
     CHECK(latin1.at("interest").text == "pilot");
     CHECK(latin1.at("topics").options == std::vector<std::string>{"a\uFFFD", "b"});
     CHECK(validUtf8("ok \xc3\xa4 \xc3 \xed\xa0\x80") == "ok \xc3\xa4 \uFFFD \uFFFD\uFFFD\uFFFD");
     std::string huge = "{\"m\":[";
-    for (int i = 0; i < 200000; ++i) huge += "\"a\",";
+    for (int i = 0; i < 200000; ++i)
+        huge += "\"a\",";
     huge += "\"b\"], \"deep\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
     const auto h = answersFromJson(huge);
     CHECK(h.at("m").options.size() == 200001);
@@ -408,8 +433,9 @@ TEST_CASE("a lead whose answers column was edited in Latin-1 keeps its answers")
     {
         kiosk::test::RawDb raw(dir / "leads.db");
         // "España" as Latin-1: the byte 0xF1 alone is not UTF-8.
-        kiosk::test::execOk(raw.get(), "UPDATE leads SET answers = CAST(X'" // {"country":"Espa\xF1a","interest":"pilot"}
-                                       "7B22636F756E747279223A2245737061F161222C22696E746572657374223A2270696C6F74227D' AS TEXT)");
+        kiosk::test::execOk(raw.get(),
+                            "UPDATE leads SET answers = CAST(X'" // {"country":"Espa\xF1a","interest":"pilot"}
+                            "7B22636F756E747279223A2245737061F161222C22696E746572657374223A2270696C6F74227D' AS TEXT)");
     }
     const auto all = store.all();
     REQUIRE(all.ok);

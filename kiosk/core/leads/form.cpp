@@ -75,8 +75,8 @@ bool validFieldId(const std::string& id) {
 /// Ids the sign-up screen already gives its own widgets and errors (signup.consent,
 /// signup.sector.<id>, the scroll areas ...): a field of that id would share them.
 constexpr std::string_view kReservedIds[] = {
-    "sector",  "sectors", "exhibitor",   "exhibitors",   "exhibitor_search", "consent",  "newsletter",
-    "privacy", "submit",  "cancel",      "fields_area",  "choices_area",     "form_area",
+    "sector",  "sectors", "exhibitor", "exhibitors",  "exhibitor_search", "consent",   "newsletter",
+    "privacy", "submit",  "cancel",    "fields_area", "choices_area",     "form_area",
 };
 
 bool reservedId(const std::string& id) {
@@ -97,7 +97,8 @@ void checkWhole(const FormDef& form, int emailLine, std::vector<Problem>& proble
         addProblem(problems, {name, 0, "field", "the form has no email field: a lead could not be contacted",
                               "add a [[field]] with id = \"email\", kind = \"email\", required = true"});
     else if (!email->required)
-        addProblem(problems, {name, emailLine, "field.required", "the email field must be required: a lead could not be contacted",
+        addProblem(problems, {name, emailLine, "field.required",
+                              "the email field must be required: a lead could not be contacted",
                               "write required = true in the email [[field]]"});
     const bool named = std::any_of(form.fields.begin(), form.fields.end(),
                                    [](const FormField& f) { return f.kind == FieldKind::Name && f.required; });
@@ -141,7 +142,8 @@ FormField readField(const toml::table& t, TomlReader& fr, std::vector<Problem>& 
     }
     const auto options = fr.tables("options", false);
     if (k.hasOptions && !t.contains("options"))
-        fr.problem("options", "missing", "add options = [ { id = \"…\", de = \"…\", en = \"…\" }, … ] with at least two");
+        fr.problem("options", "missing",
+                   "add options = [ { id = \"…\", de = \"…\", en = \"…\" }, … ] with at least two");
     if (!k.hasOptions && !options.empty())
         fr.problem("options", "only choice and multi fields have options", "remove options, or use kind = \"choice\"");
     if (k.hasOptions && options.size() == 1) fr.problem("options", "lists a single option", "give at least two options");

@@ -81,8 +81,11 @@ std::string validUtf8(const std::string& s) {
     for (size_t i = 0; i < s.size();) {
         char32_t cp = 0;
         const size_t n = utf8Len(s, i, cp);
-        if (n == 0) out += "\xEF\xBF\xBD", ++i;
-        else out.append(s, i, n), i += n;
+        if (n == 0)
+            out += "\xEF\xBF\xBD"; // U+FFFD for the byte
+        else
+            out.append(s, i, n);
+        i += n == 0 ? 1 : n;
     }
     return out;
 }
@@ -242,7 +245,8 @@ std::string check(const FormField& f, Answer& a) {
 /// scanned state) would make an untouched field count as answered.
 void keepOwnPart(FieldKind kind, Answer& a) {
     if (kind != FieldKind::Multi) {
-        for (auto& o : a.options) wipe(o);
+        for (auto& o : a.options)
+            wipe(o);
         a.options.clear();
     }
     if (kind == FieldKind::Multi || kind == FieldKind::YesNo) wipe(a.text);
