@@ -445,3 +445,23 @@ TEST_CASE("a lead whose answers column was edited in Latin-1 keeps its answers")
     CHECK(answers.at("country").text == "Espa\uFFFDa");
     CHECK(answers.at("interest").text == "pilot");
 }
+
+TEST_CASE("a form kept in leads.db keeps the version its leads were stamped with") {
+    // Before: the version was hashed again from the stored JSON, so a definition written by
+    // another release's FormDef::json() (here one key more) lost its leads.
+    TempDir dir("form-versions");
+    LeadStore store(dir / "leads.db");
+    REQUIRE(store.open());
+    {
+        kiosk::test::RawDb raw(dir / "leads.db");
+        kiosk::test::execOk(raw.get(), "INSERT INTO forms (version, definition, first_ms) VALUES ('0123456789abcdef', "
+                                       "'{\"fields\":[{\"hint\":\"\",\"id\":\"email\",\"kind\":\"email\",\"label\":"
+                                       "{\"de\":\"E-Mail\",\"en\":\"Email\"},\"max_chars\":254,\"options\":[],"
+                                       "\"required\":true}]}', 1)");
+    }
+    const auto forms = store.forms();
+    REQUIRE(forms.ok);
+    REQUIRE(forms.value.size() == 1);
+    CHECK(forms.value[0].version == "0123456789abcdef");
+    CHECK(forms.value[0].field("email") != nullptr);
+}
