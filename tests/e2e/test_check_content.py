@@ -152,7 +152,22 @@ def main():
                 rc == 1 and len(err) == 1 and PROBLEM_WITH_LINE.match(err[0]) is not None
                 and re.search(r"example-one\.toml:3: regon: unknown key — ", err[0]) is not None, describe(rc, out, err))
 
-        # 7. Hostile files (issue 10): refused with file[:line] and a clear message, quickly.
+        # 7. A broken form.toml (issue 11): exit 1 and its one problem with file and line; the
+        #    built-in form is what the kiosk would show.
+        form_dir = os.path.join(tmp, "broken-form")
+        shutil.copytree(minimal, form_dir)
+        with open(os.path.join(form_dir, "form.toml"), "w", encoding="utf-8") as f:
+            f.write('[[field]]\nid = "first_name"\nkind = "name"\nrequired = true\n'
+                    'label = { de = "Vorname", en = "First name" }\n'
+                    '[[field]]\nid = "email"\nkind = "email"\nrequired = false\n'
+                    'label = { de = "E-Mail", en = "Email" }\n')
+        rc, out, err = run(kiosk, "check-content", form_dir)
+        c.check("a form.toml with an optional email: exit 1 and `form.toml:9: field.required: …` only",
+                rc == 1 and len(err) == 1
+                and re.match(r"^.*form\.toml:9: field\.required: the email field must be required: .+ — .+$", err[0])
+                is not None, describe(rc, out, err))
+
+        # 8. Hostile files (issue 10): refused with file[:line] and a clear message, quickly.
         hostile_cases(c, kiosk, minimal, tmp)
 
     return c.summary()

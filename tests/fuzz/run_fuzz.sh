@@ -3,7 +3,7 @@
 # bounded time over its committed seed corpus (tests/fuzz/corpus/<target>) and the inputs
 # that once crashed it (tests/fuzz/regressions/<target>). Exits non-zero on any crash, leak,
 # sanitizer finding or hang; the input that did it is kept in build/fuzz/artifacts/.
-#   KIOSK_FUZZ_SECONDS   seconds per target (default 25; five targets)
+#   KIOSK_FUZZ_SECONDS   seconds per target (default 25; nine targets)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
@@ -21,12 +21,13 @@ bin=build/fuzz/bin
 artifacts=build/fuzz/artifacts
 mkdir -p "$artifacts"
 failed=0
-for t in content strings config sync_answer sync_status contact upload; do
+for t in content strings config sync_answer sync_status contact upload form answers; do
   dict=(); max_len=8192
   case $t in
     sync_answer | sync_status) max_len=4096 ;;
     contact) max_len=4200; dict=(-dict=tests/fuzz/contact.dict) ;;
     upload) max_len=16384; dict=(-dict=tests/fuzz/json.dict) ;;
+    answers) max_len=4096; dict=(-dict=tests/fuzz/json.dict) ;;
     *) dict=(-dict=tests/fuzz/toml.dict) ;;
   esac
   corpora=("$work/$t" "tests/fuzz/corpus/$t")

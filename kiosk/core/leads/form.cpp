@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdint>
 
 namespace kiosk::core {
 
@@ -30,16 +31,18 @@ const StandardField kStandard[] = {
 };
 
 /// Ids become widget ids, JSON keys and export column names: lower-case letters, digits, '_'.
+constexpr const char* kIdFix = "use lower-case letters, digits and '_', starting with a letter";
 bool validFieldId(const std::string& id) {
     return !id.empty() && id.size() <= 40 && (id[0] >= 'a' && id[0] <= 'z') &&
            std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
-/// What the sign-up screen itself names signup.<name> (docs/automation.md) or reports errors
-/// under: a field of that id would share a widget id (signup.consent, signup.sector.<id>) or
-/// an error with it, and a script or the visitor would get the other one.
-constexpr std::string_view kReservedIds[] = {"sector",  "exhibitor", "exhibitors", "exhibitor_search", "consent",
-                                             "newsletter", "privacy", "submit",  "cancel"};
+/// Ids the sign-up screen already gives its own widgets and errors (signup.consent,
+/// signup.sector.<id>, the scroll areas ...): a field of that id would share them.
+constexpr std::string_view kReservedIds[] = {
+    "sector",  "sectors", "exhibitor", "exhibitors",  "exhibitor_search", "consent",   "newsletter",
+    "privacy", "submit",  "cancel",    "fields_area", "choices_area",     "form_area",
+};
 
 bool reservedId(const std::string& id) {
     return std::find(std::begin(kReservedIds), std::end(kReservedIds), id) != std::end(kReservedIds);
@@ -52,13 +55,15 @@ std::string kindList() {
 }
 
 /// The form's own rules beyond each entry: ids unique, a lead must be contactable.
-void checkWhole(const FormDef& form, std::vector<Problem>& problems, const std::string& name) {
+/// `emailLine`: the email field's `required` line (or its [[field]]'s), where the fix goes.
+void checkWhole(const FormDef& form, int emailLine, std::vector<Problem>& problems, const std::string& name) {
     const FormField* email = form.field("email");
     if (!email)
         addProblem(problems, {name, 0, "field", "the form has no email field: a lead could not be contacted",
                               "add a [[field]] with id = \"email\", kind = \"email\", required = true"});
     else if (!email->required)
-        addProblem(problems, {name, 0, "field", "the email field must be required: a lead could not be contacted",
+        addProblem(problems, {name, emailLine, "field.required",
+                              "the email field must be required: a lead could not be contacted",
                               "write required = true in the email [[field]]"});
     const bool named = std::any_of(form.fields.begin(), form.fields.end(),
                                    [](const FormField& f) { return f.kind == FieldKind::Name && f.required; });
@@ -70,11 +75,11 @@ void checkWhole(const FormDef& form, std::vector<Problem>& problems, const std::
 FormField readField(const toml::table& t, TomlReader& fr, std::vector<Problem>& problems) {
     FormField f;
     f.id = fr.str("id", true, 40);
-    if (!f.id.empty() && !validFieldId(f.id))
-        fr.problem("id", "'" + f.id + "' is not a field id", "use lower-case letters, digits and '_', starting with a letter");
+    if (!f.id.empty() && f.id.size() <= 40 && !validFieldId(f.id)) // a longer one has its problem already
+        fr.problem("id", "'" + f.id + "' is not a field id", kIdFix);
     else if (reservedId(f.id))
-        fr.problem("id", "'" + f.id + "' is taken by the sign-up screen's own " + f.id + " widget",
-                   "give the field another id, e.g. '" + f.id + "_answer'");
+        fr.problem("id", "'" + f.id + "' is used by the sign-up screen itself (signup." + f.id + ")",
+                   "give the field another id (the visitor reads the label, not the id)");
     const std::string kind = fr.str("kind", true, 20);
     const auto* rules = std::find_if(std::begin(kKinds), std::end(kKinds), [&](const KindRules& k) { return k.name == kind; });
     if (rules == std::end(kKinds)) {
@@ -87,6 +92,12 @@ FormField readField(const toml::table& t, TomlReader& fr, std::vector<Problem>& 
                    "write kind = \"" + std::string(rulesOf(s->kind).name) + "\"");
     f.required = fr.boolean("required", false);
     f.label = fr.text("label", true, 120);
+    if (rules == std::end(kKinds)) {
+        // What else the entry says depends on its kind: only the kind's own problem is named.
+        fr.number("max_chars", 0, 0, 1e9);
+        fr.tables("options", false);
+        return f;
+    }
     const KindRules& k = rulesOf(f.kind);
     if (isTyped(f.kind)) {
         f.maxChars = size_t(fr.number("max_chars", double(k.maxChars), 1, double(k.maxChars)));
@@ -94,17 +105,22 @@ FormField readField(const toml::table& t, TomlReader& fr, std::vector<Problem>& 
         fr.number("max_chars", 0, 0, 1e9);
         fr.problem("max_chars", "only typed fields have a length", "remove max_chars from this " + std::string(k.name) + " field");
     }
-    const auto options = fr.tables("options", k.hasOptions);
+    const auto options = fr.tables("options", false);
+    if (k.hasOptions && !t.contains("options"))
+        fr.problem("options", "missing",
+                   "add options = [ { id = \"…\", de = \"…\", en = \"…\" }, … ] with at least two");
     if (!k.hasOptions && !options.empty())
         fr.problem("options", "only choice and multi fields have options", "remove options, or use kind = \"choice\"");
     if (k.hasOptions && options.size() == 1) fr.problem("options", "lists a single option", "give at least two options");
+    if (const auto* list = t["options"].as_array(); k.hasOptions && list && list->empty())
+        fr.problem("options", "lists no option", "give at least two options");
     if (options.size() > 20) fr.problem("options", "lists more than 20 options", "keep at most 20 (the visitor reads them standing)");
     for (const auto* o : options) {
         TomlReader orr(*o, fr.file(), problems, fr.path("options"));
         FieldOption opt;
         opt.id = orr.str("id", true, 40);
-        if (!opt.id.empty() && !validFieldId(opt.id))
-            orr.problem("id", "'" + opt.id + "' is not an option id", "use lower-case letters, digits and '_'");
+        if (!opt.id.empty() && opt.id.size() <= 40 && !validFieldId(opt.id))
+            orr.problem("id", "'" + opt.id + "' is not an option id", kIdFix);
         else if (f.option(opt.id))
             orr.problem("id", "option '" + opt.id + "' is listed twice", "give each option its own id");
         opt.label.de = orr.str("de", true, 80);
@@ -171,6 +187,7 @@ std::optional<FormDef> readForm(const toml::table& doc, const std::string& name,
     const size_t before = problems.size();
     TomlReader r(doc, name, problems);
     FormDef form;
+    int emailLine = 0;
     const auto entries = r.tables("field", true);
     if (entries.size() > 40) r.problem("field", "lists more than 40 fields", "keep the form short: at most 40 fields");
     for (const auto* t : entries) {
@@ -181,10 +198,11 @@ std::optional<FormDef> readForm(const toml::table& doc, const std::string& name,
             fr.problem("id", "field '" + f.id + "' is listed twice", "give each field its own id");
             continue;
         }
+        if (f.id == "email") emailLine = fr.lineOf("required");
         form.fields.push_back(std::move(f));
     }
     r.finish();
-    checkWhole(form, problems, name);
+    checkWhole(form, emailLine, problems, name);
     for (size_t i = before; i < problems.size(); ++i)
         if (problems[i].error) return std::nullopt;
     stamp(form);
@@ -215,7 +233,10 @@ std::optional<FormDef> formFromJson(std::string_view text) {
             field.kind = k->kind;
             field.required = f.at("required").get<bool>();
             field.label = {f.at("label").at("de").get<std::string>(), f.at("label").at("en").get<std::string>()};
-            field.maxChars = f.at("max_chars").get<size_t>();
+            // Only what parseForm could have written: a float or a negative number would wrap.
+            const auto& maxChars = f.at("max_chars");
+            if (!maxChars.is_number_unsigned() || maxChars.get<std::uint64_t>() > k->maxChars) return std::nullopt;
+            field.maxChars = maxChars.get<size_t>();
             for (const auto& o : f.at("options"))
                 field.options.push_back({o.at("id").get<std::string>(), {o.at("de").get<std::string>(), o.at("en").get<std::string>()}});
             form.fields.push_back(std::move(field));

@@ -1,7 +1,11 @@
 #include "lead.hpp"
 
+#include "validation.hpp"
+
 #include <nlohmann/json.hpp>
 #include <sodium.h>
+
+#include <algorithm>
 
 
 namespace kiosk::core {
@@ -94,10 +98,12 @@ std::string answersJson(const std::map<std::string, Answer>& answers) {
 }
 
 namespace {
-/// {"id":"text",…} without escapes, the common shape (choices and short texts), read without
-/// a JSON parser; false (and `out` empty) for anything else.
+/// {"id":"text",…} in plain ASCII without escapes, the common shape (choices' option ids), read
+/// without a JSON parser; false (and `out` empty) for anything else, which the parser reads.
 bool flatStrings(const std::string& json, std::map<std::string, Answer>& out) {
-    if (json.find('\\') != std::string::npos || json.front() != '{' || json.back() != '}') return false;
+    if (json.front() != '{' || json.back() != '}' ||
+        std::any_of(json.begin(), json.end(), [](char c) { return c == '\\' || static_cast<unsigned char>(c) >= 0x80; }))
+        return false;
     size_t i = 1;
     while (i < json.size() && json[i] == '"') {
         const size_t keyEnd = json.find('"', i + 1);
@@ -119,7 +125,9 @@ std::map<std::string, Answer> answersFromJson(const std::string& json) {
     std::map<std::string, Answer> out;
     if (json.empty() || json == "{}") return out; // no questions of its own answered
     if (flatStrings(json, out)) return out;
-    const auto j = nlohmann::json::parse(json, nullptr, false);
+    auto j = nlohmann::json::parse(json, nullptr, false);
+    // One damaged byte (a hand edit in Latin-1, say) must not cost the lead all its answers.
+    if (j.is_discarded()) j = nlohmann::json::parse(validUtf8(json), nullptr, false);
     if (!j.is_object()) return out;
     for (const auto& [id, v] : j.items()) {
         Answer a;

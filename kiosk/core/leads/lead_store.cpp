@@ -544,9 +544,15 @@ StoreResult LeadStore::insertBatch(const std::vector<Lead>& leads) {
 
 StoreRead<std::vector<FormDef>> storedForms(sqlite3* db) {
     StoreRead<std::vector<FormDef>> out;
-    const int rc = query(db, "SELECT version, definition FROM forms ORDER BY first_ms, version", noBind, [&](sqlite3_stmt* st) {
-        if (auto f = formFromJson(text(st, 1))) out.value.push_back(std::move(*f));
-    });
+    const int rc =
+        query(db, "SELECT version, definition FROM forms ORDER BY first_ms, version", noBind, [&](sqlite3_stmt* st) {
+            auto f = formFromJson(text(st, 1));
+            if (!f) return;
+            // The version the leads were stamped with, not a new hash: a later FormDef::json()
+            // (one more key, say) would hash an old definition differently.
+            f->version = text(st, 0);
+            out.value.push_back(std::move(*f));
+        });
     if (rc != SQLITE_DONE) {
         out.ok = false;
         out.error = std::string("reading the form definitions failed: ") + sqlite3_errmsg(db);

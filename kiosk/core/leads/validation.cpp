@@ -75,6 +75,21 @@ size_t charCount(const std::string& s) {
     return n;
 }
 
+std::string validUtf8(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        char32_t cp = 0;
+        const size_t n = utf8Len(s, i, cp);
+        if (n == 0)
+            out += "\xEF\xBF\xBD"; // U+FFFD for the byte
+        else
+            out.append(s, i, n);
+        i += n == 0 ? 1 : n;
+    }
+    return out;
+}
+
 std::string cleanText(const std::string& s, bool multiline) {
     std::string out;
     out.reserve(s.size());
@@ -211,12 +226,31 @@ std::string check(const FormField& f, Answer& a) {
     case FieldKind::Choice:
         if (!f.option(a.text)) a.text.clear();
         return a.text.empty() && f.required ? "choose" : "";
-    case FieldKind::Multi:
-        std::erase_if(a.options, [&](const std::string& o) { return !f.option(o); });
+    case FieldKind::Multi: {
+        // Each of the field's options once, in the order chosen: a damaged state may repeat one.
+        size_t kept = 0;
+        for (auto& o : a.options)
+            if (f.option(o) && std::find(a.options.begin(), a.options.begin() + std::ptrdiff_t(kept), o) ==
+                                   a.options.begin() + std::ptrdiff_t(kept))
+                std::swap(a.options[kept++], o);
+        a.options.resize(kept);
         return a.options.empty() && f.required ? "choose" : "";
+    }
     case FieldKind::YesNo: return !a.yes && f.required ? "required" : "";
     }
     return "";
+}
+
+/// Empties the parts of `a` its kind does not use: stray text under a toggle (a damaged or
+/// scanned state) would make an untouched field count as answered.
+void keepOwnPart(FieldKind kind, Answer& a) {
+    if (kind != FieldKind::Multi) {
+        for (auto& o : a.options)
+            wipe(o);
+        a.options.clear();
+    }
+    if (kind == FieldKind::Multi || kind == FieldKind::YesNo) wipe(a.text);
+    if (kind != FieldKind::YesNo) a.yes = false;
 }
 } // namespace
 
@@ -225,6 +259,7 @@ std::vector<FieldError> validateForm(FormInput& input, const FormDef& form) {
     for (const auto& f : form.fields) {
         Answer& a = input.values[f.id];
         a.kind = f.kind;
+        keepOwnPart(f.kind, a);
         if (auto code = check(f, a); !code.empty()) out.push_back({f.id, std::move(code)});
     }
     if (input.exhibitors.empty()) out.push_back({"exhibitors", "exhibitor"});

@@ -50,6 +50,9 @@ std::string cleanText(const std::string& s, bool multiline = false);
 /// Length in characters (UTF-8 code points).
 size_t charCount(const std::string& s);
 
+/// `s` with each byte that is not part of valid UTF-8 replaced by U+FFFD.
+std::string validUtf8(const std::string& s);
+
 /// Cleans every field in place and returns the problems in form order
 /// (first problem first: the UI focuses it). Options that are not the field's are dropped.
 std::vector<FieldError> validateForm(FormInput& input, const FormDef& form);
