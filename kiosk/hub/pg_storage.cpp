@@ -1,13 +1,15 @@
 #include "pg_storage.hpp"
 
+#include "core/leads/lead.hpp"
 #include "migrate.hpp"
 #include "schema.hpp"
-#include "core/leads/lead.hpp"
 
 #include <pqxx/pqxx>
 
 #include <algorithm>
 #include <map>
+#include <type_traits>
+#include <variant>
 
 namespace kiosk::hub {
 
@@ -21,6 +23,17 @@ namespace {
 const SqlDialect kPgDialect = {"BIGINT", "BYTEA", "BOOLEAN", "false", "  seq BIGSERIAL UNIQUE,\n"};
 // Any fixed number: every hub instance takes the same lock while it migrates.
 constexpr long long kMigrationLock = 0x6b696f736b687562; // "kioskhub"
+
+std::string hex(const std::string& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char ch : bytes) {
+        out += digits[ch >> 4];
+        out += digits[ch & 15];
+    }
+    return out;
+}
 
 std::string bytes(const pqxx::field& f) {
     const pqxx::binarystring b(f);
@@ -46,8 +59,10 @@ StorageResult PgStorage::run(const char* what, const std::function<void(PgConnec
     }
     const auto giveBack = [&](bool keep) {
         std::lock_guard lock(m_mutex);
-        if (keep && conn) m_idle.push_back(std::move(conn));
-        else --m_open; // a broken or failed connection is dropped: the next call connects again
+        if (keep && conn)
+            m_idle.push_back(std::move(conn));
+        else
+            --m_open; // a broken or failed connection is dropped: the next call connects again
         m_free.notify_one();
     };
     try {
@@ -76,7 +91,8 @@ std::unique_ptr<PgStorage> PgStorage::open(const std::string& url, StorageResult
         found = v.empty() ? 0 : v[0][0].as<int>();
         if (found > kSchemaVersion) return; // refused below, nothing changed
         const auto migrations = hubMigrations(kPgDialect);
-        for (int i = found; i < kSchemaVersion; ++i) w.exec(migrations[i]);
+        for (int i = found; i < kSchemaVersion; ++i)
+            w.exec(migrations[i]);
         w.exec("DELETE FROM hub_schema");
         w.exec_params("INSERT INTO hub_schema(version) VALUES($1)", std::max(found, kSchemaVersion));
         w.commit();
@@ -96,6 +112,71 @@ int PgStorage::schemaVersion() {
         v = w.exec1("SELECT version FROM hub_schema")[0].as<int>();
     });
     return v;
+}
+
+namespace {
+constexpr pqxx::oid kByteaOid = 17; // pg_type.oid of bytea: its values arrive escaped
+
+class PgTx final : public SqlTx {
+public:
+    explicit PgTx(pqxx::work& w) : m_w(w) {}
+    SqlResult query(std::string_view sql, const std::vector<SqlParam>& params) override {
+        // Every parameter goes as text (bytes in bytea's \x hex form): libpqxx 6 passes a
+        // runtime-sized list only of one type, and PostgreSQL types each by its context.
+        std::vector<std::optional<std::string>> texts;
+        texts.reserve(params.size());
+        for (const auto& p : params)
+            texts.push_back(std::visit(
+                [](const auto& v) -> std::optional<std::string> {
+                    using T = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<T, std::nullptr_t>)
+                        return std::nullopt;
+                    else if constexpr (std::is_same_v<T, std::string>)
+                        return v;
+                    else if constexpr (std::is_same_v<T, std::int64_t>)
+                        return std::to_string(v);
+                    else if constexpr (std::is_same_v<T, bool>)
+                        return v ? "true" : "false";
+                    else
+                        return "\\x" + hex(v.data);
+                },
+                p));
+        std::vector<const char*> ptrs;
+        for (const auto& t : texts)
+            ptrs.push_back(t ? t->c_str() : nullptr);
+        pqxx::result r;
+        try {
+            r = m_w.exec_params(std::string(sql), pqxx::prepare::make_dynamic_params(ptrs));
+        } catch (const pqxx::broken_connection&) {
+            throw; // run() drops the connection
+        } catch (const std::exception& e) {
+            throw SqlError(e.what());
+        }
+        SqlResult out;
+        out.affected = r.affected_rows();
+        for (const auto& row : r) {
+            std::vector<std::optional<std::string>> values(row.size());
+            for (pqxx::row::size_type c = 0; c < row.size(); ++c) {
+                if (row[c].is_null()) continue;
+                values[c] = row[c].type() == kByteaOid ? bytes(row[c]) : std::string(row[c].c_str(), row[c].size());
+            }
+            out.rows.emplace_back(std::move(values));
+        }
+        return out;
+    }
+
+private:
+    pqxx::work& m_w;
+};
+} // namespace
+
+StorageResult PgStorage::transaction(const std::string& what, const std::function<void(SqlTx&)>& body) {
+    return run(what.c_str(), [&](PgConnection& pc) {
+        pqxx::work w(pc.c);
+        PgTx tx(w);
+        body(tx);
+        w.commit();
+    });
 }
 
 StorageResult PgStorage::addKiosk(const std::string& id, const std::string& tokenHash, const std::string& secret,
@@ -131,7 +212,8 @@ StorageResult PgStorage::kioskByToken(const std::string& tokenHash, std::optiona
     return run("cannot look up the kiosk", [&](PgConnection& pc) {
         auto& c = pc.c;
         pqxx::work w(c);
-        const auto rows = w.exec_params("SELECT id, secret, revoked, created_ms FROM kiosks WHERE token_hash = $1", tokenHash);
+        const auto rows =
+            w.exec_params("SELECT id, secret, revoked, created_ms FROM kiosks WHERE token_hash = $1", tokenHash);
         if (!rows.empty())
             out = KioskRecord{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(), rows[0][2].as<bool>(),
                               rows[0][3].as<std::int64_t>()};
@@ -191,16 +273,6 @@ std::string textArray(size_t n, const std::function<std::string(size_t)>& f) {
     return out + "}";
 }
 
-std::string hex(const std::string& bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char ch : bytes) {
-        out += digits[ch >> 4];
-        out += digits[ch & 15];
-    }
-    return out;
-}
 } // namespace
 
 StorageResult PgStorage::storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads,
@@ -208,7 +280,8 @@ StorageResult PgStorage::storeLeads(const std::string& kioskId, const std::vecto
     out.clear();
     if (leads.empty()) return {};
     std::vector<std::string> hashes;
-    for (const auto& l : leads) hashes.push_back(core::sha256Hex(l.payload));
+    for (const auto& l : leads)
+        hashes.push_back(core::sha256Hex(l.payload));
     const size_t n = leads.size();
     const std::string ids = textArray(n, [&](size_t i) { return leads[i].id; });
     const std::string payloads = textArray(n, [&](size_t i) { return hex(leads[i].payload); });
@@ -234,8 +307,10 @@ StorageResult PgStorage::storeLeads(const std::string& kioskId, const std::vecto
         for (size_t i = 0; i < leads.size(); ++i) {
             const auto& id = leads[i].id;
             const bool same = stored[id] == hashes[i];
-            if (same && inserted[id]-- == 1) out.push_back(LeadOutcome::Accepted); // the row stored now is this one
-            else if (same) out.push_back(LeadOutcome::Duplicate);
+            if (same && inserted[id]-- == 1)
+                out.push_back(LeadOutcome::Accepted); // the row stored now is this one
+            else if (same)
+                out.push_back(LeadOutcome::Duplicate);
             else {
                 w.exec_params("INSERT INTO conflicts(id, kiosk_id, payload, payload_sha256, first_ms, last_ms)"
                               " VALUES($1, $2, $3, $4, $5, $5) ON CONFLICT(id, payload_sha256)"
@@ -259,10 +334,11 @@ StorageResult PgStorage::recordRejected(const std::string& kioskId,
         auto& c = pc.c;
         pqxx::work w(c);
         for (const auto& [id, reason] : rejected)
-            w.exec_params("INSERT INTO rejected(kiosk_id, lead_id, reason, first_ms, last_ms) VALUES($1, $2, $3, $4, $4)"
-                          " ON CONFLICT(kiosk_id, lead_id, reason)"
-                          " DO UPDATE SET times = rejected.times + 1, last_ms = excluded.last_ms",
-                          kioskId, id, reason, nowMs);
+            w.exec_params(
+                "INSERT INTO rejected(kiosk_id, lead_id, reason, first_ms, last_ms) VALUES($1, $2, $3, $4, $4)"
+                " ON CONFLICT(kiosk_id, lead_id, reason)"
+                " DO UPDATE SET times = rejected.times + 1, last_ms = excluded.last_ms",
+                kioskId, id, reason, nowMs);
         w.commit();
     });
 }
@@ -395,7 +471,8 @@ StorageResult PgStorage::exportRows(const TableSpec& table, const std::function<
     return run("cannot read a table", [&](PgConnection& pc) {
         pqxx::work w(pc.c);
         std::string sql = "SELECT ";
-        for (size_t i = 0; i < table.columns.size(); ++i) sql += (i ? ", " : "") + selectExpr(table.columns[i]);
+        for (size_t i = 0; i < table.columns.size(); ++i)
+            sql += (i ? ", " : "") + selectExpr(table.columns[i]);
         // Only leads keep their arrival order (seq); the other tables have none to keep.
         sql += std::string(" FROM ") + table.name + (std::string(table.name) == "leads" ? " ORDER BY seq" : "");
         pqxx::stateless_cursor<pqxx::cursor_base::read_only, pqxx::cursor_base::owned> cur(w, sql, "rows", false);
@@ -406,8 +483,10 @@ StorageResult PgStorage::exportRows(const TableSpec& table, const std::function<
             for (const auto& r : rows) {
                 for (size_t i = 0; i < row.size(); ++i) {
                     const auto f = r[static_cast<pqxx::row::size_type>(i)];
-                    if (f.is_null()) row[i].reset();
-                    else row[i] = table.columns[i].type == ColumnType::Bytes ? bytes(f) : f.as<std::string>();
+                    if (f.is_null())
+                        row[i].reset();
+                    else
+                        row[i] = table.columns[i].type == ColumnType::Bytes ? bytes(f) : f.as<std::string>();
                 }
                 each(row);
             }

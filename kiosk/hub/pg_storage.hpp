@@ -44,6 +44,8 @@ public:
     StorageResult exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) override;
     StorageResult importRows(const TableSpec& table, const std::vector<Row>& rows, long long& changed) override;
 
+    StorageResult transaction(const std::string& what, const std::function<void(SqlTx&)>& body) override;
+
     int schemaVersion();
 
 private:

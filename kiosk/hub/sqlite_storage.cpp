@@ -1,11 +1,14 @@
 #include "sqlite_storage.hpp"
 
+#include "core/leads/lead.hpp"
 #include "migrate.hpp"
 #include "schema.hpp"
-#include "core/leads/lead.hpp"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+
+#include <type_traits>
+#include <variant>
 
 namespace kiosk::hub {
 
@@ -36,11 +39,16 @@ public:
     }
     /// A value of `kiosk-hub migrate` (text form, see Row) bound as its column's type.
     Stmt& value(int i, ColumnType type, const std::optional<std::string>& v) {
-        if (!v) sqlite3_bind_null(m_st, i);
-        else if (type == ColumnType::Bytes) blob(i, *v);
-        else if (type == ColumnType::Integer || type == ColumnType::Boolean) bind(i, std::int64_t(std::stoll(*v)));
-        else if (type == ColumnType::Real) sqlite3_bind_double(m_st, i, std::stod(*v));
-        else bind(i, *v);
+        if (!v)
+            sqlite3_bind_null(m_st, i);
+        else if (type == ColumnType::Bytes)
+            blob(i, *v);
+        else if (type == ColumnType::Integer || type == ColumnType::Boolean)
+            bind(i, std::int64_t(std::stoll(*v)));
+        else if (type == ColumnType::Real)
+            sqlite3_bind_double(m_st, i, std::stod(*v));
+        else
+            bind(i, *v);
         return *this;
     }
     /// SQLITE_ROW, SQLITE_DONE or an error code.
@@ -55,6 +63,11 @@ public:
     }
     std::int64_t integer(int col) { return sqlite3_column_int64(m_st, col); }
     bool null(int col) { return sqlite3_column_type(m_st, col) == SQLITE_NULL; }
+    int columns() { return sqlite3_column_count(m_st); }
+    Stmt& bindNull(int i) {
+        sqlite3_bind_null(m_st, i);
+        return *this;
+    }
 
 private:
     sqlite3_stmt* m_st = nullptr;
@@ -70,7 +83,9 @@ int userVersion(sqlite3* db) {
 }
 } // namespace
 
-SqliteStorage::~SqliteStorage() { sqlite3_close_v2(m_db); }
+SqliteStorage::~SqliteStorage() {
+    sqlite3_close_v2(m_db);
+}
 
 StorageResult SqliteStorage::fail(const std::string& what) {
     return {false, what + ": " + sqlite3_errmsg(m_db)};
@@ -173,8 +188,10 @@ StorageResult SqliteStorage::kioskByToken(const std::string& tokenHash, std::opt
     if (!st.ok()) return fail("cannot look up the kiosk");
     st.bind(1, tokenHash);
     const int rc = st.step();
-    if (rc == SQLITE_ROW) out = KioskRecord{st.text(0), st.text(1), st.integer(2) != 0, st.integer(3)};
-    else if (rc != SQLITE_DONE) return fail("cannot look up the kiosk");
+    if (rc == SQLITE_ROW)
+        out = KioskRecord{st.text(0), st.text(1), st.integer(2) != 0, st.integer(3)};
+    else if (rc != SQLITE_DONE)
+        return fail("cannot look up the kiosk");
     return {};
 }
 
@@ -214,7 +231,7 @@ StorageResult SqliteStorage::claimWebhookId(const std::string& kioskId, const st
     return {};
 }
 
-StorageResult SqliteStorage::transaction(const std::string& what, const std::function<StorageResult()>& body) {
+StorageResult SqliteStorage::immediate(const std::string& what, const std::function<StorageResult()>& body) {
     // IMMEDIATE: the write lock is taken at once, so a concurrent writer waits (busy_timeout)
     // instead of failing half-way, and what the body reads stays settled until the commit.
     if (auto r = exec("BEGIN IMMEDIATE"); !r) return {false, what + ": " + r.error};
@@ -229,6 +246,66 @@ StorageResult SqliteStorage::transaction(const std::string& what, const std::fun
     return {};
 }
 
+namespace {
+class SqliteTx final : public SqlTx {
+public:
+    explicit SqliteTx(sqlite3* db) : m_db(db) {}
+    SqlResult query(std::string_view sql, const std::vector<SqlParam>& params) override {
+        // `$1` is PostgreSQL's spelling; SQLite's `?1` binds by the same number.
+        std::string text(sql);
+        for (char& ch : text)
+            if (ch == '$') ch = '?';
+        Stmt st(m_db, text.c_str());
+        if (!st.ok()) throw SqlError(sqlite3_errmsg(m_db));
+        for (size_t i = 0; i < params.size(); ++i) {
+            const int at = static_cast<int>(i + 1);
+            std::visit(
+                [&](const auto& v) {
+                    using T = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<T, std::nullptr_t>)
+                        st.bindNull(at);
+                    else if constexpr (std::is_same_v<T, std::string>)
+                        st.bind(at, v);
+                    else if constexpr (std::is_same_v<T, std::int64_t>)
+                        st.bind(at, v);
+                    else if constexpr (std::is_same_v<T, bool>)
+                        st.bind(at, std::int64_t(v ? 1 : 0));
+                    else
+                        st.blob(at, v.data);
+                },
+                params[i]);
+        }
+        SqlResult out;
+        int rc;
+        while ((rc = st.step()) == SQLITE_ROW) {
+            std::vector<std::optional<std::string>> values(static_cast<size_t>(st.columns()));
+            for (int c = 0; c < st.columns(); ++c)
+                if (!st.null(c)) values[static_cast<size_t>(c)] = st.text(c);
+            out.rows.emplace_back(std::move(values));
+        }
+        if (rc != SQLITE_DONE) throw SqlError(sqlite3_errmsg(m_db));
+        out.affected = sqlite3_changes(m_db);
+        return out;
+    }
+
+private:
+    sqlite3* m_db;
+};
+} // namespace
+
+StorageResult SqliteStorage::transaction(const std::string& what, const std::function<void(SqlTx&)>& body) {
+    std::lock_guard lock(m_mutex);
+    return immediate(what, [&]() -> StorageResult {
+        SqliteTx tx(m_db);
+        try {
+            body(tx);
+            return {};
+        } catch (const std::exception& e) {
+            return {false, what + ": " + e.what()};
+        }
+    });
+}
+
 StorageResult SqliteStorage::storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads,
                                         std::int64_t nowMs, std::vector<LeadOutcome>& out) {
     std::lock_guard lock(m_mutex);
@@ -241,7 +318,7 @@ StorageResult SqliteStorage::storeLeads(const std::string& kioskId, const std::v
                         " DO UPDATE SET times = times + 1, last_ms = excluded.last_ms");
     if (!insert.ok() || !stored.ok() || !conflict.ok()) return fail("cannot store the leads");
     // In one transaction, so the insert-then-compare below sees a settled row.
-    const StorageResult result = transaction("cannot store the leads", [&] {
+    const StorageResult result = immediate("cannot store the leads", [&] {
         for (const auto& lead : leads) {
             const std::string hash = core::sha256Hex(lead.payload);
             insert.reset();
@@ -304,7 +381,7 @@ StorageResult SqliteStorage::recordStatus(const std::string& kioskId, const Kios
                     " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(version, language, text_sha256)"
                     " DO UPDATE SET times = times + 1, last_ms = excluded.last_ms");
     if (!latest.ok() || !known.ok() || !keep.ok()) return fail("cannot store the heartbeat");
-    const StorageResult result = transaction("cannot store the heartbeat", [&] {
+    const StorageResult result = immediate("cannot store the heartbeat", [&] {
         latest.bind(1, kioskId).bind(2, status.body).bind(3, status.receivedMs).bind(4, status.clockOffsetMs);
         if (latest.step() != SQLITE_DONE) return fail("cannot store the heartbeat");
         for (const auto& [version, texts] : report.consent)
@@ -347,7 +424,8 @@ StorageResult SqliteStorage::forEachLead(const std::function<void(const StoredLe
     Stmt st(m_db, "SELECT id, kiosk_id, payload, received_ms FROM leads ORDER BY rowid");
     if (!st.ok()) return fail("cannot read the leads");
     int rc;
-    while ((rc = st.step()) == SQLITE_ROW) each({st.text(0), st.text(1), st.text(2), st.integer(3)});
+    while ((rc = st.step()) == SQLITE_ROW)
+        each({st.text(0), st.text(1), st.text(2), st.integer(3)});
     return rc == SQLITE_DONE ? StorageResult{} : fail("cannot read the leads");
 }
 
@@ -388,13 +466,14 @@ StorageResult SqliteStorage::importRows(const TableSpec& table, const std::vecto
     std::lock_guard lock(m_mutex);
     changed = 0;
     std::string marks;
-    for (size_t i = 0; i < table.columns.size(); ++i) marks += i ? ", ?" : "?";
+    for (size_t i = 0; i < table.columns.size(); ++i)
+        marks += i ? ", ?" : "?";
     const std::string sql = std::string("INSERT INTO ") + table.name + "(" + columnList(table) + ") VALUES(" + marks +
                             ") " + (*table.onConflict ? table.onConflict : "ON CONFLICT DO NOTHING");
     Stmt insert(m_db, sql.c_str());
     const std::string what = std::string("cannot copy into the table ") + table.name;
     if (!insert.ok()) return fail(what);
-    const StorageResult result = transaction(what, [&] {
+    const StorageResult result = immediate(what, [&] {
         for (const auto& row : rows) {
             insert.reset();
             for (size_t i = 0; i < row.size(); ++i)

@@ -40,6 +40,8 @@ public:
     StorageResult exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) override;
     StorageResult importRows(const TableSpec& table, const std::vector<Row>& rows, long long& changed) override;
 
+    StorageResult transaction(const std::string& what, const std::function<void(SqlTx&)>& body) override;
+
     int schemaVersion();
 
 private:
@@ -48,7 +50,7 @@ private:
     StorageResult exec(const char* sql);
     /// Runs `body` between BEGIN IMMEDIATE and COMMIT; when `body` fails (it returns what
     /// failed, with SQLite's message) or the commit does, rolls back. `what` names the whole.
-    StorageResult transaction(const std::string& what, const std::function<StorageResult()>& body);
+    StorageResult immediate(const std::string& what, const std::function<StorageResult()>& body);
 
     sqlite3* m_db;
     std::mutex m_mutex;

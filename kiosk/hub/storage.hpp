@@ -4,6 +4,7 @@
 /// instances (processes) may share one database: uniqueness is the database's job.
 #pragma once
 #include "core/sync/protocol.hpp"
+#include "sql.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -131,6 +132,11 @@ public:
     /// Inserts `rows` in one transaction; a row whose key is there already is handled by the
     /// spec's onConflict (by default left alone). `changed` counts the rows inserted or updated.
     virtual StorageResult importRows(const TableSpec& table, const std::vector<Row>& rows, long long& changed) = 0;
+
+    /// Runs `body` in one transaction (sql.hpp says which SQL both backends take): committed
+    /// when it returns, rolled back when it throws; a failure is `what` with the database's
+    /// message. New features write their queries once, here, instead of once per backend.
+    virtual StorageResult transaction(const std::string& what, const std::function<void(SqlTx&)>& body) = 0;
 };
 
 /// Opens (creates, migrates) the database named by hub.toml's `database` value.

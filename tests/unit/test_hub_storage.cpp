@@ -202,7 +202,8 @@ void concurrentInserts(const Backend& b) {
     auto run = [&](int who) {
         auto s = b.connect();
         ready++;
-        while (ready < 2) std::this_thread::yield();
+        while (ready < 2)
+            std::this_thread::yield();
         auto& mine = outcomes[static_cast<size_t>(who)];
         for (int batch = 0; batch < kIds; batch += 30) {
             std::vector<IncomingLead> leads;
@@ -339,6 +340,58 @@ void consentTextsNeverReplaced(const Backend& b) {
 }
 } // namespace
 
+namespace {
+/// The one SQL interface (hub/sql.hpp): parameters of every type, NULL, bytes with NUL and
+/// high bytes, RETURNING, affected rows, a rollback when the body throws, a failing statement.
+void sqlTransactions(const Backend& b) {
+    auto s = b.connect();
+    const std::string binary("a\0\xff\x01z", 5);
+    auto r = s->transaction("cannot set up", [&](SqlTx& tx) {
+        tx.query("CREATE TABLE t(id TEXT PRIMARY KEY, n BIGINT, flag BOOLEAN, data BYTEA, note TEXT)");
+        const auto ins =
+            tx.query("INSERT INTO t(id, n, flag, data, note) VALUES($1, $2, $3, $4, $5) RETURNING n",
+                     {std::string("ä'\"$1"), std::int64_t(-9007199254740993), true, SqlBytes{binary}, nullptr});
+        REQUIRE(ins.rows.size() == 1);
+        CHECK(ins.rows[0].integer(0) == -9007199254740993);
+        CHECK(tx.query("INSERT INTO t(id) VALUES($1) ON CONFLICT DO NOTHING", {std::string("ä'\"$1")}).affected == 0);
+    });
+    INFO(r.error);
+    REQUIRE(r);
+    r = s->transaction("cannot read", [&](SqlTx& tx) {
+        // $2 before $1: numbered, not positional.
+        const auto rows = tx.query("SELECT id, n, flag, data, note FROM t WHERE n = $2 AND id = $1",
+                                   {std::string("ä'\"$1"), std::int64_t(-9007199254740993)});
+        REQUIRE(rows.rows.size() == 1);
+        const auto& row = rows.rows[0];
+        CHECK(row.text(0) == "ä'\"$1");
+        CHECK(row.boolean(2));
+        CHECK(row.text(3) == binary);
+        CHECK(row.null(4));
+        CHECK(row.text(4).empty());
+        CHECK(tx.query("UPDATE t SET flag = $1", {false}).affected == 1);
+    });
+    INFO(r.error);
+    REQUIRE(r);
+    r = s->transaction("cannot change", [&](SqlTx& tx) {
+        tx.query("DELETE FROM t");
+        throw SqlError("changed my mind");
+    });
+    CHECK_FALSE(r);
+    CHECK(r.error == "cannot change: changed my mind");
+    r = s->transaction("cannot query", [&](SqlTx& tx) { tx.query("SELECT nope FROM t"); });
+    CHECK_FALSE(r);
+    CHECK(kiosk::test::contains(r.error, "cannot query: "));
+    long long left = -1;
+    REQUIRE(b.connect()->transaction("cannot count", [&](SqlTx& tx) {
+        const auto rows = tx.query("SELECT count(*), min(CAST(flag AS INTEGER)) FROM t");
+        left = rows.rows[0].integer(0);
+        CHECK(rows.rows[0].integer(1) == 0);
+    }));
+    CHECK(left == 1); // the DELETE was rolled back
+}
+} // namespace
+
+HUB_STORAGE_CASE("one SQL interface: typed parameters, bytes, NULL, RETURNING, rollback on throw", sqlTransactions)
 HUB_STORAGE_CASE("a heartbeat is kept as the kiosk's latest; an older one does not replace it", statusKeptLatest)
 HUB_STORAGE_CASE("consent texts are kept by version, language and hash; a changed text never replaces the first",
                  consentTextsNeverReplaced)
@@ -402,7 +455,8 @@ TEST_CASE("hub storage [sqlite]: the conflict row and the payload hash, behind t
     store(*s, "k2", {{uuid(1), "{\"v\":2}"}});
     RawDb raw(dir / "hub.db");
     CHECK(raw.rows("SELECT id, kiosk_id, CAST(payload AS TEXT), times FROM conflicts") ==
-          std::vector<std::string>{uuid(1) + "\x1fk2\x1f{\"v\":2}\x1f" "2"});
+          std::vector<std::string>{uuid(1) + "\x1fk2\x1f{\"v\":2}\x1f"
+                                             "2"});
     CHECK(raw.rows("SELECT payload_sha256 FROM leads WHERE id = '" + uuid(2) + "'") ==
           std::vector<std::string>{kiosk::core::sha256Hex(odd)});
 }
