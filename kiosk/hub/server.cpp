@@ -2,6 +2,7 @@
 
 #include "transport.hpp"
 #include "upload.hpp"
+#include "web/html.hpp"
 
 #include <httplib.h>
 #include <systemd/sd-daemon.h>
@@ -25,7 +26,8 @@ namespace {
 class BoundedPool final : public httplib::TaskQueue {
 public:
     BoundedPool(size_t threads, size_t queue) : m_max(queue) {
-        for (size_t i = 0; i < threads; ++i) m_threads.emplace_back([this] { work(); });
+        for (size_t i = 0; i < threads; ++i)
+            m_threads.emplace_back([this] { work(); });
     }
     void enqueue(std::function<void()> fn) override {
         std::unique_lock lock(m_mutex);
@@ -40,7 +42,8 @@ public:
         }
         m_ready.notify_all();
         m_space.notify_all();
-        for (auto& t : m_threads) t.join();
+        for (auto& t : m_threads)
+            t.join();
     }
 
 private:
@@ -92,9 +95,11 @@ template <class Handle> UploadAnswer safely(Handle handle) {
     }
 }
 
-/// The hub's addresses: the kiosks' two POSTs, health and metrics, and the answers httplib gives itself.
-void addRoutes(HubHttpServer& server, Storage& storage, Metrics& metrics,
+/// The hub's addresses: the kiosks' two POSTs, health and metrics, the pages' stylesheet, and
+/// the answers httplib gives itself. Each group of pages adds its own routes beside these.
+void addRoutes(HubHttpServer& server, const HubConfig& config, Storage& storage, Metrics& metrics,
                std::function<void(const std::string&)> logLine) {
+    (void)config; // the pages' routes read it
     // The routes outlive this call: they keep their own copy of logLine.
     server.Post("/kiosk/v1/leads", [&, logLine](const httplib::Request& req, httplib::Response& res) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -115,7 +120,8 @@ void addRoutes(HubHttpServer& server, Storage& storage, Metrics& metrics,
     });
     server.Get("/healthz", [&, logLine](const httplib::Request&, httplib::Response& res) {
         const StorageResult r = storage.ping();
-        if (r) setJson(res, 200, "{\"status\":\"ok\"}");
+        if (r)
+            setJson(res, 200, "{\"status\":\"ok\"}");
         else {
             setJson(res, 503, errorBody("the database is not reachable"));
             logLine("GET /healthz 503: " + r.error);
@@ -124,18 +130,23 @@ void addRoutes(HubHttpServer& server, Storage& storage, Metrics& metrics,
     server.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
         res.set_content(metrics.render(nowMs()), "text/plain; version=0.0.4");
     });
+    server.Get(web::kStylesheetPath, [](const httplib::Request&, httplib::Response& res) {
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_header("Cache-Control", "max-age=3600"); // the only thing on the pages worth caching
+        res.set_content(std::string(web::stylesheet()), "text/css; charset=utf-8");
+    });
     // Statuses httplib answers itself (413 over max_body_kib, 404, 408…) get a JSON body and a log line.
     server.set_error_handler([logLine](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return; // a refusal of ours, already answered and logged
         std::string what = res.status == 413 ? "the upload is larger than the hub's max_body_kib" : "no such address";
         if (res.status != 413 && res.status != 404) what = "the request could not be handled";
         setJson(res, res.status, errorBody(what));
-        logLine(req.method + " " + req.path + " " + std::to_string(res.status) + " from=" + req.remote_addr + " " + what);
+        logLine(req.method + " " + req.path + " " + std::to_string(res.status) + " from=" + req.remote_addr + " " +
+                what);
     });
     server.set_exception_handler([&](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         setJson(res, 500, errorBody("the hub failed on this request"));
     });
-
 }
 
 int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
@@ -161,11 +172,13 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
     server->set_keep_alive_timeout(static_cast<time_t>(config.readTimeoutS));
     server->set_payload_max_length(static_cast<size_t>(config.maxBodyKib) * 1024);
 
-    addRoutes(*server, storage, metrics, logLine);
+    addRoutes(*server, config, storage, metrics, logLine);
 
     int port = config.port;
-    if (port == 0) port = server->bind_to_any_port(config.host);
-    else if (!server->bind_to_port(config.host, port)) port = -1;
+    if (port == 0)
+        port = server->bind_to_any_port(config.host);
+    else if (!server->bind_to_port(config.host, port))
+        port = -1;
     if (port <= 0) {
         logLine("kiosk-hub: cannot listen on " + config.host + ":" + std::to_string(config.port) +
                 " — is another hub running there, or is the address wrong?");
