@@ -2,6 +2,7 @@
 
 #include "transport.hpp"
 #include "upload.hpp"
+#include "web/exhibitor.hpp"
 #include "web/html.hpp"
 
 #include <httplib.h>
@@ -130,6 +131,7 @@ void addRoutes(HubHttpServer& server, const HubConfig& config, Storage& storage,
     server.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
         res.set_content(metrics.render(nowMs()), "text/plain; version=0.0.4");
     });
+    web::addExhibitorRoutes(server, config, storage, logLine);
     server.Get(web::kStylesheetPath, [](const httplib::Request&, httplib::Response& res) {
         res.set_header("X-Content-Type-Options", "nosniff");
         res.set_header("Cache-Control", "max-age=3600"); // the only thing on the pages worth caching
