@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -104,16 +105,41 @@ std::vector<core::ExportColumn> columnsFor(const std::vector<core::Lead>& leads,
     return cols;
 }
 
-/// What the page shows of each lead (the downloads have every column).
-constexpr const char* kPageColumns[] = {"created_at", "first_name", "last_name", "email", "company", "job_title",
-                                        "phone",      "message",    "language",  "doi"};
+/// What the page shows of each lead (the downloads have every column): the export's cells by
+/// key, the name in one column and the time to the minute, so that the table fits a screen.
+struct PageColumn {
+    std::string header;
+    std::function<std::string(const core::Lead&)> cell;
+};
+
+std::vector<PageColumn> pageColumns(const std::vector<core::ExportColumn>& all) {
+    const auto by = [&](const char* key) -> const core::ExportColumn* {
+        for (const auto& c : all)
+            if (c.key == key) return &c;
+        return nullptr;
+    };
+    std::vector<PageColumn> out;
+    if (const auto* c = by("created_at"))
+        out.push_back({c->header.en, [c](const core::Lead& l) {
+                           std::string t = c->cell(l, core::Lang::En).substr(0, 16); // 2026-05-27T09:30
+                           if (t.size() > 10) t[10] = ' ';
+                           return t;
+                       }});
+    const auto* first = by("first_name");
+    const auto* last = by("last_name");
+    if (first && last)
+        out.push_back({"Name", [first, last](const core::Lead& l) {
+                           return first->cell(l, core::Lang::En) + " " + last->cell(l, core::Lang::En);
+                       }});
+    for (const char* key : {"email", "company", "job_title", "phone", "message", "language", "doi"})
+        if (const auto* c = by(key))
+            out.push_back({c->header.en, [c](const core::Lead& l) { return c->cell(l, core::Lang::En); }});
+    return out;
+}
 
 std::string pageBody(const std::string& token, const ExhibitorLink& link, const std::vector<core::Lead>& leads,
                      const std::vector<core::ExportColumn>& all, const HubConfig& config, const std::string& q) {
-    std::vector<const core::ExportColumn*> cols;
-    for (const char* key : kPageColumns)
-        for (const auto& c : all)
-            if (c.key == key) cols.push_back(&c);
+    const std::vector<PageColumn> cols = pageColumns(all);
     const std::string base = "/x/" + token;
     std::string html = "<p class=\"muted\">Link " + std::to_string(link.number) +
                        (link.label.empty() ? std::string() : " · " + escape(link.label)) + "</p>";
@@ -129,8 +155,8 @@ std::string pageBody(const std::string& token, const ExhibitorLink& link, const 
     long long shown = 0;
     for (auto it = leads.rbegin(); it != leads.rend(); ++it) { // newest first
         std::string row, text;
-        for (const auto* c : cols) {
-            const std::string v = c->cell(*it, core::Lang::En);
+        for (const auto& c : cols) {
+            const std::string v = c.cell(*it);
             text += folded(v) + '\n';
             row += "<td>" + escape(v) + "</td>";
         }
@@ -142,7 +168,7 @@ std::string pageBody(const std::string& token, const ExhibitorLink& link, const 
             (q.empty() ? std::string() : " matching “" + escape(q) + "”") + "</p>";
     if (shown == 0) return html + "<p class=\"muted\">No leads to show.</p>";
     html += "<table id=\"leads\"><thead><tr>";
-    for (const auto* c : cols) html += "<th>" + escape(c->header.en) + "</th>";
+    for (const auto& c : cols) html += "<th>" + escape(c.header) + "</th>";
     return html + "</tr></thead><tbody>" + rows + "</tbody></table>";
 }
 
