@@ -212,6 +212,9 @@ def main():
         r.check(f"the hub holds {GENERATED + len(VISITORS) + 2} leads: {len(want_a)} chose A, {len(only_b)} B only",
                 len(stored) == GENERATED + len(VISITORS) + 2 and len(want_a) > 10 and len(only_b) > 10,
                 f"{len(stored)} stored")
+        p = hub.cmd("leads", "--format", "jsonl", "--exhibitor", A)
+        r.check("kiosk-hub leads --exhibitor A: the same leads (not the one that chose nobody)",
+                [json.loads(x)["id"] for x in p.stdout.splitlines()] == [x["id"] for x in stored if x["id"] in want_a])
         signed_up = {x["email"] for x in stored if x.get("source") == "kiosk"}
         r.check("the visitors' sign-ups arrived", all(v["email"] in signed_up for v, _ in VISITORS), str(signed_up))
 
