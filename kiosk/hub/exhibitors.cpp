@@ -1,8 +1,10 @@
 #include "exhibitors.hpp"
 
+#include "doi_state.hpp"
 #include "lead_table.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include <sodium.h>
 
@@ -110,13 +112,37 @@ StorageResult exhibitorByToken(Storage& storage, const std::string& tokenHash, s
     });
 }
 
-StorageResult companyHasLeads(Storage& storage, const std::string& companyId, bool& has) {
-    has = false;
+namespace {
+/// Calls `each` with every stored lead (in arrival order) whose exhibitors list names `companyId`.
+StorageResult forEachLeadOf(Storage& storage, const std::string& companyId,
+                            const std::function<void(core::Lead&)>& each) {
     const std::string quoted = "\"" + companyId + "\"";
     return storage.forEachLead([&](const StoredLead& stored) {
         core::Lead l;
-        if (has || stored.payload.find(quoted) == std::string::npos || !coreLead(stored.payload, l)) return;
-        has = std::find(l.exhibitors.begin(), l.exhibitors.end(), companyId) != l.exhibitors.end();
+        // A lead that chose the company has its id between quotes in its bytes: the others are
+        // mostly skipped unparsed. (An id written with JSON escapes, which no kiosk does, would be
+        // missed: the exhibitor then sees less, never more.)
+        if (stored.payload.find(quoted) == std::string::npos || !coreLead(stored.payload, l)) return;
+        if (std::find(l.exhibitors.begin(), l.exhibitors.end(), companyId) != l.exhibitors.end()) each(l);
+    });
+}
+} // namespace
+
+StorageResult companyHasLeads(Storage& storage, const std::string& companyId, bool& has) {
+    has = false;
+    return forEachLeadOf(storage, companyId, [&](core::Lead&) { has = true; });
+}
+
+StorageResult exhibitorLeads(Storage& storage, const HubConfig& config, const std::string& companyId,
+                             std::vector<core::Lead>& out, std::map<std::string, DoiState>& doi) {
+    out.clear();
+    if (auto r = loadDoiStates(storage, doi); !r) return r;
+    return forEachLeadOf(storage, companyId, [&](core::Lead& l) {
+        const auto state = doi.find(l.id);
+        const bool confirmed = state != doi.end() && state->second == DoiState::Confirmed;
+        if (config.doiEnabled && !config.exhibitorsSeeAll && !confirmed) return;
+        l.exhibitors = {companyId};
+        out.push_back(std::move(l));
     });
 }
 

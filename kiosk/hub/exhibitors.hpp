@@ -2,7 +2,12 @@
 /// revocable address for one company id, kept as the SHA-256 of its token only. Written once
 /// for both backends through Storage::transaction.
 #pragma once
+#include "core/leads/lead.hpp"
+#include "doi_state.hpp"
+#include "hub_config.hpp"
 #include "storage.hpp"
+
+#include <map>
 
 #include <cstdint>
 #include <optional>
@@ -45,5 +50,12 @@ StorageResult exhibitorByToken(Storage& storage, const std::string& tokenHash, s
                                std::optional<ExhibitorLink>& out);
 /// Whether any stored lead names `companyId` in its exhibitors list (add-exhibitor warns when not).
 StorageResult companyHasLeads(Storage& storage, const std::string& companyId, bool& has);
+
+/// The leads a link of `companyId` may see, in arrival order: those whose exhibitors list names
+/// it (an empty list chose nobody); with the double opt-in on, only confirmed ones unless
+/// `[doi] exhibitors_see = "all"`. Each keeps only `companyId` in its exhibitors list: which
+/// others the visitor chose is theirs to know. `doi`: every lead's state (loadDoiStates).
+StorageResult exhibitorLeads(Storage& storage, const HubConfig& config, const std::string& companyId,
+                             std::vector<core::Lead>& out, std::map<std::string, DoiState>& doi);
 
 } // namespace kiosk::hub

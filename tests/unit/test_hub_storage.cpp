@@ -559,9 +559,28 @@ void companyChosenOnlyByName(const Backend& b) {
     store(*s, "k1", {{uuid(3), R"({"id":")" + uuid(3) + R"(","email":"c@example.org","exhibitors":["bolt","acme"]})"}});
     REQUIRE(companyHasLeads(*s, "acme", has));
     CHECK(has);
+
+    // The exhibitor's page and downloads: the same choice, and only its own id in the list.
+    HubConfig config;
+    std::vector<kiosk::core::Lead> leads;
+    std::map<std::string, DoiState> doi;
+    REQUIRE(exhibitorLeads(*s, config, "acme", leads, doi));
+    REQUIRE(leads.size() == 1);
+    CHECK(leads[0].email == "c@example.org");
+    CHECK(leads[0].exhibitors == std::vector<std::string>{"acme"});
+    REQUIRE(exhibitorLeads(*s, config, "bolt", leads, doi));
+    CHECK(leads.size() == 1);
+    // With the double opt-in on, "confirmed" (the default) shows none of these unconfirmed leads; "all" does.
+    config.doiEnabled = true;
+    REQUIRE(exhibitorLeads(*s, config, "acme", leads, doi));
+    CHECK(leads.empty());
+    config.exhibitorsSeeAll = true;
+    REQUIRE(exhibitorLeads(*s, config, "acme", leads, doi));
+    CHECK(leads.size() == 1);
 }
 } // namespace
 
 HUB_STORAGE_CASE("exhibitor links: only the token's SHA-256 is stored; found while not revoked; numbered per company",
                  exhibitorLinksHashedFoundRevoked)
-HUB_STORAGE_CASE("a lead chooses an exhibitor only by naming it (an empty list chose nobody)", companyChosenOnlyByName)
+HUB_STORAGE_CASE("a lead chooses an exhibitor only by naming it (an empty list chose nobody); it sees only its own id",
+                 companyChosenOnlyByName)

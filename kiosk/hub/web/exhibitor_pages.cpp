@@ -71,28 +71,6 @@ std::string folded(const std::string& text) {
     return out;
 }
 
-/// The leads a link of `companyId` may see, in arrival order: those whose exhibitors list
-/// names it (an empty list chose nobody), confirmed ones only unless the config says otherwise.
-/// Each keeps only this company in its exhibitors list: the others it chose are theirs to know.
-StorageResult leadsOf(Storage& storage, const HubConfig& config, const std::string& companyId,
-                      std::vector<core::Lead>& out, std::map<std::string, DoiState>& doi) {
-    out.clear();
-    if (auto r = loadDoiStates(storage, doi); !r) return r;
-    const std::string quoted = "\"" + companyId + "\"";
-    return storage.forEachLead([&](const StoredLead& stored) {
-        core::Lead l;
-        // The id between quotes is in the payload of every lead that chose it: most others are
-        // skipped without being parsed.
-        if (stored.payload.find(quoted) == std::string::npos || !coreLead(stored.payload, l)) return;
-        if (std::find(l.exhibitors.begin(), l.exhibitors.end(), companyId) == l.exhibitors.end()) return;
-        const auto state = doi.find(l.id);
-        const bool confirmed = state != doi.end() && state->second == DoiState::Confirmed;
-        if (config.doiEnabled && !config.exhibitorsSeeAll && !confirmed) return;
-        l.exhibitors = {companyId};
-        out.push_back(std::move(l));
-    });
-}
-
 /// The export's columns, plus the double opt-in state when the hub asks for one.
 std::vector<core::ExportColumn> columnsFor(const std::vector<core::Lead>& leads, const HubConfig& config,
                                            const std::map<std::string, DoiState>& doi) {
@@ -216,7 +194,7 @@ void addExhibitorRoutes(HubHttpServer& server, const HubConfig& config, Storage&
         }
         std::vector<core::Lead> leads;
         std::map<std::string, DoiState> doi;
-        if (const auto r = leadsOf(storage, config, link->companyId, leads, doi); !r) {
+        if (const auto r = exhibitorLeads(storage, config, link->companyId, leads, doi); !r) {
             sendPage(res, 500, "Not available", "<p>The hub cannot read its database just now.</p>");
             return log(500, who + " " + r.error);
         }
