@@ -161,6 +161,19 @@ def add_exhibitor(hub, r, company, *extra):
     return (lines[1] if ok else "/x/missing"), p
 
 
+def wait_text(b, css, want, timeout=10):
+    """Waits until the element `css` holds `want` (a page being replaced may lose it meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if want in b.find(css).text:
+                return True
+        except Exception:  # noqa: BLE001 (no such element yet, or a stale one)
+            pass
+        time.sleep(0.1)
+    return False
+
+
 def wait_file(folder, suffix, timeout=15):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -275,6 +288,7 @@ def main():
         b.find("input[name=q]").clear()
         b.find("input[name=q]").send_keys("anna.ALPHA")
         b.find("button[type=submit]").click()
+        wait_text(b, "#count", "anna.ALPHA")  # the click navigates: wait for the answer's page
         r.check("searching it (case-insensitively) for A's visitor finds exactly that one",
                 len(b.find_all("#leads tbody tr")) == 1 and "anna.alpha@example.org" in b.text() and
                 path_a in b.driver.current_url, b.driver.current_url)
