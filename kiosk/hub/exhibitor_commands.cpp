@@ -9,7 +9,9 @@
 namespace kiosk::hub {
 
 namespace {
-std::string when(const std::optional<std::int64_t>& ms) { return ms ? core::isoUtc(*ms) : "-"; }
+std::string when(const std::optional<std::int64_t>& ms) {
+    return ms ? core::isoUtc(*ms) : "-";
+}
 
 /// Labels are typed by the organiser, but end up in a terminal: no control characters.
 std::string printable(std::string s) {
@@ -21,13 +23,14 @@ std::string printable(std::string s) {
 
 ExhibitorCommands::ExhibitorCommands(CLI::App& app, const std::function<CLI::App*(CLI::App*)>& withConfig) {
     m_add = withConfig(app.add_subcommand("add-exhibitor", "Create a personal link to one exhibitor's leads"));
-    m_add->add_option("company", m_company, "the company id, as kiosks send it in a lead's exhibitors list")->required();
+    m_add->add_option("company", m_company, "the company id, as kiosks send it in a lead's exhibitors list")
+        ->required();
     m_add->add_option("--label", m_label, "who the link is for (shown in kiosk-hub exhibitors)");
     m_list = withConfig(app.add_subcommand("exhibitors", "List the exhibitors' links (never their tokens)"));
     m_revoke = withConfig(app.add_subcommand("revoke-exhibitor", "Revoke an exhibitor's links"));
     m_revoke->add_option("company", m_company, "the company id")->required();
-    auto* link = m_revoke->add_option("--link", m_link, "the link's number (kiosk-hub exhibitors)")
-                     ->check(CLI::PositiveNumber);
+    auto* link =
+        m_revoke->add_option("--link", m_link, "the link's number (kiosk-hub exhibitors)")->check(CLI::PositiveNumber);
     auto* all = m_revoke->add_flag("--all", m_all, "every link of the company");
     link->excludes(all);
 }

@@ -68,10 +68,10 @@ StorageResult addExhibitorLink(Storage& storage, const std::string& companyId, c
     // Two instances adding a link for one company at once: the second fails on the unique
     // (company_id, link_no) and is run again by whoever typed it.
     return storage.transaction("cannot add the exhibitor link", [&](SqlTx& tx) {
-        number = tx.query("SELECT coalesce(max(link_no), 0) + 1 FROM exhibitor_links WHERE company_id = $1",
-                          {companyId})
-                     .rows.at(0)
-                     .integer(0);
+        number =
+            tx.query("SELECT coalesce(max(link_no), 0) + 1 FROM exhibitor_links WHERE company_id = $1", {companyId})
+                .rows.at(0)
+                .integer(0);
         tx.query("INSERT INTO exhibitor_links(token_hash, company_id, link_no, label, created_ms) "
                  "VALUES ($1, $2, $3, $4, $5)",
                  {tokenHash, companyId, std::int64_t{number}, label, nowMs});
@@ -87,8 +87,8 @@ StorageResult exhibitorLinks(Storage& storage, std::vector<ExhibitorLink>& out) 
     });
 }
 
-StorageResult revokeExhibitorLinks(Storage& storage, const std::string& companyId, long long number,
-                                   std::int64_t nowMs, long long& revoked) {
+StorageResult revokeExhibitorLinks(Storage& storage, const std::string& companyId, long long number, std::int64_t nowMs,
+                                   long long& revoked) {
     revoked = 0;
     return storage.transaction("cannot revoke the exhibitor link", [&](SqlTx& tx) {
         const char* sql = "UPDATE exhibitor_links SET revoked_ms = $2 WHERE company_id = $1 AND revoked_ms IS NULL";

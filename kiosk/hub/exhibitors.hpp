@@ -42,8 +42,8 @@ StorageResult addExhibitorLink(Storage& storage, const std::string& companyId, c
 StorageResult exhibitorLinks(Storage& storage, std::vector<ExhibitorLink>& out);
 /// Revokes link `number` of `companyId`, or all its links when `number` is 0; `revoked` counts
 /// the links revoked now (ones revoked before are left as they were).
-StorageResult revokeExhibitorLinks(Storage& storage, const std::string& companyId, long long number,
-                                   std::int64_t nowMs, long long& revoked);
+StorageResult revokeExhibitorLinks(Storage& storage, const std::string& companyId, long long number, std::int64_t nowMs,
+                                   long long& revoked);
 /// The link whose token hashes to `tokenHash` if it is not revoked (and notes it as used now);
 /// nullopt for an unknown or a revoked one alike.
 StorageResult exhibitorByToken(Storage& storage, const std::string& tokenHash, std::int64_t nowMs,

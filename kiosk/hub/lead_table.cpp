@@ -46,7 +46,8 @@ bool coreLead(const std::string& payload, core::Lead& l) {
     l.kioskId = str(j, "kiosk_id");
     l.eventId = str(j, "event_id");
     l.lang = str(j, "language");
-    for (const auto& f : core::standardFields()) l.*f.member = str(j, std::string(f.id).c_str());
+    for (const auto& f : core::standardFields())
+        l.*f.member = str(j, std::string(f.id).c_str());
     l.sectors = strings(j, "sectors");
     l.exhibitors = strings(j, "exhibitors");
     if (const auto a = j.find("answers"); a != j.end() && a->is_object())
@@ -72,7 +73,7 @@ std::vector<core::ExportColumn> leadTableColumns(const std::vector<core::Lead>& 
     for (const auto& l : leads)
         for (const auto& [id, a] : l.answers) {
             if (core::defaultForm().field(id) || seen.count(id)) continue;
-            const auto kind = !a.options.empty() ? core::FieldKind::Multi
+            const auto kind = !a.options.empty()                          ? core::FieldKind::Multi
                               : a.kind == core::FieldKind::YesNo || a.yes ? core::FieldKind::YesNo
                                                                           : core::FieldKind::Text;
             seen[id] = kind;
@@ -92,7 +93,8 @@ std::string leadTableCsv(const std::vector<core::ExportColumn>& columns, const s
         out += "\r\n";
     };
     row([&](const core::ExportColumn& c) { return c.header.in(lang); });
-    for (const auto& l : leads) row([&](const core::ExportColumn& c) { return c.cell(l, lang); });
+    for (const auto& l : leads)
+        row([&](const core::ExportColumn& c) { return c.cell(l, lang); });
     return out;
 }
 
@@ -126,7 +128,8 @@ bool leadTableXlsx(const std::vector<core::ExportColumn>& columns, const std::ve
     out.clear();
     if (ok && ::lseek(mem, 0, SEEK_SET) == 0) {
         char chunk[1 << 16];
-        for (ssize_t got; (got = ::read(mem, chunk, sizeof chunk)) > 0;) out.append(chunk, size_t(got));
+        for (ssize_t got; (got = ::read(mem, chunk, sizeof chunk)) > 0;)
+            out.append(chunk, size_t(got));
     }
     ::close(mem);
     return ok && !out.empty();

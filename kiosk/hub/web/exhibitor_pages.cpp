@@ -52,7 +52,8 @@ public:
 
 private:
     static void prune(std::deque<std::int64_t>& times, std::int64_t now) {
-        while (!times.empty() && times.front() <= now - 60'000) times.pop_front();
+        while (!times.empty() && times.front() <= now - 60'000)
+            times.pop_front();
     }
     std::mutex m_mutex;
     std::unordered_map<std::string, std::deque<std::int64_t>> m_seen;
@@ -146,7 +147,8 @@ std::string pageBody(const std::string& token, const ExhibitorLink& link, const 
             (q.empty() ? std::string() : " matching “" + escape(q) + "”") + "</p>";
     if (shown == 0) return html + "<p class=\"muted\">No leads to show.</p>";
     html += "<table id=\"leads\"><thead><tr>";
-    for (const auto& c : cols) html += "<th>" + escape(c.header) + "</th>";
+    for (const auto& c : cols)
+        html += "<th>" + escape(c.header) + "</th>";
     return html + "</tr></thead><tbody>" + rows + "</tbody></table>";
 }
 
@@ -166,7 +168,8 @@ void addExhibitorRoutes(HubHttpServer& server, const HubConfig& config, Storage&
         const std::string& from = req.remote_addr;
         const std::string rest = req.matches[1];
         const size_t slash = rest.find('/');
-        const std::string token = rest.substr(0, slash), what = slash == std::string::npos ? "" : rest.substr(slash + 1);
+        const std::string token = rest.substr(0, slash),
+                          what = slash == std::string::npos ? "" : rest.substr(slash + 1);
         const auto log = [&](int status, const std::string& note) {
             logLine("GET /x/… " + std::to_string(status) + " from=" + from + " " + note);
         };
@@ -214,8 +217,8 @@ void addExhibitorRoutes(HubHttpServer& server, const HubConfig& config, Storage&
         }
         if (csv) body = leadTableCsv(cols, leads, core::Lang::De, ';');
         setSecurityHeaders(res);
-        res.set_header("Content-Disposition", "attachment; filename=\"leads-" + link->companyId + "." +
-                                                  (csv ? "csv" : "xlsx") + "\"");
+        res.set_header("Content-Disposition",
+                       "attachment; filename=\"leads-" + link->companyId + "." + (csv ? "csv" : "xlsx") + "\"");
         res.set_content(body, csv ? "text/csv; charset=utf-8"
                                   : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         log(200, who + count + " " + what);
