@@ -311,6 +311,8 @@ def main():
                     not any(x["email"].encode() in body for x in only_b.values()), f"{status}")
         status, _, _ = hub.request("POST", path_a, body=b"q=Bernd")
         r.equal("POST to A's link is refused", status, 404)
+        status, _, _ = hub.request("POST", path_b, body=b"x" * (3 << 20))
+        r.equal("a body over max_body_kib to B's link: 413 (and its log line has no token: below)", status, 413)
         plain_status, _, plain = hub.request("GET", path_a + "/leads.csv")
         for query in (f"?exhibitor={B}", f"?company={B}&q=Bernd", f"?exhibitors={B}&token={tokens[2]}"):
             status, _, body = hub.request("GET", path_a + "/leads.csv" + query)

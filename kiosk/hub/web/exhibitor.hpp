@@ -15,6 +15,9 @@ namespace kiosk::hub::web {
 /// How many wrong tokens one client address may try per minute before it is refused (429).
 inline constexpr int kWrongTokensPerMinute = 20;
 
+/// `path` as a log line may show it: an exhibitor's link (/x/<token>…) as "/x/…".
+std::string loggedPath(const std::string& path);
+
 void addExhibitorRoutes(HubHttpServer& server, const HubConfig& config, Storage& storage,
                         std::function<void(const std::string&)> logLine);
 

@@ -159,6 +159,10 @@ void sendNotFound(httplib::Response& res) {
 
 } // namespace
 
+std::string loggedPath(const std::string& path) {
+    return path.rfind("/x/", 0) == 0 ? "/x/…" : path;
+}
+
 void addExhibitorRoutes(HubHttpServer& server, const HubConfig& config, Storage& storage,
                         std::function<void(const std::string&)> logLine) {
     auto wrong = std::make_shared<WrongTokens>();
