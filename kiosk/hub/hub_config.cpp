@@ -37,6 +37,12 @@ bool isLoopback(const std::string& host) {
 bool readable(const std::string& path) { return std::ifstream(path).good(); }
 } // namespace
 
+std::string HubConfig::publicBase() const {
+    if (!doiBaseUrl.empty()) return doiBaseUrl;
+    const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return std::string(tls() ? "https" : "http") + "://" + h + ":" + std::to_string(port);
+}
+
 HubConfigLoad loadHubConfig(const fs::path& path) {
     HubConfigLoad out;
     HubConfig& c = out.config;
@@ -80,6 +86,22 @@ HubConfigLoad loadHubConfig(const fs::path& path) {
         if (!c.tls() && !isLoopback(c.host))
             h.problem("listen", "plain HTTP on " + c.host + ", which is not a loopback address",
                       "set tls_cert and tls_key, or listen on 127.0.0.1 behind a reverse proxy with TLS", false);
+        h.finish();
+    }
+    if (const toml::table* d = r.table("doi", false)) {
+        core::TomlReader h(*d, file, out.problems, "doi");
+        c.doiEnabled = h.boolean("enabled", c.doiEnabled);
+        c.doiBaseUrl = h.str("base_url", false, 1000);
+        while (!c.doiBaseUrl.empty() && c.doiBaseUrl.back() == '/') c.doiBaseUrl.pop_back();
+        if (!c.doiBaseUrl.empty() && c.doiBaseUrl.rfind("https://", 0) != 0 && c.doiBaseUrl.rfind("http://", 0) != 0)
+            h.problem("base_url", "'" + c.doiBaseUrl + "' is not an http(s) address",
+                      "write base_url = \"https://leads.example.org\" (the hub's public address)");
+        if (const std::string see = h.str("exhibitors_see", false, 20); !see.empty()) {
+            c.exhibitorsSeeAll = see == "all";
+            if (see != "all" && see != "confirmed")
+                h.problem("exhibitors_see", "'" + see + "' is neither \"confirmed\" nor \"all\"",
+                          "write exhibitors_see = \"confirmed\" (only confirmed leads) or \"all\"");
+        }
         h.finish();
     }
     r.finish();

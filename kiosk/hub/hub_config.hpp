@@ -19,8 +19,14 @@ struct HubConfig {
     double readTimeoutS = 10;        ///< one read on a connection may wait this long
     double silentAfterS = 300;       ///< `kiosks` flags a kiosk SILENT when not heard from for longer
     double requestTimeoutS = 30;     ///< a whole request, first byte to answer sent, may take this long
+    // [doi]: the double opt-in (doi.*); the exhibitors' pages read these too.
+    bool doiEnabled = false;         ///< [doi] enabled
+    std::string doiBaseUrl;          ///< [doi] base_url: the public address links start with; empty: from listen
+    bool exhibitorsSeeAll = false;   ///< [doi] exhibitors_see = "all"; "confirmed" (the default): confirmed only
 
     bool tls() const { return !tlsCert.empty(); }
+    /// The address the hub's own links start with: base_url, else http(s)://host:port from listen.
+    std::string publicBase() const;
 };
 
 struct HubConfigLoad {

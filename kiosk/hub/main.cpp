@@ -1,7 +1,8 @@
 // kiosk-hub: the organiser's end of the kiosks' sync (docs/hub.md). Commands: serve,
-// add-kiosk, revoke-kiosk, kiosks, leads, migrate; each reads --config hub.toml first and stops
+// add-kiosk, revoke-kiosk, kiosks, leads, migrate, add-exhibitor, exhibitors, revoke-exhibitor; each reads --config hub.toml first and stops
 // when it has an error (fail closed: no server, no database, on a config it cannot trust).
 #include "credentials.hpp"
+#include "exhibitor_commands.hpp"
 #include "lead_output.hpp"
 #include "hub_config.hpp"
 #include "kiosk_list.hpp"
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
     migrateCmd
         ->add_option("--from", from, "the database to copy: sqlite:PATH (e.g. sqlite:/var/lib/stand-kiosk-hub/hub.db)")
         ->required();
+    ExhibitorCommands exhibitorCmds(app, withConfig);
     CLI11_PARSE(app, argc, argv);
 
     HubConfig config;
@@ -89,6 +91,7 @@ int main(int argc, char** argv) {
     if (!storage) return 2;
 
     if (*serveCmd) return serve(config, *storage, std::cerr);
+    if (const auto rc = exhibitorCmds.run(config, *storage, nowMs())) return *rc;
     if (*migrateCmd) return migrateCommand(from, config, *storage, std::cout, std::cerr);
     if (*addCmd) {
         if (!validKioskId(kioskId)) {

@@ -56,6 +56,16 @@ const std::vector<TableSpec>& migratedTables() {
           {"first_ms", T::Integer},
           {"last_ms", T::Integer},
           {"times", T::Integer}}},
+        {"exhibitor_links",
+         {{"token_hash", T::Text},
+          {"company_id", T::Text},
+          {"link_no", T::Integer},
+          {"label", T::Text},
+          {"created_ms", T::Integer},
+          {"last_used_ms", T::Integer},
+          {"revoked_ms", T::Integer}},
+         "ON CONFLICT(token_hash) DO UPDATE SET revoked_ms = excluded.revoked_ms "
+         "WHERE excluded.revoked_ms IS NOT NULL AND exhibitor_links.revoked_ms IS NULL"},
     };
     return tables;
 }

@@ -59,6 +59,18 @@ CREATE TABLE consent_texts(
   times {int} NOT NULL DEFAULT 1,
   PRIMARY KEY(version, language, text_sha256));
 )sql",
+    // 3: exhibitors' links (/x/<token>): only the token's SHA-256 is kept.
+    R"sql(
+CREATE TABLE exhibitor_links(
+  token_hash TEXT PRIMARY KEY,
+  company_id TEXT NOT NULL,
+  link_no {int} NOT NULL,
+  label TEXT NOT NULL,
+  created_ms {int} NOT NULL,
+  last_used_ms {int},
+  revoked_ms {int},
+  UNIQUE(company_id, link_no));
+)sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kHubSchemaVersion);
 

@@ -2,6 +2,7 @@
 
 #include "transport.hpp"
 #include "upload.hpp"
+#include "web/exhibitor.hpp"
 #include "web/html.hpp"
 
 #include <httplib.h>
@@ -130,6 +131,7 @@ void addRoutes(HubHttpServer& server, const HubConfig& config, Storage& storage,
     server.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
         res.set_content(metrics.render(nowMs()), "text/plain; version=0.0.4");
     });
+    web::addExhibitorRoutes(server, config, storage, logLine);
     server.Get(web::kStylesheetPath, [](const httplib::Request&, httplib::Response& res) {
         res.set_header("X-Content-Type-Options", "nosniff");
         res.set_header("Cache-Control", "max-age=3600"); // the only thing on the pages worth caching
@@ -141,8 +143,8 @@ void addRoutes(HubHttpServer& server, const HubConfig& config, Storage& storage,
         std::string what = res.status == 413 ? "the upload is larger than the hub's max_body_kib" : "no such address";
         if (res.status != 413 && res.status != 404) what = "the request could not be handled";
         setJson(res, res.status, errorBody(what));
-        logLine(req.method + " " + req.path + " " + std::to_string(res.status) + " from=" + req.remote_addr + " " +
-                what);
+        logLine(req.method + " " + web::loggedPath(req.path) + " " + std::to_string(res.status) +
+                " from=" + req.remote_addr + " " + what);
     });
     server.set_exception_handler([&](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         setJson(res, 500, errorBody("the hub failed on this request"));

@@ -5,6 +5,7 @@
 // the other is kept aside), rejected counts, two connections inserting the same ids at once,
 // replayed webhook ids, the schema version; heartbeats (the latest kept per kiosk) and consent
 // texts (never replaced). Then what only SQLite has: the file's mode, WAL.
+#include "hub/exhibitors.hpp"
 #include "hub/pg_storage.hpp"
 #include "hub/sqlite_storage.hpp"
 
@@ -406,10 +407,10 @@ TEST_CASE("hub storage [sqlite]: a schema 1 file is migrated to 2 and keeps its 
     }
     {
         RawDb raw(path);
-        raw.exec("DROP TABLE kiosk_status; DROP TABLE consent_texts; PRAGMA user_version = 1");
+        raw.exec("DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE exhibitor_links; PRAGMA user_version = 1");
     }
     auto s = openOk(path);
-    CHECK(s->schemaVersion() == 2);
+    CHECK(s->schemaVersion() == kHubSchemaVersion);
     recordStatus(*s, "k1", heartbeatAt(1000, 0), withConsent("v1", "Ja", "Yes"));
     HubCounts c;
     REQUIRE(s->counts(c));
@@ -428,11 +429,11 @@ TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to 2 and ke
         REQUIRE(s->addKiosk("k1", "hash1", "whsec_a", 5));
         store(*s, "k1", {{uuid(1), "{}"}});
     }
-    REQUIRE(server.exec(url, "DROP TABLE kiosk_status; DROP TABLE consent_texts; UPDATE hub_schema SET version = 1"));
+    REQUIRE(server.exec(url, "DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE exhibitor_links; UPDATE hub_schema SET version = 1"));
     auto s = PgStorage::open(url, r);
     INFO(r.error);
     REQUIRE(s);
-    CHECK(s->schemaVersion() == 2);
+    CHECK(s->schemaVersion() == kHubSchemaVersion);
     recordStatus(*s, "k1", heartbeatAt(1000, 0), withConsent("v1", "Ja", "Yes"));
     HubCounts c;
     REQUIRE(s->counts(c));
@@ -474,3 +475,112 @@ TEST_CASE("hub storage [postgresql]: the schema version; a database from a newer
     CHECK_FALSE(PgStorage::open(url, r));
     CHECK(kiosk::test::contains(r.error, "schema version 99"));
 }
+
+// Exhibitors' links (hub/exhibitors.*): stored as the token's SHA-256 only, found by it while
+// not revoked, numbered per company, revoked one by one or all at once.
+namespace {
+void exhibitorLinksHashedFoundRevoked(const Backend& b) {
+    auto s = b.connect();
+    const std::string t1 = newExhibitorToken(), t2 = newExhibitorToken(), t3 = newExhibitorToken();
+    CHECK(exhibitorTokenShape(t1));
+    CHECK(t1.size() == 43); // 256 bits, URL-safe base64
+    CHECK(t1 != t2);
+    CHECK(exhibitorTokenHash(t1) == kiosk::core::sha256Hex(t1));
+    long long n = 0;
+    REQUIRE(addExhibitorLink(*s, "acme", "Anna", exhibitorTokenHash(t1), 10, n));
+    CHECK(n == 1);
+    REQUIRE(addExhibitorLink(*s, "acme", "", exhibitorTokenHash(t2), 11, n));
+    CHECK(n == 2);
+    REQUIRE(addExhibitorLink(*s, "bolt", "Bob", exhibitorTokenHash(t3), 12, n));
+    CHECK(n == 1);
+    CHECK_FALSE(addExhibitorLink(*s, "bolt", "again", exhibitorTokenHash(t3), 13, n)); // one hash, one link
+
+    // The database holds no token, in no column.
+    REQUIRE(s->transaction("cannot read", [&](SqlTx& tx) {
+        for (const auto& row : tx.query("SELECT * FROM exhibitor_links").rows)
+            for (size_t i = 0; i < row.size(); ++i)
+                for (const auto& t : {t1, t2, t3}) CHECK_FALSE(kiosk::test::contains(row.text(i), t));
+    }));
+
+    std::optional<ExhibitorLink> found;
+    REQUIRE(exhibitorByToken(*s, exhibitorTokenHash(t2), 50, found));
+    REQUIRE(found);
+    CHECK(found->companyId == "acme");
+    CHECK(found->number == 2);
+    REQUIRE(exhibitorByToken(*s, exhibitorTokenHash("not-a-token"), 51, found));
+    CHECK_FALSE(found);
+    REQUIRE(exhibitorByToken(*s, t1, 51, found)); // the token itself is not a key
+    CHECK_FALSE(found);
+
+    std::vector<ExhibitorLink> links;
+    REQUIRE(exhibitorLinks(*s, links));
+    REQUIRE(links.size() == 3);
+    CHECK(links[0].companyId == "acme");
+    CHECK(links[0].label == "Anna");
+    CHECK_FALSE(links[0].lastUsedMs);
+    CHECK(links[1].lastUsedMs == 50);
+    CHECK(links[2].companyId == "bolt");
+
+    long long revoked = 0;
+    REQUIRE(revokeExhibitorLinks(*s, "acme", 2, 60, revoked));
+    CHECK(revoked == 1);
+    REQUIRE(exhibitorByToken(*s, exhibitorTokenHash(t2), 61, found));
+    CHECK_FALSE(found); // revoked: the same answer as an unknown token
+    REQUIRE(exhibitorByToken(*s, exhibitorTokenHash(t1), 61, found));
+    CHECK(found); // the company's other link still works
+    REQUIRE(revokeExhibitorLinks(*s, "acme", 0, 70, revoked));
+    CHECK(revoked == 1); // link 2 was revoked before and keeps its time
+    REQUIRE(revokeExhibitorLinks(*s, "acme", 0, 80, revoked));
+    CHECK(revoked == 0);
+    REQUIRE(exhibitorByToken(*s, exhibitorTokenHash(t1), 81, found));
+    CHECK_FALSE(found);
+    REQUIRE(exhibitorByToken(*s, exhibitorTokenHash(t3), 81, found));
+    CHECK(found); // another company's link is untouched
+
+    REQUIRE(exhibitorLinks(*b.connect(), links));
+    CHECK(links[0].revokedMs == 70);
+    CHECK(links[1].revokedMs == 60);
+    CHECK_FALSE(links[2].revokedMs);
+    REQUIRE(addExhibitorLink(*s, "acme", "", exhibitorTokenHash(newExhibitorToken()), 90, n));
+    CHECK(n == 3); // a number is never reused, not after revoking
+}
+
+/// A lead chooses a company only by naming it: an empty list chose nobody, and a company whose
+/// id is part of another's is not chosen by that one.
+void companyChosenOnlyByName(const Backend& b) {
+    auto s = b.connect();
+    REQUIRE(s->addKiosk("k1", "hash1", "whsec_a", 5));
+    store(*s, "k1",
+          {{uuid(1), R"({"id":")" + uuid(1) + R"(","email":"a@example.org","exhibitors":[]})"},
+           {uuid(2), R"({"id":")" + uuid(2) + R"(","email":"b@example.org","exhibitors":["acme-x"],"note":"acme"})"}});
+    bool has = true;
+    REQUIRE(companyHasLeads(*s, "acme", has));
+    CHECK_FALSE(has);
+    store(*s, "k1", {{uuid(3), R"({"id":")" + uuid(3) + R"(","email":"c@example.org","exhibitors":["bolt","acme"]})"}});
+    REQUIRE(companyHasLeads(*s, "acme", has));
+    CHECK(has);
+
+    // The exhibitor's page and downloads: the same choice, and only its own id in the list.
+    HubConfig config;
+    std::vector<kiosk::core::Lead> leads;
+    std::map<std::string, DoiState> doi;
+    REQUIRE(exhibitorLeads(*s, config, "acme", leads, doi));
+    REQUIRE(leads.size() == 1);
+    CHECK(leads[0].email == "c@example.org");
+    CHECK(leads[0].exhibitors == std::vector<std::string>{"acme"});
+    REQUIRE(exhibitorLeads(*s, config, "bolt", leads, doi));
+    CHECK(leads.size() == 1);
+    // With the double opt-in on, "confirmed" (the default) shows none of these unconfirmed leads; "all" does.
+    config.doiEnabled = true;
+    REQUIRE(exhibitorLeads(*s, config, "acme", leads, doi));
+    CHECK(leads.empty());
+    config.exhibitorsSeeAll = true;
+    REQUIRE(exhibitorLeads(*s, config, "acme", leads, doi));
+    CHECK(leads.size() == 1);
+}
+} // namespace
+
+HUB_STORAGE_CASE("exhibitor links: only the token's SHA-256 is stored; found while not revoked; numbered per company",
+                 exhibitorLinksHashedFoundRevoked)
+HUB_STORAGE_CASE("a lead chooses an exhibitor only by naming it (an empty list chose nobody); it sees only its own id",
+                 companyChosenOnlyByName)
