@@ -58,7 +58,7 @@ def decode(image, rect, tmp):
     crop.save(path)
     p = subprocess.run(["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", "-Sbinary", path],
                        capture_output=True, timeout=60)
-    return p.stdout.decode("utf-8", "replace").removesuffix("\n") if p.returncode == 0 else None
+    return p.stdout.decode("utf-8", "replace") if p.returncode == 0 else None
 
 
 def one_run(r, kiosk_bin, out, size, lang, Image):
@@ -94,7 +94,7 @@ def one_run(r, kiosk_bin, out, size, lang, Image):
     r.check(f"{tag}: the receipt holds the stored lead's id and the withdrawal link",
             receipt.endswith(f"{WITHDRAW}?lead={lead_id}"), receipt)
     r.check(f"{tag}: … and nothing the visitor typed",
-            not any(p in receipt for p in ("Ada", "Lovelace", "example.org")), receipt)
+            not any(p in receipt for p in ("Ada", "Lovelace", "ada@example.org")), receipt)
     if not os.path.exists(shot):
         r.check(f"{tag}: screenshot written", False, shot)
         return
@@ -104,7 +104,9 @@ def one_run(r, kiosk_bin, out, size, lang, Image):
         if not r.check(f"{tag}: {widget} on screen", rect is not None and want is not None, f"ids: {sorted(ids)}"):
             continue
         got = decode(image, rect, run_dir)
-        r.check(f"{tag}: zbarimg reads {widget} as the kiosk's text", got == want,
+        # zbarimg ends what it read with a line break of its own (the vCard's last CRLF merges into it).
+        same = got is not None and got.rstrip("\r\n") == want.rstrip("\r\n")
+        r.check(f"{tag}: zbarimg reads {widget} as the kiosk's text", same,
                 f"read {got!r}, want {want!r}")
 
 

@@ -58,7 +58,7 @@ TEST_CASE("thanks: a receipt QR with the stored lead's consent, and a vCard QR p
     CHECK(r.find("datenschutz@business.ruhr") != std::string::npos); // content/event.toml organiser.privacy_email
     CHECK(r.find("Ihr Beleg der Einwilligung") == 0);
     // Nothing the visitor typed: the lead id is the only link to them.
-    for (const char* personal : {"Ada", "Lovelace", "example.org"}) CHECK(r.find(personal) == std::string::npos);
+    for (const char* personal : {"Ada", "Lovelace", "ada@example.org"}) CHECK(r.find(personal) == std::string::npos);
     CHECK(r.find("?lead=") == std::string::npos); // no hub configured: no withdrawal link
 
     for (const char* id : {"irk-valley-hydrogen", "medlock-gas-sensing"}) {

@@ -13,15 +13,29 @@ namespace kiosk::ui {
 
 namespace {
 
-/// The side of a QR code's white square: the theme's QR size, but every module at least
-/// 0.5 mm and the code itself at least 35 mm (read by a phone from 40–60 cm). The module is
+/// The side of a QR code's white square, near `target` px: larger scans from further away, but
+/// never a module under 0.5 mm nor a code under 35 mm (a phone at 40–60 cm). The module is
 /// whole pixels, as qrCode() draws it.
-float qrSide(const core::QrCode& qr) {
+float qrSide(const core::QrCode& qr, float target) {
     const Theme& t = theme();
     const float cells = static_cast<float>(qr.size + 8); // the code and its quiet zone
-    float module = std::max(std::floor(t.qr() / cells), std::ceil(t.mm(0.5f)));
+    float module = std::max(std::floor(target / cells), std::ceil(t.mm(0.5f)));
     while (module * static_cast<float>(qr.size) < t.mm(35)) module += 1;
     return module * cells;
+}
+
+/// What a contact's QR may measure: the theme's QR size at least, and as large as `n` of them
+/// fit in w×h in some number of rows (each row also holding the labels below its codes).
+float contactTarget(size_t n, float w, float h, float gap, float labelH) {
+    const Theme& t = theme();
+    float best = 0;
+    for (size_t rows = 1; rows <= n; ++rows) {
+        const size_t perRow = (n + rows - 1) / rows;
+        const float byWidth = (w + gap) / static_cast<float>(perRow) - gap;
+        const float byHeight = (h - static_cast<float>(rows) * (labelH + gap)) / static_cast<float>(rows);
+        best = std::max(best, std::min(byWidth, byHeight));
+    }
+    return std::clamp(best, t.qr(), t.em(11));
 }
 
 /// A QR code at the cursor, registered as `id` with the text it holds (for `value`).
@@ -56,7 +70,7 @@ void receipt(const ScreenCtx& ctx, float w) {
     const Theme& t = theme();
     const std::string& text = receiptText(ctx);
     const core::QrCode& qr = uiContext().passingQr(text);
-    const float side = qrSide(qr);
+    const float side = qrSide(qr, std::min(w * 0.45f, t.em(10)));
     wrappedText(t.fonts.bold, t.colors.text, ctx.tr("thanks.receipt_title"), w);
     const ImVec2 at = ImGui::GetCursorScreenPos();
     shownQr("thanks.receipt", qr, side, text);
@@ -75,23 +89,27 @@ void receipt(const ScreenCtx& ctx, float w) {
 }
 
 /// One QR code per chosen exhibitor, in a grid of equal cells with the company's name under it.
-void contacts(const ScreenCtx& ctx, float w) {
+void contacts(const ScreenCtx& ctx, float w, float h) {
     const Theme& t = theme();
     std::vector<const core::Company*> chosen;
     for (const auto& id : ctx.state.thanks.exhibitors)
         if (const core::Company* c = ctx.content.company(id)) chosen.push_back(c);
     if (chosen.empty()) return;
     wrappedText(t.fonts.bold, t.colors.text, ctx.tr("thanks.contacts"), w);
+    const float gap = t.em(1.0f);
+    const float target = contactTarget(chosen.size(), w, h - ImGui::GetTextLineHeightWithSpacing(), gap, t.em(3.6f));
     std::vector<const std::string*> cards;
     float side = 0;
     for (const core::Company* c : chosen) {
         std::string& card = uiContext().shownTexts["thanks.contact." + c->id];
         card = core::vcard(*c);
         cards.push_back(&card);
-        side = std::max(side, qrSide(uiContext().qr(card)));
+        side = std::max(side, qrSide(uiContext().qr(card), target));
     }
-    const float gap = t.em(1.0f);
-    const int perRow = std::max(1, static_cast<int>((w + gap) / (side + gap)));
+    // As many rows as the width needs, the codes spread evenly over them (3 + 2, not 4 + 1).
+    const size_t fit = std::max<size_t>(1, static_cast<size_t>((w + gap) / (side + gap)));
+    const size_t rows = (chosen.size() + fit - 1) / fit;
+    const int perRow = static_cast<int>((chosen.size() + rows - 1) / rows);
     const float x0 = ImGui::GetCursorScreenPos().x;
     float rowTop = ImGui::GetCursorScreenPos().y, rowBottom = rowTop;
     for (size_t i = 0; i < chosen.size(); ++i) {
@@ -142,8 +160,9 @@ Intent drawThanks(const ScreenCtx& ctx) {
     ImGui::EndGroup();
     if (wide) ImGui::SetCursorScreenPos(ImVec2(origin.x + receiptW + t.em(2), origin.y));
     else ImGui::Dummy(ImVec2(0, t.em(0.6f)));
+    const float contactsTop = ImGui::GetCursorScreenPos().y;
     ImGui::BeginGroup();
-    contacts(ctx, wide ? w - receiptW - t.em(2) : w);
+    contacts(ctx, wide ? w - receiptW - t.em(2) : w, bodyH - (wide ? 0.0f : contactsTop - origin.y));
     ImGui::EndGroup();
     if (endTouchScroll()) ctx.animating = true;
 
