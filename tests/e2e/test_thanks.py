@@ -7,7 +7,9 @@ rectangles of `thanks.receipt` and `thanks.contact.<id>`, `value` the text each 
 hold, and a screenshot of the frame is cropped to each rectangle and decoded with zbarimg
 (Debian zbar-tools): what the phone would read must be exactly the kiosk's text. The receipt
 holds the stored lead's id and the withdrawal link with it, and nothing the visitor typed.
-The screenshots stay in --out (thanks-<size>-<lang>.png) to look at.
+The screenshots stay in --out to look at: thanks-<size>-<lang>.png, and signup-<size>-<lang>.png
+(the form filled in, saying what happens next: German with confirmation_email = true, English
+without).
 
 Ends with `N passed, M failed`; without zbarimg or PIL the decoding is skipped (exit 77).
 """
@@ -69,15 +71,17 @@ def one_run(r, kiosk_bin, out, size, lang, Image):
     diagonal = 55 if size == "3840x2160" else 43
     with open(config, "w", encoding="utf-8") as f:
         # Sync on (towards nothing: no upload will succeed) so the receipt carries the link.
-        f.write(f'[screen]\ndiagonal_inch = {diagonal}\n[sync]\nendpoint = "https://127.0.0.1:9/kiosk/v1/leads"\n'
-                f'withdraw_url = "{WITHDRAW}"\n')
+        # German with double opt-in, English without: both of the form's "what happens next".
+        f.write(f'[screen]\ndiagonal_inch = {diagonal}\n[signup]\nconfirmation_email = {"true" if lang == "de" else "false"}\n'
+                f'[sync]\nendpoint = "https://127.0.0.1:9/kiosk/v1/leads"\nwithdraw_url = "{WITHDRAW}"\n')
     with harness.KioskSession(run_dir, size) as session:
         k = session.start(kiosk_bin, "--content", os.path.join(REPO, "content"), "--data-dir", data,
                           "--config", config)
         steps = [f"tap lang.{lang}", "tap attract.start", "tap browse.signup", "tap signup.first_name", "type Ada",
                  "tap kbd.next", "type Lovelace", "tap kbd.next", "type ada@example.org", "tap kbd.done"]
         steps += [f"tap signup.exhibitor.{e}" for e in EXHIBITORS]
-        steps += ["tap signup.consent", "tap signup.submit", "expect-screen thanks"]
+        steps += ["tap signup.consent", f"shot {os.path.join(out, f'signup-{tag}.png')}", "tap signup.submit",
+                  "expect-screen thanks"]
         ok, why = k.run(steps)
         if not r.check(f"{tag}: signed up, thanks shows", ok, why):
             return

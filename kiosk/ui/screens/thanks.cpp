@@ -35,7 +35,7 @@ float contactTarget(size_t n, float w, float h, float gap, float labelH) {
         const float byHeight = (h - static_cast<float>(rows) * (labelH + gap)) / static_cast<float>(rows);
         best = std::max(best, std::min(byWidth, byHeight));
     }
-    return std::clamp(best, t.qr(), t.em(11));
+    return std::clamp(best, t.qr(), t.em(13));
 }
 
 /// A QR code at the cursor, registered as `id` with the text it holds (for `value`).
@@ -70,7 +70,7 @@ void receipt(const ScreenCtx& ctx, float w) {
     const Theme& t = theme();
     const std::string& text = receiptText(ctx);
     const core::QrCode& qr = uiContext().passingQr(text);
-    const float side = qrSide(qr, std::min(w * 0.45f, t.em(10)));
+    const float side = qrSide(qr, std::min(w * 0.45f, t.em(12)));
     wrappedText(t.fonts.bold, t.colors.text, ctx.tr("thanks.receipt_title"), w);
     const ImVec2 at = ImGui::GetCursorScreenPos();
     shownQr("thanks.receipt", qr, side, text);
