@@ -102,6 +102,7 @@ void App::resetForNextVisitor() {
     m_state.signup = std::move(emptyForm);
     m_state.screenSince = m_clock.now();
     m_ui.scrolls.clear();
+    for (auto& shown : m_ui.shownTexts) shown.second.clear(); // the last receipt goes with its visit
     m_settleFrames = 3;
 }
 

@@ -143,7 +143,8 @@ TEST_CASE("thanks: a countdown from thanks_seconds, then the attract loop; Done 
     CHECK(h.play("wait 19000\nexpect-screen thanks\n") == 0); // no idle warning or wipe before its time
     CHECK_FALSE(h.app().idleWarningShown());
     CHECK(h.play("wait 1500\nexpect-screen attract\n") == 0);
-    CHECK(h.app().state().thanks.leadId.empty()); // gone with the visit
+    CHECK(h.app().state().thanks.leadId.empty()); // gone with the visit, and the receipt's text too
+    CHECK(h.app().context().shownTexts.at("thanks.receipt").empty());
 
     core::KioskConfig config;
     config.thanksSeconds = 90; // longer than the idle timeout: thanks keeps its own time
