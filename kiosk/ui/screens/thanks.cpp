@@ -70,7 +70,7 @@ void receipt(const ScreenCtx& ctx, float w) {
     const Theme& t = theme();
     const std::string& text = receiptText(ctx);
     const core::QrCode& qr = uiContext().passingQr(text);
-    const float side = qrSide(qr, std::min(w * 0.45f, t.em(12)));
+    const float side = qrSide(qr, std::min(w, t.em(13))); // the densest code: as large as the contacts
     wrappedText(t.fonts.bold, t.colors.text, ctx.tr("thanks.receipt_title"), w);
     const ImVec2 at = ImGui::GetCursorScreenPos();
     shownQr("thanks.receipt", qr, side, text);
