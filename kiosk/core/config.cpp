@@ -198,6 +198,13 @@ void readSync(TomlReader& r, const std::string& file, ConfigLoad& out) {
     sync.backoffBaseS = y.number("backoff_base_s", sync.backoffBaseS, 0.01, 600);
     sync.backoffCapS = y.number("backoff_cap_s", sync.backoffCapS, 0.01, 86400);
     sync.statusIntervalS = y.number("status_interval_s", sync.statusIntervalS, 1, 86400);
+    // Shown to visitors, not used for sending: a bad one is left out (a warning), sync goes on.
+    sync.withdrawUrl = y.str("withdraw_url", false, 300);
+    if (!sync.withdrawUrl.empty() && sync.withdrawUrl.rfind("https://", 0) != 0) {
+        y.problem("withdraw_url", "is not an https:// address, so the receipt leaves it out",
+                  "write it as https://hub.example.org/withdraw", false);
+        sync.withdrawUrl.clear();
+    }
     y.finish();
 }
 
@@ -239,6 +246,12 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
         if (auto id = k.str("id", false, 64); !id.empty()) c.kioskId = id;
         c.idleTimeoutS = k.number("idle_timeout_s", c.idleTimeoutS, 15, 3600);
         c.idleWarningS = k.number("idle_warning_s", c.idleWarningS, 0, 120);
+        c.thanksSeconds = k.number("thanks_seconds", c.thanksSeconds, 1, 600);
+        if (c.thanksSeconds < kMinThanksSeconds) {
+            k.problem("thanks_seconds", "is shorter than a visitor needs to scan the codes: 20 s are used",
+                      "use 20 or more (the default is 30)", false);
+            c.thanksSeconds = kMinThanksSeconds;
+        }
         if (c.idleWarningS >= c.idleTimeoutS) {
             k.problem("idle_warning_s", "is not shorter than idle_timeout_s", "make the warning shorter than the timeout");
             // Both back to the defaults: otherwise the countdown would show from the first second.
@@ -266,6 +279,11 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
         s.finish();
     }
     readSync(r, path.string(), out);
+    if (const auto* t = r.table("signup", false)) {
+        TomlReader s(*t, path.string(), out.problems, "signup");
+        c.signup.confirmationEmail = s.boolean("confirmation_email", c.signup.confirmationEmail);
+        s.finish();
+    }
     readScanner(r, path.string(), out);
     if (const auto* t = r.table("staff", false)) {
         TomlReader st(*t, path.string(), out.problems, "staff");

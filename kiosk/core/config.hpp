@@ -21,6 +21,14 @@ struct SyncConfig {
     double backoffBaseS = 2.0, backoffCapS = 300.0;
     double statusIntervalS = 60.0; ///< a heartbeat (POST …/status) this often while sync is on
     std::string statusEndpoint; ///< where heartbeats go; empty: the endpoint's last segment replaced (sync::statusUrl)
+    /// The hub's page where a visitor withdraws consent; the receipt on the thank-you screen
+    /// links it with ?lead=<id> while sync is on. Empty: the receipt names the organiser only.
+    std::string withdrawUrl;
+};
+
+/// [signup]: what the form tells the visitor about what happens next.
+struct SignupConfig {
+    bool confirmationEmail = false; ///< double opt-in is on: the visitor gets an email to confirm
 };
 
 /// [staff]: the PIN and where exports go.
@@ -38,15 +46,20 @@ struct ScannerConfig {
     std::string device; ///< a serial scanner: a path, or "auto" (the first /dev/ttyACM*); empty: none
 };
 
+/// A phone needs this long to scan two or three codes: a shorter thanks_seconds is raised to it.
+constexpr double kMinThanksSeconds = 20.0;
+
 struct KioskConfig {
     std::string kioskId = "kiosk-1";
     double idleTimeoutS = 60.0; ///< total idle time on browse/profile before returning to attract
     double idleWarningS = 30.0; ///< the last seconds of it show a countdown with "Continue"
+    double thanksSeconds = 30.0; ///< the thank-you screen (receipts to scan) stays this long, at least kMinThanksSeconds
     double diagonalInch = 43.0; ///< screen size, to derive mm -> px (docs/design.md)
     double pixelPitchMm = 0.0;  ///< overrides diagonalInch when > 0
     std::string theme = "light";
     std::string renderer = "auto"; ///< "auto", "gl" or "software" (platform/renderer.hpp)
     SyncConfig sync;
+    SignupConfig signup;
     StaffConfig staff;
     ScannerConfig scanner;
 };

@@ -102,6 +102,7 @@ void App::resetForNextVisitor() {
     m_state.signup = std::move(emptyForm);
     m_state.screenSince = m_clock.now();
     m_ui.scrolls.clear();
+    for (auto& shown : m_ui.shownTexts) shown.second.clear(); // the last receipt goes with its visit
     m_settleFrames = 3;
 }
 
@@ -131,6 +132,7 @@ void App::apply(const Intent& i) {
                 m_keyboard.german = m_state.lang == core::Lang::De;
                 m_keyboard.lang = m_state.lang;
                 m_state.signup.leadId = core::newUuid();
+                m_state.signup.confirmationEmail = m_config.signup.confirmationEmail;
                 const core::Company* c = m_content.company(v.companyId);
                 if (c && c->exhibitor) m_state.signup.input.exhibitors.push_back(c->id);
             } else if constexpr (std::is_same_v<T, intent::Form>) {
@@ -265,11 +267,10 @@ void App::submit() {
         return;
     }
     m_lastStoreError.clear();
-    std::vector<std::string> names;
-    for (const auto& id : lead.exhibitors)
-        if (const core::Company* c = m_content.company(id)) names.push_back(c->name);
+    ThanksState thanks{lead.exhibitors, lead.id, lead.consent,
+                       m_config.sync.endpoint.empty() ? std::string() : m_config.sync.withdrawUrl, m_config.thanksSeconds};
     go(Screen::Thanks);
-    m_state.thanksExhibitors = std::move(names);
+    m_state.thanks = std::move(thanks);
 }
 
 int App::scan(std::string& code) {

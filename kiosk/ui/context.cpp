@@ -12,6 +12,13 @@ const core::QrCode& UiContext::qr(const std::string& url) {
     return it->second;
 }
 
+const core::QrCode& UiContext::passingQr(const std::string& text) {
+    auto it = m_passingQrCodes.find(text);
+    if (it != m_passingQrCodes.end()) return it->second;
+    if (m_passingQrCodes.size() >= 4) m_passingQrCodes.clear(); // a receipt in both languages, and the next
+    return m_passingQrCodes.emplace(text, core::makeQr(text)).first->second;
+}
+
 UiContext& uiContext() {
     if (g_current) return *g_current;
     static UiContext none; // before the App exists and after it is gone: nothing drawn is kept

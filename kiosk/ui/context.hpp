@@ -44,9 +44,16 @@ struct UiContext {
 
     /// The QR code of `url`, encoded once (a handful of URLs: websites, the privacy policy).
     const core::QrCode& qr(const std::string& url);
+    /// The QR code of a text that changes with every visit (a consent receipt): only the last
+    /// few are kept, so a day of visitors does not pile up.
+    const core::QrCode& passingQr(const std::string& text);
+
+    /// Texts a screen shows that scripts read (`value`, `expect-text`), by widget id. Entries
+    /// are overwritten, never erased: the registry points at them.
+    std::map<std::string, std::string> shownTexts;
 
 private:
-    std::map<std::string, core::QrCode> m_qrCodes;
+    std::map<std::string, core::QrCode> m_qrCodes, m_passingQrCodes;
 };
 
 /// The context of the App whose frame runs (or that was made last); outside any App an

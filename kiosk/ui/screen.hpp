@@ -4,6 +4,7 @@
 /// the App applies it after the frame. A screen never touches storage or network.
 #pragma once
 #include "core/content/content.hpp"
+#include "core/leads/lead.hpp"
 #include "core/leads/validation.hpp"
 #include "core/scan/contact.hpp"
 #include "staff.hpp"
@@ -58,6 +59,17 @@ struct SignupState {
     bool privacyOpen = false;
     bool storeFailed = false;             ///< the last submit could not be stored
     std::string scrollTo;                 ///< a field or row to bring into view on the next frame
+    bool confirmationEmail = false;       ///< [signup] confirmation_email: the form says an email follows
+};
+
+/// What the thank-you screen shows after a lead was stored: the receipt's facts (no personal
+/// data: the lead id links it) and the exhibitors whose contacts the visitor may take.
+struct ThanksState {
+    std::vector<std::string> exhibitors; ///< company ids, as chosen
+    std::string leadId;
+    core::Consent consent;
+    std::string withdrawUrl; ///< [sync] withdraw_url while sync is on, else empty
+    double seconds = 30;     ///< [kiosk] thanks_seconds: then back to the attract loop
 };
 
 /// What the last scan did, shown briefly on top of the screen (App::drawScanNote).
@@ -92,7 +104,7 @@ struct UiState {
     std::string pinEntry;    ///< digits typed on the PIN pad
     bool pinWrong = false;   ///< the last PIN was wrong
     ExportRequest exportChoice;
-    std::vector<std::string> thanksExhibitors; ///< thanks: who will get in touch (names)
+    ThanksState thanks;
     ScanNote scanNote;
 };
 

@@ -92,7 +92,8 @@ std::vector<Situation> situations(const core::Content& content) {
         if (core::isTyped(f.kind)) add([&](Situation& s) { s.state.signup.focused = f.id; });
     add([](Situation& s) { s.state.signup.focused = ui::kExhibitorSearch; });
     add([](Situation& s) { s.state.signup.input.exhibitorSearch = "zzzz"; });
-    add([](Situation& s) { s.state.thanksExhibitors = {"A", "B"}; });
+    add([](Situation& s) { s.state.thanks.exhibitors = {"irk-valley-hydrogen", "gdata"}; });
+    add([](Situation& s) { s.state.signup.confirmationEmail = true; });
     // The PIN pad: wrong, locked out, refused by the config.
     add([](Situation& s) { s.state.pinWrong = true; });
     add([](Situation& s) { s.backend.pinLockedForMs = [] { return std::int64_t(65000); }; });

@@ -617,3 +617,35 @@ TEST_CASE("fail closed: a config that does not parse reports parsed = false, so 
 }
 
 } // TEST_SUITE
+
+TEST_CASE("thanks_seconds: 30 by default, a value of 20 or more is kept, a lower one is raised to 20 with a warning") {
+    CHECK(KioskConfig{}.thanksSeconds == 30);
+    CHECK(TempConfig("[kiosk]\nthanks_seconds = 45\n").load().config.thanksSeconds == 45);
+    const auto low = TempConfig("[kiosk]\nid = \"k\"\nthanks_seconds = 5\n").load();
+    CHECK(low.config.thanksSeconds == kMinThanksSeconds);
+    const Problem p = onlyProblem(low);
+    CHECK(p.line == 3);
+    CHECK(p.key == "kiosk.thanks_seconds");
+    CHECK_FALSE(p.error); // the kiosk runs on, staff see the warning
+    CHECK(p.fix.find("20") != std::string::npos);
+}
+
+TEST_CASE("[signup] confirmation_email and [sync] withdraw_url are read; a bad withdraw_url is left out with a warning") {
+    const auto c = TempConfig("[signup]\nconfirmation_email = true\n[sync]\nendpoint = \"https://hub.example.org/kiosk/v1/leads\"\n"
+                              "withdraw_url = \"https://hub.example.org/withdraw\"\n")
+                       .load();
+    INFO(dump(c.problems));
+    CHECK(c.problems.empty());
+    CHECK(c.config.signup.confirmationEmail);
+    CHECK(c.config.sync.withdrawUrl == "https://hub.example.org/withdraw");
+    CHECK_FALSE(KioskConfig{}.signup.confirmationEmail);
+
+    const auto bad = TempConfig("[sync]\nendpoint = \"https://hub.example.org/kiosk/v1/leads\"\nwithdraw_url = \"hub.example.org/w\"\n").load();
+    const Problem p = onlyProblem(bad);
+    CHECK(p.key == "sync.withdraw_url");
+    CHECK(p.line == 3);
+    CHECK_FALSE(p.error);
+    CHECK(bad.config.sync.withdrawUrl.empty());
+    CHECK(bad.config.sync.endpoint == "https://hub.example.org/kiosk/v1/leads"); // sync stays on
+    CHECK_FALSE(syncConfigBroken(bad));
+}

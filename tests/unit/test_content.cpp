@@ -184,6 +184,7 @@ TEST_CASE("the shipped event is complete") {
     CHECK_FALSE(e.title.de.empty());
     CHECK_FALSE(e.title.en.empty());
     CHECK(e.organiserWebsite.rfind("https://", 0) == 0);
+    CHECK(e.organiserPrivacyEmail == "datenschutz@business.ruhr"); // the consent receipt names it
     CHECK(e.highlights.size() >= 1);
     CHECK(e.highlights.size() <= 5);
     CHECK_FALSE(e.summitDays.empty());
@@ -689,6 +690,14 @@ TEST_CASE("event.toml: bad values are reported with their key path") {
         });
         auto p = theProblem(loaded.problems, "minimal/event.toml", "organiser.website");
         CHECK(p.line == 12);
+    }
+    SUBCASE("a privacy email that is no email address") {
+        auto loaded = loadMinimalWith([](const fs::path& dir) {
+            replaceLine(dir / "event.toml", "website =", "website = \"https://example.org\"\nprivacy_email = \"datenschutz\"");
+        });
+        auto p = theProblem(loaded.problems, "minimal/event.toml", "organiser.privacy_email");
+        CHECK(p.line == 13);
+        CHECK(loaded.content.event.organiserPrivacyEmail.empty()); // the receipt names the postal address instead
     }
     SUBCASE("more than 5 highlights") {
         auto loaded = loadMinimalWith([](const fs::path& dir) {

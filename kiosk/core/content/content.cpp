@@ -114,6 +114,11 @@ void loadEvent(const fs::path& dir, Content& c, std::vector<Problem>& problems) 
         e.organiserPhone = o.str("phone", false, 40);
         e.organiserWebsite = o.str("website", true, 200);
         checkUrl(o, "website", e.organiserWebsite);
+        e.organiserPrivacyEmail = o.str("privacy_email", false, 120);
+        if (!e.organiserPrivacyEmail.empty() && e.organiserPrivacyEmail.find('@') == std::string::npos) {
+            o.problem("privacy_email", "is not an email address", "write it as name@example.org");
+            e.organiserPrivacyEmail.clear(); // the receipt names the postal address instead
+        }
         o.finish();
     }
     auto highlights = r.tables("highlights", true);

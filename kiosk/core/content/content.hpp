@@ -43,6 +43,7 @@ struct Event {
     std::string id;
     Text title, subtitle, venue, dates, about;
     std::string organiserName, organiserAddress, organiserPhone, organiserWebsite;
+    std::string organiserPrivacyEmail; ///< where a visitor withdraws consent (the receipt); optional
     std::vector<TitledText> highlights;
     Text summitName, summitDates, summitVenue;
     std::vector<TitledText> summitDays;

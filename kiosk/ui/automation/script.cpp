@@ -88,6 +88,21 @@ std::string unescape(const std::string& s) {
     }
     return out;
 }
+
+/// What `value` prints: the text as it is, or, when it has line breaks (a QR code's vCard or
+/// receipt), on one line with the escapes `scan` reads (\n, \r, \t, \\).
+std::string oneLine(const std::string& s) {
+    if (s.find_first_of("\r\n") == std::string::npos) return s;
+    std::string out;
+    for (char ch : s) {
+        if (ch == '\n') out += "\\n";
+        else if (ch == '\r') out += "\\r";
+        else if (ch == '\t') out += "\\t";
+        else if (ch == '\\') out += "\\\\";
+        else out += ch;
+    }
+    return out;
+}
 } // namespace
 
 std::optional<int> ScriptPlayer::ok(const Command& c) {
@@ -335,7 +350,7 @@ std::optional<int> ScriptPlayer::value(ScriptHost& host, Command& c) {
     // Reads without judging (a test polling for something that happens outside the script,
     // such as a scan): "= TEXT" before the ok when ID is a field or note, nothing when not.
     const std::string id = trim(c.arg);
-    if (const WidgetInfo* w = host.app().context().registry.find(id); w && w->text) m_out << "= " << *w->text << '\n';
+    if (const WidgetInfo* w = host.app().context().registry.find(id); w && w->text) m_out << "= " << oneLine(*w->text) << '\n';
     return ok(c);
 }
 

@@ -18,7 +18,8 @@ const std::vector<ScreenInfo>& screens() {
         {.id = Screen::Browse, .name = "browse", .draw = drawBrowse},
         {.id = Screen::Profile, .name = "profile", .draw = drawProfile},
         {.id = Screen::Signup, .name = "signup", .draw = drawSignup, .wipeFormOnLeave = true},
-        {.id = Screen::Thanks, .name = "thanks", .draw = drawThanks},
+        // It goes back to the attract loop by itself after [kiosk] thanks_seconds, with its own countdown.
+        {.id = Screen::Thanks, .name = "thanks", .draw = drawThanks, .idleTimeout = false},
         {.id = Screen::Pin, .name = "pin", .draw = drawPin, .tickSeconds = 1.0}, // the lock countdown
         {.id = Screen::Staff, .name = "staff", .draw = drawStaff},
     };

@@ -278,6 +278,8 @@ Intent drawSignup(const ScreenCtx& ctx) {
     ImGui::SetCursorScreenPos(ImVec2(m, m));
     ImGui::BeginGroup(); // keeps the header's lines at the margin
     wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.title"), w);
+    // What happens after "send", before the visitor types anything (docs/design.md).
+    wrappedText(t.fonts.body, t.colors.text, ctx.tr(f.confirmationEmail ? "signup.next_email" : "signup.next_contact"), w);
     // Say up front that the form clears itself (docs/design.md).
     wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("signup.reset_note"), w);
     if (f.storeFailed) {
@@ -343,29 +345,6 @@ Intent drawSignup(const ScreenCtx& ctx) {
     }
     if (f.privacyOpen) out = privacyOverlay(ctx);
     return out;
-}
-
-Intent drawThanks(const ScreenCtx& ctx) {
-    const Theme& t = theme();
-    const float m = t.wideMargin(), w = std::min(ctx.size.x - 2 * m, t.em(40));
-    const float x = (ctx.size.x - w) * 0.5f;
-    ImGui::SetCursorScreenPos(ImVec2(x, ctx.size.y * 0.2f));
-    wrappedText(t.fonts.display, t.colors.text, ctx.tr("thanks.title"), w);
-    ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y + t.em(0.5f)));
-    wrappedText(t.fonts.body, t.colors.text, ctx.tr("thanks.text"), w);
-    for (const auto& name : ctx.state.thanksExhibitors) {
-        ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
-        wrappedText(t.fonts.bold, t.colors.text, "\u2022 " + name, w);
-    }
-    // Back to the attract loop by itself after a while: the next visitor must not see this.
-    constexpr double kShowSeconds = 15.0;
-    ctx.wakeAt = ctx.state.screenSince + kShowSeconds;
-    if (ctx.now - ctx.state.screenSince >= kShowSeconds) return intent::Goto{Screen::Attract};
-    const float btnH = t.largeButton();
-    ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y + t.em(1.5f)));
-    if (button("thanks.done", ctx.tr("thanks.done"), ImVec2(std::min(w, t.em(14)), btnH), ButtonKind::Primary))
-        return intent::Goto{Screen::Attract};
-    return {};
 }
 
 } // namespace kiosk::ui
