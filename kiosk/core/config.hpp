@@ -44,6 +44,9 @@ struct KioskConfig {
     double idleWarningS = 30.0; ///< the last seconds of it show a countdown with "Continue"
     double diagonalInch = 43.0; ///< screen size, to derive mm -> px (docs/design.md)
     double pixelPitchMm = 0.0;  ///< overrides diagonalInch when > 0
+    /// The height of the screen's lower edge (its picture) above the floor, for reach mode
+    /// (docs/design.md): a typical floor stand.
+    double mountBottomMm = 900.0;
     std::string theme = "light";
     std::string renderer = "auto"; ///< "auto", "gl" or "software" (platform/renderer.hpp)
     SyncConfig sync;

@@ -19,8 +19,8 @@ const std::vector<ScreenInfo>& screens() {
         {.id = Screen::Profile, .name = "profile", .draw = drawProfile},
         {.id = Screen::Signup, .name = "signup", .draw = drawSignup, .wipeFormOnLeave = true},
         {.id = Screen::Thanks, .name = "thanks", .draw = drawThanks},
-        {.id = Screen::Pin, .name = "pin", .draw = drawPin, .tickSeconds = 1.0}, // the lock countdown
-        {.id = Screen::Staff, .name = "staff", .draw = drawStaff},
+        {.id = Screen::Pin, .name = "pin", .draw = drawPin, .tickSeconds = 1.0, .visitor = false}, // the lock countdown
+        {.id = Screen::Staff, .name = "staff", .draw = drawStaff, .visitor = false},
     };
     return table;
 }

@@ -238,11 +238,11 @@ Intent choices(const ScreenCtx& ctx, float w) {
 Intent privacyOverlay(const ScreenCtx& ctx) {
     const Theme& t = theme();
     const ImVec2 disp = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowPos(ctx.origin);
     ImGui::SetNextWindowSize(ImVec2(disp.x, ctx.size.y));
     ImGui::Begin("##privacy", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     const float m = t.margin(), w = disp.x - 2 * m;
-    ImGui::SetCursorScreenPos(ImVec2(m, m));
+    ImGui::SetCursorScreenPos(ctx.at(m, m));
     wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.privacy_title"), w);
     const float btnH = t.button();
     const float top = ImGui::GetCursorScreenPos().y + t.em(0.5f);
@@ -250,7 +250,7 @@ Intent privacyOverlay(const ScreenCtx& ctx) {
     const float qr = t.qr();
     const float textW = wide ? std::min(t.em(40), w - qr - t.em(2)) : w;
     ImGui::SetCursorScreenPos(ImVec2(m, top));
-    const float textH = ctx.size.y - top - btnH - 2 * m - (wide ? 0.0f : qr + t.em(2.5f));
+    const float textH = ctx.bottom() - top - btnH - 2 * m - (wide ? 0.0f : qr + t.em(2.5f));
     beginTouchScroll("privacy.text", ImVec2(textW + t.em(0.8f), textH));
     wrappedText(t.fonts.body, t.colors.text, ctx.in(ctx.content.consent.notice), textW - t.em(0.6f));
     if (endTouchScroll()) ctx.animating = true;
@@ -260,7 +260,7 @@ Intent privacyOverlay(const ScreenCtx& ctx) {
     ImGui::SetCursorScreenPos(ImVec2(q.x, q.y + qr + t.em(0.3f)));
     wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("profile.scan"), qr * 1.6f);
     Intent out;
-    ImGui::SetCursorScreenPos(ImVec2(m, ctx.size.y - btnH - m));
+    ImGui::SetCursorScreenPos(ImVec2(m, ctx.bottom() - btnH - m));
     if (button("privacy.close", ctx.tr("signup.privacy_close"), ImVec2(t.em(10), btnH), ButtonKind::Primary))
         out = intent::Form{Op::HidePrivacy, {}};
     ImGui::End();
@@ -275,7 +275,7 @@ Intent drawSignup(const ScreenCtx& ctx) {
     const float m = t.tightMargin(), w = ctx.size.x - 2 * m;
     Intent out;
 
-    ImGui::SetCursorScreenPos(ImVec2(m, m));
+    ImGui::SetCursorScreenPos(ctx.at(m, m));
     ImGui::BeginGroup(); // keeps the header's lines at the margin
     wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.title"), w);
     // Say up front that the form clears itself (docs/design.md).
@@ -298,7 +298,7 @@ Intent drawSignup(const ScreenCtx& ctx) {
     const float kbH = f.focused.empty() ? 0.0f : keyboardHeight(mode);
     const float btnH = t.largeButton();
     const float top = ImGui::GetCursorScreenPos().y + t.em(0.4f);
-    const float footerY = ctx.size.y - kbH - btnH - m * 0.6f;
+    const float footerY = ctx.bottom() - kbH - btnH - m * 0.6f;
     const float bodyH = std::max(t.em(3), footerY - top - t.em(0.4f));
     const bool twoColumns = ctx.size.x > ctx.size.y;
     if (twoColumns) {
@@ -328,7 +328,7 @@ Intent drawSignup(const ScreenCtx& ctx) {
         out = intent::Form{Op::Submit, {}};
 
     if (!f.focused.empty() && ctx.keyboard) {
-        ImGui::SetCursorScreenPos(ImVec2(0, ctx.size.y - kbH));
+        ImGui::SetCursorScreenPos(ImVec2(0, ctx.bottom() - kbH));
         const KeyPress k = drawKeyboard(*ctx.keyboard, mode, ctx.size.x, ctx.now, ctx.animating,
                                         ctx.tr(nextTypedField(ctx.content.form, f.focused).empty() ? "kbd.done" : "kbd.next"),
                                         ctx.tr("kbd.done"));
@@ -349,7 +349,7 @@ Intent drawThanks(const ScreenCtx& ctx) {
     const Theme& t = theme();
     const float m = t.wideMargin(), w = std::min(ctx.size.x - 2 * m, t.em(40));
     const float x = (ctx.size.x - w) * 0.5f;
-    ImGui::SetCursorScreenPos(ImVec2(x, ctx.size.y * 0.2f));
+    ImGui::SetCursorScreenPos(ctx.at(x, ctx.size.y * 0.2f));
     wrappedText(t.fonts.display, t.colors.text, ctx.tr("thanks.title"), w);
     ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y + t.em(0.5f)));
     wrappedText(t.fonts.body, t.colors.text, ctx.tr("thanks.text"), w);
