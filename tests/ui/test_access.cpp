@@ -65,13 +65,20 @@ float gap(const ImVec2& a0, const ImVec2& a1, const ImVec2& b0, const ImVec2& b1
 /// as visible (a list clips what lies under its edge).
 bool comparable(const WidgetInfo& a, const WidgetInfo& b) { return a.list == b.list || (a.visible && b.visible); }
 
+/// The unmarked staff corner, a note that takes no touches, and what the privacy notice covers.
+bool skipped(Headless& h, const WidgetInfo& w) {
+    if (w.id == "staff.corner" || w.id == "scan.note") return true;
+    const bool covered = w.id.rfind("signup.", 0) == 0 || w.id.rfind("kbd.", 0) == 0;
+    return covered && h.app().state().signup.privacyOpen;
+}
+
 void checkTargets(Headless& h, const std::string& where) {
     const float mm = h.app().context().theme.pxPerMm;
     const auto& all = h.app().context().registry.widgets();
     int checked = 0;
     for (size_t i = 0; i < all.size(); ++i) {
         const WidgetInfo& a = all[i];
-        if (a.id == "staff.corner" || a.id == "scan.note") continue; // unmarked staff corner; a note takes no touches
+        if (skipped(h, a)) continue;
         CAPTURE(where);
         CAPTURE(a.id);
         const float w = a.fullMax.x - a.fullMin.x, hgt = a.fullMax.y - a.fullMin.y;
@@ -80,7 +87,7 @@ void checkTargets(Headless& h, const std::string& where) {
         ++checked;
         for (size_t j = i + 1; j < all.size(); ++j) {
             const WidgetInfo& b = all[j];
-            if (b.id == "staff.corner" || b.id == "scan.note" || !comparable(a, b)) continue;
+            if (skipped(h, b) || !comparable(a, b)) continue;
             const bool laidOut = a.list == b.list;
             const float g = laidOut ? gap(a.fullMin, a.fullMax, b.fullMin, b.fullMax) : gap(a.min, a.max, b.min, b.max);
             CAPTURE(b.id);

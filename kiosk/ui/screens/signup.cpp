@@ -275,30 +275,35 @@ Intent drawSignup(const ScreenCtx& ctx) {
     const float m = t.tightMargin(), w = ctx.size.x - 2 * m;
     Intent out;
 
-    ImGui::SetCursorScreenPos(ctx.at(m, m));
-    ImGui::BeginGroup(); // keeps the header's lines at the margin
-    wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.title"), w);
-    // Say up front that the form clears itself (docs/design.md).
-    wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("signup.reset_note"), w);
-    if (f.storeFailed) {
-        ImGui::Dummy(ImVec2(0, t.em(0.2f)));
-        wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.store_failed"), w);
-    } else if (!f.errors.empty()) {
-        // A summary at the top, and each error next to its field (GOV.UK pattern).
-        std::string list;
-        for (const auto& e : f.errors) {
-            list += (list.empty() ? "" : ", ") + fieldLabel(ctx, e.field);
-        }
-        ImGui::Dummy(ImVec2(0, t.em(0.2f)));
-        wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.error_summary") + " " + list, w);
-    }
-    ImGui::EndGroup();
-
     const KeyboardMode mode = keyboardModeFor(ctx.content.form, f.focused);
     const float kbH = f.focused.empty() ? 0.0f : keyboardHeight(mode);
     const float btnH = t.largeButton();
+    // A short area (reach mode, A+) with the keyboard open keeps the fields and the keyboard;
+    // its "Fertig / Done" brings back the title and the buttons.
+    const bool compact = kbH > 0 && ctx.size.y - kbH < btnH + t.em(12);
+    ImGui::SetCursorScreenPos(ctx.at(m, m));
+    if (!compact) {
+        ImGui::BeginGroup(); // keeps the header's lines at the margin
+        wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.title"), w);
+        // Say up front that the form clears itself (docs/design.md).
+        wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("signup.reset_note"), w);
+        if (f.storeFailed) {
+            ImGui::Dummy(ImVec2(0, t.em(0.2f)));
+            wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.store_failed"), w);
+        } else if (!f.errors.empty()) {
+            // A summary at the top, and each error next to its field (GOV.UK pattern).
+            std::string list;
+            for (const auto& e : f.errors) {
+                list += (list.empty() ? "" : ", ") + fieldLabel(ctx, e.field);
+            }
+            ImGui::Dummy(ImVec2(0, t.em(0.2f)));
+            wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.error_summary") + " " + list, w);
+        }
+        ImGui::EndGroup();
+    }
+
     const float top = ImGui::GetCursorScreenPos().y + t.em(0.4f);
-    const float footerY = ctx.bottom() - kbH - btnH - m * 0.6f;
+    const float footerY = compact ? ctx.bottom() - kbH : ctx.bottom() - kbH - btnH - m * 0.6f;
     const float bodyH = std::max(t.em(3), footerY - top - t.em(0.4f));
     const bool twoColumns = ctx.size.x > ctx.size.y;
     if (twoColumns) {
@@ -321,11 +326,13 @@ Intent drawSignup(const ScreenCtx& ctx) {
     }
 
     // Submit and cancel stay in view, above the keyboard.
-    ImGui::SetCursorScreenPos(ImVec2(m, footerY));
-    if (button("signup.cancel", ctx.tr("signup.cancel"), ImVec2(t.em(8), btnH))) out = intent::Goto{Screen::Browse};
-    ImGui::SetCursorScreenPos(ImVec2(m + w - t.em(14), footerY));
-    if (button("signup.submit", ctx.tr("signup.submit"), ImVec2(t.em(14), btnH), ButtonKind::Primary))
-        out = intent::Form{Op::Submit, {}};
+    if (!compact) {
+        ImGui::SetCursorScreenPos(ImVec2(m, footerY));
+        if (button("signup.cancel", ctx.tr("signup.cancel"), ImVec2(t.em(8), btnH))) out = intent::Goto{Screen::Browse};
+        ImGui::SetCursorScreenPos(ImVec2(m + w - t.em(14), footerY));
+        if (button("signup.submit", ctx.tr("signup.submit"), ImVec2(t.em(14), btnH), ButtonKind::Primary))
+            out = intent::Form{Op::Submit, {}};
+    }
 
     if (!f.focused.empty() && ctx.keyboard) {
         ImGui::SetCursorScreenPos(ImVec2(0, ctx.bottom() - kbH));
