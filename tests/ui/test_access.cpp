@@ -95,6 +95,17 @@ void checkTargets(Headless& h, const std::string& where) {
         }
     }
     CHECK(checked > 0);
+    // The field being typed into is wholly in view above the keyboard, however short the area.
+    const std::string& focused = h.app().state().signup.focused;
+    if (h.app().screen() == Screen::Signup && !focused.empty() && !h.app().state().signup.privacyOpen) {
+        const WidgetInfo* f = h.widget("signup." + focused);
+        REQUIRE(f);
+        CAPTURE(where);
+        CAPTURE(focused);
+        CHECK(f->visible);
+        CHECK(f->min.y == doctest::Approx(f->fullMin.y));
+        CHECK(f->max.y == doctest::Approx(f->fullMax.y));
+    }
 }
 
 /// Every visitor screen in turn (the keyboard open on the form), calling `check` on each.

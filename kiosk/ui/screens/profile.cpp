@@ -93,10 +93,11 @@ Intent drawProfile(const ScreenCtx& ctx) {
     }
     if (endTouchScroll()) ctx.animating = true;
     if (landscape) {
+        // Scrolled too: in a short area (reach mode, A+) the contact person lies below the fold.
         ImGui::SetCursorScreenPos(ImVec2(margin + textW + t.em(3), bodyTop));
-        ImGui::BeginGroup();
+        beginTouchScroll("profile.qr", ImVec2(qrW + t.em(0.8f), bodyH));
         qrPanel(ctx, *c, qrW);
-        ImGui::EndGroup();
+        if (endTouchScroll()) ctx.animating = true;
     }
 
     ImGui::SetCursorScreenPos(ImVec2(margin, ctx.bottom() - btnH - margin));

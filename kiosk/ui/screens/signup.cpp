@@ -161,7 +161,8 @@ Intent field(const ScreenCtx& ctx, const core::FormField& f, float w) {
     const auto& s = ctx.state.signup;
     const core::Answer& a = answer(s.input, f.id);
     const std::string id = "signup." + f.id;
-    if (s.scrollTo == f.id) ImGui::SetScrollHereY(0.2f);
+    // A little of the field before it shows too, unless the view is short (the compact form): then its top.
+    if (s.scrollTo == f.id) ImGui::SetScrollHereY(ImGui::GetWindowHeight() < t.em(6) ? 0.0f : 0.2f);
     if (core::isTyped(f.kind)) {
         if (textField(id, labelOf(ctx, f), a.text, s.focused == f.id, errorFor(ctx, f.id), w))
             return intent::Form{Op::Focus, f.id};
@@ -281,7 +282,7 @@ Intent drawSignup(const ScreenCtx& ctx) {
     // A short area (reach mode, A+) with the keyboard open keeps the fields and the keyboard;
     // its "Fertig / Done" brings back the title and the buttons.
     const bool compact = kbH > 0 && ctx.size.y - kbH < btnH + t.em(12);
-    ImGui::SetCursorScreenPos(ctx.at(m, m));
+    ImGui::SetCursorScreenPos(ctx.at(m, compact ? 0.0f : m));
     if (!compact) {
         ImGui::BeginGroup(); // keeps the header's lines at the margin
         wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.title"), w);
@@ -302,9 +303,9 @@ Intent drawSignup(const ScreenCtx& ctx) {
         ImGui::EndGroup();
     }
 
-    const float top = ImGui::GetCursorScreenPos().y + t.em(0.4f);
+    const float top = ImGui::GetCursorScreenPos().y + (compact ? 0.0f : t.em(0.4f));
     const float footerY = compact ? ctx.bottom() - kbH : ctx.bottom() - kbH - btnH - m * 0.6f;
-    const float bodyH = std::max(t.em(3), footerY - top - t.em(0.4f));
+    const float bodyH = std::max(t.em(3), footerY - top - (compact ? 0.0f : t.em(0.4f)));
     const bool twoColumns = ctx.size.x > ctx.size.y;
     if (twoColumns) {
         const float colW = (w - t.em(2)) * 0.5f;
