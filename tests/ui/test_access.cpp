@@ -233,12 +233,9 @@ TEST_CASE("reach mode puts every control below 1220 mm from the floor, the keybo
     }
 }
 
-TEST_CASE("without reach mode the attract loop's start is above 1220 mm on a portrait screen (what reach mode fixes)") {
+TEST_CASE("without reach mode browse's sign-up button is above 1220 mm on a portrait screen (what reach mode fixes)") {
     Headless h(ImVec2(1080, 1920));
-    h.frames(2);
     const float mm = h.app().context().theme.pxPerMm;
-    const WidgetInfo* title = h.widget("browse.signup");
-    CHECK_FALSE(title);
     REQUIRE(h.play("tap attract.start\n") == 0);
     const WidgetInfo* signup = h.widget("browse.signup");
     REQUIRE(signup);
@@ -247,6 +244,37 @@ TEST_CASE("without reach mode the attract loop's start is above 1220 mm on a por
     signup = h.widget("browse.signup");
     REQUIRE(signup);
     CHECK(900.0 + (1920 - signup->min.y) / mm <= 1220.0);
+}
+
+TEST_CASE("a selected chip's label is readable in every theme (dark: white on light blue was 1.8:1)") {
+    for (const char* name : {"light", "dark"}) {
+        kiosk::core::KioskConfig cfg;
+        cfg.theme = name;
+        Headless h(ImVec2(1920, 1080), cfg);
+        for (bool contrast : {false, true}) {
+            if (contrast) REQUIRE(h.play("tap access.contrast\n") == 0);
+            REQUIRE(h.play("tap attract.start\nexpect-text browse.filter.all true\n") == 0);
+            const WidgetInfo* chip = h.widget("browse.filter.all");
+            REQUIRE(chip);
+            const ImU32 fill = h.app().context().theme.colors.primary;
+            // The glyphs are the opaque vertices inside the chip that are not its fill.
+            int glyphs = 0;
+            const ImDrawData* dd = ImGui::GetDrawData();
+            for (int l = 0; l < dd->CmdListsCount; ++l)
+                for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer) {
+                    const bool inside = v.pos.x > chip->min.x + 2 && v.pos.x < chip->max.x - 2 &&
+                                        v.pos.y > chip->min.y + 2 && v.pos.y < chip->max.y - 2;
+                    if (!inside || v.col == fill || (v.col >> IM_COL32_A_SHIFT) != 0xFF) continue;
+                    ++glyphs;
+                    const std::string themeName = name;
+                    CAPTURE(themeName);
+                    CAPTURE(contrast);
+                    CHECK(kiosk::ui::contrastRatio(v.col, fill) >= 4.5);
+                }
+            CHECK(glyphs > 0);
+            REQUIRE(h.play("tap nav.home\n") == 0);
+        }
+    }
 }
 
 TEST_CASE("the access toggles: on every visitor screen, expect-text true/false, reset with the visit") {
