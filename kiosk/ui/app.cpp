@@ -513,7 +513,7 @@ void App::drawAboveReach(float height) {
 
 App::Area App::screenArea(ImVec2 display, float navH) const {
     const float full = display.y - navH;
-    if (!m_state.access.reach) return {ImVec2(0, 0), ImVec2(display.x, full)};
+    if (!m_state.access.reach || !screenInfo(m_state.screen).visitor) return {ImVec2(0, 0), ImVec2(display.x, full)};
     const Theme& t = theme();
     // The screen's top edge is mount_bottom_mm + its height above the floor; everything above
     // kReachMm stays empty. A band too low to hold a screen gets the lowest one that does.
@@ -567,7 +567,9 @@ void App::frame(ImVec2 displaySize) {
     m_warning = screenInfo(m_state.screen).idleTimeout && idle >= m_config.idleTimeoutS - m_config.idleWarningS;
 
     // The visit's access modes: another palette and larger fonts, from the fonts built at start.
-    m_ui.theme = m_baseTheme.forAccess(m_state.access);
+    // The PIN pad and the staff panel keep the configured theme: they are laid out for staff.
+    const bool visitor = screenInfo(m_state.screen).visitor;
+    m_ui.theme = visitor ? m_baseTheme.forAccess(m_state.access) : m_baseTheme;
     applyStyle(m_ui.theme);
     m_ui.registry.beginFrame();
     ImGui::NewFrame();

@@ -300,6 +300,21 @@ TEST_CASE("the access toggles: on every visitor screen, expect-text true/false, 
     CHECK(h.app().state().access == none);
 }
 
+TEST_CASE("the PIN pad shows no access toggles and keeps the configured theme, whatever the visit switched on") {
+    Headless h(ImVec2(1080, 1920));
+    kiosk::ui::StaffBackend staff;
+    staff.checkPin = [](const std::string&) { return false; };
+    h.app().setStaffBackend(std::move(staff));
+    const float em = h.app().context().theme.em();
+    REQUIRE(h.play("tap access.reach\ntap access.contrast\ntap access.text\nlongpress staff.corner 3100\nexpect-screen pin\n") == 0);
+    CHECK_FALSE(h.widget("access.reach"));
+    CHECK(h.app().context().theme.em() == doctest::Approx(em));
+    CHECK(h.app().context().theme.colors.bg == kiosk::ui::palette("light").bg);
+    const WidgetInfo* key = h.widget("pin.key.1");
+    REQUIRE(key);
+    CHECK(key->min.y < 1920 * 0.5f); // laid out on the whole screen, not in the reach band
+}
+
 TEST_CASE("A+ needs no font atlas rebuild: its fonts are built at start") {
     Headless h(ImVec2(3840, 2160));
     ImFontAtlas* atlas = ImGui::GetIO().Fonts;
