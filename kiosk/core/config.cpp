@@ -264,6 +264,7 @@ ConfigLoad loadConfig(const std::filesystem::path& path) {
         TomlReader s(*t, path.string(), out.problems, "screen");
         c.diagonalInch = s.number("diagonal_inch", c.diagonalInch, 7, 120);
         c.pixelPitchMm = s.number("pixel_pitch_mm", c.pixelPitchMm, 0, 5);
+        c.mountBottomMm = s.number("mount_bottom_mm", c.mountBottomMm, 0, 2500);
         c.theme = s.str("theme", false, 10);
         if (c.theme.empty()) c.theme = "light";
         if (c.theme != "light" && c.theme != "dark") {

@@ -56,6 +56,9 @@ struct KioskConfig {
     double thanksSeconds = 30.0; ///< the thank-you screen (receipts to scan) stays this long, at least kMinThanksSeconds
     double diagonalInch = 43.0; ///< screen size, to derive mm -> px (docs/design.md)
     double pixelPitchMm = 0.0;  ///< overrides diagonalInch when > 0
+    /// The height of the screen's lower edge (its picture) above the floor, for reach mode
+    /// (docs/design.md): a typical floor stand.
+    double mountBottomMm = 900.0;
     std::string theme = "light";
     std::string renderer = "auto"; ///< "auto", "gl" or "software" (platform/renderer.hpp)
     SyncConfig sync;

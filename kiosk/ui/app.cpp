@@ -141,6 +141,12 @@ void App::apply(const Intent& i) {
                 applyStaff(v);
             } else if constexpr (std::is_same_v<T, intent::Scan>) {
                 applyScan(v);
+            } else if constexpr (std::is_same_v<T, intent::Access>) {
+                AccessModes& a = m_state.access;
+                using M = intent::Access::Mode;
+                bool& mode = v.mode == M::Reach ? a.reach : v.mode == M::Contrast ? a.contrast : a.larger;
+                mode = !mode;
+                m_ui.scrolls.clear(); // lists change size: start them at the top again
             }
         },
         i);
@@ -410,6 +416,52 @@ Intent App::drawStaffCorner() {
     return out;
 }
 
+namespace {
+struct AccessToggle {
+    const char* id;
+    intent::Access::Mode mode;
+};
+constexpr AccessToggle kAccessToggles[] = {{"access.reach", intent::Access::Mode::Reach},
+                                           {"access.contrast", intent::Access::Mode::Contrast},
+                                           {"access.text", intent::Access::Mode::Text}};
+
+float navPad() { return em(0.6f); }
+float navRowHeight() { return em(2.2f); }
+float navHomeWidth() { return em(7); }
+float navLangWidth() { return em(6.5f); }
+float navGap() { return em(0.3f); }
+} // namespace
+
+float App::accessBarWidth() const {
+    const ScreenCtx ctx{m_content, m_state, 0, m_textures, {}}; // for tr()
+    float w = 0;
+    for (const auto& a : kAccessToggles) w += chipWidth(ctx.tr(a.id)) + em(0.5f);
+    return w - em(0.5f);
+}
+
+float App::navBarHeight(float width) const {
+    const float oneRow = navRowHeight() + 2 * navPad();
+    if (!screenInfo(m_state.screen).visitor) return oneRow;
+    // Home, the toggles and the languages in one row when they fit (landscape), else the toggles above.
+    const float row = navHomeWidth() + 2 * navLangWidth() + navGap() + accessBarWidth() + 2 * em(1.0f) + 2 * navPad();
+    return row <= width ? oneRow : oneRow + navRowHeight() + navPad();
+}
+
+Intent App::drawAccessBar(float height) {
+    const ScreenCtx ctx{m_content, m_state, 0, m_textures, {}}; // for tr()
+    const AccessModes& on = m_state.access;
+    const bool state[] = {on.reach, on.contrast, on.larger};
+    Intent out;
+    ImVec2 at = ImGui::GetCursorScreenPos();
+    for (size_t i = 0; i < std::size(kAccessToggles); ++i) {
+        const auto& a = kAccessToggles[i];
+        ImGui::SetCursorScreenPos(at);
+        if (chip(a.id, ctx.tr(a.id), state[i], theme().colors.primary, height)) out = intent::Access{a.mode};
+        at.x += chipWidth(ctx.tr(a.id)) + em(0.5f);
+    }
+    return out;
+}
+
 Intent App::drawNavBar(float height) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -419,23 +471,56 @@ Intent App::drawNavBar(float height) {
     dl->AddLine(ImVec2(0, top), ImVec2(disp.x, top), t.colors.border, std::max(1.0f, t.em(0.06f)));
 
     Intent out;
-    const float pad = t.em(0.6f), bh = height - 2 * pad;
+    const float pad = navPad(), bh = navRowHeight(), rowY = disp.y - pad - bh;
     const ScreenCtx ctx{m_content, m_state, 0, m_textures, {}}; // for tr()
-    ImGui::SetCursorScreenPos(ImVec2(pad, top + pad));
-    if (button("nav.home", ctx.tr("nav.home"), ImVec2(t.em(7), bh), ButtonKind::Secondary))
+    ImGui::SetCursorScreenPos(ImVec2(pad, rowY));
+    if (button("nav.home", ctx.tr("nav.home"), ImVec2(navHomeWidth(), bh), ButtonKind::Secondary))
         out = intent::Goto{Screen::Attract};
 
     // "Deutsch | English" as words, on every screen, within reach (docs/design.md).
-    const float lw = t.em(6.5f);
-    ImGui::SetCursorScreenPos(ImVec2(disp.x - pad - 2 * lw - t.em(0.3f), top + pad));
+    const float lw = navLangWidth();
+    const float langX = disp.x - pad - 2 * lw - navGap();
+    ImGui::SetCursorScreenPos(ImVec2(langX, rowY));
     using core::Lang;
     const bool de = m_state.lang == Lang::De;
     if (button("lang.de", ctx.tr("lang.de"), ImVec2(lw, bh), de ? ButtonKind::Primary : ButtonKind::Secondary))
         out = intent::SetLang{Lang::De};
-    ImGui::SameLine(0, t.em(0.3f));
+    ImGui::SameLine(0, navGap());
     if (button("lang.en", ctx.tr("lang.en"), ImVec2(lw, bh), de ? ButtonKind::Secondary : ButtonKind::Primary))
         out = intent::SetLang{Lang::En};
+
+    if (screenInfo(m_state.screen).visitor) {
+        // Between home and the languages, or on a row of its own above them.
+        const bool ownRow = height > bh + 2 * pad + 1.0f;
+        const float w = accessBarWidth();
+        ImGui::SetCursorScreenPos(ownRow ? ImVec2(pad, top + pad) : ImVec2((pad + navHomeWidth() + langX - w) * 0.5f, rowY));
+        if (Intent a = drawAccessBar(bh); !std::holds_alternative<std::monostate>(a)) out = a;
+    }
     return out;
+}
+
+void App::drawAboveReach(float height) {
+    // Nothing to touch up there: the event's name, so the screen does not look switched off.
+    const Theme& t = theme();
+    const ImVec2 disp = ImGui::GetIO().DisplaySize;
+    const ScreenCtx ctx{m_content, m_state, 0, m_textures, {}};
+    const float w = std::min(disp.x - 2 * t.wideMargin(), t.em(40));
+    ImFont* f = t.fonts.heading;
+    const std::string& title = ctx.in(m_content.event.title);
+    const ImVec2 sz = f->CalcTextSizeA(f->FontSize, FLT_MAX, w, title.c_str());
+    ImGui::SetCursorScreenPos(ImVec2((disp.x - std::min(w, sz.x)) * 0.5f, std::max(0.0f, (height - sz.y) * 0.5f)));
+    wrappedText(f, t.colors.textMuted, title, w);
+}
+
+App::Area App::screenArea(ImVec2 display, float navH) const {
+    const float full = display.y - navH;
+    if (!m_state.access.reach || !screenInfo(m_state.screen).visitor) return {ImVec2(0, 0), ImVec2(display.x, full)};
+    const Theme& t = theme();
+    // The screen's top edge is mount_bottom_mm + its height above the floor; everything above
+    // kReachMm stays empty. A band too low to hold a screen gets the lowest one that does.
+    const float topAboveFloorMm = static_cast<float>(m_config.mountBottomMm) + display.y / t.pxPerMm;
+    const float y = std::clamp((topAboveFloorMm - kReachMm) * t.pxPerMm, 0.0f, std::max(0.0f, full - t.em(14)));
+    return {ImVec2(0, std::floor(y)), ImVec2(display.x, full - std::floor(y))};
 }
 
 Intent App::drawIdleWarning(float y, float height) {
@@ -482,6 +567,11 @@ void App::frame(ImVec2 displaySize) {
     if (screenInfo(m_state.screen).idleTimeout && idle >= m_config.idleTimeoutS) resetForNextVisitor();
     m_warning = screenInfo(m_state.screen).idleTimeout && idle >= m_config.idleTimeoutS - m_config.idleWarningS;
 
+    // The visit's access modes: another palette and larger fonts, from the fonts built at start.
+    // The PIN pad and the staff panel keep the configured theme: they are laid out for staff.
+    const bool visitor = screenInfo(m_state.screen).visitor;
+    m_ui.theme = visitor ? m_baseTheme.forAccess(m_state.access) : m_baseTheme;
+    applyStyle(m_ui.theme);
     m_ui.registry.beginFrame();
     ImGui::NewFrame();
     const Theme& t = theme();
@@ -490,7 +580,7 @@ void App::frame(ImVec2 displaySize) {
     ImGui::Begin("##root", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
-    const float navH = t.em(3.4f);
+    const float navH = navBarHeight(displaySize.x);
     // The panel's figures: refreshed every 2 s, and often while an export runs.
     if (m_state.screen == Screen::Staff && m_backend.snapshot &&
         now - m_snapshotAt >= (m_snapshot.job.running ? 0.25 : 2.0)) {
@@ -499,10 +589,13 @@ void App::frame(ImVec2 displaySize) {
         if (m_state.exportChoice.destination.empty() && !m_snapshot.destinations.empty())
             m_state.exportChoice.destination = m_snapshot.destinations.front();
     }
-    ScreenCtx ctx{m_content, m_state, now, m_textures, ImVec2(displaySize.x, displaySize.y - navH), &m_keyboard,
+    const Area area = screenArea(displaySize, navH);
+    ScreenCtx ctx{m_content, m_state, now, m_textures, area.size, &m_keyboard,
                   m_hasBackend ? &m_backend : nullptr, &m_snapshot, m_clock.wallMs()};
+    ctx.origin = area.origin;
+    if (area.origin.y > 0) drawAboveReach(area.origin.y);
     Intent screenIntent;
-    ImGui::SetCursorScreenPos(ImVec2(0, 0));
+    ImGui::SetCursorScreenPos(area.origin);
     ImGui::BeginChild("screen", ctx.size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     screenIntent = screenInfo(m_state.screen).draw(ctx);
     ImGui::EndChild();

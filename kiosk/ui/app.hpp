@@ -10,6 +10,9 @@
 
 namespace kiosk::ui {
 
+/// The highest a control may be above the floor in reach mode (EN 301 549 §8.3.2.5: 1220 mm).
+inline constexpr float kReachMm = 1220.0f;
+
 /// Stores a lead durably; returns only after the commit (or the failure).
 using LeadSink = std::function<core::StoreResult(const core::Lead&)>;
 
@@ -22,7 +25,7 @@ public:
     App& operator=(const App&) = delete;
 
     /// The theme from setupTheme (fonts in the current ImGui context).
-    void setTheme(const Theme& t) { m_ui.theme = t; }
+    void setTheme(const Theme& t) { m_ui.theme = m_baseTheme = t; }
     /// What the UI keeps between frames: theme, widget registry, scrolls, caches.
     UiContext& context() { return m_ui; }
     const UiContext& context() const { return m_ui; }
@@ -67,12 +70,25 @@ private:
     void applyStaff(const intent::Staff& s);
     Intent drawStaffCorner();
     void submit();
+    /// The bottom bar's height at this width: one row, or two when the access bar needs its own.
+    float navBarHeight(float width) const;
     Intent drawNavBar(float height);
+    /// The three access toggles (access.reach, access.contrast, access.text) in a row at the cursor.
+    Intent drawAccessBar(float height);
+    float accessBarWidth() const;
+    /// Where the screen is drawn: the whole area above the bar, or in reach mode only its part
+    /// below kReachMm from the floor (given [screen] mount_bottom_mm and the screen's height).
+    struct Area {
+        ImVec2 origin, size;
+    };
+    Area screenArea(ImVec2 display, float navH) const;
+    void drawAboveReach(float height);
     Intent drawIdleWarning(float y, float height);
     int applyScan(const intent::Scan& s);
     void drawScanNote(float height);
 
     UiContext m_ui;
+    Theme m_baseTheme; ///< as configured; m_ui.theme is it with the visit's access modes
     const core::Content& m_content;
     const core::KioskConfig& m_config;
     const core::Clock& m_clock;

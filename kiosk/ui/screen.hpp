@@ -27,6 +27,8 @@ struct SetLang { core::Lang lang; };
 struct OpenProfile { std::string companyId; };
 struct SetFilter { std::string sectorId; }; ///< empty: all sectors
 struct StayActive {};                        ///< "Continue" on the idle warning
+/// A toggle of the access bar (access.reach, access.contrast, access.text).
+struct Access { enum class Mode { Reach, Contrast, Text } mode; };
 struct OpenSignup { std::string companyId; }; ///< preselects that exhibitor (may be empty)
 /// Everything the sign-up form does, as one intent with an operation.
 struct Form {
@@ -46,7 +48,8 @@ struct Scan {
 };
 } // namespace intent
 using Intent = std::variant<std::monostate, intent::Goto, intent::SetLang, intent::OpenProfile, intent::SetFilter,
-                            intent::StayActive, intent::OpenSignup, intent::Form, intent::Staff, intent::Scan>;
+                            intent::StayActive, intent::OpenSignup, intent::Form, intent::Staff, intent::Scan,
+                            intent::Access>;
 
 /// The sign-up form while a visitor fills it in. Wiped with the visit.
 struct SignupState {
@@ -106,6 +109,7 @@ struct UiState {
     ExportRequest exportChoice;
     ThanksState thanks;
     ScanNote scanNote;
+    AccessModes access; ///< the access bar's toggles: for this visit only
 };
 
 using TextureLoader = std::function<Texture(const std::filesystem::path&)>;
@@ -122,6 +126,12 @@ struct ScreenCtx {
     std::int64_t wallMs = 0;                 ///< the screen's area above the navigation bar
     mutable bool animating = false; ///< set by a screen that needs the next frame soon
     mutable double wakeAt = 1e300;  ///< or a time when it needs its next frame
+    /// The top-left corner of the screen's area: (0, 0), or lower in reach mode (App::screenArea).
+    /// A screen lays out in [origin, origin + size] and places things with at() and bottom().
+    ImVec2 origin = {};
+
+    ImVec2 at(float x, float y) const { return ImVec2(origin.x + x, origin.y + y); }
+    float bottom() const { return origin.y + size.y; }
 
     /// The UI string `key` in the visitor's language (the key itself when missing).
     const std::string& tr(const std::string& key) const;
@@ -145,6 +155,7 @@ struct ScreenInfo {
     double tickSeconds = 0;
     bool idleTimeout = true; ///< the idle warning and the wipe back to attract apply on it
     bool wipeFormOnLeave = false; ///< leaving it forgets the form and every scroll position
+    bool visitor = true; ///< a visitor's screen: the access bar is shown (not on the PIN pad and staff panel)
 };
 
 /// Every screen, in the order of the enum.

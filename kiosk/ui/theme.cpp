@@ -58,7 +58,7 @@ Palette darkPalette() {
     p.textMuted = rgb(0xC3CBD6);
     p.border = rgb(0x8390A2);
     p.primary = rgb(0x8CC4FF);
-    p.primaryPressed = rgb(0x5E9FE6);
+    p.primaryPressed = rgb(0x6AA8EC); // its label 7.2:1 (0x5E9FE6 gave 6.5:1)
     p.onPrimary = rgb(0x06182C);
     p.button = rgb(0x252E3A);
     p.buttonPressed = rgb(0x3A4656);
@@ -68,6 +68,39 @@ Palette darkPalette() {
     p.onWarning = rgb(0x1F1500);
     p.error = rgb(0xFF9C9C);
     return p;
+}
+
+// Black and white, with a yellow main action (as on signs and ticket machines): every text
+// pair >= 15:1, for visitors with low vision and for a screen in direct sunlight.
+Palette highContrastPalette() {
+    Palette p{};
+    p.bg = rgb(0x000000);
+    p.surface = rgb(0x000000);
+    p.surfaceAlt = rgb(0x262626);
+    p.text = rgb(0xFFFFFF);
+    p.textMuted = rgb(0xF0F0F0);
+    p.border = rgb(0xFFFFFF);
+    p.primary = rgb(0xFFE600);
+    p.primaryPressed = rgb(0xB8A600);
+    p.onPrimary = rgb(0x000000);
+    p.button = rgb(0x000000);
+    p.buttonPressed = rgb(0x404040);
+    p.onButton = rgb(0xFFFFFF);
+    p.focus = rgb(0x00E5FF);
+    p.warning = rgb(0xFFE600);
+    p.onWarning = rgb(0x000000);
+    p.error = rgb(0xFF9E9E);
+    return p;
+}
+
+double linear(unsigned channel) {
+    const double c = channel / 255.0;
+    return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+}
+
+double luminance(ImU32 c) {
+    return 0.2126 * linear((c >> IM_COL32_R_SHIFT) & 0xFF) + 0.7152 * linear((c >> IM_COL32_G_SHIFT) & 0xFF) +
+           0.0722 * linear((c >> IM_COL32_B_SHIFT) & 0xFF);
 }
 
 ImFont* addFont(ImGuiIO& io, bool bold, float px, const ImWchar* ranges) {
@@ -85,7 +118,42 @@ ImFont* addFont(ImGuiIO& io, bool bold, float px, const ImWchar* ranges) {
     }
     return f;
 }
+Fonts addFonts(ImGuiIO& io, float body) {
+    Fonts f;
+    f.body = addFont(io, false, body, kBodyRanges);
+    f.bold = addFont(io, true, body, kBodyRanges);
+    f.small = addFont(io, false, body * 0.75f, kBodyRanges);
+    f.heading = addFont(io, true, body * 2.0f, kTitleRanges);
+    f.display = addFont(io, true, body * 3.0f, kTitleRanges);
+    return f;
+}
 } // namespace
+
+Palette palette(const std::string& name) {
+    if (name == "dark") return darkPalette();
+    if (name == "high-contrast") return highContrastPalette();
+    return lightPalette();
+}
+
+double contrastRatio(ImU32 a, ImU32 b) {
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+ImU32 readableOn(ImU32 bg) {
+    const ImU32 white = IM_COL32_WHITE, black = IM_COL32(0, 0, 0, 255);
+    return contrastRatio(white, bg) >= contrastRatio(black, bg) ? white : black;
+}
+
+Theme Theme::forAccess(const AccessModes& m) const {
+    Theme t = *this;
+    t.colors = m.contrast ? highContrastPalette() : base;
+    if (m.larger && largerFonts.body) {
+        t.fonts = largerFonts;
+        t.m_em = m_em * kLargerText;
+    }
+    return t;
+}
 
 float pixelsPerMm(float widthPx, float heightPx, double diagonalInch, double pixelPitchMm) {
     if (pixelPitchMm > 0) return static_cast<float>(1.0 / pixelPitchMm);
@@ -97,21 +165,35 @@ Theme setupTheme(float pxPerMm, const std::string& themeName) {
     ImGuiIO& io = ImGui::GetIO();
     Theme t;
     t.pxPerMm = pxPerMm;
-    t.colors = themeName == "dark" ? darkPalette() : lightPalette();
+    t.colors = palette(themeName);
     // docs/design.md: body 12 mm, captions 9 mm, headings 24 mm (at 1080p on 43": 24/18/48 px).
     // The floor keeps small windows (tests, a laptop) readable.
     const float body = std::round(std::max(16.0f, 12.0f * pxPerMm));
     t.setEm(body);
     io.Fonts->Clear();
     io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
-    t.fonts.body = addFont(io, false, body, kBodyRanges);
-    t.fonts.bold = addFont(io, true, body, kBodyRanges);
-    t.fonts.small = addFont(io, false, body * 0.75f, kBodyRanges);
-    t.fonts.heading = addFont(io, true, body * 2.0f, kTitleRanges);
-    t.fonts.display = addFont(io, true, body * 3.0f, kTitleRanges);
+    t.fonts = addFonts(io, body);
+    // A+ is built now too: toggling it mid-visit swaps fonts instead of rebuilding the atlas.
+    // Headings and the attract loop's display type are 24-36 mm already: A+ shares them, which
+    // keeps the atlas at its size (at 4K a larger display font alone doubles it).
+    t.largerFonts = t.fonts;
+    const float larger = std::round(body * kLargerText);
+    t.largerFonts.body = addFont(io, false, larger, kBodyRanges);
+    t.largerFonts.bold = addFont(io, true, larger, kBodyRanges);
+    t.largerFonts.small = addFont(io, false, larger * 0.75f, kBodyRanges);
     io.Fonts->Build();
     io.FontDefault = t.fonts.body;
+    t.base = t.colors;
+    applyStyle(t);
+    // Fingers drift: a tap must not turn into a drag before ~3 mm of movement.
+    io.MouseDragThreshold = std::max(6.0f, 3.0f * pxPerMm);
+    io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
+    io.IniFilename = nullptr; // no imgui.ini written into the kiosk's working directory
+    io.LogFilename = nullptr;
+    return t;
+}
 
+void applyStyle(const Theme& t) {
     ImGuiStyle& s = ImGui::GetStyle();
     s = ImGuiStyle();
     s.WindowPadding = ImVec2(0, 0);
@@ -126,12 +208,6 @@ Theme setupTheme(float pxPerMm, const std::string& themeName) {
     s.Colors[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(t.colors.text);
     s.Colors[ImGuiCol_ScrollbarBg] = ImVec4(0, 0, 0, 0);
     s.Colors[ImGuiCol_ScrollbarGrab] = ImGui::ColorConvertU32ToFloat4(t.colors.border);
-    // Fingers drift: a tap must not turn into a drag before ~3 mm of movement.
-    io.MouseDragThreshold = std::max(6.0f, 3.0f * pxPerMm);
-    io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
-    io.IniFilename = nullptr; // no imgui.ini written into the kiosk's working directory
-    io.LogFilename = nullptr;
-    return t;
 }
 
 const Theme& theme() { return uiContext().theme; }

@@ -23,10 +23,26 @@ struct Fonts {
     ImFont* display = nullptr; ///< ~36 mm, attract loop
 };
 
+/// The visit's own choices on the access bar (access.contrast, access.text); reset with the visit.
+struct AccessModes {
+    bool reach = false;    ///< "Alles nach unten": every control below 1220 mm from the floor
+    bool contrast = false; ///< the high-contrast palette
+    bool larger = false;   ///< A+: every font and font unit ×kLargerText
+    bool operator==(const AccessModes&) const = default;
+};
+
+/// A+ makes text this much larger (its fonts are built with the others at start: no atlas rebuild mid-visit).
+inline constexpr float kLargerText = 1.25f;
+
 struct Theme {
     float pxPerMm = 2.0f;
     Palette colors{};
     Fonts fonts{};
+    Fonts largerFonts{}; ///< the same fonts ×kLargerText, for A+
+    Palette base{};      ///< the configured palette (light or dark), when high contrast is off
+
+    /// This theme with the visit's modes applied: larger fonts and units, the high-contrast palette.
+    Theme forAccess(const AccessModes& m) const;
 
     /// One font unit: the body font's pixel size.
     float em(float n = 1.0f) const { return n * m_em; }
@@ -61,9 +77,19 @@ private:
 /// (or the explicit pitch when > 0).
 float pixelsPerMm(float widthPx, float heightPx, double diagonalInch, double pixelPitchMm);
 
+/// The palette called `name`: "light", "dark" or "high-contrast" (anything else: light).
+Palette palette(const std::string& name);
+/// WCAG 2.x contrast ratio of two opaque colours, 1 … 21.
+double contrastRatio(ImU32 a, ImU32 b);
+/// White or black, whichever reads better on `bg` (a sector's colour, the theme's primary): >= 4.5:1 on any colour.
+ImU32 readableOn(ImU32 bg);
+
 /// Builds the font atlas (Noto Sans, German typography included) for this pixel density and
 /// sets the ImGui style. Returns the theme, for App::setTheme. Needs a current ImGui context.
 Theme setupTheme(float pxPerMm, const std::string& themeName);
+
+/// Sets ImGui's style (spacing, rounding, colours) from `t`: at start and when a visit's modes change.
+void applyStyle(const Theme& t);
 
 /// The theme of the running App (its UiContext; context.hpp).
 const Theme& theme();

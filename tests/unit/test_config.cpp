@@ -47,6 +47,7 @@ void checkDefaults(const KioskConfig& c) {
     CHECK(c.idleWarningS == d.idleWarningS);
     CHECK(c.diagonalInch == d.diagonalInch);
     CHECK(c.pixelPitchMm == d.pixelPitchMm);
+    CHECK(c.mountBottomMm == 900.0);
     CHECK(c.theme == d.theme);
     CHECK(c.renderer == d.renderer);
 }
@@ -91,6 +92,7 @@ idle_warning_s = 12.5
 [screen]
 diagonal_inch = 55
 pixel_pitch_mm = 0.63
+mount_bottom_mm = 720
 theme = "dark"
 renderer = "software"
 )");
@@ -103,6 +105,7 @@ renderer = "software"
     CHECK(c.idleWarningS == 12.5);
     CHECK(c.diagonalInch == 55.0);
     CHECK(c.pixelPitchMm == doctest::Approx(0.63));
+    CHECK(c.mountBottomMm == 720.0);
     CHECK(c.theme == "dark");
     CHECK(c.renderer == "software");
 }
@@ -173,6 +176,8 @@ TEST_CASE("an out-of-range number is reported with file and line and keeps the d
         {"[screen]\ndiagonal_inch = 200\n", "screen.diagonal_inch", 2},
         {"[screen]\npixel_pitch_mm = -0.1\n", "screen.pixel_pitch_mm", 2},
         {"[screen]\npixel_pitch_mm = 5.5\n", "screen.pixel_pitch_mm", 2},
+        {"[screen]\nmount_bottom_mm = -1\n", "screen.mount_bottom_mm", 2},
+        {"[screen]\nmount_bottom_mm = 2501\n", "screen.mount_bottom_mm", 2},
     };
     for (const auto& c : cases) {
         CAPTURE(c.text);

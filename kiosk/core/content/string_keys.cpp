@@ -7,6 +7,7 @@ namespace kiosk::core {
 const std::vector<std::string>& requiredStringKeys() {
     static const std::vector<std::string> keys = {
         "lang.de", "lang.en", "nav.home", "nav.back",
+        "access.reach", "access.contrast", "access.text",
         "idle.title", "idle.text", "idle.continue",
         "region.ruhr", "region.greater-manchester", "common.sample", "common.not_at_stand",
         "attract.start", "attract.exhibitors", "attract.sectors", "attract.summit",

@@ -147,13 +147,13 @@ Intent drawAttract(const ScreenCtx& ctx) {
 
     Intent out;
     // The start button first: it wins the touch over the full-screen target below.
-    ImGui::SetCursorScreenPos(ImVec2((size.x - btnW) * 0.5f, size.y - btnH - margin));
+    ImGui::SetCursorScreenPos(ctx.at((size.x - btnW) * 0.5f, size.y - btnH - margin));
     const core::Lang other = ctx.state.lang == core::Lang::De ? core::Lang::En : core::Lang::De;
     const core::Text* start = ctx.text("attract.start");
     const std::string label = start ? start->in(ctx.state.lang) + "\n" + start->in(other) : "attract.start";
     if (button("attract.start", label, ImVec2(btnW, btnH), ButtonKind::Primary)) out = intent::Goto{Screen::Browse};
 
-    ImGui::SetCursorScreenPos(ImVec2(0, 0));
+    ImGui::SetCursorScreenPos(ctx.origin);
     if (ImGui::InvisibleButton("attract.anywhere", ImVec2(size.x, size.y - btnH - margin)))
         out = intent::Goto{Screen::Browse};
 
@@ -164,7 +164,7 @@ Intent drawAttract(const ScreenCtx& ctx) {
     auto& heights = uiContext().sceneHeights;
     static_assert(scenes <= std::tuple_size_v<std::decay_t<decltype(heights)>>);
     const float top = std::max(margin, (sceneH + margin - heights[size_t(scene)]) * 0.5f);
-    ImGui::SetCursorScreenPos(ImVec2(margin, top));
+    ImGui::SetCursorScreenPos(ctx.at(margin, top));
     ImGui::BeginGroup();
     switch (scene) {
     case 0: sceneWelcome(ctx, w); break;

@@ -65,9 +65,9 @@ Intent drawBrowse(const ScreenCtx& ctx) {
 
     // "Stay in touch" without choosing a company first.
     const float sw = std::min(t.em(13), w * 0.45f), sh = t.button();
-    ImGui::SetCursorScreenPos(ImVec2(margin + w - sw, margin));
+    ImGui::SetCursorScreenPos(ctx.at(margin + w - sw, margin));
     if (button("browse.signup", ctx.tr("browse.signup"), ImVec2(sw, sh), ButtonKind::Primary)) out = intent::OpenSignup{};
-    ImGui::SetCursorScreenPos(ImVec2(margin, margin));
+    ImGui::SetCursorScreenPos(ctx.at(margin, margin));
     wrappedText(t.fonts.heading, t.colors.text, ctx.tr("browse.title"), w - sw - t.em(1));
 
     // Filter chips: "All" and one per sector.
@@ -106,7 +106,7 @@ Intent drawBrowse(const ScreenCtx& ctx) {
     const float cw = (w - gap * float(cols - 1)) / float(cols), ch = t.card();
     const float top = ImGui::GetCursorScreenPos().y + t.em(0.3f);
     ImGui::SetCursorScreenPos(ImVec2(margin, top));
-    beginTouchScroll("browse.grid", ImVec2(w + margin * 0.5f, ctx.size.y - top - t.em(0.5f)));
+    beginTouchScroll("browse.grid", ImVec2(w + margin * 0.5f, ctx.bottom() - top - t.em(0.5f)));
     if (shown.empty()) wrappedText(t.fonts.body, t.colors.textMuted, ctx.tr("browse.empty"), w);
     // Only the rows in view are drawn (500 companies cost what 9 do); the others are only
     // registered, so a script can still scroll a card into view and tap it.

@@ -55,7 +55,7 @@ Intent drawProfile(const ScreenCtx& ctx) {
 
     // Header: logo beside name, tagline and tags.
     const float ls = t.em(6);
-    const ImVec2 h0(margin, margin);
+    const ImVec2 h0 = ctx.at(margin, margin);
     const Texture tex = ctx.textures ? ctx.textures(c->logo) : Texture{};
     logo(dl, h0, ls, tex, c->name);
     const float tx = h0.x + ls + t.em(1);
@@ -74,7 +74,7 @@ Intent drawProfile(const ScreenCtx& ctx) {
     // Body: scrolled text on the left (or everything, in portrait), QR panel on the right.
     const float bodyTop = std::max(h0.y + ls, ty + t.fonts.small->FontSize * 1.5f) + t.em(1);
     const float btnH = t.button();
-    const float bodyH = ctx.size.y - bodyTop - btnH - 2 * margin;
+    const float bodyH = ctx.bottom() - bodyTop - btnH - 2 * margin;
     const float qrW = landscape ? std::min(t.em(14), w * 0.35f) : 0.0f;
     // ~70 characters a line: longer lines are hard to follow standing at a screen.
     const float textW = landscape ? std::min(w - qrW - t.em(3), t.em(36)) : w;
@@ -93,17 +93,18 @@ Intent drawProfile(const ScreenCtx& ctx) {
     }
     if (endTouchScroll()) ctx.animating = true;
     if (landscape) {
+        // Scrolled too: in a short area (reach mode, A+) the contact person lies below the fold.
         ImGui::SetCursorScreenPos(ImVec2(margin + textW + t.em(3), bodyTop));
-        ImGui::BeginGroup();
+        beginTouchScroll("profile.qr", ImVec2(qrW + t.em(0.8f), bodyH));
         qrPanel(ctx, *c, qrW);
-        ImGui::EndGroup();
+        if (endTouchScroll()) ctx.animating = true;
     }
 
-    ImGui::SetCursorScreenPos(ImVec2(margin, ctx.size.y - btnH - margin));
+    ImGui::SetCursorScreenPos(ImVec2(margin, ctx.bottom() - btnH - margin));
     if (button("profile.back", ctx.tr("nav.back"), ImVec2(t.em(8), btnH))) out = intent::Goto{Screen::Browse};
     // Every profile leads to the sign-up; an exhibitor on the stand comes preselected.
     const float cw = std::min(t.em(14), w - t.em(9));
-    ImGui::SetCursorScreenPos(ImVec2(margin + w - cw, ctx.size.y - btnH - margin));
+    ImGui::SetCursorScreenPos(ImVec2(margin + w - cw, ctx.bottom() - btnH - margin));
     if (button("profile.contact", ctx.tr("profile.contact"), ImVec2(cw, btnH), ButtonKind::Primary))
         out = intent::OpenSignup{c->id};
     return out;

@@ -20,8 +20,8 @@ const std::vector<ScreenInfo>& screens() {
         {.id = Screen::Signup, .name = "signup", .draw = drawSignup, .wipeFormOnLeave = true},
         // It goes back to the attract loop by itself after [kiosk] thanks_seconds, with its own countdown.
         {.id = Screen::Thanks, .name = "thanks", .draw = drawThanks, .idleTimeout = false},
-        {.id = Screen::Pin, .name = "pin", .draw = drawPin, .tickSeconds = 1.0}, // the lock countdown
-        {.id = Screen::Staff, .name = "staff", .draw = drawStaff},
+        {.id = Screen::Pin, .name = "pin", .draw = drawPin, .tickSeconds = 1.0, .visitor = false}, // the lock countdown
+        {.id = Screen::Staff, .name = "staff", .draw = drawStaff, .visitor = false},
     };
     return table;
 }

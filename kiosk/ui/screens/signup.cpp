@@ -161,7 +161,8 @@ Intent field(const ScreenCtx& ctx, const core::FormField& f, float w) {
     const auto& s = ctx.state.signup;
     const core::Answer& a = answer(s.input, f.id);
     const std::string id = "signup." + f.id;
-    if (s.scrollTo == f.id) ImGui::SetScrollHereY(0.2f);
+    // A little of the field before it shows too, unless the view is short (the compact form): then its top.
+    if (s.scrollTo == f.id) ImGui::SetScrollHereY(ImGui::GetWindowHeight() < t.em(6) ? 0.0f : 0.2f);
     if (core::isTyped(f.kind)) {
         if (textField(id, labelOf(ctx, f), a.text, s.focused == f.id, errorFor(ctx, f.id), w))
             return intent::Form{Op::Focus, f.id};
@@ -238,11 +239,11 @@ Intent choices(const ScreenCtx& ctx, float w) {
 Intent privacyOverlay(const ScreenCtx& ctx) {
     const Theme& t = theme();
     const ImVec2 disp = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowPos(ctx.origin);
     ImGui::SetNextWindowSize(ImVec2(disp.x, ctx.size.y));
     ImGui::Begin("##privacy", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     const float m = t.margin(), w = disp.x - 2 * m;
-    ImGui::SetCursorScreenPos(ImVec2(m, m));
+    ImGui::SetCursorScreenPos(ctx.at(m, m));
     wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.privacy_title"), w);
     const float btnH = t.button();
     const float top = ImGui::GetCursorScreenPos().y + t.em(0.5f);
@@ -250,7 +251,7 @@ Intent privacyOverlay(const ScreenCtx& ctx) {
     const float qr = t.qr();
     const float textW = wide ? std::min(t.em(40), w - qr - t.em(2)) : w;
     ImGui::SetCursorScreenPos(ImVec2(m, top));
-    const float textH = ctx.size.y - top - btnH - 2 * m - (wide ? 0.0f : qr + t.em(2.5f));
+    const float textH = ctx.bottom() - top - btnH - 2 * m - (wide ? 0.0f : qr + t.em(2.5f));
     beginTouchScroll("privacy.text", ImVec2(textW + t.em(0.8f), textH));
     wrappedText(t.fonts.body, t.colors.text, ctx.in(ctx.content.consent.notice), textW - t.em(0.6f));
     if (endTouchScroll()) ctx.animating = true;
@@ -260,7 +261,7 @@ Intent privacyOverlay(const ScreenCtx& ctx) {
     ImGui::SetCursorScreenPos(ImVec2(q.x, q.y + qr + t.em(0.3f)));
     wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("profile.scan"), qr * 1.6f);
     Intent out;
-    ImGui::SetCursorScreenPos(ImVec2(m, ctx.size.y - btnH - m));
+    ImGui::SetCursorScreenPos(ImVec2(m, ctx.bottom() - btnH - m));
     if (button("privacy.close", ctx.tr("signup.privacy_close"), ImVec2(t.em(10), btnH), ButtonKind::Primary))
         out = intent::Form{Op::HidePrivacy, {}};
     ImGui::End();
@@ -275,33 +276,39 @@ Intent drawSignup(const ScreenCtx& ctx) {
     const float m = t.tightMargin(), w = ctx.size.x - 2 * m;
     Intent out;
 
-    ImGui::SetCursorScreenPos(ImVec2(m, m));
-    ImGui::BeginGroup(); // keeps the header's lines at the margin
-    wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.title"), w);
-    // What happens after "send", before the visitor types anything (docs/design.md).
-    wrappedText(t.fonts.body, t.colors.text, ctx.tr(f.confirmationEmail ? "signup.next_email" : "signup.next_contact"), w);
-    // Say up front that the form clears itself (docs/design.md).
-    wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("signup.reset_note"), w);
-    if (f.storeFailed) {
-        ImGui::Dummy(ImVec2(0, t.em(0.2f)));
-        wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.store_failed"), w);
-    } else if (!f.errors.empty()) {
-        // A summary at the top, and each error next to its field (GOV.UK pattern).
-        std::string list;
-        for (const auto& e : f.errors) {
-            list += (list.empty() ? "" : ", ") + fieldLabel(ctx, e.field);
-        }
-        ImGui::Dummy(ImVec2(0, t.em(0.2f)));
-        wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.error_summary") + " " + list, w);
-    }
-    ImGui::EndGroup();
-
     const KeyboardMode mode = keyboardModeFor(ctx.content.form, f.focused);
     const float kbH = f.focused.empty() ? 0.0f : keyboardHeight(mode);
     const float btnH = t.largeButton();
-    const float top = ImGui::GetCursorScreenPos().y + t.em(0.4f);
-    const float footerY = ctx.size.y - kbH - btnH - m * 0.6f;
-    const float bodyH = std::max(t.em(3), footerY - top - t.em(0.4f));
+    // A short area (reach mode, A+) with the keyboard open keeps the fields and the keyboard;
+    // its "Fertig / Done" brings back the title and the buttons.
+    const bool compact = kbH > 0 && ctx.size.y - kbH < btnH + t.em(12);
+    ImGui::SetCursorScreenPos(ctx.at(m, compact ? 0.0f : m));
+    if (!compact) {
+        ImGui::BeginGroup(); // keeps the header's lines at the margin
+        wrappedText(t.fonts.heading, t.colors.text, ctx.tr("signup.title"), w);
+        // What happens after "send", before the visitor types anything (docs/design.md).
+        wrappedText(t.fonts.body, t.colors.text,
+                    ctx.tr(f.confirmationEmail ? "signup.next_email" : "signup.next_contact"), w);
+        // Say up front that the form clears itself (docs/design.md).
+        wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("signup.reset_note"), w);
+        if (f.storeFailed) {
+            ImGui::Dummy(ImVec2(0, t.em(0.2f)));
+            wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.store_failed"), w);
+        } else if (!f.errors.empty()) {
+            // A summary at the top, and each error next to its field (GOV.UK pattern).
+            std::string list;
+            for (const auto& e : f.errors) {
+                list += (list.empty() ? "" : ", ") + fieldLabel(ctx, e.field);
+            }
+            ImGui::Dummy(ImVec2(0, t.em(0.2f)));
+            wrappedText(t.fonts.bold, t.colors.error, ctx.tr("signup.error_summary") + " " + list, w);
+        }
+        ImGui::EndGroup();
+    }
+
+    const float top = ImGui::GetCursorScreenPos().y + (compact ? 0.0f : t.em(0.4f));
+    const float footerY = compact ? ctx.bottom() - kbH : ctx.bottom() - kbH - btnH - m * 0.6f;
+    const float bodyH = std::max(t.em(3), footerY - top - (compact ? 0.0f : t.em(0.4f)));
     const bool twoColumns = ctx.size.x > ctx.size.y;
     if (twoColumns) {
         const float colW = (w - t.em(2)) * 0.5f;
@@ -323,14 +330,16 @@ Intent drawSignup(const ScreenCtx& ctx) {
     }
 
     // Submit and cancel stay in view, above the keyboard.
-    ImGui::SetCursorScreenPos(ImVec2(m, footerY));
-    if (button("signup.cancel", ctx.tr("signup.cancel"), ImVec2(t.em(8), btnH))) out = intent::Goto{Screen::Browse};
-    ImGui::SetCursorScreenPos(ImVec2(m + w - t.em(14), footerY));
-    if (button("signup.submit", ctx.tr("signup.submit"), ImVec2(t.em(14), btnH), ButtonKind::Primary))
-        out = intent::Form{Op::Submit, {}};
+    if (!compact) {
+        ImGui::SetCursorScreenPos(ImVec2(m, footerY));
+        if (button("signup.cancel", ctx.tr("signup.cancel"), ImVec2(t.em(8), btnH))) out = intent::Goto{Screen::Browse};
+        ImGui::SetCursorScreenPos(ImVec2(m + w - t.em(14), footerY));
+        if (button("signup.submit", ctx.tr("signup.submit"), ImVec2(t.em(14), btnH), ButtonKind::Primary))
+            out = intent::Form{Op::Submit, {}};
+    }
 
     if (!f.focused.empty() && ctx.keyboard) {
-        ImGui::SetCursorScreenPos(ImVec2(0, ctx.size.y - kbH));
+        ImGui::SetCursorScreenPos(ImVec2(0, ctx.bottom() - kbH));
         const KeyPress k = drawKeyboard(*ctx.keyboard, mode, ctx.size.x, ctx.now, ctx.animating,
                                         ctx.tr(nextTypedField(ctx.content.form, f.focused).empty() ? "kbd.done" : "kbd.next"),
                                         ctx.tr("kbd.done"));

@@ -207,9 +207,15 @@ KeyPress drawPopup(KeyboardState& s, float unit, float gap, float left, float ri
 
 } // namespace
 
+namespace {
+/// Above and below the keys: millimetres, not font units, so A+ does not make the keyboard
+/// taller than its keys need (a short area in reach mode has no room to spare).
+float keyboardPad() { return theme().mm(3.5f); } // also the gap to a field right above it
+} // namespace
+
 float keyboardHeight(KeyboardMode mode) {
     const float rows = mode == KeyboardMode::Email ? 6.0f : 5.0f;
-    return rows * theme().keyPitch() + theme().em(0.8f);
+    return rows * theme().keyPitch() + 2 * keyboardPad();
 }
 
 namespace {
@@ -333,7 +339,7 @@ KeyPress drawKeyboard(KeyboardState& s, KeyboardMode mode, float width, double n
     // works: a tap elsewhere closes the popup and types nothing.
     const bool popupWasOpen = !s.popup.empty();
     KeysPass p{s, now, animating, popupWasOpen || s.swallow, {}, false, false, {}, {}};
-    float y = origin.y + t.em(0.4f);
+    float y = origin.y + keyboardPad();
     for (size_t r = 0; r < rows.size(); ++r) {
         float rowUnits = 0;
         for (const auto& k : rows[r]) rowUnits += k.units;

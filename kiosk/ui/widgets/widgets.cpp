@@ -88,7 +88,7 @@ bool chip(const std::string& id, const std::string& label, bool selected, ImU32 
     registry().add(id, pos, max, boolText(selected));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImU32 bg = selected ? selectedColor : (held ? t.colors.buttonPressed : t.colors.button);
-    ImU32 fg = selected ? IM_COL32_WHITE : t.colors.onButton;
+    ImU32 fg = selected ? readableOn(selectedColor) : t.colors.onButton;
     dl->AddRectFilled(pos, max, faded(bg), height * 0.5f);
     if (!selected) dl->AddRect(pos, max, faded(t.colors.border), height * 0.5f, 0, std::max(1.0f, t.em(0.08f)));
     // Selection is shown by a tick as well as by colour (not by colour alone).
@@ -169,7 +169,7 @@ float tagWidth(const std::string& label, ImFont* font) {
 float tag(ImDrawList* dl, ImVec2 pos, const std::string& label, ImU32 color, ImFont* font) {
     const float w = tagWidth(label, font), h = font->FontSize * 1.5f;
     dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), faded(color), h * 0.5f);
-    centeredText(dl, font, IM_COL32_WHITE, ImVec2(pos.x + w * 0.5f, pos.y + h * 0.5f), label);
+    centeredText(dl, font, readableOn(color), ImVec2(pos.x + w * 0.5f, pos.y + h * 0.5f), label);
     return w;
 }
 
