@@ -336,7 +336,7 @@ void App::drawScanNote(float height) {
     ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(0, 0), ImVec2(disp.x, height), warn ? t.colors.warning : t.colors.surfaceAlt);
     ImGui::SetCursorScreenPos(ImVec2(pad * 2, pad));
     wrappedText(t.fonts.bold, warn ? t.colors.onWarning : t.colors.text, m_scanNoteText, disp.x - pad * 4);
-    registry().add("scan.note", ImVec2(0, 0), ImVec2(disp.x, height), &m_scanNoteText);
+    registry().addShown("scan.note", ImVec2(0, 0), ImVec2(disp.x, height), &m_scanNoteText);
     ImGui::End();
 }
 

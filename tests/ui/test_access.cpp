@@ -65,9 +65,9 @@ float gap(const ImVec2& a0, const ImVec2& a1, const ImVec2& b0, const ImVec2& b1
 /// as visible (a list clips what lies under its edge).
 bool comparable(const WidgetInfo& a, const WidgetInfo& b) { return a.list == b.list || (a.visible && b.visible); }
 
-/// The unmarked staff corner, a note that takes no touches, and what the privacy notice covers.
+/// The unmarked staff corner, what takes no touches (notes, QR codes), and what the privacy notice covers.
 bool skipped(Headless& h, const WidgetInfo& w) {
-    if (w.id == "staff.corner" || w.id == "scan.note") return true;
+    if (w.id == "staff.corner" || !w.touchable) return true;
     const bool covered = w.id.rfind("signup.", 0) == 0 || w.id.rfind("kbd.", 0) == 0;
     return covered && h.app().state().signup.privacyOpen;
 }

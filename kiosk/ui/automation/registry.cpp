@@ -26,12 +26,19 @@ void WidgetRegistry::add(const std::string& id, ImVec2 min, ImVec2 max, const st
     m_current.push_back(std::move(w));
 }
 
+void WidgetRegistry::addShown(const std::string& id, ImVec2 min, ImVec2 max, const std::string* text) {
+    add(id, min, max, text);
+    if (!m_current.empty() && m_current.back().id == id) m_current.back().touchable = false;
+}
+
 const WidgetInfo* WidgetRegistry::find(const std::string& id) const {
     for (const auto& w : m_last)
         if (w.id == id) return &w;
     return nullptr;
 }
 
-WidgetRegistry& registry() { return uiContext().registry; }
+WidgetRegistry& registry() {
+    return uiContext().registry;
+}
 
 } // namespace kiosk::ui

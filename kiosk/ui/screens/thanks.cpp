@@ -42,7 +42,7 @@ float contactTarget(size_t n, float w, float h, float gap, float labelH) {
 void shownQr(const std::string& id, const core::QrCode& qr, float side, const std::string& text) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     qrCode(ImGui::GetWindowDrawList(), p, side, qr);
-    registry().add(id, p, ImVec2(p.x + side, p.y + side), &text);
+    registry().addShown(id, p, ImVec2(p.x + side, p.y + side), &text);
     ImGui::Dummy(ImVec2(side, side));
 }
 
@@ -178,7 +178,7 @@ Intent drawThanks(const ScreenCtx& ctx) {
     const ImVec2 at(cx, footerY + (btnH - textSize.y) * 0.5f);
     ImGui::SetCursorScreenPos(at);
     wrappedText(t.fonts.body, t.colors.textMuted, countdown, w - doneW - t.em(1));
-    registry().add("thanks.countdown", at, ImVec2(at.x + textSize.x, at.y + textSize.y), &countdown);
+    registry().addShown("thanks.countdown", at, ImVec2(at.x + textSize.x, at.y + textSize.y), &countdown);
     return out;
 }
 
