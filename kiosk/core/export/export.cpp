@@ -109,22 +109,41 @@ std::string optionLabels(const FormField& f, const std::vector<std::string>& ids
     return out;
 }
 
-/// The cell of one form field. `versions`: the forms that had the field, so that an
-/// untouched yes/no toggle reads "no" for them and stays blank for leads of other forms.
-ExportColumn fieldColumn(const FormField& f, std::vector<std::string> versions) {
-    if (const StandardField* s = standardField(f.id))
-        return {f.id, f.label, [m = s->member](const Lead& l, Lang) { return l.*m; }};
-    return {f.id, f.label, [f, versions = std::move(versions)](const Lead& l, Lang lang) -> std::string {
-                const auto it = l.answers.find(f.id);
+/// An answer as it was stored, for a lead whose form the export does not know.
+std::string storedAnswer(const Answer& a, Lang lang) {
+    if (a.kind == FieldKind::YesNo) return a.yes ? (lang == Lang::De ? "ja" : "yes") : (lang == Lang::De ? "nein" : "no");
+    if (a.kind == FieldKind::Multi) return joinedIds(a.options);
+    return a.text;
+}
+
+/// The cell of one form field. Each lead is read through the field as its own form defined
+/// it (`byVersion`: kind, options and their labels), since a field may change kind between
+/// versions mid-fair; an answer of a form not known here, or not of its field's shape, is
+/// written as stored. An untouched yes/no toggle reads "no" for the forms that had it and
+/// stays blank for leads of other forms.
+ExportColumn fieldColumn(const FormField& first, std::map<std::string, FormField> byVersion) {
+    if (const StandardField* s = standardField(first.id))
+        return {first.id, first.label, [m = s->member](const Lead& l, Lang) { return l.*m; }};
+    return {first.id, first.label,
+            [id = first.id, byVersion = std::move(byVersion)](const Lead& l, Lang lang) -> std::string {
+                const auto it = l.answers.find(id);
                 const Answer* a = it == l.answers.end() ? nullptr : &it->second;
+                const auto own = byVersion.find(l.formVersion);
+                if (own == byVersion.end()) return a ? storedAnswer(*a, lang) : "";
+                const FormField& f = own->second;
+                const auto shaped = [&](FieldKind k) { return a && a->kind == k; };
                 switch (f.kind) {
-                case FieldKind::Choice: return a ? optionLabels(f, {a->text}, lang) : "";
-                case FieldKind::Multi: return a ? optionLabels(f, a->options, lang) : "";
                 case FieldKind::YesNo:
-                    if (a && a->yes) return lang == Lang::De ? "ja" : "yes";
-                    if (std::find(versions.begin(), versions.end(), l.formVersion) == versions.end()) return "";
-                    return lang == Lang::De ? "nein" : "no";
-                default: return a ? a->text : "";
+                    if (a && !shaped(FieldKind::YesNo)) return storedAnswer(*a, lang);
+                    return a && a->yes ? (lang == Lang::De ? "ja" : "yes") : (lang == Lang::De ? "nein" : "no");
+                case FieldKind::Multi:
+                    if (!a) return "";
+                    return shaped(FieldKind::Multi) ? optionLabels(f, a->options, lang) : storedAnswer(*a, lang);
+                case FieldKind::Choice:
+                    if (!a) return "";
+                    return shaped(FieldKind::Multi) || shaped(FieldKind::YesNo) ? storedAnswer(*a, lang)
+                                                                                : optionLabels(f, {a->text}, lang);
+                default: return a ? storedAnswer(*a, lang) : "";
                 }
             }};
 }
@@ -540,12 +559,12 @@ std::vector<ExportColumn> exportColumns(const std::vector<FormDef>& forms) {
     };
     // One column per field id, in the first form's order, then what only other forms had.
     std::vector<const FormField*> fields;
-    std::map<std::string, std::vector<std::string>> versions;
+    std::map<std::string, std::map<std::string, FormField>> versions; // field id -> version -> its definition
     for (const auto& form : forms)
         for (const auto& f : form.fields) {
             auto& v = versions[f.id];
             if (v.empty()) fields.push_back(&f);
-            v.push_back(form.version);
+            v.emplace(form.version, f); // a version listed twice: the first stays
         }
     for (const FormField* f : fields) cols.push_back(fieldColumn(*f, versions[f->id]));
     const std::vector<ExportColumn> rest = {
