@@ -646,6 +646,35 @@ StoreRead<LeadStats> LeadStore::stats(std::int64_t dayStartMs, std::int64_t utcO
     return out;
 }
 
+StoreRead<AnswerCounts> LeadStore::answerCounts(const FormDef& form) {
+    if (auto r = ready(); !r) return {r};
+    StoreRead<AnswerCounts> out;
+    for (const auto& f : form.fields) {
+        if (f.kind == FieldKind::YesNo) out.value[f.id] = {{"yes", 0}, {"no", 0}};
+        if (f.kind != FieldKind::Choice && f.kind != FieldKind::Multi) continue;
+        auto& counts = out.value[f.id];
+        for (const auto& o : f.options) counts[o.id] = 0;
+    }
+    if (out.value.empty()) return out;
+    // One pass over the answers column: a multi answer's array counts once per option; a row
+    // whose column is not JSON (edited by hand) counts for nothing instead of failing.
+    const int rc = query(
+            m_db,
+            "SELECT j.key, CASE j.type WHEN 'true' THEN 'yes' WHEN 'false' THEN 'no' ELSE coalesce(e.value, j.value) END,"
+            " count(DISTINCT leads.rowid)"
+            " FROM leads, json_each(CASE WHEN json_valid(leads.answers) THEN leads.answers ELSE '{}' END) AS j"
+            " LEFT JOIN json_each(CASE WHEN j.type = 'array' THEN j.value ELSE '[]' END) AS e"
+            " WHERE j.type IN ('text', 'true', 'false', 'array') GROUP BY 1, 2",
+            noBind, [&](sqlite3_stmt* st) {
+                const auto field = out.value.find(text(st, 0));
+                if (field == out.value.end()) return;
+                const auto option = field->second.find(text(st, 1));
+                if (option != field->second.end()) option->second = sqlite3_column_int64(st, 2);
+            });
+    if (rc != SQLITE_DONE) return failRead<AnswerCounts>("reading the answer counts failed");
+    return out;
+}
+
 StoreRead<std::optional<Lead>> LeadStore::get(const std::string& id) {
     if (auto r = ready(); !r) return {r};
     StoreRead<std::optional<Lead>> out;
