@@ -205,7 +205,10 @@ LeadColumn textColumn(std::string name, std::string Lead::*m) {
             [m](sqlite3_stmt* st, int i, const Lead& l) {
                 sqlite3_bind_text(st, i, (l.*m).c_str(), static_cast<int>((l.*m).size()), SQLITE_TRANSIENT);
             },
-            [m](sqlite3_stmt* st, int i, Lead& l) { l.*m = text(st, i); }};
+            [m](sqlite3_stmt* st, int i, Lead& l) {
+                const auto* p = sqlite3_column_text(st, i);
+                (l.*m).assign(p ? reinterpret_cast<const char*>(p) : ""); // in place: keeps its memory
+            }};
 }
 
 LeadColumn textColumn(std::string name, std::string (*get)(const Lead&), void (*set)(Lead&, std::string)) {
@@ -261,26 +264,30 @@ const std::vector<LeadColumn>& leadColumns() {
     return cols;
 }
 
-std::string joined(bool inserted, const char* sep) {
+std::string joined(bool inserted, const char* sep, bool payload = true) {
     std::string out;
     for (const auto& c : leadColumns())
-        if (!inserted || c.bind) out += (out.empty() ? "" : sep) + c.name;
+        if (!inserted || c.bind) out += (out.empty() ? "" : sep) + (payload || c.name != "payload" ? c.name : "NULL");
     return out;
 }
 
 } // namespace
 
-std::string leadSelectSql(std::string_view extraColumns) {
-    static const std::string columns = joined(false, ", ");
-    return "SELECT " + columns + std::string(extraColumns) + " FROM leads";
+std::string leadSelectSql(std::string_view extraColumns, bool payload) {
+    static const std::string columns = joined(false, ", "), withoutPayload = joined(false, ", ", false);
+    return "SELECT " + (payload ? columns : withoutPayload) + std::string(extraColumns) + " FROM leads";
 }
 
 int leadSelectColumns() { return static_cast<int>(leadColumns().size()); }
 
-Lead readLead(sqlite3_stmt* st) {
-    Lead l;
+void readLead(sqlite3_stmt* st, Lead& l) {
     int i = 0;
     for (const auto& c : leadColumns()) c.read(st, i++, l);
+}
+
+Lead readLead(sqlite3_stmt* st) {
+    Lead l;
+    readLead(st, l);
     return l;
 }
 

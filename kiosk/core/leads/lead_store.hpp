@@ -148,9 +148,13 @@ private:
 
 /// The SELECT of every lead column (no WHERE), for readers outside LeadStore (the export),
 /// how many columns it has, and the Lead of one of its rows.
-std::string leadSelectSql(std::string_view extraColumns = {});
+/// `payload` false: NULL in the payload's place (the CSV and XLSX exports make their own cells
+/// and need not read a second copy of every lead).
+std::string leadSelectSql(std::string_view extraColumns = {}, bool payload = true);
 int leadSelectColumns();
 Lead readLead(sqlite3_stmt* st);
+/// The same into `l`, reusing the memory of its strings (an export reads every row into one).
+void readLead(sqlite3_stmt* st, Lead& l);
 /// The form definitions kept in an open database (see LeadStore::rememberForm).
 StoreRead<std::vector<FormDef>> storedForms(sqlite3* db);
 
