@@ -89,6 +89,7 @@ ui::StaffSnapshot Backoffice::snapshot() {
     const auto [dayStart, offset] = localDay(m_wallMs());
     auto stats = m_store.stats(dayStart, offset);
     s.stats = std::move(stats.value);
+    if (auto answers = m_store.answerCounts(m_content.form)) s.answers = std::move(answers.value);
     m_keeper.requestCheck(); // the panel is open: a check unless one ran in the last minute
     s.store = m_keeper.health();
     if (!stats && s.store.ok) {

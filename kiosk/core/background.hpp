@@ -43,4 +43,26 @@ private:
     bool m_woken = false; ///< guarded by m_mutex
 };
 
+/// A value a back-office loop publishes and the frame loop reads (a status, a health), behind
+/// its own mutex: readers get a copy, never a reference into what the loop is changing.
+template <class T>
+class Published {
+public:
+    T get() const {
+        std::lock_guard lock(m_mutex);
+        return m_value;
+    }
+    /// Replaces the value; returns the one it replaced.
+    T exchange(T value) {
+        std::lock_guard lock(m_mutex);
+        std::swap(m_value, value);
+        return value;
+    }
+    void set(T value) { exchange(std::move(value)); }
+
+private:
+    mutable std::mutex m_mutex;
+    T m_value{};
+};
+
 } // namespace kiosk::core

@@ -86,6 +86,15 @@ Text TomlReader::text(const std::string& key, bool required, size_t maxLen) {
     return out;
 }
 
+bool TomlReader::section(const std::string& key, bool required, const std::function<void(TomlReader&)>& read) {
+    const toml::table* t = table(key, required);
+    if (!t) return false;
+    TomlReader sub(*t, m_file, m_problems, path(key));
+    read(sub);
+    sub.finish();
+    return true;
+}
+
 bool TomlReader::boolean(const std::string& key, bool fallback) {
     const toml::node* n = get(key);
     if (!n) return fallback;

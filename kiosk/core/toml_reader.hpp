@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <functional>
 #include <vector>
 
 namespace kiosk::core {
@@ -27,11 +28,15 @@ public:
     std::vector<std::string> strings(const std::string& key, bool required);
     /// A sub-table, or nullptr (with a problem when required).
     const toml::table* table(const std::string& key, bool required);
+    /// Reads the sub-table `key` with `read` (a reader whose problems name key.…), then reports
+    /// its unknown keys; false when there is none (a problem when required).
+    bool section(const std::string& key, bool required, const std::function<void(TomlReader&)>& read);
     /// An array of tables; empty (with a problem when required) if absent.
     std::vector<const toml::table*> tables(const std::string& key, bool required);
 
     void problem(const std::string& key, const std::string& what, const std::string& fix, bool error = true);
     int lineOf(const std::string& key) const;
+    bool has(const std::string& key) const { return m_table.contains(key); }
     /// Reports every key of the table that no getter asked for.
     void finish();
 

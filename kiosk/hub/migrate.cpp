@@ -7,8 +7,26 @@ namespace kiosk::hub {
 
 namespace fs = std::filesystem;
 
+namespace {
+using T = ColumnType;
+/// A lead as a kiosk sent it (leads, and conflicts beside them).
+const std::vector<Column> kReceived = {
+    {"id", T::Text}, {"kiosk_id", T::Text}, {"payload", T::Bytes}, {"payload_sha256", T::Text}};
+
+/// `key` and the columns of something kept once and counted each time it comes again
+/// (schema.cpp's {counted}: conflicts, rejections, consent texts).
+std::vector<Column> counted(std::vector<Column> key) {
+    key.insert(key.end(), {{"first_ms", T::Integer}, {"last_ms", T::Integer}, {"times", T::Integer}});
+    return key;
+}
+
+std::vector<Column> plus(std::vector<Column> columns, Column last) {
+    columns.push_back(last);
+    return columns;
+}
+} // namespace
+
 const std::vector<TableSpec>& migratedTables() {
-    using T = ColumnType;
     static const std::vector<TableSpec> tables = {
         // A revocation must survive a second run after the kiosk was revoked in the source.
         {"kiosks",
@@ -18,27 +36,9 @@ const std::vector<TableSpec>& migratedTables() {
           {"revoked", T::Boolean},
           {"created_ms", T::Integer}},
          "ON CONFLICT(id) DO UPDATE SET revoked = excluded.revoked WHERE excluded.revoked AND NOT kiosks.revoked"},
-        {"leads",
-         {{"id", T::Text},
-          {"kiosk_id", T::Text},
-          {"payload", T::Bytes},
-          {"payload_sha256", T::Text},
-          {"received_ms", T::Integer}}},
-        {"conflicts",
-         {{"id", T::Text},
-          {"kiosk_id", T::Text},
-          {"payload", T::Bytes},
-          {"payload_sha256", T::Text},
-          {"first_ms", T::Integer},
-          {"last_ms", T::Integer},
-          {"times", T::Integer}}},
-        {"rejected",
-         {{"kiosk_id", T::Text},
-          {"lead_id", T::Text},
-          {"reason", T::Text},
-          {"first_ms", T::Integer},
-          {"last_ms", T::Integer},
-          {"times", T::Integer}}},
+        {"leads", plus(kReceived, {"received_ms", T::Integer})},
+        {"conflicts", counted(kReceived)},
+        {"rejected", counted({{"kiosk_id", T::Text}, {"lead_id", T::Text}, {"reason", T::Text}})},
         // The last 10 minutes of webhook ids: a replay right after the move is still refused.
         {"webhook_ids", {{"kiosk_id", T::Text}, {"msg_id", T::Text}, {"seen_s", T::Integer}}},
         // Heartbeats: the newer one wins, as when several instances receive them.
@@ -47,15 +47,11 @@ const std::vector<TableSpec>& migratedTables() {
          "ON CONFLICT(kiosk_id) DO UPDATE SET body = excluded.body, received_ms = excluded.received_ms, "
          "clock_offset_ms = excluded.clock_offset_ms WHERE excluded.received_ms > kiosk_status.received_ms"},
         // The consent texts kiosks showed: the proof of a lead's consent moves with it.
-        {"consent_texts",
-         {{"version", T::Text},
-          {"language", T::Text},
-          {"text_sha256", T::Text},
-          {"text", T::Text},
-          {"first_kiosk_id", T::Text},
-          {"first_ms", T::Integer},
-          {"last_ms", T::Integer},
-          {"times", T::Integer}}},
+        {"consent_texts", counted({{"version", T::Text},
+                                   {"language", T::Text},
+                                   {"text_sha256", T::Text},
+                                   {"text", T::Text},
+                                   {"first_kiosk_id", T::Text}})},
         {"exhibitor_links",
          {{"token_hash", T::Text},
           {"company_id", T::Text},

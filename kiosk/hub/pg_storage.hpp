@@ -23,24 +23,6 @@ public:
     /// instances starting at once do not both create the tables.
     static std::unique_ptr<PgStorage> open(const std::string& url, StorageResult& result, size_t connections = 4);
 
-    StorageResult addKiosk(const std::string& id, const std::string& tokenHash, const std::string& secret,
-                           std::int64_t nowMs) override;
-    StorageResult revokeKiosk(const std::string& id) override;
-    StorageResult kioskByToken(const std::string& tokenHash, std::optional<KioskRecord>& out) override;
-    StorageResult kiosks(std::vector<KioskRecord>& out) override;
-    StorageResult claimWebhookId(const std::string& kioskId, const std::string& msgId, std::int64_t nowS,
-                                 std::int64_t forgetBeforeS, bool& fresh) override;
-    StorageResult storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads, std::int64_t nowMs,
-                             std::vector<LeadOutcome>& out) override;
-    StorageResult recordRejected(const std::string& kioskId,
-                                 const std::vector<std::pair<std::string, std::string>>& rejected,
-                                 std::int64_t nowMs) override;
-    StorageResult recordStatus(const std::string& kioskId, const KioskStatus& status,
-                               const core::sync::StatusReport& report, long long& newVariants) override;
-    StorageResult consentTexts(std::vector<ConsentTextRow>& out) override;
-    StorageResult forEachLead(const std::function<void(const StoredLead&)>& each) override;
-    StorageResult counts(HubCounts& out) override;
-    StorageResult ping() override;
     StorageResult exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) override;
     StorageResult importRows(const TableSpec& table, const std::vector<Row>& rows, long long& changed) override;
 

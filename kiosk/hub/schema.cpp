@@ -3,6 +3,10 @@
 namespace kiosk::hub {
 
 namespace {
+// {counted}: the columns of something kept once and counted each time it comes again.
+const char* const kCounted =
+    "  first_ms {int} NOT NULL,\n  last_ms {int} NOT NULL,\n  times {int} NOT NULL DEFAULT 1,\n";
+
 const char* const kMigrations[] = {
     R"sql(
 CREATE TABLE kiosks(
@@ -22,18 +26,12 @@ CREATE TABLE conflicts(
   kiosk_id TEXT NOT NULL,
   payload {bytes} NOT NULL,
   payload_sha256 TEXT NOT NULL,
-  first_ms {int} NOT NULL,
-  last_ms {int} NOT NULL,
-  times {int} NOT NULL DEFAULT 1,
-  PRIMARY KEY(id, payload_sha256));
+{counted}  PRIMARY KEY(id, payload_sha256));
 CREATE TABLE rejected(
   kiosk_id TEXT NOT NULL,
   lead_id TEXT NOT NULL,
   reason TEXT NOT NULL,
-  first_ms {int} NOT NULL,
-  last_ms {int} NOT NULL,
-  times {int} NOT NULL DEFAULT 1,
-  PRIMARY KEY(kiosk_id, lead_id, reason));
+{counted}  PRIMARY KEY(kiosk_id, lead_id, reason));
 CREATE TABLE webhook_ids(
   kiosk_id TEXT NOT NULL,
   msg_id TEXT NOT NULL,
@@ -54,10 +52,7 @@ CREATE TABLE consent_texts(
   text_sha256 TEXT NOT NULL,
   text TEXT NOT NULL,
   first_kiosk_id TEXT NOT NULL,
-  first_ms {int} NOT NULL,
-  last_ms {int} NOT NULL,
-  times {int} NOT NULL DEFAULT 1,
-  PRIMARY KEY(version, language, text_sha256));
+{counted}  PRIMARY KEY(version, language, text_sha256));
 )sql",
     // 3: exhibitors' links (/x/<token>): only the token's SHA-256 is kept.
     R"sql(
@@ -84,6 +79,7 @@ std::vector<std::string> hubMigrations(const SqlDialect& d) {
     std::vector<std::string> out;
     for (const char* m : kMigrations) {
         std::string sql = m;
+        replaceAll(sql, "{counted}", kCounted);
         replaceAll(sql, "{int}", d.integer);
         replaceAll(sql, "{bytes}", d.bytes);
         replaceAll(sql, "{bool}", d.boolean);

@@ -85,46 +85,48 @@ struct TableSpec {
 };
 using Row = std::vector<std::optional<std::string>>; ///< one value per column, nullopt: NULL
 
+/// What the hub keeps. The queries (addKiosk … ping) are written once, in storage.cpp, on the
+/// one-SQL interface `transaction` (sql.hpp); a backend adds only its connection, its
+/// migrations and the bulk copy of `kiosk-hub migrate`.
 class Storage {
 public:
     virtual ~Storage() = default;
 
     /// Fails when the id is taken (revoked ones included: an id is never reused).
-    virtual StorageResult addKiosk(const std::string& id, const std::string& tokenHash, const std::string& secret,
-                                   std::int64_t nowMs) = 0;
+    StorageResult addKiosk(const std::string& id, const std::string& tokenHash, const std::string& secret,
+                           std::int64_t nowMs);
     /// Fails when there is no such kiosk.
-    virtual StorageResult revokeKiosk(const std::string& id) = 0;
+    StorageResult revokeKiosk(const std::string& id);
     /// The kiosk whose token hashes to `tokenHash` (revoked ones too: the caller refuses them).
-    virtual StorageResult kioskByToken(const std::string& tokenHash, std::optional<KioskRecord>& out) = 0;
-    virtual StorageResult kiosks(std::vector<KioskRecord>& out) = 0;
+    StorageResult kioskByToken(const std::string& tokenHash, std::optional<KioskRecord>& out);
+    StorageResult kiosks(std::vector<KioskRecord>& out);
 
     /// Remembers that `kioskId` used `msgId` at `nowS`; `fresh` is false when it did before
     /// (a replay). Ids older than `forgetBeforeS` are forgotten.
-    virtual StorageResult claimWebhookId(const std::string& kioskId, const std::string& msgId, std::int64_t nowS,
-                                         std::int64_t forgetBeforeS, bool& fresh) = 0;
+    StorageResult claimWebhookId(const std::string& kioskId, const std::string& msgId, std::int64_t nowS,
+                                 std::int64_t forgetBeforeS, bool& fresh);
 
     /// Stores each lead under its id, in one transaction: `out[i]` says what happened to `leads[i]`.
-    virtual StorageResult storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads,
-                                     std::int64_t nowMs, std::vector<LeadOutcome>& out) = 0;
+    StorageResult storeLeads(const std::string& kioskId, const std::vector<IncomingLead>& leads, std::int64_t nowMs,
+                             std::vector<LeadOutcome>& out);
     /// Counts leads refused by validation (id, reason), for the organiser.
-    virtual StorageResult recordRejected(const std::string& kioskId,
-                                         const std::vector<std::pair<std::string, std::string>>& rejected,
-                                         std::int64_t nowMs) = 0;
+    StorageResult recordRejected(const std::string& kioskId,
+                                 const std::vector<std::pair<std::string, std::string>>& rejected, std::int64_t nowMs);
 
     /// Keeps `status` as the kiosk's latest (unless a later one is stored already: several hub
     /// instances), and every consent text in `report` by (version, language, SHA-256), the first
     /// seen kept, in one transaction. `newVariants`: texts stored now for a version and language
     /// that had another text before (for the organiser to look at).
-    virtual StorageResult recordStatus(const std::string& kioskId, const KioskStatus& status,
-                                       const core::sync::StatusReport& report, long long& newVariants) = 0;
+    StorageResult recordStatus(const std::string& kioskId, const KioskStatus& status,
+                               const core::sync::StatusReport& report, long long& newVariants);
     /// Every consent text, by version, language, first seen.
-    virtual StorageResult consentTexts(std::vector<ConsentTextRow>& out) = 0;
+    StorageResult consentTexts(std::vector<ConsentTextRow>& out);
 
-    /// Every stored lead, in the order they arrived.
-    virtual StorageResult forEachLead(const std::function<void(const StoredLead&)>& each) = 0;
-    virtual StorageResult counts(HubCounts& out) = 0;
+    /// Every stored lead, in the order they arrived (streamed: an event's leads need not fit in memory).
+    StorageResult forEachLead(const std::function<void(const StoredLead&)>& each);
+    StorageResult counts(HubCounts& out);
     /// A cheap query: the database is reachable and answers.
-    virtual StorageResult ping() = 0;
+    StorageResult ping();
 
     /// For `kiosk-hub migrate`: every row of `table`, in the order they arrived where the
     /// backend keeps one (leads), with the columns of the spec.
@@ -135,7 +137,7 @@ public:
 
     /// Runs `body` in one transaction (sql.hpp says which SQL both backends take): committed
     /// when it returns, rolled back when it throws; a failure is `what` with the database's
-    /// message. New features write their queries once, here, instead of once per backend.
+    /// message. Every query of the hub is written once, on this.
     virtual StorageResult transaction(const std::string& what, const std::function<void(SqlTx&)>& body) = 0;
 };
 

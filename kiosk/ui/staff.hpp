@@ -31,6 +31,7 @@ struct ExportJob {
 /// Everything the staff panel shows, refreshed every few seconds while it is open.
 struct StaffSnapshot {
     core::LeadStats stats;
+    core::AnswerCounts answers; ///< the form's own questions: leads per option
     core::StoreHealth store; ///< PRAGMA quick_check and files changed under the kiosk
     core::SyncStatus sync;
     std::vector<std::string> destinations; ///< mounted USB sticks, then the export folder

@@ -28,7 +28,6 @@ content/form.toml, with no rebuild, reach every layer of the real kiosk.
 Ends with `N passed, M failed`; exit status 0 only when nothing failed. Without LibreOffice
 its check is reported as skipped and the rest still runs.
 """
-import argparse
 import csv
 import json
 import os
@@ -43,6 +42,7 @@ import tomllib
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness  # noqa: E402
+from hub_support import kiosk_and_hub_args  # noqa: E402
 
 # Debian's python3-openpyxl and python3-pil under another python3 (pyenv).
 if "/usr/lib/python3/dist-packages" not in sys.path:
@@ -227,11 +227,7 @@ def signup_session(d, r, lang, column, tag):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--hub", required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
+    a = kiosk_and_hub_args()
     kiosk_bin, hub_bin, out = os.path.abspath(a.kiosk), os.path.abspath(a.hub), harness.fresh_dir(a.out)
     r = harness.Results()
     t_start = time.monotonic()

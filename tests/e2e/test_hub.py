@@ -28,7 +28,6 @@ the kiosk allows http only to a loopback address).
 
 Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
 """
-import argparse
 import base64
 import csv
 import hashlib
@@ -53,7 +52,7 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness  # noqa: E402
-from hub_support import RoundRobin, make_private_ca, start_postgres  # noqa: E402
+from hub_support import RoundRobin, kiosk_and_hub_args, make_private_ca, start_postgres  # noqa: E402
 
 MAX_BODY_KIB = 512
 READ_TIMEOUT_S = 2
@@ -435,11 +434,7 @@ def phase_migrate(env, r, url):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--hub", required=True)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
+    args = kiosk_and_hub_args()
     env = Env(args)
     r = harness.Results()
 

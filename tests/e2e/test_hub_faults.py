@@ -24,7 +24,6 @@ in each instance's log).
 
 Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
 """
-import argparse
 import json
 import os
 import re
@@ -39,7 +38,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "support"))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness  # noqa: E402
-from hub_support import FaultProxy, RoundRobin, make_private_ca, start_postgres  # noqa: E402
+from hub_support import FaultProxy, RoundRobin, kiosk_and_hub_args, make_private_ca, start_postgres  # noqa: E402
 from test_hub import HubProcess  # noqa: E402
 from test_signup import Driver, fill_form  # noqa: E402
 
@@ -215,11 +214,7 @@ def scenario(r, label, out, kiosk, hub_bin, tls, database, instances):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--hub", required=True)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
+    args = kiosk_and_hub_args()
     kiosk, hub_bin = os.path.abspath(args.kiosk), os.path.abspath(args.hub)
     out = harness.fresh_dir(args.out)
     r = harness.Results()

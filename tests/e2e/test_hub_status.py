@@ -15,7 +15,6 @@ sync.status_interval_s = 1 and the real `kiosk-hub serve` on loopback.
 
 Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
 """
-import argparse
 import hashlib
 import json
 import os
@@ -30,6 +29,7 @@ import urllib.request
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import harness  # noqa: E402
+from hub_support import kiosk_and_hub_args  # noqa: E402
 from test_hub import Env, add_kiosk, body_for, kiosk_rows  # noqa: E402
 
 SILENT_AFTER_S = 3
@@ -73,11 +73,7 @@ def hub_db(env, sql):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--hub", required=True)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
+    args = kiosk_and_hub_args()
     env = Env(args)
     with open(env.config, "a") as f:
         f.write(f"silent_after_s = {SILENT_AFTER_S}\n")

@@ -4,6 +4,7 @@ round-robin TCP balancer, an HTTP fault proxy, a PostgreSQL server of the test's
     sys.path.insert(0, os.path.join(REPO, "tests", "support"))
     import hub_support
 """
+import argparse
 import glob
 import os
 import pwd
@@ -61,6 +62,14 @@ class RoundRobin:
     def close(self):
         self.sock.close()
 
+
+
+def kiosk_and_hub_args():
+    """The command line of a test that runs the kiosk and the hub: --kiosk, --hub, --out."""
+    ap = argparse.ArgumentParser()
+    for name in ("--kiosk", "--hub", "--out"):
+        ap.add_argument(name, required=True)
+    return ap.parse_args()
 
 def make_private_ca(folder):
     """A CA and a server certificate for 127.0.0.1 signed by it (openssl), in `folder`:

@@ -194,6 +194,7 @@ struct Office final : core::PinClock {
             ui::StaffSnapshot s;
             const std::int64_t now = wall();
             s.stats = store->stats(now / 86'400'000 * 86'400'000, 0).value; // a kiosk in UTC
+            s.answers = store->answerCounts(h->content.content.form).value;
             if (keeper) {
                 keeper->requestCheck();
                 s.store = keeper->health();
@@ -255,6 +256,17 @@ core::Lead lead(int n, std::vector<std::string> exhibitors, std::int64_t created
     l.exhibitors = std::move(exhibitors);
     l.consent = {"2026-05", core::sha256Hex("consent"), "de", createdMs};
     return l;
+}
+
+/// The shipped content's form (content/form.toml).
+const core::FormDef& formOfDemo() {
+    static const core::FormDef form = [] {
+        std::vector<core::Problem> problems;
+        auto f = core::loadFormFile(KIOSK_SOURCE_DIR "/content/form.toml", "form.toml", problems);
+        REQUIRE(f);
+        return *f;
+    }();
+    return form;
 }
 
 const char* const kOpenPad = "longpress staff.corner 3100\nexpect-screen pin\n";
@@ -561,6 +573,36 @@ TEST_CASE("staff panel: the right PIN opens it and it shows today's and all coun
     // "Send now" reaches the back office.
     CHECK(h.play("tap staff.sync\n") == 0);
     CHECK(office.syncs == 1);
+}
+
+TEST_CASE("staff panel: the form's own questions show how many leads chose each option") {
+    TempDir t;
+    Office office(t);
+    // The shipped form asks "interest" (a choice of pilot, investment, partnership): 3 leads
+    // chose a pilot, 2 a partnership, 1 did not answer; a free text never shows.
+    std::vector<core::Lead> leads;
+    for (int i = 0; i < 6; ++i) {
+        core::Lead l = lead(i, {"irk-valley-hydrogen"}, kWallStart - 1000 * (i + 1));
+        if (i < 5) l.answers["interest"] = core::Answer{core::FieldKind::Choice, i < 3 ? "pilot" : "partnership", {}, false};
+        l.answers["message"] = core::Answer{core::FieldKind::Multiline, "secret plans", {}, false};
+        leads.push_back(std::move(l));
+    }
+    REQUIRE(office.store->insertBatch(leads));
+    const auto counts = office.store->answerCounts(formOfDemo());
+    REQUIRE(counts);
+    CHECK(counts.value == core::AnswerCounts{{"interest", {{"pilot", 3}, {"investment", 0}, {"partnership", 2}}}});
+
+    Headless h(ImVec2(1920, 1080), configFor(office));
+    office.attach(h);
+    REQUIRE(h.play(kOpenPad) == 0);
+    REQUIRE(h.play(std::string(kEnter1234) + "expect-screen staff\n") == 0);
+    const core::FormField* interest = h.content.content.form.field("interest");
+    REQUIRE(interest);
+    CHECK(shows(tr(h, "staff.questions")));
+    CHECK(shows(interest->label.de));
+    // Each option's label, then its count, in the form's order.
+    CHECK(shows("EinPilotprojekt3Investition0Partnerschaft2"));
+    CHECK_FALSE(shows("secretplans"));
 }
 
 TEST_CASE("staff panel: a million problems are formatted once; it shows 8 and 'and N more' and a frame stays fast") {

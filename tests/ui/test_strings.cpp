@@ -12,6 +12,7 @@
 #include <imgui.h>
 
 #include <functional>
+#include <memory>
 #include <set>
 
 namespace core = kiosk::core;
@@ -33,6 +34,7 @@ struct Situation {
     ui::StaffBackend backend;
     ui::StaffSnapshot snapshot;
     double now = 0;
+    std::shared_ptr<const core::Content> content; ///< set: drawn with this content, not the kiosk's
 };
 
 /// Draws one screen straight from its table row, outside the router, in `s`.
@@ -47,7 +49,7 @@ void draw(Headless& h, const ui::ScreenInfo& screen, const Situation& s) {
     ImGui::Begin("##tour", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
     ui::KeyboardState keyboard;
     const ui::TextureLoader textures;
-    const ui::ScreenCtx ctx{h.content.content, s.state, s.now, textures, h.size, &keyboard, &s.backend, &s.snapshot, 0};
+    const ui::ScreenCtx ctx{s.content ? *s.content : h.content.content, s.state, s.now, textures, h.size, &keyboard, &s.backend, &s.snapshot, 0};
     (void)screen.draw(ctx);
     ImGui::End();
     ImGui::Render();
@@ -112,6 +114,17 @@ std::vector<Situation> situations(const core::Content& content) {
             s.snapshot.sync.enabled = true;
             s.snapshot.sync.lastSuccessMs = last;
         });
+    // The staff figures of the form's own questions: the shipped choice, and a yes/no question.
+    add([&](Situation& s) {
+        auto withToggle = std::make_shared<core::Content>(content);
+        core::FormField toggle;
+        toggle.id = "demo_wanted";
+        toggle.kind = core::FieldKind::YesNo;
+        toggle.label = {"Vorführung gewünscht?", "Would you like a demo?"};
+        withToggle->form.fields.push_back(toggle);
+        s.content = std::move(withToggle);
+        s.snapshot.answers = {{"interest", {{"pilot", 2}, {"investment", 0}}}, {"demo_wanted", {{"yes", 1}, {"no", 3}}}};
+    });
     add([](Situation& s) {
         s.snapshot.destinations = {"/media/usb"};
         s.snapshot.job.done = s.snapshot.job.ok = true;

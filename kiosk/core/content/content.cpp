@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <tuple>
 
 namespace kiosk::core {
 
@@ -54,6 +57,24 @@ std::optional<ContentFile> openContentFile(const fs::path& dir, const fs::path& 
     return ContentFile{std::move(name), std::move(*doc)};
 }
 
+/// Reads a content file with `read`, then reports its unknown keys; nothing when it cannot be
+/// read (a problem says why).
+void readContentFile(const fs::path& dir, const fs::path& path, std::vector<Problem>& problems,
+                     const std::function<void(TomlReader&)>& read) {
+    const auto file = openContentFile(dir, path, problems);
+    if (!file) return;
+    TomlReader r(file->doc, file->name, problems);
+    read(r);
+    r.finish();
+}
+
+/// Required texts (both languages), each with its longest length, into members of `into`.
+template <class T>
+void readTexts(TomlReader& r, T& into, std::initializer_list<std::tuple<const char*, Text T::*, size_t>> texts) {
+    for (const auto& [key, member, maxLen] : texts)
+        into.*member = r.text(key, true, maxLen);
+}
+
 void checkId(TomlReader& r, const std::string& id) {
     if (!id.empty() && !validId(id)) r.problem("id", "is not a valid id", "use lower-case letters, digits and '-'");
 }
@@ -95,56 +116,52 @@ void flattenStrings(const toml::table& t, const std::string& prefix, const std::
 }
 
 void loadEvent(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
-    const auto file = openContentFile(dir, dir / "event.toml", problems);
-    if (!file) return;
-    const std::string& name = file->name;
-    TomlReader r(file->doc, name, problems);
-    Event& e = c.event;
-    e.id = r.str("id", true, 64);
-    checkId(r, e.id);
-    e.title = r.text("title", true, 60);
-    e.subtitle = r.text("subtitle", true, 90);
-    e.venue = r.text("venue", true, 90);
-    e.dates = r.text("dates", true, 60);
-    e.about = r.text("about", true, 600);
-    if (const auto* org = r.table("organiser", true)) {
-        TomlReader o(*org, name, problems, "organiser");
-        e.organiserName = o.str("name", true, 90);
-        e.organiserAddress = o.str("address", true, 200);
-        e.organiserPhone = o.str("phone", false, 40);
-        e.organiserWebsite = o.str("website", true, 200);
-        checkUrl(o, "website", e.organiserWebsite);
-        e.organiserPrivacyEmail = o.str("privacy_email", false, 120);
-        if (!e.organiserPrivacyEmail.empty() && e.organiserPrivacyEmail.find('@') == std::string::npos) {
-            o.problem("privacy_email", "is not an email address", "write it as name@example.org");
-            e.organiserPrivacyEmail.clear(); // the receipt names the postal address instead
+    readContentFile(dir, dir / "event.toml", problems, [&](TomlReader& r) {
+        const std::string& name = r.file();
+        Event& e = c.event;
+        e.id = r.str("id", true, 64);
+        checkId(r, e.id);
+        r.section("organiser", true, [&](TomlReader& o) {
+            e.organiserName = o.str("name", true, 90);
+            e.organiserAddress = o.str("address", true, 200);
+            e.organiserPhone = o.str("phone", false, 40);
+            e.organiserWebsite = o.str("website", true, 200);
+            checkUrl(o, "website", e.organiserWebsite);
+            e.organiserPrivacyEmail = o.str("privacy_email", false, 120);
+            if (!e.organiserPrivacyEmail.empty() && e.organiserPrivacyEmail.find('@') == std::string::npos) {
+                o.problem("privacy_email", "is not an email address", "write it as name@example.org");
+                e.organiserPrivacyEmail.clear(); // the receipt names the postal address instead
+            }
+        });
+        readTexts(r, e,
+                  {{"title", &Event::title, 60},
+                   {"subtitle", &Event::subtitle, 90},
+                   {"venue", &Event::venue, 90},
+                   {"dates", &Event::dates, 60},
+                   {"about", &Event::about, 600}});
+        auto highlights = r.tables("highlights", true);
+        if (highlights.size() > 5) r.problem("highlights", "has more than 5 scenes", "keep 1 to 5 highlights");
+        if (highlights.empty() && r.has("highlights"))
+            r.problem("highlights", "has no scenes", "add 1 to 5 [[highlights]] sections");
+        for (const auto* h : highlights) {
+            TomlReader hr(*h, name, problems, "highlights");
+            e.highlights.push_back({hr.text("title", true, 60), hr.text("text", true, 160)});
+            hr.finish();
         }
-        o.finish();
-    }
-    auto highlights = r.tables("highlights", true);
-    if (highlights.size() > 5) r.problem("highlights", "has more than 5 scenes", "keep 1 to 5 highlights");
-    if (highlights.empty() && file->doc.contains("highlights"))
-        r.problem("highlights", "has no scenes", "add 1 to 5 [[highlights]] sections");
-    for (const auto* h : highlights) {
-        TomlReader hr(*h, name, problems, "highlights");
-        e.highlights.push_back({hr.text("title", true, 60), hr.text("text", true, 160)});
-        hr.finish();
-    }
-    if (const auto* s = r.table("summit", true)) {
-        TomlReader sr(*s, name, problems, "summit");
-        e.summitName = sr.text("name", true, 90);
-        e.summitDates = sr.text("dates", true, 60);
-        e.summitVenue = sr.text("venue", true, 90);
-        const auto days = sr.tables("days", true);
-        if (days.empty() && s->contains("days")) sr.problem("days", "lists no day", "add a [[summit.days]] section per day");
-        for (const auto* d : days) {
-            TomlReader dr(*d, name, problems, "summit.days");
-            e.summitDays.push_back({dr.text("title", true, 60), dr.text("text", true, 200)});
-            dr.finish();
-        }
-        sr.finish();
-    }
-    r.finish();
+        r.section("summit", true, [&](TomlReader& sr) {
+            readTexts(sr, e,
+                      {{"name", &Event::summitName, 90},
+                       {"dates", &Event::summitDates, 60},
+                       {"venue", &Event::summitVenue, 90}});
+            const auto days = sr.tables("days", true);
+            if (days.empty() && sr.has("days")) sr.problem("days", "lists no day", "add a [[summit.days]] section per day");
+            for (const auto* d : days) {
+                TomlReader dr(*d, name, problems, "summit.days");
+                e.summitDays.push_back({dr.text("title", true, 60), dr.text("text", true, 200)});
+                dr.finish();
+            }
+        });
+    });
 }
 
 std::uint32_t parseColor(TomlReader& r, const std::string& key) {
@@ -275,16 +292,15 @@ void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& o
         if (!c.sector(s)) r.problem("sectors", "unknown sector '" + s + "'", "use hydrogen, cybersecurity or digital-health");
     co.website = r.str("website", false, 200);
     checkUrl(r, "website", co.website);
-    co.tagline = r.text("tagline", true, 90);
-    co.description = r.text("description", true, 900);
-    co.lookingFor = r.text("looking_for", true, 500);
-    if (const auto* ct = r.table("contact", false)) {
-        TomlReader cr(*ct, name, problems, "contact");
+    readTexts(r, co,
+              {{"tagline", &Company::tagline, 90},
+               {"description", &Company::description, 900},
+               {"looking_for", &Company::lookingFor, 500}});
+    r.section("contact", false, [&](TomlReader& cr) {
         co.contactName = cr.str("name", false, 80);
         co.contactEmail = cr.str("email", false, 120);
         co.contactPhone = cr.str("phone", false, 40);
-        cr.finish();
-    }
+    });
     r.finish();
     const size_t logoProblems = problems.size(); // an error for check-content; the kiosk keeps the company
     if (!logo.empty() && !logoPathInside(logo)) {
@@ -306,19 +322,16 @@ void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& o
 }
 
 void loadConsent(const fs::path& dir, Content& c, std::vector<Problem>& problems) {
-    const auto file = openContentFile(dir, dir / "consent.toml", problems);
-    if (!file) return;
-    const std::string& name = file->name;
-    TomlReader r(file->doc, name, problems);
-    ConsentText& k = c.consent;
-    k.version = r.str("version", true, 40);
-    k.policyUrl = r.str("policy_url", true, 200);
-    checkUrl(r, "policy_url", k.policyUrl);
-    k.label = r.text("label", true, 300);
-    k.summary = r.text("summary", true, 700);
-    k.notice = r.text("notice", true, 6000);
-    k.newsletter = r.text("newsletter", true, 300);
-    r.finish();
+    readContentFile(dir, dir / "consent.toml", problems, [&](TomlReader& r) {
+        ConsentText& k = c.consent;
+        k.version = r.str("version", true, 40);
+        k.policyUrl = r.str("policy_url", true, 200);
+        checkUrl(r, "policy_url", k.policyUrl);
+        k.label = r.text("label", true, 300);
+        k.summary = r.text("summary", true, 700);
+        k.notice = r.text("notice", true, 6000);
+        k.newsletter = r.text("newsletter", true, 300);
+    });
 }
 
 /// form.toml is optional: without it the kiosk asks what it always asked. A form with

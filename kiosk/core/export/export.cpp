@@ -44,45 +44,59 @@ constexpr const char* kBreaks = ",;\r\n";
 /// What makes a spreadsheet evaluate a cell when it starts with it (OWASP CSV injection).
 constexpr const char* kFormulaStart = "=+-@\t\r\n";
 
-bool in(const char* set, char c) { return c != '\0' && std::strchr(set, c) != nullptr; }
+/// A character set as a table: csvCell and needsCare ask it of nearly every byte of an export.
+struct CharSet {
+    explicit CharSet(const char* set) {
+        for (; *set; ++set) m_in[static_cast<unsigned char>(*set)] = true;
+    }
+    bool operator()(char c) const { return m_in[static_cast<unsigned char>(c)]; }
+
+private:
+    std::array<bool, 256> m_in{};
+};
+const CharSet kIsBreak(kBreaks), kIsFormulaStart(kFormulaStart), kIsFormulaAfterBreak("=+-@\t");
 
 /// Whether csvCell would change the value: it holds a break or a quote, or starts a formula.
-/// (Called for nearly every cell of an export: a table, not strchr per byte.)
-bool needsCare(const char* p, size_t len) {
-    static const auto special = [] {
-        std::array<bool, 256> t{};
-        for (const char* c = ",;\r\n\""; *c; ++c) t[static_cast<unsigned char>(*c)] = true;
-        return t;
-    }();
-    if (len > 0 && in(kFormulaStart, p[0])) return true;
-    for (size_t i = 0; i < len; ++i)
-        if (special[static_cast<unsigned char>(p[i])]) return true;
+bool needsCare(const std::string& v) {
+    if (!v.empty() && kIsFormulaStart(v[0])) return true;
+    // strcspn is glibc's vector scan; it stops at a NUL too, so one found early is checked on.
+    constexpr const char* kSpecial = ",;\r\n\"";
+    for (size_t at = std::strcspn(v.c_str(), kSpecial); at < v.size(); at += 1 + std::strcspn(v.c_str() + at + 1, kSpecial))
+        if (v[at] != '\0') return true;
     return false;
 }
 } // namespace
 
-std::string csvCell(const std::string& v, char /*delimiter*/) {
+namespace {
+/// csvCell, appended to `out` in one pass (an export's cells go straight into its buffer).
+void appendCell(std::string& out, const std::string& v) {
     // A reader that splits on the other delimiter (or loses the quoting) starts a cell after
     // any break inside the value: what follows a break gets the same leading ' as the value's
     // start, past any quotes (a reader may take those as the cell's own quoting).
-    std::string s;
-    s.reserve(v.size() + 2);
-    bool afterBreak = false;
+    const size_t start = out.size();
+    out.resize(start + 2 * v.size() + 2); // a byte gets at most a ' or a second " beside it
+    char* o = out.data() + start;
+    *o++ = '"'; // taken back below when the cell needs no quotes
+    bool afterBreak = false, quote = false;
     for (size_t i = 0; i < v.size(); ++i) {
         const char c = v[i];
-        if (i == 0 ? in(kFormulaStart, c) : afterBreak && in("=+-@\t", c)) s += '\'';
-        s += c;
-        if (in(kBreaks, c)) afterBreak = true;
+        if (i == 0 ? kIsFormulaStart(c) : afterBreak && kIsFormulaAfterBreak(c)) *o++ = '\'';
+        if (c == '"') *o++ = '"', quote = true;
+        *o++ = c;
+        if (kIsBreak(c)) afterBreak = quote = true;
         else if (c != '"') afterBreak = false;
     }
     // Quoted whatever delimiter this file uses: either one may be the one it is opened with.
-    if (s.find_first_of("\",;\r\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) {
-        if (c == '"') q += '"';
-        q += c;
-    }
-    return q + '"';
+    if (quote) *o++ = '"';
+    out.resize(static_cast<size_t>(o - out.data()));
+    if (!quote) out.erase(start, 1);
+}
+} // namespace
+
+std::string csvCell(const std::string& v, char /*delimiter*/) {
+    std::string s;
+    appendCell(s, v);
+    return s;
 }
 
 namespace {
@@ -109,22 +123,41 @@ std::string optionLabels(const FormField& f, const std::vector<std::string>& ids
     return out;
 }
 
-/// The cell of one form field. `versions`: the forms that had the field, so that an
-/// untouched yes/no toggle reads "no" for them and stays blank for leads of other forms.
-ExportColumn fieldColumn(const FormField& f, std::vector<std::string> versions) {
-    if (const StandardField* s = standardField(f.id))
-        return {f.id, f.label, [m = s->member](const Lead& l, Lang) { return l.*m; }};
-    return {f.id, f.label, [f, versions = std::move(versions)](const Lead& l, Lang lang) -> std::string {
-                const auto it = l.answers.find(f.id);
+/// An answer as it was stored, for a lead whose form the export does not know.
+std::string storedAnswer(const Answer& a, Lang lang) {
+    if (a.kind == FieldKind::YesNo) return a.yes ? (lang == Lang::De ? "ja" : "yes") : (lang == Lang::De ? "nein" : "no");
+    if (a.kind == FieldKind::Multi) return joinedIds(a.options);
+    return a.text;
+}
+
+/// The cell of one form field. Each lead is read through the field as its own form defined
+/// it (`byVersion`: kind, options and their labels), since a field may change kind between
+/// versions mid-fair; an answer of a form not known here, or not of its field's shape, is
+/// written as stored. An untouched yes/no toggle reads "no" for the forms that had it and
+/// stays blank for leads of other forms.
+ExportColumn fieldColumn(const FormField& first, std::map<std::string, FormField> byVersion) {
+    if (const StandardField* s = standardField(first.id))
+        return {first.id, first.label, [m = s->member](const Lead& l, Lang) { return l.*m; }, s->member};
+    return {first.id, first.label,
+            [id = first.id, byVersion = std::move(byVersion)](const Lead& l, Lang lang) -> std::string {
+                const auto it = l.answers.find(id);
                 const Answer* a = it == l.answers.end() ? nullptr : &it->second;
+                const auto own = byVersion.find(l.formVersion);
+                if (own == byVersion.end()) return a ? storedAnswer(*a, lang) : "";
+                const FormField& f = own->second;
+                const auto shaped = [&](FieldKind k) { return a && a->kind == k; };
                 switch (f.kind) {
-                case FieldKind::Choice: return a ? optionLabels(f, {a->text}, lang) : "";
-                case FieldKind::Multi: return a ? optionLabels(f, a->options, lang) : "";
                 case FieldKind::YesNo:
-                    if (a && a->yes) return lang == Lang::De ? "ja" : "yes";
-                    if (std::find(versions.begin(), versions.end(), l.formVersion) == versions.end()) return "";
-                    return lang == Lang::De ? "nein" : "no";
-                default: return a ? a->text : "";
+                    if (a && !shaped(FieldKind::YesNo)) return storedAnswer(*a, lang);
+                    return a && a->yes ? (lang == Lang::De ? "ja" : "yes") : (lang == Lang::De ? "nein" : "no");
+                case FieldKind::Multi:
+                    if (!a) return "";
+                    return shaped(FieldKind::Multi) ? optionLabels(f, a->options, lang) : storedAnswer(*a, lang);
+                case FieldKind::Choice:
+                    if (!a) return "";
+                    return shaped(FieldKind::Multi) || shaped(FieldKind::YesNo) ? storedAnswer(*a, lang)
+                                                                                : optionLabels(f, {a->text}, lang);
+                default: return a ? storedAnswer(*a, lang) : "";
                 }
             }};
 }
@@ -147,9 +180,15 @@ long long countRecords(int fd, bool csv) {
     bool quoted = false;
     char buf[1 << 16];
     for (ssize_t got; (got = ::read(fd, buf, sizeof buf)) > 0;) {
-        for (ssize_t i = 0; i < got; ++i) {
-            if (csv && buf[i] == '"') quoted = !quoted;
-            else if (buf[i] == '\n' && !quoted) ++n;
+        // From quote to quote with memchr, counting line ends only outside quotes.
+        for (const char *p = buf, *end = buf + got; p < end;) {
+            const char* q = csv ? static_cast<const char*>(std::memchr(p, '"', size_t(end - p))) : nullptr;
+            if (!quoted)
+                for (const char* stop = q ? q : end; (p = static_cast<const char*>(std::memchr(p, '\n', size_t(stop - p))));)
+                    ++n, ++p;
+            if (!q) break;
+            quoted = !quoted;
+            p = q + 1;
         }
     }
     return csv ? n - 1 : n; // the CSV header is not a lead
@@ -279,7 +318,9 @@ bool removeTemp(int dir, const std::string& name) {
 class LeadRows {
 public:
     LeadRows(const fs::path& dbPath, const ExportOptions& o) : m_path(dbPath) {
-        if (sqlite3_open_v2(dbPath.c_str(), &m_db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        // NOMUTEX: the connection is this export's alone, so SQLite need not lock it per call
+        // (a dozen column reads per lead).
+        if (sqlite3_open_v2(dbPath.c_str(), &m_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
             m_error = "cannot read " + dbPath.string() + ": " + (m_db ? sqlite3_errmsg(m_db) : "cannot open");
             return;
         }
@@ -308,7 +349,7 @@ public:
         const std::string where = o.company.empty() ? "" : " WHERE instr(exhibitors, '\"' || ?1 || '\"') > 0";
         // Rowid order is the order leads were stored in, and a plain table scan (fast).
         const std::string sql = (o.format == ExportOptions::Format::Jsonl ? std::string("SELECT payload, rowid FROM leads")
-                                                                          : leadSelectSql(", rowid")) +
+                                                                          : leadSelectSql(", rowid", false)) +
                                 where + " ORDER BY rowid";
         m_rowidCol = o.format == ExportOptions::Format::Jsonl ? 1 : leadSelectColumns();
         if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &m_st, nullptr) != SQLITE_OK) {
@@ -345,7 +386,7 @@ public:
         m_lastRowid = rowid;
         return true;
     }
-    Lead lead() const { return readLead(m_st); }
+    void lead(Lead& l) const { readLead(m_st, l); }
     std::string payload() const { return col(m_st, 0); }
     double done() const { return m_maxRowid > 0 ? double(m_lastRowid) / double(m_maxRowid) : 1.0; }
 
@@ -379,10 +420,10 @@ private:
     std::string m_buf;
 };
 
-void appendCsv(std::string& buf, const std::string& v, char delimiter) {
+void appendCsv(std::string& buf, const std::string& v, char /*delimiter: cells are safe for both*/) {
     // Most cells need neither quotes nor a guard: copy them straight through.
-    if (!needsCare(v.data(), v.size())) buf += v;
-    else buf += csvCell(v, delimiter);
+    if (!needsCare(v)) buf += v;
+    else appendCell(buf, v);
 }
 
 bool produceCsv(LeadRows& rows, const ExportOptions& o, const Write& write, const std::function<void(double)>& progress) {
@@ -394,11 +435,14 @@ bool produceCsv(LeadRows& rows, const ExportOptions& o, const Write& write, cons
         appendCsv(buf, rows.columns[i].header.in(o.headerLang), o.delimiter);
     }
     buf += "\r\n";
+    Lead l; // one for every row: its strings keep their memory
     for (long long n = 1; rows.next(); ++n) {
-        const Lead l = rows.lead();
+        rows.lead(l);
         for (size_t i = 0; i < rows.columns.size(); ++i) {
             if (i) buf += o.delimiter;
-            appendCsv(buf, rows.columns[i].cell(l, o.headerLang), o.delimiter);
+            const ExportColumn& c = rows.columns[i];
+            if (c.member) appendCsv(buf, l.*c.member, o.delimiter); // no copy: a conditional would make one
+            else appendCsv(buf, c.cell(l, o.headerLang), o.delimiter);
         }
         buf += "\r\n"; // RFC 4180 line ends
         if (!out.flush()) return false;
@@ -451,11 +495,14 @@ bool produceXlsx(LeadRows& rows, const ExportOptions& o, const Write& write, con
     }
     lxw_row_t row = 0;
     lxw_error rc = LXW_NO_ERROR;
+    Lead l;
+    std::string made;
     while (rc == LXW_NO_ERROR && rows.next()) {
-        const Lead l = rows.lead();
+        rows.lead(l);
         ++row;
         for (size_t i = 0; i < rows.columns.size() && rc == LXW_NO_ERROR; ++i) {
-            const std::string v = rows.columns[i].cell(l, o.headerLang);
+            const ExportColumn& c = rows.columns[i];
+            const std::string& v = c.member ? l.*c.member : (made = c.cell(l, o.headerLang));
             if (!v.empty()) rc = worksheet_write_string(sheet, row, lxw_col_t(i), v.c_str(), nullptr);
         }
         if (progress && row % 2000 == 0) progress(rows.done());
@@ -534,18 +581,18 @@ ExportOptions::Format exportFormatNamed(const std::string& name) {
 std::vector<ExportColumn> exportColumns(const std::vector<FormDef>& forms) {
     using L = const Lead&;
     std::vector<ExportColumn> cols = {
-        {"id", {"ID", "ID"}, [](L l, Lang) { return l.id; }},
+        {"id", {"ID", "ID"}, [](L l, Lang) { return l.id; }, &Lead::id},
         {"created_at", {"Erstellt (UTC)", "Created (UTC)"}, [](L l, Lang) { return isoUtc(l.createdMs); }},
-        {"language", {"Sprache", "Language"}, [](L l, Lang) { return l.lang; }},
+        {"language", {"Sprache", "Language"}, [](L l, Lang) { return l.lang; }, &Lead::lang},
     };
     // One column per field id, in the first form's order, then what only other forms had.
     std::vector<const FormField*> fields;
-    std::map<std::string, std::vector<std::string>> versions;
+    std::map<std::string, std::map<std::string, FormField>> versions; // field id -> version -> its definition
     for (const auto& form : forms)
         for (const auto& f : form.fields) {
             auto& v = versions[f.id];
             if (v.empty()) fields.push_back(&f);
-            v.push_back(form.version);
+            v.emplace(form.version, f); // a version listed twice: the first stays
         }
     for (const FormField* f : fields) cols.push_back(fieldColumn(*f, versions[f->id]));
     const std::vector<ExportColumn> rest = {
@@ -557,10 +604,10 @@ std::vector<ExportColumn> exportColumns(const std::vector<FormDef>& forms) {
         {"consent_language", {"Einwilligung Sprache", "Consent language"}, [](L l, Lang) { return l.consent.lang; }},
         {"consent_given_at", {"Einwilligung Zeitpunkt (UTC)", "Consent given (UTC)"},
          [](L l, Lang) { return isoUtc(l.consent.atMs); }},
-        {"source", {"Quelle", "Source"}, [](L l, Lang) { return l.source; }},
-        {"sync_state", {"Sync-Status", "Sync state"}, [](L l, Lang) { return l.syncState; }},
-        {"capture", {"Erfassung", "Capture"}, [](L l, Lang) { return l.capture; }},
-        {"form_version", {"Formular", "Form version"}, [](L l, Lang) { return l.formVersion; }},
+        {"source", {"Quelle", "Source"}, [](L l, Lang) { return l.source; }, &Lead::source},
+        {"sync_state", {"Sync-Status", "Sync state"}, [](L l, Lang) { return l.syncState; }, &Lead::syncState},
+        {"capture", {"Erfassung", "Capture"}, [](L l, Lang) { return l.capture; }, &Lead::capture},
+        {"form_version", {"Formular", "Form version"}, [](L l, Lang) { return l.formVersion; }, &Lead::formVersion},
     };
     cols.insert(cols.end(), rest.begin(), rest.end());
     return cols;

@@ -25,6 +25,9 @@ struct ExportColumn {
     std::string key; ///< the lead JSON's name for it (an answer: its field id)
     Text header;
     std::function<std::string(const Lead&, Lang)> cell;
+    /// Set where the cell is this member of the lead as it is: the exports read it in place
+    /// instead of calling `cell` for a copy (100,000 leads × a dozen columns).
+    std::string Lead::*member = nullptr;
 };
 
 /// The columns for leads captured with any of `forms` (the first one's order first): the

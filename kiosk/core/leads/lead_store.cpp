@@ -205,7 +205,10 @@ LeadColumn textColumn(std::string name, std::string Lead::*m) {
             [m](sqlite3_stmt* st, int i, const Lead& l) {
                 sqlite3_bind_text(st, i, (l.*m).c_str(), static_cast<int>((l.*m).size()), SQLITE_TRANSIENT);
             },
-            [m](sqlite3_stmt* st, int i, Lead& l) { l.*m = text(st, i); }};
+            [m](sqlite3_stmt* st, int i, Lead& l) {
+                const auto* p = sqlite3_column_text(st, i);
+                (l.*m).assign(p ? reinterpret_cast<const char*>(p) : ""); // in place: keeps its memory
+            }};
 }
 
 LeadColumn textColumn(std::string name, std::string (*get)(const Lead&), void (*set)(Lead&, std::string)) {
@@ -261,26 +264,30 @@ const std::vector<LeadColumn>& leadColumns() {
     return cols;
 }
 
-std::string joined(bool inserted, const char* sep) {
+std::string joined(bool inserted, const char* sep, bool payload = true) {
     std::string out;
     for (const auto& c : leadColumns())
-        if (!inserted || c.bind) out += (out.empty() ? "" : sep) + c.name;
+        if (!inserted || c.bind) out += (out.empty() ? "" : sep) + (payload || c.name != "payload" ? c.name : "NULL");
     return out;
 }
 
 } // namespace
 
-std::string leadSelectSql(std::string_view extraColumns) {
-    static const std::string columns = joined(false, ", ");
-    return "SELECT " + columns + std::string(extraColumns) + " FROM leads";
+std::string leadSelectSql(std::string_view extraColumns, bool payload) {
+    static const std::string columns = joined(false, ", "), withoutPayload = joined(false, ", ", false);
+    return "SELECT " + (payload ? columns : withoutPayload) + std::string(extraColumns) + " FROM leads";
 }
 
 int leadSelectColumns() { return static_cast<int>(leadColumns().size()); }
 
-Lead readLead(sqlite3_stmt* st) {
-    Lead l;
+void readLead(sqlite3_stmt* st, Lead& l) {
     int i = 0;
     for (const auto& c : leadColumns()) c.read(st, i++, l);
+}
+
+Lead readLead(sqlite3_stmt* st) {
+    Lead l;
+    readLead(st, l);
     return l;
 }
 
@@ -643,6 +650,35 @@ StoreRead<LeadStats> LeadStore::stats(std::int64_t dayStartMs, std::int64_t utcO
                     if (h >= 0 && h < 24) s.perHourToday[static_cast<size_t>(h)] = sqlite3_column_int64(st, 1);
                 });
     if (rc != SQLITE_DONE) return failRead<LeadStats>("reading the lead counts failed");
+    return out;
+}
+
+StoreRead<AnswerCounts> LeadStore::answerCounts(const FormDef& form) {
+    if (auto r = ready(); !r) return {r};
+    StoreRead<AnswerCounts> out;
+    for (const auto& f : form.fields) {
+        if (f.kind == FieldKind::YesNo) out.value[f.id] = {{"yes", 0}, {"no", 0}};
+        if (f.kind != FieldKind::Choice && f.kind != FieldKind::Multi) continue;
+        auto& counts = out.value[f.id];
+        for (const auto& o : f.options) counts[o.id] = 0;
+    }
+    if (out.value.empty()) return out;
+    // One pass over the answers column: a multi answer's array counts once per option; a row
+    // whose column is not JSON (edited by hand) counts for nothing instead of failing.
+    const int rc = query(
+            m_db,
+            "SELECT j.key, CASE j.type WHEN 'true' THEN 'yes' WHEN 'false' THEN 'no' ELSE coalesce(e.value, j.value) END,"
+            " count(DISTINCT leads.rowid)"
+            " FROM leads, json_each(CASE WHEN json_valid(leads.answers) THEN leads.answers ELSE '{}' END) AS j"
+            " LEFT JOIN json_each(CASE WHEN j.type = 'array' THEN j.value ELSE '[]' END) AS e"
+            " WHERE j.type IN ('text', 'true', 'false', 'array') GROUP BY 1, 2",
+            noBind, [&](sqlite3_stmt* st) {
+                const auto field = out.value.find(text(st, 0));
+                if (field == out.value.end()) return;
+                const auto option = field->second.find(text(st, 1));
+                if (option != field->second.end()) option->second = sqlite3_column_int64(st, 2);
+            });
+    if (rc != SQLITE_DONE) return failRead<AnswerCounts>("reading the answer counts failed");
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include "lead.hpp"
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -67,6 +68,11 @@ struct LeadStats {
     std::vector<long long> perHourToday = std::vector<long long>(24, 0); ///< local hours of today
 };
 
+/// The answers to a form's own questions: field id -> option id (a yes/no field: "yes",
+/// "no") -> leads that chose it. Only choice, multi and yes/no fields, only the options the
+/// form lists (a free-text answer never gets here).
+using AnswerCounts = std::map<std::string, std::map<std::string, long long>>;
+
 class LeadStore {
 public:
     /// The schema version this build writes; older files are migrated forward on open.
@@ -105,6 +111,9 @@ public:
     StoreResult purgeSynced(std::int64_t beforeMs, long long& removed);
     /// Counts for the staff panel; `dayStartMs` is local midnight, `utcOffsetMs` the local offset.
     StoreRead<LeadStats> stats(std::int64_t dayStartMs, std::int64_t utcOffsetMs);
+    /// Per question of `form` (choice, multi, yes/no): how many leads chose each option, over
+    /// every lead stored (the staff panel's question figures).
+    StoreRead<AnswerCounts> answerCounts(const FormDef& form);
 
     StoreRead<std::optional<Lead>> get(const std::string& id);
     StoreRead<std::vector<Lead>> all();
@@ -139,9 +148,13 @@ private:
 
 /// The SELECT of every lead column (no WHERE), for readers outside LeadStore (the export),
 /// how many columns it has, and the Lead of one of its rows.
-std::string leadSelectSql(std::string_view extraColumns = {});
+/// `payload` false: NULL in the payload's place (the CSV and XLSX exports make their own cells
+/// and need not read a second copy of every lead).
+std::string leadSelectSql(std::string_view extraColumns = {}, bool payload = true);
 int leadSelectColumns();
 Lead readLead(sqlite3_stmt* st);
+/// The same into `l`, reusing the memory of its strings (an export reads every row into one).
+void readLead(sqlite3_stmt* st, Lead& l);
 /// The form definitions kept in an open database (see LeadStore::rememberForm).
 StoreRead<std::vector<FormDef>> storedForms(sqlite3* db);
 

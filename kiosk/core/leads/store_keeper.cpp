@@ -47,20 +47,15 @@ struct StoreKeeper::Impl {
     const Options o;
     LeadStore store; // used on the keeper's thread only
 
-    mutable std::mutex mutex;
-    StoreHealth health; // guarded by mutex
+    Published<StoreHealth> health;
     std::atomic<long long> checkpoints{0};
     Background background; // last: stopped before the rest goes
 
     void run();
     void check();
     void publish(const StoreHealth& h) {
-        bool changed;
-        {
-            std::lock_guard lock(mutex);
-            changed = h.problem != health.problem || h.files != health.files || h.canStore != health.canStore;
-            health = h;
-        }
+        const StoreHealth before = health.exchange(h);
+        const bool changed = h.problem != before.problem || h.files != before.files || h.canStore != before.canStore;
         if (!changed || !o.log) return;
         if (!h.files.empty()) o.log(h.files);
         if (!h.ok) o.log(h.problem + (h.canStore ? "; new leads are still stored" : "; new leads cannot be stored"));
@@ -87,8 +82,7 @@ void StoreKeeper::requestCheck() {
 }
 
 StoreHealth StoreKeeper::health() const {
-    std::lock_guard lock(m->mutex);
-    return m->health;
+    return m->health.get();
 }
 
 long long StoreKeeper::checkpoints() const {

@@ -31,6 +31,18 @@ size_t utf8Len(const std::string& s, size_t i, char32_t& cp) {
     return n;
 }
 
+/// Calls `each(cp, at, n)` for each character of `s`: its n bytes start at `at`; n is 0 for a
+/// byte that is not valid UTF-8 (one byte is passed over).
+template <class Each>
+void forEachChar(const std::string& s, Each each) {
+    for (size_t i = 0; i < s.size();) {
+        char32_t cp = 0;
+        const size_t n = utf8Len(s, i, cp);
+        each(cp, i, n);
+        i += n == 0 ? 1 : n;
+    }
+}
+
 bool isControl(char32_t cp) {
     // C0/C1 controls, zero-width space, BOM, bidi marks, embeddings, overrides and isolates,
     // the Arabic letter mark and the word joiner. ZWJ/ZWNJ stay: some names need them.
@@ -56,14 +68,9 @@ bool isLetter(char32_t cp) {
 }
 
 bool hasLetter(const std::string& s) {
-    for (size_t i = 0; i < s.size();) {
-        char32_t cp = 0;
-        const size_t n = utf8Len(s, i, cp);
-        if (n == 0) { ++i; continue; }
-        if (isLetter(cp)) return true;
-        i += n;
-    }
-    return false;
+    bool found = false;
+    forEachChar(s, [&](char32_t cp, size_t, size_t n) { found = found || (n != 0 && isLetter(cp)); });
+    return found;
 }
 
 } // namespace
@@ -78,28 +85,22 @@ size_t charCount(const std::string& s) {
 std::string validUtf8(const std::string& s) {
     std::string out;
     out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        char32_t cp = 0;
-        const size_t n = utf8Len(s, i, cp);
+    forEachChar(s, [&](char32_t, size_t i, size_t n) {
         if (n == 0)
             out += "\xEF\xBF\xBD"; // U+FFFD for the byte
         else
             out.append(s, i, n);
-        i += n == 0 ? 1 : n;
-    }
+    });
     return out;
 }
 
 std::string cleanText(const std::string& s, bool multiline) {
     std::string out;
     out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        char32_t cp = 0;
-        const size_t n = utf8Len(s, i, cp);
-        if (n == 0) { ++i; continue; }
+    forEachChar(s, [&](char32_t cp, size_t i, size_t n) {
+        if (n == 0 || cp == '\r') return;
         if (cp == '\t' || cp == 0xA0) cp = ' ';
         if (cp == 0x2028 || cp == 0x2029) cp = '\n'; // Unicode line and paragraph separators
-        if (cp == '\r') { i += n; continue; }
         if (cp == '\n' && multiline) {
             while (!out.empty() && out.back() == ' ') out.pop_back();
             out += '\n';
@@ -110,8 +111,7 @@ std::string cleanText(const std::string& s, bool multiline) {
         } else if (!isControl(cp)) {
             out.append(s, i, n);
         }
-        i += n;
-    }
+    });
     // Trimmed in place: a substr() copy would leave `out` freed with the visitor's text in it.
     const auto a = out.find_first_not_of(" \n");
     if (a == std::string::npos) {
@@ -129,10 +129,8 @@ std::string cleanText(const std::string& s, bool multiline) {
 std::string foldCase(const std::string& s) {
     std::string out;
     out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        char32_t cp = 0;
-        const size_t n = utf8Len(s, i, cp);
-        if (n == 0) { out += s[i++]; continue; }
+    forEachChar(s, [&](char32_t cp, size_t i, size_t n) {
+        if (n == 0) { out += s[i]; return; }
         if (cp >= 'A' && cp <= 'Z') cp += 0x20;
         else if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) ||
                  (cp >= 0x410 && cp <= 0x42F)) cp += 0x20;
@@ -143,9 +141,8 @@ std::string foldCase(const std::string& s) {
         else if (cp == 0x178) cp = 0xFF;
         if (cp < 0x80) out += static_cast<char>(cp);
         else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-        else { out.append(s, i, n); i += n; continue; } // 3- and 4-byte characters unchanged
-        i += n;
-    }
+        else out.append(s, i, n); // 3- and 4-byte characters unchanged
+    });
     return out;
 }
 

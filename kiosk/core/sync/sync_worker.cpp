@@ -25,18 +25,14 @@ struct SyncWorker::Impl {
     std::function<sync::StatusReport()> statusBase; ///< set: heartbeats are on
     Background::Clock::time_point started = Background::Clock::now();
 
-    mutable std::mutex mutex;
-    SyncStatus snapshot; ///< guarded by mutex: what status() returns without touching SQLite
-    std::string renderer;  ///< guarded by mutex; empty: the configured one
+    Published<SyncStatus> snapshot; ///< what status() returns without touching SQLite
+    Published<std::string> renderer; ///< empty: the configured one
     Background background; ///< last: stopped before the rest goes; stopping() also aborts a request under way
     Background heartbeat;  ///< its own thread: a heartbeat never delays an upload, nor the reverse
 
     void run();
     void heartbeatLoop();
-    void publish(SyncStatus s) {
-        std::lock_guard lock(mutex);
-        snapshot = std::move(s);
-    }
+    void publish(SyncStatus s) { snapshot.set(std::move(s)); }
 };
 
 SyncWorker::SyncWorker(std::filesystem::path dbPath, SyncConfig config, std::string kioskId, std::string eventId)
@@ -45,7 +41,9 @@ SyncWorker::SyncWorker(std::filesystem::path dbPath, SyncConfig config, std::str
     m->config = std::move(config);
     m->kioskId = std::move(kioskId);
     m->eventId = std::move(eventId);
-    m->snapshot.enabled = !m->config.endpoint.empty();
+    SyncStatus s;
+    s.enabled = !m->config.endpoint.empty();
+    m->snapshot.set(std::move(s));
 }
 
 SyncWorker::~SyncWorker() { stop(); }
@@ -55,8 +53,7 @@ void SyncWorker::enableHeartbeat(std::function<sync::StatusReport()> base) {
 }
 
 void SyncWorker::setRenderer(std::string renderer) {
-    std::lock_guard lock(m->mutex);
-    m->renderer = std::move(renderer);
+    m->renderer.set(std::move(renderer));
 }
 
 void SyncWorker::start() {
@@ -75,8 +72,7 @@ void SyncWorker::wake() {
 }
 
 SyncStatus SyncWorker::status() const {
-    std::lock_guard lock(m->mutex);
-    return m->snapshot;
+    return m->snapshot.get();
 }
 
 void SyncWorker::Impl::run() {
@@ -159,10 +155,7 @@ void SyncWorker::Impl::heartbeatLoop() {
     std::string lastProblem;
     for (;;) {
         StatusReport r = base;
-        {
-            std::lock_guard lock(mutex);
-            if (!renderer.empty()) r.renderer = renderer;
-        }
+        if (std::string chosen = renderer.get(); !chosen.empty()) r.renderer = std::move(chosen);
         const auto up = std::chrono::duration_cast<std::chrono::seconds>(Background::Clock::now() - started).count();
         const std::string problem = sender.send(gatherStatus(std::move(r), outbox, dbPath.parent_path(), up, unixMs()));
         // Once per change, not every interval: the journal should not fill with one outage.

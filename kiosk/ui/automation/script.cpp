@@ -135,19 +135,19 @@ bool ScriptPlayer::waitUntil(ScriptHost& host, double until) {
 /// argument is the rest of the line exactly as written (spaces kept).
 const ScriptPlayer::Verb* ScriptPlayer::verb(const std::string& name) {
     static const Verb verbs[] = {
-        {"tap", &ScriptPlayer::touch, false},
-        {"longpress", &ScriptPlayer::touch, false},
-        {"drag", &ScriptPlayer::touch, false},
-        {"wait", &ScriptPlayer::wait, false},
-        {"expect-screen", &ScriptPlayer::expectScreen, false},
-        {"expect-visible", &ScriptPlayer::expectVisible, false},
+        {"tap", &ScriptPlayer::touch},
+        {"longpress", &ScriptPlayer::touch},
+        {"drag", &ScriptPlayer::touch},
+        {"wait", &ScriptPlayer::wait},
+        {"expect-screen", &ScriptPlayer::expectScreen},
+        {"expect-visible", &ScriptPlayer::expectVisible},
         {"expect-text", &ScriptPlayer::expectText, true},
         {"type", &ScriptPlayer::type, true},
-        {"ids", &ScriptPlayer::ids, false},
-        {"value", &ScriptPlayer::value, false},
+        {"ids", &ScriptPlayer::ids},
+        {"value", &ScriptPlayer::value},
         {"scan", &ScriptPlayer::scan, true},
-        {"shot", &ScriptPlayer::shot, false},
-        {"quit", &ScriptPlayer::quit, false},
+        {"shot", &ScriptPlayer::shot},
+        {"quit", &ScriptPlayer::quit},
     };
     for (const Verb& v : verbs)
         if (name == v.name) return &v;

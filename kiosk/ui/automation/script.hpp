@@ -72,7 +72,7 @@ private:
     struct Verb {
         const char* name;
         Handler run;
-        bool rawArg; ///< the argument is the rest of the line as written
+        bool rawArg = false; ///< the argument is the rest of the line as written
     };
     static const Verb* verb(const std::string& name);
     std::optional<int> run(ScriptHost& host, Command& c);

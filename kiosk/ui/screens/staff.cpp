@@ -2,6 +2,7 @@
 #include "../screen.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
 
 namespace kiosk::ui {
@@ -87,6 +88,54 @@ void header(const ScreenCtx& ctx, float w) {
              "… and " + std::to_string(b.contentProblems.more) + " more problems: kiosk check-content lists them all", w);
 }
 
+/// One question's options as labelled bars: the label, the number of leads at the right, and
+/// a bar as long as the share of the most chosen option.
+void answerBars(const std::vector<std::pair<std::string, long long>>& rows, float w) {
+    const Theme& t = theme();
+    ImFont* f = t.fonts.small;
+    long long top = 1;
+    for (const auto& [label, n] : rows) top = std::max(top, n);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float textH = f->FontSize * 1.3f, barH = t.em(0.35f);
+    for (const auto& [label, n] : rows) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const std::string count = std::to_string(n);
+        const float countW = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, count.c_str()).x;
+        const ImVec4 clip(p.x, p.y, p.x + w - countW - t.em(0.5f), p.y + textH);
+        dl->AddText(f, f->FontSize, p, t.colors.text, label.c_str(), nullptr, 0, &clip);
+        dl->AddText(f, f->FontSize, ImVec2(p.x + w - countW, p.y), t.colors.text, count.c_str());
+        const float y = p.y + textH;
+        dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + w, y + barH), t.colors.surfaceAlt);
+        if (n > 0) dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + w * float(n) / float(top), y + barH), t.colors.primary);
+        ImGui::Dummy(ImVec2(w, textH + barH + t.em(0.3f)));
+    }
+}
+
+/// The form's own questions (choice, multi, yes/no): how many leads chose each option.
+void questionFigures(const ScreenCtx& ctx, float colW) {
+    const Theme& t = theme();
+    bool headed = false;
+    for (const auto& f : ctx.content.form.fields) {
+        const auto counts = ctx.staff->answers.find(f.id);
+        if (counts == ctx.staff->answers.end()) continue;
+        const auto leads = [&](const std::string& option) {
+            const auto it = counts->second.find(option);
+            return it == counts->second.end() ? 0LL : it->second;
+        };
+        std::vector<std::pair<std::string, long long>> rows;
+        if (f.kind == core::FieldKind::YesNo)
+            rows = {{ctx.tr("staff.answer_yes"), leads("yes")}, {ctx.tr("staff.answer_no"), leads("no")}};
+        for (const auto& o : f.options) rows.emplace_back(ctx.in(o.label), leads(o.id));
+        if (!headed) {
+            ImGui::Dummy(ImVec2(0, t.em(0.4f)));
+            line(t.fonts.bold, t.colors.text, ctx.tr("staff.questions"), colW);
+            headed = true;
+        }
+        line(t.fonts.body, t.colors.text, ctx.in(f.label), colW);
+        answerBars(rows, colW - t.em(0.5f));
+    }
+}
+
 /// The day in figures: leads today and in all, per exhibitor, per hour.
 void figures(const ScreenCtx& ctx, float colW) {
     const Theme& t = theme();
@@ -99,6 +148,7 @@ void figures(const ScreenCtx& ctx, float colW) {
     ImGui::Dummy(ImVec2(0, t.em(0.4f)));
     line(t.fonts.bold, t.colors.text, ctx.tr("staff.per_hour"), colW);
     hourChart(s.stats.perHourToday, colW - t.em(0.5f), t.em(6));
+    questionFigures(ctx, colW);
 }
 
 /// What the uploader has done, and "sync now".
