@@ -82,6 +82,12 @@ HubConfigLoad loadHubConfig(const fs::path& path) {
                       "set tls_cert and tls_key, or listen on 127.0.0.1 behind a reverse proxy with TLS", false);
         h.finish();
     }
+    if (const toml::table* w = r.table("web", false)) {
+        core::TomlReader web(*w, file, out.problems, "web");
+        c.sessionHours = web.number("session_hours", c.sessionHours, 0.1, 24 * 30);
+        c.idleMinutes = web.number("idle_minutes", c.idleMinutes, 1, 24 * 60 * 30);
+        web.finish();
+    }
     r.finish();
     for (auto& p : out.problems)
         if (p.what == "unknown key") p.fix = "check the spelling against docs/hub.md, or remove it";

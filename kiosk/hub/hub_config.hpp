@@ -19,6 +19,8 @@ struct HubConfig {
     double readTimeoutS = 10;        ///< one read on a connection may wait this long
     double silentAfterS = 300;       ///< `kiosks` flags a kiosk SILENT when not heard from for longer
     double requestTimeoutS = 30;     ///< a whole request, first byte to answer sent, may take this long
+    double sessionHours = 12;        ///< [web]: an organiser's login lasts at most this long
+    double idleMinutes = 60;         ///< [web]: and ends when unused for this long
 
     bool tls() const { return !tlsCert.empty(); }
 };

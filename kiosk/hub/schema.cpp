@@ -59,6 +59,19 @@ CREATE TABLE consent_texts(
   times {int} NOT NULL DEFAULT 1,
   PRIMARY KEY(version, language, text_sha256));
 )sql",
+    // 3: the organiser's logins and sessions (web/auth.*). A session is kept by its id's SHA-256 only.
+    R"sql(
+CREATE TABLE web_users(
+  name TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  changed_ms {int} NOT NULL);
+CREATE TABLE web_sessions(
+  id_sha256 TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL,
+  csrf TEXT NOT NULL,
+  created_ms {int} NOT NULL,
+  last_ms {int} NOT NULL);
+)sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kHubSchemaVersion);
 

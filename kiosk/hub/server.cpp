@@ -3,6 +3,7 @@
 #include "transport.hpp"
 #include "upload.hpp"
 #include "web/html.hpp"
+#include "web/organiser.hpp"
 
 #include <httplib.h>
 #include <systemd/sd-daemon.h>
@@ -99,7 +100,6 @@ template <class Handle> UploadAnswer safely(Handle handle) {
 /// the answers httplib gives itself. Each group of pages adds its own routes beside these.
 void addRoutes(HubHttpServer& server, const HubConfig& config, Storage& storage, Metrics& metrics,
                std::function<void(const std::string&)> logLine) {
-    (void)config; // the pages' routes read it
     // The routes outlive this call: they keep their own copy of logLine.
     server.Post("/kiosk/v1/leads", [&, logLine](const httplib::Request& req, httplib::Response& res) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -135,6 +135,7 @@ void addRoutes(HubHttpServer& server, const HubConfig& config, Storage& storage,
         res.set_header("Cache-Control", "max-age=3600"); // the only thing on the pages worth caching
         res.set_content(std::string(web::stylesheet()), "text/css; charset=utf-8");
     });
+    web::addOrganiserRoutes(server, config, storage, logLine);
     // Statuses httplib answers itself (413 over max_body_kib, 404, 408…) get a JSON body and a log line.
     server.set_error_handler([logLine](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return; // a refusal of ours, already answered and logged

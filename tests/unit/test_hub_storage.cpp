@@ -396,7 +396,7 @@ HUB_STORAGE_CASE("a heartbeat is kept as the kiosk's latest; an older one does n
 HUB_STORAGE_CASE("consent texts are kept by version, language and hash; a changed text never replaces the first",
                  consentTextsNeverReplaced)
 
-TEST_CASE("hub storage [sqlite]: a schema 1 file is migrated to 2 and keeps its leads") {
+TEST_CASE("hub storage [sqlite]: a schema 1 file is migrated to the current schema and keeps its leads") {
     TempDir dir("hub-storage");
     const auto path = dir / "hub.db";
     {
@@ -406,17 +406,17 @@ TEST_CASE("hub storage [sqlite]: a schema 1 file is migrated to 2 and keeps its 
     }
     {
         RawDb raw(path);
-        raw.exec("DROP TABLE kiosk_status; DROP TABLE consent_texts; PRAGMA user_version = 1");
+        raw.exec("DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE web_users; DROP TABLE web_sessions; PRAGMA user_version = 1");
     }
     auto s = openOk(path);
-    CHECK(s->schemaVersion() == 2);
+    CHECK(s->schemaVersion() == kHubSchemaVersion);
     recordStatus(*s, "k1", heartbeatAt(1000, 0), withConsent("v1", "Ja", "Yes"));
     HubCounts c;
     REQUIRE(s->counts(c));
     CHECK(c.leads == 1);
 }
 
-TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to 2 and keeps its leads") {
+TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to the current schema and keeps its leads") {
     const auto b = pgBackend();
     if (!b) return;
     auto& server = kiosk::test::PgServer::instance();
@@ -428,11 +428,11 @@ TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to 2 and ke
         REQUIRE(s->addKiosk("k1", "hash1", "whsec_a", 5));
         store(*s, "k1", {{uuid(1), "{}"}});
     }
-    REQUIRE(server.exec(url, "DROP TABLE kiosk_status; DROP TABLE consent_texts; UPDATE hub_schema SET version = 1"));
+    REQUIRE(server.exec(url, "DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE web_users; DROP TABLE web_sessions; UPDATE hub_schema SET version = 1"));
     auto s = PgStorage::open(url, r);
     INFO(r.error);
     REQUIRE(s);
-    CHECK(s->schemaVersion() == 2);
+    CHECK(s->schemaVersion() == kHubSchemaVersion);
     recordStatus(*s, "k1", heartbeatAt(1000, 0), withConsent("v1", "Ja", "Yes"));
     HubCounts c;
     REQUIRE(s->counts(c));
