@@ -11,26 +11,25 @@ namespace kiosk::hub::web {
 
 namespace {
 bool hexId(std::string_view s) {
-    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
+    return s.size() == 64 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 /// A real Argon2id hash of nothing anyone knows, checked when the user does not exist.
 const std::string& decoyHash() {
-    static const std::string hash = core::hashPin(randomToken());
+    static const std::string hash = core::hashSecret(randomToken());
     return hash;
 }
 } // namespace
 
-StorageResult setPassword(Storage& storage, const std::string& user, const std::string& password,
-                          std::int64_t nowMs) {
-    const std::string hash = core::hashPin(password); // Argon2id, as the kiosk's PIN
+StorageResult setPassword(Storage& storage, const std::string& user, const std::string& password, std::int64_t nowMs) {
+    const std::string hash = core::hashSecret(password); // Argon2id, as the kiosk's PIN
     if (hash.empty()) return {false, "libsodium could not hash the password (out of memory?)"};
     return storage.transaction("setting the password of " + user, [&](SqlTx& tx) {
-        tx.query("INSERT INTO web_users(name, password_hash, changed_ms) VALUES ($1, $2, $3) "
-                 "ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash, changed_ms = excluded.changed_ms",
-                 {user, hash, nowMs});
+        tx.query(
+            "INSERT INTO web_users(name, password_hash, changed_ms) VALUES ($1, $2, $3) "
+            "ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash, changed_ms = excluded.changed_ms",
+            {user, hash, nowMs});
         tx.query("DELETE FROM web_sessions WHERE user_name = $1", {user});
     });
 }
@@ -43,7 +42,7 @@ StorageResult checkPassword(Storage& storage, const std::string& user, const std
         if (!rows.empty()) hash = rows.rows[0].text(0);
     });
     if (!r) return r;
-    const bool right = core::verifyPin(hash ? *hash : decoyHash(), password);
+    const bool right = core::verifySecret(hash ? *hash : decoyHash(), password);
     ok = hash.has_value() && right;
     return {};
 }
@@ -56,8 +55,9 @@ StorageResult createSession(Storage& storage, const std::string& user, std::int6
     return storage.transaction("starting a session", [&](SqlTx& tx) {
         tx.query("DELETE FROM web_sessions WHERE created_ms < $1 OR last_ms < $2",
                  {nowMs - limits.maxAgeMs, nowMs - limits.idleMs});
-        tx.query("INSERT INTO web_sessions(id_sha256, user_name, csrf, created_ms, last_ms) VALUES ($1, $2, $3, $4, $4)",
-                 {core::sha256Hex(cookieId), user, out.csrf, nowMs});
+        tx.query(
+            "INSERT INTO web_sessions(id_sha256, user_name, csrf, created_ms, last_ms) VALUES ($1, $2, $3, $4, $4)",
+            {core::sha256Hex(cookieId), user, out.csrf, nowMs});
     });
 }
 
@@ -109,7 +109,8 @@ std::string cookieValue(std::string_view header, std::string_view name) {
         size_t end = header.find(';', at);
         if (end == std::string_view::npos) end = header.size();
         std::string_view part = header.substr(at, end - at);
-        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        while (!part.empty() && part.front() == ' ')
+            part.remove_prefix(1);
         if (part.size() > name.size() && part.substr(0, name.size()) == name && part[name.size()] == '=')
             return std::string(part.substr(name.size() + 1));
         at = end + 1;
@@ -128,7 +129,8 @@ std::int64_t LoginLimiter::waitFor(const std::string& key, std::int64_t nowMs) {
     auto it = m_failures.find(key);
     if (it == m_failures.end()) return 0;
     auto& times = it->second;
-    while (!times.empty() && times.front() <= nowMs - m_window) times.pop_front();
+    while (!times.empty() && times.front() <= nowMs - m_window)
+        times.pop_front();
     if (static_cast<int>(times.size()) < m_max) return 0;
     return times[times.size() - static_cast<size_t>(m_max)] + m_window - nowMs;
 }
@@ -145,7 +147,8 @@ void LoginLimiter::failed(const std::string& ip, const std::string& user, std::i
         auto& times = m_failures[key];
         times.push_back(nowMs);
         // Only the last m_max count for the wait.
-        while (static_cast<int>(times.size()) > m_max) times.pop_front();
+        while (static_cast<int>(times.size()) > m_max)
+            times.pop_front();
     }
 }
 

@@ -40,7 +40,8 @@ std::string barChart(std::string_view title, std::string_view unit, const std::v
     if (bars.empty()) return out + "<p class=\"muted\">No leads yet.</p></figure>";
     constexpr double kLabelW = 170, kBarW = 330, kRowH = 22, kTop = 6, kAxisH = 40;
     long long max = 1;
-    for (const auto& b : bars) max = std::max(max, b.value);
+    for (const auto& b : bars)
+        max = std::max(max, b.value);
     const long long step = tickStep(max);
     const long long top = (max + step - 1) / step * step;
     const double height = kTop + kRowH * double(bars.size()) + kAxisH;
@@ -52,8 +53,8 @@ std::string barChart(std::string_view title, std::string_view unit, const std::v
     for (long long t = 0; t <= top; t += step) {
         const std::string tx = num(x(t));
         out += "<line class=\"grid\" x1=\"" + tx + "\" x2=\"" + tx + "\" y1=\"" + num(kTop) + "\" y2=\"" +
-               num(axisY + 4) + "\"/><text x=\"" + tx + "\" y=\"" + num(axisY + 17) +
-               "\" text-anchor=\"middle\">" + std::to_string(t) + "</text>";
+               num(axisY + 4) + "\"/><text x=\"" + tx + "\" y=\"" + num(axisY + 17) + "\" text-anchor=\"middle\">" +
+               std::to_string(t) + "</text>";
     }
     for (size_t i = 0; i < bars.size(); ++i) {
         const double y = kTop + kRowH * double(i);

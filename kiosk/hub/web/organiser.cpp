@@ -34,9 +34,9 @@ constexpr size_t kLeadsPerPage = 50;
 
 struct Context {
     Context(const HubConfig& c, Storage& s, std::function<void(const std::string&)> log)
-        : config(c), storage(s), logLine(std::move(log)),
-          limits{static_cast<std::int64_t>(c.sessionHours * 3600 * 1000),
-                 static_cast<std::int64_t>(c.idleMinutes * 60 * 1000)} {}
+        : config(c), storage(s),
+          logLine(std::move(log)), limits{static_cast<std::int64_t>(c.sessionHours * 3600 * 1000),
+                                          static_cast<std::int64_t>(c.idleMinutes * 60 * 1000)} {}
     const HubConfig& config;
     Storage& storage;
     std::function<void(const std::string&)> logLine;
@@ -52,8 +52,10 @@ std::string percent(std::string_view s) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-        else (out += '%') += {hex[c >> 4], hex[c & 15]};
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+            out += static_cast<char>(c);
+        else
+            (out += '%') += {hex[c >> 4], hex[c & 15]};
     }
     return out;
 }
@@ -62,11 +64,16 @@ std::string hidden(const char* name, const std::string& value) {
     return std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + escape(value) + "\">";
 }
 
-std::string td(const std::string& text) { return "<td>" + escape(text) + "</td>"; }
-std::string tdNum(long long n) { return "<td class=\"num\">" + std::to_string(n) + "</td>"; }
+std::string td(const std::string& text) {
+    return "<td>" + escape(text) + "</td>";
+}
+std::string tdNum(long long n) {
+    return "<td class=\"num\">" + std::to_string(n) + "</td>";
+}
 std::string th(std::initializer_list<const char*> names) {
     std::string out = "<tr>";
-    for (const char* n : names) (out += "<th>") += std::string(n) + "</th>";
+    for (const char* n : names)
+        (out += "<th>") += std::string(n) + "</th>";
     return out + "</tr>";
 }
 
@@ -77,7 +84,8 @@ std::string nav(const Session& s) {
 }
 
 void problemPage(Response& res, int status, const std::string& title, const std::string& text) {
-    sendPage(res, status, title, "<p class=\"card\">" + escape(text) + "</p><p class=\"noprint\"><a href=\"/\">Back</a></p>");
+    sendPage(res, status, title,
+             "<p class=\"card\">" + escape(text) + "</p><p class=\"noprint\"><a href=\"/\">Back</a></p>");
 }
 
 void storageFailed(const Context& c, const Request& req, Response& res, const StorageResult& r) {
@@ -126,11 +134,12 @@ void loginPage(const Context& c, Response& res, int status, const std::string& t
                const std::string& message) {
     std::string body;
     if (!message.empty()) body += "<p class=\"card bad\" role=\"alert\">" + escape(message) + "</p>";
-    body += "<form class=\"card login\" method=\"post\" action=\"/login\">" + hidden("csrf", token) +
-            "<label>User<br><input name=\"user\" autocomplete=\"username\" required value=\"" + escape(user) +
-            "\"></label><br><label>Password<br><input name=\"password\" type=\"password\" "
-            "autocomplete=\"current-password\" required autofocus></label><br><button type=\"submit\">Log in</button>"
-            "</form><p class=\"muted\">Set a password on the hub's machine with <code>kiosk-hub set-password</code>.</p>";
+    body +=
+        "<form class=\"card login\" method=\"post\" action=\"/login\">" + hidden("csrf", token) +
+        "<label>User<br><input name=\"user\" autocomplete=\"username\" required value=\"" + escape(user) +
+        "\"></label><br><label>Password<br><input name=\"password\" type=\"password\" "
+        "autocomplete=\"current-password\" required autofocus></label><br><button type=\"submit\">Log in</button>"
+        "</form><p class=\"muted\">Set a password on the hub's machine with <code>kiosk-hub set-password</code>.</p>";
     res.set_header("Set-Cookie", cookieHeader(kLoginCookie, token, c.config.tls(), 3600));
     sendPage(res, status, "Log in", body);
 }
@@ -189,13 +198,15 @@ void postLogout(const Context& c, const Request& req, Response& res) {
 
 // ---- overview ----------------------------------------------------------------------------
 
-std::vector<Bar> countBy(const std::vector<HubLead>& leads, const std::function<std::vector<std::string>(const HubLead&)>& keys,
-                         bool byKey, size_t most) {
+std::vector<Bar> countBy(const std::vector<HubLead>& leads,
+                         const std::function<std::vector<std::string>(const HubLead&)>& keys, bool byKey, size_t most) {
     std::map<std::string, long long> n;
     for (const auto& l : leads)
-        for (const auto& k : keys(l)) ++n[k.empty() ? "(none)" : k];
+        for (const auto& k : keys(l))
+            ++n[k.empty() ? "(none)" : k];
     std::vector<Bar> bars;
-    for (const auto& [k, v] : n) bars.push_back({k, v});
+    for (const auto& [k, v] : n)
+        bars.push_back({k, v});
     if (byKey) {
         // The latest `most`, in time order.
         if (bars.size() > most) bars.erase(bars.begin(), bars.end() - static_cast<long>(most));
@@ -212,9 +223,11 @@ std::string healthTable(const std::vector<KioskHealth>& kiosks) {
                           "Conflicts", "Rejected", "App", "Content", "Form", "Clock", "Last error"});
     for (const auto& k : kiosks) {
         const bool silent = k.flag == "SILENT";
-        out += "<tr" + std::string(silent ? " class=\"silent\"" : "") + ">" + td(k.id) +
-               "<td class=\"" + (silent ? "bad" : k.flag == "ok" ? "ok" : "muted") + "\">" +
-               escape(k.state == "revoked" ? "revoked" : k.flag) + "</td>" + td(k.seen) + tdNum(k.leads) +
+        out += "<tr" + std::string(silent ? " class=\"silent\"" : "") + ">" + td(k.id) + "<td class=\"" +
+               (silent           ? "bad"
+                : k.flag == "ok" ? "ok"
+                                 : "muted") +
+               "\">" + escape(k.state == "revoked" ? "revoked" : k.flag) + "</td>" + td(k.seen) + tdNum(k.leads) +
                "<td class=\"num\">" + escape(k.onKiosk) + "</td><td class=\"num\">" + escape(k.pending) +
                "</td><td class=\"num\">" + escape(k.failed) + "</td>" + tdNum(k.conflicts) + tdNum(k.rejected) +
                td(k.app) + td(k.content) + td(k.form) + td(k.clock) + td(k.lastError) + "</tr>";
@@ -239,30 +252,34 @@ void getOverview(const Context& c, const Request& req, Response& res, const Sess
         totalConflicts += k.conflicts;
         totalRejected += k.rejected;
     }
-    std::string body = "<div class=\"tiles\"><div class=\"card tile\"><span id=\"total-leads\" class=\"big\">" +
-                       std::to_string(leads.size()) + "</span> leads</div><div class=\"card tile\"><span class=\"big\">" +
-                       std::to_string(health.size()) + "</span> kiosks</div><div class=\"card tile\"><span class=\"big" +
-                       (silent ? " bad" : "") + "\">" + std::to_string(silent) +
-                       "</span> silent</div><div class=\"card tile\"><span class=\"big\">" +
-                       std::to_string(totalConflicts + totalRejected) + "</span> to review</div></div>";
+    std::string body =
+        "<div class=\"tiles\"><div class=\"card tile\"><span id=\"total-leads\" class=\"big\">" +
+        std::to_string(leads.size()) + "</span> leads</div><div class=\"card tile\"><span class=\"big\">" +
+        std::to_string(health.size()) + "</span> kiosks</div><div class=\"card tile\"><span class=\"big" +
+        (silent ? " bad" : "") + "\">" + std::to_string(silent) +
+        "</span> silent</div><div class=\"card tile\"><span class=\"big\">" +
+        std::to_string(totalConflicts + totalRejected) + "</span> to review</div></div>";
     body += "<h2>Leads</h2><div class=\"charts\">";
     body += barChart("Leads per event", "leads",
-                     countBy(leads, [](const HubLead& l) { return std::vector{l.lead.eventId}; }, false, 12));
+                     countBy(
+                         leads, [](const HubLead& l) { return std::vector{l.lead.eventId}; }, false, 12));
     body += barChart("Leads per stand (kiosk)", "leads",
-                     countBy(leads, [](const HubLead& l) { return std::vector{l.stored.kioskId}; }, false, 12));
+                     countBy(
+                         leads, [](const HubLead& l) { return std::vector{l.stored.kioskId}; }, false, 12));
     body += barChart("Leads per exhibitor chosen", "leads",
-                     countBy(leads, [](const HubLead& l) { return l.lead.exhibitors; }, false, 12));
-    body += barChart("Leads per hour (UTC), the latest 24", "leads",
-                     countBy(leads,
-                             [](const HubLead& l) {
-                                 return std::vector{core::isoUtc(l.lead.createdMs).substr(0, 13) + ":00"};
-                             },
-                             true, 24));
+                     countBy(
+                         leads, [](const HubLead& l) { return l.lead.exhibitors; }, false, 12));
+    body += barChart(
+        "Leads per hour (UTC), the latest 24", "leads",
+        countBy(
+            leads, [](const HubLead& l) { return std::vector{core::isoUtc(l.lead.createdMs).substr(0, 13) + ":00"}; },
+            true, 24));
     body += "</div><h2>Kiosk health</h2>";
     body += health.empty() ? "<p class=\"muted\">No kiosk added yet (kiosk-hub add-kiosk).</p>" : healthTable(health);
     if (const std::string w = consentWarnings(texts); !w.empty()) body += "<pre class=\"bad\">" + escape(w) + "</pre>";
     body += "<h2>To review</h2><h3>Conflicts: the same lead id with other content</h3>";
-    if (conflicts.empty()) body += "<p class=\"muted\">None.</p>";
+    if (conflicts.empty())
+        body += "<p class=\"muted\">None.</p>";
     else {
         body += "<table>" + th({"Lead", "Kiosk", "First", "Last", "Times"});
         for (const auto& x : conflicts)
@@ -271,7 +288,8 @@ void getOverview(const Context& c, const Request& req, Response& res, const Sess
         body += "</table>";
     }
     body += "<h3>Rejected leads</h3>";
-    if (rejected.empty()) body += "<p class=\"muted\">None.</p>";
+    if (rejected.empty())
+        body += "<p class=\"muted\">None.</p>";
     else {
         body += "<table>" + th({"Kiosk", "Lead", "Reason", "Last", "Times"});
         for (const auto& x : rejected)
@@ -291,7 +309,8 @@ std::string fullName(const core::Lead& l) {
 
 std::string joined(const std::vector<std::string>& v) {
     std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    for (const auto& s : v)
+        out += (out.empty() ? "" : ", ") + s;
     return out;
 }
 
@@ -305,10 +324,12 @@ bool matchesSearch(const HubLead& h, const std::string& folded) {
 
 std::string exportForm(const std::vector<HubLead>& leads) {
     std::set<std::string> exhibitors;
-    for (const auto& l : leads) exhibitors.insert(l.lead.exhibitors.begin(), l.lead.exhibitors.end());
+    for (const auto& l : leads)
+        exhibitors.insert(l.lead.exhibitors.begin(), l.lead.exhibitors.end());
     std::string out = "<form class=\"card\" method=\"get\" action=\"/export.csv\"><strong>Export</strong> "
                       "<label>Exhibitor <select name=\"exhibitor\"><option value=\"\">all</option>";
-    for (const auto& e : exhibitors) out += "<option>" + escape(e) + "</option>";
+    for (const auto& e : exhibitors)
+        out += "<option>" + escape(e) + "</option>";
     out += "</select></label> <label>From <input type=\"date\" name=\"from\"></label> "
            "<label>To <input type=\"date\" name=\"to\"></label> <label>Double opt-in <select name=\"doi\">"
            "<option value=\"\">any</option>";
@@ -342,13 +363,14 @@ void getLeads(const Context& c, const Request& req, Response& res, const Session
     body += exportForm(leads);
     body += "<p id=\"lead-count\">" + std::to_string(hits.size()) + (hits.size() == 1 ? " lead" : " leads") +
             (q.empty() ? "" : " match “" + escape(q) + "”") + ".</p>";
-    body += "<table class=\"leads\">" + th({"Created (UTC)", "Name", "Email", "Company", "Exhibitors", "Kiosk", "Double opt-in"});
+    body += "<table class=\"leads\">" +
+            th({"Created (UTC)", "Name", "Email", "Company", "Exhibitors", "Kiosk", "Double opt-in"});
     for (size_t i = (page - 1) * kLeadsPerPage; i < std::min(hits.size(), page * kLeadsPerPage); ++i) {
         const core::Lead& l = hits[i]->lead;
         const std::string name = fullName(l);
         body += "<tr>" + td(core::isoUtc(l.createdMs)) + "<td><a href=\"/leads/" + percent(l.id) + "\">" +
-                escape(name.empty() ? l.id : name) + "</a></td>" + td(l.email) + td(l.company) + td(joined(l.exhibitors)) +
-                td(hits[i]->stored.kioskId) + td(doiName(doiOf(states, l.id))) + "</tr>";
+                escape(name.empty() ? l.id : name) + "</a></td>" + td(l.email) + td(l.company) +
+                td(joined(l.exhibitors)) + td(hits[i]->stored.kioskId) + td(doiName(doiOf(states, l.id))) + "</tr>";
     }
     body += "</table>";
     if (pages > 1) {
@@ -374,7 +396,8 @@ void getLead(const Context& c, const Request& req, Response& res, const Session&
     for (const StorageResult& r : {loadLeads(c.storage, leads), loadDoiStates(c.storage, states)})
         if (!r) return storageFailed(c, req, res, r);
     const auto it = std::find_if(leads.begin(), leads.end(), [&](const HubLead& h) { return h.stored.id == id; });
-    if (it == leads.end()) return sendPage(res, 404, "No such lead", "<p class=\"card\">The hub holds no lead with this id.</p>", nav(s));
+    if (it == leads.end())
+        return sendPage(res, 404, "No such lead", "<p class=\"card\">The hub holds no lead with this id.</p>", nav(s));
     const core::Lead& l = it->lead;
     ConsentProof proof;
     if (auto r = consentProof(c.storage, l, proof); !r) return storageFailed(c, req, res, r);
@@ -385,15 +408,18 @@ void getLead(const Context& c, const Request& req, Response& res, const Session&
             row("Company", l.company) + row("Job title", l.jobTitle) + row("Phone", l.phone) +
             row("Message", l.message) + row("Exhibitors chosen", joined(l.exhibitors)) +
             row("Sectors", joined(l.sectors)) + row("Newsletter", l.newsletter ? "yes" : "no") +
-            row("Language", l.lang) + row("Created (UTC)", core::isoUtc(l.createdMs)) + row("Kiosk", it->stored.kioskId) +
-            row("Event", l.eventId) + row("Received by the hub (UTC)", core::isoUtc(it->stored.receivedMs)) +
-            row("Captured", l.capture) + row("Lead id", l.id) + "</table></div>";
+            row("Language", l.lang) + row("Created (UTC)", core::isoUtc(l.createdMs)) +
+            row("Kiosk", it->stored.kioskId) + row("Event", l.eventId) +
+            row("Received by the hub (UTC)", core::isoUtc(it->stored.receivedMs)) + row("Captured", l.capture) +
+            row("Lead id", l.id) + "</table></div>";
     body += "<div class=\"card\" id=\"consent-proof\"><h2>Consent proof</h2><table class=\"fields\">" +
             row("Consent version", l.consent.version) + row("Language shown", l.consent.lang) +
-            row("Given at (UTC)", core::isoUtc(l.consent.atMs)) + row("Kiosk", l.kioskId.empty() ? it->stored.kioskId : l.kioskId) +
+            row("Given at (UTC)", core::isoUtc(l.consent.atMs)) +
+            row("Kiosk", l.kioskId.empty() ? it->stored.kioskId : l.kioskId) +
             row("SHA-256 in the lead", l.consent.sha256);
     if (proof.found) {
-        body += row("SHA-256 of the text below", proof.textSha256) + "<tr><th>Check</th><td id=\"consent-check\" class=\"" +
+        body += row("SHA-256 of the text below", proof.textSha256) +
+                "<tr><th>Check</th><td id=\"consent-check\" class=\"" +
                 (proof.matches ? "ok\">match" : "bad\">MISMATCH: the text below is not the one this lead agreed to") +
                 "</td></tr>" + row("Text first reported", proof.firstKioskId + ", " + core::isoUtc(proof.firstMs)) +
                 "</table><h3>The text shown</h3><pre id=\"consent-text\">" + escape(proof.text) + "</pre>";
@@ -409,20 +435,24 @@ void getLead(const Context& c, const Request& req, Response& res, const Session&
 // ---- exports -----------------------------------------------------------------------------
 
 bool validDay(const std::string& d) {
-    return d.empty() || (d.size() == 10 && d[4] == '-' && d[7] == '-' &&
-                         std::all_of(d.begin(), d.end(), [](char ch) { return ch == '-' || std::isdigit(static_cast<unsigned char>(ch)); }));
+    return d.empty() || (d.size() == 10 && d[4] == '-' && d[7] == '-' && std::all_of(d.begin(), d.end(), [](char ch) {
+                             return ch == '-' || std::isdigit(static_cast<unsigned char>(ch));
+                         }));
 }
 
-void getExport(const Context& c, const Request& req, Response& res, const Session& s, core::ExportOptions::Format format) {
+void getExport(const Context& c, const Request& req, Response& res, const Session& s,
+               core::ExportOptions::Format format) {
     ExportFilter f{req.get_param_value("exhibitor"), req.get_param_value("from"), req.get_param_value("to"), {}};
     if (!validDay(f.fromDay) || !validDay(f.toDay))
         return problemPage(res, 400, "Export", "From and to are days written YYYY-MM-DD; nothing was exported.");
     if (const std::string d = req.get_param_value("doi"); !d.empty()) {
-        for (DoiState st : {DoiState::None, DoiState::Pending, DoiState::Confirmed, DoiState::Declined, DoiState::Bounced})
+        for (DoiState st :
+             {DoiState::None, DoiState::Pending, DoiState::Confirmed, DoiState::Declined, DoiState::Bounced})
             if (d == doiName(st)) f.doi = st;
         if (!f.doi)
-            return problemPage(res, 400, "Export", "The double opt-in filter is one of none, pending, confirmed, "
-                                                   "declined, bounced; nothing was exported.");
+            return problemPage(res, 400, "Export",
+                               "The double opt-in filter is one of none, pending, confirmed, "
+                               "declined, bounced; nothing was exported.");
     }
     std::vector<HubLead> leads;
     std::map<std::string, DoiState> states;
@@ -482,8 +512,8 @@ void postErase(const Context& c, const Request& req, Response& res, const Sessio
             n += core::normalizeEmail(e) && core::foldCase(e) == folded;
         }
         return sendPage(res, 200, "Erase a visitor's leads",
-                        "<p class=\"card\">The hub holds <strong id=\"erase-count\">" + std::to_string(n) + "</strong> " +
-                            (n == 1 ? "lead" : "leads") + " of <strong>" + escape(email) +
+                        "<p class=\"card\">The hub holds <strong id=\"erase-count\">" + std::to_string(n) +
+                            "</strong> " + (n == 1 ? "lead" : "leads") + " of <strong>" + escape(email) +
                             "</strong>. Erasing cannot be undone.</p>" + eraseForm(s, email, true) +
                             "<p><a href=\"/erase\">Cancel</a></p>",
                         nav(s));
@@ -493,7 +523,8 @@ void postErase(const Context& c, const Request& req, Response& res, const Sessio
     if (!r) {
         c.log(req, 500, "erasure failed: " + r.error);
         return sendPage(res, 500, "Erase a visitor's leads",
-                        "<p class=\"card bad\" id=\"erase-result\">Nothing was erased: " + escape(r.error) + "</p>", nav(s));
+                        "<p class=\"card bad\" id=\"erase-result\">Nothing was erased: " + escape(r.error) + "</p>",
+                        nav(s));
     }
     c.log(req, 200, "erased by " + s.user + ": " + std::to_string(erased) + " leads");
     sendPage(res, 200, "Erase a visitor's leads",
@@ -510,9 +541,8 @@ void addOrganiserRoutes(HubHttpServer& server, const HubConfig& config, Storage&
     using Format = core::ExportOptions::Format;
     server.Get("/login", [c](const Request& req, Response& res) { getLogin(*c, req, res); });
     server.Post("/login", [c](const Request& req, Response& res) { postLogin(*c, req, res); });
-    server.Post("/logout", organiserPage(c, [c](const Request& req, Response& res, const Session&) {
-                    postLogout(*c, req, res);
-                }));
+    server.Post("/logout",
+                organiserPage(c, [c](const Request& req, Response& res, const Session&) { postLogout(*c, req, res); }));
     const auto page = [&](auto fn) {
         return organiserPage(c, [c, fn](const Request& req, Response& res, const Session& s) { fn(*c, req, res, s); });
     };

@@ -76,20 +76,25 @@ bool exportTable(const std::vector<HubLead>& leads, const std::map<std::string, 
     std::vector<core::ExportColumn> columns = core::exportColumns({core::defaultForm()});
     // What only the hub knows, as columns of the same kind: the writers treat them alike.
     std::set<std::string> formFields;
-    for (const auto& f : core::defaultForm().fields) formFields.insert(f.id);
+    for (const auto& f : core::defaultForm().fields)
+        formFields.insert(f.id);
     const std::vector<core::ExportColumn> more = {
         {"kiosk_id", {"Kiosk", "Kiosk"}, [](L l, Lang) { return l.kioskId; }},
         {"event_id", {"Messe", "Event"}, [](L l, Lang) { return l.eventId; }},
         // Answers to a kiosk's own form fields, which the hub has no form for.
-        {"answers", {"Weitere Antworten", "Other answers"},
+        {"answers",
+         {"Weitere Antworten", "Other answers"},
          [&](L l, Lang) {
              std::map<std::string, core::Answer> rest;
              for (const auto& [id, a] : l.answers)
                  if (!formFields.count(id)) rest.emplace(id, a);
              return rest.empty() ? std::string() : core::answersJson(rest);
          }},
-        {"doi", {"Double-Opt-in", "Double opt-in"}, [&](L l, Lang) { return std::string(doiName(doiOf(states, l.id))); }},
-        {"received", {"Empfangen (UTC)", "Received (UTC)"},
+        {"doi",
+         {"Double-Opt-in", "Double opt-in"},
+         [&](L l, Lang) { return std::string(doiName(doiOf(states, l.id))); }},
+        {"received",
+         {"Empfangen (UTC)", "Received (UTC)"},
          [&](L, Lang) { return current ? core::isoUtc(current->stored.receivedMs) : std::string(); }},
     };
     columns.insert(columns.end(), more.begin(), more.end());
@@ -97,19 +102,21 @@ bool exportTable(const std::vector<HubLead>& leads, const std::map<std::string, 
     std::erase_if(columns, [](const core::ExportColumn& c) { return c.key == "sync_state"; });
     size_t next = 0;
     const core::NextLead source = [&](core::Lead& out) {
-        while (next < leads.size() && !filter.matches(leads[next], states)) ++next;
+        while (next < leads.size() && !filter.matches(leads[next], states))
+            ++next;
         if (next == leads.size()) return false;
         current = &leads[next++];
         out = current->lead;
         return true;
     };
     body.clear();
-    return core::writeLeadTable(columns, options, source,
-                                [&](const std::string& piece) {
-                                    body += piece;
-                                    return true;
-                                },
-                                count, error);
+    return core::writeLeadTable(
+        columns, options, source,
+        [&](const std::string& piece) {
+            body += piece;
+            return true;
+        },
+        count, error);
 }
 
 } // namespace kiosk::hub::web

@@ -39,10 +39,10 @@ StorageResult loadReview(Storage& storage, size_t limit, std::vector<ConflictRow
 
 /// The consent text a lead's proof rests on.
 struct ConsentProof {
-    bool found = false;      ///< a text of the lead's version and language reached the hub
-    std::string text;        ///< the one whose hash is the lead's, else the first seen
-    std::string textSha256;  ///< computed here from `text`, not taken from the database
-    bool matches = false;    ///< textSha256 is the lead's consent hash
+    bool found = false;     ///< a text of the lead's version and language reached the hub
+    std::string text;       ///< the one whose hash is the lead's, else the first seen
+    std::string textSha256; ///< computed here from `text`, not taken from the database
+    bool matches = false;   ///< textSha256 is the lead's consent hash
     std::string firstKioskId;
     std::int64_t firstMs = 0;
 };
