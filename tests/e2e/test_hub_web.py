@@ -82,6 +82,15 @@ def request(env, method, path, cookie=None, form=None):
         c.close()
 
 
+def submit(b, css):
+    """Clicks `css` and waits until the page it leads to has replaced this one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    old = b.find("html")
+    b.find(css).click()
+    WebDriverWait(b.driver, 15).until(expected_conditions.staleness_of(old))
+
+
 def sign_up(d, first, last, email):
     d.quiet("tap attract.start")
     d.quiet("tap browse.signup")
@@ -151,7 +160,7 @@ def main():
 
         # ---- 3. log in, the overview --------------------------------------------------------
         b.find("input[name=password]").send_keys(PASSWORD)
-        b.find("form.login button").click()
+        submit(b, "form.login button")
         r.check("after logging in the browser is on the overview", b.driver.current_url == base + "/",
                 b.driver.current_url)
         cookies = {c["name"]: c for c in b.driver.get_cookies()}
@@ -179,7 +188,7 @@ def main():
                 not b.find_all("img") and not b.find_all("script"))
         b.shot(os.path.join(shots, "leads.png"))
         b.get(base + "/leads?q=Skript")
-        b.find_all("table.leads a")[0].click()
+        submit(b, "table.leads a")
         r.check("the lead page shows the name as text", SCRIPT in b.find("h1").text, b.find("h1").text)
         r.check("and no script or image element", not b.find_all("script") and not b.find_all("img"))
         alerts = [m for m in b.console() if "alert" in m.get("message", "") or
@@ -227,7 +236,7 @@ def main():
                 head)
         if rows and "ID" in head:
             ids = {row[head.index("ID")] for row in rows[1:]}
-            r.equal("and one row per lead on the kiosk", ids, set(payloads))
+            r.check(f"and one row per lead on the kiosk ({len(ids)})", ids == set(payloads), ids ^ set(payloads))
             first = head.index(next(h for h in head if h in ("Vorname", "First name")))
             names = {row[first] for row in rows[1:]}
             r.check("the hostile names are cells of text", IMG in names and SCRIPT in names)
@@ -248,24 +257,24 @@ def main():
         r.check("POST /logout without it too (403)", status == 403, status)
         b.get(base + "/erase")
         b.find("input[name=email]").send_keys("IMG@example.org")
-        b.find("main form button").click()
+        submit(b, "main form button")
         r.check("the erase form asks first, with the number of leads of that email",
                 b.find("#erase-count").text == "1", b.text()[:300])
         b.shot(os.path.join(shots, "erase-confirm.png"))
-        b.find("main form button").click()
+        submit(b, "main form button")
         result = b.find("#erase-result").text
         r.check("then erases, or says why it could not", "erased" in result or "Nothing was erased" in result, result)
 
         # ---- 8. logout, then the login limit --------------------------------------------------------
         b.get(base + "/")
-        b.find("nav form button").click()
+        submit(b, "nav form button")
         r.check("logging out leads to the login page", b.driver.current_url.endswith("/login"))
         status, _, _ = request(env, "GET", "/", cookie=cookie)
         r.check("and the old session cookie opens nothing (303)", status == 303, status)
         statuses = []
         for _ in range(6):
             b.find("input[name=password]").send_keys("wrong password!")
-            b.find("form.login button").click()
+            submit(b, "form.login button")
             statuses.append(b.find("[role=alert]").text)
         r.check("five wrong passwords say so, the sixth is refused: wait",
                 statuses[:5] == ["Wrong user or password."] * 5 and statuses[5].startswith("Too many failed logins"),
