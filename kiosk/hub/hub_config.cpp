@@ -34,7 +34,9 @@ bool isLoopback(const std::string& host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
-bool readable(const std::string& path) { return std::ifstream(path).good(); }
+bool readable(const std::string& path) {
+    return std::ifstream(path).good();
+}
 } // namespace
 
 HubConfigLoad loadHubConfig(const fs::path& path) {
@@ -51,7 +53,8 @@ HubConfigLoad loadHubConfig(const fs::path& path) {
     const toml::table* t = r.table("hub", true);
     if (t) {
         core::TomlReader h(*t, file, out.problems, "hub");
-        if (const std::string listen = h.str("listen", false, 100); !listen.empty() && !parseListen(listen, c.host, c.port))
+        if (const std::string listen = h.str("listen", false, 100);
+            !listen.empty() && !parseListen(listen, c.host, c.port))
             h.problem("listen", "'" + listen + "' is not an address and port",
                       "write listen = \"127.0.0.1:8470\" (IPv6: \"[::1]:8470\")");
         if (const std::string db = h.str("database", false, 1000); !db.empty()) c.database = db;
@@ -86,6 +89,7 @@ HubConfigLoad loadHubConfig(const fs::path& path) {
         core::TomlReader web(*w, file, out.problems, "web");
         c.sessionHours = web.number("session_hours", c.sessionHours, 0.1, 24 * 30);
         c.idleMinutes = web.number("idle_minutes", c.idleMinutes, 1, 24 * 60 * 30);
+        c.secureCookie = web.boolean("secure_cookie", c.secureCookie);
         web.finish();
     }
     r.finish();

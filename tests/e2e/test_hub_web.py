@@ -82,6 +82,12 @@ def request(env, method, path, cookie=None, form=None):
         c.close()
 
 
+def shot(b, folder, name):
+    """A full-page PNG; the window starts from its own size each time (shot() only grows it)."""
+    b.driver.set_window_size(1280, 900)
+    b.shot(os.path.join(folder, name))
+
+
 def submit(b, css):
     """Clicks `css` and waits until the page it leads to has replaced this one."""
     from selenium.webdriver.support import expected_conditions
@@ -156,7 +162,7 @@ def main():
         r.check("logged out, POST /erase is refused (403)", status == 403, status)
         b.get(base + "/leads")
         r.check("the browser lands on the login page", b.driver.current_url.endswith("/login"), b.driver.current_url)
-        b.shot(os.path.join(shots, "login.png"))
+        shot(b, shots, "login.png")
 
         # ---- 3. log in, the overview --------------------------------------------------------
         b.find("input[name=password]").send_keys(PASSWORD)
@@ -175,7 +181,7 @@ def main():
                 row)
         r.check("four charts with bars drawn as inline SVG",
                 len(b.find_all("figure.chart svg")) == 4 and len(b.find_all("svg rect.bar")) >= 4)
-        b.shot(os.path.join(shots, "overview.png"))
+        shot(b, shots, "overview.png")
 
         # ---- 4. hostile names as text ---------------------------------------------------------
         b.get(base + "/leads?q=" + urllib.parse.quote("onerror"))
@@ -186,7 +192,7 @@ def main():
         r.check("both hostile names appear as text on the leads page", IMG in text and SCRIPT in text)
         r.check("and as no element: no <img>, no <script> in the DOM",
                 not b.find_all("img") and not b.find_all("script"))
-        b.shot(os.path.join(shots, "leads.png"))
+        shot(b, shots, "leads.png")
         b.get(base + "/leads?q=Skript")
         submit(b, "table.leads a")
         r.check("the lead page shows the name as text", SCRIPT in b.find("h1").text, b.find("h1").text)
@@ -212,11 +218,11 @@ def main():
                 lead["consent"]["version"] in b.text() and "stand-web" in b.text())
         r.check("the double opt-in record has its place", b.find("#doi-state").text in
                 ("none", "pending", "confirmed", "declined", "bounced"))
-        b.shot(os.path.join(shots, "lead.png"))
+        shot(b, shots, "lead.png")
         b.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
         r.check("in print the menu and the forms are hidden",
                 not b.find("nav").is_displayed() and all(not f.is_displayed() for f in b.find_all("form")))
-        b.shot(os.path.join(shots, "lead-print.png"))
+        shot(b, shots, "lead-print.png")
         b.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
         # ---- 6. exports ----------------------------------------------------------------------------
@@ -260,7 +266,7 @@ def main():
         submit(b, "main form button")
         r.check("the erase form asks first, with the number of leads of that email",
                 b.find("#erase-count").text == "1", b.text()[:300])
-        b.shot(os.path.join(shots, "erase-confirm.png"))
+        shot(b, shots, "erase-confirm.png")
         submit(b, "main form button")
         result = b.find("#erase-result").text
         r.check("then erases, or says why it could not", "erased" in result or "Nothing was erased" in result, result)
@@ -285,7 +291,7 @@ def main():
                                      form={"csrf": tok, "user": "organiser", "password": PASSWORD})
         r.check("even the right password now waits: 429 with Retry-After",
                 status == 429 and int(headers.get("retry-after", "0")) > 0, f"{status} {headers}")
-        b.shot(os.path.join(shots, "login-limited.png"))
+        shot(b, shots, "login-limited.png")
         log = open(hub.log_path).read()
         r.check("the hub's log names the failed logins, never the password",
                 "login failed" in log and PASSWORD not in log and "wrong password!" not in log)

@@ -178,7 +178,7 @@ TEST_CASE("hub web: 5 failed logins within 15 minutes make the next wait, per ad
     CHECK(l.waitMs("10.0.0.2", "someone", 5 * kMin) == 0);
     l.succeeded("organiser");
     CHECK(l.waitMs("10.0.0.2", "organiser", 5 * kMin) == 0);
-    CHECK(l.waitMs("10.0.0.1", "someone", 5 * kMin) > 0); // a right password does not clear the address
+    CHECK(l.waitMs("10.0.0.1", "someone", 5 * kMin) > 0);   // a right password does not clear the address
     CHECK(l.waitMs("10.0.0.1", "someone", 15 * kMin) == 0); // the first failure has aged out
 }
 

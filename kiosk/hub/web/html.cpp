@@ -89,9 +89,11 @@ figcaption { font-weight: 600; margin-bottom: .4em; }
 .big { display: block; font-size: 2em; font-weight: 700; }
 table.fields th { width: 14em; }
 table.health td, table.health th { font-size: .9em; }
+td.time, table.health td:first-child { white-space: nowrap; }
 form.login label { display: inline-block; margin: 0 0 .7em; }
 .card.login { max-width: 24em; }
 code { background: #eef0f3; padding: 0 .25em; }
+.card > h2:first-child { margin-top: 0; }
 @media print {
   nav, form, .noprint { display: none !important; }
   body { background: #fff; font-size: 11pt; }

@@ -43,6 +43,9 @@ struct Context {
     SessionLimits limits;
     LoginLimiter limiter;
 
+    /// Cookies are Secure when the browser reaches the hub over TLS: its own, or a proxy's.
+    bool secure() const { return config.tls() || config.secureCookie; }
+
     void log(const Request& req, int status, const std::string& what) const {
         logLine(req.method + " " + req.path + " " + std::to_string(status) + " from=" + req.remote_addr + " " + what);
     }
@@ -64,8 +67,18 @@ std::string hidden(const char* name, const std::string& value) {
     return std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + escape(value) + "\">";
 }
 
+/// "2026-12-01 14:39 UTC": for lists; the lead's own page keeps the full ISO times (the proof).
+std::string shortTime(std::int64_t ms) {
+    std::string t = core::isoUtc(ms).substr(0, 16);
+    if (t.size() > 10) t[10] = ' ';
+    return t;
+}
+
 std::string td(const std::string& text) {
     return "<td>" + escape(text) + "</td>";
+}
+std::string tdTime(std::int64_t ms) {
+    return "<td class=\"time\">" + escape(shortTime(ms)) + "</td>";
 }
 std::string tdNum(long long n) {
     return "<td class=\"num\">" + std::to_string(n) + "</td>";
@@ -140,7 +153,7 @@ void loginPage(const Context& c, Response& res, int status, const std::string& t
         "\"></label><br><label>Password<br><input name=\"password\" type=\"password\" "
         "autocomplete=\"current-password\" required autofocus></label><br><button type=\"submit\">Log in</button>"
         "</form><p class=\"muted\">Set a password on the hub's machine with <code>kiosk-hub set-password</code>.</p>";
-    res.set_header("Set-Cookie", cookieHeader(kLoginCookie, token, c.config.tls(), 3600));
+    res.set_header("Set-Cookie", cookieHeader(kLoginCookie, token, c.secure(), 3600));
     sendPage(res, status, "Log in", body);
 }
 
@@ -184,15 +197,15 @@ void postLogin(Context& c, const Request& req, Response& res) {
     Session s;
     if (auto r = createSession(c.storage, user, now, c.limits, id, s); !r) return storageFailed(c, req, res, r);
     c.log(req, 303, "logged in: user=" + shownUser);
-    res.set_header("Set-Cookie", cookieHeader(kSessionCookie, id, c.config.tls(), -1));
-    res.set_header("Set-Cookie", cookieHeader(kLoginCookie, "", c.config.tls(), 0));
+    res.set_header("Set-Cookie", cookieHeader(kSessionCookie, id, c.secure(), -1));
+    res.set_header("Set-Cookie", cookieHeader(kLoginCookie, "", c.secure(), 0));
     redirect(res, "/");
 }
 
 void postLogout(const Context& c, const Request& req, Response& res) {
     if (auto r = endSession(c.storage, cookieValue(req.get_header_value("Cookie"), kSessionCookie)); !r)
         return storageFailed(c, req, res, r);
-    res.set_header("Set-Cookie", cookieHeader(kSessionCookie, "", c.config.tls(), 0));
+    res.set_header("Set-Cookie", cookieHeader(kSessionCookie, "", c.secure(), 0));
     redirect(res, "/login");
 }
 
@@ -269,11 +282,11 @@ void getOverview(const Context& c, const Request& req, Response& res, const Sess
     body += barChart("Leads per exhibitor chosen", "leads",
                      countBy(
                          leads, [](const HubLead& l) { return l.lead.exhibitors; }, false, 12));
-    body += barChart(
-        "Leads per hour (UTC), the latest 24", "leads",
-        countBy(
-            leads, [](const HubLead& l) { return std::vector{core::isoUtc(l.lead.createdMs).substr(0, 13) + ":00"}; },
-            true, 24));
+    body += barChart("Leads per hour (UTC, month-day hour), the latest 24", "leads",
+                     countBy(
+                         leads,
+                         [](const HubLead& l) { return std::vector{shortTime(l.lead.createdMs).substr(5, 8) + ":00"}; },
+                         true, 24));
     body += "</div><h2>Kiosk health</h2>";
     body += health.empty() ? "<p class=\"muted\">No kiosk added yet (kiosk-hub add-kiosk).</p>" : healthTable(health);
     if (const std::string w = consentWarnings(texts); !w.empty()) body += "<pre class=\"bad\">" + escape(w) + "</pre>";
@@ -284,7 +297,7 @@ void getOverview(const Context& c, const Request& req, Response& res, const Sess
         body += "<table>" + th({"Lead", "Kiosk", "First", "Last", "Times"});
         for (const auto& x : conflicts)
             body += "<tr><td><a href=\"/leads/" + escape(x.leadId) + "\">" + escape(x.leadId) + "</a></td>" +
-                    td(x.kioskId) + td(core::isoUtc(x.firstMs)) + td(core::isoUtc(x.lastMs)) + tdNum(x.times) + "</tr>";
+                    td(x.kioskId) + tdTime(x.firstMs) + tdTime(x.lastMs) + tdNum(x.times) + "</tr>";
         body += "</table>";
     }
     body += "<h3>Rejected leads</h3>";
@@ -293,11 +306,10 @@ void getOverview(const Context& c, const Request& req, Response& res, const Sess
     else {
         body += "<table>" + th({"Kiosk", "Lead", "Reason", "Last", "Times"});
         for (const auto& x : rejected)
-            body += "<tr>" + td(x.kioskId) + td(x.leadId) + td(x.reason) + td(core::isoUtc(x.lastMs)) + tdNum(x.times) +
-                    "</tr>";
+            body += "<tr>" + td(x.kioskId) + td(x.leadId) + td(x.reason) + tdTime(x.lastMs) + tdNum(x.times) + "</tr>";
         body += "</table>";
     }
-    body += "<p class=\"muted\">As of " + escape(core::isoUtc(now)) + ".</p>";
+    body += "<p class=\"muted\">As of " + escape(shortTime(now)) + " UTC" + ".</p>";
     sendPage(res, 200, "Overview", body, nav(s));
 }
 
@@ -368,7 +380,7 @@ void getLeads(const Context& c, const Request& req, Response& res, const Session
     for (size_t i = (page - 1) * kLeadsPerPage; i < std::min(hits.size(), page * kLeadsPerPage); ++i) {
         const core::Lead& l = hits[i]->lead;
         const std::string name = fullName(l);
-        body += "<tr>" + td(core::isoUtc(l.createdMs)) + "<td><a href=\"/leads/" + percent(l.id) + "\">" +
+        body += "<tr>" + tdTime(l.createdMs) + "<td><a href=\"/leads/" + percent(l.id) + "\">" +
                 escape(name.empty() ? l.id : name) + "</a></td>" + td(l.email) + td(l.company) +
                 td(joined(l.exhibitors)) + td(hits[i]->stored.kioskId) + td(doiName(doiOf(states, l.id))) + "</tr>";
     }
