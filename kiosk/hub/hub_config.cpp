@@ -34,9 +34,7 @@ bool isLoopback(const std::string& host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
-bool readable(const std::string& path) {
-    return std::ifstream(path).good();
-}
+bool readable(const std::string& path) { return std::ifstream(path).good(); }
 } // namespace
 
 HubConfigLoad loadHubConfig(const fs::path& path) {
@@ -53,8 +51,7 @@ HubConfigLoad loadHubConfig(const fs::path& path) {
     const toml::table* t = r.table("hub", true);
     if (t) {
         core::TomlReader h(*t, file, out.problems, "hub");
-        if (const std::string listen = h.str("listen", false, 100);
-            !listen.empty() && !parseListen(listen, c.host, c.port))
+        if (const std::string listen = h.str("listen", false, 100); !listen.empty() && !parseListen(listen, c.host, c.port))
             h.problem("listen", "'" + listen + "' is not an address and port",
                       "write listen = \"127.0.0.1:8470\" (IPv6: \"[::1]:8470\")");
         if (const std::string db = h.str("database", false, 1000); !db.empty()) c.database = db;

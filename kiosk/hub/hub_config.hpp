@@ -10,18 +10,18 @@ namespace kiosk::hub {
 
 struct HubConfig {
     std::string host = "127.0.0.1";
-    int port = 8470;                                                 ///< 0: any free port (tests)
+    int port = 8470;                 ///< 0: any free port (tests)
     std::string database = "sqlite:/var/lib/stand-kiosk-hub/hub.db"; ///< as written: sqlite:PATH or postgresql://…
     std::filesystem::path sqlitePath; ///< the sqlite: path, relative ones resolved against the file's folder
-    int maxBodyKib = 2048;            ///< a larger upload is answered 413
-    std::string tlsCert, tlsKey;      ///< both set: HTTPS; neither: plain HTTP
-    int threads = 8;                  ///< request workers
-    double readTimeoutS = 10;         ///< one read on a connection may wait this long
-    double silentAfterS = 300;        ///< `kiosks` flags a kiosk SILENT when not heard from for longer
-    double requestTimeoutS = 30;      ///< a whole request, first byte to answer sent, may take this long
-    double sessionHours = 12;         ///< [web]: an organiser's login lasts at most this long
-    double idleMinutes = 60;          ///< [web]: and ends when unused for this long
-    bool secureCookie = false;        ///< [web]: mark cookies Secure without tls_cert (TLS at a proxy)
+    int maxBodyKib = 2048;           ///< a larger upload is answered 413
+    std::string tlsCert, tlsKey;     ///< both set: HTTPS; neither: plain HTTP
+    int threads = 8;                 ///< request workers
+    double readTimeoutS = 10;        ///< one read on a connection may wait this long
+    double silentAfterS = 300;       ///< `kiosks` flags a kiosk SILENT when not heard from for longer
+    double requestTimeoutS = 30;     ///< a whole request, first byte to answer sent, may take this long
+    double sessionHours = 12;        ///< [web]: an organiser's login lasts at most this long
+    double idleMinutes = 60;         ///< [web]: and ends when unused for this long
+    bool secureCookie = false;       ///< [web]: mark cookies Secure without tls_cert (TLS at a proxy)
 
     bool tls() const { return !tlsCert.empty(); }
 };

@@ -1,16 +1,16 @@
 // kiosk-hub: the organiser's end of the kiosks' sync (docs/hub.md). Commands: serve,
 // add-kiosk, revoke-kiosk, kiosks, leads, migrate, set-password; each reads --config hub.toml first and stops
 // when it has an error (fail closed: no server, no database, on a config it cannot trust).
-#include "core/leads/lead.hpp"
-#include "core/leads/validation.hpp"
 #include "credentials.hpp"
+#include "lead_output.hpp"
 #include "hub_config.hpp"
 #include "kiosk_list.hpp"
-#include "lead_output.hpp"
 #include "migrate.hpp"
 #include "server.hpp"
 #include "storage.hpp"
 #include "web/auth.hpp"
+#include "core/leads/lead.hpp"
+#include "core/leads/validation.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -34,8 +34,7 @@ std::int64_t nowMs() {
 /// The config and its database, or a message and nullptr (exit 2).
 std::unique_ptr<Storage> open(const std::string& configPath, HubConfig& config) {
     HubConfigLoad load = loadHubConfig(configPath);
-    for (const auto& p : load.problems)
-        std::cerr << (p.error ? "" : "warning: ") << p.format() << '\n';
+    for (const auto& p : load.problems) std::cerr << (p.error ? "" : "warning: ") << p.format() << '\n';
     if (!load.usable()) {
         std::cerr << "kiosk-hub: " << configPath << " has errors: nothing was started\n";
         return nullptr;
@@ -49,10 +48,8 @@ std::unique_ptr<Storage> open(const std::string& configPath, HubConfig& config) 
 
 std::string defaultEndpoint(const HubConfig& c) {
     std::string host = c.host;
-    if (host == "0.0.0.0" || host == "::")
-        host = "HUB-ADDRESS";
-    else if (host.find(':') != std::string::npos)
-        host = "[" + host + "]";
+    if (host == "0.0.0.0" || host == "::") host = "HUB-ADDRESS";
+    else if (host.find(':') != std::string::npos) host = "[" + host + "]";
     return std::string(c.tls() ? "https" : "http") + "://" + host + ":" + std::to_string(c.port) + "/kiosk/v1/leads";
 }
 
@@ -72,8 +69,7 @@ bool readPassword(const std::string& user, std::string& out) {
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
         std::cerr << '\n';
     }
-    while (!out.empty() && (out.back() == '\r' || out.back() == '\n'))
-        out.pop_back();
+    while (!out.empty() && (out.back() == '\r' || out.back() == '\n')) out.pop_back();
     return got || !out.empty();
 }
 
@@ -85,8 +81,7 @@ int setPasswordCommand(Storage& storage, const std::string& user) {
     }
     std::string password;
     if (!readPassword(user, password)) {
-        std::cerr << "kiosk-hub: no password on stdin — type it, or pipe it in: printf '%s\\n' \"$PW\" | kiosk-hub "
-                     "set-password\n";
+        std::cerr << "kiosk-hub: no password on stdin — type it, or pipe it in: printf '%s\\n' \"$PW\" | kiosk-hub set-password\n";
         return 2;
     }
     const size_t chars = kiosk::core::charCount(password);
@@ -119,17 +114,14 @@ int main(int argc, char** argv) {
     auto* serveCmd = withConfig(app.add_subcommand("serve", "Serve POST /kiosk/v1/leads until SIGTERM"));
     std::string kioskId, endpoint, format = "jsonl", exhibitor;
     char delimiter = ';';
-    auto* addCmd =
-        withConfig(app.add_subcommand("add-kiosk", "Create a kiosk's credentials and print its [sync] block"));
+    auto* addCmd = withConfig(app.add_subcommand("add-kiosk", "Create a kiosk's credentials and print its [sync] block"));
     addCmd->add_option("id", kioskId, "the kiosk's [kiosk] id")->required();
     addCmd->add_option("--endpoint", endpoint, "the address the kiosk reaches the hub at (default: from listen)");
     auto* revokeCmd = withConfig(app.add_subcommand("revoke-kiosk", "Refuse a kiosk's credentials from now on"));
     revokeCmd->add_option("id", kioskId, "the kiosk's id")->required();
     auto* kiosksCmd = withConfig(app.add_subcommand("kiosks", "List the kiosks"));
     auto* leadsCmd = withConfig(app.add_subcommand("leads", "Print every stored lead"));
-    leadsCmd
-        ->add_option("--format", format,
-                     "jsonl: each payload exactly as received, one per line; csv: for a spreadsheet")
+    leadsCmd->add_option("--format", format, "jsonl: each payload exactly as received, one per line; csv: for a spreadsheet")
         ->check(CLI::IsMember({"jsonl", "csv"}))
         ->capture_default_str();
     leadsCmd->add_option("--exhibitor", exhibitor, "only the leads that chose this company id");
@@ -143,8 +135,8 @@ int main(int argc, char** argv) {
         ->add_option("--from", from, "the database to copy: sqlite:PATH (e.g. sqlite:/var/lib/stand-kiosk-hub/hub.db)")
         ->required();
     std::string user = kiosk::hub::web::kDefaultUser;
-    auto* passwordCmd = withConfig(
-        app.add_subcommand("set-password", "Set an organiser's password for the hub's pages (read from stdin)"));
+    auto* passwordCmd = withConfig(app.add_subcommand(
+        "set-password", "Set an organiser's password for the hub's pages (read from stdin)"));
     passwordCmd->add_option("--user", user, "the login name")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
@@ -157,8 +149,7 @@ int main(int argc, char** argv) {
     if (*migrateCmd) return migrateCommand(from, config, *storage, std::cout, std::cerr);
     if (*addCmd) {
         if (!validKioskId(kioskId)) {
-            std::cerr << "kiosk-hub: '" << kioskId
-                      << "' cannot be a kiosk id — use 1 to 64 letters, digits, '.', '_', '-'\n";
+            std::cerr << "kiosk-hub: '" << kioskId << "' cannot be a kiosk id — use 1 to 64 letters, digits, '.', '_', '-'\n";
             return 2;
         }
         const KioskCredentials c = newCredentials();
