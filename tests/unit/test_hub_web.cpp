@@ -2,6 +2,7 @@
 // ended by age, by idleness, by logout and by a new password), CSRF comparison, cookies, the
 // login limit, the SVG charts' escaping, a lead's consent proof, and the organiser's export
 // with the kiosk's columns plus doi and received. Storage tests run on SQLite and PostgreSQL.
+#include "hub/hub_config.hpp"
 #include "hub/web/auth.hpp"
 #include "hub/web/charts.hpp"
 #include "hub/web/organiser_data.hpp"
@@ -254,4 +255,23 @@ TEST_CASE("hub web: the organiser's export has the kiosk's columns, doi and rece
     REQUIRE(exportTable(leads, states, {}, o, xlsx, n, error));
     CHECK(n == 3);
     CHECK(xlsx.substr(0, 2) == "PK"); // a zip: the XLSX container
+}
+
+TEST_CASE("hub web: [web] in hub.toml sets the session limits and Secure cookies; a typo is an error") {
+    kiosk::test::TempDir dir("hub-web-config");
+    kiosk::test::TempDir::write(dir / "hub.toml", "[hub]\ndatabase = \"sqlite:hub.db\"\n[web]\nsession_hours = 2\n"
+                                                  "idle_minutes = 5\nsecure_cookie = true\n");
+    auto l = loadHubConfig(dir / "hub.toml");
+    REQUIRE(l.usable());
+    CHECK(l.config.sessionHours == 2);
+    CHECK(l.config.idleMinutes == 5);
+    CHECK(l.config.secureCookie);
+    kiosk::test::TempDir::write(dir / "hub.toml", "[hub]\ndatabase = \"sqlite:hub.db\"\n");
+    l = loadHubConfig(dir / "hub.toml");
+    CHECK(l.config.sessionHours == 12);
+    CHECK(l.config.idleMinutes == 60);
+    CHECK_FALSE(l.config.secureCookie);
+    kiosk::test::TempDir::write(dir / "hub.toml", "[hub]\ndatabase = \"sqlite:hub.db\"\n[web]\nsesion_hours = 2\n");
+    l = loadHubConfig(dir / "hub.toml");
+    CHECK_FALSE(l.usable());
 }
