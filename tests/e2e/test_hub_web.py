@@ -90,11 +90,20 @@ def shot(b, folder, name):
 
 def submit(b, css):
     """Clicks `css` and waits until the page it leads to has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
     old = b.find("html")
     b.find(css).click()
-    WebDriverWait(b.driver, 15).until(expected_conditions.staleness_of(old))
+
+    def replaced(_):
+        # Chromium reports the old page's node as stale, or (mid-navigation) as not in the document.
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(b.driver, 15).until(replaced)
 
 
 def sign_up(d, first, last, email):

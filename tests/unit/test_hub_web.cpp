@@ -181,6 +181,10 @@ TEST_CASE("hub web: 5 failed logins within 15 minutes make the next wait, per ad
     CHECK(l.waitMs("10.0.0.2", "organiser", 5 * kMin) == 0);
     CHECK(l.waitMs("10.0.0.1", "someone", 5 * kMin) > 0);   // a right password does not clear the address
     CHECK(l.waitMs("10.0.0.1", "someone", 15 * kMin) == 0); // the first failure has aged out
+    // Long names are counted by their first 64 characters: a flood of them cannot fill memory.
+    LoginLimiter names;
+    for (int i = 0; i < 5; ++i) names.failed("10.0.0." + std::to_string(i), std::string(64, 'x') + std::to_string(i), 0);
+    CHECK(names.waitMs("10.0.0.9", std::string(64, 'x'), 0) > 0);
 }
 
 TEST_CASE("hub web: charts escape their labels and draw a bar per entry") {

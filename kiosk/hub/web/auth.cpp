@@ -125,6 +125,13 @@ std::string cookieHeader(std::string_view name, std::string_view value, bool sec
     return out;
 }
 
+namespace {
+/// The key of a user name: cut, so that names of a megabyte each cannot fill memory.
+std::string userKey(const std::string& user) {
+    return "user " + user.substr(0, 64);
+}
+} // namespace
+
 std::int64_t LoginLimiter::waitFor(const std::string& key, std::int64_t nowMs) {
     auto it = m_failures.find(key);
     if (it == m_failures.end()) return 0;
@@ -137,13 +144,13 @@ std::int64_t LoginLimiter::waitFor(const std::string& key, std::int64_t nowMs) {
 
 std::int64_t LoginLimiter::waitMs(const std::string& ip, const std::string& user, std::int64_t nowMs) {
     std::lock_guard lock(m_mutex);
-    return std::max(waitFor("ip " + ip, nowMs), waitFor("user " + user, nowMs));
+    return std::max(waitFor("ip " + ip, nowMs), waitFor(userKey(user), nowMs));
 }
 
 void LoginLimiter::failed(const std::string& ip, const std::string& user, std::int64_t nowMs) {
     std::lock_guard lock(m_mutex);
     if (m_failures.size() > 10000) prune(nowMs); // a flood of names must not grow it without end
-    for (const std::string& key : {"ip " + ip, "user " + user}) {
+    for (const std::string& key : {"ip " + ip, userKey(user)}) {
         auto& times = m_failures[key];
         times.push_back(nowMs);
         // Only the last m_max count for the wait.
@@ -154,7 +161,7 @@ void LoginLimiter::failed(const std::string& ip, const std::string& user, std::i
 
 void LoginLimiter::succeeded(const std::string& user) {
     std::lock_guard lock(m_mutex);
-    m_failures.erase("user " + user);
+    m_failures.erase(userKey(user));
 }
 
 void LoginLimiter::prune(std::int64_t nowMs) {

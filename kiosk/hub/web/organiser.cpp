@@ -296,7 +296,7 @@ void getOverview(const Context& c, const Request& req, Response& res, const Sess
     else {
         body += "<table>" + th({"Lead", "Kiosk", "First", "Last", "Times"});
         for (const auto& x : conflicts)
-            body += "<tr><td><a href=\"/leads/" + escape(x.leadId) + "\">" + escape(x.leadId) + "</a></td>" +
+            body += "<tr><td><a href=\"/leads/" + percent(x.leadId) + "\">" + escape(x.leadId) + "</a></td>" +
                     td(x.kioskId) + tdTime(x.firstMs) + tdTime(x.lastMs) + tdNum(x.times) + "</tr>";
         body += "</table>";
     }
