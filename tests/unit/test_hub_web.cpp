@@ -140,8 +140,30 @@ void consentProofMatches(const Backend& b) {
     CHECK(p.textSha256 == lead.consent.sha256);
     CHECK(p.firstKioskId == "stand-b");
 }
+void reviewListsConflictsAndRejections(const Backend& b) {
+    auto s = b.connect();
+    const std::string id = "00000000-0000-4000-8000-000000000001";
+    std::vector<LeadOutcome> out;
+    REQUIRE(s->storeLeads("stand-a", {{id, R"({"id":"a"})"}}, 1000, out));
+    REQUIRE(s->storeLeads("stand-a", {{id, R"({"id":"b"})"}}, 2000, out)); // same id, other bytes
+    REQUIRE(s->recordRejected("stand-b", {{"x", "not a UUID"}}, 3000));
+    std::vector<ConflictRow> conflicts;
+    std::vector<RejectedRow> rejected;
+    REQUIRE(loadReview(*s, 50, conflicts, rejected));
+    REQUIRE(conflicts.size() == 1);
+    CHECK(conflicts[0].leadId == id);
+    CHECK(conflicts[0].kioskId == "stand-a");
+    REQUIRE(rejected.size() == 1);
+    CHECK(rejected[0].reason == "not a UUID");
+    CHECK(rejected[0].lastMs == 3000);
+    std::vector<HubLead> leads;
+    REQUIRE(loadLeads(*s, leads));
+    REQUIRE(leads.size() == 1);
+    CHECK(leads[0].lead.id == "a");
+}
 } // namespace
 
+HUB_STORAGE_CASE("web: the overview's review lists the conflicts and rejected leads", reviewListsConflictsAndRejections)
 HUB_STORAGE_CASE("web: passwords, sessions stored hashed, ended by idleness, age, logout, a new password",
                  sessionsLiveAndEnd)
 HUB_STORAGE_CASE("web: a lead's consent proof is the text whose own SHA-256 is the lead's", consentProofMatches)
