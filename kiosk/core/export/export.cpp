@@ -460,8 +460,7 @@ bool produceXlsx(const std::vector<ExportColumn>& columns, const ExportOptions& 
     const lxw_error closed = workbook_close(book);
     count = row;
     bool ok = rc == LXW_NO_ERROR && closed == LXW_NO_ERROR;
-    if (!ok)
-        error = std::string("writing the XLSX file failed: ") + lxw_strerror(rc != LXW_NO_ERROR ? rc : closed);
+    if (!ok) error = std::string("writing the XLSX file failed: ") + lxw_strerror(rc != LXW_NO_ERROR ? rc : closed);
     if (ok && ::lseek(mem, 0, SEEK_SET) == 0) {
         std::string chunk(1 << 16, '\0');
         for (ssize_t got; ok && (got = ::read(mem, chunk.data(), chunk.size())) > 0;)
@@ -502,15 +501,14 @@ ExportResult exportLeadsAt(const fs::path& dbPath, const ExportOptions& o, int d
         return true;
     };
     auto result = writeFile(
-            dir, shown, name, csv,
-            [&](const Write& write) {
-                if (o.format == ExportOptions::Format::Jsonl) return produceJsonl(rows, write, progress);
-                long long written = 0;
-                // A read that failed midway must not pass for a complete file.
-                return writeLeadTable(rows.columns, o, next, write, xlsx ? count : written, error) &&
-                       rows.error().empty();
-            },
-            xlsx ? &count : nullptr);
+        dir, shown, name, csv,
+        [&](const Write& write) {
+            if (o.format == ExportOptions::Format::Jsonl) return produceJsonl(rows, write, progress);
+            long long written = 0;
+            // A read that failed midway must not pass for a complete file.
+            return writeLeadTable(rows.columns, o, next, write, xlsx ? count : written, error) && rows.error().empty();
+        },
+        xlsx ? &count : nullptr);
     if (!rows.error().empty()) result = failed(rows.error());
     else if (!error.empty()) result = failed(error + " (" + (shown / name).string() + ")");
     if (progress) progress(1.0);

@@ -196,7 +196,8 @@ std::optional<Lead> leadFromJson(std::string_view text) {
     l.kioskId = str(j, "kiosk_id");
     l.eventId = str(j, "event_id");
     l.lang = str(j, "language");
-    for (const auto& f : standardFields()) l.*f.member = str(j, std::string(f.id).c_str());
+    for (const auto& f : standardFields())
+        l.*f.member = str(j, std::string(f.id).c_str());
     l.sectors = ids(j, "sectors");
     l.exhibitors = ids(j, "exhibitors");
     if (const auto it = j.find("answers"); it != j.end() && it->is_object()) l.answers = answersFromJson(it->dump());

@@ -34,9 +34,13 @@ bool verifySecret(const std::string& hash, const std::string& secret) {
     return crypto_pwhash_str_verify(hash.c_str(), secret.c_str(), secret.size()) == 0;
 }
 
-std::string hashPin(const std::string& pin) { return validPin(pin) ? hashSecret(pin) : std::string(); }
+std::string hashPin(const std::string& pin) {
+    return validPin(pin) ? hashSecret(pin) : std::string();
+}
 
-bool verifyPin(const std::string& hash, const std::string& pin) { return verifySecret(hash, pin); }
+bool verifyPin(const std::string& hash, const std::string& pin) {
+    return verifySecret(hash, pin);
+}
 
 namespace {
 
