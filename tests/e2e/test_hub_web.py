@@ -218,6 +218,8 @@ def main():
         # ---- 5. a lead's consent proof, printable ------------------------------------------------
         payloads = {k: json.loads(v["payload"]) for k, v in kiosk_rows(data).items()}
         lead_id, lead = next((k, v) for k, v in payloads.items() if v.get("source") == "synthetic")
+        status, _, _ = request(env, "GET", "/leads/00000000-0000-4000-8000-000000000000", cookie=cookie)
+        r.check("a lead id the hub does not hold is answered 404", status == 404, status)
         b.get(f"{base}/leads/{lead_id}")
         shown = b.find("#consent-text").text
         r.check("the consent proof says match", b.find("#consent-check").text == "match", b.find("#consent-check").text)

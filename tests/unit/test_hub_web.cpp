@@ -160,6 +160,14 @@ void reviewListsConflictsAndRejections(const Backend& b) {
     REQUIRE(loadLeads(*s, leads));
     REQUIRE(leads.size() == 1);
     CHECK(leads[0].lead.id == "a");
+    std::optional<HubLead> one;
+    REQUIRE(loadLead(*s, id, one));
+    REQUIRE(one);
+    CHECK(one->stored.payload == R"({"id":"a"})");
+    CHECK(one->stored.kioskId == "stand-a");
+    CHECK(one->stored.receivedMs == 1000);
+    REQUIRE(loadLead(*s, "00000000-0000-4000-8000-000000000009", one));
+    CHECK_FALSE(one);
 }
 } // namespace
 
@@ -205,7 +213,8 @@ TEST_CASE("hub web: 5 failed logins within 15 minutes make the next wait, per ad
     CHECK(l.waitMs("10.0.0.1", "someone", 15 * kMin) == 0); // the first failure has aged out
     // Long names are counted by their first 64 characters: a flood of them cannot fill memory.
     LoginLimiter names;
-    for (int i = 0; i < 5; ++i) names.failed("10.0.0." + std::to_string(i), std::string(64, 'x') + std::to_string(i), 0);
+    for (int i = 0; i < 5; ++i)
+        names.failed("10.0.0." + std::to_string(i), std::string(64, 'x') + std::to_string(i), 0);
     CHECK(names.waitMs("10.0.0.9", std::string(64, 'x'), 0) > 0);
 }
 

@@ -402,15 +402,13 @@ std::string row(const char* label, const std::string& value) {
 }
 
 void getLead(const Context& c, const Request& req, Response& res, const Session& s) {
-    const std::string id = req.matches[1].str();
-    std::vector<HubLead> leads;
+    std::optional<HubLead> found;
     std::map<std::string, DoiState> states;
-    for (const StorageResult& r : {loadLeads(c.storage, leads), loadDoiStates(c.storage, states)})
+    for (const StorageResult& r : {loadLead(c.storage, req.matches[1].str(), found), loadDoiStates(c.storage, states)})
         if (!r) return storageFailed(c, req, res, r);
-    const auto it = std::find_if(leads.begin(), leads.end(), [&](const HubLead& h) { return h.stored.id == id; });
-    if (it == leads.end())
+    if (!found)
         return sendPage(res, 404, "No such lead", "<p class=\"card\">The hub holds no lead with this id.</p>", nav(s));
-    const core::Lead& l = it->lead;
+    const core::Lead& l = found->lead;
     ConsentProof proof;
     if (auto r = consentProof(c.storage, l, proof); !r) return storageFailed(c, req, res, r);
     const std::string name = fullName(l);
@@ -421,13 +419,13 @@ void getLead(const Context& c, const Request& req, Response& res, const Session&
             row("Message", l.message) + row("Exhibitors chosen", joined(l.exhibitors)) +
             row("Sectors", joined(l.sectors)) + row("Newsletter", l.newsletter ? "yes" : "no") +
             row("Language", l.lang) + row("Created (UTC)", core::isoUtc(l.createdMs)) +
-            row("Kiosk", it->stored.kioskId) + row("Event", l.eventId) +
-            row("Received by the hub (UTC)", core::isoUtc(it->stored.receivedMs)) + row("Captured", l.capture) +
+            row("Kiosk", found->stored.kioskId) + row("Event", l.eventId) +
+            row("Received by the hub (UTC)", core::isoUtc(found->stored.receivedMs)) + row("Captured", l.capture) +
             row("Lead id", l.id) + "</table></div>";
     body += "<div class=\"card\" id=\"consent-proof\"><h2>Consent proof</h2><table class=\"fields\">" +
             row("Consent version", l.consent.version) + row("Language shown", l.consent.lang) +
             row("Given at (UTC)", core::isoUtc(l.consent.atMs)) +
-            row("Kiosk", l.kioskId.empty() ? it->stored.kioskId : l.kioskId) +
+            row("Kiosk", l.kioskId.empty() ? found->stored.kioskId : l.kioskId) +
             row("SHA-256 in the lead", l.consent.sha256);
     if (proof.found) {
         body += row("SHA-256 of the text below", proof.textSha256) +

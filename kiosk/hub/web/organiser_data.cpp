@@ -4,16 +4,25 @@
 
 namespace kiosk::hub::web {
 
+namespace {
+HubLead parsed(const StoredLead& s) {
+    std::optional<core::Lead> l = core::leadFromJson(s.payload);
+    if (!l) l.emplace();
+    if (l->id.empty()) l->id = s.id;
+    return {s, std::move(*l)};
+}
+} // namespace
+
 StorageResult loadLeads(Storage& storage, std::vector<HubLead>& out) {
     out.clear();
-    return storage.forEachLead([&](const StoredLead& s) {
-        std::optional<core::Lead> l = core::leadFromJson(s.payload);
-        if (!l) {
-            l.emplace();
-            l->id = s.id;
-        }
-        if (l->id.empty()) l->id = s.id;
-        out.push_back({s, std::move(*l)});
+    return storage.forEachLead([&](const StoredLead& s) { out.push_back(parsed(s)); });
+}
+
+StorageResult loadLead(Storage& storage, const std::string& id, std::optional<HubLead>& out) {
+    out.reset();
+    return storage.transaction("reading a lead", [&](SqlTx& tx) {
+        const SqlResult rows = tx.query("SELECT kiosk_id, payload, received_ms FROM leads WHERE id = $1", {id});
+        if (!rows.empty()) out = parsed({id, rows.rows[0].text(0), rows.rows[0].text(1), rows.rows[0].integer(2)});
     });
 }
 

@@ -22,6 +22,8 @@ struct HubLead {
     core::Lead lead;
 };
 StorageResult loadLeads(Storage& storage, std::vector<HubLead>& out);
+/// The lead stored under `id`; nullopt when there is none.
+StorageResult loadLead(Storage& storage, const std::string& id, std::optional<HubLead>& out);
 
 struct ConflictRow {
     std::string leadId, kioskId;
