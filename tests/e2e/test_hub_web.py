@@ -44,7 +44,7 @@ if "/usr/lib/python3/dist-packages" not in sys.path:
 PASSWORD = "Messe-Hub-2026-sicher"
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = '"><script>alert(1)</script>'
-GENERATED = 24
+GENERATED = 60  # more than a page of the lead list (50)
 
 
 def start_ui(env, cfg, data_dir):
@@ -202,6 +202,11 @@ def main():
         r.check("and as no element: no <img>, no <script> in the DOM",
                 not b.find_all("img") and not b.find_all("script"))
         shot(b, shots, "leads.png")
+        r.check("the list shows 50 leads a page, with a link to the next",
+                len(b.find_all("table.leads tr")) == 51 and "Page 1 of 2" in b.find(".pager").text)
+        submit(b, ".pager a")
+        r.check(f"page 2 has the other {GENERATED + 2 - 50}", len(b.find_all("table.leads tr")) == GENERATED + 2 - 50 + 1,
+                len(b.find_all("table.leads tr")))
         b.get(base + "/leads?q=Skript")
         submit(b, "table.leads a")
         r.check("the lead page shows the name as text", SCRIPT in b.find("h1").text, b.find("h1").text)
