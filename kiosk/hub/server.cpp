@@ -15,6 +15,7 @@
 #include <mutex>
 #include <ostream>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <thread>
 
 namespace kiosk::hub {
@@ -170,6 +171,12 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
     };
     const size_t threads = static_cast<size_t>(config.threads);
     server->new_task_queue = [threads] { return new BoundedPool(threads, threads * 4); };
+    // httplib binds with SO_REUSEPORT, which lets a second hub (on another database, say) share
+    // the port and take part of the requests; SO_REUSEADDR alone still allows a quick restart.
+    server->set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     server->set_keep_alive_timeout(static_cast<time_t>(config.readTimeoutS));
     server->set_payload_max_length(static_cast<size_t>(config.maxBodyKib) * 1024);
 

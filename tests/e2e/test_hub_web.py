@@ -148,6 +148,13 @@ def main():
     r.check(f"{GENERATED} leads generated on the kiosk", p.returncode == 0, p.stderr)
 
     hub = env.start()
+    try:
+        p = subprocess.run([env.hub, "serve", "--config", env.config], capture_output=True, text=True, timeout=10)
+        second = (p.returncode, p.stderr)
+    except subprocess.TimeoutExpired:
+        second = ("still running after 10 s: it shares the port", "")
+    r.check("a second hub on the same port does not start beside the first (exit 1, says why)",
+            second[0] == 1 and "cannot listen" in second[1], second)
     kiosk = None
     shots = env.out
     base = f"http://127.0.0.1:{env.port}"
