@@ -103,6 +103,12 @@ HubConfigLoad loadHubConfig(const fs::path& path) {
                           "write exhibitors_see = \"confirmed\" (only confirmed leads) or \"all\"");
         }
         h.finish();
+    if (const toml::table* w = r.table("web", false)) {
+        core::TomlReader web(*w, file, out.problems, "web");
+        c.sessionHours = web.number("session_hours", c.sessionHours, 0.1, 24 * 30);
+        c.idleMinutes = web.number("idle_minutes", c.idleMinutes, 1, 24 * 60 * 30);
+        c.secureCookie = web.boolean("secure_cookie", c.secureCookie);
+        web.finish();
     }
     r.finish();
     for (auto& p : out.problems)

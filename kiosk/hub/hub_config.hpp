@@ -23,6 +23,9 @@ struct HubConfig {
     bool doiEnabled = false;         ///< [doi] enabled
     std::string doiBaseUrl;          ///< [doi] base_url: the public address links start with; empty: from listen
     bool exhibitorsSeeAll = false;   ///< [doi] exhibitors_see = "all"; "confirmed" (the default): confirmed only
+    double sessionHours = 12;        ///< [web]: an organiser's login lasts at most this long
+    double idleMinutes = 60;         ///< [web]: and ends when unused for this long
+    bool secureCookie = false;       ///< [web]: mark cookies Secure without tls_cert (TLS at a proxy)
 
     bool tls() const { return !tlsCert.empty(); }
     /// The address the hub's own links start with: base_url, else http(s)://host:port from listen.

@@ -1,5 +1,5 @@
 // kiosk-hub: the organiser's end of the kiosks' sync (docs/hub.md). Commands: serve,
-// add-kiosk, revoke-kiosk, kiosks, leads, migrate, add-exhibitor, exhibitors, revoke-exhibitor; each reads --config hub.toml first and stops
+// add-kiosk, revoke-kiosk, kiosks, leads, migrate, add-exhibitor, exhibitors, revoke-exhibitor, set-password; each reads --config hub.toml first and stops
 // when it has an error (fail closed: no server, no database, on a config it cannot trust).
 #include "credentials.hpp"
 #include "exhibitor_commands.hpp"
@@ -9,13 +9,17 @@
 #include "migrate.hpp"
 #include "server.hpp"
 #include "storage.hpp"
+#include "web/auth.hpp"
 #include "core/leads/lead.hpp"
+#include "core/leads/validation.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <termios.h>
+#include <unistd.h>
 
 namespace {
 
@@ -48,6 +52,54 @@ std::string defaultEndpoint(const HubConfig& c) {
     if (host == "0.0.0.0" || host == "::") host = "HUB-ADDRESS";
     else if (host.find(':') != std::string::npos) host = "[" + host + "]";
     return std::string(c.tls() ? "https" : "http") + "://" + host + ":" + std::to_string(c.port) + "/kiosk/v1/leads";
+}
+
+/// One line from stdin, its line end cut; on a terminal asked for and not echoed.
+bool readPassword(const std::string& user, std::string& out) {
+    termios saved{};
+    const bool tty = ::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (tty) {
+        std::cerr << "Password for " << user << " (at least " << kiosk::hub::web::kMinPasswordChars
+                  << " characters, not shown): " << std::flush;
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    const bool got = static_cast<bool>(std::getline(std::cin, out));
+    if (tty) {
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::cerr << '\n';
+    }
+    while (!out.empty() && (out.back() == '\r' || out.back() == '\n')) out.pop_back();
+    return got || !out.empty();
+}
+
+int setPasswordCommand(Storage& storage, const std::string& user) {
+    namespace web = kiosk::hub::web;
+    if (!validKioskId(user)) {
+        std::cerr << "kiosk-hub: '" << user << "' cannot be a user name — use 1 to 64 letters, digits, '.', '_', '-'\n";
+        return 2;
+    }
+    std::string password;
+    if (!readPassword(user, password)) {
+        std::cerr << "kiosk-hub: no password on stdin — type it, or pipe it in: printf '%s\\n' \"$PW\" | kiosk-hub set-password\n";
+        return 2;
+    }
+    const size_t chars = kiosk::core::charCount(password);
+    if (chars < web::kMinPasswordChars) {
+        kiosk::core::wipe(password);
+        std::cerr << "kiosk-hub: that password has " << chars << " characters; it needs at least "
+                  << web::kMinPasswordChars << " — nothing was changed\n";
+        return 2;
+    }
+    const auto r = web::setPassword(storage, user, password, nowMs());
+    kiosk::core::wipe(password);
+    if (!r) {
+        std::cerr << "kiosk-hub: " << r.error << '\n';
+        return 1;
+    }
+    std::cout << "Password for " << user << " set; their open sessions are ended. Log in at /login.\n";
+    return 0;
 }
 
 } // namespace
@@ -84,6 +136,10 @@ int main(int argc, char** argv) {
         ->add_option("--from", from, "the database to copy: sqlite:PATH (e.g. sqlite:/var/lib/stand-kiosk-hub/hub.db)")
         ->required();
     ExhibitorCommands exhibitorCmds(app, withConfig);
+    std::string user = kiosk::hub::web::kDefaultUser;
+    auto* passwordCmd = withConfig(app.add_subcommand(
+        "set-password", "Set an organiser's password for the hub's pages (read from stdin)"));
+    passwordCmd->add_option("--user", user, "the login name")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
     HubConfig config;
@@ -92,6 +148,7 @@ int main(int argc, char** argv) {
 
     if (*serveCmd) return serve(config, *storage, std::cerr);
     if (const auto rc = exhibitorCmds.run(config, *storage, nowMs())) return *rc;
+    if (*passwordCmd) return setPasswordCommand(*storage, user);
     if (*migrateCmd) return migrateCommand(from, config, *storage, std::cout, std::cerr);
     if (*addCmd) {
         if (!validKioskId(kioskId)) {

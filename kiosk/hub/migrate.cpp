@@ -62,6 +62,18 @@ const std::vector<TableSpec>& migratedTables() {
           {"revoked_ms", T::Integer}},
          "ON CONFLICT(token_hash) DO UPDATE SET revoked_ms = excluded.revoked_ms "
          "WHERE excluded.revoked_ms IS NOT NULL AND exhibitor_links.revoked_ms IS NULL"},
+        // The organiser's logins: a changed password in the source wins.
+        {"web_users",
+         {{"name", T::Text}, {"password_hash", T::Text}, {"changed_ms", T::Integer}},
+         "ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash, changed_ms = excluded.changed_ms "
+         "WHERE excluded.changed_ms > web_users.changed_ms"},
+        // Sessions move too, so that a move does not log everyone out; they expire as before.
+        {"web_sessions",
+         {{"id_sha256", T::Text},
+          {"user_name", T::Text},
+          {"csrf", T::Text},
+          {"created_ms", T::Integer},
+          {"last_ms", T::Integer}}},
     };
     return tables;
 }

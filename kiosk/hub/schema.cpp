@@ -66,6 +66,19 @@ CREATE TABLE exhibitor_links(
   revoked_ms {int},
   UNIQUE(company_id, link_no));
 )sql",
+    // 4: the organiser's logins and sessions (web/auth.*). A session is kept by its id's SHA-256 only.
+    R"sql(
+CREATE TABLE web_users(
+  name TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  changed_ms {int} NOT NULL);
+CREATE TABLE web_sessions(
+  id_sha256 TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL,
+  csrf TEXT NOT NULL,
+  created_ms {int} NOT NULL,
+  last_ms {int} NOT NULL);
+)sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kHubSchemaVersion);
 

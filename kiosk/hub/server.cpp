@@ -4,6 +4,7 @@
 #include "upload.hpp"
 #include "web/exhibitor.hpp"
 #include "web/html.hpp"
+#include "web/organiser.hpp"
 
 #include <httplib.h>
 #include <systemd/sd-daemon.h>
@@ -15,6 +16,7 @@
 #include <mutex>
 #include <ostream>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <thread>
 
 namespace kiosk::hub {
@@ -100,7 +102,6 @@ template <class Handle> UploadAnswer safely(Handle handle) {
 /// the answers httplib gives itself. Each group of pages adds its own routes beside these.
 void addRoutes(HubHttpServer& server, const HubConfig& config, Storage& storage, Metrics& metrics,
                std::function<void(const std::string&)> logLine) {
-    (void)config; // the pages' routes read it
     // The routes outlive this call: they keep their own copy of logLine.
     server.Post("/kiosk/v1/leads", [&, logLine](const httplib::Request& req, httplib::Response& res) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -137,6 +138,7 @@ void addRoutes(HubHttpServer& server, const HubConfig& config, Storage& storage,
         res.set_header("Cache-Control", "max-age=3600"); // the only thing on the pages worth caching
         res.set_content(std::string(web::stylesheet()), "text/css; charset=utf-8");
     });
+    web::addOrganiserRoutes(server, config, storage, logLine);
     // Statuses httplib answers itself (413 over max_body_kib, 404, 408…) get a JSON body and a log line.
     server.set_error_handler([logLine](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return; // a refusal of ours, already answered and logged
@@ -171,6 +173,12 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
     };
     const size_t threads = static_cast<size_t>(config.threads);
     server->new_task_queue = [threads] { return new BoundedPool(threads, threads * 4); };
+    // httplib binds with SO_REUSEPORT, which lets a second hub (on another database, say) share
+    // the port and take part of the requests; SO_REUSEADDR alone still allows a quick restart.
+    server->set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     server->set_keep_alive_timeout(static_cast<time_t>(config.readTimeoutS));
     server->set_payload_max_length(static_cast<size_t>(config.maxBodyKib) * 1024);
 

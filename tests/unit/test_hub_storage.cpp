@@ -11,6 +11,7 @@
 
 #include "core/leads/lead.hpp"
 
+#include "../support/hub_backends.hpp"
 #include "../support/pg_server.hpp"
 #include "../support/test_db.hpp"
 #include "../support/test_support.hpp"
@@ -26,6 +27,8 @@
 
 using namespace kiosk::hub;
 using kiosk::test::RawDb;
+using kiosk::test::Backend;
+using kiosk::test::pgBackend;
 using kiosk::test::TempDir;
 
 namespace {
@@ -35,35 +38,6 @@ std::unique_ptr<SqliteStorage> openOk(const std::filesystem::path& p) {
     INFO(r.error);
     REQUIRE(s);
     return s;
-}
-
-/// A fresh database of one backend; connect() opens another connection to it.
-struct Backend {
-    std::string name;
-    std::function<std::unique_ptr<Storage>()> connect;
-};
-
-Backend sqliteBackend(const TempDir& dir) {
-    const auto path = dir / "hub.db";
-    return {"sqlite", [path]() -> std::unique_ptr<Storage> { return openOk(path); }};
-}
-
-/// nullopt (the test says "[test skipped]") when no PostgreSQL server could be started.
-std::optional<Backend> pgBackend() {
-    auto& server = kiosk::test::PgServer::instance();
-    if (!server.unavailable().empty()) {
-        if (server.broken()) FAIL(server.unavailable());
-        MESSAGE("[test skipped] " << server.unavailable());
-        return std::nullopt;
-    }
-    const std::string url = server.freshDatabase();
-    return Backend{"postgresql", [url]() -> std::unique_ptr<Storage> {
-                       StorageResult r;
-                       auto s = PgStorage::open(url, r);
-                       INFO(r.error);
-                       REQUIRE(s);
-                       return s;
-                   }};
 }
 
 std::string uuid(int i) {
@@ -105,16 +79,6 @@ TEST_CASE("hub storage: a new file is private, WAL, at the current schema; a new
     CHECK_FALSE(SqliteStorage::open(path, r));
     CHECK(kiosk::test::contains(r.error, "schema version 99"));
 }
-
-/// One suite for every backend: each function runs on a fresh database.
-#define HUB_STORAGE_CASE(title, fn)                                                                                    \
-    TEST_CASE("hub storage [sqlite]: " title) {                                                                        \
-        TempDir dir("hub-storage");                                                                                    \
-        fn(sqliteBackend(dir));                                                                                        \
-    }                                                                                                                  \
-    TEST_CASE("hub storage [postgresql]: " title) {                                                                    \
-        if (const auto b = pgBackend()) fn(*b);                                                                        \
-    }
 
 namespace {
 void kiosksAddedFoundRevoked(const Backend& b) {
@@ -397,7 +361,7 @@ HUB_STORAGE_CASE("a heartbeat is kept as the kiosk's latest; an older one does n
 HUB_STORAGE_CASE("consent texts are kept by version, language and hash; a changed text never replaces the first",
                  consentTextsNeverReplaced)
 
-TEST_CASE("hub storage [sqlite]: a schema 1 file is migrated to 2 and keeps its leads") {
+TEST_CASE("hub storage [sqlite]: a schema 1 file is migrated to the current schema and keeps its leads") {
     TempDir dir("hub-storage");
     const auto path = dir / "hub.db";
     {
@@ -407,7 +371,7 @@ TEST_CASE("hub storage [sqlite]: a schema 1 file is migrated to 2 and keeps its 
     }
     {
         RawDb raw(path);
-        raw.exec("DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE exhibitor_links; PRAGMA user_version = 1");
+        raw.exec("DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE exhibitor_links; DROP TABLE web_users; DROP TABLE web_sessions; PRAGMA user_version = 1");
     }
     auto s = openOk(path);
     CHECK(s->schemaVersion() == kHubSchemaVersion);
@@ -417,7 +381,7 @@ TEST_CASE("hub storage [sqlite]: a schema 1 file is migrated to 2 and keeps its 
     CHECK(c.leads == 1);
 }
 
-TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to 2 and keeps its leads") {
+TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to the current schema and keeps its leads") {
     const auto b = pgBackend();
     if (!b) return;
     auto& server = kiosk::test::PgServer::instance();
@@ -429,7 +393,7 @@ TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to 2 and ke
         REQUIRE(s->addKiosk("k1", "hash1", "whsec_a", 5));
         store(*s, "k1", {{uuid(1), "{}"}});
     }
-    REQUIRE(server.exec(url, "DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE exhibitor_links; UPDATE hub_schema SET version = 1"));
+    REQUIRE(server.exec(url, "DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE exhibitor_links; DROP TABLE web_users; DROP TABLE web_sessions; UPDATE hub_schema SET version = 1"));
     auto s = PgStorage::open(url, r);
     INFO(r.error);
     REQUIRE(s);

@@ -426,29 +426,27 @@ void appendCsv(std::string& buf, const std::string& v, char /*delimiter: cells a
     else appendCell(buf, v);
 }
 
-bool produceCsv(LeadRows& rows, const ExportOptions& o, const Write& write, const std::function<void(double)>& progress) {
+bool produceCsv(const std::vector<ExportColumn>& columns, const ExportOptions& o, const NextLead& next,
+                const Write& write, long long& count) {
     Chunked out(write);
     std::string& buf = out.buf();
     buf += "\xEF\xBB\xBF"; // UTF-8 BOM: Excel then reads umlauts right
-    for (size_t i = 0; i < rows.columns.size(); ++i) {
+    for (size_t i = 0; i < columns.size(); ++i) {
         if (i) buf += o.delimiter;
-        appendCsv(buf, rows.columns[i].header.in(o.headerLang), o.delimiter);
+        appendCsv(buf, columns[i].header.in(o.headerLang), o.delimiter);
     }
     buf += "\r\n";
-    Lead l; // one for every row: its strings keep their memory
-    for (long long n = 1; rows.next(); ++n) {
-        rows.lead(l);
-        for (size_t i = 0; i < rows.columns.size(); ++i) {
+    for (Lead l; next(l); ++count) {
+        for (size_t i = 0; i < columns.size(); ++i) {
             if (i) buf += o.delimiter;
-            const ExportColumn& c = rows.columns[i];
+            const ExportColumn& c = columns[i];
             if (c.member) appendCsv(buf, l.*c.member, o.delimiter); // no copy: a conditional would make one
             else appendCsv(buf, c.cell(l, o.headerLang), o.delimiter);
         }
         buf += "\r\n"; // RFC 4180 line ends
         if (!out.flush()) return false;
-        if (progress && n % 2000 == 0) progress(rows.done());
     }
-    return rows.error().empty() && out.flush(true);
+    return out.flush(true);
 }
 
 bool produceJsonl(LeadRows& rows, const Write& write, const std::function<void(double)>& progress) {
@@ -465,8 +463,8 @@ bool produceJsonl(LeadRows& rows, const Write& write, const std::function<void(d
 /// XLSX through libxlsxwriter, which writes to a path: a memory file (memfd), so the leads
 /// touch no disk but the destination, and reach it through the same checked descriptor as
 /// every other export. Every cell is a string: no cell can be a formula.
-bool produceXlsx(LeadRows& rows, const ExportOptions& o, const Write& write, const std::function<void(double)>& progress,
-                 long long& count, std::string& error) {
+bool produceXlsx(const std::vector<ExportColumn>& columns, const ExportOptions& o, const NextLead& next,
+                 const Write& write, long long& count, std::string& error) {
     const int mem = ::memfd_create("lead-export.xlsx", MFD_CLOEXEC);
     if (mem < 0) {
         error = std::string("cannot make the XLSX file: ") + std::strerror(errno);
@@ -486,32 +484,28 @@ bool produceXlsx(LeadRows& rows, const ExportOptions& o, const Write& write, con
     }
     format_set_bold(bold);
     worksheet_freeze_panes(sheet, 1, 0);
-    for (size_t i = 0; i < rows.columns.size(); ++i) {
-        const std::string& h = rows.columns[i].header.in(o.headerLang);
+    for (size_t i = 0; i < columns.size(); ++i) {
+        const std::string& h = columns[i].header.in(o.headerLang);
         // Wide enough for the header, and for an email or a sentence without being a wall.
-        const double width = std::clamp(double(charCount(h)) + 2, rows.columns[i].key == "id" ? 38.0 : 12.0, 40.0);
+        const double width = std::clamp(double(charCount(h)) + 2, columns[i].key == "id" ? 38.0 : 12.0, 40.0);
         worksheet_set_column(sheet, lxw_col_t(i), lxw_col_t(i), width, nullptr);
         worksheet_write_string(sheet, 0, lxw_col_t(i), h.c_str(), bold);
     }
     lxw_row_t row = 0;
     lxw_error rc = LXW_NO_ERROR;
-    Lead l;
     std::string made;
-    while (rc == LXW_NO_ERROR && rows.next()) {
-        rows.lead(l);
+    for (Lead l; rc == LXW_NO_ERROR && next(l);) {
         ++row;
-        for (size_t i = 0; i < rows.columns.size() && rc == LXW_NO_ERROR; ++i) {
-            const ExportColumn& c = rows.columns[i];
+        for (size_t i = 0; i < columns.size() && rc == LXW_NO_ERROR; ++i) {
+            const ExportColumn& c = columns[i];
             const std::string& v = c.member ? l.*c.member : (made = c.cell(l, o.headerLang));
             if (!v.empty()) rc = worksheet_write_string(sheet, row, lxw_col_t(i), v.c_str(), nullptr);
         }
-        if (progress && row % 2000 == 0) progress(rows.done());
     }
     const lxw_error closed = workbook_close(book);
     count = row;
-    bool ok = rc == LXW_NO_ERROR && closed == LXW_NO_ERROR && rows.error().empty();
-    if (!ok && rows.error().empty())
-        error = std::string("writing the XLSX file failed: ") + lxw_strerror(rc != LXW_NO_ERROR ? rc : closed);
+    bool ok = rc == LXW_NO_ERROR && closed == LXW_NO_ERROR;
+    if (!ok) error = std::string("writing the XLSX file failed: ") + lxw_strerror(rc != LXW_NO_ERROR ? rc : closed);
     if (ok && ::lseek(mem, 0, SEEK_SET) == 0) {
         std::string chunk(1 << 16, '\0');
         for (ssize_t got; ok && (got = ::read(mem, chunk.data(), chunk.size())) > 0;)
@@ -520,6 +514,17 @@ bool produceXlsx(LeadRows& rows, const ExportOptions& o, const Write& write, con
     ::close(mem);
     return ok;
 }
+
+} // namespace
+
+bool writeLeadTable(const std::vector<ExportColumn>& columns, const ExportOptions& o, const NextLead& next,
+                    const std::function<bool(const std::string&)>& write, long long& count, std::string& error) {
+    count = 0;
+    if (o.format == ExportOptions::Format::Xlsx) return produceXlsx(columns, o, next, write, count, error);
+    return produceCsv(columns, o, next, write, count);
+}
+
+namespace {
 
 /// The export of the leads as `name` in the open folder `dir` (`shown` is its path, for messages).
 ExportResult exportLeadsAt(const fs::path& dbPath, const ExportOptions& o, int dir, const fs::path& shown,
@@ -533,13 +538,22 @@ ExportResult exportLeadsAt(const fs::path& dbPath, const ExportOptions& o, int d
     std::string error;
     long long count = 0;
     const bool csv = o.format == ExportOptions::Format::Csv, xlsx = o.format == ExportOptions::Format::Xlsx;
+    long long n = 0;
+    const NextLead next = [&](Lead& l) {
+        if (!rows.next()) return false;
+        rows.lead(l); // in place: the caller's Lead keeps its strings' memory from row to row
+        if (progress && ++n % 2000 == 0) progress(rows.done());
+        return true;
+    };
     auto result = writeFile(
-            dir, shown, name, csv,
-            [&](const Write& write) {
-                if (xlsx) return produceXlsx(rows, o, write, progress, count, error);
-                return csv ? produceCsv(rows, o, write, progress) : produceJsonl(rows, write, progress);
-            },
-            xlsx ? &count : nullptr);
+        dir, shown, name, csv,
+        [&](const Write& write) {
+            if (o.format == ExportOptions::Format::Jsonl) return produceJsonl(rows, write, progress);
+            long long written = 0;
+            // A read that failed midway must not pass for a complete file.
+            return writeLeadTable(rows.columns, o, next, write, xlsx ? count : written, error) && rows.error().empty();
+        },
+        xlsx ? &count : nullptr);
     if (!rows.error().empty()) result = failed(rows.error());
     else if (!error.empty()) result = failed(error + " (" + (shown / name).string() + ")");
     if (progress) progress(1.0);

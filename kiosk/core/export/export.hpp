@@ -35,6 +35,16 @@ struct ExportColumn {
 /// format and the hub's exports are made from these.
 std::vector<ExportColumn> exportColumns(const std::vector<FormDef>& forms);
 
+/// Where writeLeadTable takes its leads from: fills `lead` and returns true, false at the end.
+using NextLead = std::function<bool(Lead& lead)>;
+
+/// The table of `columns` for every lead `next` yields, as CSV (UTF-8 BOM, `o.delimiter`, cells
+/// through csvCell) or XLSX (every cell a string) by `o.format`, headers in `o.headerLang`,
+/// handed to `write` in pieces (false from it stops the table). `count`: leads written. The
+/// kiosk's exports and the hub's are made by this one writer.
+bool writeLeadTable(const std::vector<ExportColumn>& columns, const ExportOptions& o, const NextLead& next,
+                    const std::function<bool(const std::string&)>& write, long long& count, std::string& error);
+
 /// The file name ending of a format: ".csv", ".jsonl", ".xlsx"; and a format by its name
 /// (csv, jsonl, xlsx; anything else is CSV).
 const char* exportExtension(ExportOptions::Format format);

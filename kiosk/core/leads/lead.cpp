@@ -2,6 +2,8 @@
 
 #include "validation.hpp"
 
+#include "../sync/protocol.hpp"
+
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
@@ -170,6 +172,47 @@ std::string leadJson(const Lead& l) {
     };
     for (const auto& f : standardFields()) j[std::string(f.id)] = l.*f.member;
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<Lead> leadFromJson(std::string_view text) {
+    using nlohmann::json;
+    const json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    const auto str = [](const json& o, const char* key) {
+        const auto it = o.find(key);
+        return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    const auto ms = [&](const json& o, const char* key) { return sync::parseUtcMs(str(o, key)).value_or(0); };
+    const auto ids = [](const json& o, const char* key) {
+        std::vector<std::string> out;
+        if (const auto it = o.find(key); it != o.end() && it->is_array())
+            for (const auto& e : *it)
+                if (e.is_string()) out.push_back(e.get<std::string>());
+        return out;
+    };
+    Lead l;
+    l.id = str(j, "id");
+    l.createdMs = ms(j, "created_at");
+    l.kioskId = str(j, "kiosk_id");
+    l.eventId = str(j, "event_id");
+    l.lang = str(j, "language");
+    for (const auto& f : standardFields())
+        l.*f.member = str(j, std::string(f.id).c_str());
+    l.sectors = ids(j, "sectors");
+    l.exhibitors = ids(j, "exhibitors");
+    if (const auto it = j.find("answers"); it != j.end() && it->is_object()) l.answers = answersFromJson(it->dump());
+    l.formVersion = str(j, "form_version");
+    if (const std::string c = str(j, "capture"); !c.empty()) l.capture = c;
+    if (const auto it = j.find("consent"); it != j.end() && it->is_object()) {
+        l.consent.version = str(*it, "version");
+        l.consent.sha256 = str(*it, "text_sha256");
+        l.consent.lang = str(*it, "language");
+        l.consent.atMs = ms(*it, "given_at");
+    }
+    if (const auto it = j.find("newsletter"); it != j.end() && it->is_boolean()) l.newsletter = it->get<bool>();
+    if (const std::string s = str(j, "source"); !s.empty()) l.source = s;
+    l.syncState = "synced"; // it reached the hub
+    return l;
 }
 
 } // namespace kiosk::core

@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kiosk::core {
@@ -63,6 +65,9 @@ std::map<std::string, Answer> answersFromJson(const std::string& json);
 /// The lead as JSON, the same bytes every time (keys sorted): the sync payload and
 /// the JSON Lines export. Sync state is not part of it.
 std::string leadJson(const Lead& lead);
+/// The other way (the hub reads the payloads kiosks sent): nullopt when `json` is no JSON
+/// object. A missing or mistyped field stays at its default; times it cannot read are 0.
+std::optional<Lead> leadFromJson(std::string_view json);
 
 /// UTC time as ISO 8601 with milliseconds, e.g. 2026-05-27T09:30:00.123Z.
 std::string isoUtc(std::int64_t ms);

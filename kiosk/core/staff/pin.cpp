@@ -20,18 +20,26 @@ bool validPin(const std::string& pin) {
     return pin.size() >= 4 && pin.size() <= 8 && std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string hashPin(const std::string& pin) {
-    if (sodium_init() < 0 || !validPin(pin)) return {};
+std::string hashSecret(const std::string& secret) {
+    if (sodium_init() < 0) return {};
     char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str_alg(out, pin.c_str(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+    if (crypto_pwhash_str_alg(out, secret.c_str(), secret.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                               crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
         return {};
     return out;
 }
 
-bool verifyPin(const std::string& hash, const std::string& pin) {
+bool verifySecret(const std::string& hash, const std::string& secret) {
     if (sodium_init() < 0) return false;
-    return crypto_pwhash_str_verify(hash.c_str(), pin.c_str(), pin.size()) == 0;
+    return crypto_pwhash_str_verify(hash.c_str(), secret.c_str(), secret.size()) == 0;
+}
+
+std::string hashPin(const std::string& pin) {
+    return validPin(pin) ? hashSecret(pin) : std::string();
+}
+
+bool verifyPin(const std::string& hash, const std::string& pin) {
+    return verifySecret(hash, pin);
 }
 
 namespace {

@@ -13,7 +13,11 @@ inline constexpr const char* kDemoPin = "1234";
 
 /// true for 4 to 8 digits.
 bool validPin(const std::string& pin);
-/// Argon2id (libsodium crypto_pwhash_str, interactive limits); empty on failure.
+/// Argon2id (libsodium crypto_pwhash_str, interactive limits) of any secret (the hub's
+/// passwords too); empty on failure.
+std::string hashSecret(const std::string& secret);
+bool verifySecret(const std::string& hash, const std::string& secret);
+/// hashSecret of a valid PIN (empty for anything else), and its check.
 std::string hashPin(const std::string& pin);
 bool verifyPin(const std::string& hash, const std::string& pin);
 

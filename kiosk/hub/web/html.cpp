@@ -76,11 +76,31 @@ input, select, button { font: inherit; padding: .35em .6em; }
 button { background: var(--accent); color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
 pre { white-space: pre-wrap; background: #fff; border: 1px solid var(--line); padding: .8em; }
 svg text { font: 12px system-ui, sans-serif; fill: var(--muted); }
+svg .bar { fill: var(--accent); }
+svg .value { fill: var(--ink); font-weight: 600; }
+svg .grid { stroke: var(--line); }
+svg .axis { stroke: var(--muted); }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(34em, 1fr)); gap: 1em; }
+figure.chart { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .8em 1em; }
+figure.chart svg { max-width: 100%; height: auto; }
+figcaption { font-weight: 600; margin-bottom: .4em; }
+.tiles { display: flex; gap: 1em; flex-wrap: wrap; }
+.tile { flex: 1; min-width: 10em; }
+.big { display: block; font-size: 2em; font-weight: 700; }
+table.fields th { width: 14em; }
+table.health td, table.health th { font-size: .9em; }
+td.time, table.health td:first-child { white-space: nowrap; }
+form.login label { display: inline-block; margin: 0 0 .7em; }
+.card.login { max-width: 24em; }
+code { background: #eef0f3; padding: 0 .25em; }
+.card > h2:first-child { margin-top: 0; }
 @media print {
   nav, form, .noprint { display: none !important; }
   body { background: #fff; font-size: 11pt; }
   main { max-width: none; padding: 0; }
   .card { border: 0; padding: 0; }
+  figure.chart, table.fields { break-inside: avoid; }
+  pre { border: 1px solid #999; }
   a { color: inherit; text-decoration: none; }
 }
 )css";
