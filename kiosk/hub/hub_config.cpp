@@ -103,6 +103,7 @@ HubConfigLoad loadHubConfig(const fs::path& path) {
                           "write exhibitors_see = \"confirmed\" (only confirmed leads) or \"all\"");
         }
         h.finish();
+    }
     if (const toml::table* w = r.table("web", false)) {
         core::TomlReader web(*w, file, out.problems, "web");
         c.sessionHours = web.number("session_hours", c.sessionHours, 0.1, 24 * 30);
