@@ -5,7 +5,7 @@
 
 namespace kiosk::hub {
 
-constexpr int kHubSchemaVersion = 2;
+constexpr int kHubSchemaVersion = 3;
 
 /// How a backend spells what the schema needs.
 struct SqlDialect {

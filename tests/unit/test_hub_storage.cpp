@@ -406,17 +406,18 @@ TEST_CASE("hub storage [sqlite]: a schema 1 file is migrated to 2 and keeps its 
     }
     {
         RawDb raw(path);
-        raw.exec("DROP TABLE kiosk_status; DROP TABLE consent_texts; PRAGMA user_version = 1");
+        raw.exec("DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE doi; DROP TABLE erasure_log; "
+                 "DROP TABLE erasure_pending; PRAGMA user_version = 1");
     }
     auto s = openOk(path);
-    CHECK(s->schemaVersion() == 2);
+    CHECK(s->schemaVersion() == kHubSchemaVersion);
     recordStatus(*s, "k1", heartbeatAt(1000, 0), withConsent("v1", "Ja", "Yes"));
     HubCounts c;
     REQUIRE(s->counts(c));
     CHECK(c.leads == 1);
 }
 
-TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to 2 and keeps its leads") {
+TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to the latest and keeps its leads") {
     const auto b = pgBackend();
     if (!b) return;
     auto& server = kiosk::test::PgServer::instance();
@@ -428,11 +429,12 @@ TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to 2 and ke
         REQUIRE(s->addKiosk("k1", "hash1", "whsec_a", 5));
         store(*s, "k1", {{uuid(1), "{}"}});
     }
-    REQUIRE(server.exec(url, "DROP TABLE kiosk_status; DROP TABLE consent_texts; UPDATE hub_schema SET version = 1"));
+    REQUIRE(server.exec(url, "DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE doi; DROP TABLE erasure_log; "
+                            "DROP TABLE erasure_pending; UPDATE hub_schema SET version = 1"));
     auto s = PgStorage::open(url, r);
     INFO(r.error);
     REQUIRE(s);
-    CHECK(s->schemaVersion() == 2);
+    CHECK(s->schemaVersion() == kHubSchemaVersion);
     recordStatus(*s, "k1", heartbeatAt(1000, 0), withConsent("v1", "Ja", "Yes"));
     HubCounts c;
     REQUIRE(s->counts(c));
