@@ -10,6 +10,7 @@
 
 #include "core/leads/lead.hpp"
 
+#include "../support/hub_backends.hpp"
 #include "../support/pg_server.hpp"
 #include "../support/test_db.hpp"
 #include "../support/test_support.hpp"
@@ -25,46 +26,12 @@
 
 using namespace kiosk::hub;
 using kiosk::test::RawDb;
+using kiosk::test::Backend;
+using kiosk::test::openOk;
+using kiosk::test::pgBackend;
 using kiosk::test::TempDir;
 
 namespace {
-std::unique_ptr<SqliteStorage> openOk(const std::filesystem::path& p) {
-    StorageResult r;
-    auto s = SqliteStorage::open(p, r);
-    INFO(r.error);
-    REQUIRE(s);
-    return s;
-}
-
-/// A fresh database of one backend; connect() opens another connection to it.
-struct Backend {
-    std::string name;
-    std::function<std::unique_ptr<Storage>()> connect;
-};
-
-Backend sqliteBackend(const TempDir& dir) {
-    const auto path = dir / "hub.db";
-    return {"sqlite", [path]() -> std::unique_ptr<Storage> { return openOk(path); }};
-}
-
-/// nullopt (the test says "[test skipped]") when no PostgreSQL server could be started.
-std::optional<Backend> pgBackend() {
-    auto& server = kiosk::test::PgServer::instance();
-    if (!server.unavailable().empty()) {
-        if (server.broken()) FAIL(server.unavailable());
-        MESSAGE("[test skipped] " << server.unavailable());
-        return std::nullopt;
-    }
-    const std::string url = server.freshDatabase();
-    return Backend{"postgresql", [url]() -> std::unique_ptr<Storage> {
-                       StorageResult r;
-                       auto s = PgStorage::open(url, r);
-                       INFO(r.error);
-                       REQUIRE(s);
-                       return s;
-                   }};
-}
-
 std::string uuid(int i) {
     char buf[40];
     std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", i);
@@ -104,16 +71,6 @@ TEST_CASE("hub storage: a new file is private, WAL, at the current schema; a new
     CHECK_FALSE(SqliteStorage::open(path, r));
     CHECK(kiosk::test::contains(r.error, "schema version 99"));
 }
-
-/// One suite for every backend: each function runs on a fresh database.
-#define HUB_STORAGE_CASE(title, fn)                                                                                    \
-    TEST_CASE("hub storage [sqlite]: " title) {                                                                        \
-        TempDir dir("hub-storage");                                                                                    \
-        fn(sqliteBackend(dir));                                                                                        \
-    }                                                                                                                  \
-    TEST_CASE("hub storage [postgresql]: " title) {                                                                    \
-        if (const auto b = pgBackend()) fn(*b);                                                                        \
-    }
 
 namespace {
 void kiosksAddedFoundRevoked(const Backend& b) {
