@@ -104,10 +104,11 @@ void handle(Storage& storage, const std::function<void(const std::string&)>& log
     const bool de = leadIsGerman(link->payload);
     const Words& w = words(de, confirm);
     const std::string where = context(link->payload, de);
+    const std::string card = std::string("<div class=\"card\" lang=\"") + (de ? "de" : "en") + "\">";
     if (post) {
         // The form carries its token: a POST assembled elsewhere without it changes nothing.
         if (req.get_param_value("token") != token) {
-            sendPage(res, 400, w.title, "<div class=\"card\"><p>" + std::string(w.invalid) + "</p></div>");
+            sendPage(res, 400, w.title, card + "<p>" + w.invalid + "</p></div>");
             return;
         }
         bool recorded = false;
@@ -122,19 +123,19 @@ void handle(Storage& storage, const std::function<void(const std::string&)>& log
         logLine("POST " + path + "… lead " + link->leadId + (recorded ? " recorded " : " already answered: ") +
                 doiName(state.value_or(DoiState::None)) + " from=" + req.remote_addr);
         if (recorded) {
-            sendPage(res, 200, w.title, "<div class=\"card\"><p class=\"ok\" id=\"done\">" + std::string(w.done) + "</p>" +
+            sendPage(res, 200, w.title, card + "<p class=\"ok\" id=\"done\">" + std::string(w.done) + "</p>" +
                                             where + "</div>");
             return;
         }
         link->state = state.value_or(link->state);
     }
     if (link->state != DoiState::Pending) {
-        sendPage(res, 200, w.title, "<div class=\"card\"><p id=\"answered\">" + std::string(w.already) + " <strong>" +
+        sendPage(res, 200, w.title, card + "<p id=\"answered\">" + std::string(w.already) + " <strong>" +
                                         stateWords(link->state, de) + "</strong></p>" + where + "</div>");
         return;
     }
     sendPage(res, 200, w.title,
-             "<div class=\"card\"><p>" + std::string(w.ask) + "</p>" + where + "<form method=\"post\" action=\"" + path +
+             card + "<p>" + std::string(w.ask) + "</p>" + where + "<form method=\"post\" action=\"" + path +
                  escape(token) + "\"><input type=\"hidden\" name=\"token\" value=\"" + escape(token) +
                  "\"><button type=\"submit\" id=\"answer\">" + w.button + "</button></form></div>");
 }
