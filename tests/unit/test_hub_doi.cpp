@@ -18,6 +18,14 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
 #include <fstream>
 #include <thread>
 
@@ -349,4 +357,64 @@ TEST_CASE("[doi] config: what a mail needs is demanded, each problem with file:l
     CHECK(remote.usable());
     CHECK_FALSE(remote.config.doi.smtpLoopback());
     CHECK_FALSE(contains(remote.problems.empty() ? "" : remote.problems[0].format(), "pw"));
+}
+
+namespace {
+/// A non-loopback IPv4 address of this machine, or empty.
+std::string ownAddress() {
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0) return {};
+    std::string out;
+    for (ifaddrs* a = list; a && out.empty(); a = a->ifa_next) {
+        if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET || (a->ifa_flags & IFF_LOOPBACK)) continue;
+        char buf[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, buf, sizeof buf);
+        out = buf;
+    }
+    freeifaddrs(list);
+    return out;
+}
+} // namespace
+
+TEST_CASE("doi mail: a server that offers no STARTTLS, not on this machine, gets no mail (fail closed)") {
+    const std::string host = ownAddress();
+    if (host.empty()) {
+        MESSAGE("[test skipped] this machine has no address but loopback");
+        return;
+    }
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(listen(fd, 1) == 0);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    // A plain SMTP server that would take anything: it answers EHLO without STARTTLS.
+    std::string heard;
+    std::thread server([&] {
+        const int c = accept(fd, nullptr, nullptr);
+        if (c < 0) return;
+        const auto say = [&](const char* s) { (void)!write(c, s, std::strlen(s)); };
+        say("220 plain.example ESMTP\r\n");
+        char buf[4096];
+        for (ssize_t n; (n = read(c, buf, sizeof buf)) > 0;) {
+            heard.append(buf, static_cast<size_t>(n));
+            if (heard.find("QUIT") != std::string::npos) break;
+            say(heard.find("DATA") != std::string::npos ? "354 go on\r\n" : "250 ok\r\n");
+        }
+        close(c);
+    });
+    DoiConfig config;
+    config.smtpUrl = "smtp://" + host + ":" + std::to_string(ntohs(addr.sin_port));
+    config.from = "leads@example.org";
+    const SendResult r = sendMail(config, {"zoe@example.de", "Subject", "Body"}, kNow);
+    shutdown(fd, SHUT_RDWR);
+    close(fd);
+    server.join();
+    CHECK_FALSE(r.ok);
+    CHECK_FALSE(r.permanent); // staff fix the server or the URL; the mail waits
+    CHECK_FALSE(contains(heard, "MAIL FROM"));
+    CHECK_FALSE(contains(heard, "zoe@example.de"));
 }
