@@ -66,6 +66,10 @@ StorageResult queueDoi(Storage& storage, std::int64_t nowMs, long long& queued) 
     long long n = 0;
     const auto r = storage.transaction("queueing double opt-in mails failed", [&](SqlTx& tx) {
         n = 0;
+        // The common case, every second: each lead has its row (an erasure takes both). Two
+        // counts instead of a scan of every lead (0.1 s of CPU a second with 100,000 of them).
+        const auto c = tx.query("SELECT (SELECT count(*) FROM leads), (SELECT count(*) FROM doi)");
+        if (c.rows.at(0).integer(0) <= c.rows.at(0).integer(1)) return;
         const auto fresh = tx.query("SELECT id, payload FROM leads WHERE id NOT IN (SELECT lead_id FROM doi)");
         for (const auto& row : fresh.rows) {
             const bool wants = wantsDoi(row.text(1));
@@ -259,7 +263,7 @@ void DoiSender::stop() {
     if (m_thread.joinable()) m_thread.join();
 }
 
-bool DoiSender::pass() {
+bool DoiSender::pass(bool queue) {
     const auto problem = [&](const std::string& what) {
         // Once per change: a database outage should not fill the journal.
         if (what != m_lastProblem) m_log("doi: " + what);
@@ -267,8 +271,10 @@ bool DoiSender::pass() {
         return false;
     };
     long long queued = 0;
-    if (auto r = queueDoi(m_storage, wallMs(), queued); !r) return problem(r.error);
-    if (queued) m_log("doi: " + std::to_string(queued) + " confirmation mail(s) queued");
+    if (queue) {
+        if (auto r = queueDoi(m_storage, wallMs(), queued); !r) return problem(r.error);
+        if (queued) m_log("doi: " + std::to_string(queued) + " confirmation mail(s) queued");
+    }
     std::optional<DoiJob> job;
     // The lease outlasts a send's libcurl timeouts (20 s to connect, 120 s in all).
     if (auto r = claimDoi(m_storage, wallMs(), 300'000, job); !r) return problem(r.error);
@@ -288,15 +294,21 @@ bool DoiSender::pass() {
     m_log("doi: " + lead + ": " + sent.error +
           (sent.permanent ? ": bounced, not retried"
                           : ": next try in " + std::to_string(doiBackoffMs(job->attempts, initial, max) / 1000) + " s"));
-    return true;
+    // A bounce is this address's; a temporary failure is likely the server's, and the next
+    // mail would fail the same way: a second's pause, not a burst through the whole queue.
+    return sent.permanent;
 }
 
 void DoiSender::run() {
+    auto lastQueued = std::chrono::steady_clock::time_point();
     for (;;) {
-        const bool busy = pass();
+        // New leads are looked for once a second, also while mails go out one after another.
+        const auto now = std::chrono::steady_clock::now();
+        const bool queue = now - lastQueued >= std::chrono::seconds(1);
+        if (queue) lastQueued = now;
+        const bool busy = pass(queue);
         std::unique_lock lock(m_mutex);
         if (m_stop) return;
-        // While mails are due they go one after another; else a look every second.
         if (!busy && m_cv.wait_for(lock, std::chrono::seconds(1), [&] { return m_stop; })) return;
     }
 }

@@ -86,8 +86,9 @@ public:
 
 private:
     void run();
-    /// One pass: queue new leads, send what is due. false when nothing was due.
-    bool pass();
+    /// One pass: queue new leads (when `queue`), send one mail that is due. true: go on at
+    /// once (a mail went out or bounced); false: wait a second.
+    bool pass(bool queue);
 
     DoiConfig m_config;
     Storage& m_storage;
