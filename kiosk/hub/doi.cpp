@@ -2,6 +2,7 @@
 
 #include "credentials.hpp"
 #include "core/leads/lead.hpp"
+#include "core/sync/protocol.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sodium.h>
@@ -168,7 +169,7 @@ StorageResult answerDoi(Storage& storage, const std::string& token, bool confirm
         const auto changed = tx.query(
             "UPDATE doi SET state = $2, answered_ms = $3, answer_ip = $4, answer_agent = $5, lease_until_ms = 0 "
             "WHERE token_hash = $1 AND state IN ('queued', 'sent') RETURNING lead_id",
-            {hash, std::string(confirm ? "confirmed" : "declined"), nowMs, ip, userAgent.substr(0, 500)});
+            {hash, std::string(confirm ? "confirmed" : "declined"), nowMs, ip, core::sync::cleanText(userAgent, 500)});
         recorded = !changed.empty();
         const auto rows = tx.query("SELECT state FROM doi WHERE token_hash = $1", {hash});
         if (!rows.empty()) state = stateOf(rows.rows[0].text(0));
@@ -280,7 +281,12 @@ bool DoiSender::pass(bool queue) {
     if (auto r = claimDoi(m_storage, wallMs(), 300'000, job); !r) return problem(r.error);
     m_lastProblem.clear();
     if (!job) return false;
-    const SendResult sent = sendMail(m_config, doiMail(*job, m_config.baseUrl), wallMs());
+    const Mail mail = doiMail(*job, m_config.baseUrl);
+    // The address came from a kiosk: one that is not a plain address (a line break would add
+    // headers) is not sent to, and counts as undeliverable.
+    const SendResult sent = mailAddress(mail.to) == mail.to
+                                ? sendMail(m_config, mail, wallMs())
+                                : SendResult{false, true, 0, "the lead's email is not a plain address"};
     const std::string lead = "lead " + job->leadId + " try " + std::to_string(job->attempts);
     if (sent.ok) {
         if (auto r = doiSent(m_storage, job->leadId, wallMs()); !r) m_log("doi: " + lead + " sent, but " + r.error);

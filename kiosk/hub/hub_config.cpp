@@ -48,7 +48,6 @@ std::string urlHost(const std::string& url) {
 bool DoiConfig::smtpLoopback() const { return isLoopbackHost(urlHost(smtpUrl)); }
 
 namespace {
-bool isLoopback(const std::string& host) { return isLoopbackHost(host); }
 
 } // namespace
 
@@ -59,9 +58,12 @@ std::string mailAddress(const std::string& from) {
         a = from.substr(lt + 1, from.size() - lt - 2);
     }
     const size_t at = a.find('@');
-    if (at == std::string::npos || at == 0 || a.find_first_of(" <>\r\n\"") != std::string::npos ||
+    if (at == std::string::npos || at == 0 || a.find_first_of(" <>\"\\") != std::string::npos ||
         a.find('.', at) == std::string::npos)
         return {};
+    // A control character in an address would end a header line (and start another).
+    for (unsigned char c : a)
+        if (c < 0x20 || c == 0x7f) return {};
     return a;
 }
 
@@ -145,7 +147,7 @@ HubConfigLoad loadHubConfig(const fs::path& path) {
             const std::string& f = std::string(key) == "tls_cert" ? c.tlsCert : c.tlsKey;
             if (!f.empty() && !readable(f)) h.problem(key, "cannot read " + f, "check the path and its permissions");
         }
-        if (!c.tls() && !isLoopback(c.host))
+        if (!c.tls() && !isLoopbackHost(c.host))
             h.problem("listen", "plain HTTP on " + c.host + ", which is not a loopback address",
                       "set tls_cert and tls_key, or listen on 127.0.0.1 behind a reverse proxy with TLS", false);
         h.finish();

@@ -317,6 +317,12 @@ TEST_CASE("doi mail: in the lead's language, what was agreed, both links, header
         return crlf;
     }());
     CHECK(encodeHeader("plain words") == "plain words");
+    CHECK(encodeHeader("Subject\r\nBcc: x@example.org") != "Subject\r\nBcc: x@example.org");
+    // The sender sends only to an address mailAddress gives back unchanged.
+    CHECK(mailAddress("zoe@example.de") == "zoe@example.de");
+    for (const char* bad : {"zoe@example.de\r\nBcc: x@example.org", "zoe@example.de\tx", "Zoe <zoe@example.de>",
+                            "zoe example@de.de", "zoe@localhost"})
+        CHECK(mailAddress(bad) != bad);
     // Long subjects: encoded words of at most 75 characters, folded, each whole UTF-8.
     const std::string folded = encodeHeader(std::string(40, 'x') + "äöü" + std::string(40, 'y'));
     CHECK(contains(folded, "\r\n =?UTF-8?B?"));
