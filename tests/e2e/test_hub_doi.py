@@ -11,6 +11,8 @@ headless Chromium (tests/support/browser.py).
    pressing it records the confirmation with the address and browser (`kiosk-hub doi`). A
    decline link declines; a wrong token gives the "not valid" page. Screenshots in <out>.
 3. SMTP down (the server stopped): a new lead's mail is retried, and arrives once it is back.
+4. PostgreSQL: two hub instances on one database, both sending: 40 leads, 40 mails, each
+   address once.
 
 Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
 """
@@ -31,6 +33,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "support"))
 if "/usr/lib/python3/dist-packages" not in sys.path:
     sys.path.append("/usr/lib/python3/dist-packages")  # Debian's python3-aiosmtpd under pyenv's python3
 import harness  # noqa: E402
+from hub_support import start_postgres  # noqa: E402
 from test_hub import Env, add_kiosk, kiosk_rows  # noqa: E402
 
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/(confirm|decline)/([0-9a-f]{64}))")
@@ -227,7 +230,48 @@ def main():
         rc, _ = hub.stop()
         box.stop()
     r.check("the hub stops with exit 0", rc == 0)
+    phase_postgres(env, r)
     sys.exit(r.summary())
+
+
+def phase_postgres(env, r):
+    url, stop_pg = start_postgres(env.out)
+    if url is None:
+        r.skip("postgres: two sending hub instances on one PostgreSQL", stop_pg)
+        return
+    smtp_port = harness.free_port()
+    box = Mailbox(smtp_port)
+    hubs = []
+    try:
+        configs = []
+        for n in range(2):
+            port = harness.free_port()
+            cfg = os.path.join(env.out, f"hub-pg-{n}.toml")
+            with open(cfg, "w") as f:
+                f.write(f'[hub]\nlisten = "127.0.0.1:{port}"\ndatabase = "{url}"\n\n[doi]\nenabled = true\n'
+                        f'smtp_url = "smtp://127.0.0.1:{smtp_port}"\nfrom = "leads@example.org"\n'
+                        f'base_url = "http://127.0.0.1:{port}"\nretry_initial_s = 1\n')
+            configs.append((cfg, port))
+        hubs = [env.start(cfg, f"hub-pg-{n}") for n, (cfg, _) in enumerate(configs)]
+        p, _ = env.run(env.hub, "add-kiosk", "pg-doi", "--config", configs[0][0])
+        kcfg = os.path.join(env.out, "pg-doi.toml")
+        with open(kcfg, "w") as f:
+            f.write(p.stdout + "timeout_s = 10\n")
+        data = os.path.join(env.out, "data-pg")
+        env.run(env.kiosk, "leads", "generate", "--count", "40", "--seed", "9", "--config", kcfg, "--data-dir", data)
+        env.run(env.kiosk, "sync", "--once", "--config", kcfg, "--data-dir", data)
+        emails = sorted(json.loads(v["payload"])["email"] for v in kiosk_rows(data).values())
+        wait_for(lambda: len(box.parsed()) >= 40, 40)
+        time.sleep(3)  # time for a second mail, if one were to come
+        got = sorted(to[0] for to, _ in box.parsed())
+        sent_by = [open(h.log_path).read().count("confirmation mail sent") for h in hubs]
+        r.check(f"two instances on one PostgreSQL: 40 leads, {len(got)} mails, each address once "
+                f"(sent by the instances: {sent_by})", got == emails, f"{len(got)} mails, {len(set(got))} addresses")
+    finally:
+        for h in hubs:
+            h.stop()
+        box.stop()
+        stop_pg()
 
 
 def env_db(env, sql):
