@@ -21,10 +21,11 @@ StorageResult eraseByEmail(Storage& storage, const std::string& email, const std
 StorageResult eraseByEmailHash(Storage& storage, const std::string& emailSha256, const std::string& who,
                                const std::string& fromKiosk, std::int64_t nowMs, long long& erased);
 
-/// A heartbeat's part of the erasure: forgets the hashes `kioskId` says it has erased (`done`)
-/// and gives the ones it still has to erase.
+/// A heartbeat's part of the erasure: forgets the hashes `kioskId` says it has erased (`done`),
+/// erasing too the copies it uploaded meanwhile that were captured before the erasure, and
+/// gives the ones it still has to erase.
 StorageResult kioskErasures(Storage& storage, const std::string& kioskId, const std::vector<std::string>& done,
-                            std::vector<std::string>& pending);
+                            std::int64_t nowMs, std::vector<std::string>& pending);
 
 /// One entry of the erasure log: no address, no name, only the hash and who asked.
 struct ErasureLogEntry {

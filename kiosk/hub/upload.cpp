@@ -171,7 +171,7 @@ UploadAnswer handleStatus(Storage& storage, const UploadRequest& req, std::int64
         taken.push_back(hash);
         erasedHere += n;
     }
-    if (auto r = kioskErasures(storage, kiosk.id, report.erasuresDone, erase); !r)
+    if (auto r = kioskErasures(storage, kiosk.id, report.erasuresDone, nowMs, erase); !r)
         return unavailable("the hub could not read the kiosk's erasures", r, kiosk.id);
     if (erase.size() > sync::kMaxErasures) erase.resize(sync::kMaxErasures); // the rest with the next heartbeat
     nlohmann::json ack = {

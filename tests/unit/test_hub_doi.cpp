@@ -243,19 +243,33 @@ void erasedEverywhere(const Backend& b) {
     }));
     // Every kiosk is told, until it says it is done.
     std::vector<std::string> pending;
-    REQUIRE(kioskErasures(*s, "k1", {}, pending));
+    REQUIRE(kioskErasures(*s, "k1", {}, kNow, pending));
     CHECK(pending == std::vector<std::string>{log[0].emailSha256});
-    REQUIRE(kioskErasures(*s, "k1", {log[0].emailSha256}, pending));
+    // k1 uploads two leads of hers before it hears of the erasure: one captured before it (a
+    // copy the withdrawal covers), one after (she signed up again).
+    std::string later = payload(12, "zoë.müller@example.de");
+    later.replace(later.find("2026-05-27"), 10, "2027-01-01");
+    storeLeads(*s, {{leadId(12), later}, {leadId(13), payload(13, "zoë.müller@example.de")}});
+    REQUIRE(kioskErasures(*s, "k1", {log[0].emailSha256}, kNow + 2, pending));
     CHECK(pending.empty());
-    REQUIRE(kioskErasures(*s, "k2", {}, pending));
+    CHECK(count(*s, "SELECT count(*) FROM leads WHERE id = '" + leadId(13) + "'") == 0);
+    CHECK(count(*s, "SELECT count(*) FROM leads WHERE id = '" + leadId(12) + "'") == 1);
+    REQUIRE(erasureLog(*s, log));
+    REQUIRE(log.size() == 2);
+    CHECK(log[1].who == "late copy from kiosk k1");
+    CHECK(log[1].leads == 1);
+    // Reported done twice: nothing more happens.
+    REQUIRE(kioskErasures(*s, "k1", {log[0].emailSha256}, kNow + 3, pending));
+    CHECK(count(*s, "SELECT count(*) FROM leads WHERE id = '" + leadId(12) + "'") == 1);
+    REQUIRE(kioskErasures(*s, "k2", {}, kNow, pending));
     CHECK(pending.size() == 1);
     // A kiosk's own erasure: the hub erases, the other kiosks are told, not the one that erased.
     long long n = 0;
     REQUIRE(eraseByEmailHash(*s, kiosk::core::emailSha256("visitor1@example.org"), "kiosk k2", "k2", kNow, n));
     CHECK(n == 1);
-    REQUIRE(kioskErasures(*s, "k2", {}, pending));
+    REQUIRE(kioskErasures(*s, "k2", {}, kNow, pending));
     CHECK(pending.size() == 1);
-    REQUIRE(kioskErasures(*s, "k1", {}, pending));
+    REQUIRE(kioskErasures(*s, "k1", {}, kNow, pending));
     CHECK(pending.size() == 1);
     CHECK_FALSE(eraseByEmailHash(*s, "not a hash", "x", "", kNow, n));
 }
