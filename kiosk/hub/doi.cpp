@@ -1,8 +1,8 @@
 #include "doi.hpp"
 
-#include "credentials.hpp"
 #include "core/leads/lead.hpp"
 #include "core/sync/protocol.hpp"
+#include "credentials.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sodium.h>
@@ -94,12 +94,13 @@ StorageResult claimDoi(Storage& storage, std::int64_t nowMs, std::int64_t leaseM
         out.reset();
         // The condition is checked again on the row itself: of two instances that picked the
         // same row, the second finds it leased (PostgreSQL re-reads a row it waited for).
-        const auto claimed = tx.query(
-            "UPDATE doi SET lease_until_ms = $1, token_hash = $2, attempts = attempts + 1 "
-            "WHERE lead_id = (SELECT lead_id FROM doi WHERE state = 'queued' AND next_ms <= $3 AND lease_until_ms <= $3 "
-            "ORDER BY next_ms, lead_id LIMIT 1) AND state = 'queued' AND lease_until_ms <= $3 "
-            "RETURNING lead_id, attempts",
-            {nowMs + leaseMs, tokenHash(token), nowMs});
+        const auto claimed =
+            tx.query("UPDATE doi SET lease_until_ms = $1, token_hash = $2, attempts = attempts + 1 "
+                     "WHERE lead_id = (SELECT lead_id FROM doi WHERE state = 'queued' AND next_ms <= $3 AND "
+                     "lease_until_ms <= $3 "
+                     "ORDER BY next_ms, lead_id LIMIT 1) AND state = 'queued' AND lease_until_ms <= $3 "
+                     "RETURNING lead_id, attempts",
+                     {nowMs + leaseMs, tokenHash(token), nowMs});
         if (claimed.empty()) return;
         DoiJob job{claimed.rows[0].text(0), {}, token, {}, claimed.rows[0].integer(1)};
         const auto lead = tx.query("SELECT payload FROM leads WHERE id = $1", {job.leadId});
@@ -127,7 +128,8 @@ StorageResult doiSent(Storage& storage, const std::string& leadId, std::int64_t 
 
 std::int64_t doiBackoffMs(long long attempts, std::int64_t initialMs, std::int64_t maxMs) {
     std::int64_t d = initialMs;
-    for (long long i = 1; i < attempts && d < maxMs; ++i) d *= 2;
+    for (long long i = 1; i < attempts && d < maxMs; ++i)
+        d *= 2;
     return std::min(d, maxMs);
 }
 
@@ -201,8 +203,8 @@ Mail doiMail(const DoiJob& job, const std::string& baseUrl) {
     if (de) {
         m.subject = "Bitte bestätigen Sie Ihre Anmeldung bei " + str(lead, "event_id");
         m.body = "Guten Tag " + name + ",\n\n" + "am " + at + " haben Sie sich auf der Veranstaltung „" +
-                 str(lead, "event_id") + "“ am Stand „" + str(lead, "kiosk_id") + "“ mit dieser E-Mail-Adresse eingetragen.\n\n" +
-                 "Dem haben Sie zugestimmt:\n\n" + consent + "\n\n" +
+                 str(lead, "event_id") + "“ am Stand „" + str(lead, "kiosk_id") +
+                 "“ mit dieser E-Mail-Adresse eingetragen.\n\n" + "Dem haben Sie zugestimmt:\n\n" + consent + "\n\n" +
                  "Ausgewählte Aussteller: " + (exhibitors.empty() ? "keine" : exhibitors) + "\n" +
                  "Newsletter: " + (newsletter ? "ja" : "nein") + "\n\n" +
                  "Wenn das Ihre Anmeldung war, bestätigen Sie sie bitte hier:\n" + confirmUrl + "\n\n" +
@@ -211,12 +213,12 @@ Mail doiMail(const DoiJob& job, const std::string& baseUrl) {
     } else {
         m.subject = "Please confirm your sign-up at " + str(lead, "event_id");
         m.body = "Hello " + name + ",\n\n" + "on " + at + " you signed up with this email address at the event \"" +
-                 str(lead, "event_id") + "\", stand \"" + str(lead, "kiosk_id") + "\".\n\n" + "You agreed to this:\n\n" +
-                 consent + "\n\n" + "Exhibitors you chose: " + (exhibitors.empty() ? "none" : exhibitors) + "\n" +
-                 "Newsletter: " + (newsletter ? "yes" : "no") + "\n\n" +
-                 "If this was you, please confirm here:\n" + confirmUrl + "\n\n" +
-                 "This was not you? Then here – your details will not be used:\n" + declineUrl + "\n\n" +
-                 "This email was sent once, automatically, because this address was given at the stand.\n";
+                 str(lead, "event_id") + "\", stand \"" + str(lead, "kiosk_id") + "\".\n\n" +
+                 "You agreed to this:\n\n" + consent + "\n\n" +
+                 "Exhibitors you chose: " + (exhibitors.empty() ? "none" : exhibitors) + "\n" +
+                 "Newsletter: " + (newsletter ? "yes" : "no") + "\n\n" + "If this was you, please confirm here:\n" +
+                 confirmUrl + "\n\n" + "This was not you? Then here – your details will not be used:\n" + declineUrl +
+                 "\n\n" + "This email was sent once, automatically, because this address was given at the stand.\n";
     }
     return m;
 }
@@ -225,9 +227,10 @@ StorageResult doiRows(Storage& storage, std::vector<DoiRow>& out) {
     out.clear();
     return storage.transaction("reading the double opt-in rows failed", [&](SqlTx& tx) {
         out.clear();
-        for (const auto& r : tx.query("SELECT lead_id, state, attempts, next_ms, sent_ms, answered_ms, answer_ip, "
-                                      "answer_agent, last_error FROM doi WHERE state <> 'none' ORDER BY created_ms, lead_id")
-                                 .rows)
+        for (const auto& r :
+             tx.query("SELECT lead_id, state, attempts, next_ms, sent_ms, answered_ms, answer_ip, "
+                      "answer_agent, last_error FROM doi WHERE state <> 'none' ORDER BY created_ms, lead_id")
+                 .rows)
             out.push_back({r.text(0), doiName(stateOf(r.text(1))), r.text(8), r.text(6), r.text(7), r.integer(2),
                            r.integer(3), r.integer(4), r.integer(5)});
     });
@@ -239,9 +242,10 @@ std::string doiTable(const std::vector<DoiRow>& rows) {
     const auto when = [](std::int64_t ms) { return ms ? core::isoUtc(ms) : std::string("-"); };
     for (const auto& r : rows) {
         char line[512];
-        const std::string note = r.state == "pending" && !r.lastError.empty() ? "next try " + when(r.nextMs) + ": " + r.lastError
-                                 : r.state == "bounced"                        ? r.lastError
-                                                                               : std::string();
+        const std::string note = r.state == "pending" && !r.lastError.empty()
+                                     ? "next try " + when(r.nextMs) + ": " + r.lastError
+                                 : r.state == "bounced" ? r.lastError
+                                                        : std::string();
         std::snprintf(line, sizeof line, "%-37s %-10s %5lld  %-25s %-25s %-16s %s\n", r.leadId.c_str(), r.state.c_str(),
                       r.attempts, when(r.sentMs).c_str(), when(r.answeredMs).c_str(),
                       r.answerIp.empty() ? "-" : r.answerIp.c_str(), note.c_str());
@@ -253,7 +257,9 @@ std::string doiTable(const std::vector<DoiRow>& rows) {
 DoiSender::DoiSender(const DoiConfig& config, Storage& storage, std::function<void(const std::string&)> log)
     : m_config(config), m_storage(storage), m_log(std::move(log)), m_thread([this] { run(); }) {}
 
-DoiSender::~DoiSender() { stop(); }
+DoiSender::~DoiSender() {
+    stop();
+}
 
 void DoiSender::stop() {
     {
@@ -289,8 +295,10 @@ bool DoiSender::pass(bool queue) {
                                 : SendResult{false, true, 0, "the lead's email is not a plain address"};
     const std::string lead = "lead " + job->leadId + " try " + std::to_string(job->attempts);
     if (sent.ok) {
-        if (auto r = doiSent(m_storage, job->leadId, wallMs()); !r) m_log("doi: " + lead + " sent, but " + r.error);
-        else m_log("doi: " + lead + ": confirmation mail sent");
+        if (auto r = doiSent(m_storage, job->leadId, wallMs()); !r)
+            m_log("doi: " + lead + " sent, but " + r.error);
+        else
+            m_log("doi: " + lead + ": confirmation mail sent");
         return true;
     }
     const auto initial = static_cast<std::int64_t>(m_config.retryInitialS * 1000);
@@ -298,8 +306,9 @@ bool DoiSender::pass(bool queue) {
     if (auto r = doiFailed(m_storage, *job, sent.error, sent.permanent, wallMs(), initial, max); !r)
         m_log("doi: " + r.error);
     m_log("doi: " + lead + ": " + sent.error +
-          (sent.permanent ? ": bounced, not retried"
-                          : ": next try in " + std::to_string(doiBackoffMs(job->attempts, initial, max) / 1000) + " s"));
+          (sent.permanent
+               ? ": bounced, not retried"
+               : ": next try in " + std::to_string(doiBackoffMs(job->attempts, initial, max) / 1000) + " s"));
     // A bounce is this address's; a temporary failure is likely the server's, and the next
     // mail would fail the same way: a second's pause, not a burst through the whole queue.
     return sent.permanent;

@@ -35,7 +35,8 @@ std::string encodeMailbox(const std::string& mailbox) {
     const size_t lt = mailbox.rfind('<');
     if (lt == std::string::npos) return mailbox;
     std::string name = mailbox.substr(0, lt);
-    while (!name.empty() && name.back() == ' ') name.pop_back();
+    while (!name.empty() && name.back() == ' ')
+        name.pop_back();
     if (name.empty()) return mailbox.substr(lt);
     const std::string enc = encodeHeader(name);
     // A plain name with specials must be quoted; an encoded word stands as it is.
@@ -59,14 +60,16 @@ size_t readUpload(char* buf, size_t size, size_t n, void* user) {
 
 std::string encodeHeader(const std::string& text) {
     bool plain = true;
-    for (unsigned char c : text) plain = plain && c >= 0x20 && c < 0x7f;
+    for (unsigned char c : text)
+        plain = plain && c >= 0x20 && c < 0x7f;
     if (plain && text.find("=?") == std::string::npos) return text;
     // Encoded words are at most 75 characters: cut the text into pieces of whole UTF-8
     // characters (45 bytes give 60 base64 characters plus the 12 of =?UTF-8?B?…?=).
     std::string out;
     for (size_t at = 0; at < text.size();) {
         size_t end = std::min(text.size(), at + 45);
-        while (end < text.size() && end > at && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+        while (end < text.size() && end > at && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+            --end;
         if (!out.empty()) out += "\r\n ";
         out += "=?UTF-8?B?" + base64(text.substr(at, end - at)) + "?=";
         at = end;
@@ -83,8 +86,10 @@ std::string mimeMessage(const std::string& from, const Mail& mail, std::int64_t 
     const std::string domain = address.substr(address.find('@') + 1);
     std::string body;
     for (char c : mail.body) {
-        if (c == '\n') body += "\r\n";
-        else if (c != '\r') body += c;
+        if (c == '\n')
+            body += "\r\n";
+        else if (c != '\r')
+            body += c;
     }
     std::string m = "Date: " + rfc5322Date(nowMs) + "\r\n";
     m += "Message-ID: <" + std::string(hex) + "@" + domain + ">\r\n";
@@ -97,7 +102,8 @@ std::string mimeMessage(const std::string& from, const Mail& mail, std::int64_t 
     // A confirmation, not a campaign: auto-responders should not answer it.
     m += "Auto-Submitted: auto-generated\r\n\r\n";
     const std::string b = base64(body);
-    for (size_t at = 0; at < b.size(); at += 76) m += b.substr(at, 76) + "\r\n";
+    for (size_t at = 0; at < b.size(); at += 76)
+        m += b.substr(at, 76) + "\r\n";
     return m;
 }
 

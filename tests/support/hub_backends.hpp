@@ -64,4 +64,3 @@ inline std::optional<Backend> pgBackend() {
     TEST_CASE("hub storage [postgresql]: " title) {                                                                    \
         if (const auto b = kiosk::test::pgBackend()) fn(*b);                                                           \
     }
-

@@ -70,7 +70,8 @@ void setUp(Storage& s, int n) {
     REQUIRE(s.addKiosk("k1", "hash1", "whsec_a", 1));
     REQUIRE(s.addKiosk("k2", "hash2", "whsec_b", 1));
     std::vector<IncomingLead> leads;
-    for (int i = 1; i <= n; ++i) leads.push_back({leadId(i), payload(i, "visitor" + std::to_string(i) + "@example.org")});
+    for (int i = 1; i <= n; ++i)
+        leads.push_back({leadId(i), payload(i, "visitor" + std::to_string(i) + "@example.org")});
     leads.push_back({leadId(99), "{\"id\":\"" + leadId(99) + "\"}"}); // no email: nothing to confirm
     storeLeads(s, leads);
 }
@@ -125,9 +126,11 @@ void claimedExclusively(const Backend& b) {
             for (int tries = 0; tries < 60; ++tries)
                 if (auto job = claim(*mine, kNow)) got[i].push_back(job->leadId);
         });
-    for (auto& t : senders) t.join();
+    for (auto& t : senders)
+        t.join();
     std::vector<std::string> all;
-    for (const auto& g : got) all.insert(all.end(), g.begin(), g.end());
+    for (const auto& g : got)
+        all.insert(all.end(), g.begin(), g.end());
     std::sort(all.begin(), all.end());
     CHECK(all.size() == 30);
     CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
@@ -212,7 +215,8 @@ void erasedEverywhere(const Backend& b) {
     auto s = b.connect();
     setUp(*s, 3);
     // The same visitor twice (another stand), and a conflicting copy of one of the leads.
-    storeLeads(*s, {{leadId(10), payload(10, "zoë.müller@example.de")}, {leadId(11), payload(11, "ZOË.MÜLLER@example.de")}});
+    storeLeads(
+        *s, {{leadId(10), payload(10, "zoë.müller@example.de")}, {leadId(11), payload(11, "ZOË.MÜLLER@example.de")}});
     std::vector<LeadOutcome> out;
     REQUIRE(s->storeLeads("k2", {{leadId(10), payload(10, "zoë.müller@example.de") + " "}}, kNow, out));
     REQUIRE(s->recordRejected("k1", {{leadId(11), "no consent"}}, kNow));
@@ -299,7 +303,8 @@ std::string decodeBase64Body(const std::string& message) {
 } // namespace
 
 TEST_CASE("doi mail: in the lead's language, what was agreed, both links, headers encoded, nothing else") {
-    DoiJob job{leadId(1), payload(1, "zoe@example.de", "de"), std::string(64, 'a'), "Ja, BMR darf mich kontaktieren.", 1};
+    DoiJob job{leadId(1), payload(1, "zoe@example.de", "de"), std::string(64, 'a'), "Ja, BMR darf mich kontaktieren.",
+               1};
     const Mail de = doiMail(job, "https://hub.example.org");
     CHECK(de.to == "zoe@example.de");
     CHECK(contains(de.subject, "Bitte bestätigen"));
@@ -327,7 +332,8 @@ TEST_CASE("doi mail: in the lead's language, what was agreed, both links, header
     CHECK(contains(m, "Content-Type: text/plain; charset=UTF-8\r\n"));
     CHECK(decodeBase64Body(m) == [&] {
         std::string crlf;
-        for (char c : de.body) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+        for (char c : de.body)
+            crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
         return crlf;
     }());
     CHECK(encodeHeader("plain words") == "plain words");
@@ -368,7 +374,8 @@ TEST_CASE("[doi] config: what a mail needs is demanded, each problem with file:l
                     "base_url = \"http://hub.example.org\"\nexhibitors_see = \"some\"\n");
     CHECK_FALSE(bad.usable());
     std::string all;
-    for (const auto& p : bad.problems) all += p.format() + "\n";
+    for (const auto& p : bad.problems)
+        all += p.format() + "\n";
     CHECK(contains(all, "hub.toml:6: doi.smtp_url: is not an SMTP address"));
     CHECK(contains(all, "doi.from: 'nobody' is not an email address"));
     CHECK(contains(all, "doi.base_url: 'http://hub.example.org' is not an https:// address"));

@@ -1,8 +1,8 @@
 #include "confirm.hpp"
 
-#include "html.hpp"
 #include "../doi.hpp"
 #include "../transport.hpp"
+#include "html.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -21,30 +21,33 @@ struct Words {
 };
 
 const Words& words(bool de, bool confirm) {
-    static const Words kConfirmDe{"Anmeldung bestätigen",
-                                  "Bitte bestätigen Sie, dass Sie sich am Stand eingetragen haben und der Kontaktaufnahme "
-                                  "zustimmen, wie in der E-Mail beschrieben.",
-                                  "Ja, ich bestätige meine Anmeldung",
-                                  "Vielen Dank: Ihre Bestätigung ist gespeichert.",
-                                  "Zu dieser Anmeldung ist schon eine Antwort gespeichert:",
-                                  "Dieser Link ist nicht (mehr) gültig.",
-                                  "Ihre Antwort konnte gerade nicht gespeichert werden. Bitte versuchen Sie es später noch einmal."};
-    static const Words kDeclineDe{"Das war ich nicht",
-                                  "Sie wurden mit dieser E-Mail-Adresse am Stand eingetragen, haben das aber nicht selbst "
-                                  "getan? Dann teilen Sie es uns hier mit; die Angaben werden dann nicht verwendet.",
-                                  "Das war ich nicht",
-                                  "Danke: Es ist gespeichert, dass Sie das nicht waren. Die Angaben werden nicht verwendet.",
-                                  kConfirmDe.already,
-                                  kConfirmDe.invalid,
-                                  kConfirmDe.failed};
-    static const Words kConfirmEn{"Confirm your sign-up",
-                                  "Please confirm that you signed up at the stand and agree to be contacted as the email "
-                                  "describes.",
-                                  "Yes, I confirm my sign-up",
-                                  "Thank you: your confirmation is recorded.",
-                                  "An answer to this sign-up is recorded already:",
-                                  "This link is not valid (any more).",
-                                  "Your answer could not be recorded just now. Please try again later."};
+    static const Words kConfirmDe{
+        "Anmeldung bestätigen",
+        "Bitte bestätigen Sie, dass Sie sich am Stand eingetragen haben und der Kontaktaufnahme "
+        "zustimmen, wie in der E-Mail beschrieben.",
+        "Ja, ich bestätige meine Anmeldung",
+        "Vielen Dank: Ihre Bestätigung ist gespeichert.",
+        "Zu dieser Anmeldung ist schon eine Antwort gespeichert:",
+        "Dieser Link ist nicht (mehr) gültig.",
+        "Ihre Antwort konnte gerade nicht gespeichert werden. Bitte versuchen Sie es später noch einmal."};
+    static const Words kDeclineDe{
+        "Das war ich nicht",
+        "Sie wurden mit dieser E-Mail-Adresse am Stand eingetragen, haben das aber nicht selbst "
+        "getan? Dann teilen Sie es uns hier mit; die Angaben werden dann nicht verwendet.",
+        "Das war ich nicht",
+        "Danke: Es ist gespeichert, dass Sie das nicht waren. Die Angaben werden nicht verwendet.",
+        kConfirmDe.already,
+        kConfirmDe.invalid,
+        kConfirmDe.failed};
+    static const Words kConfirmEn{
+        "Confirm your sign-up",
+        "Please confirm that you signed up at the stand and agree to be contacted as the email "
+        "describes.",
+        "Yes, I confirm my sign-up",
+        "Thank you: your confirmation is recorded.",
+        "An answer to this sign-up is recorded already:",
+        "This link is not valid (any more).",
+        "Your answer could not be recorded just now. Please try again later."};
     static const Words kDeclineEn{"This was not me",
                                   "Someone signed up at the stand with this email address, but it was not you? Tell us "
                                   "here, and the details will not be used.",
@@ -81,8 +84,9 @@ std::string context(const std::string& payload, bool de) {
 }
 
 void invalid(httplib::Response& res) {
-    sendPage(res, 404, "Link", std::string("<div class=\"card\"><p>") + words(true, true).invalid + "</p><p lang=\"en\">" +
-                                   words(false, true).invalid + "</p></div>");
+    sendPage(res, 404, "Link",
+             std::string("<div class=\"card\"><p>") + words(true, true).invalid + "</p><p lang=\"en\">" +
+                 words(false, true).invalid + "</p></div>");
 }
 
 void handle(Storage& storage, const std::function<void(const std::string&)>& logLine, const httplib::Request& req,
@@ -123,15 +127,16 @@ void handle(Storage& storage, const std::function<void(const std::string&)>& log
         logLine("POST " + path + "… lead " + link->leadId + (recorded ? " recorded " : " already answered: ") +
                 doiName(state.value_or(DoiState::None)) + " from=" + req.remote_addr);
         if (recorded) {
-            sendPage(res, 200, w.title, card + "<p class=\"ok\" id=\"done\">" + std::string(w.done) + "</p>" +
-                                            where + "</div>");
+            sendPage(res, 200, w.title,
+                     card + "<p class=\"ok\" id=\"done\">" + std::string(w.done) + "</p>" + where + "</div>");
             return;
         }
         link->state = state.value_or(link->state);
     }
     if (link->state != DoiState::Pending) {
-        sendPage(res, 200, w.title, card + "<p id=\"answered\">" + std::string(w.already) + " <strong>" +
-                                        stateWords(link->state, de) + "</strong></p>" + where + "</div>");
+        sendPage(res, 200, w.title,
+                 card + "<p id=\"answered\">" + std::string(w.already) + " <strong>" + stateWords(link->state, de) +
+                     "</strong></p>" + where + "</div>");
         return;
     }
     sendPage(res, 200, w.title,
