@@ -128,7 +128,9 @@ int leadsErase(const Paths& p, const std::string& email) {
     }
     for (const auto& e : erased)
         std::printf("erased %s (%s)\n", e.id.c_str(), e.wasSynced ? "had been synced: erase it in the CRM too" : "never synced");
-    std::printf("%zu lead(s) erased for %s; the erasure log is exported with the leads\n", erased.size(), email.c_str());
+    std::printf("%zu lead(s) erased for %s; the erasure log is exported with the leads, and the hub (if any) is told "
+                "at the next heartbeat\n",
+                erased.size(), email.c_str());
     return 0;
 }
 

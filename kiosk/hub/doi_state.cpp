@@ -13,9 +13,6 @@ const char* doiName(DoiState state) {
     return "none";
 }
 
-StorageResult loadDoiStates(Storage&, std::map<std::string, DoiState>& out) {
-    out.clear(); // until the double opt-in is there (doi.*), no lead has a state
-    return {};
-}
+// loadDoiStates is in doi.cpp, beside the table it reads.
 
 } // namespace kiosk::hub

@@ -140,7 +140,7 @@ StorageResult exhibitorLeads(Storage& storage, const HubConfig& config, const st
     return forEachLeadOf(storage, companyId, [&](core::Lead& l) {
         const auto state = doi.find(l.id);
         const bool confirmed = state != doi.end() && state->second == DoiState::Confirmed;
-        if (config.doiEnabled && !config.exhibitorsSeeAll && !confirmed) return;
+        if (config.doi.enabled && !config.doi.exhibitorsSeeAll && !confirmed) return;
         l.exhibitors = {companyId};
         out.push_back(std::move(l));
     });

@@ -8,6 +8,20 @@
 
 namespace kiosk::hub {
 
+/// The [doi] table: double opt-in mails (docs/hub.md "Double opt-in").
+struct DoiConfig {
+    bool enabled = false;
+    std::string smtpUrl;            ///< smtp://host:port or smtps://host:port
+    std::string smtpUser, smtpPassword;
+    std::string from;               ///< "Name <address>" or an address
+    std::string baseUrl;            ///< the links start with it: https://hub.example.org (no trailing /)
+    bool exhibitorsSeeAll = false;  ///< exhibitors_see = "all"; default "confirmed"
+    double retryInitialS = 60;      ///< first retry after a failed send, doubling …
+    double retryMaxS = 3600;        ///< … up to this
+    /// STARTTLS is demanded unless the SMTP server is on this machine.
+    bool smtpLoopback() const;
+};
+
 struct HubConfig {
     std::string host = "127.0.0.1";
     int port = 8470;                 ///< 0: any free port (tests)
@@ -19,18 +33,23 @@ struct HubConfig {
     double readTimeoutS = 10;        ///< one read on a connection may wait this long
     double silentAfterS = 300;       ///< `kiosks` flags a kiosk SILENT when not heard from for longer
     double requestTimeoutS = 30;     ///< a whole request, first byte to answer sent, may take this long
-    // [doi]: the double opt-in (doi.*); the exhibitors' pages read these too.
-    bool doiEnabled = false;         ///< [doi] enabled
-    std::string doiBaseUrl;          ///< [doi] base_url: the public address links start with; empty: from listen
-    bool exhibitorsSeeAll = false;   ///< [doi] exhibitors_see = "all"; "confirmed" (the default): confirmed only
     double sessionHours = 12;        ///< [web]: an organiser's login lasts at most this long
     double idleMinutes = 60;         ///< [web]: and ends when unused for this long
     bool secureCookie = false;       ///< [web]: mark cookies Secure without tls_cert (TLS at a proxy)
+
+    DoiConfig doi;
 
     bool tls() const { return !tlsCert.empty(); }
     /// The address the hub's own links start with: base_url, else http(s)://host:port from listen.
     std::string publicBase() const;
 };
+
+/// The host of a URL (scheme://[user@]host[:port]/…), without brackets; empty when there is none.
+std::string urlHost(const std::string& url);
+/// The address in "Name <address>" or a bare address; empty when it is not one.
+std::string mailAddress(const std::string& from);
+/// localhost, 127.x.x.x, ::1.
+bool isLoopbackHost(const std::string& host);
 
 struct HubConfigLoad {
     HubConfig config;

@@ -1,7 +1,10 @@
 // kiosk-hub: the organiser's end of the kiosks' sync (docs/hub.md). Commands: serve,
-// add-kiosk, revoke-kiosk, kiosks, leads, migrate, add-exhibitor, exhibitors, revoke-exhibitor, set-password; each reads --config hub.toml first and stops
-// when it has an error (fail closed: no server, no database, on a config it cannot trust).
+// add-kiosk, revoke-kiosk, kiosks, leads, migrate, add-exhibitor, exhibitors, revoke-exhibitor,
+// set-password, doi, erase; each reads --config hub.toml first and stops when it has an error
+// (fail closed: no server, no database, on a config it cannot trust).
 #include "credentials.hpp"
+#include "doi.hpp"
+#include "erasure.hpp"
 #include "exhibitor_commands.hpp"
 #include "lead_output.hpp"
 #include "hub_config.hpp"
@@ -17,6 +20,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <termios.h>
 #include <unistd.h>
@@ -140,6 +144,12 @@ int main(int argc, char** argv) {
     auto* passwordCmd = withConfig(app.add_subcommand(
         "set-password", "Set an organiser's password for the hub's pages (read from stdin)"));
     passwordCmd->add_option("--user", user, "the login name")->capture_default_str();
+    auto* doiCmd = withConfig(app.add_subcommand("doi", "List the double opt-in state of every lead that has one"));
+    std::string eraseEmail, eraseBy;
+    auto* eraseCmd = withConfig(
+        app.add_subcommand("erase", "Erase a visitor's leads here and on every kiosk (a withdrawal), and log it"));
+    eraseCmd->add_option("--email", eraseEmail, "the visitor's email address")->required();
+    eraseCmd->add_option("--by", eraseBy, "who asked for it, for the erasure log (default: $USER)");
     CLI11_PARSE(app, argc, argv);
 
     HubConfig config;
@@ -189,6 +199,28 @@ int main(int argc, char** argv) {
         }
         std::fputs(kioskTable(list, nowMs(), config.silentAfterS).c_str(), stdout);
         std::fputs(consentWarnings(consent).c_str(), stderr);
+        return 0;
+    }
+    if (*doiCmd) {
+        std::vector<DoiRow> rows;
+        if (auto r = doiRows(*storage, rows); !r) {
+            std::cerr << "kiosk-hub: " << r.error << '\n';
+            return 1;
+        }
+        std::fputs(doiTable(rows).c_str(), stdout);
+        if (!config.doi.enabled) std::cerr << "note: [doi] enabled is not true in " << configPath << ": no mails are sent\n";
+        return 0;
+    }
+    if (*eraseCmd) {
+        if (eraseBy.empty()) eraseBy = std::getenv("USER") ? std::getenv("USER") : "kiosk-hub erase";
+        long long erased = 0;
+        if (auto r = eraseByEmail(*storage, eraseEmail, eraseBy, nowMs(), erased); !r) {
+            std::cerr << "kiosk-hub: " << r.error << '\n';
+            return 1;
+        }
+        // The address is not repeated: terminal logs are kept longer than the erasure.
+        std::cout << erased << " lead(s) erased on the hub; every kiosk erases its copies at its next heartbeat. "
+                  << "The erasure log keeps the address's hash only.\n";
         return 0;
     }
     if (*leadsCmd) {

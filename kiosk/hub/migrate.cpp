@@ -74,6 +74,23 @@ const std::vector<TableSpec>& migratedTables() {
           {"csrf", T::Text},
           {"created_ms", T::Integer},
           {"last_ms", T::Integer}}},
+        // Double opt-in: a confirmation (its time, address, browser) is the consent's proof.
+        {"doi",
+         {{"lead_id", T::Text},
+          {"state", T::Text},
+          {"token_hash", T::Text},
+          {"attempts", T::Integer},
+          {"next_ms", T::Integer},
+          {"lease_until_ms", T::Integer},
+          {"last_error", T::Text},
+          {"created_ms", T::Integer},
+          {"sent_ms", T::Integer},
+          {"answered_ms", T::Integer},
+          {"answer_ip", T::Text},
+          {"answer_agent", T::Text}}},
+        {"erasure_log",
+         {{"email_sha256", T::Text}, {"erased_ms", T::Integer}, {"who", T::Text}, {"leads", T::Integer}}},
+        {"erasure_pending", {{"kiosk_id", T::Text}, {"email_sha256", T::Text}, {"queued_ms", T::Integer}}},
     };
     return tables;
 }

@@ -79,6 +79,34 @@ CREATE TABLE web_sessions(
   created_ms {int} NOT NULL,
   last_ms {int} NOT NULL);
 )sql",
+    // 5: double opt-in (one row per lead, claimed by one sender at a time) and erasure across
+    // the fleet: a PII-free log, and per kiosk the email hashes it still has to erase.
+    R"sql(
+CREATE TABLE doi(
+  lead_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  token_hash TEXT UNIQUE,
+  attempts {int} NOT NULL DEFAULT 0,
+  next_ms {int} NOT NULL,
+  lease_until_ms {int} NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_ms {int} NOT NULL,
+  sent_ms {int},
+  answered_ms {int},
+  answer_ip TEXT,
+  answer_agent TEXT);
+CREATE INDEX doi_due ON doi(state, next_ms);
+CREATE TABLE erasure_log(
+  email_sha256 TEXT NOT NULL,
+  erased_ms {int} NOT NULL,
+  who TEXT NOT NULL,
+  leads {int} NOT NULL);
+CREATE TABLE erasure_pending(
+  kiosk_id TEXT NOT NULL,
+  email_sha256 TEXT NOT NULL,
+  queued_ms {int} NOT NULL,
+  PRIMARY KEY(kiosk_id, email_sha256));
+)sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kHubSchemaVersion);
 

@@ -5,7 +5,7 @@
 
 namespace kiosk::hub {
 
-constexpr int kHubSchemaVersion = 4;
+constexpr int kHubSchemaVersion = 5;
 
 /// How a backend spells what the schema needs.
 struct SqlDialect {

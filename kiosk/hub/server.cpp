@@ -1,7 +1,9 @@
 #include "server.hpp"
 
+#include "doi.hpp"
 #include "transport.hpp"
 #include "upload.hpp"
+#include "web/confirm.hpp"
 #include "web/exhibitor.hpp"
 #include "web/html.hpp"
 #include "web/organiser.hpp"
@@ -14,6 +16,7 @@
 #include <csignal>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -120,6 +123,7 @@ void addRoutes(HubHttpServer& server, const HubConfig& config, Storage& storage,
         logLine("POST /kiosk/v1/status " + std::to_string(a.status) +
                 " kiosk=" + (a.kioskId.empty() ? "-" : a.kioskId) + " from=" + req.remote_addr + " " + a.note);
     });
+    web::addConfirmRoutes(server, storage, logLine);
     server.Get("/healthz", [&, logLine](const httplib::Request&, httplib::Response& res) {
         const StorageResult r = storage.ping();
         if (r)
@@ -213,7 +217,10 @@ int serve(const HubConfig& config, Storage& storage, std::ostream& log) {
             std::to_string(port) + " (POST /kiosk/v1/leads, POST /kiosk/v1/status, GET /healthz, GET /metrics)");
     // Under systemd (Type=notify) it counts as started once the socket is bound; elsewhere a no-op.
     sd_notify(0, "READY=1");
+    std::optional<DoiSender> doi;
+    if (config.doi.enabled) doi.emplace(config.doi, storage, logLine);
     const bool ok = server->listen_after_bind();
+    doi.reset(); // a mail being sent is finished first (or its lease lets another instance retry it)
     sd_notify(0, "STOPPING=1");
     if (!ok) {
         // listen ended by itself: wake the stopper so it can be joined.

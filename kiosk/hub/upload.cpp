@@ -1,6 +1,7 @@
 #include "upload.hpp"
 
 #include "credentials.hpp"
+#include "erasure.hpp"
 #include "core/leads/lead.hpp"
 #include "core/sync/protocol.hpp"
 #include "core/sync/signing.hpp"
@@ -159,9 +160,30 @@ UploadAnswer handleStatus(Storage& storage, const UploadRequest& req, std::int64
     long long variants = 0;
     if (auto r = storage.recordStatus(kiosk.id, status, report, variants); !r)
         return unavailable("the hub could not store the heartbeat", r, kiosk.id);
-    const nlohmann::json ack = {
+    // The kiosk's own erasures are carried out here as the organiser's are, and passed on to
+    // the other kiosks; then what this kiosk still has to erase.
+    std::vector<std::string> taken, erase;
+    long long erasedHere = 0;
+    for (const auto& hash : report.erasures) {
+        long long n = 0;
+        if (auto r = eraseByEmailHash(storage, hash, "kiosk " + kiosk.id, kiosk.id, nowMs, n); !r)
+            return unavailable("the hub could not carry out the kiosk's erasures", r, kiosk.id);
+        taken.push_back(hash);
+        erasedHere += n;
+    }
+    if (auto r = kioskErasures(storage, kiosk.id, report.erasuresDone, nowMs, erase); !r)
+        return unavailable("the hub could not read the kiosk's erasures", r, kiosk.id);
+    if (erase.size() > sync::kMaxErasures) erase.resize(sync::kMaxErasures); // the rest with the next heartbeat
+    nlohmann::json ack = {
         {"status", "ok"}, {"received_at", core::isoUtc(nowMs)}, {"clock_offset_ms", status.clockOffsetMs}};
+    if (!erase.empty()) ack["erase"] = erase;
+    if (!taken.empty()) ack["erasures_taken"] = taken;
     UploadAnswer a{200, ack.dump(), kiosk.id, "clock offset " + std::to_string(status.clockOffsetMs) + " ms", {}};
+    if (!taken.empty())
+        a.note += ", " + std::to_string(taken.size()) + " erasure(s) from the kiosk: " + std::to_string(erasedHere) +
+                  " lead(s) erased here";
+    if (!report.erasuresDone.empty()) a.note += ", " + std::to_string(report.erasuresDone.size()) + " erasure(s) done";
+    if (!erase.empty()) a.note += ", " + std::to_string(erase.size()) + " erasure(s) asked of it";
     a.consentVariants = variants;
     if (variants)
         a.note += ", " + std::to_string(variants) + " consent text(s) differ from the one first seen for that version";

@@ -1,6 +1,5 @@
-// The hub's storage backends for the doctest suites: a fresh SQLite file or a fresh database
-// on the PostgreSQL server the tests start (pg_server.hpp), and HUB_STORAGE_CASE, which runs a
-// test function once on each. Header-only.
+// The hub's storage backends for unit tests: each suite function runs on a fresh SQLite file
+// and on a fresh database of a real PostgreSQL server (skipped, and said so, when none can start).
 #pragma once
 #include "hub/pg_storage.hpp"
 #include "hub/sqlite_storage.hpp"
@@ -17,7 +16,7 @@
 
 namespace kiosk::test {
 
-inline std::unique_ptr<hub::SqliteStorage> openSqlite(const std::filesystem::path& p) {
+inline std::unique_ptr<hub::SqliteStorage> openOk(const std::filesystem::path& p) {
     hub::StorageResult r;
     auto s = hub::SqliteStorage::open(p, r);
     INFO(r.error);
@@ -33,12 +32,12 @@ struct Backend {
 
 inline Backend sqliteBackend(const TempDir& dir) {
     const auto path = dir / "hub.db";
-    return {"sqlite", [path]() -> std::unique_ptr<hub::Storage> { return openSqlite(path); }};
+    return {"sqlite", [path]() -> std::unique_ptr<hub::Storage> { return openOk(path); }};
 }
 
 /// nullopt (the test says "[test skipped]") when no PostgreSQL server could be started.
 inline std::optional<Backend> pgBackend() {
-    auto& server = PgServer::instance();
+    auto& server = kiosk::test::PgServer::instance();
     if (!server.unavailable().empty()) {
         if (server.broken()) FAIL(server.unavailable());
         MESSAGE("[test skipped] " << server.unavailable());

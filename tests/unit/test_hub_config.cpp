@@ -117,18 +117,19 @@ TEST_CASE("hub config: the shipped platform/linux/hub.toml loads without a probl
 TEST_CASE("hub config: [doi] as the exhibitors' pages read it (base_url, exhibitors_see)") {
     TempDir dir("hub-config");
     auto l = loadText(dir, "[hub]\nlisten = \"127.0.0.1:9000\"\n");
-    CHECK_FALSE(l.config.doiEnabled);
-    CHECK_FALSE(l.config.exhibitorsSeeAll); // "confirmed" unless told otherwise
+    CHECK_FALSE(l.config.doi.enabled);
+    CHECK_FALSE(l.config.doi.exhibitorsSeeAll); // "confirmed" unless told otherwise
     CHECK(l.config.publicBase() == "http://127.0.0.1:9000");
-    l = loadText(dir, "[hub]\n[doi]\nenabled = true\nbase_url = \"https://leads.example.org/\"\nexhibitors_see = \"all\"\n");
+    l = loadText(dir, "[hub]\n[doi]\nenabled = true\nsmtp_url = \"smtp://127.0.0.1:2525\"\nfrom = \"leads@example.org\"\n"
+                      "base_url = \"https://leads.example.org/\"\nexhibitors_see = \"all\"\n");
     INFO(allProblems(l));
     CHECK(l.usable());
-    CHECK(l.config.doiEnabled);
-    CHECK(l.config.exhibitorsSeeAll);
+    CHECK(l.config.doi.enabled);
+    CHECK(l.config.doi.exhibitorsSeeAll);
     CHECK(l.config.publicBase() == "https://leads.example.org");
     l = loadText(dir, "[hub]\n[doi]\nbase_url = \"leads.example.org\"\nexhibitors_see = \"some\"\n");
     CHECK_FALSE(l.usable());
-    CHECK(contains(allProblems(l), "hub.toml:3: doi.base_url: 'leads.example.org' is not an http(s) address"));
+    CHECK(contains(allProblems(l), "hub.toml:3: doi.base_url: 'leads.example.org' is not an https:// address"));
     CHECK(contains(allProblems(l), "hub.toml:4: doi.exhibitors_see: 'some' is neither \"confirmed\" nor \"all\""));
-    CHECK_FALSE(l.config.exhibitorsSeeAll); // a typo never shows more
+    CHECK_FALSE(l.config.doi.exhibitorsSeeAll); // a typo never shows more
 }

@@ -28,18 +28,11 @@
 using namespace kiosk::hub;
 using kiosk::test::RawDb;
 using kiosk::test::Backend;
+using kiosk::test::openOk;
 using kiosk::test::pgBackend;
 using kiosk::test::TempDir;
 
 namespace {
-std::unique_ptr<SqliteStorage> openOk(const std::filesystem::path& p) {
-    StorageResult r;
-    auto s = SqliteStorage::open(p, r);
-    INFO(r.error);
-    REQUIRE(s);
-    return s;
-}
-
 std::string uuid(int i) {
     char buf[40];
     std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", i);
@@ -371,7 +364,9 @@ TEST_CASE("hub storage [sqlite]: a schema 1 file is migrated to the current sche
     }
     {
         RawDb raw(path);
-        raw.exec("DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE exhibitor_links; DROP TABLE web_users; DROP TABLE web_sessions; PRAGMA user_version = 1");
+        raw.exec("DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE exhibitor_links; DROP TABLE web_users; "
+                 "DROP TABLE web_sessions; DROP TABLE doi; DROP TABLE erasure_log; DROP TABLE erasure_pending; "
+                 "PRAGMA user_version = 1");
     }
     auto s = openOk(path);
     CHECK(s->schemaVersion() == kHubSchemaVersion);
@@ -393,7 +388,9 @@ TEST_CASE("hub storage [postgresql]: a schema 1 database is migrated to the curr
         REQUIRE(s->addKiosk("k1", "hash1", "whsec_a", 5));
         store(*s, "k1", {{uuid(1), "{}"}});
     }
-    REQUIRE(server.exec(url, "DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE exhibitor_links; DROP TABLE web_users; DROP TABLE web_sessions; UPDATE hub_schema SET version = 1"));
+    REQUIRE(server.exec(url, "DROP TABLE kiosk_status; DROP TABLE consent_texts; DROP TABLE exhibitor_links; "
+                             "DROP TABLE web_users; DROP TABLE web_sessions; DROP TABLE doi; DROP TABLE erasure_log; "
+                             "DROP TABLE erasure_pending; UPDATE hub_schema SET version = 1"));
     auto s = PgStorage::open(url, r);
     INFO(r.error);
     REQUIRE(s);
@@ -535,10 +532,10 @@ void companyChosenOnlyByName(const Backend& b) {
     REQUIRE(exhibitorLeads(*s, config, "bolt", leads, doi));
     CHECK(leads.size() == 1);
     // With the double opt-in on, "confirmed" (the default) shows none of these unconfirmed leads; "all" does.
-    config.doiEnabled = true;
+    config.doi.enabled = true;
     REQUIRE(exhibitorLeads(*s, config, "acme", leads, doi));
     CHECK(leads.empty());
-    config.exhibitorsSeeAll = true;
+    config.doi.exhibitorsSeeAll = true;
     REQUIRE(exhibitorLeads(*s, config, "acme", leads, doi));
     CHECK(leads.size() == 1);
 }

@@ -4,6 +4,7 @@
 #include "core/config.hpp"
 #include "core/leads/lead.hpp"
 #include "core/leads/lead_store.hpp"
+#include "core/leads/validation.hpp"
 #include "core/sync/protocol.hpp"
 #include "core/sync/status.hpp"
 
@@ -241,4 +242,75 @@ TEST_CASE("sync heartbeat: a sender with no hub to reach says so, and does not t
     CHECK_FALSE(sender.send(sample()).empty());
     c.secret = "whsec_!!";
     CHECK(contains(StatusSender(c).send(sample()), "sync.secret"));
+}
+
+TEST_CASE("sync heartbeat erasures: absent when none, read back, bad hashes refused; the answer's lists") {
+    const std::string plain = buildStatusBody(sample());
+    CHECK_FALSE(contains(plain, "erasures"));
+    StatusReport r = sample();
+    r.erasures = {emailSha256("zoë@example.de")};
+    r.erasuresDone = {std::string(64, 'b')};
+    const auto back = parseStatus(buildStatusBody(r));
+    REQUIRE(back);
+    CHECK(back->erasures == r.erasures);
+    CHECK(back->erasuresDone == r.erasuresDone);
+    std::string why;
+    auto j = nlohmann::json::parse(buildStatusBody(r));
+    j["erasures"] = {"zoe@example.de"}; // an address instead of its hash
+    CHECK_FALSE(parseStatus(j.dump(), &why));
+    CHECK(contains(why, "not an email hash"));
+    const auto a = parseStatusAnswer(R"({"status":"ok","erase":[")" + std::string(64, 'c') + R"("]})");
+    REQUIRE(a);
+    CHECK(a->erase == std::vector<std::string>{std::string(64, 'c')});
+    CHECK(a->erasuresTaken.empty());
+    CHECK(parseStatusAnswer(R"({"status":"ok"})")); // an older hub
+    CHECK_FALSE(parseStatusAnswer(R"({"erase":"all"})"));
+    CHECK(emailSha256(" ZOË@Example.DE\n") == emailSha256("zoë@example.de"));
+}
+
+TEST_CASE("sync heartbeat erasures: the kiosk reports its own, erases the hub's, and forgets what the hub has") {
+    TempDir dir("status-erasures");
+    LeadStore store(dir / "leads.db");
+    REQUIRE(store.open());
+    for (const char* email : {"zoë@example.de", "ZOË@example.de", "max@example.org", "eve@example.org"}) {
+        Lead l;
+        l.id = newUuid();
+        l.createdMs = 1'780'000'000'000;
+        l.kioskId = "stand-1";
+        l.eventId = "expo";
+        l.lang = "de";
+        l.firstName = "A";
+        l.lastName = "B";
+        l.email = email;
+        l.consent = {"v1", std::string(64, 'a'), "de", l.createdMs};
+        REQUIRE(store.insert(l));
+    }
+    std::vector<ErasedLead> erased;
+    REQUIRE(store.eraseByEmail("max@example.org", 5, erased));
+    StatusReport sent = sample();
+    addErasures(store, sent);
+    CHECK(sent.erasures == std::vector<std::string>{emailSha256("max@example.org")});
+    CHECK(sent.erasuresDone.empty());
+    // The hub takes it and asks for another one.
+    const std::string answer = nlohmann::json{{"status", "ok"},
+                                              {"erasures_taken", sent.erasures},
+                                              {"erase", {emailSha256("zoë@example.de")}}}
+                                   .dump();
+    const std::string line = applyStatusAnswer(store, sent, answer, 6);
+    CHECK(contains(line, "erased 2 lead(s) on the hub's request"));
+    CHECK(store.all().value.size() == 1);
+    StatusReport next = sample();
+    addErasures(store, next);
+    CHECK(next.erasures.empty());
+    CHECK(next.erasuresDone == std::vector<std::string>{emailSha256("zoë@example.de")});
+    // A hub that does not know erasures: the kiosk's own stay unreported.
+    REQUIRE(store.eraseByEmail("eve@example.org", 7, erased));
+    StatusReport third = sample();
+    addErasures(store, third);
+    CHECK(third.erasures.size() == 1);
+    CHECK(applyStatusAnswer(store, third, R"({"status":"ok"})", 8).empty());
+    StatusReport fourth = sample();
+    addErasures(store, fourth);
+    CHECK(fourth.erasures == third.erasures);
+    CHECK(fourth.erasuresDone.empty()); // the done one was reported with the third
 }

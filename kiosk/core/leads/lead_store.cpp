@@ -85,6 +85,17 @@ const char* const kMigrations[] = {
         first_ms INTEGER NOT NULL
     );
     )sql",
+    // 5: erasures across the fleet (docs/sync-protocol.md "Erasures"): the email's hash only,
+    // until the hub has it (origin 'kiosk': erased here) or has been told (origin 'hub': asked by the hub).
+    R"sql(
+    CREATE TABLE erasure_sync (
+        email_sha256 TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        erased_ms INTEGER NOT NULL,
+        reported INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (email_sha256, origin)
+    );
+    )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == LeadStore::kSchemaVersion);
 
@@ -575,14 +586,24 @@ StoreRead<std::vector<FormDef>> LeadStore::forms() {
 }
 
 StoreResult LeadStore::eraseByEmail(const std::string& email, std::int64_t nowMs, std::vector<ErasedLead>& erased) {
+    // Compared in C++: SQLite's lower() folds ASCII only, and ZOË@… is zoë@….
+    const std::string wanted = foldCase(email);
+    return eraseWhere([&](const std::string& e) { return foldCase(e) == wanted; }, emailSha256(email), "kiosk", nowMs,
+                      erased);
+}
+
+StoreResult LeadStore::eraseByEmailHash(const std::string& hash, std::int64_t nowMs, std::vector<ErasedLead>& erased) {
+    return eraseWhere([&](const std::string& e) { return emailSha256(e) == hash; }, hash, "hub", nowMs, erased);
+}
+
+StoreResult LeadStore::eraseWhere(const std::function<bool(const std::string&)>& matches, const std::string& hash,
+                                  const char* origin, std::int64_t nowMs, std::vector<ErasedLead>& erased) {
     erased.clear();
     if (auto r = ready(); !r) return r;
     if (exec(m_db, "BEGIN IMMEDIATE") != SQLITE_OK) return fail("cannot start a transaction");
-    // Compared in C++: SQLite's lower() folds ASCII only, and ZOË@… is zoë@….
-    const std::string wanted = foldCase(email);
     // A damaged page must fail the withdrawal, not erase some of the visitor's leads and report done.
     if (query(m_db, "SELECT id, sync_state = 'synced', email FROM leads", noBind, [&](sqlite3_stmt* st) {
-            if (foldCase(text(st, 2)) == wanted) erased.push_back({text(st, 0), sqlite3_column_int(st, 1) != 0});
+            if (matches(text(st, 2))) erased.push_back({text(st, 0), sqlite3_column_int(st, 1) != 0});
         }) != SQLITE_DONE) {
         erased.clear();
         return fail("reading the leads to erase failed");
@@ -602,7 +623,43 @@ StoreResult LeadStore::eraseByEmail(const std::string& email, std::int64_t nowMs
         sqlite3_finalize(st);
         if (rc2 != SQLITE_DONE) return fail("erasing the lead failed");
     }
+    // Also with no lead here: the hub and the other kiosks may hold copies all the same.
+    sqlite3_prepare_v2(m_db,
+                       "INSERT INTO erasure_sync (email_sha256, origin, erased_ms, reported) VALUES (?1, ?2, ?3, 0) "
+                       "ON CONFLICT(email_sha256, origin) DO UPDATE SET erased_ms = excluded.erased_ms, reported = 0",
+                       -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, hash.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, origin, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, nowMs);
+    const int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return fail("logging the erasure for the hub failed");
     if (exec(m_db, "COMMIT") != SQLITE_OK) return fail("committing the erasure failed");
+    return {};
+}
+
+StoreResult LeadStore::unreportedErasures(std::vector<std::string>& own, std::vector<std::string>& done) {
+    own.clear();
+    done.clear();
+    if (auto r = ready(); !r) return r;
+    const int rc = query(m_db, "SELECT email_sha256, origin FROM erasure_sync WHERE reported = 0 ORDER BY erased_ms LIMIT 1000",
+                         noBind, [&](sqlite3_stmt* st) { (text(st, 1) == "kiosk" ? own : done).push_back(text(st, 0)); });
+    if (rc != SQLITE_DONE) return fail("reading the erasures for the hub failed");
+    return {};
+}
+
+StoreResult LeadStore::markErasuresReported(const std::vector<std::string>& hashes, const char* origin) {
+    if (auto r = ready(); !r) return r;
+    for (const auto& h : hashes) {
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(m_db, "UPDATE erasure_sync SET reported = 1 WHERE email_sha256 = ?1 AND origin = ?2", -1, &st,
+                           nullptr);
+        sqlite3_bind_text(st, 1, h.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, origin, -1, SQLITE_STATIC);
+        const int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) return fail("noting the erasures the hub has failed");
+    }
     return {};
 }
 

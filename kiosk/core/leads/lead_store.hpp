@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -76,7 +77,7 @@ using AnswerCounts = std::map<std::string, std::map<std::string, long long>>;
 class LeadStore {
 public:
     /// The schema version this build writes; older files are migrated forward on open.
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     explicit LeadStore(std::filesystem::path dbPath) : m_path(std::move(dbPath)) {}
     ~LeadStore();
@@ -107,6 +108,13 @@ public:
     /// Withdrawal: removes every lead with this email (case-insensitive) and logs each
     /// erasure (lead id, time, whether it had been synced) in one transaction.
     StoreResult eraseByEmail(const std::string& email, std::int64_t nowMs, std::vector<ErasedLead>& erased);
+    /// The hub's erasure (docs/sync-protocol.md "Erasures"): as eraseByEmail, for the leads whose
+    /// email hashes (emailSha256) to `emailSha256`. Both note the hash for the next heartbeat.
+    StoreResult eraseByEmailHash(const std::string& emailSha256, std::int64_t nowMs, std::vector<ErasedLead>& erased);
+    /// The hashes the hub has not heard of yet: erased here (`own`), erased on its request (`done`).
+    StoreResult unreportedErasures(std::vector<std::string>& own, std::vector<std::string>& done);
+    /// The hub has them: `origin` "kiosk" (own) or "hub" (done).
+    StoreResult markErasuresReported(const std::vector<std::string>& hashes, const char* origin);
     /// Retention: removes synced leads created before `beforeMs`; `removed` gets the count.
     StoreResult purgeSynced(std::int64_t beforeMs, long long& removed);
     /// Counts for the staff panel; `dayStartMs` is local midnight, `utcOffsetMs` the local offset.
@@ -135,6 +143,8 @@ public:
 private:
     StoreResult fail(const std::string& what);
     void close();
+    StoreResult eraseWhere(const std::function<bool(const std::string&)>& matches, const std::string& hash,
+                           const char* origin, std::int64_t nowMs, std::vector<ErasedLead>& erased);
 
     StoreResult ready(); ///< open, and the files are still the ones opened
     template <class T> StoreRead<T> failRead(const std::string& what);

@@ -126,6 +126,13 @@ std::string cleanText(const std::string& s, bool multiline) {
     return composed;
 }
 
+std::string emailSha256(const std::string& email) {
+    const size_t a = email.find_first_not_of(" \t\r\n");
+    if (a == std::string::npos) return sha256Hex("");
+    const size_t b = email.find_last_not_of(" \t\r\n");
+    return sha256Hex(foldCase(nfc(email.substr(a, b - a + 1))));
+}
+
 std::string foldCase(const std::string& s) {
     std::string out;
     out.reserve(s.size());

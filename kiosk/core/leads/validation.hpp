@@ -65,6 +65,10 @@ void fillLead(Lead& lead, const FormInput& cleaned, const FormDef& form);
 /// "ZOË.MÜLLER@X.DE" and "zoë.müller@x.de" fold the same.
 std::string foldCase(const std::string& s);
 
+/// Hex SHA-256 of an email as erasures compare it (trimmed, NFC, foldCase): what the kiosk and
+/// the hub tell each other instead of the address (docs/sync-protocol.md "Erasures").
+std::string emailSha256(const std::string& email);
+
 /// true when `email` (already cleaned) looks deliverable: one @, a dot in the
 /// domain, no spaces. Lower-cases the domain in place.
 bool normalizeEmail(std::string& email);

@@ -289,7 +289,43 @@ std::string buildStatusBody(const StatusReport& r) {
         {"clock", r.clock},
         {"last_sync_error", r.lastSyncError},
         {"consent", consent}};
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+    json out = j;
+    // Absent when empty: a heartbeat without erasures is byte for byte what it was before.
+    if (!r.erasures.empty()) out["erasures"] = r.erasures;
+    if (!r.erasuresDone.empty()) out["erasures_done"] = r.erasuresDone;
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+namespace {
+/// The list of email hashes under `key` (absent or null: none); false with `bad` when it is not
+/// a list of at most kMaxErasures 64-digit lower-case hex strings.
+bool readHashes(const json& j, const char* key, std::vector<std::string>& out, std::string& bad) {
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return true;
+    if (!it->is_array() || it->size() > kMaxErasures) {
+        bad = std::string(key) + " is not a list of at most " + std::to_string(kMaxErasures) + " email hashes";
+        return false;
+    }
+    for (const auto& h : *it) {
+        if (!h.is_string() || h.get_ref<const std::string&>().size() != 64 ||
+            h.get_ref<const std::string&>().find_first_not_of("0123456789abcdef") != std::string::npos) {
+            bad = std::string(key) + " holds something that is not an email hash (64 lower-case hex digits)";
+            return false;
+        }
+        out.push_back(h.get<std::string>());
+    }
+    return true;
+}
+} // namespace
+
+std::optional<StatusAnswer> parseStatusAnswer(std::string_view body, std::string* why) {
+    const json j = json::parse(body.begin(), body.end(), nullptr, false);
+    std::string bad = "the answer is not a JSON object";
+    StatusAnswer a;
+    if (j.is_object() && readHashes(j, "erase", a.erase, bad) && readHashes(j, "erasures_taken", a.erasuresTaken, bad))
+        return a;
+    if (why) *why = bad;
+    return std::nullopt;
 }
 
 std::optional<StatusReport> parseStatus(std::string_view body, std::string* why) {
@@ -362,6 +398,8 @@ std::optional<StatusReport> parseStatus(std::string_view body, std::string* why)
             }
         }
     }
+    for (const auto& [key, list] : {std::pair{"erasures", &r.erasures}, std::pair{"erasures_done", &r.erasuresDone}})
+        if (!readHashes(j, key, *list, bad)) return fail(bad);
     if (!bad.empty()) return fail(bad);
     if (r.kioskId.empty()) return fail("kiosk_id is missing");
     if (!parseUtcMs(r.clock)) return fail("clock is not a UTC time like 2026-05-27T09:30:00.123Z");

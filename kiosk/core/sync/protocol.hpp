@@ -77,7 +77,23 @@ struct StatusReport {
     std::string lastSyncError;       ///< empty: the last upload went fine
     /// consent version -> language -> the exact text shown (ConsentText::shown).
     std::map<std::string, std::map<std::string, std::string>> consent;
+    /// Erasures (docs/sync-protocol.md "Erasures"), as hashes of the email (emailSha256):
+    /// the kiosk's own (`kiosk leads erase`) until the hub takes them, and the ones the hub
+    /// asked for that the kiosk has carried out. Sent only when not empty.
+    std::vector<std::string> erasures, erasuresDone;
 };
+
+/// At most this many hashes in each erasure list of a heartbeat or its answer.
+constexpr size_t kMaxErasures = 1000;
+
+/// What the hub's 2xx answer to a heartbeat asks of the kiosk (an older hub says nothing).
+struct StatusAnswer {
+    std::vector<std::string> erase;         ///< email hashes whose leads the kiosk must erase
+    std::vector<std::string> erasuresTaken; ///< of the kiosk's `erasures`, the ones the hub has carried out
+};
+/// {"status":"ok",…,"erase":[…],"erasures_taken":[…]}; nullopt (with `why`) when it is not such
+/// an object or a hash is not 64 lower-case hex digits.
+std::optional<StatusAnswer> parseStatusAnswer(std::string_view body, std::string* why = nullptr);
 
 /// {"schema":1,"kiosk_id":…,…,"counts":{…},"consent":{version:{lang:text}}}, one line.
 std::string buildStatusBody(const StatusReport& report);

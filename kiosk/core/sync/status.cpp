@@ -71,13 +71,45 @@ StatusSender::StatusSender(SyncConfig config, const std::atomic<bool>* abort)
     if (!m_config.secret.empty()) m_key = decodeSecret(m_config.secret);
 }
 
-std::string StatusSender::send(const StatusReport& report) {
+void addErasures(LeadStore& store, StatusReport& r) {
+    if (!store.unreportedErasures(r.erasures, r.erasuresDone)) r.erasures.clear(), r.erasuresDone.clear();
+}
+
+std::string applyStatusAnswer(LeadStore& store, const StatusReport& sent, const std::string& answer, std::int64_t nowMs) {
+    std::string why;
+    const auto a = parseStatusAnswer(answer, &why);
+    if (!a) return "the hub's answer to the heartbeat cannot be read: " + why;
+    std::string line;
+    const auto note = [&](const std::string& s) { line += (line.empty() ? "" : "; ") + s; };
+    if (auto r = store.markErasuresReported(sent.erasuresDone, "hub"); !r) note(r.error);
+    // Only what the hub says it has: a hub that does not know erasures yet is told again.
+    std::vector<std::string> taken;
+    for (const auto& h : a->erasuresTaken)
+        if (std::find(sent.erasures.begin(), sent.erasures.end(), h) != sent.erasures.end()) taken.push_back(h);
+    if (auto r = store.markErasuresReported(taken, "kiosk"); !r) note(r.error);
+    if (!taken.empty()) note("the hub has erased its copies of " + std::to_string(taken.size()) + " erasure(s) made here");
+    for (const auto& hash : a->erase) {
+        std::vector<ErasedLead> erased;
+        if (auto r = store.eraseByEmailHash(hash, nowMs, erased); !r) {
+            note("the hub asked for an erasure, which failed (asked again at the next heartbeat): " + r.error);
+            continue;
+        }
+        note("erased " + std::to_string(erased.size()) + " lead(s) on the hub's request (email hash " +
+             hash.substr(0, 12) + "…, in the erasure log)");
+    }
+    return line;
+}
+
+std::string StatusSender::send(const StatusReport& report, std::string* answer) {
     if (m_url.empty()) return "no address for heartbeats (sync.endpoint is not a URL)";
     if (m_key && !*m_key) return "sync.secret cannot be used: " + m_key->error; // unsigned would fail open
     const HttpResponse r = m_http.post(signedRequest(m_url, m_config, m_key, buildStatusBody(report), unixMs()));
     if (r.aborted) return {};
     if (r.status == 0) return transportMessage(r, m_url, m_config.timeoutS);
-    if (classifyStatus(r.status) == Verdict::Ok) return {};
+    if (classifyStatus(r.status) == Verdict::Ok) {
+        if (answer) *answer = r.body;
+        return {};
+    }
     return "the server answered HTTP " + std::to_string(r.status) + " to " + m_url + " (sync.status_endpoint)";
 }
 

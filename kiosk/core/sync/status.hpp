@@ -3,6 +3,7 @@
 #pragma once
 #include "../config.hpp"
 #include "../content/content.hpp"
+#include "../leads/lead_store.hpp"
 #include "http_client.hpp"
 #include "outbox.hpp"
 #include "protocol.hpp"
@@ -32,13 +33,20 @@ std::string contentVersion(const std::filesystem::path& dir);
 StatusReport gatherStatus(StatusReport base, Outbox& outbox, const std::filesystem::path& dataDir, std::int64_t uptimeS,
                           std::int64_t nowMs);
 
+/// Before a heartbeat: the erasures the hub has not heard of yet go into `report` (docs/
+/// sync-protocol.md "Erasures"). A store that cannot be read adds none (the next one will).
+void addErasures(LeadStore& store, StatusReport& report);
+/// After a 2xx answer to `sent`: notes what the hub has now, and erases the leads it asks for
+/// (logged like `kiosk leads erase`). A line for the journal; empty when nothing happened.
+std::string applyStatusAnswer(LeadStore& store, const StatusReport& sent, const std::string& answer, std::int64_t nowMs);
+
 /// Posts heartbeats to statusUrl(config), signed as the uploads are. One thread owns it.
 class StatusSender {
 public:
     explicit StatusSender(SyncConfig config, const std::atomic<bool>* abort = nullptr);
     /// One try: empty when the hub answered 2xx, else plain words for the journal. A failure is
-    /// not retried here: the next heartbeat is the retry.
-    std::string send(const StatusReport& report);
+    /// not retried here: the next heartbeat is the retry. `answer` gets a 2xx answer's body.
+    std::string send(const StatusReport& report, std::string* answer = nullptr);
 
 private:
     SyncConfig m_config;

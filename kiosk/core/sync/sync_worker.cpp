@@ -149,6 +149,7 @@ void SyncWorker::Impl::heartbeatLoop() {
     const SigpipeBlock noSigpipe;
     const StatusReport base = statusBase();
     Outbox outbox(dbPath);
+    LeadStore store(dbPath); // erasures the hub asks for are carried out here, off the frame loop
     StatusSender sender(config, &heartbeat.stopping());
     const auto interval =
         std::chrono::duration_cast<Background::Clock::duration>(std::chrono::duration<double>(config.statusIntervalS));
@@ -157,7 +158,13 @@ void SyncWorker::Impl::heartbeatLoop() {
         StatusReport r = base;
         if (std::string chosen = renderer.get(); !chosen.empty()) r.renderer = std::move(chosen);
         const auto up = std::chrono::duration_cast<std::chrono::seconds>(Background::Clock::now() - started).count();
-        const std::string problem = sender.send(gatherStatus(std::move(r), outbox, dbPath.parent_path(), up, unixMs()));
+        if (store.open()) addErasures(store, r);
+        const StatusReport report = gatherStatus(std::move(r), outbox, dbPath.parent_path(), up, unixMs());
+        std::string answer;
+        const std::string problem = sender.send(report, &answer);
+        if (problem.empty() && !answer.empty())
+            if (const std::string done = applyStatusAnswer(store, report, answer, unixMs()); !done.empty())
+                std::fprintf(stderr, "kiosk: heartbeat: %s\n", done.c_str());
         // Once per change, not every interval: the journal should not fill with one outage.
         if (problem != lastProblem && !heartbeat.stopping())
             std::fprintf(stderr, "kiosk: heartbeat: %s\n", problem.empty() ? "sent again" : problem.c_str());

@@ -76,7 +76,7 @@ std::string folded(const std::string& text) {
 std::vector<core::ExportColumn> columnsFor(const std::vector<core::Lead>& leads, const HubConfig& config,
                                            const std::map<std::string, DoiState>& doi) {
     auto cols = leadTableColumns(leads);
-    if (config.doiEnabled)
+    if (config.doi.enabled)
         cols.push_back({"doi", {"Double-Opt-in", "Double opt-in"}, [&doi](const core::Lead& l, core::Lang) {
                             const auto it = doi.find(l.id);
                             return std::string(doiName(it == doi.end() ? DoiState::None : it->second));
@@ -122,7 +122,7 @@ std::string pageBody(const std::string& token, const ExhibitorLink& link, const 
     const std::string base = "/x/" + token;
     std::string html = "<p class=\"muted\">Link " + std::to_string(link.number) +
                        (link.label.empty() ? std::string() : " · " + escape(link.label)) + "</p>";
-    if (config.doiEnabled && !config.exhibitorsSeeAll)
+    if (config.doi.enabled && !config.doi.exhibitorsSeeAll)
         html += "<p class=\"muted\">Only visitors who confirmed their email address (double opt-in) are listed.</p>";
     html += "<form class=\"card\" method=\"get\" action=\"" + escape(base) +
             "\"><input type=\"search\" name=\"q\" size=\"40\" value=\"" + escape(q) +
