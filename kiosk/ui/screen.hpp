@@ -110,6 +110,8 @@ struct ScreenCtx {
     std::int64_t wallMs = 0;                 ///< the screen's area above the navigation bar
     mutable bool animating = false; ///< set by a screen that needs the next frame soon
     mutable double wakeAt = 1e300;  ///< or a time when it needs its next frame
+    /// Set by the profile when the company's own website QR code is on screen, whole (App counts it).
+    mutable bool websiteQrShown = false;
 
     /// The UI string `key` in the visitor's language (the key itself when missing).
     const std::string& tr(const std::string& key) const;

@@ -85,6 +85,18 @@ const char* const kMigrations[] = {
         first_ms INTEGER NOT NULL
     );
     )sql",
+    // 5: what exhibitors learn (figures.hpp): anonymous counts per event, company (or sector),
+    // metric and hour. No lead id, no visitor, no time finer than the hour.
+    R"sql(
+    CREATE TABLE figures (
+        event_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        PRIMARY KEY (event_id, subject, metric, hour)
+    ) WITHOUT ROWID;
+    )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == LeadStore::kSchemaVersion);
 
@@ -643,6 +655,22 @@ StoreRead<LeadStats> LeadStore::stats(std::int64_t dayStartMs, std::int64_t utcO
                     if (h >= 0 && h < 24) s.perHourToday[static_cast<size_t>(h)] = sqlite3_column_int64(st, 1);
                 });
     if (rc != SQLITE_DONE) return failRead<LeadStats>("reading the lead counts failed");
+    return out;
+}
+
+StoreResult LeadStore::addFigures(const std::vector<FigureCount>& counts) {
+    if (auto r = ready(); !r) return r;
+    if (auto r = core::addFigures(m_db, counts); !r) {
+        close(); // as fail(): a full disk may leave the connection unusable
+        return {false, r.error + " (" + m_path.string() + ")"};
+    }
+    return {};
+}
+
+StoreRead<std::vector<FigureRow>> LeadStore::figures(const std::string& eventId, bool perHour) {
+    if (auto r = ready(); !r) return {r};
+    auto out = readFigures(m_db, eventId, perHour);
+    if (!out) out.error += " (" + m_path.string() + ")";
     return out;
 }
 

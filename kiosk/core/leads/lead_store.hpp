@@ -4,6 +4,7 @@
 /// is after COMMIT returned: SQLite then promises it survives a crash.
 #pragma once
 #include "../result.hpp"
+#include "figures.hpp"
 #include "lead.hpp"
 
 #include <filesystem>
@@ -70,7 +71,7 @@ struct LeadStats {
 class LeadStore {
 public:
     /// The schema version this build writes; older files are migrated forward on open.
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     explicit LeadStore(std::filesystem::path dbPath) : m_path(std::move(dbPath)) {}
     ~LeadStore();
@@ -105,6 +106,10 @@ public:
     StoreResult purgeSynced(std::int64_t beforeMs, long long& removed);
     /// Counts for the staff panel; `dayStartMs` is local midnight, `utcOffsetMs` the local offset.
     StoreRead<LeadStats> stats(std::int64_t dayStartMs, std::int64_t utcOffsetMs);
+    /// Adds anonymous counts (figures.hpp) in one transaction; the store keeper's thread calls it.
+    StoreResult addFigures(const std::vector<FigureCount>& counts);
+    /// The counts of `eventId` per subject (summed over hours), or per subject and hour.
+    StoreRead<std::vector<FigureRow>> figures(const std::string& eventId, bool perHour = false);
 
     StoreRead<std::optional<Lead>> get(const std::string& id);
     StoreRead<std::vector<Lead>> all();

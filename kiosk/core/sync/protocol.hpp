@@ -77,6 +77,9 @@ struct StatusReport {
     std::string lastSyncError;       ///< empty: the last upload went fine
     /// consent version -> language -> the exact text shown (ConsentText::shown).
     std::map<std::string, std::map<std::string, std::string>> consent;
+    /// What exhibitors learn (figures.hpp), summed over the event: subject ("" the stand as a
+    /// whole, a company id, a sector id) -> metric name -> count; counts of 0 left out.
+    std::map<std::string, std::map<std::string, long long>> figures;
 };
 
 /// {"schema":1,"kiosk_id":…,…,"counts":{…},"consent":{version:{lang:text}}}, one line.
