@@ -641,8 +641,8 @@ TEST_CASE("staff panel: export to the configured folder writes all-leads and one
     for (const auto& e : fs::directory_iterator(office.exportDir)) folders.push_back(e.path());
     REQUIRE(folders.size() == 1);
     CHECK(folders[0].filename().string().rfind(h.content.content.event.id + "-2026-05-27T", 0) == 0);
-    std::set<std::string> names, want = {"all-leads.csv", "erasures.csv"};
-    for (const auto& id : office.exhibitors()) want.insert("exhibitor-" + id + ".csv");
+    std::set<std::string> names, want = {"all-leads.csv", "erasures.csv", "figures.csv"};
+    for (const auto& id : office.exhibitors()) want.insert({"exhibitor-" + id + ".csv", "exhibitor-" + id + "-figures.csv"});
     for (const auto& e : fs::directory_iterator(folders[0])) names.insert(e.path().filename().string());
     CHECK(names == want);
 

@@ -282,7 +282,7 @@ std::string buildStatusBody(const StatusReport& r) {
             else figures["companies"][subject][metric] = n;
         }
     // Sorted keys (nlohmann's object order), no spaces: the same report gives the same bytes.
-    const json j = {
+    json j = {
         {"schema", kSchemaVersion},
         {"kiosk_id", r.kioskId},
         {"event_id", r.eventId},
@@ -296,8 +296,9 @@ std::string buildStatusBody(const StatusReport& r) {
         {"free_disk_bytes", r.freeDiskBytes < 0 ? json() : json(r.freeDiskBytes)},
         {"clock", r.clock},
         {"last_sync_error", r.lastSyncError},
-        {"consent", consent},
-        {"figures", figures}};
+        {"consent", consent}};
+    // Only once anything was counted: a kiosk with none sends the bytes it always sent.
+    if (!r.figures.empty()) j["figures"] = figures;
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

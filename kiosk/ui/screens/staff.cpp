@@ -111,7 +111,7 @@ void funnels(const ScreenCtx& ctx, float w) {
     for (const auto& sector : ctx.content.sectors)
         if (const core::FigureRow* r = rowOf(sector.id); r && (*r)[core::Figure::SectorFilter] > 0)
             list += (list.empty() ? "" : ", ") + ctx.in(sector.name) + " " + std::to_string((*r)[core::Figure::SectorFilter]);
-    if (!list.empty()) line(t.fonts.small, t.colors.text, fmt(ctx.tr("staff.filters"), list, "{list}"), w);
+    line(t.fonts.small, t.colors.text, fmt(ctx.tr("staff.filters"), list.empty() ? "–" : list, "{list}"), w);
 }
 } // namespace
 
