@@ -101,12 +101,15 @@ void funnels(const ScreenCtx& ctx, float w) {
     for (const auto& r : s.figures)
         if (!r.subject.empty()) top = std::max(top, r[core::Figure::ProfileViews]);
     if (s.figures.empty()) line(t.fonts.body, t.colors.textMuted, ctx.tr("staff.funnel_none"), w);
+    // The most viewed first: what staff want to see is at the top of the scroll.
     const core::FigureRow none;
+    std::vector<std::pair<const core::Company*, const core::FigureRow*>> shown;
     for (const auto& c : ctx.content.companies)
-        if (c.exhibitor) {
-            const core::FigureRow* r = rowOf(c.id);
-            funnel(ctx, c.name, r ? *r : none, top, w);
-        }
+        if (c.exhibitor) shown.emplace_back(&c, rowOf(c.id) ? rowOf(c.id) : &none);
+    std::stable_sort(shown.begin(), shown.end(), [](const auto& a, const auto& b) {
+        return (*a.second)[core::Figure::ProfileViews] > (*b.second)[core::Figure::ProfileViews];
+    });
+    for (const auto& [c, r] : shown) funnel(ctx, c->name, *r, top, w);
     std::string list;
     for (const auto& sector : ctx.content.sectors)
         if (const core::FigureRow* r = rowOf(sector.id); r && (*r)[core::Figure::SectorFilter] > 0)
