@@ -45,7 +45,8 @@ void drag(Headless& h, ImVec2 a, ImVec2 b) {
     h.app().pushFinger({kiosk::ui::FingerEvent::Type::Down, a});
     h.frames(1);
     for (int i = 1; i <= 10; ++i) {
-        h.app().pushFinger({kiosk::ui::FingerEvent::Type::Move, ImVec2(a.x + (b.x - a.x) * float(i) / 10, a.y + (b.y - a.y) * float(i) / 10)});
+        h.app().pushFinger({kiosk::ui::FingerEvent::Type::Move,
+                            ImVec2(a.x + (b.x - a.x) * float(i) / 10, a.y + (b.y - a.y) * float(i) / 10)});
         h.frames(1);
     }
     h.app().pushFinger({kiosk::ui::FingerEvent::Type::Up, b});
@@ -85,7 +86,8 @@ TEST_CASE("figures: a visit by script — profile, time on it, the website QR, a
     CHECK(c(kCompany, Figure::SignupsStarted) == 1);
     CHECK(c("", Figure::SignupsStarted) == 1);
     // A second exhibitor ticked, a name typed, then the visitor walks off: home.
-    REQUIRE(h.play("tap signup.exhibitor.medlock-gas-sensing\ntap signup.first_name\ntype Zoë\ntap nav.home\nexpect-screen attract\n") == 0);
+    REQUIRE(h.play("tap signup.exhibitor.medlock-gas-sensing\ntap signup.first_name\ntype Zoë\ntap "
+                   "nav.home\nexpect-screen attract\n") == 0);
     CHECK(c(kCompany, Figure::SignupsAbandoned) == 1);
     CHECK(c("medlock-gas-sensing", Figure::SignupsStarted) == 1); // ticked on the form: started for it too
     CHECK(c("medlock-gas-sensing", Figure::SignupsAbandoned) == 1);
@@ -101,7 +103,8 @@ TEST_CASE("figures: a visit by script — profile, time on it, the website QR, a
     }
 }
 
-TEST_CASE("figures: a completed sign-up counts for the exhibitors the lead chose; walking away counts up to the last touch") {
+TEST_CASE(
+    "figures: a completed sign-up counts for the exhibitors the lead chose; walking away counts up to the last touch") {
     Headless h; // landscape: the QR code is beside the text, shown as the profile opens
     Counted c;
     wire(h, c);
@@ -122,7 +125,8 @@ TEST_CASE("figures: a completed sign-up counts for the exhibitors the lead chose
     CHECK(c("", Figure::SignupsStarted) == 1);
     CHECK(c(kCompany, Figure::SignupsStarted) == 0);
     REQUIRE(h.play(std::string("tap signup.exhibitor.") + kCompany +
-                   "\ntap signup.first_name\ntype Zoë\ntap signup.last_name\ntype Müller\ntap signup.email\ntype zoe@example.com\n"
+                   "\ntap signup.first_name\ntype Zoë\ntap signup.last_name\ntype Müller\ntap signup.email\ntype "
+                   "zoe@example.com\n"
                    "tap kbd.done\ntap signup.consent\ntap signup.submit\nexpect-screen thanks\n") == 0);
     CHECK(c(kCompany, Figure::SignupsStarted) == 1);
     CHECK(c(kCompany, Figure::SignupsCompleted) == 1);

@@ -31,7 +31,8 @@ Status addFigures(sqlite3* db, const std::vector<FigureCount>& counts) {
         sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
         return s;
     };
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return failed("cannot start a transaction");
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return failed("cannot start a transaction");
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO figures (event_id, subject, metric, hour, value) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -51,7 +52,8 @@ Status addFigures(sqlite3* db, const std::vector<FigureCount>& counts) {
         }
     }
     sqlite3_finalize(st);
-    if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return failed("committing the figures failed");
+    if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return failed("committing the figures failed");
     return {};
 }
 
@@ -59,8 +61,8 @@ Result<std::vector<FigureRow>> readFigures(sqlite3* db, const std::string& event
                                            const std::optional<std::string>& subject) {
     Result<std::vector<FigureRow>> out;
     const std::string sql = std::string("SELECT subject, ") + (perHour ? "hour" : "-1") +
-                            ", metric, sum(value) FROM figures WHERE event_id = ?1" + (subject ? " AND subject = ?2" : "") +
-                            " GROUP BY 1, 2, 3 ORDER BY 1, 2";
+                            ", metric, sum(value) FROM figures WHERE event_id = ?1" +
+                            (subject ? " AND subject = ?2" : "") + " GROUP BY 1, 2, 3 ORDER BY 1, 2";
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
         const std::string why = sqlite3_errmsg(db);

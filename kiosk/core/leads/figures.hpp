@@ -26,8 +26,8 @@ enum class Figure {
     SignupsAbandoned, ///< a sign-up started for the company ended without a lead for it
     SectorFilter,     ///< the browse screen was filtered by a sector (the subject is the sector id)
 };
-inline constexpr std::array kFigures = {Figure::ProfileViews,   Figure::ProfileSeconds,   Figure::ProfileTimed,
-                                        Figure::WebsiteQr,      Figure::SignupsStarted,   Figure::SignupsCompleted,
+inline constexpr std::array kFigures = {Figure::ProfileViews,     Figure::ProfileSeconds, Figure::ProfileTimed,
+                                        Figure::WebsiteQr,        Figure::SignupsStarted, Figure::SignupsCompleted,
                                         Figure::SignupsAbandoned, Figure::SectorFilter};
 const char* figureName(Figure f);
 std::optional<Figure> figureNamed(std::string_view name);
