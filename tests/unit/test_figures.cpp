@@ -355,3 +355,33 @@ TEST_SUITE("figures") {
     }
 
 } // TEST_SUITE
+
+TEST_CASE("figures: what counting costs: the frame's call and the keeper's write") {
+    TempDir t;
+    const fs::path dbPath = t / "leads.db";
+    {
+        LeadStore s(dbPath);
+        REQUIRE(s.open().ok);
+    }
+    StoreKeeper keeper(dbPath, {.tickS = 0.05, .log = {}});
+    keeper.start();
+    // What the frame loop pays per count: a lock and a map update, never the disk.
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 10'000; ++i)
+        keeper.count({fc("acme", Figure::ProfileViews), fc("", Figure::ProfileViews)});
+    const double perCallUs =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / 10'000;
+    CHECK(perCallUs < 100);
+    // One write of a busy hour's worth of rows (every company, every metric), in one transaction.
+    std::vector<FigureCount> many;
+    for (int c = 0; c < 100; ++c)
+        for (const Figure f : kFigures)
+            many.push_back(fc("company-" + std::to_string(c), f));
+    LeadStore direct(dbPath);
+    const auto t1 = std::chrono::steady_clock::now();
+    REQUIRE(direct.addFigures(many).ok);
+    const double writeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
+    MESSAGE("count(): " << perCallUs << " µs a call; storing " << many.size() << " rows: " << writeMs << " ms");
+    keeper.stop();
+    CHECK((*rowOf(direct.figures(kEvent).value, "acme"))[Figure::ProfileViews] == 10'000);
+}
