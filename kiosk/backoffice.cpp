@@ -78,6 +78,7 @@ ui::StaffBackend Backoffice::backend() {
     b.snapshot = [this] { return snapshot(); };
     b.syncNow = [this] { m_sync.wake(); };
     b.startExport = [this](const ui::ExportRequest& r) { startExport(r); };
+    b.count = [this](const std::vector<core::FigureCount>& c) { m_keeper.count(c); };
     b.contentProblems = ui::showProblems(m_problems);
     b.kioskId = m_config.kioskId;
     b.version = m_version;
@@ -96,6 +97,7 @@ ui::StaffSnapshot Backoffice::snapshot() {
         s.store.ok = false;
         s.store.problem = stats.error;
     }
+    if (auto figures = m_store.figures(m_content.event.id)) s.figures = std::move(figures.value);
     s.sync = m_sync.status();
     for (const auto& d : core::exportDestinations(m_config.staff.exportDir)) s.destinations.push_back(d.string());
     std::lock_guard lock(m_jobMutex);

@@ -81,8 +81,47 @@ void App::wipeForm() {
     if (ImGui::GetCurrentContext()) wipeImGuiTextState();
 }
 
+void App::count(core::Figure f, const std::vector<std::string>& subjects, long long value, bool stand) {
+    if (!m_backend.count || value <= 0) return;
+    const std::int64_t hour = m_clock.wallMs() / 3'600'000;
+    std::vector<core::FigureCount> c;
+    if (stand) c.push_back({m_content.event.id, "", f, hour, value});
+    for (const auto& s : subjects)
+        if (!s.empty()) c.push_back({m_content.event.id, s, f, hour, value});
+    if (!c.empty()) m_backend.count(c);
+}
+
+void App::countLeaving() {
+    if (m_state.screen == Screen::Profile && !m_state.companyId.empty()) {
+        // Up to the last touch: a visitor who walked away is not reading for the idle timeout.
+        const double s = std::max(0.0, std::min(m_clock.now(), m_lastActivity) - m_state.screenSince);
+        count(core::Figure::ProfileSeconds, {m_state.companyId}, std::llround(s));
+        count(core::Figure::ProfileTimed, {m_state.companyId});
+    }
+    if (m_state.screen == Screen::Signup && m_signupOpen) countSignupEnd({});
+}
+
+void App::countSignupEnd(const std::vector<std::string>& lead) {
+    if (!m_signupOpen) return;
+    m_signupOpen = false;
+    // Exhibitors ticked on the form count as started for them too (the stand's own start was
+    // counted as the form opened); each one started ends as completed or abandoned, so
+    // started = completed + abandoned for every company.
+    std::vector<std::string> lateStart, abandoned;
+    for (const auto& id : lead.empty() ? m_state.signup.input.exhibitors : lead)
+        if (std::find(m_signupFor.begin(), m_signupFor.end(), id) == m_signupFor.end()) lateStart.push_back(id);
+    count(core::Figure::SignupsStarted, lateStart, 1, false);
+    m_signupFor.insert(m_signupFor.end(), lateStart.begin(), lateStart.end());
+    for (const auto& id : m_signupFor)
+        if (std::find(lead.begin(), lead.end(), id) == lead.end()) abandoned.push_back(id);
+    count(core::Figure::SignupsAbandoned, abandoned, 1, lead.empty());
+    if (!lead.empty()) count(core::Figure::SignupsCompleted, lead);
+    m_signupFor.clear();
+}
+
 void App::go(Screen s) {
     if (s == m_state.screen) return;
+    countLeaving();
     // Leaving the form (cancel, back, submitted) forgets what was typed, buffers and all.
     if (screenInfo(m_state.screen).wipeFormOnLeave) {
         wipeForm();
@@ -95,6 +134,7 @@ void App::go(Screen s) {
 }
 
 void App::resetForNextVisitor() {
+    countLeaving();
     wipeForm();
     core::wipe(m_state.pinEntry);
     SignupState emptyForm = std::move(m_state.signup); // keeps the zeroed buffers (wipeForm)
@@ -120,10 +160,13 @@ void App::apply(const Intent& i) {
                 m_keyboard.lang = v.lang;
             } else if constexpr (std::is_same_v<T, intent::OpenProfile>) {
                 if (m_content.company(v.companyId)) {
+                    go(Screen::Profile); // first: the time on the screen before is counted for what it showed
                     m_state.companyId = v.companyId;
-                    go(Screen::Profile);
+                    m_qrCounted = false;
+                    count(core::Figure::ProfileViews, {v.companyId});
                 }
             } else if constexpr (std::is_same_v<T, intent::SetFilter>) {
+                if (!v.sectorId.empty() && v.sectorId != m_state.filter) count(core::Figure::SectorFilter, {v.sectorId});
                 m_state.filter = v.sectorId;
             } else if constexpr (std::is_same_v<T, intent::OpenSignup>) {
                 go(Screen::Signup);
@@ -135,6 +178,14 @@ void App::apply(const Intent& i) {
                 m_state.signup.confirmationEmail = m_config.signup.confirmationEmail;
                 const core::Company* c = m_content.company(v.companyId);
                 if (c && c->exhibitor) m_state.signup.input.exhibitors.push_back(c->id);
+                // A sign-up is for the exhibitor whose profile it started from (and, when it
+                // ends, for every exhibitor ticked then): countSignupEnd.
+                if (!m_signupOpen) {
+                    m_signupOpen = true;
+                    m_signupFor.clear();
+                    if (c && c->exhibitor) m_signupFor.push_back(c->id);
+                    count(core::Figure::SignupsStarted, m_signupFor);
+                }
             } else if constexpr (std::is_same_v<T, intent::Form>) {
                 applyForm(v);
             } else if constexpr (std::is_same_v<T, intent::Staff>) {
@@ -273,6 +324,8 @@ void App::submit() {
         return;
     }
     m_lastStoreError.clear();
+    // A lead without an exhibitor completes the stand's own sign-up.
+    countSignupEnd(lead.exhibitors.empty() ? std::vector<std::string>{""} : lead.exhibitors);
     ThanksState thanks{lead.exhibitors, lead.id, lead.consent,
                        m_config.sync.endpoint.empty() ? std::string() : m_config.sync.withdrawUrl, m_config.thanksSeconds};
     go(Screen::Thanks);
@@ -599,6 +652,10 @@ void App::frame(ImVec2 displaySize) {
     ImGui::BeginChild("screen", ctx.size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     screenIntent = screenInfo(m_state.screen).draw(ctx);
     ImGui::EndChild();
+    if (ctx.websiteQrShown && m_state.screen == Screen::Profile && !m_qrCounted) {
+        m_qrCounted = true;
+        count(core::Figure::WebsiteQr, {m_state.companyId});
+    }
     Intent navIntent = drawNavBar(navH);
     ImGui::End();
     Intent warnIntent;

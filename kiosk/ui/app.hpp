@@ -86,6 +86,14 @@ private:
     Intent drawIdleWarning(float y, float height);
     int applyScan(const intent::Scan& s);
     void drawScanNote(float height);
+    /// Anonymous counts (docs/staff.md "What the kiosk counts"): one for each subject and, with
+    /// `stand`, one for the stand as a whole, handed to the back office.
+    void count(core::Figure f, const std::vector<std::string>& subjects, long long value = 1, bool stand = true);
+    /// The screen shown is about to go: the time on a profile, a sign-up left without a lead.
+    void countLeaving();
+    /// A sign-up ends: completed for the exhibitors of its `lead` ({""}: a lead for none of
+    /// them), or abandoned (empty `lead`).
+    void countSignupEnd(const std::vector<std::string>& lead);
 
     UiContext m_ui;
     Theme m_baseTheme; ///< as configured; m_ui.theme is it with the visit's access modes
@@ -111,6 +119,9 @@ private:
     bool m_warning = false;
     std::string m_scanNoteText; ///< what the scan note says this frame (expect-text scan.note)
     int m_settleFrames = 3;
+    bool m_signupOpen = false;              ///< a sign-up has started and not ended yet
+    std::vector<std::string> m_signupFor;   ///< the companies it counted as started for
+    bool m_qrCounted = false;               ///< this profile visit's website QR is counted
 };
 
 } // namespace kiosk::ui

@@ -132,6 +132,8 @@ struct ScreenCtx {
 
     ImVec2 at(float x, float y) const { return ImVec2(origin.x + x, origin.y + y); }
     float bottom() const { return origin.y + size.y; }
+    /// Set by the profile when the company's own website QR code is on screen, whole (App counts it).
+    mutable bool websiteQrShown = false;
 
     /// The UI string `key` in the visitor's language (the key itself when missing).
     const std::string& tr(const std::string& key) const;

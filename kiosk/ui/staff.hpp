@@ -35,6 +35,7 @@ struct StaffSnapshot {
     core::StoreHealth store; ///< PRAGMA quick_check and files changed under the kiosk
     core::SyncStatus sync;
     std::vector<std::string> destinations; ///< mounted USB sticks, then the export folder
+    std::vector<core::FigureRow> figures;  ///< what exhibitors learn, per subject ("" the stand first)
     ExportJob job;
 };
 
@@ -63,6 +64,8 @@ struct StaffBackend {
     std::function<StaffSnapshot()> snapshot;
     std::function<void()> syncNow;
     std::function<void(const ExportRequest&)> startExport;
+    /// Anonymous counts from the visitor screens (figures.hpp): stored off the frame loop.
+    std::function<void(const std::vector<core::FigureCount>&)> count;
     ShownProblems contentProblems; ///< see showProblems()
     std::string kioskId, version;
 };

@@ -252,9 +252,10 @@ def main() -> int:
         if folder:
             time.sleep(0.5)  # the export thread ends right after erasures.csv is renamed into place
             exhibitors = exhibitor_ids(content)
-            want = {"all-leads.csv", "erasures.csv"} | {f"exhibitor-{x}.csv" for x in exhibitors}
+            want = {"all-leads.csv", "erasures.csv", "figures.csv"} | {f"exhibitor-{x}.csv" for x in exhibitors} \
+                | {f"exhibitor-{x}-figures.csv" for x in exhibitors}
             names = set(os.listdir(folder))
-            check(f"the folder holds all-leads.csv, erasures.csv and {len(exhibitors)} exhibitor files", names == want,
+            check(f"the folder holds all-leads.csv, erasures.csv, figures.csv and {len(exhibitors)} exhibitor files (leads, figures)", names == want,
                   f"extra {sorted(names - want)}, missing {sorted(want - names)}")
             check("no .part files and every file 0600",
                   all(not n.endswith(".part") and stat.S_IMODE(os.stat(os.path.join(folder, n)).st_mode) == 0o600

@@ -200,6 +200,7 @@ struct Office final : core::PinClock {
                 s.store = keeper->health();
             }
             for (const auto& d : core::exportDestinations(h->config.staff.exportDir)) s.destinations.push_back(d.string());
+            s.figures = store->figures(h->content.content.event.id).value;
             s.job = job;
             return s;
         };
@@ -603,6 +604,33 @@ TEST_CASE("staff panel: the form's own questions show how many leads chose each 
     // Each option's label, then its count, in the form's order.
     CHECK(shows("EinPilotprojekt3Investition0Partnerschaft2"));
     CHECK_FALSE(shows("secretplans"));
+TEST_CASE("staff panel: leads per hour with every hour of the fair labelled and the counts; each exhibitor's funnel") {
+    TempDir t;
+    Office office(t);
+    // Two leads today, both in the hour from 9:00 (the kiosk runs in UTC here).
+    REQUIRE(office.store->insertBatch({lead(1, {"irk-valley-hydrogen"}, kWallStart - 1000), lead(2, {"irk-valley-hydrogen"}, kWallStart - 2000)}));
+    const std::string event = "ruhrsummit-innovation-bridge-uk";
+    const std::int64_t hour = kWallStart / 3'600'000;
+    REQUIRE(office.store->addFigures({{event, "irk-valley-hydrogen", core::Figure::ProfileViews, hour, 7},
+                                      {event, "irk-valley-hydrogen", core::Figure::SignupsStarted, hour, 3},
+                                      {event, "irk-valley-hydrogen", core::Figure::SignupsCompleted, hour, 2},
+                                      {event, "irk-valley-hydrogen", core::Figure::ProfileSeconds, hour, 100},
+                                      {event, "irk-valley-hydrogen", core::Figure::ProfileTimed, hour, 4},
+                                      {event, "hydrogen", core::Figure::SectorFilter, hour, 5}}));
+    Headless h(ImVec2(1920, 1080), configFor(office));
+    REQUIRE(h.content.content.event.id == event);
+    office.attach(h);
+    REQUIRE(h.play(std::string(kOpenPad) + kEnter1234 + "expect-screen staff\n") == 0);
+    const std::string text = screenText();
+    CAPTURE(text);
+    // 8 … 18 under the bars, and the 2 above the bar of 9 (it was one unlabelled bar for the hour with leads).
+    CHECK(text.find("829101112131415161718") != std::string::npos);
+    // The most viewed exhibitor first: its name, then views, started, completed with their counts.
+    const core::Company* c = h.content.content.company("irk-valley-hydrogen");
+    REQUIRE(c);
+    CHECK(text.find(noSpace(tr(h, "staff.funnel_title") + c->name + tr(h, "staff.funnel_views") + "7" + tr(h, "staff.funnel_started") +
+                            "3" + tr(h, "staff.funnel_completed") + "2")) != std::string::npos);
+    CHECK(text.find(noSpace(fill(fill(fill(tr(h, "staff.funnel_detail"), "{s}", "25"), "{q}", "0"), "{a}", "0"))) != std::string::npos);
 }
 
 TEST_CASE("staff panel: a million problems are formatted once; it shows 8 and 'and N more' and a frame stays fast") {
@@ -683,8 +711,8 @@ TEST_CASE("staff panel: export to the configured folder writes all-leads and one
     for (const auto& e : fs::directory_iterator(office.exportDir)) folders.push_back(e.path());
     REQUIRE(folders.size() == 1);
     CHECK(folders[0].filename().string().rfind(h.content.content.event.id + "-2026-05-27T", 0) == 0);
-    std::set<std::string> names, want = {"all-leads.csv", "erasures.csv"};
-    for (const auto& id : office.exhibitors()) want.insert("exhibitor-" + id + ".csv");
+    std::set<std::string> names, want = {"all-leads.csv", "erasures.csv", "figures.csv"};
+    for (const auto& id : office.exhibitors()) want.insert({"exhibitor-" + id + ".csv", "exhibitor-" + id + "-figures.csv"});
     for (const auto& e : fs::directory_iterator(folders[0])) names.insert(e.path().filename().string());
     CHECK(names == want);
 

@@ -955,8 +955,8 @@ TEST_CASE("export: exportForStand writes all-leads, one file per exhibitor and e
             names.insert(e.path().filename().string());
             CHECK(modeOf(e.path()) == 0600);
         }
-        std::set<std::string> want = {"all-leads" + ext, "erasures.csv"};
-        for (const auto& id : exhibitors) want.insert("exhibitor-" + id + ext);
+        std::set<std::string> want = {"all-leads" + ext, "erasures.csv", "figures.csv"};
+        for (const auto& id : exhibitors) want.insert({"exhibitor-" + id + ext, "exhibitor-" + id + "-figures.csv"});
         CHECK(names == want);
         REQUIRE(r.files.size() == want.size());
         CHECK(r.files.front().path == dir / ("all-leads" + ext));
@@ -1069,7 +1069,7 @@ TEST_CASE("export: 100000 synthetic leads export with the right counts") {
     const ExportResult stand = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), t / "stick", kBaseMs);
     const double standS = std::chrono::duration<double>(clock::now() - t0).count();
     REQUIRE(stand.ok);
-    REQUIRE(stand.files.size() == exhibitors.size() + 2);
+    REQUIRE(stand.files.size() == 2 * exhibitors.size() + 3); // + the figures files
     CHECK(stand.files.front().leads == 100'000);
     for (size_t i = 0; i < exhibitors.size(); ++i) {
         CAPTURE(exhibitors[i]);
@@ -1096,7 +1096,7 @@ std::set<std::string> treeOf(const fs::path& dir) {
 void checkOneCompleteExport(const fs::path& dir, const std::string& folder, size_t exhibitors) {
     const auto tree = treeOf(dir);
     INFO(joined({tree.begin(), tree.end()}));
-    REQUIRE(tree.size() == exhibitors + 3); // the folder, all-leads, the exhibitors, erasures
+    REQUIRE(tree.size() == 2 * exhibitors + 4); // the folder, all-leads, the exhibitors and their figures, figures, erasures
     CHECK(tree.count(folder) == 1);
     CHECK(tree.count(folder + "/all-leads.csv") == 1);
     CHECK(tree.count(folder + "/erasures.csv") == 1);
@@ -1163,6 +1163,8 @@ TEST_CASE("export: ids from the content never leave the destination") {
             CHECK(treeOf(t.path() / "a") == std::set<std::string>{"b", "b/stick", "b/stick/leads-2026-05-27T0930",
                                                                   "b/stick/leads-2026-05-27T0930/all-leads.csv",
                                                                   "b/stick/leads-2026-05-27T0930/exhibitor-irk-valley-hydrogen.csv",
+                                                                  "b/stick/leads-2026-05-27T0930/exhibitor-irk-valley-hydrogen-figures.csv",
+                                                                  "b/stick/leads-2026-05-27T0930/figures.csv",
                                                                   "b/stick/leads-2026-05-27T0930/erasures.csv"});
         }
     }
@@ -1261,7 +1263,7 @@ TEST_CASE("export: a USB stick pulled after it was chosen fails the export and n
         if (std::find(listed.begin(), listed.end(), stick) == listed.end()) return "the mounted stick is not offered";
         const ExportResult ok = exportForStand(db, exhibitors, kEvent, csvOptions(';', Lang::De), stick, kBaseMs);
         if (!ok.ok) return "export to the mounted stick failed: " + ok.error;
-        if (treeOf(stick).size() != exhibitors.size() + 3) return "the mounted stick does not hold one export";
+        if (treeOf(stick).size() != 2 * exhibitors.size() + 4) return "the mounted stick does not hold one export";
         // Pulled: the automounter took the mount away, the bare mount point stays on "the disk".
         if (::umount2(stick.c_str(), 0) != 0) return std::string("umount: ") + std::strerror(errno);
         const auto after = exportDestinations("");

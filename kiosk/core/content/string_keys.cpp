@@ -27,6 +27,8 @@ const std::vector<std::string>& requiredStringKeys() {
         "thanks.receipt_title", "thanks.receipt_lead", "thanks.receipt_consent", "thanks.receipt_time", "thanks.receipt_withdraw",
         "pin.title", "pin.prompt", "pin.wrong", "pin.locked", "pin.back", "pin.cancel", "pin.config_locked",
         "staff.title", "staff.kiosk", "staff.demo_pin", "staff.leads", "staff.per_hour", "staff.questions", "staff.answer_yes", "staff.answer_no", "staff.sync_title",
+        "staff.funnel_title", "staff.funnel_views", "staff.funnel_started", "staff.funnel_completed",
+        "staff.funnel_detail", "staff.funnel_none", "staff.filters",
         "staff.sync_counts", "staff.sync_off", "staff.last_sync", "staff.never", "staff.sync", "staff.export_title",
         "staff.export_where", "staff.no_destination", "staff.export", "staff.export_done", "staff.close", "staff.exit",
         "staff.sync_off_config",

@@ -1,5 +1,6 @@
 #include "export.hpp"
 
+#include "../leads/figures.hpp"
 #include "../leads/lead_store.hpp"
 #include "../leads/validation.hpp"
 
@@ -387,6 +388,7 @@ public:
         return true;
     }
     void lead(Lead& l) const { readLead(m_st, l); }
+    sqlite3* db() const { return m_db; }
     std::string payload() const { return col(m_st, 0); }
     double done() const { return m_maxRowid > 0 ? double(m_lastRowid) / double(m_maxRowid) : 1.0; }
 
@@ -460,6 +462,31 @@ bool produceJsonl(LeadRows& rows, const Write& write, const std::function<void(d
     return rows.error().empty() && out.flush(true);
 }
 
+/// The sheet "Kennzahlen" / "Figures" (figuresTable); with constant_memory it comes after the
+/// leads' sheet is complete.
+lxw_error figuresSheet(lxw_workbook* book, lxw_format* bold, sqlite3* db, const std::string& eventId,
+                       const ExportOptions& o, std::string& error) {
+    const auto rows = readFigures(db, eventId, true);
+    if (!rows) {
+        error = rows.error;
+        return LXW_ERROR_PARAMETER_VALIDATION;
+    }
+    lxw_worksheet* sheet = workbook_add_worksheet(book, o.headerLang == Lang::De ? "Kennzahlen" : "Figures");
+    if (!sheet) return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    worksheet_freeze_panes(sheet, 1, 0);
+    worksheet_set_column(sheet, 0, 1, 26, nullptr);
+    const auto table = figuresTable(rows.value, o.company, o.headerLang);
+    lxw_error rc = LXW_NO_ERROR;
+    for (size_t r = 0; r < table.size() && rc == LXW_NO_ERROR; ++r)
+        for (size_t c = 0; c < table[r].size() && rc == LXW_NO_ERROR; ++c) {
+            const std::string& v = table[r][c];
+            // Counts as numbers (they are summed in Excel); names and times as text.
+            if (r > 0 && c >= 2) rc = worksheet_write_number(sheet, lxw_row_t(r), lxw_col_t(c), std::stod(v), nullptr);
+            else rc = worksheet_write_string(sheet, lxw_row_t(r), lxw_col_t(c), v.c_str(), r == 0 ? bold : nullptr);
+        }
+    return rc;
+}
+
 /// XLSX through libxlsxwriter, which writes to a path: a memory file (memfd), so the leads
 /// touch no disk but the destination, and reach it through the same checked descriptor as
 /// every other export. Every cell is a string: no cell can be a formula.
@@ -502,6 +529,7 @@ bool produceXlsx(const std::vector<ExportColumn>& columns, const ExportOptions& 
             if (!v.empty()) rc = worksheet_write_string(sheet, row, lxw_col_t(i), v.c_str(), nullptr);
         }
     }
+    if (rc == LXW_NO_ERROR && o.figuresOfEvent) rc = figuresSheet(book, bold, rows.db(), *o.figuresOfEvent, o, error);
     const lxw_error closed = workbook_close(book);
     count = row;
     bool ok = rc == LXW_NO_ERROR && closed == LXW_NO_ERROR;
@@ -592,6 +620,50 @@ ExportOptions::Format exportFormatNamed(const std::string& name) {
     return ExportOptions::Format::Csv;
 }
 
+namespace {
+Text figureHeader(Figure f) {
+    switch (f) {
+    case Figure::ProfileViews: return {"Profil angesehen", "Profile views"};
+    case Figure::ProfileSeconds: return {"Sekunden auf dem Profil (Summe)", "Seconds on the profile (sum)"};
+    case Figure::ProfileTimed: return {"Profilbesuche mit Zeit", "Profile visits timed"};
+    case Figure::WebsiteQr: return {"Website-QR gezeigt", "Website QR shown"};
+    case Figure::SignupsStarted: return {"Anmeldungen begonnen", "Sign-ups started"};
+    case Figure::SignupsCompleted: return {"Anmeldungen abgeschickt", "Sign-ups completed"};
+    case Figure::SignupsAbandoned: return {"Anmeldungen abgebrochen", "Sign-ups abandoned"};
+    case Figure::SectorFilter: return {"Branchenfilter benutzt", "Sector filter used"};
+    }
+    return {};
+}
+} // namespace
+
+std::vector<std::vector<std::string>> figuresTable(const std::vector<FigureRow>& perHour, const std::string& company, Lang lang) {
+    const bool de = lang == Lang::De;
+    std::vector<Figure> metrics;
+    for (const Figure f : kFigures)
+        if (company.empty() || f != Figure::SectorFilter) metrics.push_back(f);
+    std::vector<std::vector<std::string>> out(1);
+    out[0] = {de ? "Stunde (UTC)" : "Hour (UTC)", de ? "Aussteller oder Branche" : "Exhibitor or sector"};
+    for (const Figure f : metrics) out[0].push_back(figureHeader(f).in(lang));
+    const auto row = [&](const std::string& when, const FigureRow& r) {
+        std::vector<std::string> cells = {when, r.subject.empty() ? (de ? "Stand gesamt" : "whole stand") : r.subject};
+        for (const Figure f : metrics) cells.push_back(std::to_string(r[f]));
+        out.push_back(std::move(cells));
+    };
+    for (size_t i = 0; i < perHour.size();) {
+        const std::string& subject = perHour[i].subject;
+        size_t end = i;
+        FigureRow total{subject, -1, {}};
+        for (; end < perHour.size() && perHour[end].subject == subject; ++end)
+            for (size_t m = 0; m < total.values.size(); ++m) total.values[m] += perHour[end].values[m];
+        if (company.empty() || subject == company) {
+            row(de ? "gesamt" : "total", total);
+            for (; i < end; ++i) row(isoUtc(perHour[i].hour * 3'600'000), perHour[i]);
+        }
+        i = end;
+    }
+    return out;
+}
+
 std::vector<ExportColumn> exportColumns(const std::vector<FormDef>& forms) {
     using L = const Lead&;
     std::vector<ExportColumn> cols = {
@@ -671,7 +743,7 @@ ExportResult exportForStand(const fs::path& dbPath, const std::vector<std::strin
     if (!tmp) return abandon("cannot open " + (destination / tmpName).string() + ": " + std::strerror(errno));
 
     const std::string ext = exportExtension(options.format);
-    const size_t steps = exhibitorIds.size() + 1;
+    const size_t steps = 2 * exhibitorIds.size() + 2;
     size_t step = 0;
     auto part = [&](double f) { if (progress) progress((double(step) + f) / double(steps + 1)); };
     auto add = [&](ExportResult r) {
@@ -681,16 +753,45 @@ ExportResult exportForStand(const fs::path& dbPath, const std::vector<std::strin
         else why = r.error;
         return why.empty();
     };
-    if (!add(exportLeadsAt(dbPath, options, tmp.get(), shown, "all-leads" + ext, part))) return abandon(why);
+    ExportOptions withFigures = options;
+    withFigures.figuresOfEvent = eventId;
+    if (!add(exportLeadsAt(dbPath, withFigures, tmp.get(), shown, "all-leads" + ext, part))) return abandon(why);
     for (const auto& id : exhibitorIds) {
-        ExportOptions o = options;
+        ExportOptions o = withFigures;
         o.company = id;
         if (!add(exportLeadsAt(dbPath, o, tmp.get(), shown, "exhibitor-" + id + ext, part))) return abandon(why);
     }
-    // The erasure log (no personal data): so the back office erases synced copies too.
     sqlite3* db = nullptr;
     std::string readError;
     if (sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) readError = "cannot open it";
+    // What was counted (no personal data): each exhibitor gets its own, the organiser all.
+    auto figures = readError.empty() ? readFigures(db, eventId, true) : Result<std::vector<FigureRow>>{Status::failed(readError)};
+    if (!figures) {
+        sqlite3_close(db);
+        return abandon("reading the figures from " + dbPath.string() + " failed: " + figures.error);
+    }
+    const auto figuresFile = [&](const std::string& company, const std::string& name) {
+        ExportResult r = writeFile(tmp.get(), shown, name, true, [&](const Write& write) {
+            std::string buf = "\xEF\xBB\xBF";
+            for (const auto& cells : figuresTable(figures.value, company, options.headerLang)) {
+                for (size_t i = 0; i < cells.size(); ++i) buf += (i ? std::string(1, options.delimiter) : "") + csvCell(cells[i], options.delimiter);
+                buf += "\r\n";
+            }
+            return write(buf);
+        });
+        for (auto& f : r.files) f.leads = 0; // rows of counts, not leads
+        return r;
+    };
+    for (const auto& id : exhibitorIds)
+        if (!add(figuresFile(id, "exhibitor-" + id + "-figures.csv"))) {
+            sqlite3_close(db);
+            return abandon(why);
+        }
+    if (!add(figuresFile("", "figures.csv"))) {
+        sqlite3_close(db);
+        return abandon(why);
+    }
+    // The erasure log (no personal data): so the back office erases synced copies too.
     auto log = writeFile(tmp.get(), shown, "erasures.csv", true, [&](const std::function<bool(const std::string&)>& write) {
         if (!readError.empty()) return false;
         std::string buf = "lead_id,erased_at,was_synced\r\n";

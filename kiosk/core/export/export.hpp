@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,16 @@ struct ExportOptions {
     Lang headerLang = Lang::De; ///< the header row's language (CSV, XLSX), and of choice labels in cells
     std::string company;       ///< only the leads that chose this exhibitor; empty: all
     FormDef form = defaultForm(); ///< the form on screen now; the forms kept in leads.db add their columns
+    /// XLSX: a second sheet "Kennzahlen"/"Figures" with what was counted for this event
+    /// (figures.hpp), for `company` only or, without one, for every company and sector.
+    std::optional<std::string> figuresOfEvent;
 };
+
+struct FigureRow;
+/// The figures as a table (header, then rows of cells), for `company` only (its rows and no
+/// sector-filter column) or, empty, for all: one row per subject and hour (UTC), and per
+/// subject one "total" row first. The CSV and the XLSX sheet are made from it.
+std::vector<std::vector<std::string>> figuresTable(const std::vector<FigureRow>& perHour, const std::string& company, Lang lang);
 
 /// One column of a CSV or XLSX export: its header in both languages and its cell.
 struct ExportColumn {
@@ -80,7 +90,8 @@ ExportResult exportLeads(const std::filesystem::path& dbPath, const ExportOption
                          const std::filesystem::path& out, const std::function<void(double)>& progress = {});
 
 /// The staff export to a folder (a USB stick): one file per exhibitor holding only
-/// the leads that chose it, plus all-leads and the erasure log, in a subfolder named
+/// the leads that chose it, plus all-leads and the erasure log, and the anonymous figures
+/// (exhibitor-<id>-figures.csv for each, figures.csv for all; in XLSX also as a second sheet), in a subfolder named
 /// after the event and the time. Returns every file written.
 ///
 /// Nothing but that subfolder is created: `destination` must exist, and below /media or

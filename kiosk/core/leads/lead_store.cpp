@@ -95,6 +95,17 @@ const char* const kMigrations[] = {
         reported INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (email_sha256, origin)
     );
+    // 6: what exhibitors learn (figures.hpp): anonymous counts per event, company (or sector),
+    // metric and hour. No lead id, no visitor, no time finer than the hour.
+    R"sql(
+    CREATE TABLE figures (
+        event_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        PRIMARY KEY (event_id, subject, metric, hour)
+    ) WITHOUT ROWID;
     )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == LeadStore::kSchemaVersion);
@@ -736,6 +747,22 @@ StoreRead<AnswerCounts> LeadStore::answerCounts(const FormDef& form) {
                 if (option != field->second.end()) option->second = sqlite3_column_int64(st, 2);
             });
     if (rc != SQLITE_DONE) return failRead<AnswerCounts>("reading the answer counts failed");
+    return out;
+}
+
+StoreResult LeadStore::addFigures(const std::vector<FigureCount>& counts) {
+    if (auto r = ready(); !r) return r;
+    if (auto r = core::addFigures(m_db, counts); !r) {
+        close(); // as fail(): a full disk may leave the connection unusable
+        return {false, r.error + " (" + m_path.string() + ")"};
+    }
+    return {};
+}
+
+StoreRead<std::vector<FigureRow>> LeadStore::figures(const std::string& eventId, bool perHour) {
+    if (auto r = ready(); !r) return {r};
+    auto out = readFigures(m_db, eventId, perHour);
+    if (!out) out.error += " (" + m_path.string() + ")";
     return out;
 }
 

@@ -4,6 +4,7 @@
 /// is after COMMIT returned: SQLite then promises it survives a crash.
 #pragma once
 #include "../result.hpp"
+#include "figures.hpp"
 #include "lead.hpp"
 
 #include <filesystem>
@@ -77,7 +78,7 @@ using AnswerCounts = std::map<std::string, std::map<std::string, long long>>;
 class LeadStore {
 public:
     /// The schema version this build writes; older files are migrated forward on open.
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     explicit LeadStore(std::filesystem::path dbPath) : m_path(std::move(dbPath)) {}
     ~LeadStore();
@@ -122,6 +123,10 @@ public:
     /// Per question of `form` (choice, multi, yes/no): how many leads chose each option, over
     /// every lead stored (the staff panel's question figures).
     StoreRead<AnswerCounts> answerCounts(const FormDef& form);
+    /// Adds anonymous counts (figures.hpp) in one transaction; the store keeper's thread calls it.
+    StoreResult addFigures(const std::vector<FigureCount>& counts);
+    /// The counts of `eventId` per subject (summed over hours), or per subject and hour.
+    StoreRead<std::vector<FigureRow>> figures(const std::string& eventId, bool perHour = false);
 
     StoreRead<std::optional<Lead>> get(const std::string& id);
     StoreRead<std::vector<Lead>> all();

@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
+#include <tuple>
 
 namespace kiosk::core {
 
@@ -48,11 +50,16 @@ struct StoreKeeper::Impl {
     LeadStore store; // used on the keeper's thread only
 
     Published<StoreHealth> health;
+    mutable std::mutex mutex; // guards waiting and figureProblem
+    using FigureKey = std::tuple<std::string, std::string, Figure, std::int64_t>;
+    std::map<FigureKey, long long> waiting; // counts not yet stored
+    std::string figureProblem;              // the last failure to store them, logged once
     std::atomic<long long> checkpoints{0};
     Background background; // last: stopped before the rest goes
 
     void run();
     void check();
+    void storeFigures();
     void publish(const StoreHealth& h) {
         const StoreHealth before = health.exchange(h);
         const bool changed = h.problem != before.problem || h.files != before.files || h.canStore != before.canStore;
@@ -75,6 +82,39 @@ void StoreKeeper::start() {
 
 void StoreKeeper::stop() {
     m->background.stop();
+    m->storeFigures(); // the thread has ended: its store is free to use here
+}
+
+void StoreKeeper::count(const std::vector<FigureCount>& counts) {
+    std::lock_guard lock(m->mutex);
+    for (const auto& c : counts) {
+        const Impl::FigureKey k{c.eventId, c.subject, c.figure, c.hour};
+        // A store that fails for hours must not grow without end: new rows are dropped, sums go on.
+        if (m->waiting.size() < kMaxWaitingFigures || m->waiting.count(k)) m->waiting[k] += c.value;
+    }
+}
+
+void StoreKeeper::Impl::storeFigures() {
+    std::map<FigureKey, long long> batch;
+    {
+        std::lock_guard lock(mutex);
+        batch.swap(waiting);
+    }
+    if (batch.empty()) return;
+    std::vector<FigureCount> rows;
+    for (const auto& [k, v] : batch) rows.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), v});
+    const StoreResult r = store.addFigures(rows);
+    if (r.ok) {
+        figureProblem.clear();
+        return;
+    }
+    {
+        std::lock_guard lock(mutex); // kept for the next try, with what was counted meanwhile
+        for (const auto& [k, v] : batch)
+            if (waiting.size() < kMaxWaitingFigures || waiting.count(k)) waiting[k] += v;
+    }
+    if (r.error != figureProblem && o.log) o.log("the visit counts could not be stored (they are kept and tried again): " + r.error);
+    figureProblem = r.error;
 }
 
 void StoreKeeper::requestCheck() {
@@ -119,6 +159,7 @@ void StoreKeeper::Impl::run() {
     for (;;) {
         const Background::Wait woke = background.waitFor(seconds(o.tickS));
         if (woke == Background::Wait::Stopping) break;
+        storeFigures();
         const auto now = Clock::now();
         const bool checkNow = woke == Background::Wait::Woken &&
                               (lastCheck == Clock::time_point{} || now - lastCheck >= seconds(o.recheckAfterS));

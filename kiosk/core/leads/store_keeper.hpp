@@ -1,8 +1,11 @@
 /// @brief StoreKeeper: looks after leads.db off the frame loop, on a thread and connection
 /// of its own: checks it (PRAGMA quick_check) at start, every few minutes and when staff
 /// open the panel, and checkpoints the WAL a few seconds after the last write, so that a
-/// copy of leads.db alone holds every acknowledged lead.
+/// copy of leads.db alone holds every acknowledged lead. It also writes the anonymous counts
+/// (figures.hpp) the UI hands it, so that counting never waits for the disk on the frame loop.
 #pragma once
+#include "figures.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -38,7 +41,12 @@ public:
     StoreKeeper& operator=(const StoreKeeper&) = delete;
 
     void start();
+    /// Stops the thread and stores the counts still waiting.
     void stop();
+    /// Adds counts: kept in memory (summed) and stored within a tick, in one transaction.
+    /// Counts that cannot be stored wait for the next tick (at most kMaxWaitingFigures rows).
+    void count(const std::vector<FigureCount>& counts);
+    static constexpr size_t kMaxWaitingFigures = 10000;
     /// The staff panel opened: check again soon unless the last check is recent.
     void requestCheck();
     StoreHealth health() const;

@@ -273,8 +273,16 @@ std::string buildStatusBody(const StatusReport& r) {
     json consent = json::object();
     for (const auto& [version, texts] : r.consent)
         consent[version] = texts;
+    // {"stand":{metric:n},"companies":{id:{metric:n}},"sectors":{id:n}}
+    json figures = {{"stand", json::object()}, {"companies", json::object()}, {"sectors", json::object()}};
+    for (const auto& [subject, metrics] : r.figures)
+        for (const auto& [metric, n] : metrics) {
+            if (subject.empty()) figures["stand"][metric] = n;
+            else if (metric == "sector_filter") figures["sectors"][subject] = n;
+            else figures["companies"][subject][metric] = n;
+        }
     // Sorted keys (nlohmann's object order), no spaces: the same report gives the same bytes.
-    const json j = {
+    json j = {
         {"schema", kSchemaVersion},
         {"kiosk_id", r.kioskId},
         {"event_id", r.eventId},
@@ -289,11 +297,11 @@ std::string buildStatusBody(const StatusReport& r) {
         {"clock", r.clock},
         {"last_sync_error", r.lastSyncError},
         {"consent", consent}};
-    json out = j;
-    // Absent when empty: a heartbeat without erasures is byte for byte what it was before.
-    if (!r.erasures.empty()) out["erasures"] = r.erasures;
-    if (!r.erasuresDone.empty()) out["erasures_done"] = r.erasuresDone;
-    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+    // Absent when empty: a heartbeat with no counts and no erasures is byte for byte what it was before.
+    if (!r.figures.empty()) j["figures"] = figures;
+    if (!r.erasures.empty()) j["erasures"] = r.erasures;
+    if (!r.erasuresDone.empty()) j["erasures_done"] = r.erasuresDone;
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 namespace {
@@ -400,6 +408,31 @@ std::optional<StatusReport> parseStatus(std::string_view body, std::string* why)
     }
     for (const auto& [key, list] : {std::pair{"erasures", &r.erasures}, std::pair{"erasures_done", &r.erasuresDone}})
         if (!readHashes(j, key, *list, bad)) return fail(bad);
+    if (const auto f = j.find("figures"); f != j.end() && !f->is_null()) {
+        // An earlier kiosk sends none; anything but counts is refused like a wrong type.
+        std::string problem;
+        const auto counts = [&](const json& o, const std::string& what, const auto& keep) {
+            if (!o.is_object()) problem = what + " is not an object of names and counts";
+            for (auto it = o.begin(); problem.empty() && it != o.end(); ++it) {
+                if (it->is_number_integer()) keep(it.key(), it->get<long long>());
+                else problem = what + " " + cleanText(it.key(), 64) + " is not a count";
+            }
+        };
+        if (!f->is_object()) problem = "figures is not an object";
+        else {
+            if (const auto c = f->find("stand"); c != f->end())
+                counts(*c, "figures.stand", [&](const std::string& m, long long n) { r.figures[""][m] = n; });
+            if (const auto c = f->find("sectors"); c != f->end())
+                counts(*c, "figures.sectors", [&](const std::string& s, long long n) { r.figures[s]["sector_filter"] = n; });
+            if (const auto c = f->find("companies"); c != f->end()) {
+                if (!c->is_object()) problem = "figures.companies is not an object";
+                for (auto it = c->begin(); problem.empty() && it != c->end(); ++it)
+                    counts(*it, "figures.companies." + cleanText(it.key(), 64),
+                           [&, id = it.key()](const std::string& m, long long n) { r.figures[id][m] = n; });
+            }
+        }
+        if (!problem.empty()) return fail(problem);
+    }
     if (!bad.empty()) return fail(bad);
     if (r.kioskId.empty()) return fail("kiosk_id is missing");
     if (!parseUtcMs(r.clock)) return fail("clock is not a UTC time like 2026-05-27T09:30:00.123Z");

@@ -81,6 +81,9 @@ struct StatusReport {
     /// the kiosk's own (`kiosk leads erase`) until the hub takes them, and the ones the hub
     /// asked for that the kiosk has carried out. Sent only when not empty.
     std::vector<std::string> erasures, erasuresDone;
+    /// What exhibitors learn (figures.hpp), summed over the event: subject ("" the stand as a
+    /// whole, a company id, a sector id) -> metric name -> count; counts of 0 left out.
+    std::map<std::string, std::map<std::string, long long>> figures;
 };
 
 /// At most this many hashes in each erasure list of a heartbeat or its answer.

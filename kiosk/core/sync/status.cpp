@@ -1,5 +1,6 @@
 #include "status.hpp"
 
+#include "../leads/figures.hpp"
 #include "../leads/lead.hpp"
 #include "engine.hpp"
 
@@ -58,6 +59,12 @@ StatusReport gatherStatus(StatusReport r, Outbox& outbox, const fs::path& dataDi
         r.lastSyncError = c.error;
     }
     if (const auto ms = outbox.lastLeadMs(); ms && ms.value > 0) r.lastLeadAt = isoUtc(ms.value);
+    // What exhibitors learn, summed over the event (figures.hpp); none when they cannot be read.
+    if (outbox.handle())
+        if (const auto rows = readFigures(outbox.handle(), r.eventId, false))
+            for (const auto& row : rows.value)
+                for (const Figure f : kFigures)
+                    if (row[f] != 0) r.figures[row.subject][figureName(f)] = row[f];
     std::error_code ec;
     const fs::space_info space = fs::space(dataDir, ec);
     if (!ec) r.freeDiskBytes = static_cast<std::int64_t>(space.available);

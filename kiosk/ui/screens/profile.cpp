@@ -28,7 +28,11 @@ void qrPanel(const ScreenCtx& ctx, const core::Company& c, float w) {
     wrappedText(t.fonts.bold, t.colors.text, own ? ctx.tr("profile.website") : ctx.tr("profile.organiser"), w);
     const float qs = std::min(w, t.qr());
     ImVec2 p = ImGui::GetCursorScreenPos();
-    qrCode(ImGui::GetWindowDrawList(), p, qs, uiContext().qr(url));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    qrCode(dl, p, qs, uiContext().qr(url));
+    // Scannable only when all of it is in view (in portrait it scrolls with the text).
+    const ImVec2 lo = dl->GetClipRectMin(), hi = dl->GetClipRectMax();
+    if (own && p.x >= lo.x && p.y >= lo.y && p.x + qs <= hi.x && p.y + qs <= hi.y) ctx.websiteQrShown = true;
     ImGui::Dummy(ImVec2(qs, qs));
     wrappedText(t.fonts.small, t.colors.textMuted, ctx.tr("profile.scan"), w);
     wrappedText(t.fonts.body, t.colors.text, withoutScheme(url), w);

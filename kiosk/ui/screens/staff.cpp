@@ -26,27 +26,96 @@ std::string bytesText(long long b) {
 
 void line(ImFont* f, ImU32 c, const std::string& s, float w) { wrappedText(f, c, s, w); }
 
-/// Leads per hour of today, as bars (only the hours with leads and the ones between).
+/// Leads per hour of today as bars, each labelled with its hour below and its count above:
+/// the usual fair hours (8 to 18) and any other hour with leads.
 void hourChart(const std::vector<long long>& perHour, float w, float h) {
     const Theme& t = theme();
-    int first = 24, last = -1;
+    int first = 8, last = 18;
     long long top = 1;
     for (int i = 0; i < 24; ++i)
         if (perHour[size_t(i)] > 0) first = std::min(first, i), last = std::max(last, i), top = std::max(top, perHour[size_t(i)]);
-    if (last < 0) first = 8, last = 18; // an empty day: the usual fair hours
     const int n = last - first + 1;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float labelH = t.fonts.small->FontSize * 1.3f, barW = w / float(n);
+    const float base = p.y + h - labelH;
+    // Every hour labelled when there is room for "00", else every second one.
+    const int every = barW >= t.fonts.small->CalcTextSizeA(t.fonts.small->FontSize, FLT_MAX, 0, "00 ").x ? 1 : 2;
     for (int i = 0; i < n; ++i) {
         const long long v = perHour[size_t(first + i)];
         const float bh = (h - 2 * labelH) * float(v) / float(top);
         const float x = p.x + float(i) * barW;
-        dl->AddRectFilled(ImVec2(x + barW * 0.15f, p.y + h - labelH - bh), ImVec2(x + barW * 0.85f, p.y + h - labelH), t.colors.primary);
-        if (v > 0) centeredText(dl, t.fonts.small, t.colors.text, ImVec2(x + barW * 0.5f, p.y + h - labelH - bh - labelH * 0.5f), std::to_string(v));
-        centeredText(dl, t.fonts.small, t.colors.textMuted, ImVec2(x + barW * 0.5f, p.y + h - labelH * 0.5f), std::to_string(first + i));
+        dl->AddRectFilled(ImVec2(x + barW * 0.15f, base - bh), ImVec2(x + barW * 0.85f, base), t.colors.primary);
+        if (v > 0) centeredText(dl, t.fonts.small, t.colors.text, ImVec2(x + barW * 0.5f, base - bh - labelH * 0.5f), std::to_string(v));
+        if ((first + i) % every == 0)
+            centeredText(dl, t.fonts.small, t.colors.textMuted, ImVec2(x + barW * 0.5f, base + labelH * 0.5f), std::to_string(first + i));
     }
+    dl->AddLine(ImVec2(p.x, base), ImVec2(p.x + w, base), t.colors.border, std::max(1.0f, t.em(0.06f)));
     ImGui::Dummy(ImVec2(w, h));
+}
+
+/// One exhibitor's funnel: views, sign-ups started, completed, as bars on one scale (`top`).
+void funnel(const ScreenCtx& ctx, const std::string& name, const core::FigureRow& r, long long top, float w) {
+    const Theme& t = theme();
+    using core::Figure;
+    line(t.fonts.bold, t.colors.text, name, w);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float labelW = std::min(w * 0.42f, t.em(11)), rowH = t.fonts.small->FontSize * 1.4f;
+    const struct {
+        const char* key;
+        Figure f;
+        ImU32 color;
+    } bars[] = {{"staff.funnel_views", Figure::ProfileViews, t.colors.textMuted},
+                {"staff.funnel_started", Figure::SignupsStarted, t.colors.focus},
+                {"staff.funnel_completed", Figure::SignupsCompleted, t.colors.primary}};
+    const float valueW = t.em(2.5f), barMax = std::max(t.em(1), w - labelW - valueW);
+    for (const auto& b : bars) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const long long v = r[b.f];
+        dl->AddText(t.fonts.small, t.fonts.small->FontSize, ImVec2(p.x, p.y + rowH * 0.12f), t.colors.text, ctx.tr(b.key).c_str());
+        const float bw = barMax * float(v) / float(std::max(1LL, top));
+        dl->AddRectFilled(ImVec2(p.x + labelW, p.y + rowH * 0.15f), ImVec2(p.x + labelW + bw, p.y + rowH * 0.85f), b.color);
+        dl->AddText(t.fonts.small, t.fonts.small->FontSize, ImVec2(p.x + labelW + bw + t.em(0.3f), p.y + rowH * 0.12f),
+                    t.colors.text, std::to_string(v).c_str());
+        ImGui::Dummy(ImVec2(w, rowH));
+    }
+    const long long timed = r[Figure::ProfileTimed];
+    const std::string avg = timed > 0 ? std::to_string((r[Figure::ProfileSeconds] + timed / 2) / timed) : "–";
+    line(t.fonts.small, t.colors.textMuted,
+         fmt(fmt(fmt(ctx.tr("staff.funnel_detail"), avg, "{s}"), std::to_string(r[Figure::WebsiteQr]), "{q}"),
+             std::to_string(r[Figure::SignupsAbandoned]), "{a}"),
+         w);
+    ImGui::Dummy(ImVec2(0, t.em(0.3f)));
+}
+
+/// Every exhibitor's funnel, then which sector filters were used.
+void funnels(const ScreenCtx& ctx, float w) {
+    const Theme& t = theme();
+    const StaffSnapshot& s = *ctx.staff;
+    line(t.fonts.bold, t.colors.text, ctx.tr("staff.funnel_title"), w);
+    const auto rowOf = [&](const std::string& id) -> const core::FigureRow* {
+        for (const auto& r : s.figures)
+            if (r.subject == id) return &r;
+        return nullptr;
+    };
+    long long top = 0;
+    for (const auto& r : s.figures)
+        if (!r.subject.empty()) top = std::max(top, r[core::Figure::ProfileViews]);
+    if (s.figures.empty()) line(t.fonts.body, t.colors.textMuted, ctx.tr("staff.funnel_none"), w);
+    // The most viewed first: what staff want to see is at the top of the scroll.
+    const core::FigureRow none;
+    std::vector<std::pair<const core::Company*, const core::FigureRow*>> shown;
+    for (const auto& c : ctx.content.companies)
+        if (c.exhibitor) shown.emplace_back(&c, rowOf(c.id) ? rowOf(c.id) : &none);
+    std::stable_sort(shown.begin(), shown.end(), [](const auto& a, const auto& b) {
+        return (*a.second)[core::Figure::ProfileViews] > (*b.second)[core::Figure::ProfileViews];
+    });
+    for (const auto& [c, r] : shown) funnel(ctx, c->name, *r, top, w);
+    std::string list;
+    for (const auto& sector : ctx.content.sectors)
+        if (const core::FigureRow* r = rowOf(sector.id); r && (*r)[core::Figure::SectorFilter] > 0)
+            list += (list.empty() ? "" : ", ") + ctx.in(sector.name) + " " + std::to_string((*r)[core::Figure::SectorFilter]);
+    line(t.fonts.small, t.colors.text, fmt(ctx.tr("staff.filters"), list.empty() ? "–" : list, "{list}"), w);
 }
 } // namespace
 
@@ -149,6 +218,8 @@ void figures(const ScreenCtx& ctx, float colW) {
     line(t.fonts.bold, t.colors.text, ctx.tr("staff.per_hour"), colW);
     hourChart(s.stats.perHourToday, colW - t.em(0.5f), t.em(6));
     questionFigures(ctx, colW);
+    ImGui::Dummy(ImVec2(0, t.em(0.6f)));
+    funnels(ctx, colW - t.em(0.5f));
 }
 
 /// What the uploader has done, and "sync now".
