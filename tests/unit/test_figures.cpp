@@ -183,7 +183,7 @@ TEST_SUITE("figures") {
         }
         LeadStore store(t / "leads.db");
         REQUIRE(store.open().ok);
-        CHECK(store.schemaVersion() == 5);
+        CHECK(store.schemaVersion() == LeadStore::kSchemaVersion);
         CHECK(store.count().value == 1);
         REQUIRE(store.get(lead.id).value);
         CHECK(store.get(lead.id).value->email == "a@example.com");

@@ -489,9 +489,10 @@ lxw_error figuresSheet(lxw_workbook* book, lxw_format* bold, sqlite3* db, const 
 
 /// XLSX through libxlsxwriter, which writes to a path: a memory file (memfd), so the leads
 /// touch no disk but the destination, and reach it through the same checked descriptor as
-/// every other export. Every cell is a string: no cell can be a formula.
+/// every other export. Every cell is a string: no cell can be a formula. With `figuresDb`
+/// and o.figuresOfEvent, a second sheet holds the event's figures.
 bool produceXlsx(const std::vector<ExportColumn>& columns, const ExportOptions& o, const NextLead& next,
-                 const Write& write, long long& count, std::string& error) {
+                 const Write& write, long long& count, std::string& error, sqlite3* figuresDb = nullptr) {
     const int mem = ::memfd_create("lead-export.xlsx", MFD_CLOEXEC);
     if (mem < 0) {
         error = std::string("cannot make the XLSX file: ") + std::strerror(errno);
@@ -529,7 +530,8 @@ bool produceXlsx(const std::vector<ExportColumn>& columns, const ExportOptions& 
             if (!v.empty()) rc = worksheet_write_string(sheet, row, lxw_col_t(i), v.c_str(), nullptr);
         }
     }
-    if (rc == LXW_NO_ERROR && o.figuresOfEvent) rc = figuresSheet(book, bold, rows.db(), *o.figuresOfEvent, o, error);
+    if (rc == LXW_NO_ERROR && figuresDb && o.figuresOfEvent)
+        rc = figuresSheet(book, bold, figuresDb, *o.figuresOfEvent, o, error);
     const lxw_error closed = workbook_close(book);
     count = row;
     bool ok = rc == LXW_NO_ERROR && closed == LXW_NO_ERROR;
@@ -579,7 +581,9 @@ ExportResult exportLeadsAt(const fs::path& dbPath, const ExportOptions& o, int d
             if (o.format == ExportOptions::Format::Jsonl) return produceJsonl(rows, write, progress);
             long long written = 0;
             // A read that failed midway must not pass for a complete file.
-            return writeLeadTable(rows.columns, o, next, write, xlsx ? count : written, error) && rows.error().empty();
+            const bool ok = xlsx ? produceXlsx(rows.columns, o, next, write, count, error, rows.db())
+                                 : writeLeadTable(rows.columns, o, next, write, written, error);
+            return ok && rows.error().empty();
         },
         xlsx ? &count : nullptr);
     if (!rows.error().empty()) result = failed(rows.error());

@@ -95,6 +95,7 @@ const char* const kMigrations[] = {
         reported INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (email_sha256, origin)
     );
+    )sql",
     // 6: what exhibitors learn (figures.hpp): anonymous counts per event, company (or sector),
     // metric and hour. No lead id, no visitor, no time finer than the hour.
     R"sql(
