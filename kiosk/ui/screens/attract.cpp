@@ -98,7 +98,8 @@ void orbit(const ScreenCtx& ctx, const AttractScene& s, const ArtBox& a, double 
         placed.push_back({cos[i], ImVec2(c.x + rx * std::cos(angle), c.y + ry * std::sin(angle)), std::sin(angle)});
     }
     std::sort(placed.begin(), placed.end(), [](const Placed& x, const Placed& y) { return x.depth < y.depth; });
-    const float inner = std::min(rx * 1.3f, w * 0.5f), innerH = ry * 1.1f;
+    // The bridge inside the orbit, so its ends and caption stay clear of the logos at the sides.
+    const float inner = std::min(rx * 0.7f, w * 0.5f), innerH = ry * 0.85f;
     const ArtBox bridge{a.dl, ImVec2(c.x - inner, c.y - innerH), ImVec2(c.x + inner, c.y + innerH), t, a.ink, a.accent};
     bool bridgeDrawn = false;
     for (const auto& pl : placed) {

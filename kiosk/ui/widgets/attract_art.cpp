@@ -76,11 +76,16 @@ void drawBridge(const ArtBox& a, const std::string& left, const std::string& rig
     glow(dl, ImVec2(endL.x + (endR.x - endL.x) * v, deckY - thick * 1.6f), thick * 0.9f, accent);
     glow(dl, ImVec2(endR.x - (endR.x - endL.x) * v, deckY - thick * 1.6f), thick * 0.9f, accent);
 
-    ImFont* f = th.fonts.bold;
-    const float labelY = deckY + s * 0.07f + f->FontSize * 1.2f;
-    centeredText(dl, f, ink, ImVec2(c.x - half * 0.72f, labelY), left);
-    centeredText(dl, f, ink, ImVec2(c.x + half * 0.72f, labelY), right);
-    centeredText(dl, th.fonts.heading, accent, ImVec2(c.x, labelY), "\u00D7");
+    // "Greater Manchester × Ruhr" under the deck, in one line, the × in the accent colour.
+    const std::string gap = "  \u00D7  ";
+    ImFont* f = th.fonts.heading;
+    auto width = [&](ImFont* font, const std::string& text) { return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str()).x; };
+    if (width(f, left + gap + right) > 2 * half) f = th.fonts.bold;
+    const float wl = width(f, left), wg = width(f, gap), wr = width(f, right);
+    const float x0 = c.x - (wl + wg + wr) * 0.5f, y = deckY + s * 0.07f + f->FontSize * 0.4f;
+    dl->AddText(f, f->FontSize, ImVec2(x0, y), tint(ink, 1.0f), left.c_str());
+    dl->AddText(f, f->FontSize, ImVec2(x0 + wl, y), tint(accent, 1.0f), gap.c_str());
+    dl->AddText(f, f->FontSize, ImVec2(x0 + wl + wg, y), tint(ink, 1.0f), right.c_str());
 }
 
 void drawHydrogen(const ArtBox& a) {
