@@ -21,9 +21,10 @@ const ImWchar kBodyRanges[] = {0x0020, 0x017F, 0x018F, 0x018F, 0x01B7, 0x01B7, 0
                                0x2026, 0x2026, 0x20AC, 0x20AC, 0};
 // Big sizes only need what titles use; keeps the atlas small at 4K.
 const ImWchar kTitleRanges[] = {0x0020, 0x00FF, 0x2013, 0x2014, 0x2018, 0x201E, 0x2026, 0x2026, 0};
-// The headline from afar: ASCII and the letters of German and its neighbours only, since at 4K
-// each glyph is ~230 px tall.
-const ImWchar kHeroRanges[] = {0x0020, 0x007E, 0x00C0, 0x00FF, 0x2013, 0x2014, 0x2018, 0x201E, 0};
+// The headline from afar: ASCII, the German letters and quotes only, since at 4K each glyph is
+// ~300 px tall; the attract loop draws a headline with any other letter in the display font.
+const ImWchar kHeroRanges[] = {0x0020, 0x007E, 0x00C4, 0x00C4, 0x00D6, 0x00D6, 0x00DC, 0x00DC, 0x00DF, 0x00DF,
+                               0x00E4, 0x00E4, 0x00F6, 0x00F6, 0x00FC, 0x00FC, 0x2013, 0x2013, 0x201C, 0x201E, 0};
 
 constexpr ImU32 rgb(unsigned v) {
     return IM_COL32((v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF, 0xFF);
@@ -112,8 +113,9 @@ Theme setupTheme(float pxPerMm, const std::string& themeName) {
     t.fonts.small = addFont(io, false, body * 0.75f, kBodyRanges);
     t.fonts.heading = addFont(io, true, body * 2.0f, kTitleRanges);
     t.fonts.display = addFont(io, true, body * 3.0f, kTitleRanges);
-    // Noto Sans's capitals are 0.714 of its size: 58 mm gives a cap height of 41 mm.
-    t.fonts.hero = addFont(io, true, std::max(body * 4.0f, 58.0f * pxPerMm), kHeroRanges);
+    // The size ImGui asks FreeType for is the line height: capitals are 0.53 of it, so 78 mm
+    // gives them 41 mm.
+    t.fonts.hero = addFont(io, true, std::max(body * 4.0f, 78.0f * pxPerMm), kHeroRanges);
     io.Fonts->Build();
     io.FontDefault = t.fonts.body;
 

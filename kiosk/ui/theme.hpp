@@ -21,7 +21,7 @@ struct Fonts {
     ImFont* small = nullptr;   ///< ~9 mm, captions and legal text
     ImFont* heading = nullptr; ///< ~24 mm
     ImFont* display = nullptr; ///< ~36 mm, attract loop
-    ImFont* hero = nullptr;    ///< ~58 mm (cap height >= 40 mm): the attract loop's headline, read from 3 m
+    ImFont* hero = nullptr;    ///< ~78 mm line (cap height >= 40 mm): the attract loop's headline, read from 3 m
 };
 
 struct Theme {

@@ -7,6 +7,8 @@
 #include "../screen.hpp"
 #include "../widgets/attract_art.hpp"
 
+#include <imgui_internal.h> // ImTextCharFromUtf8
+
 #include <algorithm>
 #include <cmath>
 
@@ -33,6 +35,18 @@ float fittingSize(ImFont* font, const std::string& text, float width) {
         start = end + 1;
     }
     return widest > width ? font->FontSize * width / widest : font->FontSize;
+}
+
+/// The hero font holds few letters (theme.cpp): a headline with another one is drawn in the
+/// display font, scaled to the hero's size.
+ImFont* headlineFont(const std::string& text) {
+    const Theme& t = theme();
+    for (const char* p = text.c_str(); *p;) {
+        unsigned int c = 0;
+        p += ImTextCharFromUtf8(&c, p, nullptr);
+        if (c && !t.fonts.hero->FindGlyphNoFallback(static_cast<ImWchar>(c))) return t.fonts.display;
+    }
+    return t.fonts.hero;
 }
 
 /// A wrapped paragraph on the draw list (so two scenes can be drawn at once in a cross-fade).
@@ -169,7 +183,9 @@ void content(const ScreenCtx& ctx, const AttractScene& s, const Layout& l, float
 
     const std::string& headline = ctx.in(s.headline);
     const Para kick{t.fonts.bold, t.fonts.bold->FontSize, kicker(ctx, s)};
-    const Para head{t.fonts.hero, fittingSize(t.fonts.hero, headline, l.textW), headline};
+    ImFont* heroFont = headlineFont(headline);
+    const float heroScale = t.fonts.hero->FontSize / heroFont->FontSize;
+    const Para head{heroFont, fittingSize(heroFont, headline, l.textW / heroScale) * heroScale, headline};
     const Para line{t.fonts.heading, t.fonts.heading->FontSize, ctx.in(s.line)};
     const float gap = t.em(0.6f);
     const float total = kick.height(l.textW) + gap + head.height(l.textW) + gap + line.height(l.textW);
@@ -195,7 +211,7 @@ Layout layout(ImVec2 size, float top, float bottom) {
     l.landscape = size.x > size.y * 1.2f;
     if (l.landscape) {
         const float w = size.x - 2 * m;
-        l.textW = w * 0.5f;
+        l.textW = w * 0.58f; // a 40 mm capital is wide: the headline gets the larger part
         l.text = ImVec2(m, top);
         l.artMin = ImVec2(m + l.textW + t.em(1.5f), top);
         l.artMax = ImVec2(size.x - m, bottom);
