@@ -231,16 +231,4 @@ void drawCalendar(const ArtBox& a) {
         }
 }
 
-void drawDrift(ImDrawList* dl, ImVec2 size, double t, ImU32 color) {
-    const float big = std::max(size.x, size.y);
-    const struct {
-        float x, y, r, px, py;
-    } spots[] = {{0.15f, 0.2f, 0.16f, 53, 41}, {0.8f, 0.15f, 0.11f, 61, 47}, {0.65f, 0.75f, 0.14f, 67, 59},
-                 {0.25f, 0.85f, 0.09f, 43, 71}};
-    for (const auto& s : spots) {
-        const ImVec2 p(size.x * (s.x + 0.08f * wave(t, s.px)), size.y * (s.y + 0.08f * wave(t, s.py, 1.3f)));
-        dl->AddCircleFilled(p, big * s.r, tint(color, 1.0f), 48);
-    }
-}
-
 } // namespace kiosk::ui

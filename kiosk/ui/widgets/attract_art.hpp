@@ -33,7 +33,5 @@ void drawHeartbeat(const ArtBox& a);
 void drawLetter(const ArtBox& a);
 /// The summit: a calendar page whose two days glow.
 void drawCalendar(const ArtBox& a);
-/// Large faint circles drifting over the whole screen, behind everything.
-void drawDrift(ImDrawList* dl, ImVec2 size, double t, ImU32 color);
 
 } // namespace kiosk::ui
