@@ -53,7 +53,6 @@ MIB = 1024 * 1024
 TARGET_FIRST_FRAME_MS = 300.0
 TARGET_PSS_MIB = 80.0
 TARGET_BROWSE_CPU_S = 0.2   # per 30 s
-TARGET_ATTRACT_CPU_S = 2.0  # per 30 s (the old loop, which moved only in its fades: informative now)
 TARGET_VS_CHROMIUM = 0.5    # the attract loop's CPU / a Chromium kiosk's on a comparable page
 TARGET_4K_FRAME_MS = 8.0    # median frame time at 3840x2160 on the software renderer
 CHROMIUM = "/usr/bin/chromium"
@@ -735,7 +734,6 @@ def main():
         ("first frame", med < TARGET_FIRST_FRAME_MS),
         ("PSS", pss < TARGET_PSS_MIB),
         ("browse idle", browse_30 < TARGET_BROWSE_CPU_S),
-        ("attract loop", attract_30 < TARGET_ATTRACT_CPU_S),
     ]
     results += attract_results
     ok = dict(results)
@@ -757,8 +755,8 @@ def main():
         ("  private (USS) 3 s after start", f"{private(mem) / MIB:.1f} MiB", "", ""),
         (f"  PSS / private after attract + browse ({uptime:.0f} s)",
          f"{mem_end.get('Pss', 0) / MIB:.1f} / {private(mem_end) / MIB:.1f} MiB", "", ""),
-        (f"CPU idle on attract, {per}", f"{attract_30:.2f} CPU-s", f"< {TARGET_ATTRACT_CPU_S:g} CPU-s",
-         verdict(ok["attract loop"], busy_idle)),
+        # It moves all the time now: its target is half of a Chromium kiosk's CPU (step 5).
+        (f"CPU on attract (nobody touching), {per}", f"{attract_30:.2f} CPU-s", "", ""),
         ("  of which llvmpipe threads", f"{attract['llvmpipe'] * scale:.2f} CPU-s", "", ""),
         ("  ~ frames per 30 s (CPU / CPU per frame)", f"~{attract_30 / (per_frame['attract']['cpu_ms'] / 1000):.0f}",
          "", ""),
@@ -785,7 +783,7 @@ def main():
         print("* the machine was busy with other work during the first-frame runs: wall times read high.")
     if busy_idle:
         print("* the machine was busy with other work during the idle windows: the attract figure reads low "
-              "(fewer frames fit into each 0.35-s fade).")
+              "(fewer frames fit into each second).")
     missed = [name for name, good in results if not good]
     print("all targets met" if not missed else "missed: " + ", ".join(missed))
     if busy_start or busy_idle or shared_llvm:
