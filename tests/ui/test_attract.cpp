@@ -25,8 +25,8 @@ TEST_CASE("the virtual clock steps through the loop: every scene, in order, then
         CHECK(h.play(script) == 0);
         script.clear();
     }
-    CHECK(h.play("wait " + std::to_string(static_cast<int>((at + 1 - h.now()) * 1000)) + "\nexpect-text attract.scene " +
-                 loop.scenes.front().id + "\n") == 0);
+    CHECK(h.play("wait " + std::to_string(static_cast<int>((at + 1 - h.now()) * 1000)) +
+                 "\nexpect-text attract.scene " + loop.scenes.front().id + "\n") == 0);
     CHECK(h.out.str().find("fail") == std::string::npos);
     CHECK(h.app().screen() == Screen::Attract);
 }

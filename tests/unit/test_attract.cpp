@@ -1,7 +1,7 @@
 // content/attract.toml: the shipped loop, the built-in one, and every check check-content
 // makes of it (each problem as file:line: key: what — fix).
-#include "core/content/content.hpp"
 #include "../support/test_support.hpp"
+#include "core/content/content.hpp"
 
 #include <doctest/doctest.h>
 
@@ -15,11 +15,14 @@ namespace {
 
 const fs::path kSource = KIOSK_SOURCE_DIR;
 
-ContentLoad load(const fs::path& dir) { return loadContent(dir, {kSource / "assets", true}); }
+ContentLoad load(const fs::path& dir) {
+    return loadContent(dir, {kSource / "assets", true});
+}
 
 std::string dump(const std::vector<Problem>& problems) {
     std::string s;
-    for (const auto& p : problems) s += p.format() + "\n";
+    for (const auto& p : problems)
+        s += p.format() + "\n";
     return s;
 }
 
@@ -86,7 +89,8 @@ TEST_CASE("the shipped attract loop: five scenes, 15 to 30 s, every sector, no p
     CHECK(loop.cycleSeconds() <= 30);
     for (const auto& sector : knownSectorIds()) {
         bool shown = false;
-        for (const auto& s : loop.scenes) shown = shown || (s.kind == SceneKind::Sector && s.sector == sector);
+        for (const auto& s : loop.scenes)
+            shown = shown || (s.kind == SceneKind::Sector && s.sector == sector);
         CHECK_MESSAGE(shown, sector);
     }
 }
@@ -144,8 +148,7 @@ TEST_CASE("attract.toml problems name the line, the key and the fix") {
          "use hydrogen, cybersecurity or digital-health", 11},
         {"duration_s = 5", "duration_s = 2", "scene.duration_s", "is out of range", "use a value from 3 to 15", 5},
         {"duration_s = 6", "duration_s = 16", "scene.duration_s", "is out of range", "use a value from 3 to 15", 19},
-        {"{ de = \"Eins\", en = \"One\" }", "{ de = \"Eins\" }", "scene.headline.en", "missing",
-         "add en = \"…\"", 6},
+        {"{ de = \"Eins\", en = \"One\" }", "{ de = \"Eins\" }", "scene.headline.en", "missing", "add en = \"…\"", 6},
         {"id = \"two\"", "id = \"one\"", "scene.id", "scene 'one' is defined twice", "give each scene its own id", 9},
     };
     for (const auto& c : cases) {

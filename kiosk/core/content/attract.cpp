@@ -123,7 +123,8 @@ AttractLoop defaultAttractLoop(const Content& c) {
     loop.scenes.push_back(scene("companies", SceneKind::Companies, hl ? e.highlights.front().title : e.title,
                                 hl ? e.highlights.front().text : e.subtitle, 8));
     if (!e.summitName.de.empty()) {
-        const Text when{e.summitDates.de + " \u2022 " + e.summitVenue.de, e.summitDates.en + " \u2022 " + e.summitVenue.en};
+        const Text when{e.summitDates.de + " \u2022 " + e.summitVenue.de,
+                        e.summitDates.en + " \u2022 " + e.summitVenue.en};
         loop.scenes.push_back(scene("summit", SceneKind::Summit, e.summitName, when, 6));
     }
     return loop;

@@ -29,8 +29,8 @@ struct AttractScene {
 
 /// Where in the loop a moment falls.
 struct ScenePosition {
-    size_t index = 0;   ///< the scene showing
-    double local = 0;   ///< seconds since it started
+    size_t index = 0; ///< the scene showing
+    double local = 0; ///< seconds since it started
 };
 
 struct AttractLoop {

@@ -22,7 +22,9 @@ using core::SceneKind;
 constexpr double kFadeSeconds = 0.8; // the cross-fade at the start of each scene
 constexpr size_t kMaxOrbit = 12;     // logos on the orbit; more would crowd it
 
-ImU32 rgbColor(std::uint32_t rgb) { return IM_COL32((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, 255); }
+ImU32 rgbColor(std::uint32_t rgb) {
+    return IM_COL32((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, 255);
+}
 
 /// `font` at the size that fits `text`'s longest word into `width` (never larger than the font).
 float fittingSize(ImFont* font, const std::string& text, float width) {
@@ -31,7 +33,8 @@ float fittingSize(ImFont* font, const std::string& text, float width) {
     while (start <= text.size()) {
         size_t end = text.find(' ', start);
         if (end == std::string::npos) end = text.size();
-        widest = std::max(widest, font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str() + start, text.c_str() + end).x);
+        widest = std::max(widest,
+                          font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str() + start, text.c_str() + end).x);
         start = end + 1;
     }
     return widest > width ? font->FontSize * width / widest : font->FontSize;
@@ -93,7 +96,8 @@ void orbit(const ScreenCtx& ctx, const AttractScene& s, const ArtBox& a, double 
     for (const auto& id : s.companies)
         if (const auto* co = ctx.content.company(id)) cos.push_back(co);
     if (s.companies.empty())
-        for (const auto& co : ctx.content.companies) cos.push_back(&co);
+        for (const auto& co : ctx.content.companies)
+            cos.push_back(&co);
     if (cos.size() > kMaxOrbit) cos.resize(kMaxOrbit);
 
     const ImVec2 c = a.center();
@@ -124,7 +128,8 @@ void orbit(const ScreenCtx& ctx, const AttractScene& s, const ArtBox& a, double 
         const float side = logoSide * (0.8f + 0.2f * pl.depth);
         const ImVec2 min(pl.p.x - side * 0.5f, pl.p.y - side * 0.5f), max(pl.p.x + side * 0.5f, pl.p.y + side * 0.5f);
         const float r = side * 0.14f;
-        a.dl->AddRectFilled(ImVec2(min.x, min.y + side * 0.04f), ImVec2(max.x, max.y + side * 0.04f), faded(IM_COL32(0, 0, 0, 40)), r);
+        a.dl->AddRectFilled(ImVec2(min.x, min.y + side * 0.04f), ImVec2(max.x, max.y + side * 0.04f),
+                            faded(IM_COL32(0, 0, 0, 40)), r);
         a.dl->AddRectFilled(min, max, faded(th.colors.surface), r);
         a.dl->AddRect(min, max, faded(th.colors.border), r, 0, std::max(1.0f, th.em(0.06f)));
         const float pad = side * 0.1f;
@@ -142,8 +147,9 @@ void art(const ScreenCtx& ctx, const AttractScene& s, const ArtBox& a) {
             const float k = std::min(w / float(tex.width), h / float(tex.height)) * 0.92f;
             const float bob = std::sin(float(a.t) * 0.9f) * h * 0.015f;
             const ImVec2 c = a.center(), half(float(tex.width) * k * 0.5f, float(tex.height) * k * 0.5f);
-            a.dl->AddImageRounded(tex.id, ImVec2(c.x - half.x, c.y - half.y + bob), ImVec2(c.x + half.x, c.y + half.y + bob),
-                                  ImVec2(0, 0), ImVec2(1, 1), faded(IM_COL32_WHITE), theme().em(0.4f));
+            a.dl->AddImageRounded(tex.id, ImVec2(c.x - half.x, c.y - half.y + bob),
+                                  ImVec2(c.x + half.x, c.y + half.y + bob), ImVec2(0, 0), ImVec2(1, 1),
+                                  faded(IM_COL32_WHITE), theme().em(0.4f));
             return;
         }
     }
@@ -153,9 +159,12 @@ void art(const ScreenCtx& ctx, const AttractScene& s, const ArtBox& a) {
     case SceneKind::Signup: drawLetter(a); break;
     case SceneKind::Summit: drawCalendar(a); break;
     case SceneKind::Sector:
-        if (s.sector == "hydrogen") drawHydrogen(a);
-        else if (s.sector == "cybersecurity") drawShield(a);
-        else drawHeartbeat(a);
+        if (s.sector == "hydrogen")
+            drawHydrogen(a);
+        else if (s.sector == "cybersecurity")
+            drawShield(a);
+        else
+            drawHeartbeat(a);
         break;
     }
 }
@@ -166,7 +175,8 @@ void background(const ScreenCtx& ctx, const AttractScene& s, float alpha, bool o
     const core::Sector* sec = sectorOf(ctx, s);
     if (!sec && !over) return; // the window's own background is the theme's
     ImGui::PushStyleVar(ImGuiStyleVar_Alpha, alpha);
-    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(0, 0), ctx.size, faded(sec ? rgbColor(sec->rgb) : theme().colors.bg));
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(0, 0), ctx.size,
+                                              faded(sec ? rgbColor(sec->rgb) : theme().colors.bg));
     ImGui::PopStyleVar();
 }
 
@@ -196,7 +206,12 @@ void content(const ScreenCtx& ctx, const AttractScene& s, const Layout& l, float
     line.draw(dl, ImVec2(l.text.x, y), l.textW, ink);
     y += line.height(l.textW);
 
-    ArtBox box{dl, l.artMin, l.artMax, time, sec ? IM_COL32_WHITE : t.colors.primary, sec ? rgbColor(sec->rgb) : t.colors.focus};
+    ArtBox box{dl,
+               l.artMin,
+               l.artMax,
+               time,
+               sec ? IM_COL32_WHITE : t.colors.primary,
+               sec ? rgbColor(sec->rgb) : t.colors.focus};
     if (!l.landscape) box.min.y = std::max(box.min.y, y + t.em(1.0f));
     if (box.max.y - box.min.y > t.em(4)) art(ctx, s, box);
     ImGui::PopStyleVar();
@@ -249,12 +264,13 @@ bool startButton(const ScreenCtx& ctx, const AttractScene& s, double t, float& t
     const float u = float(std::fmod(t / 2.5, 1.0)); // the pulse
     const float grow = th.em(1.2f) * u;
     dl->AddRect(ImVec2(min.x - grow, min.y - grow), ImVec2(max.x + grow, max.y + grow),
-                faded((th.colors.primary & ~IM_COL32_A_MASK) | (static_cast<ImU32>(160 * (1 - u)) << IM_COL32_A_SHIFT)), r + grow,
-                0, th.em(0.25f));
+                faded((th.colors.primary & ~IM_COL32_A_MASK) | (static_cast<ImU32>(160 * (1 - u)) << IM_COL32_A_SHIFT)),
+                r + grow, 0, th.em(0.25f));
     dl->AddRectFilled(min, max, faded(held ? th.colors.primaryPressed : th.colors.primary), r);
     const float y0 = min.y + (h - big->FontSize - small->FontSize) * 0.5f;
     centeredText(dl, big, th.colors.onPrimary, ImVec2((min.x + max.x) * 0.5f, y0 + big->FontSize * 0.5f), first);
-    centeredText(dl, small, th.colors.onPrimary, ImVec2((min.x + max.x) * 0.5f, y0 + big->FontSize + small->FontSize * 0.5f), second);
+    centeredText(dl, small, th.colors.onPrimary,
+                 ImVec2((min.x + max.x) * 0.5f, y0 + big->FontSize + small->FontSize * 0.5f), second);
     return clicked;
 }
 

@@ -22,7 +22,9 @@ float wave(double t, double period, float phase = 0) {
     return std::sin(float(t * 2.0 * kPi / period) + phase);
 }
 
-ImVec2 at(ImVec2 c, float x, float y) { return ImVec2(c.x + x, c.y + y); }
+ImVec2 at(ImVec2 c, float x, float y) {
+    return ImVec2(c.x + x, c.y + y);
+}
 
 ImVec2 bezier(ImVec2 a, ImVec2 ctl, ImVec2 b, float u) {
     const float v = 1 - u;
@@ -67,7 +69,8 @@ void drawBridge(const ArtBox& a, const std::string& left, const std::string& rig
         dl->AddRectFilled(ImVec2(c.x + x - thick, deckY - towerH - thick), ImVec2(c.x + x + thick, deckY + s * 0.07f),
                           tint(ink, 1.0f), thick * 0.4f);
     }
-    dl->AddRectFilled(ImVec2(endL.x, deckY - thick * 0.6f), ImVec2(endR.x, deckY + thick * 0.9f), tint(ink, 1.0f), thick * 0.4f);
+    dl->AddRectFilled(ImVec2(endL.x, deckY - thick * 0.6f), ImVec2(endR.x, deckY + thick * 0.9f), tint(ink, 1.0f),
+                      thick * 0.4f);
 
     // A light crosses the main cable, and one runs each way on the deck: visitors between the regions.
     const float u = float(std::fmod(a.t / 5.0, 1.0));
@@ -79,7 +82,9 @@ void drawBridge(const ArtBox& a, const std::string& left, const std::string& rig
     // "Greater Manchester × Ruhr" under the deck, in one line, the × in the accent colour.
     const std::string gap = "  \u00D7  ";
     ImFont* f = th.fonts.heading;
-    auto width = [&](ImFont* font, const std::string& text) { return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str()).x; };
+    auto width = [&](ImFont* font, const std::string& text) {
+        return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str()).x;
+    };
     if (width(f, left + gap + right) > 2 * half) f = th.fonts.bold;
     const float wl = width(f, left), wg = width(f, gap), wr = width(f, right);
     const float x0 = c.x - (wl + wg + wr) * 0.5f, y = deckY + s * 0.07f + f->FontSize * 0.4f;
@@ -105,7 +110,8 @@ void drawHydrogen(const ArtBox& a) {
     } molecules[] = {{-0.22f, 0.05f, 0.11f, 0.0f}, {0.2f, -0.16f, 0.075f, 2.0f}, {0.17f, 0.24f, 0.06f, 4.0f}};
     ImFont* f = theme().fonts.heading;
     for (const auto& m : molecules) {
-        const ImVec2 p = at(c, s * m.x + wave(a.t, 9.0, m.phase) * s * 0.03f, s * m.y + wave(a.t, 7.0, m.phase) * s * 0.03f);
+        const ImVec2 p =
+            at(c, s * m.x + wave(a.t, 9.0, m.phase) * s * 0.03f, s * m.y + wave(a.t, 7.0, m.phase) * s * 0.03f);
         const float r = s * m.r, angle = float(a.t) * 0.25f + m.phase;
         const ImVec2 d(std::cos(angle) * r * 0.75f, std::sin(angle) * r * 0.75f);
         const ImVec2 h1(p.x - d.x, p.y - d.y), h2(p.x + d.x, p.y + d.y);
@@ -149,7 +155,8 @@ void drawShield(const ArtBox& a) {
     dl->PathStroke(tint(a.ink, 1.0f), 0, lw * 1.3f);
     dl->AddRectFilled(ImVec2(c.x - bw * 0.5f, by), ImVec2(c.x + bw * 0.5f, by + bh), tint(a.ink, 1.0f), s * 0.02f);
     dl->AddCircleFilled(ImVec2(c.x, by + bh * 0.4f), s * 0.022f, tint(a.accent, 1.0f));
-    dl->AddRectFilled(ImVec2(c.x - s * 0.009f, by + bh * 0.4f), ImVec2(c.x + s * 0.009f, by + bh * 0.78f), tint(a.accent, 1.0f));
+    dl->AddRectFilled(ImVec2(c.x - s * 0.009f, by + bh * 0.4f), ImVec2(c.x + s * 0.009f, by + bh * 0.78f),
+                      tint(a.accent, 1.0f));
 }
 
 void drawHeartbeat(const ArtBox& a) {
@@ -162,8 +169,10 @@ void drawHeartbeat(const ArtBox& a) {
     // The cross, beating.
     const float arm = s * 0.11f * (1.0f + 0.07f * pump), len = s * 0.3f * (1.0f + 0.07f * pump);
     const ImVec2 cc = at(c, 0, -s * 0.17f);
-    dl->AddRectFilled(ImVec2(cc.x - arm * 0.5f, cc.y - len * 0.5f), ImVec2(cc.x + arm * 0.5f, cc.y + len * 0.5f), tint(a.ink, 1.0f), arm * 0.2f);
-    dl->AddRectFilled(ImVec2(cc.x - len * 0.5f, cc.y - arm * 0.5f), ImVec2(cc.x + len * 0.5f, cc.y + arm * 0.5f), tint(a.ink, 1.0f), arm * 0.2f);
+    dl->AddRectFilled(ImVec2(cc.x - arm * 0.5f, cc.y - len * 0.5f), ImVec2(cc.x + arm * 0.5f, cc.y + len * 0.5f),
+                      tint(a.ink, 1.0f), arm * 0.2f);
+    dl->AddRectFilled(ImVec2(cc.x - len * 0.5f, cc.y - arm * 0.5f), ImVec2(cc.x + len * 0.5f, cc.y + arm * 0.5f),
+                      tint(a.ink, 1.0f), arm * 0.2f);
     // The trace runs right to left; one beat per `beat` seconds crosses the line.
     const float period = w * 0.5f, base = c.y + s * 0.25f, amp = s * 0.16f;
     const float shift = float(std::fmod(a.t / beat, 1.0)) * period;
@@ -218,7 +227,8 @@ void drawCalendar(const ArtBox& a) {
     dl->AddRectFilled(tl, ImVec2(br.x, tl.y + band), tint(a.accent, 1.0f), s * 0.02f, ImDrawFlags_RoundCornersTop);
     dl->AddRect(tl, br, tint(a.ink, 1.0f), s * 0.02f, 0, lw);
     for (float x : {-hw * 0.5f, hw * 0.5f})
-        dl->AddRectFilled(ImVec2(c.x + x - lw, tl.y - s * 0.05f), ImVec2(c.x + x + lw, tl.y + s * 0.03f), tint(a.ink, 1.0f), lw);
+        dl->AddRectFilled(ImVec2(c.x + x - lw, tl.y - s * 0.05f), ImVec2(c.x + x + lw, tl.y + s * 0.03f),
+                          tint(a.ink, 1.0f), lw);
     const int cols = 7, rows = 4;
     const float gx = (2 * hw - 2 * lw) / cols, gy = (br.y - tl.y - band - 2 * lw) / rows;
     const float glowing = 0.55f + 0.45f * wave(a.t, 2.4);
