@@ -15,7 +15,14 @@ Runs the real kiosk binary full screen (1920x1080) on an Xvfb it starts itself
      back to back) of a short and a long script that differ only in the number of
      `wait 100` lines; each such line takes exactly 3 frames and 0.15 s of virtual
      time, so (CPU(long) - CPU(short)) / (3 * extra lines) is the CPU of one frame,
-     without start-up and shut-down; 200 extra lines are one whole 30-s attract cycle.
+     without start-up and shut-down; 200 extra lines are one whole 30-s attract cycle;
+  5. the attract loop against a Chromium kiosk: the kiosk on attract, then Chromium
+     (/usr/bin/chromium --kiosk, on the same Xvfb, so it really renders) showing a page
+     generated from the same content (the scenes' headlines, the companies' logos orbiting
+     by CSS animation, a pulsing start button); CPU seconds of every process of each
+     (/proc/PID/stat of the process and all its descendants) over 20 s, and the ratio;
+  6. frame time of the attract loop at 3840x2160 (KIOSK_FRAME_STATS) on the software
+     renderer and on OpenGL (Mesa llvmpipe on Xvfb: no GPU here), on an Xvfb of that size.
 
 No scripts are used for the idle figures: a script makes the kiosk render every
 frame. Standard library only; every process it starts is ended on exit (and dies
@@ -37,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 
 WIDTH, HEIGHT = 1920, 1080
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -45,7 +53,9 @@ MIB = 1024 * 1024
 TARGET_FIRST_FRAME_MS = 300.0
 TARGET_PSS_MIB = 80.0
 TARGET_BROWSE_CPU_S = 0.2   # per 30 s
-TARGET_ATTRACT_CPU_S = 2.0  # per 30 s
+TARGET_VS_CHROMIUM = 0.5    # the attract loop's CPU / a Chromium kiosk's on a comparable page
+TARGET_4K_FRAME_MS = 8.0    # median frame time at 3840x2160 on the software renderer
+CHROMIUM = "/usr/bin/chromium"
 BUSY_CPUS = 0.25  # other processes using more CPUs than this make wall times and frame rates doubtful
 
 # The bench's config: the shipped defaults except a longer idle timeout, so that the
@@ -202,13 +212,13 @@ class Xvfb:
     """An Xvfb of its own, with its framebuffer in a file (-fbdir) so the bench can see
     whether the screen changes without asking the kiosk."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, width=WIDTH, height=HEIGHT):
         self.fbdir = tempfile.mkdtemp(prefix="fb-", dir="/dev/shm" if os.path.isdir("/dev/shm") else workdir)
         self.proc = None
         for n in range(90, 200):
             if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
                 continue
-            self.proc = spawn(["Xvfb", f":{n}", "-screen", "0", f"{WIDTH}x{HEIGHT}x24", "-nolisten", "tcp",
+            self.proc = spawn(["Xvfb", f":{n}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp",
                                "-fbdir", self.fbdir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if self._wait_up(n):
                 self.display = f":{n}"
@@ -389,6 +399,188 @@ def measure_per_frame(a, x, short_lines, long_lines):
     return results
 
 
+# ---- the attract loop against Chromium ------------------------------------------------
+
+def descendants(pid):
+    """pid and every process below it (Chromium's renderer, GPU and utility processes)."""
+    children = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(d))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def tree_cpu(pid, seen):
+    """CPU seconds of pid's process tree; `seen` keeps each process's last reading, so a
+    process that ends between two readings still counts with what it used until then."""
+    for p in descendants(pid):
+        try:
+            seen[p] = cpu_seconds(p)
+        except OSError:
+            pass
+    return sum(seen.values())
+
+
+def tree_window(x, pid, seconds):
+    """CPU of a process tree and of Xvfb over `seconds` (sampled each second)."""
+    seen = {}
+    c0, x0, t0 = tree_cpu(pid, seen), cpu_seconds(x.proc.pid), time.monotonic()
+    base = dict(seen)
+    while time.monotonic() - t0 < seconds:
+        time.sleep(min(1.0, max(0.0, seconds - (time.monotonic() - t0))))
+        tree_cpu(pid, seen)
+    elapsed = time.monotonic() - t0
+    # Processes started during the window count from zero.
+    cpu = sum(v - base.get(p, 0.0) for p, v in seen.items())
+    return {"seconds": elapsed, "cpu": cpu, "xvfb": cpu_seconds(x.proc.pid) - x0, "processes": len(seen)}
+
+
+def content_dir():
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "content")
+
+
+def attract_page(content, assets, width, height):
+    """The attract loop as a web page: the same headlines, logos and motion, by CSS only."""
+    with open(os.path.join(content, "attract.toml"), "rb") as f:
+        scenes = tomllib.load(f).get("scene", [])
+    logos = []
+    for name in sorted(os.listdir(os.path.join(content, "companies"))):
+        if name.endswith(".toml"):
+            with open(os.path.join(content, "companies", name), "rb") as f:
+                co = tomllib.load(f)
+            for base in (content, assets):
+                path = os.path.join(base, co.get("logo", ""))
+                if co.get("logo") and os.path.isfile(path):
+                    logos.append(path)
+                    break
+    n, cycle = max(1, len(logos)), sum(s.get("duration_s", 6) for s in scenes) or 30
+    side, radius = height * 0.16, height * 0.3
+    orbit = "".join(
+        f'<div class="slot" style="transform: rotate({360 * i / n:.1f}deg) translateX({radius:.0f}px)">'
+        f'<img style="transform: rotate({-360 * i / n:.1f}deg)" src="file://{p}"></div>' for i, p in enumerate(logos))
+    heads, t = [], 0.0
+    for s in scenes:
+        d = s.get("duration_s", 6)
+        a0, a1 = 100 * t / cycle, 100 * (t + d) / cycle
+        heads.append(f'<h1 style="animation: show {cycle}s infinite; animation-delay: {-(cycle - t):.2f}s">'
+                     f'{s["headline"]["de"]}</h1>')
+        t += d
+    show_end = 100 * min(s.get("duration_s", 6) for s in scenes) / cycle if scenes else 20
+    return f"""<!doctype html><meta charset="utf-8"><title>attract</title><style>
+html, body {{ margin: 0; width: {width}px; height: {height}px; overflow: hidden; background: #EEF1F5;
+  font-family: 'Noto Sans', sans-serif; color: #141A22; }}
+h1 {{ position: absolute; left: 48px; top: 120px; width: 55%; font-size: 156px; line-height: 1.1; margin: 0; opacity: 0; }}
+@keyframes show {{ 0% {{ opacity: 0 }} 3% {{ opacity: 1 }} {show_end:.1f}% {{ opacity: 1 }} {show_end + 3:.1f}% {{ opacity: 0 }} 100% {{ opacity: 0 }} }}
+.orbit {{ position: absolute; left: 78%; top: 42%; width: 0; height: 0; animation: spin 70s linear infinite; }}
+.slot {{ position: absolute; }}
+.slot img {{ width: {side:.0f}px; height: {side:.0f}px; margin: {-side / 2:.0f}px; background: #fff; border-radius: 14%;
+  box-shadow: 0 4px 8px rgba(0,0,0,.15); animation: counter 70s linear infinite; }}
+@keyframes spin {{ to {{ transform: rotate(360deg) }} }}
+@keyframes counter {{ to {{ rotate: -360deg }} }}
+.start {{ position: absolute; left: 50%; bottom: 48px; transform: translateX(-50%); background: #0B4A8B; color: #fff;
+  border-radius: 60px; padding: 18px 80px; font-size: 48px; font-weight: bold; text-align: center;
+  animation: pulse 2.5s ease-out infinite; }}
+@keyframes pulse {{ from {{ box-shadow: 0 0 0 0 rgba(11,74,139,.6) }} to {{ box-shadow: 0 0 0 28px rgba(11,74,139,0) }} }}
+</style>{''.join(heads)}<div class="orbit">{orbit}</div>
+<div class="start">Berühren zum Starten<br><small>Touch to start</small></div>
+"""
+
+
+def measure_vs_chromium(a, x, window):
+    """The kiosk idle on attract, then Chromium on the same Xvfb showing attract_page()."""
+    env = dict(os.environ, DISPLAY=x.display)
+    with open(os.path.join(a.work, "kiosk-attract.stderr"), "wb") as errfile:
+        kiosk = spawn(kiosk_cmd(a), env=env, cwd=a.work, stdout=subprocess.DEVNULL, stderr=errfile)
+    try:
+        time.sleep(3.0)
+        if kiosk.poll() is not None:
+            raise BenchError(f"kiosk exited {kiosk.returncode} during start-up")
+        log(f"  kiosk on attract: measuring {window:.0f} s ...")
+        k = tree_window(x, kiosk.pid, window)
+    finally:
+        stop(kiosk)
+    log(f"  kiosk: {k['cpu']:.2f} CPU-s in {k['seconds']:.1f} s ({100 * k['cpu'] / k['seconds']:.1f} % of a CPU), "
+        f"Xvfb {k['xvfb']:.2f} CPU-s")
+    page = os.path.join(a.work, "attract.html")
+    with open(page, "w") as f:
+        f.write(attract_page(content_dir(), os.path.join(os.path.dirname(content_dir()), "assets"), WIDTH, HEIGHT))
+    profile = os.path.join(a.work, "chromium-profile")
+    cmd = [CHROMIUM, "--kiosk", f"--window-size={WIDTH},{HEIGHT}", "--window-position=0,0",
+           f"--user-data-dir={profile}", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+           "--disable-background-networking", "--disable-component-update", "--password-store=basic",
+           "--allow-file-access-from-files", "--noerrdialogs"]
+    if os.geteuid() == 0:
+        cmd.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    with open(os.path.join(a.work, "chromium.stderr"), "wb") as errfile:
+        chromium = spawn(cmd + [f"file://{page}"], env=env, cwd=a.work, stdout=subprocess.DEVNULL, stderr=errfile)
+    try:
+        time.sleep(8.0)  # start-up, first paint, caches
+        if chromium.poll() is not None:
+            raise BenchError(f"chromium exited {chromium.returncode} during start-up")
+        before = x.screen_hash()
+        time.sleep(0.5)
+        if x.screen_hash() == before:
+            log("  WARNING: Chromium's screen did not change in 0.5 s: is it rendering?")
+        log(f"  Chromium --kiosk on the same page: measuring {window:.0f} s ...")
+        c = tree_window(x, chromium.pid, window)
+    finally:
+        stop(chromium)
+    log(f"  chromium: {c['cpu']:.2f} CPU-s in {c['seconds']:.1f} s over {c['processes']} processes "
+        f"({100 * c['cpu'] / c['seconds']:.1f} % of a CPU), Xvfb {c['xvfb']:.2f} CPU-s")
+    return k, c
+
+
+def frame_stats(stderr):
+    """The p50 and p90 of the attract screen from KIOSK_FRAME_STATS's last lines."""
+    for line in stderr.splitlines():
+        if line.startswith("frame-stats attract:"):
+            parts = line.split()
+            return float(parts[parts.index("p50") + 1]), float(parts[parts.index("p90") + 1]), int(parts[3])
+    return None
+
+
+def measure_4k_frames(a, lines):
+    """Frame times of the attract loop at 3840x2160 on both renderers, each on its own 4K Xvfb."""
+    out = {}
+    x4 = Xvfb(a.work, 3840, 2160)
+    try:
+        env = dict(os.environ, DISPLAY=x4.display, KIOSK_FRAME_STATS="1")
+        script = os.path.join(a.work, "attract-4k.script")
+        with open(script, "w") as f:
+            f.write(f"{WAIT_LINE}\n" * lines + "quit\n")
+        for renderer in ("software", "gl"):
+            config = os.path.join(a.work, f"kiosk-{renderer}.toml")
+            with open(config, "w") as f:
+                f.write(BENCH_CONFIG + f'[screen]\nrenderer = "{renderer}"\n')
+            cmd = [a.kiosk, "--config", config, "--data-dir", a.data_dir, "--windowed", "3840x2160", "--virtual-clock",
+                   "--script", script]
+            _, cpu, code, _, err = run_child(cmd, timeout=300, env=env, cwd=a.work, stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.PIPE)
+            text = err.decode(errors="replace")
+            stats = frame_stats(text)
+            if code != 0 or not stats:
+                raise BenchError(f"4K {renderer} run: exit {code}: {text.strip()[-300:]}")
+            drawn = next((l.split("renderer:", 1)[1].strip() for l in text.splitlines() if "renderer:" in l), renderer)
+            # Wall times stretch on a busy machine; CPU per frame (start-up included) much less.
+            cpu_ms = cpu / stats[2] * 1000
+            out[renderer] = (*stats, drawn, cpu_ms)
+            log(f"  {drawn}: p50 {stats[0]:.1f} ms, p90 {stats[1]:.1f} ms over {stats[2]} frames; "
+                f"{cpu_ms:.1f} ms CPU per frame")
+    finally:
+        x4.close()
+    return out
+
+
 # ---- report ------------------------------------------------------------------------
 
 def verdict(ok, doubtful=False):
@@ -405,6 +597,33 @@ def table(rows):
     return "\n".join(lines)
 
 
+def attract_report(vs, frames_4k):
+    """Rows and (name, met) results of steps 5 and 6."""
+    rows, results = [], []
+    if vs:
+        k, c = vs
+        ratio = k["cpu"] / c["cpu"] if c["cpu"] > 0 else float("inf")
+        rows += [
+            ("attract loop, kiosk (all its threads)", f"{100 * k['cpu'] / k['seconds']:.1f} % CPU", "", ""),
+            ("  Xvfb meanwhile", f"{100 * k['xvfb'] / k['seconds']:.1f} % CPU", "", ""),
+            (f"comparable page, Chromium --kiosk ({c['processes']} processes)",
+             f"{100 * c['cpu'] / c['seconds']:.1f} % CPU", "", ""),
+            ("  Xvfb meanwhile", f"{100 * c['xvfb'] / c['seconds']:.1f} % CPU", "", ""),
+            ("kiosk / Chromium", f"{ratio:.2f}", f"<= {TARGET_VS_CHROMIUM:g}", verdict(ratio <= TARGET_VS_CHROMIUM)),
+        ]
+        results.append(("attract vs Chromium", ratio <= TARGET_VS_CHROMIUM))
+    if frames_4k:
+        for renderer, (p50, p90, n, drawn, cpu_ms) in frames_4k.items():
+            target = f"<= {TARGET_4K_FRAME_MS:g} ms" if renderer == "software" else ""
+            good = p50 <= TARGET_4K_FRAME_MS
+            rows.append((f"attract frame at 3840x2160, {drawn}, p50 / p90", f"{p50:.1f} / {p90:.1f} ms", target,
+                         verdict(good) if renderer == "software" else ""))
+            rows.append(("  CPU per frame (all threads, start-up included)", f"{cpu_ms:.1f} ms", "", ""))
+            if renderer == "software":
+                results.append(("4K software frame", good))
+    return rows, results
+
+
 def default_kiosk():
     here = os.path.dirname(os.path.abspath(__file__))
     sibling = os.path.join(here, "kiosk")  # installed as <build>/bin/kiosk-bench next to the kiosk
@@ -419,6 +638,8 @@ def main():
     ap.add_argument("--renderer", choices=("auto", "gl", "software"), default="auto",
                     help="the config's [screen] renderer (default auto: what a stand PC without GPU gets)")
     ap.add_argument("--quick", action="store_true", help="10-s idle windows (scaled to per 30 s) and short scripts: a smoke run")
+    ap.add_argument("--attract-only", action="store_true",
+                    help="only the attract loop against Chromium and its 4K frame times (steps 5 and 6)")
     a = ap.parse_args()
     a.kiosk = os.path.abspath(a.kiosk or default_kiosk())
     if not os.access(a.kiosk, os.X_OK):
@@ -454,6 +675,7 @@ def main():
         f.write(BENCH_CONFIG + f'[screen]\nrenderer = "{a.renderer}"\n')
 
     x = None
+    vs = frames_4k = None
     try:
         log(f"kiosk-bench: {a.kiosk}")
         log(f"machine: {os.cpu_count()} CPUs, {cpu_model()}; load average {os.getloadavg()[0]:.2f}"
@@ -461,6 +683,15 @@ def main():
         t_bench = time.monotonic()
         x = Xvfb(a.work)
         log(f"Xvfb {x.display} {WIDTH}x{HEIGHT}x24")
+        if os.access(CHROMIUM, os.X_OK):
+            log(f"5. the attract loop against Chromium --kiosk on a comparable page ({window * 2 / 3:.0f} s each)")
+            vs = measure_vs_chromium(a, x, window * 2 / 3)
+        else:
+            log(f"5. skipped: no {CHROMIUM} (Debian: chromium)")
+        log("6. frame time of the attract loop at 3840x2160")
+        frames_4k = measure_4k_frames(a, 100 if a.quick else 200)
+        if a.attract_only:
+            raise StopIteration
 
         log("1. process start to first complete frame (10 runs)")
         walls, cpus, others_start = measure_first_frame(a, x, 10)
@@ -469,6 +700,8 @@ def main():
         log(f"4. CPU per frame (virtual clock, {short_lines} vs {long_lines} `{WAIT_LINE}` lines)")
         per_frame = measure_per_frame(a, x, short_lines, long_lines)
         load_end = os.getloadavg()[0]
+    except StopIteration:
+        pass
     except Timeout:
         print(f"kiosk-bench: stopped by its {budget}-s watchdog", file=sys.stderr)
         return 2
@@ -485,6 +718,15 @@ def main():
             x.close()
         shutil.rmtree(a.work, ignore_errors=True)
 
+    attract_rows, attract_results = attract_report(vs, frames_4k)
+    if a.attract_only:
+        print()
+        print(table([("figure", "value", "target", "result")] + attract_rows))
+        print(f"\nload average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs ({cpu_model()})")
+        missed = [name for name, good in attract_results if not good]
+        print("all targets met" if not missed else "missed: " + ", ".join(missed))
+        return 1 if missed else 0
+
     med = statistics.median(walls)
     pss = mem.get("Pss", 0) / MIB
     attract_30, browse_30 = attract["kiosk"] * scale, browse["kiosk"] * scale
@@ -492,8 +734,8 @@ def main():
         ("first frame", med < TARGET_FIRST_FRAME_MS),
         ("PSS", pss < TARGET_PSS_MIB),
         ("browse idle", browse_30 < TARGET_BROWSE_CPU_S),
-        ("attract loop", attract_30 < TARGET_ATTRACT_CPU_S),
     ]
+    results += attract_results
     ok = dict(results)
     others = (attract["others"] + browse["others"]) / (attract["seconds"] + browse["seconds"])
     busy_start, busy_idle = others_start > BUSY_CPUS, others > BUSY_CPUS
@@ -513,8 +755,8 @@ def main():
         ("  private (USS) 3 s after start", f"{private(mem) / MIB:.1f} MiB", "", ""),
         (f"  PSS / private after attract + browse ({uptime:.0f} s)",
          f"{mem_end.get('Pss', 0) / MIB:.1f} / {private(mem_end) / MIB:.1f} MiB", "", ""),
-        (f"CPU idle on attract, {per}", f"{attract_30:.2f} CPU-s", f"< {TARGET_ATTRACT_CPU_S:g} CPU-s",
-         verdict(ok["attract loop"], busy_idle)),
+        # It moves all the time now: its target is half of a Chromium kiosk's CPU (step 5).
+        (f"CPU on attract (nobody touching), {per}", f"{attract_30:.2f} CPU-s", "", ""),
         ("  of which llvmpipe threads", f"{attract['llvmpipe'] * scale:.2f} CPU-s", "", ""),
         ("  ~ frames per 30 s (CPU / CPU per frame)", f"~{attract_30 / (per_frame['attract']['cpu_ms'] / 1000):.0f}",
          "", ""),
@@ -524,7 +766,7 @@ def main():
         ("  Xvfb meanwhile", f"{browse['xvfb'] * scale:.2f} CPU-s", "", ""),
         ("CPU per frame, attract", f"{per_frame['attract']['cpu_ms']:.1f} ms", "", ""),
         ("CPU per frame, browse", f"{per_frame['browse']['cpu_ms']:.1f} ms", "", ""),
-    ]
+    ] + attract_rows
     print()
     print(table(rows))
     print()
@@ -541,7 +783,7 @@ def main():
         print("* the machine was busy with other work during the first-frame runs: wall times read high.")
     if busy_idle:
         print("* the machine was busy with other work during the idle windows: the attract figure reads low "
-              "(fewer frames fit into each 0.35-s fade).")
+              "(fewer frames fit into each second).")
     missed = [name for name, good in results if not good]
     print("all targets met" if not missed else "missed: " + ", ".join(missed))
     if busy_start or busy_idle or shared_llvm:

@@ -3,11 +3,11 @@
 // [SECTIONS] signals, watchdog, script host, input, frame statistics, window, loop.
 #include "run.hpp"
 
-#include "renderer.hpp"
-#include "textures.hpp"
 #include "core/leads/lead.hpp"
 #include "core/scan/serial_scanner.hpp"
 #include "core/scan/wedge.hpp"
+#include "renderer.hpp"
+#include "textures.hpp"
 #include "ui/app.hpp"
 #include "ui/automation/script.hpp"
 #include "ui/theme.hpp"
@@ -21,16 +21,16 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
-#include <cstdlib>
-#include <unistd.h>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <fstream>
-#include <mutex>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace kiosk::platform {
@@ -41,7 +41,9 @@ namespace {
 // SDL would turn SIGTERM into SDL_QUIT, which kiosk mode ignores; `systemctl stop`
 // must still end the kiosk, so we take the signal ourselves.
 std::atomic<bool> g_terminate{false};
-void onTerminate(int) { g_terminate = true; }
+void onTerminate(int) {
+    g_terminate = true;
+}
 
 void installSignalHandlers() {
     struct sigaction sa {};
@@ -66,7 +68,8 @@ public:
     /// Called every loop turn; `now` in seconds.
     void tick(double now) {
         if (m_hangAfter > 0 && now >= m_hangAfter)
-            for (;;) pause(); // the test-only hang: the loop stops, and so do the pings
+            for (;;)
+                pause(); // the test-only hang: the loop stops, and so do the pings
         if (m_interval > 0 && now - m_last >= m_interval) {
             sd_notify(0, "WATCHDOG=1");
             m_last = now;
@@ -82,7 +85,8 @@ private:
 // ---- script host -----------------------------------------------------------------------
 class Host final : public ui::ScriptHost {
 public:
-    Host(ui::App& app, const core::Clock& clock, core::VirtualClock* vclock) : m_app(app), m_clock(clock), m_vclock(vclock) {}
+    Host(ui::App& app, const core::Clock& clock, core::VirtualClock* vclock)
+        : m_app(app), m_clock(clock), m_vclock(vclock) {}
     ui::App& app() override { return m_app; }
     double now() const override { return m_clock.now(); }
     bool advanceClock(double s) override {
@@ -161,8 +165,10 @@ public:
     std::vector<SDL_Event> feed(const SDL_Event& e, ui::App& app) {
         std::vector<SDL_Event> out;
         if (e.type == SDL_TEXTINPUT) {
-            if (m_decoder.holding()) m_held.push_back(e);
-            else out.push_back(e);
+            if (m_decoder.holding())
+                m_held.push_back(e);
+            else
+                out.push_back(e);
             return out;
         }
         const SDL_Keymod mod = static_cast<SDL_Keymod>(e.key.keysym.mod);
@@ -232,7 +238,8 @@ public:
     }
     ~SerialInput() {
         m_reader.stop();
-        for (auto& c : m_codes) core::wipe(c.first);
+        for (auto& c : m_codes)
+            core::wipe(c.first);
     }
     /// Applies the codes that arrived; returns SDL_GetTicks() of the last one's arrival (0: none).
     Uint32 apply(ui::App& app, int& filled) {
@@ -269,8 +276,10 @@ public:
         if (m_all.empty()) return;
         const double first = m_all.front();
         const double laterMax = m_all.size() > 1 ? *std::max_element(m_all.begin() + 1, m_all.end()) : 0.0;
-        std::fprintf(stderr, "frame-stats: %s first %.2f ms later-max %.2f ms\n", summary(m_all).c_str(), first, laterMax);
-        for (auto& [screen, ms] : m_byScreen) std::fprintf(stderr, "frame-stats %s: %s\n", screen.c_str(), summary(ms).c_str());
+        std::fprintf(stderr, "frame-stats: %s first %.2f ms later-max %.2f ms\n", summary(m_all).c_str(), first,
+                     laterMax);
+        for (auto& [screen, ms] : m_byScreen)
+            std::fprintf(stderr, "frame-stats %s: %s\n", screen.c_str(), summary(ms).c_str());
     }
 
 private:
@@ -278,8 +287,8 @@ private:
         std::sort(ms.begin(), ms.end());
         auto at = [&](double q) { return ms[std::min(ms.size() - 1, size_t(q * double(ms.size())))]; };
         char line[160];
-        std::snprintf(line, sizeof line, "frames %zu p50 %.2f ms p90 %.2f ms p99 %.2f ms max %.2f ms", ms.size(), at(0.5),
-                      at(0.9), at(0.99), ms.back());
+        std::snprintf(line, sizeof line, "frames %zu p50 %.2f ms p90 %.2f ms p99 %.2f ms max %.2f ms", ms.size(),
+                      at(0.5), at(0.9), at(0.99), ms.back());
         return line;
     }
     std::vector<double> m_all;
@@ -348,7 +357,8 @@ bool openScript(const std::string& script, std::optional<ui::ScriptPlayer>& play
         return false;
     }
     std::vector<std::string> lines;
-    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    for (std::string l; std::getline(in, l);)
+        lines.push_back(l);
     player.emplace(ui::LineSource::fromLines(std::move(lines)), std::cout);
     return true;
 }
@@ -358,8 +368,8 @@ bool openScript(const std::string& script, std::optional<ui::ScriptPlayer>& play
 class FrameLoop {
 public:
     FrameLoop(const RunOptions& o, const core::Content& content, const core::ScannerConfig& scanner, Renderer& renderer,
-              ui::App& app, TextureCache& textures, Uint32 logoReady, std::optional<ui::ScriptPlayer>& player, Host& host,
-              core::VirtualClock& virt)
+              ui::App& app, TextureCache& textures, Uint32 logoReady, std::optional<ui::ScriptPlayer>& player,
+              Host& host, core::VirtualClock& virt)
         : m_o(o), m_content(content), m_renderer(renderer), m_app(app), m_textures(textures), m_logoReady(logoReady),
           m_player(player), m_host(host), m_virt(virt), m_watchdog(o.hangAfterS), m_wedge(scanner.layout) {
         m_renderer.drawableSize(m_w, m_h);
@@ -390,7 +400,8 @@ public:
 
 private:
     void handle(const SDL_Event& ev) {
-        if (m_input.handle(ev, m_app, m_w, m_h)) m_gotEvent = true;
+        if (m_input.handle(ev, m_app, m_w, m_h))
+            m_gotEvent = true;
         else if (ev.type == SDL_KEYDOWN || ev.type == SDL_KEYUP || ev.type == SDL_TEXTINPUT) {
             deliver(m_wedge.feed(ev, m_app));
             scanned();
@@ -426,10 +437,11 @@ private:
             const double wait = m_app.wakeIn();
             // Cap the wait so a SIGTERM is noticed soon and the watchdog is fed.
             const int ms = static_cast<int>(
-                    std::min({double(m_watchdog.maxWaitMs()), std::ceil(wait * 1000.0), double(m_wedge.waitMs())}));
+                std::min({double(m_watchdog.maxWaitMs()), std::ceil(wait * 1000.0), double(m_wedge.waitMs())}));
             if (ms > 0 && SDL_WaitEventTimeout(&e, ms)) handle(e);
         }
-        while (SDL_PollEvent(&e)) handle(e);
+        while (SDL_PollEvent(&e))
+            handle(e);
         deliver(m_wedge.tick(m_app));
         scanned();
         if (m_serial)
@@ -473,9 +485,12 @@ private:
         m_renderer.present();
         if (m_scanAtMs) {
             // From the scan's last key (or the serial code's arrival) to the filled form on screen.
-            if (m_scanFilled < 0) std::fprintf(stderr, "kiosk: scan: no contact, said so %u ms after the scan\n", SDL_GetTicks() - m_scanAtMs);
-            else std::fprintf(stderr, "kiosk: scan: %d fields filled, on screen %u ms after the scan\n", m_scanFilled,
-                              SDL_GetTicks() - m_scanAtMs);
+            if (m_scanFilled < 0)
+                std::fprintf(stderr, "kiosk: scan: no contact, said so %u ms after the scan\n",
+                             SDL_GetTicks() - m_scanAtMs);
+            else
+                std::fprintf(stderr, "kiosk: scan: %d fields filled, on screen %u ms after the scan\n", m_scanFilled,
+                             SDL_GetTicks() - m_scanAtMs);
             m_scanAtMs = 0;
         }
         if (m_o.frameStats)
@@ -486,7 +501,8 @@ private:
         // Animations and drags: at most 60 frames a second (30 for the attract loop's
         // fades), even without vsync (Xvfb).
         if (m_needFrame && !m_o.fastScript()) {
-            const double spent = double(SDL_GetPerformanceCounter() - frameStart) / double(SDL_GetPerformanceFrequency());
+            const double spent =
+                double(SDL_GetPerformanceCounter() - frameStart) / double(SDL_GetPerformanceFrequency());
             const int rest = static_cast<int>((m_app.frameInterval() - spent) * 1000.0);
             SDL_Event e;
             if (rest > 0 && SDL_WaitEventTimeout(&e, rest)) handle(e);
@@ -507,7 +523,8 @@ private:
         // and start-up's freed memory goes back to the system.
         ImGui::GetIO().Fonts->ClearTexData();
         std::vector<std::filesystem::path> logos;
-        for (const auto& c : m_content.companies) logos.push_back(c.logo);
+        for (const auto& c : m_content.companies)
+            logos.push_back(c.logo);
         m_textures.preload(logos);
     }
 
@@ -551,7 +568,8 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
     renderer->drawableSize(w, h);
     ImGui::CreateContext();
     const ui::Theme theme =
-        ui::setupTheme(ui::pixelsPerMm(float(w), float(h), config.diagonalInch, config.pixelPitchMm), config.theme);
+        ui::setupTheme(ui::pixelsPerMm(float(w), float(h), config.diagonalInch, config.pixelPitchMm), config.theme,
+                       content.attract.headlines());
     renderer->attachImGui();
 
     core::SteadyClock steady;
@@ -572,8 +590,9 @@ int run(const RunOptions& o, const core::Content& content, const core::KioskConf
         };
     TextureCache textures(*renderer, static_cast<int>(theme.em(10.0f)), std::move(wake));
     textures.waitForDecode(o.virtualClock);
-    ui::App app(content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); },
-                std::move(leads));
+    ui::App app(
+        content, config, clock, [&textures](const std::filesystem::path& p) { return textures.get(p); },
+        std::move(leads));
     app.setTheme(theme);
     app.setStaffBackend(std::move(staff));
 

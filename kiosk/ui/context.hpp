@@ -37,8 +37,6 @@ struct UiContext {
         float y = 0, height = 0;
     } scrollRequest; ///< a script asked to bring this into view
 
-    /// The attract loop's scenes, as tall as in their last frame (to centre them).
-    std::array<float, 8> sceneHeights{};
     StringLookupObserver lookups;
     std::string missingString; ///< what tr() shows for a key the content lacks: the key
 

@@ -4,9 +4,12 @@
 #include "core/paths.hpp"
 
 #include <imgui_freetype.h>
+#include <imgui_internal.h> // ImTextCharFromUtf8
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+#include <vector>
 
 namespace kiosk::ui {
 
@@ -15,12 +18,16 @@ namespace {
 // neighbours), the few Latin Extended-B and IPA letters Europe's languages use
 // (core::letterGroups: Ə Ʒ, Livonian Ǟ Ȫ Ȭ Ȱ, Sámi Ǥ Ǧ Ǩ Ǯ, Romanian Ș Ț, ə ʒ), ẞ, and German
 // typography – „ “ ” ‘ ’ • … €. Single code points, not the whole blocks: the atlas stays small.
-const ImWchar kBodyRanges[] = {0x0020, 0x017F, 0x018F, 0x018F, 0x01B7, 0x01B7, 0x01DE, 0x01DF, 0x01E4, 0x01E9,
-                               0x01EE, 0x01EF, 0x0218, 0x021B, 0x022A, 0x022D, 0x0230, 0x0231, 0x0259, 0x0259,
-                               0x0292, 0x0292, 0x1E9E, 0x1E9E, 0x2013, 0x2014, 0x2018, 0x201E, 0x2022, 0x2022,
-                               0x2026, 0x2026, 0x20AC, 0x20AC, 0};
+const ImWchar kBodyRanges[] = {0x0020, 0x017F, 0x018F, 0x018F, 0x01B7, 0x01B7, 0x01DE, 0x01DF, 0x01E4,
+                               0x01E9, 0x01EE, 0x01EF, 0x0218, 0x021B, 0x022A, 0x022D, 0x0230, 0x0231,
+                               0x0259, 0x0259, 0x0292, 0x0292, 0x1E9E, 0x1E9E, 0x2013, 0x2014, 0x2018,
+                               0x201E, 0x2022, 0x2022, 0x2026, 0x2026, 0x20AC, 0x20AC, 0};
 // Big sizes only need what titles use; keeps the atlas small at 4K.
 const ImWchar kTitleRanges[] = {0x0020, 0x00FF, 0x2013, 0x2014, 0x2018, 0x201E, 0x2026, 0x2026, 0};
+// The headline from afar: ASCII, the German letters and quotes only, since at 4K each glyph is
+// ~300 px tall; the attract loop draws a headline with any other letter in the display font.
+const ImWchar kHeroRanges[] = {0x0020, 0x007E, 0x00C4, 0x00C4, 0x00D6, 0x00D6, 0x00DC, 0x00DC, 0x00DF, 0x00DF, 0x00E4,
+                               0x00E4, 0x00F6, 0x00F6, 0x00FC, 0x00FC, 0x2013, 0x2013, 0x201C, 0x201E, 0};
 
 constexpr ImU32 rgb(unsigned v) {
     return IM_COL32((v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF, 0xFF);
@@ -118,13 +125,31 @@ ImFont* addFont(ImGuiIO& io, bool bold, float px, const ImWchar* ranges) {
     }
     return f;
 }
-Fonts addFonts(ImGuiIO& io, float body) {
+/// The glyph ranges of exactly the letters in `text` (pairs, 0-terminated), or none when empty.
+std::vector<ImWchar> rangesOf(const std::string& text) {
+    std::set<ImWchar> letters;
+    for (const char* p = text.c_str(); *p;) {
+        unsigned int c = 0;
+        p += ImTextCharFromUtf8(&c, p, nullptr);
+        if (c >= 0x20 && c <= 0xFFFF) letters.insert(static_cast<ImWchar>(c));
+    }
+    std::vector<ImWchar> out;
+    for (ImWchar c : letters)
+        out.insert(out.end(), {c, c});
+    if (!out.empty()) out.push_back(0);
+    return out;
+}
+
+Fonts addFonts(ImGuiIO& io, float body, float pxPerMm, const ImWchar* heroRanges) {
     Fonts f;
     f.body = addFont(io, false, body, kBodyRanges);
     f.bold = addFont(io, true, body, kBodyRanges);
     f.small = addFont(io, false, body * 0.75f, kBodyRanges);
     f.heading = addFont(io, true, body * 2.0f, kTitleRanges);
     f.display = addFont(io, true, body * 3.0f, kTitleRanges);
+    // The size ImGui asks FreeType for is the line height: capitals are 0.53 of it, so 78 mm
+    // gives them 41 mm.
+    f.hero = addFont(io, true, std::max(body * 4.0f, 78.0f * pxPerMm), heroRanges);
     return f;
 }
 } // namespace
@@ -161,7 +186,7 @@ float pixelsPerMm(float widthPx, float heightPx, double diagonalInch, double pix
     return static_cast<float>(diagPx / (diagonalInch * 25.4));
 }
 
-Theme setupTheme(float pxPerMm, const std::string& themeName) {
+Theme setupTheme(float pxPerMm, const std::string& themeName, const std::string& heroText) {
     ImGuiIO& io = ImGui::GetIO();
     Theme t;
     t.pxPerMm = pxPerMm;
@@ -172,7 +197,10 @@ Theme setupTheme(float pxPerMm, const std::string& themeName) {
     t.setEm(body);
     io.Fonts->Clear();
     io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
-    t.fonts = addFonts(io, body);
+    // The headline type is huge (a 78 mm line): only the letters the headlines use go into the
+    // atlas, else at 4K it alone would take a quarter of it (a letter it lacks falls back).
+    const std::vector<ImWchar> hero = rangesOf(heroText);
+    t.fonts = addFonts(io, body, pxPerMm, hero.empty() ? kHeroRanges : hero.data());
     // A+ is built now too: toggling it mid-visit swaps fonts instead of rebuilding the atlas.
     // Headings and the attract loop's display type are 24-36 mm already: A+ shares them, which
     // keeps the atlas at its size (at 4K a larger display font alone doubles it).
@@ -210,6 +238,8 @@ void applyStyle(const Theme& t) {
     s.Colors[ImGuiCol_ScrollbarGrab] = ImGui::ColorConvertU32ToFloat4(t.colors.border);
 }
 
-const Theme& theme() { return uiContext().theme; }
+const Theme& theme() {
+    return uiContext().theme;
+}
 
 } // namespace kiosk::ui

@@ -21,6 +21,7 @@ struct Fonts {
     ImFont* small = nullptr;   ///< ~9 mm, captions and legal text
     ImFont* heading = nullptr; ///< ~24 mm
     ImFont* display = nullptr; ///< ~36 mm, attract loop
+    ImFont* hero = nullptr;    ///< ~78 mm line (cap height >= 40 mm): the attract loop's headline, read from 3 m
 };
 
 /// The visit's own choices on the access bar (access.contrast, access.text); reset with the visit.
@@ -86,7 +87,7 @@ ImU32 readableOn(ImU32 bg);
 
 /// Builds the font atlas (Noto Sans, German typography included) for this pixel density and
 /// sets the ImGui style. Returns the theme, for App::setTheme. Needs a current ImGui context.
-Theme setupTheme(float pxPerMm, const std::string& themeName);
+Theme setupTheme(float pxPerMm, const std::string& themeName, const std::string& heroText = {});
 
 /// Sets ImGui's style (spacing, rounding, colours) from `t`: at start and when a visit's modes change.
 void applyStyle(const Theme& t);

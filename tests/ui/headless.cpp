@@ -15,7 +15,8 @@ Headless::Headless(ImVec2 sz, core::KioskConfig cfg, const std::string& contentD
     content = core::loadContent(contentDir, {KIOSK_SOURCE_DIR "/assets", false});
     m_imgui = ImGui::CreateContext();
     ImGui::SetCurrentContext(m_imgui); // CreateContext makes only the first one current
-    const ui::Theme theme = ui::setupTheme(ui::pixelsPerMm(size.x, size.y, config.diagonalInch, config.pixelPitchMm), config.theme);
+    const ui::Theme theme = ui::setupTheme(ui::pixelsPerMm(size.x, size.y, config.diagonalInch, config.pixelPitchMm),
+                                           config.theme, content.content.attract.headlines());
     unsigned char* px = nullptr;
     int w = 0, h = 0;
     ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h); // what a renderer would upload
@@ -50,7 +51,8 @@ void Headless::frames(int n) {
 int Headless::play(const std::string& script) {
     std::vector<std::string> lines;
     std::istringstream in(script);
-    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    for (std::string l; std::getline(in, l);)
+        lines.push_back(l);
     ui::ScriptPlayer player(ui::LineSource::fromLines(std::move(lines)), out);
     for (int guard = 0; guard < 100000; ++guard) {
         if (auto code = player.step(*this)) {
@@ -88,10 +90,13 @@ std::string bigContent() {
         for (int n = 10; n <= 500; ++n) {
             const std::string id = "big-" + std::to_string(n);
             std::ofstream f(d / "companies" / (id + ".toml"));
-            f << "id = \"" << id << "\"\nname = \"" << (n == 250 ? std::string("Zeche Zollverein Sensorik") : "Werk " + std::to_string(n))
-              << "\"\nlogo = \"logos/wilo.png\"\nregion = \"ruhr\"\nexhibitor = true\nsample = true\nsectors = [\"hydrogen\"]\n"
+            f << "id = \"" << id << "\"\nname = \""
+              << (n == 250 ? std::string("Zeche Zollverein Sensorik") : "Werk " + std::to_string(n))
+              << "\"\nlogo = \"logos/wilo.png\"\nregion = \"ruhr\"\nexhibitor = true\nsample = true\nsectors = "
+                 "[\"hydrogen\"]\n"
                  "tagline = { de = \"Test\", en = \"Test\" }\n[description]\nde = \"Test.\"\nen = \"Test.\"\n"
-                 "[looking_for]\nde = \"Test.\"\nen = \"Test.\"\n[contact]\nname = \"Test\"\nemail = \"t@big.example\"\n"
+                 "[looking_for]\nde = \"Test.\"\nen = \"Test.\"\n[contact]\nname = \"Test\"\nemail = "
+                 "\"t@big.example\"\n"
                  "phone = \"+49 201 000\"\n";
         }
         return d;

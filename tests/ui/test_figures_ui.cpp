@@ -72,7 +72,8 @@ TEST_CASE("figures: a visit by script — profile, time on it, the website QR, a
     // Reading: 12 s with a touch now and then (a drag down the text brings the QR code into view).
     REQUIRE(h.play("wait 6000\n") == 0);
     // As far down as it takes (the layout decides how far): counted once it is whole on screen.
-    for (int i = 0; i < 6 && c(kCompany, Figure::WebsiteQr) == 0; ++i) drag(h, ImVec2(450, 600), ImVec2(450, 150));
+    for (int i = 0; i < 6 && c(kCompany, Figure::WebsiteQr) == 0; ++i)
+        drag(h, ImVec2(450, 600), ImVec2(450, 150));
     CHECK(c(kCompany, Figure::WebsiteQr) == 1);
     REQUIRE(h.play("wait 6000\n") == 0);
     drag(h, ImVec2(450, 250), ImVec2(450, 800)); // up and down again: still one QR shown

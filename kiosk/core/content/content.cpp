@@ -1,6 +1,8 @@
 #include "content.hpp"
 
 #include "../toml_reader.hpp"
+#include "attract.hpp"
+#include "checks.hpp"
 
 #include <stb_image.h>
 
@@ -21,28 +23,8 @@ constexpr int kMaxLogoPx = 4096;
 /// stb_image reads a PNG's data whole before decoding it: the file size is bounded first.
 constexpr std::uintmax_t kMaxLogoBytes = 20 * 1024 * 1024;
 
-/// Lower-case letters and digits in groups joined by single '-'. A loop, not std::regex:
-/// libstdc++'s regex recurses per character, and an id can be megabytes long.
-bool validId(const std::string& id) {
-    bool afterDash = true; // no leading '-'
-    for (char c : id) {
-        const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!alnum && (c != '-' || afterDash)) return false;
-        afterDash = c == '-';
-    }
-    return !afterDash; // neither empty nor ending in '-'
-}
-
 bool validUrl(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
 
-std::string shortName(const fs::path& dir, const fs::path& file) {
-    std::error_code ec;
-    // "content" and "content/" must name files the same way.
-    fs::path base = dir.lexically_normal();
-    if (!base.has_filename()) base = base.parent_path();
-    auto rel = fs::relative(file, base.parent_path(), ec);
-    return ec || rel.empty() ? file.string() : rel.string();
-}
 
 /// A content file parsed, with the name its problems give; none when it cannot be read
 /// (a problem says why).
@@ -227,46 +209,79 @@ fs::path resolveLogo(const fs::path& contentDir, const fs::path& assetsDir, cons
     return {};
 }
 
-/// A logo the kiosk cannot show is an error for check-content (the stand would show the
-/// placeholder), but loadCompany keeps the company. The header comes first: a huge image is
+} // namespace
+
+std::string shortName(const fs::path& dir, const fs::path& file) {
+    std::error_code ec;
+    // "content" and "content/" must name files the same way.
+    fs::path base = dir.lexically_normal();
+    if (!base.has_filename()) base = base.parent_path();
+    auto rel = fs::relative(file, base.parent_path(), ec);
+    return ec || rel.empty() ? file.string() : rel.string();
+}
+
+// A loop, not std::regex: libstdc++'s regex recurses per character, and an id can be
+// megabytes long.
+bool validId(const std::string& id) {
+    bool afterDash = true; // no leading '-'
+    for (char c : id) {
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && (c != '-' || afterDash)) return false;
+        afterDash = c == '-';
+    }
+    return !afterDash; // neither empty nor ending in '-'
+}
+
+/// A picture the kiosk cannot show is an error for check-content (the stand would show a
+/// placeholder), but the item that names it is kept. The header comes first: a huge image is
 /// refused from its dimensions before anything is decoded.
-void checkLogo(TomlReader& r, Company& co, const std::string& rel, const LoadOptions& opt) {
-    if (co.logo.empty()) {
-        r.problem("logo", "file '" + rel + "' not found", "put the image in the content folder or fix the path");
-        return;
+fs::path checkedImage(TomlReader& r, const std::string& key, const fs::path& dir, const std::string& rel,
+                      const LoadOptions& opt) {
+    if (!logoPathInside(rel)) {
+        r.problem(key, "'" + rel + "' is not inside the content folder",
+                  "name the file relative to the content folder, without '..', e.g. " +
+                      std::string(key == "logo" ? "logos/" : "attract/") + fs::path(rel).filename().string());
+        return {};
+    }
+    const fs::path path = resolveLogo(dir, opt.assetsDir, rel);
+    if (path.empty()) {
+        r.problem(key, "file '" + rel + "' not found", "put the image in the content folder or fix the path");
+        return {};
     }
     std::error_code ec;
-    if (const auto bytes = fs::file_size(co.logo, ec); !ec && bytes > kMaxLogoBytes) {
-        r.problem("logo", "'" + rel + "' is " + std::to_string(bytes / (1024 * 1024)) + " MiB: too large (max " +
-                              std::to_string(kMaxLogoBytes / (1024 * 1024)) + " MiB)",
+    if (const auto bytes = fs::file_size(path, ec); !ec && bytes > kMaxLogoBytes) {
+        r.problem(key, "'" + rel + "' is " + std::to_string(bytes / (1024 * 1024)) + " MiB: too large (max " +
+                           std::to_string(kMaxLogoBytes / (1024 * 1024)) + " MiB)",
                   "export it again as PNG of at most 4096×4096 px (512×512 is ideal)");
-        co.logo.clear();
-        return;
+        return {};
     }
     int w = 0, h = 0, n = 0;
-    bool ok = stbi_info(co.logo.c_str(), &w, &h, &n) != 0;
+    bool ok = stbi_info(path.c_str(), &w, &h, &n) != 0;
     if (ok && (w > kMaxLogoPx || h > kMaxLogoPx)) {
-        r.problem("logo", "'" + rel + "' is " + std::to_string(w) + "×" + std::to_string(h) + " px: too large (max " +
-                              std::to_string(kMaxLogoPx) + " px)",
+        r.problem(key, "'" + rel + "' is " + std::to_string(w) + "×" + std::to_string(h) + " px: too large (max " +
+                           std::to_string(kMaxLogoPx) + " px)",
                   "scale it down to at most " + std::to_string(kMaxLogoPx) + "×" + std::to_string(kMaxLogoPx) +
                       " px (512×512 is ideal)");
-        co.logo.clear();
-        return;
+        return {};
     }
     if (ok && opt.decodeImages) {
-        unsigned char* px = stbi_load(co.logo.c_str(), &w, &h, &n, 4);
+        unsigned char* px = stbi_load(path.c_str(), &w, &h, &n, 4);
         ok = px != nullptr;
         stbi_image_free(px);
     }
     if (!ok) {
-        r.problem("logo", "'" + rel + "' is not a readable PNG or JPEG", "export it again as PNG");
-        co.logo.clear();
-    } else if (w < 32 || h < 32) {
-        r.problem("logo", "'" + rel + "' is " + std::to_string(w) + "×" + std::to_string(h) + " px",
-                  "use an image between 32×32 and 4096×4096 px (512×512 is ideal)");
-        co.logo.clear();
+        r.problem(key, "'" + rel + "' is not a readable PNG or JPEG", "export it again as PNG");
+        return {};
     }
+    if (w < 32 || h < 32) {
+        r.problem(key, "'" + rel + "' is " + std::to_string(w) + "×" + std::to_string(h) + " px",
+                  "use an image between 32×32 and 4096×4096 px (512×512 is ideal)");
+        return {};
+    }
+    return path;
 }
+
+namespace {
 
 void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& opt, Content& c,
                  std::vector<Problem>& problems) {
@@ -303,13 +318,7 @@ void loadCompany(const fs::path& dir, const fs::path& path, const LoadOptions& o
     });
     r.finish();
     const size_t logoProblems = problems.size(); // an error for check-content; the kiosk keeps the company
-    if (!logo.empty() && !logoPathInside(logo)) {
-        r.problem("logo", "'" + logo + "' is not inside the content folder",
-                  "name the file relative to the content folder, without '..', e.g. logos/" + co.id + ".png");
-    } else if (!logo.empty()) {
-        co.logo = resolveLogo(dir, opt.assetsDir, logo);
-        checkLogo(r, co, logo, opt);
-    }
+    if (!logo.empty()) co.logo = checkedImage(r, "logo", dir, logo, opt);
     if (c.company(co.id)) {
         r.problem("id", "company '" + co.id + "' is defined twice", "give each company its own id");
         return;
@@ -399,6 +408,7 @@ ContentLoad loadContent(const fs::path& dir, const LoadOptions& options) {
         addProblem(out.problems, {shortName(dir, dir / "companies"), 0, "", "no company files",
                                 "add one companies/<id>.toml per company"});
     for (const auto& f : files) loadCompany(dir, f, options, out.content, out.problems);
+    loadAttract(dir, options, out.content, out.problems);
 
     // Exhibitors on the stand first: they are who the visitor came to see.
     std::stable_sort(out.content.companies.begin(), out.content.companies.end(), [](const Company& a, const Company& b) {

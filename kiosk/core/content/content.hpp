@@ -3,6 +3,7 @@
 #include "../leads/form.hpp"
 #include "../problem.hpp"
 #include "../text.hpp"
+#include "attract.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -70,6 +71,7 @@ struct Content {
     std::vector<Sector> sectors;
     std::vector<Company> companies; ///< sorted: exhibitors first, then by name
     std::map<std::string, Text> strings;
+    AttractLoop attract; ///< attract.toml, or the built-in loop
 
     const Sector* sector(const std::string& id) const;
     const Company* company(const std::string& id) const;

@@ -1,7 +1,13 @@
-// The attract loop: rotating scenes that say what a visitor gets here, and one
-// big bilingual start button. Any touch on the scene starts too.
+// The attract loop, designed for a passer-by three metres away: the scenes of
+// content/attract.toml in turn, cross-faded, each a headline (cap height >= 40 mm), a line, and
+// a picture that keeps moving (the companies' logos orbiting the bridge between the two
+// regions, a sector's illustration in its colour); below, the bilingual start button with a
+// gentle pulse. Any touch on the scene starts too.
 #include "../context.hpp"
 #include "../screen.hpp"
+#include "../widgets/attract_art.hpp"
+
+#include <imgui_internal.h> // ImTextCharFromUtf8
 
 #include <algorithm>
 #include <cmath>
@@ -10,172 +16,308 @@ namespace kiosk::ui {
 
 namespace {
 
-constexpr double kSceneSeconds = 6.0;
-constexpr double kFadeSeconds = 0.2; // out, then in: ~12 frames at 30 fps per change
+using core::AttractScene;
+using core::SceneKind;
 
-void heading(ImFont* font, const std::string& text, float width) { wrappedText(font, theme().colors.text, text, width); }
+constexpr double kFadeSeconds = 0.8; // the cross-fade at the start of each scene
+constexpr size_t kMaxOrbit = 12;     // logos on the orbit; more would crowd it
 
-void sceneWelcome(const ScreenCtx& ctx, float w) {
-    const Theme& t = theme();
-    const auto& e = ctx.content.event;
-    heading(t.fonts.display, ctx.in(e.title), w);
-    wrappedText(t.fonts.heading, t.colors.text, ctx.in(e.subtitle), w);
-    ImGui::Dummy(ImVec2(0, t.em(0.5f)));
-    wrappedText(t.fonts.bold, t.colors.textMuted, ctx.in(e.dates) + " \u2022 " + ctx.in(e.venue), w);
-    ImGui::Dummy(ImVec2(0, t.em(0.5f)));
-    wrappedText(t.fonts.body, t.colors.text, ctx.in(e.about), std::min(w, t.em(40)));
+ImU32 rgbColor(std::uint32_t rgb) {
+    return IM_COL32((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, 255);
 }
 
-/// Tiles laid out in a row (landscape) or a column (portrait).
-template <typename DrawTile>
-void tiles(size_t n, float w, float h, DrawTile draw) {
-    const Theme& t = theme();
-    const ImVec2 screen = ImGui::GetIO().DisplaySize;
-    const bool row = screen.x > screen.y; // side by side on a landscape screen, stacked on a portrait one
-    const float gap = t.em(0.8f);
-    const float tw = row ? (w - gap * float(n - 1)) / float(n) : w;
-    const float th = row ? h : std::min(t.em(6), (screen.y * 0.6f - gap * float(n - 1)) / float(n));
-    ImVec2 origin = ImGui::GetCursorScreenPos();
-    for (size_t i = 0; i < n; ++i) {
-        ImVec2 p = row ? ImVec2(origin.x + float(i) * (tw + gap), origin.y) : ImVec2(origin.x, origin.y + float(i) * (th + gap));
-        draw(i, p, ImVec2(tw, th));
+/// `font` at the size that fits `text`'s longest word into `width` (never larger than the font).
+float fittingSize(ImFont* font, const std::string& text, float width) {
+    float widest = 0;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find(' ', start);
+        if (end == std::string::npos) end = text.size();
+        widest = std::max(widest,
+                          font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str() + start, text.c_str() + end).x);
+        start = end + 1;
     }
-    // Take up the tiles' space, so the scene's height (for centring) includes them.
-    ImGui::SetCursorScreenPos(origin);
-    ImGui::Dummy(ImVec2(w, row ? th : float(n) * (th + gap) - gap));
+    return widest > width ? font->FontSize * width / widest : font->FontSize;
 }
 
-void tileText(ImVec2 p, ImVec2 size, ImU32 bg, ImU32 fg, const std::string& title, const std::string& text) {
+/// The hero font holds few letters (theme.cpp): a headline with another one is drawn in the
+/// display font, scaled to the hero's size.
+ImFont* headlineFont(const std::string& text) {
     const Theme& t = theme();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), faded(bg), t.em(0.5f));
-    const float pad = t.em(0.8f);
-    ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
-    wrappedText(t.fonts.heading, fg, title, size.x - 2 * pad);
-    ImGui::SetCursorScreenPos(ImVec2(p.x + pad, ImGui::GetCursorScreenPos().y));
-    wrappedText(t.fonts.body, fg, text, size.x - 2 * pad);
+    for (const char* p = text.c_str(); *p;) {
+        unsigned int c = 0;
+        p += ImTextCharFromUtf8(&c, p, nullptr);
+        if (c && !t.fonts.hero->FindGlyphNoFallback(static_cast<ImWchar>(c))) return t.fonts.display;
+    }
+    return t.fonts.hero;
 }
 
-void sceneHighlights(const ScreenCtx& ctx, float w, float h) {
-    const auto& hl = ctx.content.event.highlights;
-    if (hl.empty()) return;
-    const Theme& t = theme();
-    tiles(hl.size(), w, std::min(h, t.em(9)), [&](size_t i, ImVec2 p, ImVec2 s) {
-        tileText(p, s, t.colors.surface, t.colors.text, ctx.in(hl[i].title), ctx.in(hl[i].text));
-    });
+/// A wrapped paragraph on the draw list (so two scenes can be drawn at once in a cross-fade).
+struct Para {
+    ImFont* font;
+    float size;
+    std::string text;
+    float height(float width) const {
+        return text.empty() ? 0 : font->CalcTextSizeA(size, FLT_MAX, width, text.c_str()).y;
+    }
+    void draw(ImDrawList* dl, ImVec2 p, float width, ImU32 color) const {
+        if (!text.empty()) dl->AddText(font, size, p, faded(color), text.c_str(), nullptr, width);
+    }
+};
+
+struct Layout {
+    ImVec2 text;     ///< top-left of the text block
+    float textW = 0; ///< its width
+    ImVec2 artMin, artMax;
+    bool landscape = true;
+};
+
+/// What a scene says above its headline: where and when, or what kind of scene it is.
+std::string kicker(const ScreenCtx& ctx, const AttractScene& s) {
+    const auto& e = ctx.content.event;
+    switch (s.kind) {
+    case SceneKind::Welcome: return ctx.in(e.dates) + " \u2022 " + ctx.in(e.venue);
+    case SceneKind::Companies: return ctx.tr("attract.exhibitors");
+    case SceneKind::Sector: return ctx.tr("attract.sectors");
+    case SceneKind::Summit: return ctx.tr("attract.summit");
+    case SceneKind::Signup: break;
+    }
+    return {};
 }
 
-void sceneHeading(const std::string& title, float w) {
-    const Theme& t = theme();
-    heading(t.fonts.heading, title, w);
-    ImGui::Dummy(ImVec2(0, t.em(0.5f)));
+const core::Sector* sectorOf(const ScreenCtx& ctx, const AttractScene& s) {
+    return s.kind == SceneKind::Sector ? ctx.content.sector(s.sector) : nullptr;
 }
 
-void sceneSectors(const ScreenCtx& ctx, float w, float h) {
-    const Theme& t = theme();
-    sceneHeading(ctx.tr("attract.sectors"), w);
-    const auto& secs = ctx.content.sectors;
-    if (secs.empty()) return;
-    const float top = ImGui::GetCursorScreenPos().y;
-    tiles(secs.size(), w, std::min(h - (top - ImGui::GetWindowPos().y), t.em(9)), [&](size_t i, ImVec2 p, ImVec2 s) {
-        const ImU32 c = IM_COL32((secs[i].rgb >> 16) & 0xFF, (secs[i].rgb >> 8) & 0xFF, secs[i].rgb & 0xFF, 255);
-        tileText(p, s, c, IM_COL32_WHITE, ctx.in(secs[i].name), ctx.in(secs[i].text));
-    });
+/// The logos circle the bridge on a tilted ellipse: the ones in front larger, drawn last.
+void orbit(const ScreenCtx& ctx, const AttractScene& s, const ArtBox& a, double t) {
+    const Theme& th = theme();
+    std::vector<const core::Company*> cos;
+    for (const auto& id : s.companies)
+        if (const auto* co = ctx.content.company(id)) cos.push_back(co);
+    if (s.companies.empty())
+        for (const auto& co : ctx.content.companies)
+            cos.push_back(&co);
+    if (cos.size() > kMaxOrbit) cos.resize(kMaxOrbit);
+
+    const ImVec2 c = a.center();
+    const float w = a.max.x - a.min.x, h = a.max.y - a.min.y;
+    const float logoSide = std::clamp(a.side() * 0.22f, th.mm(30), th.mm(90));
+    const float rx = std::max(0.0f, w * 0.5f - logoSide * 0.55f), ry = std::max(0.0f, h * 0.5f - logoSide * 0.55f);
+    const float turn = float(t) * 2.0f * 3.14159265f / 70.0f; // once round in 70 s: a drift, not a spin
+    struct Placed {
+        const core::Company* co;
+        ImVec2 p;
+        float depth;
+    };
+    std::vector<Placed> placed;
+    for (size_t i = 0; i < cos.size(); ++i) {
+        const float angle = turn + float(i) * 2.0f * 3.14159265f / float(cos.size());
+        placed.push_back({cos[i], ImVec2(c.x + rx * std::cos(angle), c.y + ry * std::sin(angle)), std::sin(angle)});
+    }
+    std::sort(placed.begin(), placed.end(), [](const Placed& x, const Placed& y) { return x.depth < y.depth; });
+    // The bridge inside the orbit, so its ends and caption stay clear of the logos at the sides.
+    const float inner = std::min(rx * 0.7f, w * 0.5f), innerH = ry * 0.85f;
+    const ArtBox bridge{a.dl, ImVec2(c.x - inner, c.y - innerH), ImVec2(c.x + inner, c.y + innerH), t, a.ink, a.accent};
+    bool bridgeDrawn = false;
+    for (const auto& pl : placed) {
+        if (!bridgeDrawn && pl.depth >= 0) {
+            drawBridge(bridge, ctx.tr("region.greater-manchester"), ctx.tr("region.ruhr"));
+            bridgeDrawn = true;
+        }
+        const float side = logoSide * (0.8f + 0.2f * pl.depth);
+        const ImVec2 min(pl.p.x - side * 0.5f, pl.p.y - side * 0.5f), max(pl.p.x + side * 0.5f, pl.p.y + side * 0.5f);
+        const float r = side * 0.14f;
+        a.dl->AddRectFilled(ImVec2(min.x, min.y + side * 0.04f), ImVec2(max.x, max.y + side * 0.04f),
+                            faded(IM_COL32(0, 0, 0, 40)), r);
+        a.dl->AddRectFilled(min, max, faded(th.colors.surface), r);
+        a.dl->AddRect(min, max, faded(th.colors.border), r, 0, std::max(1.0f, th.em(0.06f)));
+        const float pad = side * 0.1f;
+        const auto tex = ctx.textures ? ctx.textures(pl.co->logo) : Texture{};
+        logo(a.dl, ImVec2(min.x + pad, min.y + pad), side - 2 * pad, tex, pl.co->name);
+    }
+    if (!bridgeDrawn) drawBridge(bridge, ctx.tr("region.greater-manchester"), ctx.tr("region.ruhr"));
 }
 
-void sceneExhibitors(const ScreenCtx& ctx, float w, float h) {
-    const Theme& t = theme();
-    sceneHeading(ctx.tr("attract.exhibitors"), w);
-    const auto& cos = ctx.content.companies;
-    if (cos.empty()) return;
-    // One row when the companies fit, else as many rows as needed.
-    const float cell = std::max(t.em(6), std::min(t.em(8.5f), w / float(cos.size())));
-    const int cols = std::max(1, static_cast<int>(w / cell));
-    const ImVec2 origin = ImGui::GetCursorScreenPos();
-    const float avail = h - (origin.y - ImGui::GetWindowPos().y);
-    const int rows = std::max(1, static_cast<int>(avail / (cell * 1.05f)));
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const size_t shown = std::min(cos.size(), static_cast<size_t>(rows * cols));
-    const float x0 = origin.x + (w - cell * float(std::min<size_t>(shown, size_t(cols)))) * 0.5f;
-    for (size_t i = 0; i < shown; ++i) {
-        const float x = x0 + float(i % size_t(cols)) * cell, y = origin.y + float(i / size_t(cols)) * cell * 1.05f;
-        const float ls = cell * 0.62f;
-        const auto tex = ctx.textures ? ctx.textures(cos[i].logo) : Texture{};
-        logo(dl, ImVec2(x + (cell - ls) * 0.5f, y), ls, tex, cos[i].name);
-        ImFont* f = t.fonts.small;
-        std::string name = cos[i].name;
-        centeredText(dl, f, t.colors.text, ImVec2(x + cell * 0.5f, y + ls + f->FontSize), name);
+void art(const ScreenCtx& ctx, const AttractScene& s, const ArtBox& a) {
+    if (!s.image.empty() && ctx.textures) {
+        if (const Texture tex = ctx.textures(s.image); tex.id && tex.width > 0 && tex.height > 0) {
+            // The organiser's picture, fitted, floating gently.
+            const float w = a.max.x - a.min.x, h = a.max.y - a.min.y;
+            const float k = std::min(w / float(tex.width), h / float(tex.height)) * 0.92f;
+            const float bob = std::sin(float(a.t) * 0.9f) * h * 0.015f;
+            const ImVec2 c = a.center(), half(float(tex.width) * k * 0.5f, float(tex.height) * k * 0.5f);
+            a.dl->AddImageRounded(tex.id, ImVec2(c.x - half.x, c.y - half.y + bob),
+                                  ImVec2(c.x + half.x, c.y + half.y + bob), ImVec2(0, 0), ImVec2(1, 1),
+                                  faded(IM_COL32_WHITE), theme().em(0.4f));
+            return;
+        }
+    }
+    switch (s.kind) {
+    case SceneKind::Welcome: drawBridge(a, ctx.tr("region.greater-manchester"), ctx.tr("region.ruhr")); break;
+    case SceneKind::Companies: orbit(ctx, s, a, a.t); break;
+    case SceneKind::Signup: drawLetter(a); break;
+    case SceneKind::Summit: drawCalendar(a); break;
+    case SceneKind::Sector:
+        if (s.sector == "hydrogen")
+            drawHydrogen(a);
+        else if (s.sector == "cybersecurity")
+            drawShield(a);
+        else
+            drawHeartbeat(a);
+        break;
     }
 }
 
-void sceneSummit(const ScreenCtx& ctx, float w, float h) {
+/// The scene's own background: its sector's colour, or (fading in over a sector) the theme's.
+/// A full-screen fill costs ~5 ms a frame at 4K on the software renderer: only when it shows.
+void background(const ScreenCtx& ctx, const AttractScene& s, float alpha, bool over) {
+    const core::Sector* sec = sectorOf(ctx, s);
+    if (!sec && !over) return; // the window's own background is the theme's
+    ImGui::PushStyleVar(ImGuiStyleVar_Alpha, alpha);
+    ImGui::GetWindowDrawList()->AddRectFilled(ctx.origin, ctx.at(ctx.size.x, ctx.size.y),
+                                              faded(sec ? rgbColor(sec->rgb) : theme().colors.bg));
+    ImGui::PopStyleVar();
+}
+
+void content(const ScreenCtx& ctx, const AttractScene& s, const Layout& l, float alpha) {
     const Theme& t = theme();
-    const auto& e = ctx.content.event;
-    wrappedText(t.fonts.bold, t.colors.textMuted, ctx.tr("attract.summit"), w);
-    heading(t.fonts.heading, ctx.in(e.summitName), w);
-    wrappedText(t.fonts.bold, t.colors.text, ctx.in(e.summitDates) + " \u2022 " + ctx.in(e.summitVenue), w);
-    ImGui::Dummy(ImVec2(0, t.em(0.8f)));
-    const float top = ImGui::GetCursorScreenPos().y - ImGui::GetWindowPos().y;
-    if (e.summitDays.empty()) return;
-    tiles(e.summitDays.size(), w, std::min(h - top, t.em(8)), [&](size_t i, ImVec2 p, ImVec2 s) {
-        tileText(p, s, t.colors.surface, t.colors.text, ctx.in(e.summitDays[i].title), ctx.in(e.summitDays[i].text));
-    });
+    const core::Sector* sec = sectorOf(ctx, s);
+    const ImU32 ink = sec ? IM_COL32_WHITE : t.colors.text;
+    const ImU32 muted = sec ? IM_COL32(255, 255, 255, 230) : t.colors.textMuted;
+    const double time = ctx.now - ctx.state.screenSince;
+    ImGui::PushStyleVar(ImGuiStyleVar_Alpha, alpha);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+
+    const std::string& headline = ctx.in(s.headline);
+    const Para kick{t.fonts.bold, t.fonts.bold->FontSize, kicker(ctx, s)};
+    ImFont* heroFont = headlineFont(headline);
+    const float heroScale = t.fonts.hero->FontSize / heroFont->FontSize;
+    const Para head{heroFont, fittingSize(heroFont, headline, l.textW / heroScale) * heroScale, headline};
+    const Para line{t.fonts.heading, t.fonts.heading->FontSize, ctx.in(s.line)};
+    const float gap = t.em(0.6f);
+    const float total = kick.height(l.textW) + gap + head.height(l.textW) + gap + line.height(l.textW);
+    // Landscape: the text centred beside the picture; portrait: at the top, above it.
+    float y = l.landscape ? std::max(l.text.y, l.text.y + (l.artMax.y - l.artMin.y - total) * 0.5f) : l.text.y;
+    kick.draw(dl, ImVec2(l.text.x, y), l.textW, muted);
+    y += kick.height(l.textW) + gap;
+    head.draw(dl, ImVec2(l.text.x, y), l.textW, ink);
+    y += head.height(l.textW) + gap;
+    line.draw(dl, ImVec2(l.text.x, y), l.textW, ink);
+    y += line.height(l.textW);
+
+    ArtBox box{dl,
+               l.artMin,
+               l.artMax,
+               time,
+               sec ? IM_COL32_WHITE : t.colors.primary,
+               sec ? rgbColor(sec->rgb) : t.colors.focus};
+    if (!l.landscape) box.min.y = std::max(box.min.y, y + t.em(1.0f));
+    if (box.max.y - box.min.y > t.em(4)) art(ctx, s, box);
+    ImGui::PopStyleVar();
+}
+
+Layout layout(ImVec2 size, float top, float bottom) {
+    const Theme& t = theme();
+    const float m = t.wideMargin();
+    Layout l;
+    l.landscape = size.x > size.y * 1.2f;
+    if (l.landscape) {
+        const float w = size.x - 2 * m;
+        l.textW = w * 0.58f; // a 40 mm capital is wide: the headline gets the larger part
+        l.text = ImVec2(m, top);
+        l.artMin = ImVec2(m + l.textW + t.em(1.5f), top);
+        l.artMax = ImVec2(size.x - m, bottom);
+    } else {
+        l.textW = size.x - 2 * m;
+        l.text = ImVec2(m, top);
+        l.artMin = ImVec2(m, top); // moved below the text once its height is known
+        l.artMax = ImVec2(size.x - m, bottom);
+    }
+    return l;
+}
+
+/// The start button: both languages, the visitor's first and larger, with a halo that
+/// swells and fades every few seconds.
+bool startButton(const ScreenCtx& ctx, const AttractScene& s, double t, float& top) {
+    const Theme& th = theme();
+    const float m = th.wideMargin();
+    const core::Lang other = ctx.state.lang == core::Lang::De ? core::Lang::En : core::Lang::De;
+    const core::Text* fallback = ctx.text("attract.start");
+    const core::Text& label = !s.cta.de.empty() ? s.cta : fallback ? *fallback : s.cta;
+    const std::string first = label.de.empty() ? "attract.start" : label.in(ctx.state.lang), second = label.in(other);
+    ImFont* big = th.fonts.heading;
+    ImFont* small = th.fonts.bold;
+    const float textW = std::max(big->CalcTextSizeA(big->FontSize, FLT_MAX, 0, first.c_str()).x,
+                                 small->CalcTextSizeA(small->FontSize, FLT_MAX, 0, second.c_str()).x);
+    const float h = std::max(th.startButton(), big->FontSize + small->FontSize + th.em(1.4f));
+    const float w = std::min(ctx.size.x - 2 * m, std::max(th.em(22), textW + th.em(4)));
+    const ImVec2 min = ctx.at((ctx.size.x - w) * 0.5f, ctx.size.y - h - m), max(min.x + w, min.y + h);
+    top = min.y;
+
+    ImGui::SetCursorScreenPos(min);
+    const bool clicked = ImGui::InvisibleButton("attract.start", ImVec2(w, h));
+    const bool held = ImGui::IsItemActive();
+    registry().add("attract.start", min, max);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float r = h * 0.5f;
+    const float u = float(std::fmod(t / 2.5, 1.0)); // the pulse
+    const float grow = th.em(1.2f) * u;
+    dl->AddRect(ImVec2(min.x - grow, min.y - grow), ImVec2(max.x + grow, max.y + grow),
+                faded((th.colors.primary & ~IM_COL32_A_MASK) | (static_cast<ImU32>(160 * (1 - u)) << IM_COL32_A_SHIFT)),
+                r + grow, 0, th.em(0.25f));
+    dl->AddRectFilled(min, max, faded(held ? th.colors.primaryPressed : th.colors.primary), r);
+    const float y0 = min.y + (h - big->FontSize - small->FontSize) * 0.5f;
+    centeredText(dl, big, th.colors.onPrimary, ImVec2((min.x + max.x) * 0.5f, y0 + big->FontSize * 0.5f), first);
+    centeredText(dl, small, th.colors.onPrimary,
+                 ImVec2((min.x + max.x) * 0.5f, y0 + big->FontSize + small->FontSize * 0.5f), second);
+    return clicked;
 }
 
 } // namespace
 
 Intent drawAttract(const ScreenCtx& ctx) {
     const Theme& t = theme();
-    const ImVec2 size = ctx.size;
-    const float margin = t.wideMargin();
-    const float btnH = t.startButton();
-    const float btnW = std::min(size.x - 2 * margin, t.em(26));
-    const float sceneH = size.y - btnH - 3 * margin;
-
-    // Which scene, and how visible: gentle fades, and no frames between them.
-    const int scenes = 5;
-    const double since = ctx.now - ctx.state.screenSince;
-    const double cycle = kSceneSeconds * scenes;
-    const double inCycle = std::fmod(since, cycle);
-    const int scene = static_cast<int>(inCycle / kSceneSeconds);
-    const double local = inCycle - scene * kSceneSeconds;
-    float alpha = 1.0f;
-    if (local < kFadeSeconds) alpha = static_cast<float>(local / kFadeSeconds);
-    else if (local > kSceneSeconds - kFadeSeconds) alpha = static_cast<float>((kSceneSeconds - local) / kFadeSeconds);
-    if (alpha < 1.0f) ctx.animating = true;
-    else ctx.wakeAt = ctx.now + (kSceneSeconds - kFadeSeconds - local);
-
+    const auto& loop = ctx.content.attract;
     Intent out;
-    // The start button first: it wins the touch over the full-screen target below.
-    ImGui::SetCursorScreenPos(ctx.at((size.x - btnW) * 0.5f, size.y - btnH - margin));
-    const core::Lang other = ctx.state.lang == core::Lang::De ? core::Lang::En : core::Lang::De;
-    const core::Text* start = ctx.text("attract.start");
-    const std::string label = start ? start->in(ctx.state.lang) + "\n" + start->in(other) : "attract.start";
-    if (button("attract.start", label, ImVec2(btnW, btnH), ButtonKind::Primary)) out = intent::Goto{Screen::Browse};
+    ctx.animating = true; // it always moves: paced by the screen's frame interval
+    const double since = ctx.now - ctx.state.screenSince;
+    if (loop.scenes.empty()) { // nothing loaded at all: the start button alone
+        float top = 0;
+        if (startButton(ctx, AttractScene{}, since, top)) out = intent::Goto{Screen::Browse};
+        return out;
+    }
+    const core::ScenePosition pos = loop.at(since);
+    const AttractScene& scene = loop.scenes[pos.index];
+    const AttractScene& previous = loop.scenes[(pos.index + loop.scenes.size() - 1) % loop.scenes.size()];
+    // The very first scene appears at once; every later one fades in over the one before.
+    const float in = since < kFadeSeconds ? 1.0f : static_cast<float>(std::min(1.0, pos.local / kFadeSeconds));
+    const float m = t.wideMargin();
+
+    // The button's height decides the scene's; its drawing comes last, on top.
+    float ctaTop = 0;
+    ImDrawListSplitter split;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    split.Split(dl, 2);
+    split.SetCurrentChannel(dl, 1);
+    if (startButton(ctx, scene, since, ctaTop)) out = intent::Goto{Screen::Browse};
+    split.SetCurrentChannel(dl, 0);
+    // In reach mode (App::screenArea) the area starts lower: everything keeps to it.
+    const Layout l = layout(ctx.size, ctx.origin.y + m, ctaTop - m);
+    const bool fading = in < 1.0f;
+    if (fading) background(ctx, previous, 1.0f, false);
+    background(ctx, scene, in, fading && sectorOf(ctx, previous));
+    if (in < 1.0f) content(ctx, previous, l, 1.0f - in);
+    content(ctx, scene, l, in);
+    split.Merge(dl);
 
     ImGui::SetCursorScreenPos(ctx.origin);
-    if (ImGui::InvisibleButton("attract.anywhere", ImVec2(size.x, size.y - btnH - margin)))
+    if (ImGui::InvisibleButton("attract.anywhere", ImVec2(ctx.size.x, std::max(1.0f, ctaTop - ctx.origin.y))))
         out = intent::Goto{Screen::Browse};
-
-    ImGui::PushStyleVar(ImGuiStyleVar_Alpha, alpha);
-    const float w = size.x - 2 * margin;
-    // Centred in the space above the button; a scene's height is known from its
-    // previous frame (the first frame of a scene is invisible: it fades in).
-    auto& heights = uiContext().sceneHeights;
-    static_assert(scenes <= std::tuple_size_v<std::decay_t<decltype(heights)>>);
-    const float top = std::max(margin, (sceneH + margin - heights[size_t(scene)]) * 0.5f);
-    ImGui::SetCursorScreenPos(ctx.at(margin, top));
-    ImGui::BeginGroup();
-    switch (scene) {
-    case 0: sceneWelcome(ctx, w); break;
-    case 1: sceneHighlights(ctx, w, sceneH); break;
-    case 2: sceneSectors(ctx, w, sceneH); break;
-    case 3: sceneExhibitors(ctx, w, sceneH); break;
-    default: sceneSummit(ctx, w, sceneH); break;
-    }
-    ImGui::EndGroup();
-    heights[size_t(scene)] = ImGui::GetItemRectSize().y;
-    ImGui::PopStyleVar();
+    // A margin short of the button, as targets keep their distance (docs/design.md); the touch
+    // area above stays whole.
+    registry().add("attract.scene", ctx.origin,
+                   ImVec2(ctx.origin.x + ctx.size.x, std::max(ctx.origin.y + 1.0f, ctaTop - m)), &scene.id);
     return out;
 }
 
