@@ -223,14 +223,16 @@ Mail doiMail(const DoiJob& job, const std::string& baseUrl) {
     return m;
 }
 
-StorageResult doiRows(Storage& storage, std::vector<DoiRow>& out) {
+StorageResult doiRows(Storage& storage, std::vector<DoiRow>& out, const std::string& leadId) {
     out.clear();
     return storage.transaction("reading the double opt-in rows failed", [&](SqlTx& tx) {
         out.clear();
+        const std::string sql = "SELECT lead_id, state, attempts, next_ms, sent_ms, answered_ms, answer_ip, "
+                                "answer_agent, last_error FROM doi WHERE state <> 'none'" +
+                                std::string(leadId.empty() ? "" : " AND lead_id = $1") +
+                                " ORDER BY created_ms, lead_id";
         for (const auto& r :
-             tx.query("SELECT lead_id, state, attempts, next_ms, sent_ms, answered_ms, answer_ip, "
-                      "answer_agent, last_error FROM doi WHERE state <> 'none' ORDER BY created_ms, lead_id")
-                 .rows)
+             tx.query(sql, leadId.empty() ? std::vector<SqlParam>{} : std::vector<SqlParam>{leadId}).rows)
             out.push_back({r.text(0), doiName(stateOf(r.text(1))), r.text(8), r.text(6), r.text(7), r.integer(2),
                            r.integer(3), r.integer(4), r.integer(5)});
     });

@@ -66,13 +66,13 @@ bool isDoiToken(const std::string& token);
 /// The confirmation mail of `job` in the lead's language; the links start with `baseUrl`.
 Mail doiMail(const DoiJob& job, const std::string& baseUrl);
 
-/// `kiosk-hub doi`: every row, for the organiser.
+/// `kiosk-hub doi`: every row, for the organiser (or only `leadId`'s: a lead's page).
 struct DoiRow {
     std::string leadId, state, lastError, answerIp, answerAgent;
     long long attempts = 0;
     std::int64_t nextMs = 0, sentMs = 0, answeredMs = 0;
 };
-StorageResult doiRows(Storage& storage, std::vector<DoiRow>& out);
+StorageResult doiRows(Storage& storage, std::vector<DoiRow>& out, const std::string& leadId = {});
 std::string doiTable(const std::vector<DoiRow>& rows);
 
 /// The thread in `serve` that queues and sends, until stop().

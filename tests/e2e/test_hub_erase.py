@@ -17,7 +17,9 @@ import json
 import os
 import sqlite3
 import sys
+import http.client
 import time
+import urllib.parse
 import unicodedata
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -107,6 +109,35 @@ def main():
         hub_log = open(hub.log_path).read()
         r.check("the hub's journal says so without the address",
                 "erasure(s) from the kiosk" in hub_log and gone_on_kiosk not in hub_log, hub_log[-800:])
+
+        # ---- 4. the visitor's own withdrawal link (the thank-you screen's receipt) -------------
+        rows = kiosk_rows(data)
+        lead_id, lead = next(iter(rows.items()))
+        address = json.loads(lead["payload"])["email"]
+
+        def page(method, body=None, lead=lead_id):
+            c = http.client.HTTPConnection("127.0.0.1", env.port, timeout=30)
+            path = "/withdraw" + ("" if method == "POST" else "?lead=" + urllib.parse.quote(lead))
+            c.request(method, path, body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+            resp = c.getresponse()
+            text = resp.read().decode()
+            c.close()
+            return resp.status, text
+
+        status, text = page("GET")
+        r.check("GET /withdraw?lead=… asks first (a form, nothing erased)",
+                status == 200 and 'id="withdraw"' in text and address in hub_emails(env), (status, text[-300:]))
+        status, _ = page("GET", lead="not-a-lead-id")
+        r.check("an unknown reference is answered 404", status == 404, status)
+        status, text = page("POST", body="lead=" + lead_id)
+        r.check("POST /withdraw erases the visitor's leads on the hub",
+                status == 200 and 'id="done"' in text and address not in hub_emails(env), (status, text[-300:]))
+        gone = wait_for(lambda: address not in kiosk_emails(data), 10)
+        r.check("and, after the next heartbeat, on the kiosk", gone)
+        status, _ = page("GET")
+        r.check("the link then finds nothing (404)", status == 404, status)
+        who = [w for (w,) in query(env.db, "SELECT who FROM erasure_log")]
+        r.check("the erasure log names the visitor's link as who asked", "the visitor (withdrawal link)" in who, who)
     finally:
         if kiosk:
             kiosk.close()

@@ -30,8 +30,11 @@ shot signup.png
 quit
 """
 SHOTS = ["attract.png", "attract-companies.png", "browse.png", "profile.png", "signup.png"]
-MAX_MEAN_DIFF = 1.0    # per channel, 0-255
-MAX_PERCENT_OFF = 0.5  # pixels with a channel off by more than 64
+# The two rasterisers differ in text and anti-aliased edges only: with the access bar's chips
+# and more text on every screen that reached 0.98-1.37/255 and 0.77-1.06% of pixels (measured
+# 2026-12-01); a broken renderer (blank, wrong colours, a missing texture) is tens of /255 off.
+MAX_MEAN_DIFF = 1.6    # per channel, 0-255
+MAX_PERCENT_OFF = 1.5  # pixels with a channel off by more than 64
 
 
 def main() -> int:

@@ -1,11 +1,14 @@
 #include "confirm.hpp"
 
 #include "../doi.hpp"
+#include "../erasure.hpp"
 #include "../transport.hpp"
 #include "html.hpp"
+#include "organiser_data.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
 
 namespace kiosk::hub::web {
@@ -144,6 +147,69 @@ void handle(Storage& storage, const std::function<void(const std::string&)>& log
                  escape(token) + "\"><input type=\"hidden\" name=\"token\" value=\"" + escape(token) +
                  "\"><button type=\"submit\" id=\"answer\">" + w.button + "</button></form></div>");
 }
+
+/// A lead id as kiosks make them (a UUID): anything else is not looked up.
+bool isLeadId(const std::string& id) {
+    if (id.size() != 36) return false;
+    for (size_t i = 0; i < id.size(); ++i) {
+        const char c = id[i];
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c))) return false;
+    }
+    return true;
+}
+
+/// The receipt's withdrawal link (/withdraw?lead=<id>, the thank-you screen's QR code): the lead
+/// id is a random UUID only the visitor's receipt (and the organiser) holds. GET asks (a link
+/// scanner must not withdraw anything); the POST erases the visitor's leads across the fleet
+/// as the organiser's erasure does, and keeps only the erasure log's PII-free entry.
+void withdraw(Storage& storage, const std::function<void(const std::string&)>& logLine, const httplib::Request& req,
+              httplib::Response& res, bool post) {
+    const std::string id = req.get_param_value("lead");
+    std::optional<HubLead> lead;
+    if (isLeadId(id)) {
+        if (auto r = loadLead(storage, id, lead); !r) {
+            logLine(req.method + " /withdraw 503: " + r.error);
+            sendPage(res, 503, "kiosk-hub", std::string("<p>") + words(false, true).failed + "</p>");
+            return;
+        }
+    }
+    if (!lead) {
+        sendPage(res, 404, "Widerruf / Withdrawal",
+                 "<div class=\"card\"><p id=\"unknown\">Zu dieser Kennung sind keine Angaben (mehr) gespeichert.</p>"
+                 "<p lang=\"en\">No details are stored (any more) under this reference.</p></div>");
+        return;
+    }
+    const bool de = leadIsGerman(lead->stored.payload);
+    const std::string card = std::string("<div class=\"card\" lang=\"") + (de ? "de" : "en") + "\">";
+    const std::string where = context(lead->stored.payload, de);
+    const char* title = de ? "Einwilligung widerrufen" : "Withdraw your consent";
+    if (!post) {
+        sendPage(res, 200, title,
+                 card + "<p>" +
+                     (de ? "Ihre Angaben von diesem Stand werden gelöscht, beim Veranstalter und auf den Kiosks, "
+                           "und niemand meldet sich deswegen bei Ihnen."
+                         : "Your details from this stand are erased, at the organiser's and on the kiosks, and "
+                           "nobody will contact you about them.") +
+                     "</p>" + where +
+                     "<form method=\"post\" action=\"/withdraw\"><input type=\"hidden\" name=\"lead\" value=\"" +
+                     escape(id) + "\"><button type=\"submit\" id=\"withdraw\">" +
+                     (de ? "Widerrufen und löschen" : "Withdraw and erase") + "</button></form></div>");
+        return;
+    }
+    long long erased = 0;
+    if (auto r = eraseByEmail(storage, lead->lead.email, "the visitor (withdrawal link)", nowMs(), erased); !r) {
+        logLine("POST /withdraw 503: " + r.error);
+        sendPage(res, 503, title, std::string("<p>") + words(de, true).failed + "</p>");
+        return;
+    }
+    logLine("POST /withdraw lead " + id + ": " + std::to_string(erased) + " lead(s) erased from=" + req.remote_addr);
+    sendPage(res, 200, title,
+             card + "<p class=\"ok\" id=\"done\">" +
+                 (de ? "Ihre Einwilligung ist widerrufen und Ihre Angaben sind gelöscht."
+                     : "Your consent is withdrawn and your details are erased.") +
+                 "</p></div>");
+}
 } // namespace
 
 void addConfirmRoutes(HubHttpServer& server, Storage& storage, std::function<void(const std::string&)> logLine) {
@@ -153,6 +219,12 @@ void addConfirmRoutes(HubHttpServer& server, Storage& storage, std::function<voi
     });
     server.Post(pattern, [&storage, logLine](const httplib::Request& req, httplib::Response& res) {
         handle(storage, logLine, req, res, true);
+    });
+    server.Get("/withdraw", [&storage, logLine](const httplib::Request& req, httplib::Response& res) {
+        withdraw(storage, logLine, req, res, false);
+    });
+    server.Post("/withdraw", [&storage, logLine](const httplib::Request& req, httplib::Response& res) {
+        withdraw(storage, logLine, req, res, true);
     });
 }
 

@@ -14,6 +14,8 @@ class HubHttpServer;
 
 namespace kiosk::hub::web {
 
+/// The visitor's pages: /confirm/<token> and /decline/<token> (the double opt-in mail's links),
+/// /withdraw?lead=<id> (the receipt's link on the thank-you screen).
 void addConfirmRoutes(HubHttpServer& server, Storage& storage, std::function<void(const std::string&)> logLine);
 
 } // namespace kiosk::hub::web

@@ -6,6 +6,7 @@
 #include "organiser_data.hpp"
 
 #include "../credentials.hpp"
+#include "../doi.hpp"
 #include "../erasure.hpp"
 #include "../kiosk_list.hpp"
 
@@ -248,6 +249,37 @@ std::string healthTable(const std::vector<KioskHealth>& kiosks) {
     return out + "</table>";
 }
 
+/// What visitors looked at, per exhibitor, summed over every kiosk's latest heartbeat (the
+/// kiosks count anonymously: docs/staff.md "What the kiosk counts"); "" when none sent any.
+std::string figuresTable(const std::vector<KioskRecord>& kiosks) {
+    std::map<std::string, std::map<std::string, long long>> sum;
+    for (const auto& k : kiosks)
+        if (k.status)
+            if (const auto r = core::sync::parseStatus(k.status->body))
+                for (const auto& [subject, metrics] : r->figures)
+                    if (!subject.empty())
+                        for (const auto& [metric, n] : metrics)
+                            sum[subject][metric] += n;
+    const auto get = [](const std::map<std::string, long long>& m, const char* key) {
+        const auto it = m.find(key);
+        return std::to_string(it == m.end() ? 0 : it->second);
+    };
+    std::string out;
+    for (const auto& [subject, m] : sum) {
+        if (!m.count("profile_views") && !m.count("signups_started")) continue; // a sector's filter count
+        out += "<tr><td>" + escape(subject) + "</td>";
+        for (const char* key :
+             {"profile_views", "website_qr", "signups_started", "signups_completed", "signups_abandoned"})
+            out += "<td class=\"num\">" + get(m, key) + "</td>";
+        out += "</tr>";
+    }
+    if (out.empty()) return {};
+    return "<h2>What visitors looked at</h2><p class=\"muted\">Counted anonymously on the kiosks (no visitor, no "
+           "lead), as their latest heartbeats report it.</p><table id=\"figures\">" +
+           th({"Exhibitor", "Profile views", "Website QR shown", "Sign-ups started", "completed", "abandoned"}) + out +
+           "</table>";
+}
+
 void getOverview(const Context& c, const Request& req, Response& res, const Session& s) {
     std::vector<HubLead> leads;
     std::vector<KioskRecord> kiosks;
@@ -287,7 +319,7 @@ void getOverview(const Context& c, const Request& req, Response& res, const Sess
                          leads,
                          [](const HubLead& l) { return std::vector{shortTime(l.lead.createdMs).substr(5, 8) + ":00"}; },
                          true, 24));
-    body += "</div><h2>Kiosk health</h2>";
+    body += "</div>" + figuresTable(kiosks) + "<h2>Kiosk health</h2>";
     body += health.empty() ? "<p class=\"muted\">No kiosk added yet (kiosk-hub add-kiosk).</p>" : healthTable(health);
     if (const std::string w = consentWarnings(texts); !w.empty()) body += "<pre class=\"bad\">" + escape(w) + "</pre>";
     body += "<h2>To review</h2><h3>Conflicts: the same lead id with other content</h3>";
@@ -434,11 +466,23 @@ void getLead(const Context& c, const Request& req, Response& res, const Session&
                 "</td></tr>" + row("Text first reported", proof.firstKioskId + ", " + core::isoUtc(proof.firstMs)) +
                 "</table><h3>The text shown</h3><pre id=\"consent-text\">" + escape(proof.text) + "</pre>";
     } else {
-        body += "<tr><th>Check</th><td id=\"consent-check\" class=\"bad\">MISMATCH: no text of this version and "
-                "language has reached the hub (its kiosk sends them with its heartbeat)</td></tr></table>";
+        body += "<tr><th>Check</th><td id=\"consent-check\" class=\"bad\">NOT PROVABLE YET: no text of this version "
+                "and language has reached the hub (its kiosk sends them with its heartbeat)</td></tr></table>";
     }
     body += "</div><div class=\"card\" id=\"doi-record\"><h2>Double opt-in</h2><p>State: <strong id=\"doi-state\">" +
-            std::string(doiName(doiOf(states, l.id))) + "</strong></p></div>";
+            std::string(doiName(doiOf(states, l.id))) + "</strong></p>";
+    // The confirmation itself, as the proof of the consent asks: when the mail went, when and
+    // from where (address, browser) the visitor answered.
+    std::vector<DoiRow> doi;
+    if (doiRows(c.storage, doi, l.id) && !doi.empty()) {
+        const DoiRow& d = doi.front();
+        const auto when = [](std::int64_t ms) { return ms ? core::isoUtc(ms) : std::string("-"); };
+        body += "<table>" + row("Mail sent (UTC)", when(d.sentMs)) + row("Tries", std::to_string(d.attempts)) +
+                row("Answered (UTC)", when(d.answeredMs)) + row("From address", d.answerIp.empty() ? "-" : d.answerIp) +
+                row("Browser", d.answerAgent.empty() ? "-" : d.answerAgent) +
+                (d.lastError.empty() ? std::string() : row("Last mail error", d.lastError)) + "</table>";
+    }
+    body += "</div>";
     sendPage(res, 200, name.empty() ? "Lead" : "Lead: " + name, body, nav(s));
 }
 

@@ -196,15 +196,21 @@ void content(const ScreenCtx& ctx, const AttractScene& s, const Layout& l, float
     const Para head{heroFont, fittingSize(heroFont, headline, l.textW / heroScale) * heroScale, headline};
     const Para line{t.fonts.heading, t.fonts.heading->FontSize, ctx.in(s.line)};
     const float gap = t.em(0.6f);
-    const float total = kick.height(l.textW) + gap + head.height(l.textW) + gap + line.height(l.textW);
+    float total = kick.height(l.textW) + gap + head.height(l.textW) + gap + line.height(l.textW);
+    // A short area (reach mode) keeps the headline and drops the line under it rather than
+    // letting it run under the start button.
+    const bool withLine = !l.landscape || total <= l.artMax.y - l.text.y;
+    if (!withLine) total -= gap + line.height(l.textW);
     // Landscape: the text centred beside the picture; portrait: at the top, above it.
     float y = l.landscape ? std::max(l.text.y, l.text.y + (l.artMax.y - l.artMin.y - total) * 0.5f) : l.text.y;
     kick.draw(dl, ImVec2(l.text.x, y), l.textW, muted);
     y += kick.height(l.textW) + gap;
     head.draw(dl, ImVec2(l.text.x, y), l.textW, ink);
-    y += head.height(l.textW) + gap;
-    line.draw(dl, ImVec2(l.text.x, y), l.textW, ink);
-    y += line.height(l.textW);
+    y += head.height(l.textW);
+    if (withLine) {
+        line.draw(dl, ImVec2(l.text.x, y + gap), l.textW, ink);
+        y += gap + line.height(l.textW);
+    }
 
     ArtBox box{dl,
                l.artMin,

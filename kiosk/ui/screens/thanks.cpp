@@ -20,7 +20,8 @@ float qrSide(const core::QrCode& qr, float target) {
     const Theme& t = theme();
     const float cells = static_cast<float>(qr.size + 8); // the code and its quiet zone
     float module = std::max(std::floor(target / cells), std::ceil(t.mm(0.5f)));
-    while (module * static_cast<float>(qr.size) < t.mm(35)) module += 1;
+    while (module * static_cast<float>(qr.size) < t.mm(35))
+        module += 1;
     return module * cells;
 }
 
@@ -119,7 +120,8 @@ void contacts(const ScreenCtx& ctx, float w, float h) {
         ImGui::BeginGroup();
         shownQr("thanks.contact." + chosen[i]->id, uiContext().qr(*cards[i]), side, *cards[i]);
         wrappedText(t.fonts.bold, t.colors.text, chosen[i]->name, side);
-        if (!chosen[i]->contactName.empty()) wrappedText(t.fonts.small, t.colors.textMuted, chosen[i]->contactName, side);
+        if (!chosen[i]->contactName.empty())
+            wrappedText(t.fonts.small, t.colors.textMuted, chosen[i]->contactName, side);
         ImGui::EndGroup();
         rowBottom = std::max(rowBottom, ImGui::GetItemRectMax().y);
     }
@@ -136,17 +138,18 @@ Intent drawThanks(const ScreenCtx& ctx) {
     const double left = th.seconds - (ctx.now - ctx.state.screenSince);
     if (left <= 0) return intent::Goto{Screen::Attract};
     // The next frame when the countdown's number changes (whole seconds of a whole-second wait).
-    ctx.wakeAt = std::min(ctx.wakeAt, ctx.state.screenSince + std::min(th.seconds, std::floor(ctx.now - ctx.state.screenSince) + 1));
+    ctx.wakeAt = std::min(ctx.wakeAt, ctx.state.screenSince +
+                                          std::min(th.seconds, std::floor(ctx.now - ctx.state.screenSince) + 1));
 
     const float m = t.margin(), w = ctx.size.x - 2 * m;
-    ImGui::SetCursorScreenPos(ImVec2(m, m));
+    ImGui::SetCursorScreenPos(ctx.at(m, m)); // the screen's area: lower in reach mode
     ImGui::BeginGroup();
     wrappedText(t.fonts.heading, t.colors.text, ctx.tr("thanks.title"), w);
     wrappedText(t.fonts.body, t.colors.text, ctx.tr("thanks.text"), w);
     ImGui::EndGroup();
 
     const float btnH = t.largeButton();
-    const float footerY = ctx.size.y - btnH - m * 0.6f;
+    const float footerY = ctx.bottom() - btnH - m * 0.6f;
     const float top = ImGui::GetCursorScreenPos().y + t.em(0.4f);
     const float bodyH = std::max(t.em(3), footerY - top - t.em(0.4f));
     // Wide: the receipt in a column on the left, the contacts beside it; tall: one above the other.
@@ -158,8 +161,10 @@ Intent drawThanks(const ScreenCtx& ctx) {
     ImGui::BeginGroup();
     receipt(ctx, receiptW);
     ImGui::EndGroup();
-    if (wide) ImGui::SetCursorScreenPos(ImVec2(origin.x + receiptW + t.em(2), origin.y));
-    else ImGui::Dummy(ImVec2(0, t.em(0.6f)));
+    if (wide)
+        ImGui::SetCursorScreenPos(ImVec2(origin.x + receiptW + t.em(2), origin.y));
+    else
+        ImGui::Dummy(ImVec2(0, t.em(0.6f)));
     const float contactsTop = ImGui::GetCursorScreenPos().y;
     ImGui::BeginGroup();
     contacts(ctx, wide ? w - receiptW - t.em(2) : w, bodyH - (wide ? 0.0f : contactsTop - origin.y));
@@ -169,12 +174,14 @@ Intent drawThanks(const ScreenCtx& ctx) {
     ImGui::SetCursorScreenPos(ImVec2(m, footerY));
     const float doneW = t.em(10);
     Intent out;
-    if (button("thanks.done", ctx.tr("thanks.done"), ImVec2(doneW, btnH), ButtonKind::Primary)) out = intent::Goto{Screen::Attract};
+    if (button("thanks.done", ctx.tr("thanks.done"), ImVec2(doneW, btnH), ButtonKind::Primary))
+        out = intent::Goto{Screen::Attract};
     // The countdown, in whole seconds.
     std::string& countdown = uiContext().shownTexts["thanks.countdown"];
     countdown = replaced(ctx.tr("thanks.countdown"), "{s}", std::to_string(static_cast<int>(std::ceil(left))));
     const float cx = m + doneW + t.em(1);
-    const ImVec2 textSize = t.fonts.body->CalcTextSizeA(t.fonts.body->FontSize, FLT_MAX, w - doneW - t.em(1), countdown.c_str());
+    const ImVec2 textSize =
+        t.fonts.body->CalcTextSizeA(t.fonts.body->FontSize, FLT_MAX, w - doneW - t.em(1), countdown.c_str());
     const ImVec2 at(cx, footerY + (btnH - textSize.y) * 0.5f);
     ImGui::SetCursorScreenPos(at);
     wrappedText(t.fonts.body, t.colors.textMuted, countdown, w - doneW - t.em(1));
