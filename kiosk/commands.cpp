@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "core/clock.hpp"
 
 #include "core/config.hpp"
 #include "core/content/content.hpp"
@@ -28,10 +29,7 @@ void printProblems(const std::vector<core::Problem>& problems) {
     for (const auto& p : problems) std::cerr << (p.error ? "" : "warning: ") << p.format() << '\n';
 }
 
-std::int64_t nowMs() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+using kiosk::core::nowMs;
 
 /// `text` with its pin_hash line replaced by `line`, or `line` added below [staff] (a new
 /// [staff] at the end when there is none). Line by line, not std::regex: libstdc++'s regex

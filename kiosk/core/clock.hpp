@@ -5,6 +5,13 @@
 
 namespace kiosk::core {
 
+/// The system's wall clock, milliseconds since the Unix epoch (UTC): for commands and the hub,
+/// which need no injected clock.
+inline std::int64_t nowMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 class Clock {
 public:
     virtual ~Clock() = default;
@@ -20,10 +27,7 @@ public:
         using namespace std::chrono;
         return duration<double>(steady_clock::now() - m_start).count();
     }
-    std::int64_t wallMs() const override {
-        using namespace std::chrono;
-        return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-    }
+    std::int64_t wallMs() const override { return nowMs(); }
 
 private:
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();

@@ -3,6 +3,7 @@
 // set-password, doi, erase; each reads --config hub.toml first and stops when it has an error
 // (fail closed: no server, no database, on a config it cannot trust).
 #include "credentials.hpp"
+#include "core/clock.hpp"
 #include "doi.hpp"
 #include "erasure.hpp"
 #include "exhibitor_commands.hpp"
@@ -31,10 +32,7 @@ using namespace kiosk::hub;
 
 constexpr const char* kDefaultConfig = "/etc/stand-kiosk-hub/hub.toml";
 
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using kiosk::core::nowMs;
 
 /// The config and its database, or a message and nullptr (exit 2).
 std::unique_ptr<Storage> open(const std::string& configPath, HubConfig& config) {

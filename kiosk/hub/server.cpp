@@ -1,4 +1,5 @@
 #include "server.hpp"
+#include "core/clock.hpp"
 
 #include "doi.hpp"
 #include "transport.hpp"
@@ -76,10 +77,7 @@ private:
     bool m_stop = false;
 };
 
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using kiosk::core::nowMs;
 
 UploadRequest uploadRequest(const httplib::Request& req) {
     return {req.get_header_value("Authorization"), req.get_header_value("webhook-id"),

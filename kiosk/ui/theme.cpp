@@ -33,70 +33,39 @@ constexpr ImU32 rgb(unsigned v) {
     return IM_COL32((v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF, 0xFF);
 }
 
-// Both palettes keep body text at >= 7:1 and controls at >= 3:1 against their
-// background (WCAG 1.4.6 / 1.4.11); halls are bright, so light is the default.
-Palette lightPalette() {
-    Palette p{};
-    p.bg = rgb(0xEEF1F5);
-    p.surface = rgb(0xFFFFFF);
-    p.surfaceAlt = rgb(0xE1E6ED);
-    p.text = rgb(0x141A22);      // 16.9:1 on white
-    p.textMuted = rgb(0x3F4957); // 9.2:1 on white
-    p.border = rgb(0x6B7685);    // 4.6:1 on white
-    p.primary = rgb(0x0B4A8B);   // white on it: 8.9:1
-    p.primaryPressed = rgb(0x06305C);
-    p.onPrimary = rgb(0xFFFFFF);
-    p.button = rgb(0xFFFFFF);
-    p.buttonPressed = rgb(0xC9D3E0);
-    p.onButton = rgb(0x0B2545);
-    p.focus = rgb(0xC2410C);
-    p.warning = rgb(0xFFE7A3);
-    p.onWarning = rgb(0x1F1500);
-    p.error = rgb(0x9F1A1A); // 7.9:1 on white
-    return p;
-}
+// Light and dark keep body text at >= 7:1 and controls at >= 3:1 against their background
+// (WCAG 1.4.6 / 1.4.11); halls are bright, so light is the default. High contrast is black and
+// white with a yellow main action (as on signs and ticket machines): every text pair >= 15:1,
+// for visitors with low vision and for a screen in direct sunlight. tests/ui/test_access.cpp
+// computes every pair.
+struct PaletteRow {
+    ImU32 Palette::*colour;
+    unsigned light, dark, contrast;
+};
+// colour, light, dark, high contrast
+const PaletteRow kPalettes[] = {
+    {&Palette::bg, 0xEEF1F5, 0x0E1217, 0x000000},
+    {&Palette::surface, 0xFFFFFF, 0x1A212B, 0x000000},
+    {&Palette::surfaceAlt, 0xE1E6ED, 0x252E3A, 0x262626},
+    {&Palette::text, 0x141A22, 0xF3F6F9, 0xFFFFFF},           // light: 16.9:1 on white
+    {&Palette::textMuted, 0x3F4957, 0xC3CBD6, 0xF0F0F0},      // light: 9.2:1 on white
+    {&Palette::border, 0x6B7685, 0x8390A2, 0xFFFFFF},         // light: 4.6:1 on white
+    {&Palette::primary, 0x0B4A8B, 0x8CC4FF, 0xFFE600},        // light: white on it: 8.9:1
+    {&Palette::primaryPressed, 0x06305C, 0x6AA8EC, 0xB8A600}, // dark: its label 7.2:1 (0x5E9FE6 gave 6.5:1)
+    {&Palette::onPrimary, 0xFFFFFF, 0x06182C, 0x000000},
+    {&Palette::button, 0xFFFFFF, 0x252E3A, 0x000000},
+    {&Palette::buttonPressed, 0xC9D3E0, 0x3A4656, 0x404040},
+    {&Palette::onButton, 0x0B2545, 0xF3F6F9, 0xFFFFFF},
+    {&Palette::focus, 0xC2410C, 0xFFB37A, 0x00E5FF},
+    {&Palette::warning, 0xFFE7A3, 0xFFD36B, 0xFFE600},
+    {&Palette::onWarning, 0x1F1500, 0x1F1500, 0x000000},
+    {&Palette::error, 0x9F1A1A, 0xFF9C9C, 0xFF9E9E}, // light: 7.9:1 on white
+};
 
-Palette darkPalette() {
+Palette paletteColumn(unsigned PaletteRow::*column) {
     Palette p{};
-    p.bg = rgb(0x0E1217);
-    p.surface = rgb(0x1A212B);
-    p.surfaceAlt = rgb(0x252E3A);
-    p.text = rgb(0xF3F6F9);
-    p.textMuted = rgb(0xC3CBD6);
-    p.border = rgb(0x8390A2);
-    p.primary = rgb(0x8CC4FF);
-    p.primaryPressed = rgb(0x6AA8EC); // its label 7.2:1 (0x5E9FE6 gave 6.5:1)
-    p.onPrimary = rgb(0x06182C);
-    p.button = rgb(0x252E3A);
-    p.buttonPressed = rgb(0x3A4656);
-    p.onButton = rgb(0xF3F6F9);
-    p.focus = rgb(0xFFB37A);
-    p.warning = rgb(0xFFD36B);
-    p.onWarning = rgb(0x1F1500);
-    p.error = rgb(0xFF9C9C);
-    return p;
-}
-
-// Black and white, with a yellow main action (as on signs and ticket machines): every text
-// pair >= 15:1, for visitors with low vision and for a screen in direct sunlight.
-Palette highContrastPalette() {
-    Palette p{};
-    p.bg = rgb(0x000000);
-    p.surface = rgb(0x000000);
-    p.surfaceAlt = rgb(0x262626);
-    p.text = rgb(0xFFFFFF);
-    p.textMuted = rgb(0xF0F0F0);
-    p.border = rgb(0xFFFFFF);
-    p.primary = rgb(0xFFE600);
-    p.primaryPressed = rgb(0xB8A600);
-    p.onPrimary = rgb(0x000000);
-    p.button = rgb(0x000000);
-    p.buttonPressed = rgb(0x404040);
-    p.onButton = rgb(0xFFFFFF);
-    p.focus = rgb(0x00E5FF);
-    p.warning = rgb(0xFFE600);
-    p.onWarning = rgb(0x000000);
-    p.error = rgb(0xFF9E9E);
+    for (const auto& row : kPalettes)
+        p.*row.colour = rgb(row.*column);
     return p;
 }
 
@@ -155,9 +124,9 @@ Fonts addFonts(ImGuiIO& io, float body, float pxPerMm, const ImWchar* heroRanges
 } // namespace
 
 Palette palette(const std::string& name) {
-    if (name == "dark") return darkPalette();
-    if (name == "high-contrast") return highContrastPalette();
-    return lightPalette();
+    if (name == "dark") return paletteColumn(&PaletteRow::dark);
+    if (name == "high-contrast") return paletteColumn(&PaletteRow::contrast);
+    return paletteColumn(&PaletteRow::light);
 }
 
 double contrastRatio(ImU32 a, ImU32 b) {
@@ -172,7 +141,7 @@ ImU32 readableOn(ImU32 bg) {
 
 Theme Theme::forAccess(const AccessModes& m) const {
     Theme t = *this;
-    t.colors = m.contrast ? highContrastPalette() : base;
+    t.colors = m.contrast ? paletteColumn(&PaletteRow::contrast) : base;
     if (m.larger && largerFonts.body) {
         t.fonts = largerFonts;
         t.m_em = m_em * kLargerText;

@@ -1,4 +1,5 @@
 #include "confirm.hpp"
+#include "core/clock.hpp"
 
 #include "../doi.hpp"
 #include "../erasure.hpp"
@@ -14,10 +15,7 @@
 namespace kiosk::hub::web {
 
 namespace {
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using kiosk::core::nowMs;
 
 struct Words {
     const char *title, *ask, *button, *done, *already, *invalid, *failed;

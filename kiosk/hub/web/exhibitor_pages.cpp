@@ -1,4 +1,5 @@
 #include "exhibitor.hpp"
+#include "core/clock.hpp"
 
 #include "html.hpp"
 #include "hub/doi_state.hpp"
@@ -22,10 +23,7 @@ namespace kiosk::hub::web {
 
 namespace {
 
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using kiosk::core::nowMs;
 
 /// Wrong tokens per client address over the last minute. While an address is over the limit
 /// every /x/ request from it is refused, right tokens included: a 200 among the 429s would still

@@ -1,4 +1,5 @@
 #include "organiser.hpp"
+#include "core/clock.hpp"
 
 #include "auth.hpp"
 #include "charts.hpp"
@@ -26,10 +27,7 @@ namespace {
 using httplib::Request;
 using httplib::Response;
 
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using kiosk::core::nowMs;
 
 constexpr size_t kLeadsPerPage = 50;
 
@@ -89,6 +87,11 @@ std::string th(std::initializer_list<const char*> names) {
     for (const char* n : names)
         (out += "<th>") += std::string(n) + "</th>";
     return out + "</tr>";
+}
+
+/// A table of `rows` under `names`, or "None." when there are none.
+std::string tableOrNone(std::initializer_list<const char*> names, const std::string& rows) {
+    return rows.empty() ? "<p class=\"muted\">None.</p>" : "<table>" + th(names) + rows + "</table>";
 }
 
 std::string nav(const Session& s) {
@@ -322,25 +325,16 @@ void getOverview(const Context& c, const Request& req, Response& res, const Sess
     body += "</div>" + figuresTable(kiosks) + "<h2>Kiosk health</h2>";
     body += health.empty() ? "<p class=\"muted\">No kiosk added yet (kiosk-hub add-kiosk).</p>" : healthTable(health);
     if (const std::string w = consentWarnings(texts); !w.empty()) body += "<pre class=\"bad\">" + escape(w) + "</pre>";
-    body += "<h2>To review</h2><h3>Conflicts: the same lead id with other content</h3>";
-    if (conflicts.empty())
-        body += "<p class=\"muted\">None.</p>";
-    else {
-        body += "<table>" + th({"Lead", "Kiosk", "First", "Last", "Times"});
-        for (const auto& x : conflicts)
-            body += "<tr><td><a href=\"/leads/" + percent(x.leadId) + "\">" + escape(x.leadId) + "</a></td>" +
-                    td(x.kioskId) + tdTime(x.firstMs) + tdTime(x.lastMs) + tdNum(x.times) + "</tr>";
-        body += "</table>";
-    }
-    body += "<h3>Rejected leads</h3>";
-    if (rejected.empty())
-        body += "<p class=\"muted\">None.</p>";
-    else {
-        body += "<table>" + th({"Kiosk", "Lead", "Reason", "Last", "Times"});
-        for (const auto& x : rejected)
-            body += "<tr>" + td(x.kioskId) + td(x.leadId) + td(x.reason) + tdTime(x.lastMs) + tdNum(x.times) + "</tr>";
-        body += "</table>";
-    }
+    std::string conflictRows, rejectedRows;
+    for (const auto& x : conflicts)
+        conflictRows += "<tr><td><a href=\"/leads/" + percent(x.leadId) + "\">" + escape(x.leadId) + "</a></td>" +
+                        td(x.kioskId) + tdTime(x.firstMs) + tdTime(x.lastMs) + tdNum(x.times) + "</tr>";
+    for (const auto& x : rejected)
+        rejectedRows +=
+            "<tr>" + td(x.kioskId) + td(x.leadId) + td(x.reason) + tdTime(x.lastMs) + tdNum(x.times) + "</tr>";
+    body += "<h2>To review</h2><h3>Conflicts: the same lead id with other content</h3>" +
+            tableOrNone({"Lead", "Kiosk", "First", "Last", "Times"}, conflictRows) + "<h3>Rejected leads</h3>" +
+            tableOrNone({"Kiosk", "Lead", "Reason", "Last", "Times"}, rejectedRows);
     body += "<p class=\"muted\">As of " + escape(shortTime(now)) + " UTC" + ".</p>";
     sendPage(res, 200, "Overview", body, nav(s));
 }
