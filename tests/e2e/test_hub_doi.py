@@ -16,7 +16,6 @@ headless Chromium (tests/support/browser.py).
 
 Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
 """
-import argparse
 import email
 import email.policy
 import json
@@ -33,6 +32,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "support"))
 if "/usr/lib/python3/dist-packages" not in sys.path:
     sys.path.append("/usr/lib/python3/dist-packages")  # Debian's python3-aiosmtpd under pyenv's python3
 import harness  # noqa: E402
+import hub_support  # noqa: E402
 from hub_support import start_postgres  # noqa: E402
 from test_hub import Env, add_kiosk, kiosk_rows  # noqa: E402
 
@@ -94,11 +94,7 @@ def links(msg):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--hub", required=True)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
+    args = hub_support.kiosk_and_hub_args()
     env = Env(args)
     r = harness.Results()
     try:

@@ -11,7 +11,6 @@ syncing into a real `kiosk-hub serve` on loopback.
 
 Ends with a line `N passed, M failed`; exit status 0 only when nothing failed.
 """
-import argparse
 import hashlib
 import json
 import os
@@ -25,6 +24,7 @@ import unicodedata
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import harness  # noqa: E402
+import hub_support  # noqa: E402
 from test_hub import Env, add_kiosk, kiosk_rows  # noqa: E402
 from test_hub_status import start_ui, wait_for  # noqa: E402
 
@@ -50,11 +50,7 @@ def email_hash(address):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--hub", required=True)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
+    args = hub_support.kiosk_and_hub_args()
     env = Env(args)
     r = harness.Results()
     cfg, _ = add_kiosk(env, r, "stand-erase")
