@@ -32,6 +32,8 @@ public:
     /// Writes what render() drew as a PNG (call before present()); returns an error or "".
     virtual std::string screenshot(const std::string& path) = 0;
     virtual void present() = 0;
+    /// The window lost what it showed (exposed, resized): the next frame draws all of it.
+    virtual void invalidate() {}
     /// Waits until the frame is really drawn (benchmarks).
     virtual void finish() {}
     /// RGBA, straight alpha. A null id when the texture cannot be made.

@@ -406,6 +406,7 @@ private:
             deliver(m_wedge.feed(ev, m_app));
             scanned();
         } else if (ev.type == SDL_WINDOWEVENT || ev.type == m_logoReady || ev.type == m_scanReady) {
+            if (ev.type == SDL_WINDOWEVENT) m_renderer.invalidate();
             m_gotEvent = true; // exposed, resized, focus, a logo decoded: draw again
         } else if (ev.type == SDL_QUIT && m_o.windowed) {
             g_terminate = true; // a developer's window may close; a kiosk's may not

@@ -3,6 +3,7 @@
 // a stand PC without a GPU does not carry Mesa's llvmpipe and LLVM (docs/performance.md).
 // [SECTIONS] images (logos at their drawn size), the renderer, drawing one ImGui command
 // (one-colour and image fans row by row, the rest as SDL geometry).
+#include "damage.hpp"
 #include "renderer.hpp"
 
 #include <backends/imgui_impl_sdl.h>
@@ -11,7 +12,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstdlib>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace kiosk::platform {
@@ -31,6 +35,7 @@ SDL_Texture* makeTexture(SDL_Renderer* r, const unsigned char* rgba, int w, int 
 struct Image {
     std::vector<unsigned char> rgba;
     int w = 0, h = 0;
+    std::uint64_t serial = 0; ///< names its pixels in the damage hashes (an address may be reused)
     std::vector<std::pair<SDL_Point, SDL_Texture*>> sized;
 
     ~Image() {
@@ -95,6 +100,7 @@ public:
         // can, and llvmpipe is back in the process.
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
         m_window = SDL_CreateWindow("Stand kiosk", s.x, s.y, s.w, s.h, s.flags);
+        m_fullRedraw = std::getenv("KIOSK_FULL_REDRAW") != nullptr;
         m_renderer = m_window ? SDL_CreateRenderer(m_window, -1, SDL_RENDERER_SOFTWARE) : nullptr;
         if (!m_renderer) {
             error = std::string("cannot open a window: ") + SDL_GetError();
@@ -125,39 +131,55 @@ public:
     void newFrame() override {}
 
     void render(ImDrawData* data, ImU32 clearColor) override {
-        const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(clearColor);
-        SDL_RenderSetClipRect(m_renderer, nullptr);
-        SDL_SetRenderDrawColor(m_renderer, Uint8(bg.x * 255), Uint8(bg.y * 255), Uint8(bg.z * 255), 255);
-        SDL_RenderClear(m_renderer);
         int fbW = 0, fbH = 0;
         drawableSize(fbW, fbH);
+        m_prims.clear();
+        m_rings.clear();
         const ImVec2 off = data->DisplayPos;
         for (int n = 0; n < data->CmdListsCount; ++n) {
             const ImDrawList* list = data->CmdLists[n];
             const ImDrawVert* vtx = list->VtxBuffer.Data;
             for (const ImDrawCmd& cmd : list->CmdBuffer) {
-                if (cmd.UserCallback) {
-                    if (cmd.UserCallback != ImDrawCallback_ResetRenderState) cmd.UserCallback(list, &cmd);
-                    continue;
-                }
+                if (cmd.UserCallback) continue; // the kiosk adds none; ImGui's reset needs nothing here
                 const float x0 = std::max(0.0f, cmd.ClipRect.x - off.x), y0 = std::max(0.0f, cmd.ClipRect.y - off.y);
                 const float x1 = std::min(float(fbW), cmd.ClipRect.z - off.x), y1 = std::min(float(fbH), cmd.ClipRect.w - off.y);
                 if (x1 <= x0 || y1 <= y0) continue;
                 const SDL_Rect clip{int(x0), int(y0), int(x1 - x0), int(y1 - y0)};
-                SDL_RenderSetClipRect(m_renderer, &clip);
                 const ImDrawVert* v = vtx + cmd.VtxOffset;
                 const ImDrawIdx* idx = list->IdxBuffer.Data + cmd.IdxOffset;
                 SDL_Texture* tex = m_font;
+                std::uint64_t texKey = 1;
                 if (cmd.GetTexID() != m_font) {
                     Image& image = *static_cast<Image*>(cmd.GetTexID());
-                    tex = image.at(m_renderer, drawnSize(v, idx, cmd.ElemCount, image));
+                    const ImVec2 drawn = drawnSize(v, idx, cmd.ElemCount, image);
+                    tex = image.at(m_renderer, drawn);
                     if (!tex) continue;
+                    texKey = image.serial * 0x10000 + std::uint64_t(std::lround(drawn.x)) * 0x100 +
+                             std::uint64_t(std::lround(drawn.y)) % 0x100;
                 }
-                drawCommand(v, list->VtxBuffer.Size - int(cmd.VtxOffset), idx, cmd.ElemCount, tex, clip);
+                collect(v, list->VtxBuffer.Size - int(cmd.VtxOffset), idx, cmd.ElemCount, tex, texKey, clip);
             }
+        }
+        // Only what changed is drawn again, and presented: a slow drift across a still scene
+        // costs its own pixels, not the screen's (33 MB at 4K).
+        m_damage.begin(fbW, fbH, clearColor);
+        for (const Prim& p : m_prims) m_damage.mark(p.box, p.hash.value);
+        const bool everything = m_fullRedraw || m_invalid || fbW != m_fbW || fbH != m_fbH;
+        m_fbW = fbW, m_fbH = fbH, m_invalid = false;
+        m_dirty = m_damage.finish(everything);
+        for (const PixelRect& d : m_dirty) {
+            const SDL_Rect area{d.x, d.y, d.w, d.h};
+            SDL_RenderSetClipRect(m_renderer, &area);
+            SDL_SetRenderDrawBlendMode(m_renderer, SDL_BLENDMODE_NONE);
+            SDL_SetRenderDrawColor(m_renderer, Uint8(clearColor >> IM_COL32_R_SHIFT), Uint8(clearColor >> IM_COL32_G_SHIFT),
+                                   Uint8(clearColor >> IM_COL32_B_SHIFT), 255);
+            SDL_RenderFillRect(m_renderer, &area);
+            drawPrims(d);
         }
         SDL_RenderSetClipRect(m_renderer, nullptr);
     }
+
+    void invalidate() override { m_invalid = true; }
 
     std::string screenshot(const std::string& path) override {
         int w = 0, h = 0;
@@ -167,34 +189,56 @@ public:
             return std::string("cannot read the screen: ") + SDL_GetError();
         return writePng(path, w, h, px.data());
     }
-    void present() override { SDL_RenderPresent(m_renderer); }
+    /// Sends the changed rectangles only (SDL_RenderPresent sends the whole window).
+    void present() override {
+        SDL_RenderFlush(m_renderer);
+        std::vector<SDL_Rect> rects;
+        for (const PixelRect& d : m_dirty) rects.push_back({d.x, d.y, d.w, d.h});
+        if (!rects.empty()) SDL_UpdateWindowSurfaceRects(m_window, rects.data(), int(rects.size()));
+        m_dirty.clear();
+    }
 
     /// Images (logos) are kept as pixels and handed to SDL scaled to the size they are
     /// drawn at: SDL samples textured triangles nearest-neighbour, which makes a logo
     /// drawn at 0.8× its file jagged; a copy scaled once with a proper filter is not.
     ImTextureID createTexture(const unsigned char* rgba, int w, int h) override {
-        return new Image{std::vector<unsigned char>(rgba, rgba + size_t(w) * h * 4), w, h, {}};
+        return new Image{std::vector<unsigned char>(rgba, rgba + size_t(w) * h * 4), w, h, ++m_images, {}};
     }
     void destroyTexture(ImTextureID id) override { delete static_cast<Image*>(id); }
 
 private:
-    /// One ImGui draw command. SDL's rasterizer scans each triangle's whole bounding box,
-    /// and ImGui fills a rounded card as a fan of ~30 triangles from one corner, each with a
-    /// box nearly the card's size; plain rectangles (the full-screen background: 7.6 ms a
-    /// frame) become a scaled, blended copy of the atlas's white pixel. So every one-colour
-    /// convex fan (rectangles included) is filled here row by row as SDL fill rects, a
-    /// memset per row; untextured triangles go without the texture, so SDL does not sample
-    /// it per pixel; the rest (glyphs, logos, anti-aliased edges) is SDL's geometry.
-    void drawCommand(const ImDrawVert* v, int vertices, const ImDrawIdx* idx, unsigned count, SDL_Texture* tex,
-                     const SDL_Rect& clip) {
+    /// One thing to draw: a one-colour or image convex polygon (one of ImGui's fans, filled
+    /// row by row), or triangles for SDL's rasterizer (one ImGui primitive: a glyph, an
+    /// anti-aliased fringe, a line's piece).
+    struct Prim {
+        enum class Kind : unsigned char { Fill, Copy, Triangles } kind = Kind::Triangles;
+        PixelRect box; ///< every pixel it may touch, inside its clip
+        SDL_Rect clip{};
+        const ImDrawVert* v = nullptr; ///< its command's vertices
+        int vertices = 0;
+        SDL_Texture* tex = nullptr;     ///< Triangles: nullptr when untextured
+        const ImDrawIdx* idx = nullptr; ///< Triangles: its indices
+        size_t first = 0, count = 0;    ///< Fill, Copy: its ring in m_rings; Triangles: its index count
+        ImU32 colour = 0;
+        SDL_Point origin{}; ///< Copy: where the texture's top-left pixel lands
+        float grow = 0;     ///< Fill, Copy: half a pixel when an anti-aliased fringe follows
+        Hash hash;
+    };
+
+    /// One ImGui draw command, as Prims. SDL's rasterizer scans each triangle's whole bounding
+    /// box, and ImGui fills a rounded card as a fan of ~30 triangles from one corner, each with
+    /// a box nearly the card's size; plain rectangles become a scaled, blended copy of the
+    /// atlas's white pixel. So every one-colour convex fan (rectangles included) is filled by
+    /// rows as SDL fill rects, a memset per row, and an image shown 1:1 is blitted; untextured
+    /// triangles go without the texture, so SDL does not sample it per pixel; the rest
+    /// (glyphs, scaled images, anti-aliased edges) is SDL's geometry.
+    void collect(const ImDrawVert* v, int vertices, const ImDrawIdx* idx, unsigned count, SDL_Texture* tex,
+                 std::uint64_t texKey, const SDL_Rect& clip) {
         const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
         auto solid = [&](ImDrawIdx i) { return tex == m_font && v[i].uv.x == white.x && v[i].uv.y == white.y; };
-        size_t runStart = 0;
-        SDL_Texture* runTex = nullptr;
-        auto flush = [&](size_t end) {
-            if (end > runStart) geometry(v, vertices, idx + runStart, end - runStart, runTex);
-            runStart = end;
-        };
+        const size_t firstPrim = m_prims.size();
+        size_t open = SIZE_MAX; // the Triangles prim that the next triangle may extend
+        ImDrawIdx openMax = 0;
         for (size_t t = 0; t + 3 <= count;) {
             // A fan of one colour: (a, b, c), (a, c, d), (a, d, e), ..., untextured, or an image
             // (ImGui's rounded images are fans too). With anti-aliasing the first triangle of
@@ -205,39 +249,128 @@ private:
                 while (end + 3 <= count && idx[end] == idx[t] && (end == t || idx[end + 1] == idx[end - 1]) && plain(idx[end + 2]))
                     end += 3;
             if (end - t >= 6) {
-                m_ring.assign({idx[t], idx[t + 1]});
-                for (size_t k = t; k < end; k += 3) m_ring.push_back(idx[k + 2]);
-                // Anti-aliased: a fringe follows, drawn by SDL's rasterizer, whose edge rule
-                // differs from ours; half a pixel more closes the seam (the fringe blends on top).
-                const bool fringe = end + 3 <= count && idx[end] == idx[t] && idx[end + 1] == idx[end - 1];
-                const ImU32 colour = v[idx[t]].col;
+                const size_t ringAt = m_rings.size();
+                m_rings.insert(m_rings.end(), {idx[t], idx[t + 1]});
+                for (size_t k = t; k < end; k += 3) m_rings.push_back(idx[k + 2]);
+                const std::span<const ImDrawIdx> ring(m_rings.data() + ringAt, m_rings.size() - ringAt);
                 std::optional<SDL_Point> origin;
-                if (tex != m_font) origin = imageOrigin(v, tex);
+                if (tex != m_font) origin = imageOrigin(v, ring, tex);
                 if (tex == m_font || origin) {
-                    flush(t);
-                    convexRows(v, fringe ? 0.5f : 0.0f, clip);
-                    if (tex == m_font) fillRows(colour);
-                    else copyRows(tex, *origin, colour);
-                    t = runStart = end;
+                    Prim p = prim(tex == m_font ? Prim::Kind::Fill : Prim::Kind::Copy, clip, v, vertices, tex);
+                    p.first = ringAt, p.count = ring.size(), p.colour = v[idx[t]].col, p.origin = origin.value_or(SDL_Point{});
+                    // Anti-aliased: a fringe follows, drawn by SDL's rasterizer, whose edge rule
+                    // differs from ours; half a pixel more closes the seam (the fringe blends on top).
+                    p.grow = end + 3 <= count && idx[end] == idx[t] && idx[end + 1] == idx[end - 1] ? 0.5f : 0.0f;
+                    p.hash.add(std::uint64_t(p.kind) << 32 | p.colour);
+                    p.hash.add(p.grow);
+                    if (tex != m_font) p.hash.add(texKey);
+                    for (ImDrawIdx i : ring) addVertex(p, v[i], tex != m_font);
+                    m_prims.push_back(p);
+                    open = SIZE_MAX;
+                    t = end;
                     continue;
                 }
+                m_rings.resize(ringAt);
             }
             SDL_Texture* want = solid(idx[t]) && solid(idx[t + 1]) && solid(idx[t + 2]) ? nullptr : tex;
-            if (want != runTex) {
-                flush(t);
-                runTex = want;
+            const ImDrawIdx lo = std::min({idx[t], idx[t + 1], idx[t + 2]}), hi = std::max({idx[t], idx[t + 1], idx[t + 2]});
+            // ImGui gives every primitive vertices of its own: one that starts past the last
+            // one's vertices is the next primitive (a glyph's quad after another).
+            if (open == SIZE_MAX || m_prims[open].tex != want || lo > openMax) {
+                open = m_prims.size();
+                m_prims.push_back(prim(Prim::Kind::Triangles, clip, v, vertices, want));
+                m_prims.back().idx = idx + t;
+                m_prims.back().hash.add(want ? texKey : 0);
+                openMax = 0;
             }
+            Prim& p = m_prims[open];
+            p.count += 3;
+            openMax = std::max(openMax, hi);
+            for (size_t k = t; k < t + 3; ++k) addVertex(p, v[idx[k]], true);
             t += 3;
         }
-        flush(count);
+        const PixelRect clipRect{clip.x, clip.y, clip.w, clip.h};
+        for (size_t i = firstPrim; i < m_prims.size(); ++i) {
+            Prim& p = m_prims[i];
+            p.hash.add(std::uint64_t(clip.x) << 48 | std::uint64_t(clip.y) << 32 | std::uint64_t(clip.w) << 16 | std::uint64_t(clip.h));
+            p.box = boxOf(p).intersect(clipRect);
+        }
     }
 
-    /// The rows of the convex polygon m_ring, into m_rows: the pixels whose centres are
-    /// inside, as GL covers them, or, with `grow`, also those up to that far outside. Rows
-    /// outside `clip` are skipped (SDL would clip them anyway: a scrolled-away card costs nothing).
-    void convexRows(const ImDrawVert* v, float grow, const SDL_Rect& clip) {
-        const int n = int(m_ring.size());
-        auto at = [&](int i) { return v[m_ring[size_t(i)]].pos; };
+    static Prim prim(Prim::Kind kind, const SDL_Rect& clip, const ImDrawVert* v, int vertices, SDL_Texture* tex) {
+        Prim p;
+        p.kind = kind, p.clip = clip, p.v = v, p.vertices = vertices, p.tex = tex;
+        return p;
+    }
+
+    /// A vertex into a prim's hash (its colour and, when sampled, its texture coordinates too).
+    static void addVertex(Prim& p, const ImDrawVert& vert, bool sampled) {
+        p.hash.add(vert.pos.x);
+        p.hash.add(vert.pos.y);
+        p.hash.add(std::uint64_t(vert.col));
+        if (sampled) {
+            p.hash.add(vert.uv.x);
+            p.hash.add(vert.uv.y);
+        }
+    }
+
+    /// The pixels a prim may touch: its vertices' bounds, two pixels wider (rasterizers round,
+    /// and a fan grows by half a pixel).
+    PixelRect boxOf(const Prim& p) const {
+        float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
+        auto add = [&](ImDrawIdx i) {
+            x0 = std::min(x0, p.v[i].pos.x), y0 = std::min(y0, p.v[i].pos.y);
+            x1 = std::max(x1, p.v[i].pos.x), y1 = std::max(y1, p.v[i].pos.y);
+        };
+        if (p.kind == Prim::Kind::Triangles)
+            for (size_t k = 0; k < p.count; ++k) add(p.idx[k]);
+        else
+            for (size_t k = 0; k < p.count; ++k) add(m_rings[p.first + k]);
+        if (x1 < x0) return {};
+        const int l = int(std::floor(x0)) - 2, t = int(std::floor(y0)) - 2;
+        return {l, t, int(std::ceil(x1)) + 2 - l, int(std::ceil(y1)) + 2 - t};
+    }
+
+    /// Draws the prims that touch `area`, clipped to it (the rest of the screen stays as it was).
+    void drawPrims(const PixelRect& area) {
+        const Prim* batch = nullptr; // triangles of one texture, vertices and clip go to SDL at once
+        SDL_Rect batchClip{};
+        auto flush = [&] {
+            if (batch && !m_batch.empty()) {
+                SDL_RenderSetClipRect(m_renderer, &batchClip);
+                geometry(batch->v, batch->vertices, m_batch.data(), m_batch.size(), batch->tex);
+            }
+            m_batch.clear();
+            batch = nullptr;
+        };
+        for (const Prim& p : m_prims) {
+            if (p.box.intersect(area).empty()) continue;
+            const PixelRect c = PixelRect{p.clip.x, p.clip.y, p.clip.w, p.clip.h}.intersect(area);
+            const SDL_Rect clip{c.x, c.y, c.w, c.h};
+            if (p.kind == Prim::Kind::Triangles) {
+                if (batch && (batch->tex != p.tex || batch->v != p.v || !SDL_RectEquals(&batchClip, &clip))) flush();
+                if (!batch) batch = &p, batchClip = clip;
+                m_batch.insert(m_batch.end(), p.idx, p.idx + p.count);
+                continue;
+            }
+            flush();
+            SDL_RenderSetClipRect(m_renderer, &clip);
+            convexRows(p, clip);
+            if (p.kind == Prim::Kind::Fill)
+                fillRows(p.colour);
+            else
+                copyRows(p.tex, p.origin, p.colour);
+        }
+        flush();
+    }
+
+    /// The rows of a Fill or Copy's polygon, into m_rows: the pixels whose centres are
+    /// inside, as GL covers them, or, with its `grow`, also those up to that far outside.
+    /// Rows outside `clip` are skipped (SDL would clip them anyway: a scrolled-away card costs nothing).
+    void convexRows(const Prim& p, const SDL_Rect& clip) {
+        const int n = int(p.count);
+        auto at = [&](int i) { return p.v[m_rings[p.first + size_t(i)]].pos; };
+        const float grow = p.grow;
         float top = at(0).y, bottom = top;
         for (int i = 1; i < n; ++i) top = std::min(top, at(i).y), bottom = std::max(bottom, at(i).y);
         m_rows.clear();
@@ -268,14 +401,14 @@ private:
         SDL_RenderFillRects(m_renderer, m_rows.data(), int(m_rows.size()));
     }
 
-    /// Where the texture's top-left pixel lands on screen, when the polygon m_ring shows
+    /// Where the texture's top-left pixel lands on screen, when the polygon `ring` shows
     /// it 1:1 (Image::at scaled it to the drawn size); nothing when it does not.
-    std::optional<SDL_Point> imageOrigin(const ImDrawVert* v, SDL_Texture* tex) const {
+    static std::optional<SDL_Point> imageOrigin(const ImDrawVert* v, std::span<const ImDrawIdx> ring, SDL_Texture* tex) {
         int tw = 0, th = 0;
         SDL_QueryTexture(tex, nullptr, nullptr, &tw, &th);
-        const ImDrawVert& first = v[m_ring[0]];
+        const ImDrawVert& first = v[ring[0]];
         const ImVec2 o(first.pos.x - first.uv.x * float(tw), first.pos.y - first.uv.y * float(th));
-        for (ImDrawIdx i : m_ring)
+        for (ImDrawIdx i : ring)
             if (std::abs(v[i].pos.x - v[i].uv.x * float(tw) - o.x) > 0.75f || std::abs(v[i].pos.y - v[i].uv.y * float(th) - o.y) > 0.75f)
                 return std::nullopt;
         return SDL_Point{int(std::lround(o.x)), int(std::lround(o.y))};
@@ -309,7 +442,15 @@ private:
     SDL_Renderer* m_renderer = nullptr;
     SDL_Texture* m_font = nullptr;
     bool m_attached = false;
-    std::vector<ImDrawIdx> m_ring; // reused every frame
+    std::uint64_t m_images = 1; // serials of images; 1 is the font atlas
+    bool m_fullRedraw = false; // KIOSK_FULL_REDRAW: every frame whole (tests compare)
+    bool m_invalid = true;     // the window lost what it showed (exposed, resized)
+    int m_fbW = 0, m_fbH = 0;
+    DamageGrid m_damage;
+    std::vector<PixelRect> m_dirty; // what render() drew, for present()
+    // Reused every frame:
+    std::vector<Prim> m_prims;
+    std::vector<ImDrawIdx> m_rings, m_batch;
     std::vector<SDL_Rect> m_rows;
 };
 

@@ -3,7 +3,12 @@
 virtual clock through both renderers under one Xvfb, compared pixel by pixel.
 
 Anti-aliased edges and glyphs may differ a little (other rasterization rules); a gap,
-a seam, a missing or shifted shape makes many pixels differ by a lot."""
+a seam, a missing or shifted shape makes many pixels differ by a lot.
+
+The software renderer redraws and presents only what changed since the last frame, so
+two more things are checked exactly: its screenshots are the same pictures as when it
+draws every frame whole (KIOSK_FULL_REDRAW=1), and what the X server shows once a screen
+stands still is its screenshot, pixel for pixel."""
 import argparse
 import os
 import shutil
@@ -16,7 +21,9 @@ import harness  # noqa: E402
 
 SCRIPT = """wait 1000
 shot attract.png
-wait 18000
+wait 5300
+shot attract-fade.png
+wait 12700
 shot attract-companies.png
 tap attract.start
 expect-screen browse
@@ -27,14 +34,71 @@ shot profile.png
 tap profile.contact
 expect-screen signup
 shot signup.png
+drag signup.first_name 0 -500
+shot signup-scrolled.png
 quit
 """
-SHOTS = ["attract.png", "attract-companies.png", "browse.png", "profile.png", "signup.png"]
+SHOTS = ["attract.png", "attract-fade.png", "attract-companies.png", "browse.png", "profile.png", "signup.png",
+         "signup-scrolled.png"]
+# Screens that stand still once drawn, reached one after another: what the X server shows
+# must be the last screenshot (a rectangle the renderer forgot to present would differ).
+STILL = [("browse", ["wait 1000", "tap attract.start"]),
+         ("profile", ["tap browse.card.irk-valley-hydrogen"]),
+         ("signup", ["tap profile.contact", "tap signup.first_name", "type Ada"]),
+         ("signup-scrolled", ["drag signup.email 0 -500", "wait 500"]),
+         ("browse-again", ["tap signup.cancel", "wait 500"])]
 # The two rasterisers differ in text and anti-aliased edges only: with the access bar's chips
 # and more text on every screen that reached 0.98-1.37/255 and 0.77-1.06% of pixels (measured
 # 2026-12-01); a broken renderer (blank, wrong colours, a missing texture) is tens of /255 off.
 MAX_MEAN_DIFF = 1.6    # per channel, 0-255
 MAX_PERCENT_OFF = 1.5  # pixels with a channel off by more than 64
+
+
+def compare(png_stats, a, b):
+    """(mean difference /255, % of pixels off by > 64, pixels different at all), or None and why."""
+    r = subprocess.run([png_stats, a, b], capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, r.stderr.strip()
+    mean, off, different = r.stdout.split()
+    return (float(mean), float(off), int(different)), ""
+
+
+def run(kiosk, d, renderer, display, script, **env):
+    os.makedirs(d)
+    with open(os.path.join(d, "kiosk.toml"), "w") as f:
+        f.write(f'[screen]\nrenderer = "{renderer}"\n')
+    return subprocess.run([os.path.abspath(kiosk), "--virtual-clock", "--config", "kiosk.toml", "--data-dir", "data",
+                           "--script", script], cwd=d, env=dict(os.environ, DISPLAY=display, **env),
+                          capture_output=True, text=True, timeout=120)
+
+
+def check_screen(a, results):
+    """The software renderer on an Xvfb whose screen is a file: each still screen's
+    screenshot against what the screen shows."""
+    d = os.path.join(a.out, "screen")
+    os.makedirs(d)
+    with open(os.path.join(d, "kiosk.toml"), "w") as f:
+        f.write('[screen]\nrenderer = "software"\n')
+    xvfb, display = harness.start_xvfb("1920x1080", fbdir=d)
+    k = harness.ScriptedKiosk([os.path.abspath(a.kiosk), "--virtual-clock", "--config", "kiosk.toml", "--data-dir",
+                               "data", "--script", "-"], cwd=d, env=harness.display_env(display),
+                              stderr_path=os.path.join(d, "kiosk-stderr.log"))
+    try:
+        for name, steps in STILL:
+            ok, answer = k.run(steps + [f"shot {name}.png", "wait 100"])
+            if not results.check(f"screen: {name}: the steps ran", ok, answer):
+                break
+            w, h, rgb = harness.read_xvfb_screen(d)
+            shown = os.path.join(d, f"{name}-shown.ppm")
+            with open(shown, "wb") as f:
+                f.write(f"P6 {w} {h} 255\n".encode() + rgb)
+            stats, why = compare(a.png_stats, os.path.join(d, f"{name}.png"), shown)
+            results.check(f"screen: {name}: the X server shows the screenshot ({stats and stats[2]} pixels differ)",
+                          stats is not None and stats[2] == 0, why)
+    finally:
+        k.close()
+        xvfb.terminate()
+        xvfb.wait()
 
 
 def main() -> int:
@@ -47,33 +111,31 @@ def main() -> int:
     os.makedirs(a.out)
     with open(os.path.join(a.out, "compare.script"), "w") as f:
         f.write(SCRIPT)
+    script = os.path.join(a.out, "compare.script")
     xvfb, display = harness.start_xvfb("1920x1080")
     results = harness.Results()
     try:
-        for renderer in ("gl", "software"):
-            d = os.path.join(a.out, renderer)
-            os.makedirs(d)
-            with open(os.path.join(d, "kiosk.toml"), "w") as f:
-                f.write(f'[screen]\nrenderer = "{renderer}"\n')
-            p = subprocess.run([os.path.abspath(a.kiosk), "--virtual-clock", "--config", "kiosk.toml",
-                                "--data-dir", "data", "--script", os.path.join(a.out, "compare.script")],
-                               cwd=d, env=dict(os.environ, DISPLAY=display), capture_output=True, text=True,
-                               timeout=120)
-            results.check(f"{renderer}: the script ran (exit {p.returncode})", p.returncode == 0, p.stderr[-800:])
-            results.check(f"{renderer}: drawn by the {renderer} renderer", f"kiosk: renderer: {renderer}" in p.stderr,
+        runs = {"gl": ("gl", {}), "software": ("software", {}), "software-full": ("software", {"KIOSK_FULL_REDRAW": "1"})}
+        for name, (renderer, env) in runs.items():
+            p = run(a.kiosk, os.path.join(a.out, name), renderer, display, script, **env)
+            results.check(f"{name}: the script ran (exit {p.returncode})", p.returncode == 0, p.stderr[-800:])
+            results.check(f"{name}: drawn by the {renderer} renderer", f"kiosk: renderer: {renderer}" in p.stderr,
                           p.stderr[-300:])
         for shot in SHOTS:
-            r = subprocess.run([a.png_stats, os.path.join(a.out, "gl", shot), os.path.join(a.out, "software", shot)],
-                               capture_output=True, text=True)
-            if r.returncode != 0:
-                results.check(f"{shot}: compared", False, r.stderr.strip())
+            sw = os.path.join(a.out, "software", shot)
+            stats, why = compare(a.png_stats, os.path.join(a.out, "gl", shot), sw)
+            if not results.check(f"{shot}: compared", stats is not None, why):
                 continue
-            mean, off = (float(x) for x in r.stdout.split())
+            mean, off, _ = stats
             results.check(f"{shot}: software vs gl: mean difference {mean:.3f}/255, {off:.3f}% of pixels off "
                           f"(at most {MAX_MEAN_DIFF}, {MAX_PERCENT_OFF}%)", mean <= MAX_MEAN_DIFF and off <= MAX_PERCENT_OFF)
+            stats, why = compare(a.png_stats, os.path.join(a.out, "software-full", shot), sw)
+            results.check(f"{shot}: only what changed redrawn = every frame whole ({stats and stats[2]} pixels differ)",
+                          stats is not None and stats[2] == 0, why)
     finally:
         xvfb.terminate()
         xvfb.wait()
+    check_screen(a, results)
     return results.summary()
 
 

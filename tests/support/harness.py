@@ -24,6 +24,7 @@ import shlex
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -151,14 +152,16 @@ def unit_values(key, unit=UNIT):
 
 # ---- X display ------------------------------------------------------------------------------
 
-def start_xvfb(size="1920x1080"):
+def start_xvfb(size="1920x1080", fbdir=None):
     """Starts Xvfb on the first free display from :90 with one screen of `size` ("WxH");
     returns (the Xvfb process, ":N") once its socket is there. Stop it with
-    terminate() and wait()."""
+    terminate() and wait(). With `fbdir`, the screen's pixels are also the file
+    fbdir/Xvfb_screen0 (XWD format; read_xvfb_screen reads it)."""
     for n in range(90, 200):
         if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
             continue
-        xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
+        xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size}x24", "-nolisten", "tcp",
+                                 *(["-fbdir", fbdir] if fbdir else [])],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
             if os.path.exists(f"/tmp/.X11-unix/X{n}"):
@@ -169,6 +172,22 @@ def start_xvfb(size="1920x1080"):
         xvfb.kill()
         xvfb.wait()
     raise RuntimeError("no free X display")
+
+
+def read_xvfb_screen(fbdir):
+    """What Xvfb's screen shows now, from start_xvfb's `fbdir`: (width, height, RGB bytes)."""
+    with open(os.path.join(fbdir, "Xvfb_screen0"), "rb") as f:
+        data = f.read()
+    word = lambda i: struct.unpack(">I", data[4 * i:4 * i + 4])[0]  # noqa: E731
+    header, w, h, bytes_per_line, colours = word(0), word(4), word(5), word(12), word(19)
+    start = header + colours * 12
+    rgb = bytearray()
+    for y in range(h):  # 32-bit pixels, B G R x in memory
+        row = data[start + y * bytes_per_line:start + y * bytes_per_line + 4 * w]
+        px = bytearray(3 * w)
+        px[0::3], px[1::3], px[2::3] = row[2::4], row[1::4], row[0::4]
+        rgb += px
+    return w, h, bytes(rgb)
 
 
 def free_port():

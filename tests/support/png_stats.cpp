@@ -1,8 +1,9 @@
 // With one PNG: prints "WIDTH HEIGHT COLOURS DOMINANT_PERCENT", so end-to-end tests can
 // reject a blank or all-one-colour screenshot without an image library in Python.
-// With two of the same size: prints "MEAN_ABS_DIFF PERCENT_OFF", the mean absolute
-// difference per channel (0-255) and the share of pixels where a channel differs by
-// more than 64 (a gap, a missing shape, a shifted glyph), to compare two renderers.
+// With two of the same size: prints "MEAN_ABS_DIFF PERCENT_OFF DIFFERENT", the mean absolute
+// difference per channel (0-255), the share of pixels where a channel differs by more than
+// 64 (a gap, a missing shape, a shifted glyph), to compare two renderers, and how many
+// pixels differ at all (0: the same picture). Either may be a PNG or a PPM.
 // With --colour RRGGBB and one PNG: prints how many pixels have about that colour.
 #include <stb_image.h>
 
@@ -31,7 +32,7 @@ int compare(const char* a, const char* b) {
     }
     const size_t total = static_cast<size_t>(w) * h;
     double sum = 0;
-    size_t off = 0;
+    size_t off = 0, different = 0;
     for (size_t i = 0; i < total; ++i) {
         int worst = 0;
         for (int c = 0; c < 3; ++c) {
@@ -40,8 +41,9 @@ int compare(const char* a, const char* b) {
             worst = d > worst ? d : worst;
         }
         off += worst > 64;
+        different += worst > 0;
     }
-    std::printf("%.3f %.3f\n", sum / double(total * 3), 100.0 * double(off) / double(total));
+    std::printf("%.3f %.3f %zu\n", sum / double(total * 3), 100.0 * double(off) / double(total), different);
     stbi_image_free(pa);
     stbi_image_free(pb);
     return 0;
