@@ -23,6 +23,7 @@ public:
     /// instances starting at once do not both create the tables.
     static std::unique_ptr<PgStorage> open(const std::string& url, StorageResult& result, size_t connections = 4);
 
+    StorageResult columns(const char* table, std::vector<Column>& out) override;
     StorageResult exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) override;
     StorageResult importRows(const TableSpec& table, const std::vector<Row>& rows, long long& changed) override;
 

@@ -73,10 +73,15 @@ struct HubCounts {
 /// decimal, Boolean as 0 or 1, Real as written, Text and Bytes as they are).
 enum class ColumnType { Text, Integer, Boolean, Real, Bytes };
 struct Column {
-    const char* name;
+    std::string name;
     ColumnType type;
 };
-/// A table `kiosk-hub migrate` copies, the same in every backend (migrate.cpp lists them).
+/// What a backend's catalogue calls a type (any case: TEXT, BIGINT, bytea …) as a ColumnType;
+/// a type it does not know fails, naming table, column and type, so that nothing is guessed.
+StorageResult columnOfCatalogue(const std::string& table, const std::string& column, const std::string& type,
+                                std::vector<Column>& out);
+/// A table `kiosk-hub migrate` copies: its name and conflict rule from migrate.cpp, its columns
+/// from the database's catalogue (Storage::columns).
 struct TableSpec {
     const char* name;
     std::vector<Column> columns;
@@ -128,6 +133,10 @@ public:
     /// A cheap query: the database is reachable and answers.
     StorageResult ping();
 
+    /// For `kiosk-hub migrate`: the columns of `table` as the database's catalogue lists them,
+    /// in their order, without those the database numbers itself (PostgreSQL's seq of leads:
+    /// the target numbers its own). A table that is not there, or a type not in ColumnType, fails.
+    virtual StorageResult columns(const char* table, std::vector<Column>& out) = 0;
     /// For `kiosk-hub migrate`: every row of `table`, in the order they arrived where the
     /// backend keeps one (leads), with the columns of the spec.
     virtual StorageResult exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) = 0;
