@@ -13,32 +13,31 @@ const std::vector<TableSpec>& migratedTables() {
     // without a word here. What the schema does not say is here: the order and the conflict rules.
     static const std::vector<TableSpec> tables = {
         // A revocation must survive a second run after the kiosk was revoked in the source.
-        {"kiosks", {},
+        {"kiosks",
          "ON CONFLICT(id) DO UPDATE SET revoked = excluded.revoked WHERE excluded.revoked AND NOT kiosks.revoked"},
-        {"leads", {}},
-        {"conflicts", {}},
-        {"rejected", {}},
+        {"leads"},
+        {"conflicts"},
+        {"rejected"},
         // The last 10 minutes of webhook ids: a replay right after the move is still refused.
-        {"webhook_ids", {}},
+        {"webhook_ids"},
         // Heartbeats: the newer one wins, as when several instances receive them.
-        {"kiosk_status", {},
+        {"kiosk_status",
          "ON CONFLICT(kiosk_id) DO UPDATE SET body = excluded.body, received_ms = excluded.received_ms, "
          "clock_offset_ms = excluded.clock_offset_ms WHERE excluded.received_ms > kiosk_status.received_ms"},
         // The consent texts kiosks showed: the proof of a lead's consent moves with it.
-        {"consent_texts", {}},
-        {"exhibitor_links", {},
-         "ON CONFLICT(token_hash) DO UPDATE SET revoked_ms = excluded.revoked_ms "
-         "WHERE excluded.revoked_ms IS NOT NULL AND exhibitor_links.revoked_ms IS NULL"},
+        {"consent_texts"},
+        {"exhibitor_links", "ON CONFLICT(token_hash) DO UPDATE SET revoked_ms = excluded.revoked_ms "
+                            "WHERE excluded.revoked_ms IS NOT NULL AND exhibitor_links.revoked_ms IS NULL"},
         // The organiser's logins: a changed password in the source wins.
-        {"web_users", {},
+        {"web_users",
          "ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash, changed_ms = excluded.changed_ms "
          "WHERE excluded.changed_ms > web_users.changed_ms"},
         // Sessions move too, so that a move does not log everyone out; they expire as before.
-        {"web_sessions", {}},
+        {"web_sessions"},
         // Double opt-in: a confirmation (its time, address, browser) is the consent's proof.
-        {"doi", {}},
-        {"erasure_log", {}},
-        {"erasure_pending", {}},
+        {"doi"},
+        {"erasure_log"},
+        {"erasure_pending"},
     };
     return tables;
 }

@@ -25,9 +25,8 @@ StorageResult columnOfCatalogue(const std::string& table, const std::string& col
     using T = ColumnType;
     // What schema.cpp's dialects write, as SQLite declares it and as PostgreSQL's data_type names it.
     static const std::map<std::string, ColumnType> kTypes = {
-        {"text", T::Text},           {"integer", T::Integer}, {"bigint", T::Integer},
-        {"boolean", T::Boolean},     {"real", T::Real},       {"double precision", T::Real},
-        {"blob", T::Bytes},          {"bytea", T::Bytes},
+        {"text", T::Text}, {"integer", T::Integer},       {"bigint", T::Integer}, {"boolean", T::Boolean},
+        {"real", T::Real}, {"double precision", T::Real}, {"blob", T::Bytes},     {"bytea", T::Bytes},
     };
     std::string lower = type;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -243,7 +242,7 @@ StorageResult Storage::forEachLead(const std::function<void(const StoredLead&)>&
     // The migration's streaming read, which keeps the arrival order in either backend.
     using T = ColumnType;
     static const TableSpec leads{
-        "leads", {{"id", T::Text}, {"kiosk_id", T::Text}, {"payload", T::Bytes}, {"received_ms", T::Integer}}};
+        "leads", "", {{"id", T::Text}, {"kiosk_id", T::Text}, {"payload", T::Bytes}, {"received_ms", T::Integer}}};
     return exportRows(leads, [&](const Row& row) {
         each({row[0].value_or(""), row[1].value_or(""), row[2].value_or(""), std::stoll(row[3].value_or("0"))});
     });

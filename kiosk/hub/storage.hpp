@@ -84,9 +84,9 @@ StorageResult columnOfCatalogue(const std::string& table, const std::string& col
 /// from the database's catalogue (Storage::columns).
 struct TableSpec {
     const char* name;
-    std::vector<Column> columns;
     /// What an insert does with a row whose key is there already; empty: ON CONFLICT DO NOTHING.
     const char* onConflict = "";
+    std::vector<Column> columns = {};
 };
 using Row = std::vector<std::optional<std::string>>; ///< one value per column, nullopt: NULL
 

@@ -299,8 +299,9 @@ void mismatchedColumnsRefused(const kiosk::test::Backend& b) {
     refused(*source, *target, {"the table web_users has the column extra only in the database of the config"});
 
     alter(*source, "ALTER TABLE web_users ADD COLUMN extra INTEGER");
-    refused(*source, *target, {"web_users", "column extra", "as a whole number in the --from database",
-                               "as text in the database of the config"});
+    refused(*source, *target,
+            {"web_users", "column extra", "as a whole number in the --from database",
+             "as text in the database of the config"});
 
     for (Storage* s : {source.get(), target.get()})
         alter(*s, "ALTER TABLE web_users DROP COLUMN extra");
