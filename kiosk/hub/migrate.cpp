@@ -167,8 +167,11 @@ int migrateCommand(const std::string& from, const HubConfig& config, Storage& to
         report << line;
     }
     if (!r) {
+        // No table reported: the columns did not match, which is settled before the first row moves.
         errors << "kiosk-hub migrate: " << r.error
-               << " — what was copied stays; run it again once the problem is fixed (nothing is copied twice)\n";
+               << (copies.empty() ? " — nothing was copied\n"
+                                  : " — what was copied stays; run it again once the problem is fixed (nothing is "
+                                    "copied twice)\n");
         return 1;
     }
     HubCounts n;

@@ -223,6 +223,13 @@ TEST_CASE("hub migrate: the command refuses a missing file and the config's own 
         kiosk::test::contains(report.str(), "leads             1503 rows,      1503 copied,         0 there already"));
     CHECK(
         kiosk::test::contains(report.str(), "Done: it now holds 3 kiosks, 1503 leads, 1 conflicts and 2 rejections."));
+
+    RawDb(dir / "old.db").exec("ALTER TABLE doi ADD COLUMN note TEXT");
+    errors.str("");
+    CHECK(migrateCommand("sqlite:" + (dir / "old.db").string(), config, *target, report, errors) == 1);
+    CHECK(errors.str() == "kiosk-hub migrate: the table doi has the column note only in the --from database — add it "
+                          "to the database of the config as well (ALTER TABLE doi ADD COLUMN …), or drop it — nothing "
+                          "was copied\n");
 }
 
 namespace {
