@@ -76,8 +76,9 @@ struct Column {
     std::string name;
     ColumnType type;
 };
-/// What a backend's catalogue calls a type (any case: TEXT, BIGINT, bytea …) as a ColumnType;
-/// a type it does not know fails, naming table, column and type, so that nothing is guessed.
+/// For a backend's columns(): appends `column` to `out`, its catalogue's type name (any case:
+/// TEXT, BIGINT, bytea …) as a ColumnType; a type it does not know fails, naming table, column
+/// and type, so that nothing is guessed.
 StorageResult columnOfCatalogue(const std::string& table, const std::string& column, const std::string& type,
                                 std::vector<Column>& out);
 /// A table `kiosk-hub migrate` copies: its name and conflict rule from migrate.cpp, its columns
@@ -92,7 +93,7 @@ using Row = std::vector<std::optional<std::string>>; ///< one value per column, 
 
 /// What the hub keeps. The queries (addKiosk … ping) are written once, in storage.cpp, on the
 /// one-SQL interface `transaction` (sql.hpp); a backend adds only its connection, its
-/// migrations and the bulk copy of `kiosk-hub migrate`.
+/// migrations, and for `kiosk-hub migrate` its catalogue's columns and the bulk copy.
 class Storage {
 public:
     virtual ~Storage() = default;
