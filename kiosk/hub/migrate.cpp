@@ -1,5 +1,6 @@
 #include "migrate.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ostream>
 
@@ -7,90 +8,36 @@ namespace kiosk::hub {
 
 namespace fs = std::filesystem;
 
-namespace {
-using T = ColumnType;
-/// A lead as a kiosk sent it (leads, and conflicts beside them).
-const std::vector<Column> kReceived = {
-    {"id", T::Text}, {"kiosk_id", T::Text}, {"payload", T::Bytes}, {"payload_sha256", T::Text}};
-
-/// `key` and the columns of something kept once and counted each time it comes again
-/// (schema.cpp's {counted}: conflicts, rejections, consent texts).
-std::vector<Column> counted(std::vector<Column> key) {
-    key.insert(key.end(), {{"first_ms", T::Integer}, {"last_ms", T::Integer}, {"times", T::Integer}});
-    return key;
-}
-
-std::vector<Column> plus(std::vector<Column> columns, Column last) {
-    columns.push_back(last);
-    return columns;
-}
-} // namespace
-
 const std::vector<TableSpec>& migratedTables() {
+    // The columns are the databases' own (Storage::columns): a column added to the schema moves
+    // without a word here. What the schema does not say is here: the order and the conflict rules.
     static const std::vector<TableSpec> tables = {
         // A revocation must survive a second run after the kiosk was revoked in the source.
         {"kiosks",
-         {{"id", T::Text},
-          {"token_hash", T::Text},
-          {"secret", T::Text},
-          {"revoked", T::Boolean},
-          {"created_ms", T::Integer}},
          "ON CONFLICT(id) DO UPDATE SET revoked = excluded.revoked WHERE excluded.revoked AND NOT kiosks.revoked"},
-        {"leads", plus(kReceived, {"received_ms", T::Integer})},
-        {"conflicts", counted(kReceived)},
-        {"rejected", counted({{"kiosk_id", T::Text}, {"lead_id", T::Text}, {"reason", T::Text}})},
+        {"leads"},
+        {"conflicts"},
+        {"rejected"},
         // The last 10 minutes of webhook ids: a replay right after the move is still refused.
-        {"webhook_ids", {{"kiosk_id", T::Text}, {"msg_id", T::Text}, {"seen_s", T::Integer}}},
+        {"webhook_ids"},
         // Heartbeats: the newer one wins, as when several instances receive them.
         {"kiosk_status",
-         {{"kiosk_id", T::Text}, {"body", T::Text}, {"received_ms", T::Integer}, {"clock_offset_ms", T::Integer}},
          "ON CONFLICT(kiosk_id) DO UPDATE SET body = excluded.body, received_ms = excluded.received_ms, "
          "clock_offset_ms = excluded.clock_offset_ms WHERE excluded.received_ms > kiosk_status.received_ms"},
         // The consent texts kiosks showed: the proof of a lead's consent moves with it.
-        {"consent_texts", counted({{"version", T::Text},
-                                   {"language", T::Text},
-                                   {"text_sha256", T::Text},
-                                   {"text", T::Text},
-                                   {"first_kiosk_id", T::Text}})},
-        {"exhibitor_links",
-         {{"token_hash", T::Text},
-          {"company_id", T::Text},
-          {"link_no", T::Integer},
-          {"label", T::Text},
-          {"created_ms", T::Integer},
-          {"last_used_ms", T::Integer},
-          {"revoked_ms", T::Integer}},
-         "ON CONFLICT(token_hash) DO UPDATE SET revoked_ms = excluded.revoked_ms "
-         "WHERE excluded.revoked_ms IS NOT NULL AND exhibitor_links.revoked_ms IS NULL"},
+        {"consent_texts"},
+        {"exhibitor_links", "ON CONFLICT(token_hash) DO UPDATE SET revoked_ms = excluded.revoked_ms "
+                            "WHERE excluded.revoked_ms IS NOT NULL AND exhibitor_links.revoked_ms IS NULL"},
         // The organiser's logins: a changed password in the source wins.
         {"web_users",
-         {{"name", T::Text}, {"password_hash", T::Text}, {"changed_ms", T::Integer}},
          "ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash, changed_ms = excluded.changed_ms "
          "WHERE excluded.changed_ms > web_users.changed_ms"},
         // Sessions move too, so that a move does not log everyone out; they expire as before.
-        {"web_sessions",
-         {{"id_sha256", T::Text},
-          {"user_name", T::Text},
-          {"csrf", T::Text},
-          {"created_ms", T::Integer},
-          {"last_ms", T::Integer}}},
+        {"web_sessions"},
         // Double opt-in: a confirmation (its time, address, browser) is the consent's proof.
-        {"doi",
-         {{"lead_id", T::Text},
-          {"state", T::Text},
-          {"token_hash", T::Text},
-          {"attempts", T::Integer},
-          {"next_ms", T::Integer},
-          {"lease_until_ms", T::Integer},
-          {"last_error", T::Text},
-          {"created_ms", T::Integer},
-          {"sent_ms", T::Integer},
-          {"answered_ms", T::Integer},
-          {"answer_ip", T::Text},
-          {"answer_agent", T::Text}}},
-        {"erasure_log",
-         {{"email_sha256", T::Text}, {"erased_ms", T::Integer}, {"who", T::Text}, {"leads", T::Integer}}},
-        {"erasure_pending", {{"kiosk_id", T::Text}, {"email_sha256", T::Text}, {"queued_ms", T::Integer}}},
+        {"doi"},
+        {"erasure_log"},
+        {"erasure_pending"},
     };
     return tables;
 }
@@ -98,21 +45,71 @@ const std::vector<TableSpec>& migratedTables() {
 std::string columnList(const TableSpec& table) {
     std::string out;
     for (const auto& c : table.columns)
-        out += (out.empty() ? "" : ", ") + std::string(c.name);
+        out += (out.empty() ? "" : ", ") + c.name;
     return out;
 }
+
+namespace {
+/// For the staff's message; in the order of ColumnType.
+const char* const kTypeWords[] = {"text", "a whole number", "a boolean", "a real number", "bytes"};
+
+/// Both carry 0 and 1 (SQLite keeps booleans as integers), so either reads the other's values.
+bool compatible(ColumnType a, ColumnType b) {
+    const auto whole = [](ColumnType t) { return t == ColumnType::Integer || t == ColumnType::Boolean; };
+    return a == b || (whole(a) && whole(b));
+}
+
+/// `table` as it is read from `from` (its catalogue's columns, in its order) and as it is
+/// written into `to` (the same columns, typed as `to` has them). A column on one side only
+/// fails rather than being dropped or left empty.
+StorageResult specsOf(Storage& from, Storage& to, const TableSpec& table, TableSpec& read, TableSpec& write) {
+    read = write = table;
+    std::vector<Column> there;
+    if (auto r = from.columns(table.name, read.columns); !r) return r;
+    if (auto r = to.columns(table.name, there); !r) return r;
+    const std::string name = table.name;
+    const auto onlyIn = [&](const std::string& column, const char* side, const char* other) -> StorageResult {
+        return {false, "the table " + name + " has the column " + column + " only in " + side + " — add it to " +
+                           other + " as well (ALTER TABLE " + name + " ADD COLUMN …), or drop it"};
+    };
+    const auto byName = [](const std::vector<Column>& columns, const std::string& n) {
+        return std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.name == n; });
+    };
+    write.columns.clear();
+    for (const Column& c : read.columns) {
+        const auto t = byName(there, c.name);
+        if (t == there.end()) return onlyIn(c.name, "the --from database", "the database of the config");
+        if (!compatible(c.type, t->type))
+            return {false, "the table " + name + " has the column " + c.name + " as " +
+                               kTypeWords[static_cast<int>(c.type)] + " in the --from database but as " +
+                               kTypeWords[static_cast<int>(t->type)] +
+                               " in the database of the config — give both the same type"};
+        write.columns.push_back(*t);
+    }
+    for (const Column& t : there)
+        if (byName(read.columns, t.name) == read.columns.end())
+            return onlyIn(t.name, "the database of the config", "the --from database");
+    return {};
+}
+} // namespace
 
 StorageResult copyStorage(Storage& from, Storage& to, std::vector<TableCopy>& out) {
     constexpr size_t kBatch = 1000;
     out.clear();
-    for (const auto& table : migratedTables()) {
+    // Every table's columns are settled before the first row moves: a mismatch copies nothing.
+    const auto& tables = migratedTables();
+    std::vector<TableSpec> reads(tables.size()), writes(tables.size());
+    for (size_t i = 0; i < tables.size(); ++i)
+        if (auto r = specsOf(from, to, tables[i], reads[i], writes[i]); !r) return r;
+    for (size_t i = 0; i < tables.size(); ++i) {
+        const TableSpec& table = reads[i];
         TableCopy copy{table.name};
         StorageResult imported;
         std::vector<Row> batch;
         const auto flush = [&] {
             long long changed = 0;
             // After a failed batch the rest is read but not sent: the first error is the one to tell.
-            if (imported && !batch.empty()) imported = to.importRows(table, batch, changed);
+            if (imported && !batch.empty()) imported = to.importRows(writes[i], batch, changed);
             copy.changed += changed;
             batch.clear();
         };
@@ -170,8 +167,11 @@ int migrateCommand(const std::string& from, const HubConfig& config, Storage& to
         report << line;
     }
     if (!r) {
+        // No table reported: the columns did not match, which is settled before the first row moves.
         errors << "kiosk-hub migrate: " << r.error
-               << " — what was copied stays; run it again once the problem is fixed (nothing is copied twice)\n";
+               << (copies.empty() ? " — nothing was copied\n"
+                                  : " — what was copied stays; run it again once the problem is fixed (nothing is "
+                                    "copied twice)\n");
         return 1;
     }
     HubCounts n;

@@ -10,8 +10,9 @@
 
 namespace kiosk::hub {
 
-/// Every table migrate copies, the kiosks first. A new table is one entry here (beside its
-/// CREATE TABLE in both backends' migrations).
+/// Every table migrate copies, the kiosks first, with its conflict rule. A new table is one
+/// entry here (beside its CREATE TABLE in schema.cpp); the columns are left empty: they are
+/// read from each database's catalogue (Storage::columns), so a new column needs nothing here.
 const std::vector<TableSpec>& migratedTables();
 
 /// "a, b, c": the spec's column names, for SQL.
@@ -22,7 +23,9 @@ struct TableCopy {
     long long read = 0, changed = 0; ///< rows in the source; rows inserted (or updated) in the target
 };
 
-/// Copies the rows of every table of `from` that `to` lacks, in batches of up to 1000 rows,
+/// Copies the rows of every table of `from` that `to` lacks (every column of the table in
+/// `from`; a column missing on either side, or of a type that cannot hold the other's values,
+/// fails before anything is copied), in batches of up to 1000 rows,
 /// each batch one transaction in `to`. A row already there is left alone (a kiosk revoked in
 /// `from` is revoked in `to` as well), so running it again copies nothing twice.
 StorageResult copyStorage(Storage& from, Storage& to, std::vector<TableCopy>& out);

@@ -221,6 +221,26 @@ std::string insertExpr(const Column& c) {
 }
 } // namespace
 
+StorageResult PgStorage::columns(const char* table, std::vector<Column>& out) {
+    out.clear();
+    const std::string what = std::string("cannot read the columns of the table ") + table;
+    StorageResult mapped;
+    StorageResult r = run(what.c_str(), [&](PgConnection& pc) {
+        pqxx::work w(pc.c);
+        // A serial column (nextval) or an identity is numbered by each database itself.
+        const pqxx::result rows =
+            w.exec_params("SELECT column_name, data_type FROM information_schema.columns"
+                          " WHERE table_schema = current_schema() AND table_name = $1 AND is_identity = 'NO'"
+                          " AND coalesce(column_default, '') NOT LIKE 'nextval(%' ORDER BY ordinal_position",
+                          std::string(table));
+        for (const auto& row : rows)
+            if (mapped) mapped = columnOfCatalogue(table, row[0].c_str(), row[1].c_str(), out);
+    });
+    if (!r || !mapped) return r ? mapped : r;
+    if (out.empty()) return {false, what + ": there is no such table"};
+    return {};
+}
+
 StorageResult PgStorage::exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) {
     return run("cannot read a table", [&](PgConnection& pc) {
         pqxx::work w(pc.c);

@@ -1,7 +1,7 @@
 /// @brief The PostgreSQL backend of Storage (libpqxx): for several hub instances on one
 /// database. Each instance keeps a small pool of connections (a request takes one for its
-/// statements; a broken one is dropped and the next call connects again); uniqueness is PostgreSQL's: the primary key on the lead id, INSERT … ON
-/// CONFLICT DO NOTHING, so that no instance needs to know about the others.
+/// statements; a broken one is dropped and the next call connects again); uniqueness is PostgreSQL's: the primary key
+/// on the lead id, INSERT … ON CONFLICT DO NOTHING, so that no instance needs to know about the others.
 #pragma once
 #include "schema.hpp"
 #include "storage.hpp"
@@ -29,6 +29,9 @@ public:
     StorageResult transaction(const std::string& what, const std::function<void(SqlTx&)>& body) override;
 
     int schemaVersion();
+
+    /// information_schema.columns of the current schema; a serial or identity column is left out.
+    StorageResult columns(const char* table, std::vector<Column>& out) override;
 
 private:
     PgStorage(std::string url, size_t connections);

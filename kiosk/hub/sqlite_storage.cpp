@@ -234,6 +234,21 @@ StorageResult SqliteStorage::transaction(const std::string& what, const std::fun
     });
 }
 
+StorageResult SqliteStorage::columns(const char* table, std::vector<Column>& out) {
+    std::lock_guard lock(m_mutex);
+    out.clear();
+    const std::string what = std::string("cannot read the columns of the table ") + table;
+    Stmt st(m_db, "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid");
+    if (!st.ok()) return fail(what);
+    st.bind(1, std::string(table));
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW)
+        if (auto r = columnOfCatalogue(table, st.text(0), st.text(1), out); !r) return r;
+    if (rc != SQLITE_DONE) return fail(what);
+    if (out.empty()) return {false, what + ": there is no such table"};
+    return {};
+}
+
 StorageResult SqliteStorage::exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) {
     std::lock_guard lock(m_mutex);
     const std::string sql = "SELECT " + columnList(table) + " FROM " + table.name + " ORDER BY rowid";

@@ -19,6 +19,8 @@ public:
     /// Creates the folder (0700) and the file (0600) if needed, and migrates.
     static std::unique_ptr<SqliteStorage> open(const std::filesystem::path& path, StorageResult& result);
 
+    /// PRAGMA table_info: the declared types (rowid, which orders the leads, is not a column).
+    StorageResult columns(const char* table, std::vector<Column>& out) override;
     StorageResult exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) override;
     StorageResult importRows(const TableSpec& table, const std::vector<Row>& rows, long long& changed) override;
 

@@ -5,6 +5,7 @@
 #include "sqlite_storage.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 
@@ -17,6 +18,25 @@ std::unique_ptr<Storage> openStorage(const std::string& database, const std::fil
         return PgStorage::open(database, result);
     result = {false, "database: use sqlite:PATH or postgresql://…"};
     return nullptr;
+}
+
+StorageResult columnOfCatalogue(const std::string& table, const std::string& column, const std::string& type,
+                                std::vector<Column>& out) {
+    using T = ColumnType;
+    // What schema.cpp's dialects write, as SQLite declares it and as PostgreSQL's data_type names it.
+    static const std::map<std::string, ColumnType> kTypes = {
+        {"text", T::Text}, {"integer", T::Integer},       {"bigint", T::Integer}, {"boolean", T::Boolean},
+        {"real", T::Real}, {"double precision", T::Real}, {"blob", T::Bytes},     {"bytea", T::Bytes},
+    };
+    std::string lower = type;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    const auto found = kTypes.find(lower);
+    if (found == kTypes.end())
+        return {false, "the table " + table + " has the column " + column + " of type \"" + type +
+                           "\", which kiosk-hub migrate does not know how to copy — give it one of TEXT, INTEGER, "
+                           "BIGINT, BOOLEAN, REAL, DOUBLE PRECISION, BLOB, BYTEA"};
+    out.push_back({column, found->second});
+    return {};
 }
 
 const std::string& SqlRow::text(size_t i) const {
@@ -222,7 +242,7 @@ StorageResult Storage::forEachLead(const std::function<void(const StoredLead&)>&
     // The migration's streaming read, which keeps the arrival order in either backend.
     using T = ColumnType;
     static const TableSpec leads{
-        "leads", {{"id", T::Text}, {"kiosk_id", T::Text}, {"payload", T::Bytes}, {"received_ms", T::Integer}}};
+        "leads", "", {{"id", T::Text}, {"kiosk_id", T::Text}, {"payload", T::Bytes}, {"received_ms", T::Integer}}};
     return exportRows(leads, [&](const Row& row) {
         each({row[0].value_or(""), row[1].value_or(""), row[2].value_or(""), std::stoll(row[3].value_or("0"))});
     });

@@ -73,21 +73,27 @@ struct HubCounts {
 /// decimal, Boolean as 0 or 1, Real as written, Text and Bytes as they are).
 enum class ColumnType { Text, Integer, Boolean, Real, Bytes };
 struct Column {
-    const char* name;
+    std::string name;
     ColumnType type;
 };
-/// A table `kiosk-hub migrate` copies, the same in every backend (migrate.cpp lists them).
+/// For a backend's columns(): appends `column` to `out`, its catalogue's type name (any case:
+/// TEXT, BIGINT, bytea …) as a ColumnType; a type it does not know fails, naming table, column
+/// and type, so that nothing is guessed.
+StorageResult columnOfCatalogue(const std::string& table, const std::string& column, const std::string& type,
+                                std::vector<Column>& out);
+/// A table `kiosk-hub migrate` copies: its name and conflict rule from migrate.cpp, its columns
+/// from the database's catalogue (Storage::columns).
 struct TableSpec {
     const char* name;
-    std::vector<Column> columns;
     /// What an insert does with a row whose key is there already; empty: ON CONFLICT DO NOTHING.
     const char* onConflict = "";
+    std::vector<Column> columns = {};
 };
 using Row = std::vector<std::optional<std::string>>; ///< one value per column, nullopt: NULL
 
 /// What the hub keeps. The queries (addKiosk … ping) are written once, in storage.cpp, on the
 /// one-SQL interface `transaction` (sql.hpp); a backend adds only its connection, its
-/// migrations and the bulk copy of `kiosk-hub migrate`.
+/// migrations, and for `kiosk-hub migrate` its catalogue's columns and the bulk copy.
 class Storage {
 public:
     virtual ~Storage() = default;
@@ -128,6 +134,10 @@ public:
     /// A cheap query: the database is reachable and answers.
     StorageResult ping();
 
+    /// For `kiosk-hub migrate`: the columns of `table` as the database's catalogue lists them,
+    /// in their order, without those the database numbers itself (PostgreSQL's seq of leads:
+    /// the target numbers its own). A table that is not there, or a type not in ColumnType, fails.
+    virtual StorageResult columns(const char* table, std::vector<Column>& out) = 0;
     /// For `kiosk-hub migrate`: every row of `table`, in the order they arrived where the
     /// backend keeps one (leads), with the columns of the spec.
     virtual StorageResult exportRows(const TableSpec& table, const std::function<void(const Row&)>& each) = 0;

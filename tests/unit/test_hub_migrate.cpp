@@ -8,6 +8,7 @@
 #include "hub/pg_storage.hpp"
 #include "hub/sqlite_storage.hpp"
 
+#include "../support/hub_backends.hpp"
 #include "../support/pg_server.hpp"
 #include "../support/test_db.hpp"
 #include "../support/test_support.hpp"
@@ -15,6 +16,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -64,7 +66,11 @@ void fill(Storage& s) {
     REQUIRE(s.claimWebhookId("k1", "msg-1", 7000, 0, fresh));
 }
 
-std::vector<Row> rowsOf(Storage& s, const TableSpec& t, bool sorted) {
+/// Every row of `t` with the columns `s` has.
+std::vector<Row> rowsOf(Storage& s, TableSpec t, bool sorted) {
+    const auto c = s.columns(t.name, t.columns);
+    INFO(t.name << ": " << c.error);
+    REQUIRE(c);
     std::vector<Row> rows;
     const auto r = s.exportRows(t, [&](const Row& row) { rows.push_back(row); });
     INFO(t.name << ": " << r.error);
@@ -167,6 +173,14 @@ TEST_CASE("hub migrate: SQLite into PostgreSQL, every table row for row, then no
     migrateInto(*source, [&] { return openOk(url); });
 }
 
+TEST_CASE("hub migrate: PostgreSQL into SQLite, the same (PostgreSQL's own numbering of the leads stays behind)") {
+    const auto pg = kiosk::test::pgBackend();
+    if (!pg) return;
+    TempDir dir("hub-migrate");
+    auto source = pg->connect();
+    migrateInto(*source, [&] { return openOk("sqlite:", dir / "new.db"); });
+}
+
 TEST_CASE("hub migrate: SQLite into another SQLite file, the same") {
     TempDir dir("hub-migrate");
     auto source = openOk("sqlite:", dir / "old.db");
@@ -209,4 +223,101 @@ TEST_CASE("hub migrate: the command refuses a missing file and the config's own 
         kiosk::test::contains(report.str(), "leads             1503 rows,      1503 copied,         0 there already"));
     CHECK(
         kiosk::test::contains(report.str(), "Done: it now holds 3 kiosks, 1503 leads, 1 conflicts and 2 rejections."));
+
+    RawDb(dir / "old.db").exec("ALTER TABLE doi ADD COLUMN note TEXT");
+    errors.str("");
+    CHECK(migrateCommand("sqlite:" + (dir / "old.db").string(), config, *target, report, errors) == 1);
+    CHECK(errors.str() == "kiosk-hub migrate: the table doi has the column note only in the --from database — add it "
+                          "to the database of the config as well (ALTER TABLE doi ADD COLUMN …), or drop it — nothing "
+                          "was copied\n");
 }
+
+namespace {
+void alter(Storage& s, const std::string& sql) {
+    const auto r = s.transaction("test-only schema change", [&](SqlTx& tx) { tx.query(sql); });
+    INFO(sql << ": " << r.error);
+    REQUIRE(r);
+}
+
+const TableSpec& table(const std::string& name) {
+    const auto& all = migratedTables();
+    const auto t = std::find_if(all.begin(), all.end(), [&](const TableSpec& s) { return s.name == name; });
+    REQUIRE(t != all.end());
+    return *t;
+}
+
+// The point of reading the columns from the catalogue: a column the schema gains moves with
+// its table, and nothing in migrate.cpp names it.
+void addedColumnMoves(const kiosk::test::Backend& b) {
+    TempDir dir("hub-migrate");
+    auto source = openOk("sqlite:", dir / "old.db");
+    auto target = b.connect();
+    fill(*source);
+    for (Storage* s : {source.get(), target.get()}) {
+        alter(*s, "ALTER TABLE kiosks ADD COLUMN stand TEXT");
+        alter(*s, "ALTER TABLE kiosks ADD COLUMN weight REAL");
+    }
+    alter(*source, "UPDATE kiosks SET stand = 'Halle 3, Stand 12', weight = 0.5 WHERE id = 'k2'");
+    copyOk(*source, *target);
+    const auto rows = rowsOf(*target, table("kiosks"), true);
+    CHECK(rows == rowsOf(*source, table("kiosks"), true));
+    const auto k2 = std::find_if(rows.begin(), rows.end(), [](const Row& r) { return r.at(0) == "k2"; });
+    REQUIRE(k2 != rows.end());
+    CHECK(k2->size() == 7);
+    CHECK(std::count(k2->begin(), k2->end(), std::optional<std::string>("Halle 3, Stand 12")) == 1);
+    CHECK(std::count(k2->begin(), k2->end(), std::optional<std::string>("0.5")) == 1);
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+/// copyStorage fails with a message naming `words`, and the target keeps exactly what it had.
+void refused(Storage& source, Storage& target, const std::vector<std::string>& words) {
+    const auto kiosksBefore = rowsOf(target, table("kiosks"), true);
+    std::vector<TableCopy> copies;
+    const auto r = copyStorage(source, target, copies);
+    INFO(r.error);
+    REQUIRE_FALSE(r);
+    for (const auto& w : words)
+        CHECK(kiosk::test::contains(lower(r.error), lower(w)));
+    CHECK(copies.empty());
+    CHECK(rowsOf(target, table("kiosks"), true) == kiosksBefore);
+    HubCounts n;
+    REQUIRE(target.counts(n));
+    CHECK(n.leads == 0);
+}
+
+// Never a silent drop: a column on one side only, or of a type migrate cannot copy, stops it
+// before the first row moves.
+void mismatchedColumnsRefused(const kiosk::test::Backend& b) {
+    TempDir dir("hub-migrate");
+    auto source = openOk("sqlite:", dir / "old.db");
+    auto target = b.connect();
+    fill(*source);
+    REQUIRE(target->addKiosk("t1", tokenHash("khub_target"), "whsec_target", 50));
+
+    alter(*source, "ALTER TABLE kiosks ADD COLUMN colour TEXT");
+    refused(*source, *target, {"the table kiosks has the column colour only in the --from database"});
+
+    alter(*target, "ALTER TABLE kiosks ADD COLUMN colour TEXT");
+    alter(*target, "ALTER TABLE web_users ADD COLUMN extra TEXT");
+    refused(*source, *target, {"the table web_users has the column extra only in the database of the config"});
+
+    alter(*source, "ALTER TABLE web_users ADD COLUMN extra INTEGER");
+    refused(*source, *target,
+            {"web_users", "column extra", "as a whole number in the --from database",
+             "as text in the database of the config"});
+
+    for (Storage* s : {source.get(), target.get()})
+        alter(*s, "ALTER TABLE web_users DROP COLUMN extra");
+    alter(*target, "ALTER TABLE erasure_log ADD COLUMN place JSONB");
+    refused(*source, *target, {"the table erasure_log has the column place of type \"jsonb\""});
+}
+} // namespace
+
+HUB_STORAGE_CASE("migrate copies a column added to a table on both sides, with no change to migrate.cpp",
+                 addedColumnMoves)
+HUB_STORAGE_CASE("migrate refuses a column on one side only, of another type or of an unknown type, copying nothing",
+                 mismatchedColumnsRefused)
