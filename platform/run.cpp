@@ -475,7 +475,7 @@ private:
         m_renderer.newFrame();
         const ui::Screen drawn = m_app.screen(); // the frame may switch it
         m_app.frame(ImVec2(float(m_w), float(m_h)));
-        m_renderer.render(ImGui::GetDrawData(), m_app.context().theme.colors.bg);
+        m_renderer.render(ImGui::GetDrawData(), m_app.clearColour());
         Uint64 shotTicks = 0; // a script's screenshot (PNG encoding) is not the frame's time
         if (!m_host.m_shotPath.empty()) {
             const Uint64 shotStart = SDL_GetPerformanceCounter();

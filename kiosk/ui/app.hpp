@@ -46,6 +46,9 @@ public:
     double wakeIn() const;
     /// The frame interval while animating: 1/60 s under a finger, else the screen's own
     /// (1/30 s for the attract loop's gentle fades: on software GL a frame costs ~25 ms of CPU).
+    /// What the renderer clears the screen to before drawing the last frame: the theme's
+    /// background, or the screen's own (ScreenCtx::backdrop).
+    ImU32 clearColour() const { return m_clearColour; }
     double frameInterval() const { return m_touch.busy() ? 1.0 / 60.0 : screenInfo(m_state.screen).frameInterval; }
 
     const UiState& state() const { return m_state; }
@@ -116,6 +119,7 @@ private:
     double m_lastFrame = -1;
     double m_wakeAt = 0;
     bool m_animating = true;
+    ImU32 m_clearColour = IM_COL32_BLACK;
     bool m_warning = false;
     std::string m_scanNoteText; ///< what the scan note says this frame (expect-text scan.note)
     int m_settleFrames = 3;

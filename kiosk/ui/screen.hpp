@@ -13,6 +13,7 @@
 #include "widgets/widgets.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -134,6 +135,10 @@ struct ScreenCtx {
     float bottom() const { return origin.y + size.y; }
     /// Set by the profile when the company's own website QR code is on screen, whole (App counts it).
     mutable bool websiteQrShown = false;
+    /// Set by a screen whose whole background is one colour other than the theme's (an attract
+    /// scene of a sector): the renderer clears the screen to it, which costs nothing, where a
+    /// full-screen fill over the theme's colour costs milliseconds on the software renderer at 4K.
+    mutable std::optional<ImU32> backdrop = std::nullopt;
 
     /// The UI string `key` in the visitor's language (the key itself when missing).
     const std::string& tr(const std::string& key) const;
