@@ -118,7 +118,7 @@ void orbit(const ScreenCtx& ctx, const AttractScene& s, const ArtBox& a, double 
     std::sort(placed.begin(), placed.end(), [](const Placed& x, const Placed& y) { return x.depth < y.depth; });
     // The bridge inside the orbit, so its ends and caption stay clear of the logos at the sides.
     const float inner = std::min(rx * 0.7f, w * 0.5f), innerH = ry * 0.85f;
-    const ArtBox bridge{a.dl, ImVec2(c.x - inner, c.y - innerH), ImVec2(c.x + inner, c.y + innerH), t, a.ink, a.accent};
+    const ArtBox bridge{a.dl, ImVec2(c.x - inner, c.y - innerH), ImVec2(c.x + inner, c.y + innerH), t, a.ink, a.accent, a.bg};
     bool bridgeDrawn = false;
     for (const auto& pl : placed) {
         if (!bridgeDrawn && pl.depth >= 0) {
@@ -131,7 +131,7 @@ void orbit(const ScreenCtx& ctx, const AttractScene& s, const ArtBox& a, double 
         const ImVec2 min(pl.p.x - side * 0.5f, pl.p.y - side * 0.5f), max(pl.p.x + side * 0.5f, pl.p.y + side * 0.5f);
         const float r = side * 0.14f;
         a.dl->AddRectFilled(ImVec2(min.x, min.y + side * 0.04f), ImVec2(max.x, max.y + side * 0.04f),
-                            faded(IM_COL32(0, 0, 0, 40)), r);
+                            a.tint(IM_COL32_BLACK, 40.0f / 255.0f), r);
         a.dl->AddRectFilled(min, max, faded(th.colors.surface), r);
         a.dl->AddRect(min, max, faded(th.colors.border), r, 0, std::max(1.0f, th.em(0.06f)));
         const float pad = side * 0.1f;
@@ -226,7 +226,8 @@ void content(const ScreenCtx& ctx, const AttractScene& s, const Layout& l, float
                l.artMax,
                time,
                sec ? IM_COL32_WHITE : t.colors.primary,
-               sec ? rgbColor(sec->rgb) : t.colors.focus};
+               sec ? rgbColor(sec->rgb) : t.colors.focus,
+               backgroundOf(ctx, s)};
     if (!l.landscape) box.min.y = std::max(box.min.y, y + t.em(1.0f));
     if (box.max.y - box.min.y > t.em(4)) art(ctx, s, box);
     ImGui::PopStyleVar();

@@ -15,6 +15,10 @@ struct ArtBox {
     ImVec2 min, max;
     double t;
     ImU32 ink, accent;
+    ImU32 bg; ///< the scene's background under the picture (opaque)
+    /// `c` at `alpha` over `bg` as one opaque colour, in the current fade: the software
+    /// renderer fills an opaque shape a row at a time, a translucent one pixel by pixel.
+    ImU32 tint(ImU32 c, float alpha) const;
 
     ImVec2 center() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
     float side() const { return std::min(max.x - min.x, max.y - min.y); }
