@@ -233,9 +233,10 @@ private:
     /// box, and ImGui fills a rounded card as a fan of ~30 triangles from one corner, each with
     /// a box nearly the card's size; plain rectangles become a scaled, blended copy of the
     /// atlas's white pixel. So every one-colour convex fan (rectangles included) is filled by
-    /// rows as SDL fill rects, a memset per row, and an image shown 1:1 is blitted; untextured
-    /// triangles go without the texture, so SDL does not sample it per pixel; the rest
-    /// (glyphs, scaled images, anti-aliased edges) is SDL's geometry.
+    /// rows as SDL fill rects, a memset per row, and an image or a glyph shown 1:1 is blitted
+    /// (a tinted copy of the atlas's rectangle); untextured triangles go without the texture,
+    /// so SDL does not sample it per pixel; the rest (scaled images and glyphs, anti-aliased
+    /// edges) is SDL's geometry.
     void collect(const ImDrawVert* v, int vertices, const ImDrawIdx* idx, unsigned count, SDL_Texture* tex,
                  std::uint64_t texKey, const SDL_Rect& clip) {
         const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
@@ -247,7 +248,11 @@ private:
             // A fan of one colour: (a, b, c), (a, c, d), (a, d, e), ..., untextured, or an image
             // (ImGui's rounded images are fans too). With anti-aliasing the first triangle of
             // the fringe continues the chain; the colour check ends the fan there.
-            auto plain = [&](ImDrawIdx i) { return (tex != m_font || solid(i)) && v[i].col == v[idx[t]].col; };
+            // A glyph (a quad of the atlas, not its white pixel) is an image of the atlas too.
+            const bool glyph = tex == m_font && !solid(idx[t]);
+            auto plain = [&](ImDrawIdx i) {
+                return (tex != m_font || solid(i) != glyph) && v[i].col == v[idx[t]].col;
+            };
             size_t end = t;
             if (plain(idx[t]) && plain(idx[t + 1]))
                 while (end + 3 <= count && idx[end] == idx[t] && (end == t || idx[end + 1] == idx[end - 1]) && plain(idx[end + 2]))
@@ -257,18 +262,19 @@ private:
                 m_rings.insert(m_rings.end(), {idx[t], idx[t + 1]});
                 for (size_t k = t; k < end; k += 3) m_rings.push_back(idx[k + 2]);
                 const std::span<const ImDrawIdx> ring(m_rings.data() + ringAt, m_rings.size() - ringAt);
+                const bool fill = tex == m_font && !glyph;
                 std::optional<SDL_Point> origin;
-                if (tex != m_font) origin = imageOrigin(v, ring, tex);
-                if (tex == m_font || origin) {
-                    Prim p = prim(tex == m_font ? Prim::Kind::Fill : Prim::Kind::Copy, clip, v, vertices, tex);
+                if (!fill) origin = imageOrigin(v, ring, tex);
+                if (fill || origin) {
+                    Prim p = prim(fill ? Prim::Kind::Fill : Prim::Kind::Copy, clip, v, vertices, tex);
                     p.first = ringAt, p.count = ring.size(), p.colour = v[idx[t]].col, p.origin = origin.value_or(SDL_Point{});
                     // Anti-aliased: a fringe follows, drawn by SDL's rasterizer, whose edge rule
                     // differs from ours; half a pixel more closes the seam (the fringe blends on top).
                     p.grow = end + 3 <= count && idx[end] == idx[t] && idx[end + 1] == idx[end - 1] ? 0.5f : 0.0f;
                     p.hash.add(std::uint64_t(p.kind) << 32 | p.colour);
                     p.hash.add(p.grow);
-                    if (tex != m_font) p.hash.add(texKey);
-                    for (ImDrawIdx i : ring) addVertex(p, v[i], tex != m_font);
+                    if (!fill) p.hash.add(texKey);
+                    for (ImDrawIdx i : ring) addVertex(p, v[i], !fill);
                     m_prims.push_back(p);
                     open = SIZE_MAX;
                     t = end;
