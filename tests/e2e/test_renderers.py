@@ -52,6 +52,15 @@ STILL = [("browse", ["wait 1000", "tap attract.start"]),
 # 2026-12-01); a broken renderer (blank, wrong colours, a missing texture) is tens of /255 off.
 MAX_MEAN_DIFF = 1.6    # per channel, 0-255
 MAX_PERCENT_OFF = 1.5  # pixels with a channel off by more than 64
+# A headline of one long word is drawn smaller than its font (attract.cpp: fittingSize), and SDL
+# draws a scaled glyph as a scaled blit, whose pixels depend on where it is clipped. The attract
+# loop played in steps of 240 ms (each shot one more frame): the cross-fade from the summit scene
+# to it, then the still headline. Before such glyphs were redrawn whole, dirty rectangles cut them
+# during the fade and 90 pixels stayed a pixel off in after.png (measured 2026-12-01).
+LONG_HEADLINE = "Grenzüberschreitungsvereinbarungen"
+FADE_SHOTS = [f"fade-{i}.png" for i in range(7)] + ["after.png"]
+FADE_SCRIPT = "".join(["wait 200\n", "wait 240\n" * 74, *(f"shot {s}\nwait 240\n" for s in FADE_SHOTS[:-1]),
+                       "wait 2000\nshot after.png\nquit\n"])
 
 
 def compare(png_stats, a, b):
@@ -63,13 +72,35 @@ def compare(png_stats, a, b):
     return (float(mean), float(off), int(different)), ""
 
 
-def run(kiosk, d, renderer, display, script, **env):
+def run(kiosk, d, renderer, display, script, content=(), **env):
     os.makedirs(d)
     with open(os.path.join(d, "kiosk.toml"), "w") as f:
         f.write(f'[screen]\nrenderer = "{renderer}"\n')
     return subprocess.run([os.path.abspath(kiosk), "--virtual-clock", "--config", "kiosk.toml", "--data-dir", "data",
-                           "--script", script], cwd=d, env=dict(os.environ, DISPLAY=display, **env),
+                           "--script", script, *content], cwd=d, env=dict(os.environ, DISPLAY=display, **env),
                           capture_output=True, text=True, timeout=120)
+
+
+def check_scaled_headline(a, display, results):
+    """Damage tracking against full redraws where glyphs are scaled: the demo content with a
+    headline too long for its font."""
+    content = os.path.join(a.out, "long-headline-content")
+    shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "content"), content)
+    toml = os.path.join(content, "attract.toml")
+    with open(toml, encoding="utf-8") as f:
+        text = f.read()
+    with open(toml, "w", encoding="utf-8") as f:
+        f.write(text.replace('"Manchester trifft Ruhr"', f'"{LONG_HEADLINE}"'))
+    script = os.path.join(a.out, "fade.script")
+    with open(script, "w") as f:
+        f.write(FADE_SCRIPT)
+    for name, env in (("long-headline", {}), ("long-headline-full", {"KIOSK_FULL_REDRAW": "1"})):
+        p = run(a.kiosk, os.path.join(a.out, name), "software", display, script, ("--content", content), **env)
+        results.check(f"{name}: the script ran (exit {p.returncode})", p.returncode == 0, p.stderr[-800:])
+    for shot in FADE_SHOTS:
+        stats, why = compare(a.png_stats, *(os.path.join(a.out, name, shot) for name in ("long-headline-full", "long-headline")))
+        results.check(f"a scaled headline, {shot}: only what changed redrawn = every frame whole "
+                      f"({stats and stats[2]} pixels differ)", stats is not None and stats[2] == 0, why)
 
 
 def check_screen(a, results):
@@ -132,6 +163,7 @@ def main() -> int:
             stats, why = compare(a.png_stats, os.path.join(a.out, "software-full", shot), sw)
             results.check(f"{shot}: only what changed redrawn = every frame whole ({stats and stats[2]} pixels differ)",
                           stats is not None and stats[2] == 0, why)
+        check_scaled_headline(a, display, results)
     finally:
         xvfb.terminate()
         xvfb.wait()
