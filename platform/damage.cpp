@@ -11,6 +11,13 @@ PixelRect PixelRect::intersect(const PixelRect& o) const {
     return {x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
 }
 
+PixelRect PixelRect::join(const PixelRect& o) const {
+    if (empty()) return o;
+    if (o.empty()) return *this;
+    const int x0 = std::min(x, o.x), y0 = std::min(y, o.y);
+    return {x0, y0, std::max(x + w, o.x + o.w) - x0, std::max(y + h, o.y + o.h) - y0};
+}
+
 void Hash::add(float f) {
     std::uint32_t bits = 0;
     std::memcpy(&bits, &f, sizeof bits);
@@ -117,6 +124,15 @@ std::vector<PixelRect> DamageGrid::finish(bool everything) {
         out.push_back(PixelRect{t.c0 * kTile, t.r0 * kTile, (t.c1 - t.c0) * kTile, (t.r1 - t.r0) * kTile}.intersect(
             {0, 0, m_w, m_h}));
     return out;
+}
+
+void DamageGrid::growOver(std::vector<PixelRect>& rects, const std::vector<PixelRect>& whole) {
+    for (bool grown = true; grown;) { // a grown rectangle may reach into another one
+        grown = false;
+        for (PixelRect& r : rects)
+            for (const PixelRect& b : whole)
+                if (const PixelRect in = b.intersect(r); !in.empty() && in != b) r = r.join(b), grown = true;
+    }
 }
 
 } // namespace kiosk::platform

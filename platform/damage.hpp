@@ -13,6 +13,7 @@ struct PixelRect {
     int x = 0, y = 0, w = 0, h = 0;
     bool empty() const { return w <= 0 || h <= 0; }
     PixelRect intersect(const PixelRect& o) const;
+    PixelRect join(const PixelRect& o) const; ///< the smallest rectangle holding both
     bool operator==(const PixelRect&) const = default;
 };
 
@@ -38,6 +39,9 @@ public:
     /// The rectangles to redraw, covering every tile that changed since the last frame (all
     /// of the screen when `everything`, the first frame or another size); at most kMaxRects.
     std::vector<PixelRect> finish(bool everything);
+    /// Grows each of `rects` that reaches into one of `whole` over all of it, until none cuts
+    /// one: what cannot be drawn in pieces (the rectangles may overlap then).
+    static void growOver(std::vector<PixelRect>& rects, const std::vector<PixelRect>& whole);
 
 private:
     int m_w = 0, m_h = 0, m_cols = 0, m_rows = 0;

@@ -139,6 +139,7 @@ public:
         drawableSize(fbW, fbH);
         m_prims.clear();
         m_rings.clear();
+        m_whole.clear();
         const ImVec2 off = data->DisplayPos;
         for (int n = 0; n < data->CmdListsCount; ++n) {
             const ImDrawList* list = data->CmdLists[n];
@@ -171,6 +172,7 @@ public:
         const bool everything = m_fullRedraw || m_invalid || fbW != m_fbW || fbH != m_fbH;
         m_fbW = fbW, m_fbH = fbH, m_invalid = false;
         m_dirty = m_damage.finish(everything);
+        DamageGrid::growOver(m_dirty, m_whole);
         for (const PixelRect& d : m_dirty) {
             const SDL_Rect area{d.x, d.y, d.w, d.h};
             SDL_RenderSetClipRect(m_renderer, &area);
@@ -304,7 +306,20 @@ private:
             Prim& p = m_prims[i];
             p.hash.add(std::uint64_t(clip.x) << 48 | std::uint64_t(clip.y) << 32 | std::uint64_t(clip.w) << 16 | std::uint64_t(clip.h));
             p.box = boxOf(p).intersect(clipRect);
+            if (drawnAsBlit(p)) m_whole.push_back(p.box);
         }
+    }
+
+    /// SDL's software renderer draws two textured triangles that make a rectangle of one colour
+    /// as a blit, a scaled one unless it is 1:1 (a glyph or a logo at another size than its
+    /// texture). A clipped scaled blit samples its texture elsewhere than a whole one: a glyph cut
+    /// by a dirty rectangle came out a pixel off here and there, and stayed so until it changed.
+    /// So such a prim is redrawn whole or not at all.
+    static bool drawnAsBlit(const Prim& p) {
+        if (p.kind != Prim::Kind::Triangles || !p.tex) return false;
+        for (size_t k = 1; k < p.count; ++k)
+            if (p.v[p.idx[k]].col != p.v[p.idx[0]].col) return false;
+        return true;
     }
 
     static Prim prim(Prim::Kind kind, const SDL_Rect& clip, const ImDrawVert* v, int vertices, SDL_Texture* tex) {
@@ -469,6 +484,7 @@ private:
     int m_fbW = 0, m_fbH = 0;
     DamageGrid m_damage;
     std::vector<PixelRect> m_dirty; // what render() drew, for present()
+    std::vector<PixelRect> m_whole; // boxes of the prims that no dirty rectangle may cut (drawnAsBlit)
     // Reused every frame:
     std::vector<Prim> m_prims;
     std::vector<ImDrawIdx> m_rings, m_batch;

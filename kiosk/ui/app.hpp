@@ -44,11 +44,11 @@ public:
 
     /// Seconds until the UI needs its next frame (0: now; large: nothing to do).
     double wakeIn() const;
-    /// The frame interval while animating: 1/60 s under a finger, else the screen's own
-    /// (1/30 s for the attract loop's gentle fades: on software GL a frame costs ~25 ms of CPU).
     /// What the renderer clears the screen to before drawing the last frame: the theme's
     /// background, or the screen's own (ScreenCtx::backdrop).
     ImU32 clearColour() const { return m_clearColour; }
+    /// The frame interval while animating: 1/60 s under a finger, else the screen's own
+    /// (1/30 s for the attract loop's gentle fades: on software GL a frame costs ~25 ms of CPU).
     double frameInterval() const { return m_touch.busy() ? 1.0 / 60.0 : screenInfo(m_state.screen).frameInterval; }
 
     const UiState& state() const { return m_state; }

@@ -67,3 +67,11 @@ TEST_CASE("damage: scattered changes become at most kMaxRects rectangles that st
     for (int i = 0; i < 300; i += 3)
         if (i) CHECK(covered(rects, (i * 397) % 3800 + 4, (i * 211) % 2130 + 4) >= 1);
 }
+
+TEST_CASE("damage: a rectangle that reaches into what is drawn whole grows over it, and over what that reaches") {
+    // Scaled glyphs of one headline: a dirty rectangle cutting one must hold the whole line.
+    std::vector<PixelRect> rects{{0, 0, 64, 64}, {500, 500, 32, 32}};
+    DamageGrid::growOver(rects, {{50, 10, 30, 20}, {78, 10, 30, 20}, {300, 300, 10, 10}, {505, 505, 8, 8}, {}});
+    CHECK(rects == std::vector<PixelRect>{{0, 0, 108, 64}, {500, 500, 32, 32}});
+    CHECK(PixelRect{1, 2, 3, 4}.join({}) == PixelRect{1, 2, 3, 4});
+}
