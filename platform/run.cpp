@@ -406,7 +406,11 @@ private:
             deliver(m_wedge.feed(ev, m_app));
             scanned();
         } else if (ev.type == SDL_WINDOWEVENT || ev.type == m_logoReady || ev.type == m_scanReady) {
-            if (ev.type == SDL_WINDOWEVENT) m_renderer.invalidate();
+            // What the window showed may be gone: the next frame draws all of it.
+            if (ev.type == SDL_WINDOWEVENT &&
+                (ev.window.event == SDL_WINDOWEVENT_EXPOSED || ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+                 ev.window.event == SDL_WINDOWEVENT_SHOWN || ev.window.event == SDL_WINDOWEVENT_RESTORED))
+                m_renderer.invalidate();
             m_gotEvent = true; // exposed, resized, focus, a logo decoded: draw again
         } else if (ev.type == SDL_QUIT && m_o.windowed) {
             g_terminate = true; // a developer's window may close; a kiosk's may not

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace kiosk::platform {
@@ -46,14 +47,15 @@ struct Image {
         for (auto& [size, t] : sized) SDL_DestroyTexture(t);
     }
 
-    /// `drawn`: the size in pixels the whole image would cover on screen.
-    SDL_Texture* at(SDL_Renderer* r, ImVec2 drawn) {
+    /// `drawn`: the size in pixels the whole image would cover on screen. A size pushed out
+    /// goes to `retired`, not away: an earlier part of the frame being collected may draw it.
+    SDL_Texture* at(SDL_Renderer* r, ImVec2 drawn, std::vector<SDL_Texture*>& retired) {
         SDL_Point size{std::clamp(int(std::lround(drawn.x)), 1, 4096), std::clamp(int(std::lround(drawn.y)), 1, 4096)};
         if (std::abs(size.x - w) <= 1 && std::abs(size.y - h) <= 1) size = {w, h};
         for (auto& [s, t] : sized)
             if (s.x == size.x && s.y == size.y) return t;
         if (sized.size() >= 4) {
-            SDL_DestroyTexture(sized.front().second);
+            retired.push_back(sized.front().second);
             sized.erase(sized.begin());
         }
         std::vector<unsigned char> scaled;
@@ -153,14 +155,12 @@ public:
                 const ImDrawVert* v = vtx + cmd.VtxOffset;
                 const ImDrawIdx* idx = list->IdxBuffer.Data + cmd.IdxOffset;
                 SDL_Texture* tex = m_font;
-                std::uint64_t texKey = 1;
+                std::uint64_t texKey = 1; // which pixels: the vertices decide which of its sizes
                 if (cmd.GetTexID() != m_font) {
                     Image& image = *static_cast<Image*>(cmd.GetTexID());
-                    const ImVec2 drawn = drawnSize(v, idx, cmd.ElemCount, image);
-                    tex = image.at(m_renderer, drawn);
+                    tex = image.at(m_renderer, drawnSize(v, idx, cmd.ElemCount, image), m_retired);
                     if (!tex) continue;
-                    texKey = image.serial * 0x10000 + std::uint64_t(std::lround(drawn.x)) * 0x100 +
-                             std::uint64_t(std::lround(drawn.y)) % 0x100;
+                    texKey = image.serial;
                 }
                 collect(v, list->VtxBuffer.Size - int(cmd.VtxOffset), idx, cmd.ElemCount, tex, texKey, clip);
             }
@@ -169,9 +169,7 @@ public:
         // costs its own pixels, not the screen's (33 MB at 4K).
         m_damage.begin(fbW, fbH, clearColor);
         for (const Prim& p : m_prims) m_damage.mark(p.box, p.hash.value);
-        const bool everything = m_fullRedraw || m_invalid || fbW != m_fbW || fbH != m_fbH;
-        m_fbW = fbW, m_fbH = fbH, m_invalid = false;
-        m_dirty = m_damage.finish(everything);
+        m_dirty = m_damage.finish(m_fullRedraw || std::exchange(m_invalid, false));
         DamageGrid::growOver(m_dirty, m_whole);
         for (const PixelRect& d : m_dirty) {
             const SDL_Rect area{d.x, d.y, d.w, d.h};
@@ -183,6 +181,8 @@ public:
             drawPrims(d);
         }
         SDL_RenderSetClipRect(m_renderer, nullptr);
+        for (SDL_Texture* t : m_retired) SDL_DestroyTexture(t); // SDL first draws what it queued with it
+        m_retired.clear();
     }
 
     void invalidate() override { m_invalid = true; }
@@ -481,9 +481,9 @@ private:
     std::uint64_t m_images = 1; // serials of images; 1 is the font atlas
     bool m_fullRedraw = false; // KIOSK_FULL_REDRAW: every frame whole (tests compare)
     bool m_invalid = true;     // the window lost what it showed (exposed, resized)
-    int m_fbW = 0, m_fbH = 0;
     DamageGrid m_damage;
     std::vector<PixelRect> m_dirty; // what render() drew, for present()
+    std::vector<SDL_Texture*> m_retired; // image sizes pushed out during the frame (Image::at)
     std::vector<PixelRect> m_whole; // boxes of the prims that no dirty rectangle may cut (drawnAsBlit)
     // Reused every frame:
     std::vector<Prim> m_prims;
