@@ -23,7 +23,9 @@ SCRIPT = """wait 1000
 shot attract.png
 wait 5300
 shot attract-fade.png
-wait 12700
+wait 2000
+shot attract-hydrogen.png
+wait 10700
 shot attract-companies.png
 tap attract.start
 expect-screen browse
@@ -38,7 +40,7 @@ drag signup.first_name 0 -500
 shot signup-scrolled.png
 quit
 """
-SHOTS = ["attract.png", "attract-fade.png", "attract-companies.png", "browse.png", "profile.png", "signup.png",
+SHOTS = ["attract.png", "attract-fade.png", "attract-hydrogen.png", "attract-companies.png", "browse.png", "profile.png", "signup.png",
          "signup-scrolled.png"]
 # Screens that stand still once drawn, reached one after another: what the X server shows
 # must be the last screenshot (a rectangle the renderer forgot to present would differ).
@@ -50,6 +52,7 @@ STILL = [("browse", ["wait 1000", "tap attract.start"]),
 # The two rasterisers differ in text and anti-aliased edges only: with the access bar's chips
 # and more text on every screen that reached 0.98-1.37/255 and 0.77-1.06% of pixels (measured
 # 2026-12-01); a broken renderer (blank, wrong colours, a missing texture) is tens of /255 off.
+HYDROGEN = "1F6F55"     # content/sectors.toml
 MAX_MEAN_DIFF = 1.6    # per channel, 0-255
 MAX_PERCENT_OFF = 1.5  # pixels with a channel off by more than 64
 # A headline of one long word is drawn smaller than its font (attract.cpp: fittingSize), and SDL
@@ -184,6 +187,14 @@ def main() -> int:
             stats, why = compare(a.png_stats, os.path.join(a.out, "software-full", shot), sw)
             results.check(f"{shot}: only what changed redrawn = every frame whole ({stats and stats[2]} pixels differ)",
                           stats is not None and stats[2] == 0, why)
+        # A sector scene's colour is what the renderer clears the screen to (ScreenCtx::backdrop):
+        # both renderers must show it behind the whole scene.
+        for renderer in ("gl", "software"):
+            r = subprocess.run([a.png_stats, "--colour", HYDROGEN, os.path.join(a.out, renderer, "attract-hydrogen.png")],
+                               capture_output=True, text=True)
+            share = int(r.stdout.strip() or 0) / (1920 * 1080)
+            results.check(f"{renderer}: the hydrogen scene on its sector's colour ({100 * share:.0f}% of the screen)",
+                          share >= 0.6, r.stderr.strip())
         check_scaled_headline(a, display, results)
         compare_full_redraw(a, display, results, "walk", WALK)
     finally:

@@ -178,12 +178,12 @@ ImU32 backgroundOf(const ScreenCtx& ctx, const AttractScene& s) {
 }
 
 /// The background, `in` of the way from `from` to `to`: the colour the screen is cleared to
-/// when the scene fills it, else (reach mode: the band above stays the theme's) a rectangle.
+/// when the scene's area reaches the top (the bar below paints its own), else (reach mode:
+/// the band above stays the theme's) a rectangle.
 void background(const ScreenCtx& ctx, ImU32 from, ImU32 to, float in) {
     const ImU32 colour = ImGui::ColorConvertFloat4ToU32(
         ImLerp(ImGui::ColorConvertU32ToFloat4(from), ImGui::ColorConvertU32ToFloat4(to), in));
-    const ImVec2 display = ImGui::GetIO().DisplaySize;
-    if (ctx.origin.y <= 0 && ctx.size.x >= display.x && ctx.size.y >= display.y)
+    if (ctx.origin.y <= 0)
         ctx.backdrop = colour;
     else if (colour != theme().colors.bg)
         ImGui::GetWindowDrawList()->AddRectFilled(ctx.origin, ctx.at(ctx.size.x, ctx.size.y), colour);
