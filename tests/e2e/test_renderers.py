@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -49,6 +50,10 @@ STILL = [("browse", ["wait 1000", "tap attract.start"]),
          ("signup", ["tap profile.contact", "tap signup.first_name", "type Ada"]),
          ("signup-scrolled", ["drag signup.email 0 -500", "wait 500"]),
          ("browse-again", ["tap signup.cancel", "wait 500"])]
+STILL = [(name, steps, None) for name, steps in STILL]
+# A window made larger, then smaller, then as it was: each new size is drawn whole.
+RESIZED = [("browse-1600x900", ["wait 500", "tap attract.start"], (1600, 900)), ("browse-1000x700", [], (1000, 700)),
+           ("browse-1280x720", [], (1280, 720))]
 # The two rasterisers differ in text and anti-aliased edges only: with the access bar's chips
 # and more text on every screen that reached 0.98-1.37/255 and 0.77-1.06% of pixels (measured
 # 2026-12-01); a broken renderer (blank, wrong colours, a missing texture) is tens of /255 off.
@@ -127,28 +132,44 @@ def check_scaled_headline(a, display, results):
     compare_full_redraw(a, display, results, "long-headline", FADE_SCRIPT, ("--content", content))
 
 
-def check_screen(a, results):
+def check_screen(a, results, name, still, windowed=None):
     """The software renderer on an Xvfb whose screen is a file: each still screen's
-    screenshot against what the screen shows."""
-    d = os.path.join(a.out, "screen")
+    screenshot against what the screen shows (`still`: name, steps, the window's new size
+    or None, given to it with xdotool after the steps)."""
+    d = os.path.join(a.out, name)
     os.makedirs(d)
     with open(os.path.join(d, "kiosk.toml"), "w") as f:
         f.write('[screen]\nrenderer = "software"\n')
     xvfb, display = harness.start_xvfb("1920x1080", fbdir=d)
+    env = harness.display_env(display)
     k = harness.ScriptedKiosk([os.path.abspath(a.kiosk), "--virtual-clock", "--config", "kiosk.toml", "--data-dir",
-                               "data", "--script", "-"], cwd=d, env=harness.display_env(display),
+                               "data", "--script", "-", *(["--windowed", windowed] if windowed else [])], cwd=d, env=env,
                               stderr_path=os.path.join(d, "kiosk-stderr.log"))
     try:
-        for name, steps in STILL:
-            ok, answer = k.run(steps + [f"shot {name}.png", "wait 100"])
-            if not results.check(f"screen: {name}: the steps ran", ok, answer):
+        for shot, steps, size in still:
+            ok, answer = k.run(steps)
+            x = y = 0
+            if ok and size:
+                window = subprocess.run(["xdotool", "search", "--name", "^Stand kiosk$"], env=env, capture_output=True,
+                                        text=True).stdout.split()[:1]
+                subprocess.run(["xdotool", "windowsize", *window, str(size[0]), str(size[1])], env=env)
+                time.sleep(0.3)  # the resize reaches the kiosk as an event, not as a script line
+                geometry = subprocess.run(["xdotool", "getwindowgeometry", *window], env=env, capture_output=True,
+                                          text=True).stdout
+                x, y = (int(v) for v in geometry.split("Position: ")[1].split()[0].split(","))
+            if ok:
+                ok, answer = k.run(["wait 100", f"shot {shot}.png", "wait 100"])
+            if not results.check(f"{name}: {shot}: the steps ran", ok, answer):
                 break
             w, h, rgb = harness.read_xvfb_screen(d)
-            shown = os.path.join(d, f"{name}-shown.ppm")
-            with open(shown, "wb") as f:
-                f.write(f"P6 {w} {h} 255\n".encode() + rgb)
-            stats, why = compare(a.png_stats, os.path.join(d, f"{name}.png"), shown)
-            results.check(f"screen: {name}: the X server shows the screenshot ({stats and stats[2]} pixels differ)",
+            ww, wh = size or (w, h)
+            shown = os.path.join(d, f"{shot}-shown.ppm")
+            with open(shown, "wb") as f:  # the window's part of the screen
+                f.write(f"P6 {ww} {wh} 255\n".encode())
+                for row in range(y, y + wh):
+                    f.write(rgb[3 * (row * w + x):3 * (row * w + x + ww)])
+            stats, why = compare(a.png_stats, os.path.join(d, f"{shot}.png"), shown)
+            results.check(f"{name}: {shot}: the X server shows the screenshot ({stats and stats[2]} pixels differ)",
                           stats is not None and stats[2] == 0, why)
     finally:
         k.close()
@@ -200,7 +221,8 @@ def main() -> int:
     finally:
         xvfb.terminate()
         xvfb.wait()
-    check_screen(a, results)
+    check_screen(a, results, "screen", STILL)
+    check_screen(a, results, "resized", RESIZED, windowed="1280x720")
     return results.summary()
 
 
