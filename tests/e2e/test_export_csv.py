@@ -15,7 +15,6 @@ column list of kiosk/core/leads/lead_store.cpp and a payload shaped like leadJso
 
 Ends with `N passed, M failed`.
 """
-import argparse
 import csv
 import json
 import os
@@ -178,19 +177,13 @@ def read_csv(path, delimiter):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--content", default=os.path.join(harness.REPO, "content"))
-    a = ap.parse_args()
-    out = harness.fresh_dir(a.out)
+    kiosk, out, content = harness.kiosk_and_out(content=True)
     data = os.path.join(out, "data")
     db = os.path.join(data, "leads.db")
     config = os.path.join(out, "kiosk.toml")
     with open(config, "w", encoding="utf-8") as f:
         f.write('[kiosk]\nid = "kiosk-e2e"\n')
-    kiosk = os.path.abspath(a.kiosk)
-    common = ["--data-dir", data, "--config", config, "--content", os.path.abspath(a.content)]
+    common = ["--data-dir", data, "--config", config, "--content", content]
     r = harness.Results()
     t0 = time.monotonic()
 
@@ -397,7 +390,7 @@ def main() -> int:
         (os.path.join(out, "data", "..", "data", "y.csv"), "the data folder by ..."),
         (os.path.join(out, "data-link", "leads.db"), "the data folder through a symlink"),
         (config, "the config file"),
-        (os.path.join(os.path.abspath(a.content), "leads.csv"), "the content folder"),
+        (os.path.join(content, "leads.csv"), "the content folder"),
         (fifo, "a fifo"),
     ]
     for target, what in refused:
@@ -423,7 +416,7 @@ def main() -> int:
     # ---- a damaged database fails the export: no file, non-zero exit
     for damage in ("garbage", "a copied page"):
         ddir = os.path.join(out, "damaged-" + damage.replace(" ", "-"))
-        dcommon = ["--data-dir", ddir, "--config", config, "--content", os.path.abspath(a.content)]
+        dcommon = ["--data-dir", ddir, "--config", config, "--content", content]
         g = subprocess.run([kiosk, "leads", "generate", "--count", "2001", "--seed", "3", *dcommon],
                            capture_output=True, text=True, timeout=300)
         if not r.check(f"damaged ({damage}): 2001 leads generated", g.returncode == 0, g.stderr.strip()):

@@ -12,7 +12,6 @@
 
 Ends with `N passed, M failed`.
 """
-import argparse
 import csv
 import glob
 import os
@@ -56,13 +55,7 @@ def media_mounts():
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--content", default=os.path.join(harness.REPO, "content"))
-    a = ap.parse_args()
-    out = harness.fresh_dir(a.out)
-    kiosk_bin = os.path.abspath(a.kiosk)
+    kiosk_bin, out, content = harness.kiosk_and_out(content=True)
     data = os.path.join(out, "data")
     db = os.path.join(data, "leads.db")
     export_dir = os.path.join(out, "usb")
@@ -70,7 +63,7 @@ def main() -> int:
     config = os.path.join(out, "kiosk.toml")
     with open(config, "w", encoding="utf-8") as f:
         f.write(f'[kiosk]\nid = "kiosk-figures"\n\n[staff]\nexport_dir = "{export_dir}"\n')
-    common = ["--data-dir", data, "--config", config, "--content", os.path.abspath(a.content)]
+    common = ["--data-dir", data, "--config", config, "--content", content]
     results = harness.Results()
     check = results.check
 

@@ -73,16 +73,6 @@ class Mailbox:
             return [(to, email.message_from_bytes(raw, policy=email.policy.default)) for to, raw in self.mails]
 
 
-def wait_for(pred, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.2)
-    return pred()
-
-
 def doi_states(env):
     """lead id -> the fields of its line in `kiosk-hub doi`."""
     p = env.hub_cmd("doi")
@@ -122,7 +112,7 @@ def main():
 
         # ---- 1. one mail per lead, in its language, 451s only delay -------------------------
         t0 = time.monotonic()
-        got = wait_for(lambda: len(box.parsed()) >= 6, 30)
+        got = harness.wait_for(lambda: len(box.parsed()) >= 6, 30)
         mails = box.parsed()
         r.check(f"6 mails arrive ({time.monotonic() - t0:.1f} s), after the server refused {box.refused} with 451",
                 got and len(mails) == 6 and box.refused == 2, [to for to, _ in mails])
@@ -182,14 +172,14 @@ def main():
                 r.check(f"the page is in the lead's language ({want!r}) and shows no name or address",
                         want in b.text() and first["email"] not in b.driver.page_source, b.text())
                 button[0].click()
-                wait_for(lambda: b.find_all("#done"), 10)
+                harness.wait_for(lambda: b.find_all("#done"), 10)
                 b.shot(os.path.join(env.out, "confirm-done.png"))
                 st = doi_states(env).get(first["id"], [])
                 r.check("pressing it records the confirmation, from 127.0.0.1 (kiosk-hub doi)",
                         b.find_all("#done") and st[1:2] == ["confirmed"] and "127.0.0.1" in st, st)
                 b.get(decline_url)
                 b.find("#answer").click()
-                wait_for(lambda: b.find_all("#done"), 10)
+                harness.wait_for(lambda: b.find_all("#done"), 10)
                 b.shot(os.path.join(env.out, "decline-done.png"))
                 st = doi_states(env).get(second["id"], [])
                 r.check("the decline link, pressed, records declined", st[1:2] == ["declined"], st)
@@ -214,10 +204,10 @@ def main():
         box.stop()
         env.run(env.kiosk, "leads", "generate", "--count", "1", "--seed", "11", "--config", cfg, "--data-dir", data)
         env.run(env.kiosk, "sync", "--once", "--config", cfg, "--data-dir", data)
-        retried = wait_for(lambda: open(hub.log_path).read().count("next try in") >= 2, 15)
+        retried = harness.wait_for(lambda: open(hub.log_path).read().count("next try in") >= 2, 15)
         r.check("with the SMTP server down, the new lead's mail is retried", retried, open(hub.log_path).read()[-800:])
         box = Mailbox(smtp_port)
-        got = wait_for(lambda: len(box.parsed()) == 1, 20)
+        got = harness.wait_for(lambda: len(box.parsed()) == 1, 20)
         r.check("once it is back the mail arrives, once", got and len(box.parsed()) == 1)
         time.sleep(2.5)
         pending = [f for f in doi_states(env).values() if f[1] == "pending" and f[0] not in (ids[2],)]
@@ -257,7 +247,7 @@ def phase_postgres(env, r):
         env.run(env.kiosk, "leads", "generate", "--count", "40", "--seed", "9", "--config", kcfg, "--data-dir", data)
         env.run(env.kiosk, "sync", "--once", "--config", kcfg, "--data-dir", data)
         emails = sorted(json.loads(v["payload"])["email"] for v in kiosk_rows(data).values())
-        wait_for(lambda: len(box.parsed()) >= 40, 40)
+        harness.wait_for(lambda: len(box.parsed()) >= 40, 40)
         time.sleep(3)  # time for a second mail, if one were to come
         got = sorted(to[0] for to, _ in box.parsed())
         sent_by = [open(h.log_path).read().count("confirmation mail sent") for h in hubs]

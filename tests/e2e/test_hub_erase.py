@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import harness  # noqa: E402
 import hub_support  # noqa: E402
 from test_hub import Env, add_kiosk, kiosk_rows  # noqa: E402
-from test_hub_status import start_ui, wait_for  # noqa: E402
+from test_hub_status import start_ui  # noqa: E402
 
 
 def query(path, sql):
@@ -62,7 +62,7 @@ def main():
     kiosk = None
     try:
         kiosk = start_ui(env, cfg, data, "erase")
-        synced = wait_for(lambda: env.hub_rows() == 12, 30)
+        synced = harness.wait_for(lambda: env.hub_rows() == 12, 30)
         r.check("the kiosk's 12 leads reach the hub", synced, env.hub_rows())
         emails = sorted(set(kiosk_emails(data)))
         gone_on_hub, gone_on_kiosk = emails[0], emails[1]
@@ -74,12 +74,12 @@ def main():
                 p.stdout + p.stderr)
         r.check("and does not print the address back", gone_on_hub not in (p.stdout + p.stderr).lower())
         t0 = time.monotonic()
-        erased = wait_for(lambda: gone_on_hub not in kiosk_emails(data), 15)
+        erased = harness.wait_for(lambda: gone_on_hub not in kiosk_emails(data), 15)
         r.check(f"after the kiosk's next heartbeat its leads.db has no row with it ({time.monotonic() - t0:.1f} s)",
                 erased and len(kiosk_rows(data)) == 11, len(kiosk_rows(data)))
         r.check("the kiosk's erasure log has it (lead id, no address)",
                 len(query(os.path.join(data, "leads.db"), "SELECT lead_id FROM erasures")) == 1)
-        forgotten = wait_for(lambda: not query(env.db, "SELECT * FROM erasure_pending"), 10)
+        forgotten = harness.wait_for(lambda: not query(env.db, "SELECT * FROM erasure_pending"), 10)
         r.check("the hub forgets the request once the kiosk says it is done", forgotten,
                 query(env.db, "SELECT kiosk_id FROM erasure_pending"))
 
@@ -88,10 +88,10 @@ def main():
         r.check("kiosk leads erase erases on the kiosk", p.returncode == 0 and gone_on_kiosk not in kiosk_emails(data),
                 p.stdout + p.stderr)
         t0 = time.monotonic()
-        gone = wait_for(lambda: gone_on_kiosk not in hub_emails(env), 15)
+        gone = harness.wait_for(lambda: gone_on_kiosk not in hub_emails(env), 15)
         r.check(f"after its next heartbeat the hub's copy is gone too ({time.monotonic() - t0:.1f} s)",
                 gone and env.hub_rows() == 10, env.hub_rows())
-        reported = wait_for(lambda: query(os.path.join(data, "leads.db"),
+        reported = harness.wait_for(lambda: query(os.path.join(data, "leads.db"),
                                           "SELECT count(*) FROM erasure_sync WHERE reported = 0")[0][0] == 0, 10)
         r.check("the kiosk notes that the hub has it (not reported again)", reported)
 
@@ -128,7 +128,7 @@ def main():
         status, text = page("POST", body="lead=" + lead_id)
         r.check("POST /withdraw erases the visitor's leads on the hub",
                 status == 200 and 'id="done"' in text and address not in hub_emails(env), (status, text[-300:]))
-        gone = wait_for(lambda: address not in kiosk_emails(data), 10)
+        gone = harness.wait_for(lambda: address not in kiosk_emails(data), 10)
         r.check("and, after the next heartbeat, on the kiosk", gone)
         status, _ = page("GET")
         r.check("the link then finds nothing (404)", status == 404, status)

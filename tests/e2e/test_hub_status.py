@@ -37,11 +37,12 @@ SILENT_AFTER_S = 3
 HANG_TIMEOUT_S = 6
 
 
-def start_ui(env, cfg, data_dir, name):
+def start_ui(env, cfg, data_dir, name, size="1280x720", timeout=60):
+    """The kiosk on its own Xvfb of `size`, driven line by line; its stderr in OUT/kiosk-NAME.log."""
     return harness.ScriptedKiosk(
-        ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", env.kiosk, "--virtual-clock", "--windowed", "1280x720",
+        ["xvfb-run", "-a", "-s", f"-screen 0 {size}x24", env.kiosk, "--virtual-clock", "--windowed", size,
          "--config", cfg, "--data-dir", data_dir, "--script", "-"], cwd=env.out,
-        stderr_path=os.path.join(env.out, f"kiosk-{name}.log"), stderr_mode="w", timeout=60)
+        stderr_path=os.path.join(env.out, f"kiosk-{name}.log"), stderr_mode="w", timeout=timeout)
 
 
 def kiosk_line(env, kiosk_id):
@@ -52,16 +53,6 @@ def kiosk_line(env, kiosk_id):
         if f and f[0] == kiosk_id:
             return f, p.stdout + p.stderr
     return None, p.stdout + p.stderr
-
-
-def wait_for(pred, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.2)
-    return pred()
 
 
 def hub_db(env, sql):
@@ -102,7 +93,7 @@ def main():
             f, _ = kiosk_line(env, "stand-hb")
             return f if f and f[7] == "ok" and f[3] == "20" and f[11] == "20" and f[12] == "0" else None
 
-        fields = wait_for(seen_with_all, 30)
+        fields = harness.wait_for(seen_with_all, 30)
         _, out = kiosk_line(env, "stand-hb")
         r.check(f"kiosk-hub kiosks shows it ok, 20 leads on the hub and on the kiosk, 0 pending "
                 f"({time.monotonic() - t0:.1f} s after start)", fields is not None, out)
@@ -182,7 +173,7 @@ def main():
         env.run(env.kiosk, "leads", "generate", "--count", "10", "--seed", "7", "--config", cfg2, "--data-dir", data2)
         kiosk = start_ui(env, cfg2, data2, "slow")
         t0 = time.monotonic()
-        ok = wait_for(lambda: (kiosk_line(env, "stand-slow")[0] or [""] * 4)[3] == "10", 20)
+        ok = harness.wait_for(lambda: (kiosk_line(env, "stand-slow")[0] or [""] * 4)[3] == "10", 20)
         dt = time.monotonic() - t0
         r.check(f"with heartbeats hanging, its 10 leads reach the hub ({dt:.1f} s after start)",
                 ok and dt < HANG_TIMEOUT_S - 2,

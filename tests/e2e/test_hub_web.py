@@ -26,7 +26,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -35,7 +34,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "support"))
 import browser  # noqa: E402
 import harness  # noqa: E402
 from test_hub import Env, add_kiosk, kiosk_rows  # noqa: E402
-from test_hub_status import kiosk_line  # noqa: E402
+from test_hub_status import kiosk_line, start_ui  # noqa: E402
 from test_signup import Driver, fill_form  # noqa: E402
 
 if "/usr/lib/python3/dist-packages" not in sys.path:
@@ -45,23 +44,6 @@ PASSWORD = "Messe-Hub-2026-sicher"
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = '"><script>alert(1)</script>'
 GENERATED = 60  # more than a page of the lead list (50)
-
-
-def start_ui(env, cfg, data_dir):
-    return harness.ScriptedKiosk(
-        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", env.kiosk, "--virtual-clock", "--windowed", "1920x1080",
-         "--config", cfg, "--data-dir", data_dir, "--script", "-"], cwd=env.out,
-        stderr_path=os.path.join(env.out, "kiosk.log"), stderr_mode="w", timeout=120)
-
-
-def wait_for(pred, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.3)
-    return pred()
 
 
 def request(env, method, path, cookie=None, form=None):
@@ -159,16 +141,16 @@ def main():
     shots = env.out
     base = f"http://127.0.0.1:{env.port}"
     try:
-        kiosk = start_ui(env, cfg, data)
+        kiosk = start_ui(env, cfg, data, "web", size="1920x1080", timeout=120)
         d = Driver(kiosk, r)
         d.do("expect-screen attract")
         sign_up(d, IMG, "Bild", "img@example.org")
         sign_up(d, SCRIPT, "Skript", "script@example.org")
         total = GENERATED + 2
-        synced = wait_for(lambda: env.hub_rows() == total, 30)
+        synced = harness.wait_for(lambda: env.hub_rows() == total, 30)
         r.check(f"the kiosk synced all {total} leads to the hub", synced, env.hub_rows())
         # Its heartbeat carries its own count and the consent texts.
-        wait_for(lambda: (kiosk_line(env, "stand-web")[0] or [""] * 12)[11] == str(total), 20)
+        harness.wait_for(lambda: (kiosk_line(env, "stand-web")[0] or [""] * 12)[11] == str(total), 20)
 
         # ---- 2. logged out -----------------------------------------------------------------
         status, headers, _ = request(env, "GET", "/leads")

@@ -22,7 +22,6 @@ the virtual clock:
 
 Ends with `N passed, M failed`.
 """
-import argparse
 import csv
 import glob
 import json
@@ -140,14 +139,7 @@ def boot_ms():
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiosk", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--content", default=os.path.join(harness.REPO, "content"))
-    a = ap.parse_args()
-    out = harness.fresh_dir(a.out)
-    content = os.path.abspath(a.content)
-    kiosk_bin = os.path.abspath(a.kiosk)
+    kiosk_bin, out, content = harness.kiosk_and_out(content=True)
     data = os.path.join(out, "data")
     export_dir = os.path.join(out, "usb")
     os.makedirs(export_dir)

@@ -35,14 +35,29 @@ UNIT = os.path.join(REPO, "platform", "linux", "stand-kiosk.service")
 
 # ---- command line ---------------------------------------------------------------------------
 
-def kiosk_and_out():
-    """Parses the command line of a test that takes `--kiosk BINARY --out FOLDER`; returns the
-    kiosk's absolute path and the --out folder, made fresh (fresh_dir)."""
+def kiosk_and_out(content=False):
+    """Parses the command line of a test that takes `--kiosk BINARY --out FOLDER` (and, with
+    `content`, `--content FOLDER`, the shipped content by default); returns the kiosk's absolute
+    path, the --out folder, made fresh (fresh_dir), and with `content` the content's absolute path."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--kiosk", required=True)
     ap.add_argument("--out", required=True)
+    if content:
+        ap.add_argument("--content", default=os.path.join(REPO, "content"))
     a = ap.parse_args()
-    return os.path.abspath(a.kiosk), fresh_dir(a.out)
+    found = (os.path.abspath(a.kiosk), fresh_dir(a.out))
+    return (*found, os.path.abspath(a.content)) if content else found
+
+
+def wait_for(pred, timeout):
+    """pred()'s first true value within `timeout` seconds (asked every 0.2 s), else its last one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.2)
+    return pred()
 
 
 # ---- results --------------------------------------------------------------------------------
