@@ -13,6 +13,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 using namespace kiosk::core;
 using namespace kiosk::core::sync;
 using kiosk::test::contains;
@@ -100,6 +102,19 @@ TEST_CASE("sync heartbeat: parseStatus refuses what is not a heartbeat, and says
     CHECK(contains(why(R"({"schema":1,"kiosk_id":"k","clock":"yesterday"})"), "clock"));
     CHECK(contains(why(R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","uptime_s":"1"})"), "uptime_s"));
     CHECK(contains(why(R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","counts":[]})"), "counts"));
+    // A negative count or size, or one past 2^63-1, means nothing: refused, not wrapped or kept
+    // (a kept -5 came back from buildStatusBody as null, "unknown": found by fuzz_sync_status).
+    for (const char* n : {"-5", "-1", "9223372036854775808", "18446744073709551615"}) {
+        const std::string head = R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z",)";
+        CHECK(contains(why(head + R"("free_disk_bytes":)" + n + "}"), "free_disk_bytes"));
+        CHECK(contains(why(head + R"("uptime_s":)" + n + "}"), "uptime_s"));
+        CHECK(contains(why(head + R"("counts":{"total":)" + n + "}}"), "total"));
+        CHECK(contains(why(head + R"("figures":{"stand":{"profile_views":)" + n + "}}}"), "profile_views"));
+    }
+    const auto biggest = parseStatus(
+        R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","free_disk_bytes":9223372036854775807})");
+    REQUIRE(biggest);
+    CHECK(biggest->freeDiskBytes == std::numeric_limits<std::int64_t>::max());
     CHECK(
         contains(why(R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","consent":{"v1":"x"}})"), "consent"));
     CHECK(contains(

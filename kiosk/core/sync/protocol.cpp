@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <unordered_set>
 
 namespace kiosk::core::sync {
@@ -305,6 +306,11 @@ std::string buildStatusBody(const StatusReport& r) {
 }
 
 namespace {
+bool isCount(const json& v) {
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<std::int64_t>::max());
+    return v.is_number_integer() && v.get<std::int64_t>() >= 0;
+}
+
 /// The list of email hashes under `key` (absent or null: none); false with `bad` when it is not
 /// a list of at most kMaxErasures 64-digit lower-case hex strings.
 bool readHashes(const json& j, const char* key, std::vector<std::string>& out, std::string& bad) {
@@ -363,8 +369,13 @@ std::optional<StatusReport> parseStatus(std::string_view body, std::string* why)
     const auto text = [&](const json& o, const char* key, std::string& out) {
         if (const json* v = typed(o, key, &json::is_string)) out = v->get<std::string>();
     };
+    // A count, a size or a duration is a whole number from 0 to 2^63-1: a negative one (or one
+    // that would wrap) means nothing, and -1 of free_disk_bytes is how the report says "unknown".
     const auto number = [&](const json& o, const char* key, auto& out) {
-        if (const json* v = typed(o, key, &json::is_number_integer)) out = v->get<std::int64_t>();
+        if (const json* v = typed(o, key, &json::is_number_integer)) {
+            if (isCount(*v)) out = v->get<std::int64_t>();
+            else bad = std::string(key) + " is not a whole number from 0 to 2^63-1";
+        }
     };
     if (!j.contains("schema") || !j.at("schema").is_number_integer() || j.at("schema").get<int>() != kSchemaVersion)
         return fail("schema must be " + std::to_string(kSchemaVersion));
@@ -414,7 +425,7 @@ std::optional<StatusReport> parseStatus(std::string_view body, std::string* why)
         const auto counts = [&](const json& o, const std::string& what, const auto& keep) {
             if (!o.is_object()) problem = what + " is not an object of names and counts";
             for (auto it = o.begin(); problem.empty() && it != o.end(); ++it) {
-                if (it->is_number_integer()) keep(it.key(), it->get<long long>());
+                if (isCount(*it)) keep(it.key(), it->get<long long>());
                 else problem = what + " " + cleanText(it.key(), 64) + " is not a count";
             }
         };
