@@ -299,6 +299,14 @@ TEST_SUITE("figures") {
         bad.replace(bad.find("\"signups_completed\":1"), 21, "\"signups_completed\":\"1\"");
         CHECK_FALSE(sync::parseStatus(bad, &why));
         CHECK(contains(why, "figures.companies.acme signups_completed is not a count"));
+        // What the report's one map of subjects could not tell apart again: refused.
+        const std::string head = R"({"schema":1,"kiosk_id":"k","clock":"2026-05-27T09:30:00Z","figures":)";
+        CHECK_FALSE(sync::parseStatus(head + R"({"companies":{"":{"profile_views":1}}}})", &why));
+        CHECK(contains(why, "empty company id"));
+        CHECK_FALSE(sync::parseStatus(head + R"({"companies":{"acme":{"sector_filter":1}}}})", &why));
+        CHECK(contains(why, "figures.companies.acme.sector_filter is a sector's figure"));
+        CHECK_FALSE(sync::parseStatus(head + R"({"sectors":{"":3}}})", &why));
+        CHECK(contains(why, "figures.sectors holds an empty name"));
     }
 
     TEST_CASE("figures: each exhibitor's export has its own figures, the organiser's all; XLSX gets a second sheet") {

@@ -425,7 +425,8 @@ std::optional<StatusReport> parseStatus(std::string_view body, std::string* why)
         const auto counts = [&](const json& o, const std::string& what, const auto& keep) {
             if (!o.is_object()) problem = what + " is not an object of names and counts";
             for (auto it = o.begin(); problem.empty() && it != o.end(); ++it) {
-                if (isCount(*it)) keep(it.key(), it->get<long long>());
+                if (it.key().empty()) problem = what + " holds an empty name";
+                else if (isCount(*it)) keep(it.key(), it->get<long long>());
                 else problem = what + " " + cleanText(it.key(), 64) + " is not a count";
             }
         };
@@ -435,11 +436,18 @@ std::optional<StatusReport> parseStatus(std::string_view body, std::string* why)
                 counts(*c, "figures.stand", [&](const std::string& m, long long n) { r.figures[""][m] = n; });
             if (const auto c = f->find("sectors"); c != f->end())
                 counts(*c, "figures.sectors", [&](const std::string& s, long long n) { r.figures[s]["sector_filter"] = n; });
+            // In the report a company and a sector share one map of subjects: a sector's one
+            // metric, sector_filter, is no company's, and no subject but the stand is "".
             if (const auto c = f->find("companies"); c != f->end()) {
                 if (!c->is_object()) problem = "figures.companies is not an object";
-                for (auto it = c->begin(); problem.empty() && it != c->end(); ++it)
-                    counts(*it, "figures.companies." + cleanText(it.key(), 64),
-                           [&, id = it.key()](const std::string& m, long long n) { r.figures[id][m] = n; });
+                for (auto it = c->begin(); problem.empty() && it != c->end(); ++it) {
+                    const std::string what = "figures.companies." + cleanText(it.key(), 64);
+                    if (it.key().empty()) problem = "figures.companies holds an empty company id";
+                    else if (it->is_object() && it->contains("sector_filter"))
+                        problem = what + ".sector_filter is a sector's figure, not a company's";
+                    else
+                        counts(*it, what, [&, id = it.key()](const std::string& m, long long n) { r.figures[id][m] = n; });
+                }
             }
         }
         if (!problem.empty()) return fail(problem);

@@ -84,6 +84,8 @@ struct StatusReport {
     /// What exhibitors learn (figures.hpp), summed over the event: subject ("" the stand as a
     /// whole, a company id, a sector id) -> metric name -> count; counts of 0 left out.
     std::map<std::string, std::map<std::string, long long>> figures;
+
+    bool operator==(const StatusReport&) const = default;
 };
 
 /// At most this many hashes in each erasure list of a heartbeat or its answer.
