@@ -409,8 +409,10 @@ private:
             // What the window showed may be gone: the next frame draws all of it.
             if (ev.type == SDL_WINDOWEVENT &&
                 (ev.window.event == SDL_WINDOWEVENT_EXPOSED || ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
-                 ev.window.event == SDL_WINDOWEVENT_SHOWN || ev.window.event == SDL_WINDOWEVENT_RESTORED))
+                 ev.window.event == SDL_WINDOWEVENT_SHOWN || ev.window.event == SDL_WINDOWEVENT_RESTORED)) {
                 m_renderer.invalidate();
+                m_repaint = true;
+            }
             m_gotEvent = true; // exposed, resized, focus, a logo decoded: draw again
         } else if (ev.type == SDL_QUIT && m_o.windowed) {
             g_terminate = true; // a developer's window may close; a kiosk's may not
@@ -465,16 +467,22 @@ private:
     /// One frame (after the script's step); the exit code once the script ended.
     std::optional<int> frame() {
         const Uint64 frameStart = SDL_GetPerformanceCounter();
+        bool timeStands = false;
         if (m_player) {
             if (auto code = m_player->step(m_host)) return code;
             // Waiting for the next stdin line: no frame, and virtual time stands still,
-            // so a slow driver never lets the idle timeout run out by accident.
+            // so a slow driver never lets the idle timeout run out by accident. A window that
+            // lost what it showed (exposed, resized) is drawn again meanwhile, at the same time.
             if (m_player->waitingForInput() && !m_needFrame && m_app.wakeIn() > 0.0) {
-                SDL_WaitEventTimeout(nullptr, 5);
-                return std::nullopt;
+                if (!m_repaint) {
+                    SDL_WaitEventTimeout(nullptr, 5);
+                    return std::nullopt;
+                }
+                timeStands = true;
             }
         }
-        if (m_o.virtualClock) m_virt.advance(1.0 / 60.0);
+        m_repaint = false;
+        if (m_o.virtualClock && !timeStands) m_virt.advance(1.0 / 60.0);
         m_renderer.drawableSize(m_w, m_h);
         m_renderer.newFrame();
         const ui::Screen drawn = m_app.screen(); // the frame may switch it
@@ -548,6 +556,7 @@ private:
     FrameStats m_stats;
     int m_w = 0, m_h = 0;
     bool m_needFrame = true, m_firstFrame = true, m_gotEvent = false;
+    bool m_repaint = false; ///< the window lost what it showed: draw it again even while a script waits
     const Uint32 m_scanReady = SDL_RegisterEvents(1);
     WedgeInput m_wedge;
     std::optional<SerialInput> m_serial;

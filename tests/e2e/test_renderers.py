@@ -145,10 +145,21 @@ def check_screen(a, results, name, still, windowed=None):
     k = harness.ScriptedKiosk([os.path.abspath(a.kiosk), "--virtual-clock", "--config", "kiosk.toml", "--data-dir",
                                "data", "--script", "-", *(["--windowed", windowed] if windowed else [])], cwd=d, env=env,
                               stderr_path=os.path.join(d, "kiosk-stderr.log"))
+    def window_part(path, x, y, size):
+        """What the X server shows of the window, as a PPM file."""
+        w, h, rgb = harness.read_xvfb_screen(d)
+        ww, wh = size or (w, h)
+        with open(path, "wb") as f:
+            f.write(f"P6 {ww} {wh} 255\n".encode())
+            for row in range(y, y + wh):
+                f.write(rgb[3 * (row * w + x):3 * (row * w + x + ww)])
+        return path
+
     try:
         for shot, steps, size in still:
             ok, answer = k.run(steps)
             x = y = 0
+            waiting = None
             if ok and size:
                 window = subprocess.run(["xdotool", "search", "--name", "^Stand kiosk$"], env=env, capture_output=True,
                                         text=True).stdout.split()[:1]
@@ -157,20 +168,18 @@ def check_screen(a, results, name, still, windowed=None):
                 geometry = subprocess.run(["xdotool", "getwindowgeometry", *window], env=env, capture_output=True,
                                           text=True).stdout
                 x, y = (int(v) for v in geometry.split("Position: ")[1].split()[0].split(","))
+                # Drawn at its new size while the script still waits for its next line.
+                waiting = window_part(os.path.join(d, f"{shot}-waiting.ppm"), x, y, size)
             if ok:
                 ok, answer = k.run(["wait 100", f"shot {shot}.png", "wait 100"])
             if not results.check(f"{name}: {shot}: the steps ran", ok, answer):
                 break
-            w, h, rgb = harness.read_xvfb_screen(d)
-            ww, wh = size or (w, h)
-            shown = os.path.join(d, f"{shot}-shown.ppm")
-            with open(shown, "wb") as f:  # the window's part of the screen
-                f.write(f"P6 {ww} {wh} 255\n".encode())
-                for row in range(y, y + wh):
-                    f.write(rgb[3 * (row * w + x):3 * (row * w + x + ww)])
-            stats, why = compare(a.png_stats, os.path.join(d, f"{shot}.png"), shown)
-            results.check(f"{name}: {shot}: the X server shows the screenshot ({stats and stats[2]} pixels differ)",
-                          stats is not None and stats[2] == 0, why)
+            shown = window_part(os.path.join(d, f"{shot}-shown.ppm"), x, y, size)
+            for what, ppm in (("shows", shown), ("showed before the next script line", waiting)):
+                if ppm:
+                    stats, why = compare(a.png_stats, os.path.join(d, f"{shot}.png"), ppm)
+                    results.check(f"{name}: {shot}: the X server {what} the screenshot ({stats and stats[2]} pixels "
+                                  "differ)", stats is not None and stats[2] == 0, why)
     finally:
         k.close()
         xvfb.terminate()
