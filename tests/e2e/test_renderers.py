@@ -62,7 +62,7 @@ MAX_MEAN_DIFF = 1.6    # per channel, 0-255
 MAX_PERCENT_OFF = 1.5  # pixels with a channel off by more than 64
 # A headline of one long word is drawn smaller than its font (attract.cpp: fittingSize), and SDL
 # draws a scaled glyph as a scaled blit, whose pixels depend on where it is clipped. The attract
-# loop played in steps of 240 ms (each shot one more frame): the cross-fade from the summit scene
+# loop played in steps of 240 ms (each shot one more frame): the fade from the summit scene
 # to it, then the still headline. Before such glyphs were redrawn whole, dirty rectangles cut them
 # during the fade and 90 pixels stayed a pixel off in after.png (measured 2026-12-01).
 LONG_HEADLINE = "Grenzüberschreitungsvereinbarungen"
