@@ -1,8 +1,8 @@
 // The attract loop, designed for a passer-by three metres away: the scenes of
-// content/attract.toml in turn, each fading through its colour into the next, each a headline (cap height >= 40 mm), a line, and
-// a picture that keeps moving (the companies' logos orbiting the bridge between the two
-// regions, a sector's illustration in its colour); below, the bilingual start button with a
-// gentle pulse. Any touch on the scene starts too.
+// content/attract.toml in turn, each fading out before the next fades in, each a headline (cap
+// height >= 40 mm), a line, and a picture that keeps moving (the companies' logos orbiting the
+// bridge between the two regions, a sector's illustration in its colour); below, the bilingual
+// start button with a gentle pulse. Any touch on the scene starts too.
 #include "../context.hpp"
 #include "../screen.hpp"
 #include "../widgets/attract_art.hpp"
